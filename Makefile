@@ -1,0 +1,64 @@
+# microheal: make (library + CLI), make demo, make check. See README.md.
+CC ?= gcc
+PKGS := gsl hdf5-serial inih
+OPT ?= -O2
+CFLAGS ?= $(OPT) -g
+CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -fopenmp -MMD -MP
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDLIBS = $(PKG_LIBS) -lm
+LDFLAGS += -fopenmp
+
+CORE_SRC := $(wildcard src/core/*.c)
+IO_SRC := $(wildcard src/io/*.c)
+CLI_SRC := $(wildcard src/cli/*.c)
+TEST_SRC := $(wildcard tests/test_*.c)
+CORE_OBJ := $(CORE_SRC:src/%.c=build/%.o)
+IO_OBJ := $(IO_SRC:src/%.c=build/%.o)
+CLI_OBJ := $(CLI_SRC:src/%.c=build/%.o)
+TEST_OBJ := $(TEST_SRC:tests/%.c=build/tests/%.o)
+
+.PHONY: all deps demo check clean plots
+all: microheal
+
+# Installs missing packages when a pkg-config lookup fails (scripts/install-deps.sh).
+deps:
+	@pkg-config --exists $(PKGS) criterion && command -v gnuplot >/dev/null || bash scripts/install-deps.sh
+
+build/libmicroheal.a: $(CORE_OBJ)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+build/libmicroheal_io.a: $(IO_OBJ)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+build/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc/core -Isrc/io -c $< -o $@
+
+microheal: $(CLI_OBJ) build/libmicroheal_io.a build/libmicroheal.a
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+build/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(shell pkg-config --cflags criterion) -Isrc/core -Isrc/io -c $< -o $@
+
+build/tests/run_tests: $(TEST_OBJ) build/libmicroheal_io.a build/libmicroheal.a
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(shell pkg-config --libs criterion) -o $@
+
+demo: deps
+	$(MAKE) microheal
+	bash scripts/demo.sh
+
+check: deps
+	$(MAKE) microheal build/tests/run_tests
+	bash tests/run.sh
+
+plots: microheal
+	bash scripts/plot.sh results/default.h5 results
+
+clean:
+	rm -rf build microheal
+
+-include $(CORE_OBJ:.o=.d) $(IO_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

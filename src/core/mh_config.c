@@ -1,0 +1,641 @@
+/* mh_config: parameter table, INI loading through libinih, --set overrides and validation.
+ *
+ * Every key lives in mh_params.def (key, type, unit, default, range, help, source).
+ * A file and a --set assignment go through the same validator: a value out of
+ * range is rejected with "FILE:LINE: section.key: what is wrong", never clamped.
+ * Line numbers come from a counting reader handed to ini_parse_stream. */
+#include "mh_config.h"
+
+#include <ini.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MH_ORIGIN_LEN 160
+#define MH_CHOICE_LEN 32
+#define MH_MAX_OVERRIDES 512
+
+static const mh_param_info param_table[MH_P_COUNT] = {
+#define MH_PARAM(id, key, type, unit, def, lo, hi, flags, help, src) {key, unit, def, help, src, type, lo, hi, flags},
+#include "mh_params.def"
+#undef MH_PARAM
+};
+
+typedef struct {
+    bool is_auto;
+    double num;                 /* MH_T_REAL, MH_T_INT, MH_T_BOOL */
+    char choice[MH_CHOICE_LEN]; /* MH_T_CHOICE */
+    int nlist;                  /* MH_T_LIST */
+    double list[MH_MAX_LIST];
+    char origin[MH_ORIGIN_LEN]; /* "FILE:LINE" or "default" */
+} mh_value;
+
+typedef struct {
+    int session;
+    int id;
+    mh_value v;
+} mh_override;
+
+struct mh_config {
+    mh_value base[MH_P_COUNT];
+    mh_override *overrides; /* MH_MAX_OVERRIDES slots */
+    int noverrides;
+    char *text;
+};
+
+const mh_param_info *mh_param_table(void) { return param_table; }
+
+int mh_param_find(const char *key)
+{
+    for (int i = 0; i < MH_P_COUNT; i++)
+        if (strcmp(param_table[i].key, key) == 0)
+            return i;
+    return -1;
+}
+
+/* ---------- value parsing ---------- */
+
+static void trim(char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    size_t k = 0;
+    while (s[k] != '\0' && isspace((unsigned char)s[k]))
+        k++;
+    if (k > 0)
+        memmove(s, s + k, n - k + 1);
+}
+
+/* Copies choice number `which` (0 = the default) of a "def|a|b" spec into out; false if absent. */
+static bool choice_at(const char *spec, int which, char *out, size_t len)
+{
+    const char *p = spec;
+    for (int i = 0; i < which; i++) {
+        p = strchr(p, '|');
+        if (p == NULL)
+            return false;
+        p++;
+    }
+    size_t n = strcspn(p, "|");
+    if (n + 1 > len)
+        return false;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return true;
+}
+
+static bool parse_real(const char *s, double *out)
+{
+    if (*s == '\0')
+        return false;
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno == ERANGE || !isfinite(v))
+        return false;
+    while (isspace((unsigned char)*end))
+        end++;
+    if (*end != '\0')
+        return false;
+    *out = v;
+    return true;
+}
+
+/* Parses text for row `info` into v; on failure writes the reason into why. */
+static bool parse_value(const mh_param_info *info, const char *text, mh_value *v, char *why, size_t wlen)
+{
+    char buf[1024];
+    if (strlen(text) >= sizeof buf) {
+        snprintf(why, wlen, "value is too long");
+        return false;
+    }
+    strcpy(buf, text);
+    trim(buf);
+    v->is_auto = false;
+    if (strcmp(buf, "auto") == 0) {
+        if (!(info->flags & MH_F_AUTO)) {
+            snprintf(why, wlen, "'auto' is not allowed here");
+            return false;
+        }
+        v->is_auto = true;
+        v->nlist = 0;
+        return true;
+    }
+    switch (info->type) {
+    case MH_T_REAL:
+    case MH_T_INT: {
+        double x;
+        if (!parse_real(buf, &x)) {
+            snprintf(why, wlen, "'%s' is not a number", buf);
+            return false;
+        }
+        if (info->type == MH_T_INT && x != floor(x)) {
+            snprintf(why, wlen, "'%s' is not a whole number", buf);
+            return false;
+        }
+        if (x < info->lo || x > info->hi) {
+            snprintf(why, wlen, "%s is out of range [%g, %g] %s", buf, info->lo, info->hi, info->unit);
+            return false;
+        }
+        v->num = x;
+        return true;
+    }
+    case MH_T_BOOL: {
+        static const char *yes[] = {"true", "yes", "on", "1"}, *no[] = {"false", "no", "off", "0"};
+        for (int i = 0; i < 4; i++) {
+            if (strcasecmp(buf, yes[i]) == 0) {
+                v->num = 1;
+                return true;
+            }
+            if (strcasecmp(buf, no[i]) == 0) {
+                v->num = 0;
+                return true;
+            }
+        }
+        snprintf(why, wlen, "'%s' is not a boolean (true or false)", buf);
+        return false;
+    }
+    case MH_T_CHOICE: {
+        char c[MH_CHOICE_LEN];
+        for (int i = 1; choice_at(info->def, i, c, sizeof c); i++) {
+            if (strcmp(c, buf) == 0) {
+                strcpy(v->choice, c);
+                return true;
+            }
+        }
+        snprintf(why, wlen, "'%s' is not one of %s", buf, strchr(info->def, '|') + 1);
+        return false;
+    }
+    case MH_T_LIST: {
+        int n = 0;
+        char *save = NULL;
+        for (char *tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+            trim(tok);
+            double x;
+            if (!parse_real(tok, &x)) {
+                snprintf(why, wlen, "'%s' is not a number", tok);
+                return false;
+            }
+            if (x < info->lo || x > info->hi) {
+                snprintf(why, wlen, "%g is out of range [%g, %g] %s", x, info->lo, info->hi, info->unit);
+                return false;
+            }
+            if (n >= MH_MAX_LIST) {
+                snprintf(why, wlen, "more than %d values", MH_MAX_LIST);
+                return false;
+            }
+            if (n > 0 && x <= v->list[n - 1]) {
+                snprintf(why, wlen, "values must increase strictly (%g after %g)", x, v->list[n - 1]);
+                return false;
+            }
+            v->list[n++] = x;
+        }
+        if (n == 0) {
+            snprintf(why, wlen, "empty list");
+            return false;
+        }
+        v->nlist = n;
+        return true;
+    }
+    }
+    snprintf(why, wlen, "internal: unknown type");
+    return false;
+}
+
+/* ---------- create / destroy ---------- */
+
+mh_status mh_config_create(mh_ctx *ctx, mh_config **out)
+{
+    *out = NULL;
+    mh_config *cfg = calloc(1, sizeof *cfg);
+    if (cfg == NULL)
+        goto fail;
+    cfg->overrides = calloc(MH_MAX_OVERRIDES, sizeof *cfg->overrides);
+    if (cfg->overrides == NULL)
+        goto fail;
+    for (int i = 0; i < MH_P_COUNT; i++) {
+        const mh_param_info *info = &param_table[i];
+        char why[256], def[MH_CHOICE_LEN];
+        const char *text = info->def;
+        if (info->type == MH_T_CHOICE) {
+            choice_at(info->def, 0, def, sizeof def);
+            text = def;
+        }
+        if (!parse_value(info, text, &cfg->base[i], why, sizeof why)) {
+            MH_ERROR(ctx, MH_ERR_STATE, "internal: default of %s: %s", info->key, why);
+            mh_config_destroy(&cfg);
+            return MH_ERR_STATE;
+        }
+        strcpy(cfg->base[i].origin, "default");
+    }
+    *out = cfg;
+    return MH_OK;
+fail:
+    mh_config_destroy(&cfg);
+    return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory creating the configuration");
+}
+
+void mh_config_destroy(mh_config **cfg)
+{
+    if (cfg == NULL || *cfg == NULL)
+        return;
+    free((*cfg)->overrides);
+    free((*cfg)->text);
+    free(*cfg);
+    *cfg = NULL;
+}
+
+/* ---------- assignment ---------- */
+
+static int edit_distance(const char *a, const char *b)
+{
+    int la = (int)strlen(a), lb = (int)strlen(b);
+    if (la > 63 || lb > 63)
+        return 99;
+    int d[64][64];
+    for (int i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (int j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (int i = 1; i <= la; i++)
+        for (int j = 1; j <= lb; j++) {
+            int c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            int del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+            d[i][j] = c < del ? (c < ins ? c : ins) : (del < ins ? del : ins);
+        }
+    return d[la][lb];
+}
+
+static void suggest(const char *key, char *out, size_t len)
+{
+    int best = 4, bi = -1;
+    for (int i = 0; i < MH_P_COUNT; i++) {
+        int dd = edit_distance(key, param_table[i].key);
+        if (dd < best) {
+            best = dd;
+            bi = i;
+        }
+    }
+    if (bi >= 0)
+        snprintf(out, len, " (did you mean %s?)", param_table[bi].key);
+    else
+        out[0] = '\0';
+}
+
+/* Assigns value to key; session 0 = base. where = "FILE:LINE" for messages. */
+static mh_status assign(mh_config *cfg, int session, const char *key, const char *value, const char *where,
+                        bool reject_duplicate, mh_ctx *ctx)
+{
+    char full[160];
+    if (session > 0)
+        snprintf(full, sizeof full, "device.%s", key);
+    else
+        snprintf(full, sizeof full, "%s", key);
+    int id = mh_param_find(full);
+    if (id < 0) {
+        char hint[128];
+        suggest(full, hint, sizeof hint);
+        if (session > 0)
+            return MH_ERROR(ctx, MH_ERR_INPUT, "%s: session.%d.%s: unknown key (a session overrides device keys only)",
+                            where, session, key);
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: unknown key%s", where, key, hint);
+    }
+    const mh_param_info *info = &param_table[id];
+    if (session > 0 && !(info->flags & MH_F_SESSION))
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: session.%d.%s: cannot be set per session", where, session, key);
+
+    mh_value *slot = NULL;
+    if (session == 0) {
+        slot = &cfg->base[id];
+    } else {
+        for (int k = 0; k < cfg->noverrides; k++)
+            if (cfg->overrides[k].session == session && cfg->overrides[k].id == id)
+                slot = &cfg->overrides[k].v;
+        if (slot == NULL) {
+            if (cfg->noverrides >= MH_MAX_OVERRIDES)
+                return MH_ERROR(ctx, MH_ERR_INPUT, "%s: too many session overrides (at most %d)", where,
+                                MH_MAX_OVERRIDES);
+            mh_override *o = &cfg->overrides[cfg->noverrides];
+            memset(o, 0, sizeof *o);
+            o->session = session;
+            o->id = id;
+            strcpy(o->v.origin, "default");
+            slot = &o->v;
+            cfg->noverrides++;
+        }
+    }
+    char keyname[200];
+    if (session > 0)
+        snprintf(keyname, sizeof keyname, "session.%d.%s", session, key);
+    else
+        snprintf(keyname, sizeof keyname, "%s", full);
+    if (reject_duplicate && strcmp(slot->origin, "default") != 0)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: given twice (first at %s)", where, keyname, slot->origin);
+    mh_value v = *slot;
+    char why[400];
+    if (!parse_value(info, value, &v, why, sizeof why))
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: %s", where, keyname, why);
+    snprintf(v.origin, sizeof v.origin, "%s", where);
+    *slot = v;
+    free(cfg->text);
+    cfg->text = NULL;
+    return MH_OK;
+}
+
+/* Splits "session.N.key" into N and key; returns 0 when not a session key, -1 when malformed. */
+static int session_of(const char *section, const char **rest)
+{
+    if (strncmp(section, "session.", 8) != 0)
+        return 0;
+    const char *p = section + 8;
+    char *end = NULL;
+    long n = strtol(p, &end, 10);
+    if (end == p || n < 1 || n > MH_MAX_SESSIONS)
+        return -1;
+    if (rest != NULL)
+        *rest = (*end == '.') ? end + 1 : end;
+    return (int)n;
+}
+
+/* ---------- INI loading ---------- */
+
+typedef struct {
+    FILE *f;
+    const char *path;
+    int line;
+    bool at_line_start;
+    int long_line; /* first line longer than inih's buffer, or 0 */
+    mh_config *cfg;
+    mh_ctx *ctx;
+    mh_status status;
+} mh_ini_state;
+
+/* fgets-compatible reader that counts lines for the handler. */
+static char *counting_reader(char *str, int num, void *stream)
+{
+    mh_ini_state *st = stream;
+    char *r = fgets(str, num, st->f);
+    if (r == NULL)
+        return NULL;
+    if (st->at_line_start)
+        st->line++;
+    size_t n = strlen(r);
+    bool has_nl = n > 0 && r[n - 1] == '\n';
+    if (!has_nl && !feof(st->f) && st->long_line == 0)
+        st->long_line = st->line;
+    st->at_line_start = has_nl;
+    return r;
+}
+
+static int config_ini_handler(void *user, const char *section, const char *name, const char *value)
+{
+    mh_ini_state *st = user;
+    if (st->status != MH_OK)
+        return 0;
+    char where[MH_ORIGIN_LEN];
+    snprintf(where, sizeof where, "%s:%d", st->path, st->line);
+    if (st->long_line) {
+        st->status = MH_ERROR(st->ctx, MH_ERR_INPUT, "%s:%d: line is too long", st->path, st->long_line);
+        return 0;
+    }
+    const char *rest = NULL;
+    int session = session_of(section, &rest);
+    if (session < 0 || (session > 0 && *rest != '\0')) {
+        st->status = MH_ERROR(st->ctx, MH_ERR_INPUT, "%s: [%s]: bad session section (use [session.N], N = 1..%d)",
+                              where, section, MH_MAX_SESSIONS);
+        return 0;
+    }
+    char key[200];
+    if (session > 0)
+        snprintf(key, sizeof key, "%s", name);
+    else if (section[0] == '\0')
+        snprintf(key, sizeof key, "%s", name);
+    else
+        snprintf(key, sizeof key, "%s.%s", section, name);
+    st->status = assign(st->cfg, session, key, value, where, true, st->ctx);
+    return st->status == MH_OK;
+}
+
+mh_status mh_config_load(mh_config *cfg, const char *path, mh_ctx *ctx)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s:0: cannot open: %s", path, strerror(errno));
+    mh_ini_state st = {f, path, 0, true, 0, cfg, ctx, MH_OK};
+    int rc = ini_parse_stream(counting_reader, &st, config_ini_handler, &st);
+    bool read_error = ferror(f) != 0;
+    fclose(f);
+    if (st.status != MH_OK)
+        return st.status;
+    if (read_error)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s:%d: read error", path, st.line);
+    if (st.long_line)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s:%d: line is too long", path, st.long_line);
+    if (rc == -2)
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "%s: out of memory while parsing", path);
+    if (rc != 0)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s:%d: syntax error (expected 'key = value' or '[section]')", path,
+                        rc);
+    return MH_OK;
+}
+
+mh_status mh_config_set(mh_config *cfg, const char *assignment, const char *origin, mh_ctx *ctx)
+{
+    const char *eq = strchr(assignment, '=');
+    if (eq == NULL || eq == assignment)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: '%s': expected section.key=value", origin, assignment);
+    char key[200];
+    size_t n = (size_t)(eq - assignment);
+    if (n >= sizeof key)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: key is too long", origin);
+    memcpy(key, assignment, n);
+    key[n] = '\0';
+    trim(key);
+    const char *rest = NULL;
+    int session = session_of(key, &rest);
+    if (session < 0 || (session > 0 && *rest == '\0'))
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: bad session key (use session.N.key)", origin, key);
+    return assign(cfg, session, session > 0 ? rest : key, eq + 1, origin, false, ctx);
+}
+
+/* ---------- accessors ---------- */
+
+static const mh_value *value_s(const mh_config *cfg, mh_param_id id, int session)
+{
+    if (session > 0)
+        for (int k = 0; k < cfg->noverrides; k++)
+            if (cfg->overrides[k].session == session && cfg->overrides[k].id == (int)id)
+                return &cfg->overrides[k].v;
+    return &cfg->base[id];
+}
+
+double mh_config_real(const mh_config *cfg, mh_param_id id) { return cfg->base[id].num; }
+double mh_config_real_s(const mh_config *cfg, mh_param_id id, int s) { return value_s(cfg, id, s)->num; }
+long mh_config_int(const mh_config *cfg, mh_param_id id) { return (long)cfg->base[id].num; }
+long mh_config_int_s(const mh_config *cfg, mh_param_id id, int s) { return (long)value_s(cfg, id, s)->num; }
+bool mh_config_bool(const mh_config *cfg, mh_param_id id) { return cfg->base[id].num != 0; }
+const char *mh_config_choice(const mh_config *cfg, mh_param_id id) { return cfg->base[id].choice; }
+const char *mh_config_choice_s(const mh_config *cfg, mh_param_id id, int s) { return value_s(cfg, id, s)->choice; }
+bool mh_config_is_auto(const mh_config *cfg, mh_param_id id) { return cfg->base[id].is_auto; }
+bool mh_config_is_auto_s(const mh_config *cfg, mh_param_id id, int s) { return value_s(cfg, id, s)->is_auto; }
+const char *mh_config_origin(const mh_config *cfg, mh_param_id id) { return cfg->base[id].origin; }
+
+int mh_config_list(const mh_config *cfg, mh_param_id id, const double **vals)
+{
+    *vals = cfg->base[id].list;
+    return cfg->base[id].is_auto ? 0 : cfg->base[id].nlist;
+}
+
+/* ---------- validation ---------- */
+
+mh_status mh_config_validate(const mh_config *cfg, mh_ctx *ctx)
+{
+    static const struct {
+        mh_param_id id;
+        const char *why;
+    } contra[] = {
+        {MH_P_PAT_ACNE, "active acne (risk of spreading infection)"},
+        {MH_P_PAT_ECZEMA, "eczema (impaired barrier, flare-ups)"},
+        {MH_P_PAT_PSORIASIS, "psoriasis (Koebner phenomenon)"},
+        {MH_P_PAT_COLDSORES, "cold sores (herpes simplex reactivation)"},
+        {MH_P_PAT_CHEMO, "chemotherapy (impaired healing and immunity)"},
+        {MH_P_PAT_RADIO, "radiotherapy (impaired healing of irradiated skin)"},
+    };
+    if (!mh_config_bool(cfg, MH_P_PAT_OVERRIDE))
+        for (size_t i = 0; i < sizeof contra / sizeof contra[0]; i++)
+            if (mh_config_bool(cfg, contra[i].id))
+                return MH_ERROR(ctx, MH_ERR_CONTRA,
+                                "%s: %s: contraindication: %s; microneedling refused "
+                                "(set patient.override_contraindications = true to run anyway)",
+                                mh_config_origin(cfg, contra[i].id), param_table[contra[i].id].key, contra[i].why);
+
+    double days = mh_config_real(cfg, MH_P_SIM_DAYS);
+    const double *sd = NULL;
+    int ns = mh_config_list(cfg, MH_P_SCHED_DAYS, &sd);
+    if (ns > 0) {
+        if (sd[ns - 1] >= days)
+            return MH_ERROR(ctx, MH_ERR_INPUT, "%s: schedule.days: session on day %g is not before simulation.days = %g",
+                            mh_config_origin(cfg, MH_P_SCHED_DAYS), sd[ns - 1], days);
+    } else {
+        ns = (int)mh_config_int(cfg, MH_P_SCHED_SESSIONS);
+        double last = (ns - 1) * mh_config_real(cfg, MH_P_SCHED_INTERVAL);
+        if (last >= days)
+            return MH_ERROR(ctx, MH_ERR_INPUT,
+                            "%s: schedule.sessions: session %d on day %g is not before simulation.days = %g",
+                            mh_config_origin(cfg, MH_P_SCHED_SESSIONS), ns, last, days);
+    }
+    for (int k = 0; k < cfg->noverrides; k++)
+        if (cfg->overrides[k].session > ns)
+            return MH_ERROR(ctx, MH_ERR_INPUT, "%s: session.%d: there are only %d sessions",
+                            cfg->overrides[k].v.origin, cfg->overrides[k].session, ns);
+
+    double dx_mm = mh_config_real(cfg, MH_P_GRID_DX) * 1e-3;
+    if (mh_config_real(cfg, MH_P_GRID_WIDTH) < 4 * dx_mm)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: grid.width_mm: must span at least 4 cells of grid.dx_um",
+                        mh_config_origin(cfg, MH_P_GRID_WIDTH));
+    if (mh_config_int(cfg, MH_P_SIM_DIMS) == 3 && mh_config_real(cfg, MH_P_GRID_LENGTH) < 4 * dx_mm)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: grid.length_mm: must span at least 4 cells of grid.dx_um",
+                        mh_config_origin(cfg, MH_P_GRID_LENGTH));
+    if (mh_config_real(cfg, MH_P_M_AGE_LO) >= mh_config_real(cfg, MH_P_M_AGE_HI))
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: model.age_young_years: must be below model.age_old_years",
+                        mh_config_origin(cfg, MH_P_M_AGE_LO));
+    if (mh_config_real(cfg, MH_P_SOLV_DTMIN) >= mh_config_real(cfg, MH_P_SOLV_DTMAX) * 3600.0)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: solver.dt_min_s: must be below solver.dt_max_h",
+                        mh_config_origin(cfg, MH_P_SOLV_DTMIN));
+    return MH_OK;
+}
+
+/* ---------- resolved text ---------- */
+
+static void fmt_real(char *out, size_t len, double x)
+{
+    for (int prec = 6; prec <= 17; prec++) {
+        snprintf(out, len, "%.*g", prec, x);
+        if (strtod(out, NULL) == x)
+            return;
+    }
+}
+
+static size_t fmt_value(const mh_param_info *info, const mh_value *v, char *out, size_t len)
+{
+    if (v->is_auto)
+        return (size_t)snprintf(out, len, "auto");
+    switch (info->type) {
+    case MH_T_BOOL: return (size_t)snprintf(out, len, "%s", v->num != 0 ? "true" : "false");
+    case MH_T_CHOICE: return (size_t)snprintf(out, len, "%s", v->choice);
+    case MH_T_LIST: {
+        size_t used = 0;
+        out[0] = '\0';
+        for (int i = 0; i < v->nlist && used + 32 < len; i++) {
+            char num[40];
+            fmt_real(num, sizeof num, v->list[i]);
+            used += (size_t)snprintf(out + used, len - used, "%s%s", i ? ", " : "", num);
+        }
+        return used;
+    }
+    default: fmt_real(out, len, v->num); return strlen(out);
+    }
+}
+
+const char *mh_config_text(mh_config *cfg)
+{
+    if (cfg->text != NULL)
+        return cfg->text;
+    size_t cap = 65536, used = 0;
+    char *t = malloc(cap);
+    if (t == NULL)
+        return "";
+    used += (size_t)snprintf(t + used, cap - used, "; microheal resolved configuration (every key)\n");
+    char prev[64] = "";
+    for (int i = 0; i < MH_P_COUNT; i++) {
+        const mh_param_info *info = &param_table[i];
+        const char *dot = strchr(info->key, '.');
+        char sec[64] = "";
+        if (dot != NULL)
+            snprintf(sec, sizeof sec, "%.*s", (int)(dot - info->key), info->key);
+        if (strcmp(sec, prev) != 0) {
+            used += (size_t)snprintf(t + used, cap - used, "\n[%s]\n", sec);
+            strcpy(prev, sec);
+        }
+        char val[MH_MAX_LIST * 28];
+        fmt_value(info, &cfg->base[i], val, sizeof val);
+        used += (size_t)snprintf(t + used, cap - used, "%s = %s ; %s\n", dot ? dot + 1 : info->key, val, info->unit);
+        if (used >= cap - 2048) {
+            char *nt = realloc(t, cap * 2);
+            if (nt == NULL)
+                break;
+            t = nt;
+            cap *= 2;
+        }
+    }
+    for (int s = 1; s <= MH_MAX_SESSIONS; s++) {
+        bool header = false;
+        for (int k = 0; k < cfg->noverrides; k++) {
+            if (cfg->overrides[k].session != s)
+                continue;
+            if (!header) {
+                used += (size_t)snprintf(t + used, cap - used, "\n[session.%d]\n", s);
+                header = true;
+            }
+            const mh_param_info *info = &param_table[cfg->overrides[k].id];
+            char val[MH_MAX_LIST * 28];
+            fmt_value(info, &cfg->overrides[k].v, val, sizeof val);
+            used += (size_t)snprintf(t + used, cap - used, "%s = %s\n", strchr(info->key, '.') + 1, val);
+            if (used >= cap - 2048) {
+                char *nt = realloc(t, cap * 2);
+                if (nt == NULL)
+                    break;
+                t = nt;
+                cap *= 2;
+            }
+        }
+    }
+    cfg->text = t;
+    return t;
+}

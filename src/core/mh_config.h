@@ -1,0 +1,69 @@
+/* mh_config: the parameter table, loading INI files (libinih), --set overrides and validation. */
+#ifndef MH_CONFIG_H
+#define MH_CONFIG_H
+
+#include "mh_ctx.h"
+
+#include <stdbool.h>
+
+typedef enum { MH_T_REAL, MH_T_INT, MH_T_BOOL, MH_T_CHOICE, MH_T_LIST } mh_param_type;
+
+#define MH_F_AUTO 1u
+#define MH_F_SESSION 2u
+
+typedef enum {
+#define MH_PARAM(id, key, type, unit, def, lo, hi, flags, help, src) MH_P_##id,
+#include "mh_params.def"
+#undef MH_PARAM
+    MH_P_COUNT
+} mh_param_id;
+
+/* One row of the table (read-only, static storage). */
+typedef struct {
+    const char *key, *unit, *def, *help, *source;
+    mh_param_type type;
+    double lo, hi;
+    unsigned flags;
+} mh_param_info;
+
+#define MH_MAX_SESSIONS 50
+#define MH_MAX_LIST 64
+
+typedef struct mh_config mh_config;
+
+const mh_param_info *mh_param_table(void);
+/* Index of a key or -1. */
+int mh_param_find(const char *key);
+
+/* Creates a configuration holding every default. Free with mh_config_destroy. */
+mh_status mh_config_create(mh_ctx *ctx, mh_config **out);
+void mh_config_destroy(mh_config **cfg);
+
+/* Reads an INI file. Unknown sections or keys, duplicates, bad values and
+ * unreadable files fail with "FILE:LINE: key: what is wrong" in ctx. */
+mh_status mh_config_load(mh_config *cfg, const char *path, mh_ctx *ctx);
+/* Applies "section.key=value" (origin names it in messages, e.g. "--set #2"). */
+mh_status mh_config_set(mh_config *cfg, const char *assignment, const char *origin, mh_ctx *ctx);
+/* Checks cross-key rules and contraindications after all values are in. */
+mh_status mh_config_validate(const mh_config *cfg, mh_ctx *ctx);
+
+/* Accessors. session = 0 is the base; 1..N return that session's override if any. */
+double mh_config_real(const mh_config *cfg, mh_param_id id);
+double mh_config_real_s(const mh_config *cfg, mh_param_id id, int session);
+long mh_config_int(const mh_config *cfg, mh_param_id id);
+long mh_config_int_s(const mh_config *cfg, mh_param_id id, int session);
+bool mh_config_bool(const mh_config *cfg, mh_param_id id);
+const char *mh_config_choice(const mh_config *cfg, mh_param_id id);
+const char *mh_config_choice_s(const mh_config *cfg, mh_param_id id, int session);
+bool mh_config_is_auto(const mh_config *cfg, mh_param_id id);
+bool mh_config_is_auto_s(const mh_config *cfg, mh_param_id id, int session);
+/* List values; returns the count and points *vals at internal storage. */
+int mh_config_list(const mh_config *cfg, mh_param_id id, const double **vals);
+/* "FILE:LINE" where a key was set, or "default". */
+const char *mh_config_origin(const mh_config *cfg, mh_param_id id);
+
+/* The resolved configuration as INI text (every key, defaults included);
+ * a NUL-terminated string owned by cfg, valid until the next change. */
+const char *mh_config_text(mh_config *cfg);
+
+#endif

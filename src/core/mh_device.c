@@ -1,0 +1,168 @@
+/* mh_device: resolving device settings per session and generating puncture patterns (GSL RNG).
+ *
+ * Effective depth d = f L (penetration fraction f of needle length L); the channel is a cone
+ * of surface radius r_s = min(needle radius, d tan(alpha)). Density is given, or derived:
+ *   roller: passes x density per pass;  pen: passes x rate x needles / (glide speed x width);
+ *   stamp/patch: presses x needles / area.
+ * Patterns: grid (square lattice), hex (triangular lattice), random (Poisson number,
+ * uniform positions). Sources of the defaults: papers/model.md, "Devices". */
+#include "mh_device.h"
+
+#include <gsl/gsl_math.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+double mh_device_default_penetration(mh_device_type t)
+{
+    switch (t) {
+    case MH_DEV_ROLLER: return 0.25; /* Kalluri 2011 (~20%, rat) and Lam 2008 (<50%, pig) */
+    case MH_DEV_PEN: return 0.30;    /* ASSUMPTION: perpendicular motorised stamping, above a roller */
+    case MH_DEV_STAMP: return 0.30;  /* ASSUMPTION: as the pen */
+    case MH_DEV_PATCH: return 0.77;  /* Donnelly et al. 2010: 600 um -> ~460 um in human skin in vivo */
+    }
+    return 0.3;
+}
+
+static mh_device_type type_of(const char *s)
+{
+    if (strcmp(s, "roller") == 0)
+        return MH_DEV_ROLLER;
+    if (strcmp(s, "stamp") == 0)
+        return MH_DEV_STAMP;
+    if (strcmp(s, "patch") == 0)
+        return MH_DEV_PATCH;
+    return MH_DEV_PEN;
+}
+
+static mh_pattern pattern_of(const char *s)
+{
+    if (strcmp(s, "grid") == 0)
+        return MH_PAT_GRID;
+    if (strcmp(s, "hex") == 0)
+        return MH_PAT_HEX;
+    return MH_PAT_RANDOM;
+}
+
+mh_status mh_device_resolve(const mh_config *cfg, int s, mh_device *dev, mh_ctx *ctx)
+{
+    memset(dev, 0, sizeof *dev);
+    dev->type = type_of(mh_config_choice_s(cfg, MH_P_DEV_TYPE, s));
+    dev->pattern = pattern_of(mh_config_choice_s(cfg, MH_P_DEV_PATTERN, s));
+    dev->needle_length_mm = mh_config_real_s(cfg, MH_P_DEV_LENGTH, s);
+    dev->needle_diameter_mm = mh_config_real_s(cfg, MH_P_DEV_DIAM, s);
+    dev->needles = (int)mh_config_int_s(cfg, MH_P_DEV_NEEDLES, s);
+    dev->passes = (int)mh_config_int_s(cfg, MH_P_DEV_PASSES, s);
+    dev->penetration_fraction = mh_config_is_auto_s(cfg, MH_P_DEV_PENFRAC, s)
+                                    ? mh_device_default_penetration(dev->type)
+                                    : mh_config_real_s(cfg, MH_P_DEV_PENFRAC, s);
+    dev->depth_mm = dev->penetration_fraction * dev->needle_length_mm;
+    double tan_a = tan(mh_config_real_s(cfg, MH_P_DEV_ANGLE, s) * M_PI / 180.0);
+    dev->surface_radius_mm = fmin(0.5 * dev->needle_diameter_mm, dev->depth_mm * tan_a);
+
+    if (!mh_config_is_auto_s(cfg, MH_P_DEV_DENSITY, s)) {
+        dev->density_per_cm2 = mh_config_real_s(cfg, MH_P_DEV_DENSITY, s);
+    } else {
+        switch (dev->type) {
+        case MH_DEV_ROLLER:
+            dev->density_per_cm2 = dev->passes * mh_config_real_s(cfg, MH_P_DEV_ROLLER_PP, s);
+            break;
+        case MH_DEV_PEN:
+            dev->density_per_cm2 = dev->passes * mh_config_real_s(cfg, MH_P_DEV_PEN_RATE, s) * dev->needles /
+                                   (mh_config_real_s(cfg, MH_P_DEV_PEN_SPEED, s) *
+                                    0.1 * mh_config_real_s(cfg, MH_P_DEV_PEN_WIDTH, s));
+            break;
+        case MH_DEV_STAMP:
+        case MH_DEV_PATCH:
+            dev->density_per_cm2 = dev->passes * dev->needles / mh_config_real_s(cfg, MH_P_DEV_STAMP_AREA, s);
+            break;
+        }
+        if (dev->density_per_cm2 > 20000.0)
+            return MH_ERROR(ctx, MH_ERR_INPUT,
+                            "%s: device.density_per_cm2: the device settings give %.0f punctures/cm^2 (more than "
+                            "20000); set the density or fewer passes",
+                            mh_config_origin(cfg, MH_P_DEV_DENSITY), dev->density_per_cm2);
+    }
+    return MH_OK;
+}
+
+double mh_device_strip_mm(double density_per_cm2) { return 10.0 / sqrt(density_per_cm2); }
+
+/* Lattice points: `count` rows/columns fitted to the extent, so periodic domains tile exactly. */
+static int lattice_count(double extent, double spacing)
+{
+    long c = lround(extent / spacing);
+    return c < 1 ? 1 : (int)c;
+}
+
+mh_status mh_device_punctures(const mh_device *dev, double width_mm, double length_mm, unsigned long seed,
+                              int session, mh_ctx *ctx, mh_puncture **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (rng == NULL)
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (random number generator)");
+    /* One stream per session, so a session's pattern does not depend on the others'. */
+    gsl_rng_set(rng, seed * 1000003UL + (unsigned long)session);
+
+    double n_mm2 = dev->density_per_cm2 / 100.0; /* punctures per mm^2 */
+    double area = width_mm * length_mm;
+    size_t cap = 0;
+    int cx = 0, cy = 0;
+    double ax = 0, ay = 0;
+    if (dev->pattern == MH_PAT_RANDOM) {
+        cap = gsl_ran_poisson(rng, n_mm2 * area);
+    } else {
+        double a = dev->pattern == MH_PAT_GRID ? 1.0 / sqrt(n_mm2) : sqrt(2.0 / (sqrt(3.0) * n_mm2));
+        double row = dev->pattern == MH_PAT_GRID ? a : a * sqrt(3.0) / 2.0;
+        cx = lattice_count(width_mm, a);
+        cy = lattice_count(length_mm, row);
+        ax = width_mm / cx;
+        ay = length_mm / cy;
+        cap = (size_t)cx * (size_t)cy;
+    }
+    if (cap > 50000000) {
+        gsl_rng_free(rng);
+        return MH_ERROR(ctx, MH_ERR_INPUT, "device.density_per_cm2: %zu punctures in the domain is too many", cap);
+    }
+    mh_puncture *p = malloc((cap ? cap : 1) * sizeof *p);
+    if (p == NULL) {
+        gsl_rng_free(rng);
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (%zu punctures)", cap);
+    }
+    size_t m = 0;
+    if (dev->pattern == MH_PAT_RANDOM) {
+        for (size_t q = 0; q < cap; q++) {
+            p[m].x_mm = gsl_rng_uniform(rng) * width_mm;
+            p[m].y_mm = gsl_rng_uniform(rng) * length_mm;
+            m++;
+        }
+    } else {
+        double ox = 0.5, oy = 0.5; /* session 1: lattice centred in its cells */
+        if (session > 1) {
+            ox = gsl_rng_uniform(rng);
+            oy = gsl_rng_uniform(rng);
+        }
+        for (int r = 0; r < cy; r++)
+            for (int c = 0; c < cx; c++) {
+                double shift = (dev->pattern == MH_PAT_HEX && (r % 2)) ? 0.5 : 0.0;
+                double x = fmod((c + ox + shift) * ax, width_mm);
+                p[m].x_mm = x;
+                p[m].y_mm = (r + oy) * ay;
+                m++;
+            }
+    }
+    for (size_t q = 0; q < m; q++) {
+        p[q].depth_mm = dev->depth_mm;
+        p[q].radius_mm = dev->surface_radius_mm;
+        p[q].session = session;
+    }
+    gsl_rng_free(rng);
+    *out = p;
+    *n = m;
+    return MH_OK;
+}

@@ -1,0 +1,42 @@
+/* mh_fields: the model's species as struct-of-arrays fields (one aligned array each). */
+#ifndef MH_FIELDS_H
+#define MH_FIELDS_H
+
+#include "mh_ctx.h"
+
+#include <stddef.h>
+
+/* Symbols as in papers/model.md. */
+typedef enum {
+    MH_S_D = 0, /* tissue damage */
+    MH_S_O,     /* open channel (barrier breach) */
+    MH_S_K,     /* epidermal integrity (keratinocytes) */
+    MH_S_B,     /* blood / clot */
+    MH_S_H,     /* pro-inflammatory mediator */
+    MH_S_I,     /* inflammatory cells */
+    MH_S_G,     /* growth factor */
+    MH_S_F,     /* fibroblasts */
+    MH_S_C3,    /* collagen III */
+    MH_S_C1,    /* collagen I */
+    MH_S_E,     /* elastin */
+    MH_NSPECIES
+} mh_species;
+
+typedef struct {
+    size_t n;                   /* cells per field */
+    double *u[MH_NSPECIES];     /* one contiguous 64-byte aligned array per species */
+} mh_fields;
+
+/* Allocates zeroed fields of n cells. */
+mh_status mh_fields_create(size_t n, mh_ctx *ctx, mh_fields **out);
+void mh_fields_destroy(mh_fields **f);
+/* dst = src (same size). */
+void mh_fields_copy(mh_fields *dst, const mh_fields *src);
+/* Swaps the arrays of a and b (no copying). */
+void mh_fields_swap(mh_fields *a, mh_fields *b);
+
+/* Dataset name ("damage", ..., "elastin") and unit of a species. */
+const char *mh_species_name(mh_species s);
+const char *mh_species_unit(mh_species s);
+
+#endif

@@ -1,0 +1,67 @@
+/* mh_grid: uniform grid over the layered column; layer, vascular and mask profiles per depth. */
+#include "mh_grid.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MH_MAX_CELLS 400000000.0 /* 400 M cells x 12 fields x 8 B ~ 38 GB: beyond any workstation */
+
+mh_status mh_grid_create(const mh_config *cfg, const mh_skin *skin, double strip_mm, mh_ctx *ctx, mh_grid **out)
+{
+    *out = NULL;
+    mh_grid *g = calloc(1, sizeof *g);
+    if (g == NULL)
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (grid)");
+    g->dims = (int)mh_config_int(cfg, MH_P_SIM_DIMS);
+    g->dx_mm = mh_config_real(cfg, MH_P_GRID_DX) * 1e-3;
+    g->nx = (int)lround(mh_config_real(cfg, MH_P_GRID_WIDTH) / g->dx_mm);
+    g->width_mm = g->nx * g->dx_mm;
+    if (g->dims == 3) {
+        g->ny = (int)lround(mh_config_real(cfg, MH_P_GRID_LENGTH) / g->dx_mm);
+        g->length_mm = g->ny * g->dx_mm;
+    } else {
+        g->ny = 1;
+        g->length_mm = strip_mm;
+    }
+    g->nz = (int)ceil(skin->top_mm[MH_LAYER_COUNT] / g->dx_mm - 1e-9);
+    g->periodic = strcmp(mh_config_choice(cfg, MH_P_GRID_BC), "periodic") == 0;
+    g->skin = *skin;
+    double cells = (double)g->nx * g->ny * g->nz;
+    if (cells > MH_MAX_CELLS || g->nz < 3) {
+        mh_grid_destroy(&g);
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: grid.dx_um: gives %.3g cells (%s); choose a %s spacing",
+                        mh_config_origin(cfg, MH_P_GRID_DX), cells, cells > MH_MAX_CELLS ? "too many" : "too few",
+                        cells > MH_MAX_CELLS ? "coarser" : "finer");
+    }
+    g->ncell = (size_t)cells;
+    g->layer = malloc((size_t)g->nz);
+    g->vascular = mh_alloc_doubles((size_t)g->nz);
+    g->dermal = mh_alloc_doubles((size_t)g->nz);
+    g->epidermal = mh_alloc_doubles((size_t)g->nz);
+    if (!g->layer || !g->vascular || !g->dermal || !g->epidermal) {
+        mh_grid_destroy(&g);
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (grid profiles)");
+    }
+    for (int k = 0; k < g->nz; k++) {
+        mh_layer l = mh_skin_layer_at(skin, (k + 0.5) * g->dx_mm);
+        g->layer[k] = (unsigned char)l;
+        g->vascular[k] = skin->vascular[l];
+        g->dermal[k] = (l == MH_LAYER_PD || l == MH_LAYER_RD) ? 1.0 : 0.0;
+        g->epidermal[k] = (l == MH_LAYER_SC || l == MH_LAYER_VE) ? 1.0 : 0.0;
+    }
+    *out = g;
+    return MH_OK;
+}
+
+void mh_grid_destroy(mh_grid **g)
+{
+    if (g == NULL || *g == NULL)
+        return;
+    free((*g)->layer);
+    mh_free((*g)->vascular);
+    mh_free((*g)->dermal);
+    mh_free((*g)->epidermal);
+    free(*g);
+    *g = NULL;
+}

@@ -1,0 +1,36 @@
+/* mh_grid: the uniform finite-difference grid over the skin column (2-D or 3-D). */
+#ifndef MH_GRID_H
+#define MH_GRID_H
+
+#include "mh_skin.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Cell (i, j, k): x = (i + 1/2) dx, y = (j + 1/2) dx, depth z = (k + 1/2) dx.
+ * Memory index i + nx (j + ny k): x fastest, depth slowest. In 2-D ny = 1. */
+typedef struct {
+    int dims;
+    int nx, ny, nz;
+    double dx_mm;
+    double width_mm, length_mm; /* lateral extents (length = strip width in 2-D) */
+    bool periodic;              /* lateral boundaries periodic, else zero flux */
+    size_t ncell;
+    unsigned char *layer;       /* layer id per depth index k (nz entries) */
+    double *vascular;           /* v(z) per depth index k */
+    double *dermal;             /* m(z): 1 in papillary/reticular dermis, else 0 */
+    double *epidermal;          /* e(z): 1 in stratum corneum/viable epidermis, else 0 */
+    mh_skin skin;
+} mh_grid;
+
+/* Builds the grid from grid.* and the skin column. strip_mm is the lateral
+ * extent in y for 2-D (the strip the section represents); ignored in 3-D. */
+mh_status mh_grid_create(const mh_config *cfg, const mh_skin *skin, double strip_mm, mh_ctx *ctx, mh_grid **out);
+void mh_grid_destroy(mh_grid **g);
+
+static inline size_t mh_idx(const mh_grid *g, int i, int j, int k)
+{
+    return (size_t)i + (size_t)g->nx * ((size_t)j + (size_t)g->ny * (size_t)k);
+}
+
+#endif

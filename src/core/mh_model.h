@@ -1,0 +1,64 @@
+/* mh_model: the reaction terms of the healing model, its parameters, baseline state and wounding. */
+#ifndef MH_MODEL_H
+#define MH_MODEL_H
+
+#include "mh_device.h"
+#include "mh_fields.h"
+#include "mh_grid.h"
+
+/* Model parameters in solver units (day, mm); symbols as in papers/model.md. */
+typedef struct {
+    double k_D, k_DI;
+    double tau0_close, v_close; /* day, mm/day */
+    double D_K, r_K;
+    double b_bleed, f_bleed;    /* f_bleed = f_anticoag if the patient takes anticoagulants, else 1 */
+    double k_B;
+    double D_H, k_H, s_H;
+    double D_I, r_I, k_I;
+    double D_G, k_G, s_GB, s_GI;
+    double D_F, chi, r_F, F_max, delta_F;
+    double s_3, k_31, s_1, rho_1, s_E, rho_E;
+    double w_3, gamma;          /* gamma = w_3 / (1 - w_3) */
+    double a_age;               /* synthesis factor of the patient's age */
+    double beta_B;
+} mh_model_params;
+
+/* Reads model.* and patient.* into p. */
+mh_status mh_model_params_from_config(const mh_config *cfg, mh_model_params *p, mh_ctx *ctx);
+
+/* Age factor a(age): 1 below age_lo, ratio above age_hi, linear between (Varani 2006). */
+double mh_model_age_factor(double age, double age_lo, double age_hi, double ratio);
+
+/* Untreated skin: D=O=B=H=I=G=0, K=e, F=C3=C1=E=m (an exact steady state). */
+void mh_model_baseline(const mh_grid *g, mh_fields *f);
+
+/* Per-cell closure rate 1/tau (1/day) of open channel cells; caller owns arrays. */
+typedef struct {
+    double *k_close; /* ncell */
+} mh_model_aux;
+
+/* Marks the channels of punctures p[0..n) on the fields: damage, open channel,
+ * epidermal loss, blood in vascularised cells, fibroblasts killed; the matrix is displaced, not removed.
+ * Writes each channel cell's closure rate into aux->k_close. Returns the number
+ * of channel cells at the surface (k = 0) in *surface_cells. */
+void mh_model_wound(const mh_grid *g, const mh_model_params *p, const mh_puncture *punct, size_t n,
+                    mh_fields *f, mh_model_aux *aux, size_t *surface_cells);
+
+/* One explicit upwind chemotaxis step of fibroblasts up the growth-factor gradient
+ * (conservative, zero flux outside the dermis): F += dt (-div(chi F grad G)).
+ * tmp is an ncell work array. */
+void mh_model_chemotaxis(const mh_grid *g, const mh_model_params *p, double dt, mh_fields *f,
+                         double *restrict tmp);
+
+/* Largest stable chemotaxis step: sum of outflow speeds x dt / dx <= 1/2 in every cell. */
+double mh_model_chemotaxis_dt_limit(const mh_grid *g, const mh_model_params *p, const mh_fields *f);
+
+/* One Patankar-Euler step of all reaction terms over dt (days): u <- (u + dt P)/(1 + dt L),
+ * P, L >= 0 evaluated at the old state, so every field stays non-negative. */
+void mh_model_react(const mh_grid *g, const mh_model_params *p, const mh_model_aux *aux, double dt,
+                    mh_fields *f);
+
+/* Diffusion coefficient (mm^2/day) of species s in layer l; 0 for species that do not diffuse. */
+double mh_model_diffusivity(const mh_model_params *p, mh_species s, mh_layer l);
+
+#endif

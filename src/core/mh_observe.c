@@ -1,0 +1,258 @@
+/* mh_observe: observables and run summaries (papers/model.md, "Observables").
+ *
+ *   erythema       = sum v (H + I + beta_B B) dV / sum v dV          (vascular-weighted mean)
+ *   open_channels  = sum_{surface cells} O / (surface channel cells of the latest session)
+ *   reepithelialized = 1 - sum e (1 - K) / (deficit right after the latest session)
+ *   bleeding       = sum B dV / area, in uL/cm^2 (B = blood volume fraction)
+ *   <layer>/<q>    = mean of q over the cells of the layer (1.0 = untreated)
+ *   collagen_total = (1 - w_3) C1 + w_3 C3 */
+#include "mh_observe.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *obs_names[MH_OBS_COUNT] = {
+    "t_days", "dt_days", "erythema", "open_channels", "reepithelialized", "bleeding", "damage", "inflammation",
+    "growth_factor",
+    "papillary_dermis/collagen_I", "papillary_dermis/collagen_III", "papillary_dermis/collagen_total",
+    "papillary_dermis/elastin", "papillary_dermis/fibroblasts",
+    "reticular_dermis/collagen_I", "reticular_dermis/collagen_III", "reticular_dermis/collagen_total",
+    "reticular_dermis/elastin", "reticular_dermis/fibroblasts",
+    "dermis/collagen_I", "dermis/collagen_III", "dermis/collagen_total", "dermis/elastin", "dermis/fibroblasts"};
+static const char *base_units[MH_OBS_LAYER0] = {
+    "day", "day", "1 (vascular-weighted mean of H + I + beta_B B)", "1 (fraction of the latest session's channels)",
+    "1 (fraction of the epidermal deficit restored)", "uL/cm^2", "1 (mean over the domain)",
+    "1 (mean over the dermis)", "1 (mean over the dermis, units of K_G)"};
+const char *mh_obs_name(int col) { return (col >= 0 && col < MH_OBS_COUNT) ? obs_names[col] : "unknown"; }
+
+const char *mh_obs_unit(int col)
+{
+    if (col < 0 || col >= MH_OBS_COUNT)
+        return "?";
+    return col < MH_OBS_LAYER0 ? base_units[col] : "1 (relative to untreated, 1.0 = untreated)";
+}
+
+double mh_observe_deficit(const mh_grid *g, const mh_fields *f)
+{
+    const size_t row = (size_t)g->nx * (size_t)g->ny;
+    double sum = 0.0;
+    for (int k = 0; k < g->nz; k++) {
+        if (g->epidermal[k] <= 0.0)
+            continue;
+        double s = 0.0;
+        for (size_t q = row * (size_t)k; q < row * (size_t)(k + 1); q++)
+            s += 1.0 - f->u[MH_S_K][q];
+        sum += s;
+    }
+    return sum;
+}
+
+enum { R_ERY, R_VOL_V, R_OPEN, R_DEF, R_BLOOD, R_DAMAGE, R_I, R_G, R_C1, R_C3, R_E, R_F, R_N };
+
+void mh_observe(const mh_grid *g, const mh_model_params *p, const mh_fields *f, const mh_obs_ref *ref, double *row)
+{
+    const size_t rowlen = (size_t)g->nx * (size_t)g->ny;
+    const int nz = g->nz;
+    double *part = calloc((size_t)nz * R_N, sizeof *part);
+    if (part == NULL) {
+        for (int c = MH_OBS_ERYTHEMA; c < MH_OBS_COUNT; c++)
+            row[c] = NAN;
+        return;
+    }
+#pragma omp parallel for schedule(static)
+    for (int k = 0; k < nz; k++) {
+        double *r = part + (size_t)k * R_N;
+        const double v = g->vascular[k];
+        for (size_t q = rowlen * (size_t)k; q < rowlen * (size_t)(k + 1); q++) {
+            r[R_ERY] += v * (f->u[MH_S_H][q] + f->u[MH_S_I][q] + p->beta_B * f->u[MH_S_B][q]);
+            r[R_VOL_V] += v;
+            if (k == 0)
+                r[R_OPEN] += f->u[MH_S_O][q];
+            if (g->epidermal[k] > 0.0)
+                r[R_DEF] += 1.0 - f->u[MH_S_K][q];
+            r[R_BLOOD] += f->u[MH_S_B][q];
+            r[R_DAMAGE] += f->u[MH_S_D][q];
+            r[R_I] += f->u[MH_S_I][q];
+            r[R_G] += f->u[MH_S_G][q];
+            r[R_C1] += f->u[MH_S_C1][q];
+            r[R_C3] += f->u[MH_S_C3][q];
+            r[R_E] += f->u[MH_S_E][q];
+            r[R_F] += f->u[MH_S_F][q];
+        }
+    }
+    double tot[R_N] = {0}, lay[MH_OL_COUNT][R_N] = {{0}};
+    double ncell_l[MH_OL_COUNT] = {0};
+    for (int k = 0; k < nz; k++) { /* fixed order */
+        const double *r = part + (size_t)k * R_N;
+        for (int c = 0; c < R_N; c++)
+            tot[c] += r[c];
+        int L = g->layer[k] == MH_LAYER_PD ? MH_OL_PAPILLARY : g->layer[k] == MH_LAYER_RD ? MH_OL_RETICULAR : -1;
+        if (L < 0)
+            continue;
+        for (int c = 0; c < R_N; c++) {
+            lay[L][c] += r[c];
+            lay[MH_OL_DERMIS][c] += r[c];
+        }
+        ncell_l[L] += (double)rowlen;
+        ncell_l[MH_OL_DERMIS] += (double)rowlen;
+    }
+    free(part);
+    const double cell_mm3 = g->dx_mm * g->dx_mm * (g->dims == 3 ? g->dx_mm : 1.0);
+    const double area_mm2 = g->width_mm * (g->dims == 3 ? g->length_mm : 1.0);
+    const double ndermis = ncell_l[MH_OL_DERMIS];
+    row[MH_OBS_ERYTHEMA] = tot[R_VOL_V] > 0 ? tot[R_ERY] / tot[R_VOL_V] : 0.0;
+    row[MH_OBS_OPEN] = ref->surface_cells > 0 ? tot[R_OPEN] / (double)ref->surface_cells : 0.0;
+    row[MH_OBS_REEPI] = ref->deficit > 0 ? 1.0 - tot[R_DEF] / ref->deficit : 1.0;
+    row[MH_OBS_BLEEDING] = tot[R_BLOOD] * cell_mm3 / area_mm2 * 100.0; /* mm^3/mm^2 -> uL/cm^2 */
+    row[MH_OBS_DAMAGE] = tot[R_DAMAGE] / (double)g->ncell;
+    row[MH_OBS_INFLAM] = ndermis > 0 ? lay[MH_OL_DERMIS][R_I] / ndermis : 0.0;
+    row[MH_OBS_GF] = ndermis > 0 ? lay[MH_OL_DERMIS][R_G] / ndermis : 0.0;
+    for (int L = 0; L < MH_OL_COUNT; L++) {
+        double n = ncell_l[L] > 0 ? ncell_l[L] : 1.0;
+        double c1 = lay[L][R_C1] / n, c3 = lay[L][R_C3] / n;
+        row[mh_obs_layer_col((mh_obs_layer)L, MH_OQ_C1)] = c1;
+        row[mh_obs_layer_col((mh_obs_layer)L, MH_OQ_C3)] = c3;
+        row[mh_obs_layer_col((mh_obs_layer)L, MH_OQ_CT)] = (1.0 - p->w_3) * c1 + p->w_3 * c3;
+        row[mh_obs_layer_col((mh_obs_layer)L, MH_OQ_E)] = lay[L][R_E] / n;
+        row[mh_obs_layer_col((mh_obs_layer)L, MH_OQ_F)] = lay[L][R_F] / n;
+    }
+}
+
+mh_status mh_series_append(mh_series *s, const double *row, mh_ctx *ctx)
+{
+    if (s->nt == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 1024;
+        double *d = realloc(s->data, cap * MH_OBS_COUNT * sizeof *d);
+        if (d == NULL)
+            return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (time series, %zu rows)", s->nt);
+        s->data = d;
+        s->cap = cap;
+    }
+    memcpy(s->data + s->nt * MH_OBS_COUNT, row, MH_OBS_COUNT * sizeof *row);
+    s->nt++;
+    return MH_OK;
+}
+
+void mh_series_free(mh_series *s)
+{
+    free(s->data);
+    memset(s, 0, sizeof *s);
+}
+
+static double at(const mh_series *s, size_t r, int c) { return s->data[r * MH_OBS_COUNT + (size_t)c]; }
+
+double mh_series_at(const mh_series *s, int col, double t)
+{
+    if (s->nt == 0 || t < at(s, 0, MH_OBS_T) || t > at(s, s->nt - 1, MH_OBS_T))
+        return NAN;
+    size_t lo = 0, hi = s->nt - 1;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (at(s, mid, MH_OBS_T) <= t)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    double t0 = at(s, lo, MH_OBS_T), t1 = at(s, hi, MH_OBS_T);
+    if (t1 <= t0)
+        return at(s, hi, col);
+    double w = (t - t0) / (t1 - t0);
+    return (1.0 - w) * at(s, lo, col) + w * at(s, hi, col);
+}
+
+/* First crossing time of col through level within rows [r0, r1), linearly interpolated;
+ * below = true looks for value <= level, else >= level. NaN if none. */
+static double first_crossing(const mh_series *s, size_t r0, size_t r1, int col, double level, bool below)
+{
+    for (size_t r = r0; r < r1; r++) {
+        double v = at(s, r, col);
+        if (below ? v <= level : v >= level) {
+            if (r == r0)
+                return at(s, r, MH_OBS_T);
+            double vp = at(s, r - 1, col), tp = at(s, r - 1, MH_OBS_T), t = at(s, r, MH_OBS_T);
+            double w = (vp - level) / (vp - v);
+            return tp + w * (t - tp);
+        }
+    }
+    return NAN;
+}
+
+mh_status mh_summary_compute(const mh_series *s, const double *sd, int ns, double closure_fraction,
+                             double erythema_visible, double reepi_fraction, mh_summary *out, mh_ctx *ctx)
+{
+    memset(out, 0, sizeof *out);
+    out->nsessions = ns;
+    double **arrs[] = {&out->session_days,  &out->closure_hours,        &out->erythema_days, &out->erythema_peak,
+                       &out->erythema_peak_hours, &out->reepithelialized_days, &out->bleeding};
+    for (size_t a = 0; a < sizeof arrs / sizeof arrs[0]; a++) {
+        *arrs[a] = calloc((size_t)(ns > 0 ? ns : 1), sizeof(double));
+        if (*arrs[a] == NULL) {
+            mh_summary_free(out);
+            return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (summary)");
+        }
+    }
+    for (int k = 0; k < ns; k++) {
+        double t0 = sd[k], t1 = k + 1 < ns ? sd[k + 1] : INFINITY;
+        size_t r0 = 0, r1 = 0;
+        while (r0 < s->nt && at(s, r0, MH_OBS_T) < t0)
+            r0++;
+        while (r0 + 1 < s->nt && at(s, r0 + 1, MH_OBS_T) <= t0) /* the row after the wound, not before */
+            r0++;
+        r1 = r0;
+        while (r1 < s->nt && at(s, r1, MH_OBS_T) < t1)
+            r1++;
+        out->session_days[k] = t0;
+        out->closure_hours[k] = (first_crossing(s, r0, r1, MH_OBS_OPEN, closure_fraction, true) - t0) * 24.0;
+        out->reepithelialized_days[k] = first_crossing(s, r0, r1, MH_OBS_REEPI, reepi_fraction, false) - t0;
+        out->bleeding[k] = r0 < s->nt ? at(s, r0, MH_OBS_BLEEDING) : NAN;
+        double peak = -1.0, tpeak = NAN, last = NAN;
+        for (size_t r = r0; r < r1; r++) {
+            double e = at(s, r, MH_OBS_ERYTHEMA);
+            if (e > peak) {
+                peak = e;
+                tpeak = at(s, r, MH_OBS_T);
+            }
+            if (e >= erythema_visible)
+                last = r + 1 < r1 ? at(s, r + 1, MH_OBS_T) : at(s, r, MH_OBS_T);
+        }
+        /* refine the end of visibility by interpolation on the last visible interval */
+        if (!isnan(last)) {
+            for (size_t r = r1; r-- > r0 + 1;) {
+                if (at(s, r - 1, MH_OBS_ERYTHEMA) >= erythema_visible && at(s, r, MH_OBS_ERYTHEMA) < erythema_visible) {
+                    double vp = at(s, r - 1, MH_OBS_ERYTHEMA), v = at(s, r, MH_OBS_ERYTHEMA);
+                    double tp = at(s, r - 1, MH_OBS_T), t = at(s, r, MH_OBS_T);
+                    last = tp + (vp - erythema_visible) / (vp - v) * (t - tp);
+                    break;
+                }
+            }
+        }
+        out->erythema_days[k] = isnan(last) ? 0.0 : last - t0;
+        out->erythema_peak[k] = peak;
+        out->erythema_peak_hours[k] = (tpeak - t0) * 24.0;
+    }
+    const double gd[MH_GAIN_DAYS] = {42.0, 90.0, 180.0};
+    double tend = s->nt ? at(s, s->nt - 1, MH_OBS_T) : NAN;
+    for (int d = 0; d < MH_GAIN_DAYS; d++)
+        out->gain_days[d] = gd[d];
+    for (int L = 0; L < MH_OL_COUNT; L++)
+        for (int q = 0; q < MH_OQ_COUNT; q++) {
+            int col = mh_obs_layer_col((mh_obs_layer)L, (mh_obs_quantity)q);
+            for (int d = 0; d < MH_GAIN_DAYS; d++)
+                out->gain[L][q][d] = mh_series_at(s, col, gd[d]);
+            out->gain[L][q][MH_GAIN_DAYS] = mh_series_at(s, col, tend);
+        }
+    return MH_OK;
+}
+
+void mh_summary_free(mh_summary *s)
+{
+    free(s->session_days);
+    free(s->closure_hours);
+    free(s->erythema_days);
+    free(s->erythema_peak);
+    free(s->erythema_peak_hours);
+    free(s->reepithelialized_days);
+    free(s->bleeding);
+    memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,217 @@
+/* mh_export: 'microheal info' and tables for gnuplot, read from an output file. */
+#include "mh_h5.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+mh_status mh_export_series(const char *path, FILE *out, mh_ctx *ctx)
+{
+    double *col[MH_OBS_COUNT] = {0};
+    size_t n = 0, n0 = 0;
+    mh_status st = MH_OK;
+    for (int k = 0; k < MH_OBS_COUNT && st == MH_OK; k++) {
+        char name[128];
+        snprintf(name, sizeof name, "/series/%s", mh_obs_name(k));
+        st = mh_h5_read_vector(path, name, &col[k], &n, ctx);
+        if (st == MH_OK && k == 0)
+            n0 = n;
+        if (st == MH_OK && n != n0)
+            st = MH_ERROR(ctx, MH_ERR_IO, "%s: %s has %zu rows, t_days %zu", path, name, n, n0);
+    }
+    if (st == MH_OK) {
+        fprintf(out, "# microheal series from %s; columns:\n#", path);
+        for (int k = 0; k < MH_OBS_COUNT; k++)
+            fprintf(out, " %d:%s", k + 1, mh_obs_name(k));
+        fprintf(out, "\n");
+        for (size_t r = 0; r < n0; r++) {
+            for (int k = 0; k < MH_OBS_COUNT; k++)
+                fprintf(out, k ? " %.9g" : "%.9g", col[k][r]);
+            fprintf(out, "\n");
+        }
+    }
+    for (int k = 0; k < MH_OBS_COUNT; k++)
+        free(col[k]);
+    return st;
+}
+
+mh_status mh_export_sessions(const char *path, FILE *out, mh_ctx *ctx)
+{
+    double *d = NULL;
+    size_t n = 0;
+    mh_status st = mh_h5_read_vector(path, "/summary/session_days", &d, &n, ctx);
+    if (st != MH_OK)
+        return st;
+    fprintf(out, "# session day\n");
+    for (size_t k = 0; k < n; k++)
+        fprintf(out, "%zu %.9g\n", k + 1, d[k]);
+    free(d);
+    return MH_OK;
+}
+
+mh_status mh_export_punctures(const char *path, FILE *out, mh_ctx *ctx)
+{
+    const char *names[5] = {"/punctures/x_mm", "/punctures/y_mm", "/punctures/depth_mm", "/punctures/radius_mm",
+                            "/punctures/session"};
+    double *c[5] = {0};
+    size_t n = 0;
+    mh_status st = MH_OK;
+    for (int a = 0; a < 5 && st == MH_OK; a++)
+        st = mh_h5_read_vector(path, names[a], &c[a], &n, ctx);
+    if (st == MH_OK) {
+        fprintf(out, "# x_mm y_mm depth_mm radius_mm session\n");
+        for (size_t q = 0; q < n; q++)
+            fprintf(out, "%.6f %.6f %.6f %.6f %d\n", c[0][q], c[1][q], c[2][q], c[3][q], (int)c[4][q]);
+    }
+    for (int a = 0; a < 5; a++)
+        free(c[a]);
+    return st;
+}
+
+mh_status mh_export_summary(const char *path, FILE *out, mh_ctx *ctx)
+{
+    const char *per[] = {"session_days", "closure_hours", "erythema_days", "erythema_peak", "erythema_peak_hours",
+                         "reepithelialized_days", "bleeding"};
+    const int nper = (int)(sizeof per / sizeof per[0]);
+    double *c[7] = {0};
+    size_t n = 0;
+    mh_status st = MH_OK;
+    for (int a = 0; a < nper && st == MH_OK; a++) {
+        char name[96];
+        snprintf(name, sizeof name, "/summary/%s", per[a]);
+        st = mh_h5_read_vector(path, name, &c[a], &n, ctx);
+    }
+    if (st == MH_OK) {
+        fprintf(out, "# session");
+        for (int a = 0; a < nper; a++)
+            fprintf(out, " %s", per[a]);
+        fprintf(out, "\n");
+        for (size_t k = 0; k < n; k++) {
+            fprintf(out, "%zu", k + 1);
+            for (int a = 0; a < nper; a++)
+                fprintf(out, " %.6g", c[a][k]);
+            fprintf(out, "\n");
+        }
+    }
+    for (int a = 0; a < nper; a++)
+        free(c[a]);
+    if (st != MH_OK)
+        return st;
+    double *gd = NULL;
+    size_t ng = 0;
+    if ((st = mh_h5_read_vector(path, "/summary/gain_days", &gd, &ng, ctx)) != MH_OK)
+        return st;
+    fprintf(out, "\n# relative to untreated at day:");
+    for (size_t d = 0; d < ng; d++)
+        fprintf(out, " %g", gd[d]);
+    fprintf(out, "\n");
+    free(gd);
+    for (int L = 0; L < MH_OL_COUNT; L++)
+        for (int q = 0; q < MH_OQ_COUNT; q++) {
+            const char *nm = mh_obs_name(mh_obs_layer_col((mh_obs_layer)L, (mh_obs_quantity)q));
+            char name[128];
+            snprintf(name, sizeof name, "/summary/%s", nm);
+            double *v = NULL;
+            size_t nv = 0;
+            if ((st = mh_h5_read_vector(path, name, &v, &nv, ctx)) != MH_OK)
+                return st;
+            fprintf(out, "%s", nm);
+            for (size_t d = 0; d < nv; d++)
+                fprintf(out, " %.5f", v[d]);
+            fprintf(out, "\n");
+            free(v);
+        }
+    return MH_OK;
+}
+
+mh_status mh_export_field(const char *path, const char *name, double day, double y_mm, FILE *out, mh_ctx *ctx)
+{
+    float *f = NULL;
+    int shape[3];
+    double t = 0;
+    mh_status st = mh_h5_read_field(path, name, day, &f, shape, &t, ctx);
+    if (st != MH_OK)
+        return st;
+    double *x = NULL, *z = NULL;
+    size_t nx = 0, nz = 0;
+    if ((st = mh_h5_read_vector(path, "/grid/x_mm", &x, &nx, ctx)) != MH_OK ||
+        (st = mh_h5_read_vector(path, "/grid/z_mm", &z, &nz, ctx)) != MH_OK) {
+        free(f);
+        free(x);
+        return st;
+    }
+    if ((int)nx != shape[2] || (int)nz != shape[0]) {
+        free(f);
+        free(x);
+        free(z);
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: grid and field shapes disagree", path);
+    }
+    int j = shape[1] / 2;
+    if (shape[1] > 1 && y_mm >= 0) {
+        double dx = nx > 1 ? x[1] - x[0] : 1.0;
+        j = (int)floor(y_mm / dx);
+        if (j < 0 || j >= shape[1]) {
+            free(f);
+            free(x);
+            free(z);
+            return MH_ERROR(ctx, MH_ERR_INPUT, "--y-mm %g lies outside the patch", y_mm);
+        }
+    }
+    fprintf(out, "# %s at day %.6g (requested %g); columns x_mm depth_mm value\n", name, t, day);
+    for (int k = 0; k < shape[0]; k++) {
+        for (int i = 0; i < shape[2]; i++)
+            fprintf(out, "%.6f %.6f %.7g\n", x[i], z[k],
+                    f[(size_t)i + (size_t)shape[2] * ((size_t)j + (size_t)shape[1] * (size_t)k)]);
+        fprintf(out, "\n");
+    }
+    free(f);
+    free(x);
+    free(z);
+    return MH_OK;
+}
+
+mh_status mh_h5_info(const char *path, FILE *out, mh_ctx *ctx)
+{
+    char *version = NULL, *created = NULL;
+    mh_status st = mh_h5_read_root_string(path, "version", &version, ctx);
+    if (st == MH_OK)
+        st = mh_h5_read_root_string(path, "created", &created, ctx);
+    if (st != MH_OK) {
+        free(version);
+        return st;
+    }
+    double *x = NULL, *z = NULL, *y = NULL, *t = NULL, *ts = NULL, *px = NULL;
+    size_t nx = 0, nz = 0, ny = 1, nt = 0, nts = 0, np = 0;
+    if ((st = mh_h5_read_vector(path, "/grid/x_mm", &x, &nx, ctx)) == MH_OK &&
+        (st = mh_h5_read_vector(path, "/grid/z_mm", &z, &nz, ctx)) == MH_OK &&
+        (st = mh_h5_read_vector(path, "/series/t_days", &t, &nt, ctx)) == MH_OK &&
+        (st = mh_h5_read_vector(path, "/fields/t_days", &ts, &nts, ctx)) == MH_OK &&
+        (st = mh_h5_read_vector(path, "/punctures/x_mm", &px, &np, ctx)) == MH_OK) {
+        mh_ctx quiet;
+        mh_ctx_init(&quiet);
+        if (mh_h5_read_vector(path, "/grid/y_mm", &y, &ny, &quiet) != MH_OK)
+            ny = 1;
+        fprintf(out, "%s: microheal %s output, created %s\n", path, version, created);
+        fprintf(out, "grid: %zu x %zu x %zu cells (x, y, depth), dx = %.4g mm, depth %.3f mm\n", nx, ny, nz,
+                nx > 1 ? x[1] - x[0] : 0.0, nz ? z[nz - 1] + 0.5 * (z[1] - z[0]) : 0.0);
+        fprintf(out, "punctures: %zu\n", np);
+        fprintf(out, "series: %zu time points, day %.4g to %.4g\n", nt, nt ? t[0] : 0.0, nt ? t[nt - 1] : 0.0);
+        fprintf(out, "snapshots: %zu at days", nts);
+        for (size_t r = 0; r < nts; r++)
+            fprintf(out, " %g", ts[r]);
+        fprintf(out, "\nfields:");
+        for (int s = 0; s < MH_NSPECIES; s++)
+            fprintf(out, " %s", mh_species_name((mh_species)s));
+        fprintf(out, " collagen_total\n\n");
+        st = mh_export_summary(path, out, ctx);
+    }
+    free(version);
+    free(created);
+    free(x);
+    free(y);
+    free(z);
+    free(t);
+    free(ts);
+    free(px);
+    return st;
+}

@@ -1,0 +1,573 @@
+/* mh_h5: writing a run to HDF5 (temporary file, renamed when complete) and reading it back.
+ *
+ * Schema (README.md, "Output"): root attributes version, config, seed, created, dims;
+ * /grid, /punctures, /series (one dataset per observable, "units" attribute),
+ * /fields/<species> snapshots [nsnap, nz, (ny,) nx] float32 chunked + deflate, /fields/t_days,
+ * /summary per-session metrics and collagen gains. */
+#include "mh_h5.h"
+
+#include "mh_version.h"
+
+#include <hdf5.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MH_NFIELDS (MH_NSPECIES + 1) /* species + derived collagen_total */
+
+struct mh_h5_writer {
+    hid_t file;
+    char *path, *tmp;
+    hid_t field[MH_NFIELDS];
+    hid_t tset;
+    hsize_t nsnap;
+    float *buf;
+    size_t bufn;
+};
+
+static const char *field_name(int f) { return f < MH_NSPECIES ? mh_species_name((mh_species)f) : "collagen_total"; }
+
+/* Silences HDF5's automatic error stack printing; errors are reported through ctx. */
+static void quiet(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+
+mh_status mh_h5_writer_open(const char *path, mh_ctx *ctx, mh_h5_writer **out)
+{
+    quiet();
+    *out = NULL;
+    mh_h5_writer *w = calloc(1, sizeof *w);
+    if (w == NULL)
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (writer)");
+    size_t n = strlen(path) + 32;
+    w->path = strdup(path);
+    w->tmp = malloc(n);
+    if (w->path == NULL || w->tmp == NULL) {
+        mh_h5_writer_abort(&w);
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (writer)");
+    }
+    snprintf(w->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    w->file = H5Fcreate(w->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    for (int f = 0; f < MH_NFIELDS; f++)
+        w->field[f] = H5I_INVALID_HID;
+    w->tset = H5I_INVALID_HID;
+    if (w->file < 0) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s: cannot create the output file (is the directory writable?)", w->tmp);
+        free(w->path);
+        free(w->tmp);
+        free(w);
+        return MH_ERROR(ctx, MH_ERR_IO, "%s", msg);
+    }
+    *out = w;
+    return MH_OK;
+}
+
+static herr_t attr_string(hid_t obj, const char *name, const char *value)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, H5T_VARIABLE);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    hid_t sp = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
+    herr_t rc = a < 0 ? -1 : H5Awrite(a, t, &value);
+    if (a >= 0)
+        H5Aclose(a);
+    H5Sclose(sp);
+    H5Tclose(t);
+    return rc;
+}
+
+static herr_t attr_double(hid_t obj, const char *name, double v)
+{
+    hid_t sp = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(obj, name, H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT);
+    herr_t rc = a < 0 ? -1 : H5Awrite(a, H5T_NATIVE_DOUBLE, &v);
+    if (a >= 0)
+        H5Aclose(a);
+    H5Sclose(sp);
+    return rc;
+}
+
+/* Writes a 1-D dataset (creating intermediate groups) with an optional units attribute. */
+static herr_t write_vec(hid_t file, const char *name, hid_t type, const void *data, size_t n, const char *units)
+{
+    hsize_t dim = n;
+    hid_t sp = H5Screate_simple(1, &dim, NULL);
+    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+    H5Pset_create_intermediate_group(lcpl, 1);
+    hid_t d = H5Dcreate2(file, name, type, sp, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+    herr_t rc = -1;
+    if (d >= 0) {
+        rc = n > 0 ? H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) : 0;
+        if (rc >= 0 && units != NULL)
+            rc = attr_string(d, "units", units);
+        H5Dclose(d);
+    }
+    H5Pclose(lcpl);
+    H5Sclose(sp);
+    return rc;
+}
+
+static herr_t create_field_sets(mh_h5_writer *w, const mh_grid *g)
+{
+    int rank = g->dims == 3 ? 4 : 3;
+    hsize_t dims[4], maxd[4], chunk[4];
+    dims[0] = 0;
+    maxd[0] = H5S_UNLIMITED;
+    chunk[0] = 1;
+    hsize_t shape[3] = {(hsize_t)g->nz, (hsize_t)g->ny, (hsize_t)g->nx};
+    for (int r = 1; r < rank; r++) {
+        hsize_t v = g->dims == 3 ? shape[r - 1] : (r == 1 ? shape[0] : shape[2]);
+        dims[r] = maxd[r] = chunk[r] = v;
+    }
+    /* keep a chunk under 4 GiB and reasonably small: split the depth axis if needed */
+    hsize_t bytes = 4;
+    for (int r = 1; r < rank; r++)
+        bytes *= chunk[r];
+    while (bytes > (hsize_t)64 << 20 && chunk[1] > 1) {
+        chunk[1] = (chunk[1] + 1) / 2;
+        bytes /= 2;
+    }
+    hid_t grp = H5Gcreate2(w->file, "/fields", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (grp < 0)
+        return -1;
+    hid_t sp = H5Screate_simple(rank, dims, maxd);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(dcpl, rank, chunk);
+    H5Pset_shuffle(dcpl);
+    H5Pset_deflate(dcpl, 4);
+    herr_t rc = 0;
+    for (int f = 0; f < MH_NFIELDS && rc >= 0; f++) {
+        w->field[f] = H5Dcreate2(grp, field_name(f), H5T_NATIVE_FLOAT, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+        if (w->field[f] < 0)
+            rc = -1;
+        else
+            rc = attr_string(w->field[f], "units",
+                             f < MH_NSPECIES ? mh_species_unit((mh_species)f) : "1 (relative to untreated dermis)");
+    }
+    H5Pclose(dcpl);
+    H5Sclose(sp);
+    hsize_t d1 = 0, m1 = H5S_UNLIMITED, c1 = 64;
+    hid_t sp1 = H5Screate_simple(1, &d1, &m1);
+    hid_t dcpl1 = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(dcpl1, 1, &c1);
+    w->tset = H5Dcreate2(grp, "t_days", H5T_NATIVE_DOUBLE, sp1, H5P_DEFAULT, dcpl1, H5P_DEFAULT);
+    if (w->tset < 0 || attr_string(w->tset, "units", "day") < 0)
+        rc = -1;
+    H5Pclose(dcpl1);
+    H5Sclose(sp1);
+    H5Gclose(grp);
+    return rc;
+}
+
+/* Appends one record (rank-dim slab of `count` elements) at index w->nsnap of dataset d. */
+static herr_t append(hid_t d, hsize_t index, hid_t memtype, const void *data)
+{
+    hid_t fs = H5Dget_space(d);
+    int rank = H5Sget_simple_extent_ndims(fs);
+    hsize_t dims[4];
+    H5Sget_simple_extent_dims(fs, dims, NULL);
+    H5Sclose(fs);
+    dims[0] = index + 1;
+    if (H5Dset_extent(d, dims) < 0)
+        return -1;
+    fs = H5Dget_space(d);
+    hsize_t start[4] = {index, 0, 0, 0}, count[4];
+    count[0] = 1;
+    for (int r = 1; r < rank; r++)
+        count[r] = dims[r];
+    H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
+    hid_t ms = H5Screate_simple(rank, count, NULL);
+    herr_t rc = H5Dwrite(d, memtype, ms, fs, H5P_DEFAULT, data);
+    H5Sclose(ms);
+    H5Sclose(fs);
+    return rc;
+}
+
+mh_status mh_h5_snapshot(void *user, double t, const mh_grid *g, const mh_model_params *p, const mh_fields *f,
+                         mh_ctx *ctx)
+{
+    mh_h5_writer *w = user;
+    if (w->tset < 0 && create_field_sets(w, g) < 0)
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot create the field datasets", w->tmp);
+    if (w->bufn < g->ncell) {
+        free(w->buf);
+        w->buf = malloc(g->ncell * sizeof *w->buf);
+        if (w->buf == NULL)
+            return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (snapshot buffer)");
+        w->bufn = g->ncell;
+    }
+    for (int k = 0; k < MH_NFIELDS; k++) {
+        if (k < MH_NSPECIES)
+            for (size_t q = 0; q < g->ncell; q++)
+                w->buf[q] = (float)f->u[k][q];
+        else
+            for (size_t q = 0; q < g->ncell; q++)
+                w->buf[q] = (float)((1.0 - p->w_3) * f->u[MH_S_C1][q] + p->w_3 * f->u[MH_S_C3][q]);
+        if (append(w->field[k], w->nsnap, H5T_NATIVE_FLOAT, w->buf) < 0)
+            return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write field %s at day %g (disk full?)", w->tmp,
+                            field_name(k), t);
+    }
+    if (append(w->tset, w->nsnap, H5T_NATIVE_DOUBLE, &t) < 0)
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write snapshot time", w->tmp);
+    w->nsnap++;
+    return MH_OK;
+}
+
+static void close_all(mh_h5_writer *w)
+{
+    for (int f = 0; f < MH_NFIELDS; f++)
+        if (w->field[f] >= 0) {
+            H5Dclose(w->field[f]);
+            w->field[f] = H5I_INVALID_HID;
+        }
+    if (w->tset >= 0) {
+        H5Dclose(w->tset);
+        w->tset = H5I_INVALID_HID;
+    }
+}
+
+static herr_t write_body(mh_h5_writer *w, const mh_sim *sim, const char *config_text, unsigned long seed)
+{
+    hid_t root = w->file;
+    const mh_grid *g = mh_sim_grid(sim);
+    herr_t rc = 0;
+    char created[64];
+    time_t now = time(NULL);
+    struct tm tmv;
+    gmtime_r(&now, &tmv);
+    strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+    rc |= attr_string(root, "program", "microheal");
+    rc |= attr_string(root, "version", MH_VERSION);
+    rc |= attr_string(root, "config", config_text);
+    rc |= attr_string(root, "created", created);
+    rc |= attr_double(root, "seed", (double)seed);
+    rc |= attr_double(root, "dims", g->dims);
+
+    /* grid */
+    int nmax = g->nx > g->ny ? g->nx : g->ny;
+    nmax = nmax > g->nz ? nmax : g->nz;
+    double *c = malloc((size_t)nmax * sizeof *c);
+    if (c == NULL)
+        return -1;
+    for (int i = 0; i < g->nx; i++)
+        c[i] = (i + 0.5) * g->dx_mm;
+    rc |= write_vec(root, "/grid/x_mm", H5T_NATIVE_DOUBLE, c, (size_t)g->nx, "mm");
+    for (int j = 0; j < g->ny; j++)
+        c[j] = (j + 0.5) * g->dx_mm;
+    if (g->dims == 3)
+        rc |= write_vec(root, "/grid/y_mm", H5T_NATIVE_DOUBLE, c, (size_t)g->ny, "mm");
+    for (int k = 0; k < g->nz; k++)
+        c[k] = (k + 0.5) * g->dx_mm;
+    rc |= write_vec(root, "/grid/z_mm", H5T_NATIVE_DOUBLE, c, (size_t)g->nz, "mm (depth below the surface)");
+    free(c);
+    rc |= write_vec(root, "/grid/layer", H5T_NATIVE_UCHAR, g->layer, (size_t)g->nz,
+                    "0 stratum_corneum, 1 viable_epidermis, 2 papillary_dermis, 3 reticular_dermis, 4 hypodermis");
+    rc |= write_vec(root, "/grid/layer_top_mm", H5T_NATIVE_DOUBLE, g->skin.top_mm, MH_LAYER_COUNT + 1, "mm");
+    hid_t gg = H5Gopen2(root, "/grid", H5P_DEFAULT);
+    if (gg >= 0) {
+        rc |= attr_double(gg, "dx_mm", g->dx_mm);
+        rc |= attr_double(gg, "width_mm", g->width_mm);
+        rc |= attr_double(gg, "length_mm", g->length_mm);
+        rc |= attr_string(gg, "lateral_bc", g->periodic ? "periodic" : "zeroflux");
+        H5Gclose(gg);
+    }
+
+    /* punctures */
+    size_t np = 0;
+    const mh_puncture *p = mh_sim_punctures(sim, &np);
+    double *col = malloc((np + 1) * sizeof *col);
+    int *ses = malloc((np + 1) * sizeof *ses);
+    if (col == NULL || ses == NULL) {
+        free(col);
+        free(ses);
+        return -1;
+    }
+    const char *pn[4] = {"/punctures/x_mm", "/punctures/y_mm", "/punctures/depth_mm", "/punctures/radius_mm"};
+    for (int a = 0; a < 4; a++) {
+        for (size_t q = 0; q < np; q++)
+            col[q] = a == 0 ? p[q].x_mm : a == 1 ? p[q].y_mm : a == 2 ? p[q].depth_mm : p[q].radius_mm;
+        rc |= write_vec(root, pn[a], H5T_NATIVE_DOUBLE, col, np, "mm");
+    }
+    for (size_t q = 0; q < np; q++)
+        ses[q] = p[q].session;
+    rc |= write_vec(root, "/punctures/session", H5T_NATIVE_INT, ses, np, "1-based session index");
+    free(col);
+    free(ses);
+
+    /* series */
+    const mh_series *s = mh_sim_series(sim);
+    double *v = malloc((s->nt + 1) * sizeof *v);
+    if (v == NULL)
+        return -1;
+    for (int k = 0; k < MH_OBS_COUNT; k++) {
+        for (size_t r = 0; r < s->nt; r++)
+            v[r] = s->data[r * MH_OBS_COUNT + (size_t)k];
+        char name[128];
+        snprintf(name, sizeof name, "/series/%s", mh_obs_name(k));
+        rc |= write_vec(root, name, H5T_NATIVE_DOUBLE, v, s->nt, mh_obs_unit(k));
+    }
+    free(v);
+
+    /* summary */
+    const mh_summary *m = mh_sim_summary(sim);
+    if (m != NULL) {
+        size_t n = (size_t)m->nsessions;
+        rc |= write_vec(root, "/summary/session_days", H5T_NATIVE_DOUBLE, m->session_days, n, "day");
+        rc |= write_vec(root, "/summary/closure_hours", H5T_NATIVE_DOUBLE, m->closure_hours, n, "h");
+        rc |= write_vec(root, "/summary/erythema_days", H5T_NATIVE_DOUBLE, m->erythema_days, n, "day");
+        rc |= write_vec(root, "/summary/erythema_peak", H5T_NATIVE_DOUBLE, m->erythema_peak, n, "1");
+        rc |= write_vec(root, "/summary/erythema_peak_hours", H5T_NATIVE_DOUBLE, m->erythema_peak_hours, n, "h");
+        rc |= write_vec(root, "/summary/reepithelialized_days", H5T_NATIVE_DOUBLE, m->reepithelialized_days, n, "day");
+        rc |= write_vec(root, "/summary/bleeding", H5T_NATIVE_DOUBLE, m->bleeding, n, "uL/cm^2");
+        double gd[MH_GAIN_DAYS + 1];
+        memcpy(gd, m->gain_days, sizeof m->gain_days);
+        gd[MH_GAIN_DAYS] = s->nt ? s->data[(s->nt - 1) * MH_OBS_COUNT + MH_OBS_T] : NAN;
+        rc |= write_vec(root, "/summary/gain_days", H5T_NATIVE_DOUBLE, gd, MH_GAIN_DAYS + 1,
+                        "day (42, 90, 180, end; NaN beyond the run)");
+        for (int L = 0; L < MH_OL_COUNT; L++)
+            for (int q = 0; q < MH_OQ_COUNT; q++) {
+                const char *full = mh_obs_name(mh_obs_layer_col((mh_obs_layer)L, (mh_obs_quantity)q));
+                char name[128];
+                snprintf(name, sizeof name, "/summary/%s", full);
+                rc |= write_vec(root, name, H5T_NATIVE_DOUBLE, m->gain[L][q], MH_GAIN_DAYS + 1,
+                                "1 (relative to untreated) at /summary/gain_days");
+            }
+    }
+    return rc;
+}
+
+mh_status mh_h5_writer_finish(mh_h5_writer **wp, const mh_sim *sim, const char *config_text, unsigned long seed,
+                              mh_ctx *ctx)
+{
+    mh_h5_writer *w = *wp;
+    if (w->tset < 0 && create_field_sets(w, mh_sim_grid(sim)) < 0) {
+        mh_h5_writer_abort(wp);
+        return MH_ERROR(ctx, MH_ERR_IO, "cannot create the field datasets");
+    }
+    herr_t rc = write_body(w, sim, config_text, seed);
+    close_all(w);
+    if (rc < 0 || H5Fflush(w->file, H5F_SCOPE_GLOBAL) < 0) {
+        char msg[600];
+        snprintf(msg, sizeof msg, "%s: cannot write the output (disk full?)", w->tmp);
+        mh_h5_writer_abort(wp);
+        return MH_ERROR(ctx, MH_ERR_IO, "%s", msg);
+    }
+    herr_t cl = H5Fclose(w->file);
+    w->file = H5I_INVALID_HID;
+    FILE *fp = cl >= 0 ? fopen(w->tmp, "rb") : NULL;
+    int synced = fp != NULL && fsync(fileno(fp)) == 0;
+    if (fp != NULL)
+        fclose(fp);
+    if (!synced || rename(w->tmp, w->path) != 0) {
+        char msg[600];
+        snprintf(msg, sizeof msg, "%s: cannot finish the output file", w->path);
+        mh_h5_writer_abort(wp);
+        return MH_ERROR(ctx, MH_ERR_IO, "%s", msg);
+    }
+    free(w->buf);
+    free(w->path);
+    free(w->tmp);
+    free(w);
+    *wp = NULL;
+    return MH_OK;
+}
+
+void mh_h5_writer_abort(mh_h5_writer **wp)
+{
+    if (wp == NULL || *wp == NULL)
+        return;
+    mh_h5_writer *w = *wp;
+    close_all(w);
+    if (w->file >= 0)
+        H5Fclose(w->file);
+    if (w->tmp != NULL)
+        remove(w->tmp);
+    free(w->buf);
+    free(w->path);
+    free(w->tmp);
+    free(w);
+    *wp = NULL;
+}
+
+/* ---------- reading ---------- */
+
+static hid_t open_ro(const char *path, mh_ctx *ctx)
+{
+    quiet();
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        MH_ERROR(ctx, MH_ERR_IO, "%s: cannot open", path);
+        return H5I_INVALID_HID;
+    }
+    fclose(f);
+    if (H5Fis_hdf5(path) <= 0) {
+        MH_ERROR(ctx, MH_ERR_IO, "%s: not an HDF5 file (or truncated)", path);
+        return H5I_INVALID_HID;
+    }
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (file < 0) {
+        MH_ERROR(ctx, MH_ERR_IO, "%s: cannot open as HDF5 (truncated or corrupt)", path);
+        return H5I_INVALID_HID;
+    }
+    if (H5Aexists(file, "program") <= 0) {
+        H5Fclose(file);
+        MH_ERROR(ctx, MH_ERR_IO, "%s: not a microheal output (no 'program' attribute)", path);
+        return H5I_INVALID_HID;
+    }
+    return file;
+}
+
+static mh_status read_vec(hid_t file, const char *path, const char *dataset, double **out, size_t *n, mh_ctx *ctx)
+{
+    *out = NULL;
+    *n = 0;
+    if (H5Lexists(file, dataset, H5P_DEFAULT) <= 0)
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: no dataset %s", path, dataset);
+    hid_t d = H5Dopen2(file, dataset, H5P_DEFAULT);
+    if (d < 0)
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot open dataset %s", path, dataset);
+    hid_t sp = H5Dget_space(d);
+    int rank = H5Sget_simple_extent_ndims(sp);
+    hsize_t dim = 0;
+    if (rank != 1) {
+        H5Sclose(sp);
+        H5Dclose(d);
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: %s is not one-dimensional", path, dataset);
+    }
+    H5Sget_simple_extent_dims(sp, &dim, NULL);
+    H5Sclose(sp);
+    double *v = malloc((dim + 1) * sizeof *v);
+    if (v == NULL) {
+        H5Dclose(d);
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory reading %s", dataset);
+    }
+    herr_t rc = dim > 0 ? H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) : 0;
+    H5Dclose(d);
+    if (rc < 0) {
+        free(v);
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot read %s (corrupt?)", path, dataset);
+    }
+    *out = v;
+    *n = (size_t)dim;
+    return MH_OK;
+}
+
+mh_status mh_h5_read_vector(const char *path, const char *dataset, double **out, size_t *n, mh_ctx *ctx)
+{
+    hid_t file = open_ro(path, ctx);
+    if (file < 0)
+        return ctx->status;
+    mh_status st = read_vec(file, path, dataset, out, n, ctx);
+    H5Fclose(file);
+    return st;
+}
+
+static mh_status read_root_string(hid_t file, const char *path, const char *attr, char **out, mh_ctx *ctx)
+{
+    *out = NULL;
+    if (H5Aexists(file, attr) <= 0)
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: no attribute %s", path, attr);
+    hid_t a = H5Aopen(file, attr, H5P_DEFAULT);
+    hid_t t = H5Aget_type(a);
+    mh_status st = MH_OK;
+    if (H5Tget_class(t) != H5T_STRING || !H5Tis_variable_str(t)) {
+        st = MH_ERROR(ctx, MH_ERR_IO, "%s: attribute %s is not a string", path, attr);
+    } else {
+        hid_t mt = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mt, H5T_VARIABLE);
+        H5Tset_cset(mt, H5Tget_cset(t));
+        char *s = NULL;
+        if (H5Aread(a, mt, &s) < 0 || s == NULL)
+            st = MH_ERROR(ctx, MH_ERR_IO, "%s: cannot read attribute %s", path, attr);
+        else {
+            *out = strdup(s);
+            H5free_memory(s);
+            if (*out == NULL)
+                st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+        }
+        H5Tclose(mt);
+    }
+    H5Tclose(t);
+    H5Aclose(a);
+    return st;
+}
+
+mh_status mh_h5_read_root_string(const char *path, const char *attr, char **out, mh_ctx *ctx)
+{
+    hid_t file = open_ro(path, ctx);
+    if (file < 0)
+        return ctx->status;
+    mh_status st = read_root_string(file, path, attr, out, ctx);
+    H5Fclose(file);
+    return st;
+}
+
+mh_status mh_h5_read_field(const char *path, const char *name, double day, float **out, int shape[3],
+                           double *t_actual, mh_ctx *ctx)
+{
+    *out = NULL;
+    hid_t file = open_ro(path, ctx);
+    if (file < 0)
+        return ctx->status;
+    double *t = NULL;
+    size_t nt = 0;
+    mh_status st = read_vec(file, path, "/fields/t_days", &t, &nt, ctx);
+    if (st != MH_OK) {
+        H5Fclose(file);
+        return st;
+    }
+    if (nt == 0) {
+        free(t);
+        H5Fclose(file);
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: no snapshots stored", path);
+    }
+    size_t best = 0;
+    for (size_t r = 1; r < nt; r++)
+        if (fabs(t[r] - day) < fabs(t[best] - day))
+            best = r;
+    *t_actual = t[best];
+    free(t);
+    char dn[160];
+    snprintf(dn, sizeof dn, "/fields/%s", name);
+    if (strchr(name, '/') != NULL || H5Lexists(file, dn, H5P_DEFAULT) <= 0) {
+        H5Fclose(file);
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: no field '%s' (see 'microheal info')", path, name);
+    }
+    hid_t d = H5Dopen2(file, dn, H5P_DEFAULT);
+    hid_t fs = H5Dget_space(d);
+    int rank = H5Sget_simple_extent_ndims(fs);
+    hsize_t dims[4] = {0, 1, 1, 1};
+    if (rank < 3 || rank > 4) {
+        H5Sclose(fs);
+        H5Dclose(d);
+        H5Fclose(file);
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: %s has rank %d, expected 3 or 4", path, dn, rank);
+    }
+    H5Sget_simple_extent_dims(fs, dims, NULL);
+    shape[0] = (int)dims[1];
+    shape[1] = rank == 4 ? (int)dims[2] : 1;
+    shape[2] = rank == 4 ? (int)dims[3] : (int)dims[2];
+    size_t n = (size_t)shape[0] * (size_t)shape[1] * (size_t)shape[2];
+    float *buf = malloc(n * sizeof *buf);
+    herr_t rc = -1;
+    if (buf != NULL && best < dims[0]) {
+        hsize_t start[4] = {best, 0, 0, 0}, count[4] = {1, dims[1], dims[2], dims[3]};
+        H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
+        hid_t ms = H5Screate_simple(rank, count, NULL);
+        rc = H5Dread(d, H5T_NATIVE_FLOAT, ms, fs, H5P_DEFAULT, buf);
+        H5Sclose(ms);
+    }
+    H5Sclose(fs);
+    H5Dclose(d);
+    H5Fclose(file);
+    if (rc < 0) {
+        free(buf);
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot read %s (corrupt?)", path, dn);
+    }
+    *out = buf;
+    return MH_OK;
+}

@@ -1,0 +1,43 @@
+/* mh_h5: HDF5 output of a run (written to a temporary file, renamed when complete) and readers. */
+#ifndef MH_H5_H
+#define MH_H5_H
+
+#include "mh_sim.h"
+
+#include <stdio.h>
+
+typedef struct mh_h5_writer mh_h5_writer;
+
+/* Opens "<path>.tmp.<pid>" for writing; the final name appears only at mh_h5_writer_finish. */
+mh_status mh_h5_writer_open(const char *path, mh_ctx *ctx, mh_h5_writer **out);
+/* Snapshot callback for mh_sink (user = the writer): appends every field at t. */
+mh_status mh_h5_snapshot(void *user, double t_days, const mh_grid *g, const mh_model_params *p, const mh_fields *f,
+                         mh_ctx *ctx);
+/* Writes root attributes, grid, punctures, series and summary, closes, and renames to the final path. */
+mh_status mh_h5_writer_finish(mh_h5_writer **w, const mh_sim *sim, const char *config_text, unsigned long seed,
+                              mh_ctx *ctx);
+/* Closes and deletes the temporary file (after a failure); accepts NULL. */
+void mh_h5_writer_abort(mh_h5_writer **w);
+
+/* Reads a 1-D float64 dataset (e.g. "/series/erythema") into a malloc'ed array. */
+mh_status mh_h5_read_vector(const char *path, const char *dataset, double **out, size_t *n, mh_ctx *ctx);
+/* Reads a string attribute of the root group into a malloc'ed string. */
+mh_status mh_h5_read_root_string(const char *path, const char *attr, char **out, mh_ctx *ctx);
+/* Reads the snapshot of field `name` nearest to day into a malloc'ed float array with its shape
+ * (nz, ny, nx; ny = 1 in 2-D) and the snapshot's actual day. */
+mh_status mh_h5_read_field(const char *path, const char *name, double day, float **out, int shape[3],
+                           double *t_actual, mh_ctx *ctx);
+
+/* Prints a human summary of an output file. */
+mh_status mh_h5_info(const char *path, FILE *out, mh_ctx *ctx);
+
+/* Tables for gnuplot (whitespace-separated, '#' header lines). */
+mh_status mh_export_series(const char *path, FILE *out, mh_ctx *ctx);
+mh_status mh_export_sessions(const char *path, FILE *out, mh_ctx *ctx);
+mh_status mh_export_punctures(const char *path, FILE *out, mh_ctx *ctx);
+mh_status mh_export_summary(const char *path, FILE *out, mh_ctx *ctx);
+/* Field cross-section "x_mm depth_mm value" with a blank line between rows (gnuplot image format);
+ * in 3-D the plane at y_mm (negative = the middle). */
+mh_status mh_export_field(const char *path, const char *name, double day, double y_mm, FILE *out, mh_ctx *ctx);
+
+#endif
