@@ -73,6 +73,7 @@ mh_status mh_model_params_from_config(const mh_config *c, mh_model_params *p, mh
     p->a_age = mh_model_age_factor(mh_config_real(c, MH_P_PAT_AGE), mh_config_real(c, MH_P_M_AGE_LO),
                                    mh_config_real(c, MH_P_M_AGE_HI), mh_config_real(c, MH_P_M_AGE_RATIO));
     p->beta_B = mh_config_real(c, MH_P_M_BETA_B);
+    p->beta_I = mh_config_real(c, MH_P_M_BETA_I);
     return MH_OK;
 }
 

@@ -20,7 +20,7 @@ typedef struct {
     double s_3, k_31, s_1, rho_1, s_E, rho_E;
     double w_3, gamma;          /* gamma = w_3 / (1 - w_3) */
     double a_age;               /* synthesis factor of the patient's age */
-    double beta_B;
+    double beta_B, beta_I;
 } mh_model_params;
 
 /* Reads model.* and patient.* into p. */

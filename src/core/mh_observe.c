@@ -1,6 +1,6 @@
 /* mh_observe: observables and run summaries (papers/model.md, "Observables").
  *
- *   erythema       = sum v (H + I + beta_B B) dV / sum v dV          (vascular-weighted mean)
+ *   erythema       = sum v (H + beta_I I + beta_B B) dV / sum v dV          (vascular-weighted mean)
  *   open_channels  = sum_{surface cells} O / (surface channel cells of the latest session)
  *   reepithelialized = 1 - sum e (1 - K) / (deficit right after the latest session)
  *   bleeding       = sum B dV / area, in uL/cm^2 (B = blood volume fraction)
@@ -21,7 +21,7 @@ static const char *obs_names[MH_OBS_COUNT] = {
     "reticular_dermis/elastin", "reticular_dermis/fibroblasts",
     "dermis/collagen_I", "dermis/collagen_III", "dermis/collagen_total", "dermis/elastin", "dermis/fibroblasts"};
 static const char *base_units[MH_OBS_LAYER0] = {
-    "day", "day", "1 (vascular-weighted mean of H + I + beta_B B)", "1 (fraction of the latest session's channels)",
+    "day", "day", "1 (vascular-weighted mean of H + beta_I I + beta_B B)", "1 (fraction of the latest session's channels)",
     "1 (fraction of the epidermal deficit restored)", "uL/cm^2", "1 (mean over the domain)",
     "1 (mean over the dermis)", "1 (mean over the dermis, units of K_G)"};
 const char *mh_obs_name(int col) { return (col >= 0 && col < MH_OBS_COUNT) ? obs_names[col] : "unknown"; }
@@ -65,7 +65,7 @@ void mh_observe(const mh_grid *g, const mh_model_params *p, const mh_fields *f, 
         double *r = part + (size_t)k * R_N;
         const double v = g->vascular[k];
         for (size_t q = rowlen * (size_t)k; q < rowlen * (size_t)(k + 1); q++) {
-            r[R_ERY] += v * (f->u[MH_S_H][q] + f->u[MH_S_I][q] + p->beta_B * f->u[MH_S_B][q]);
+            r[R_ERY] += v * (f->u[MH_S_H][q] + p->beta_I * f->u[MH_S_I][q] + p->beta_B * f->u[MH_S_B][q]);
             r[R_VOL_V] += v;
             if (k == 0)
                 r[R_OPEN] += f->u[MH_S_O][q];

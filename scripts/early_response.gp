@@ -1,0 +1,83 @@
+# early_response.gp: the first days after the first session: erythema index, open-channel fraction and
+# re-epithelialised fraction (left axis) and bleeding (right axis).
+#
+# Usage: gnuplot -e "series='S.txt'; sessions='SESS.txt'; out='early_response.png'" scripts/early_response.gp
+#   series    table from `microheal export OUT.h5 --series`; columns are looked up by name in its
+#             "# 1:t_days 2:..." header line, so reordered or added columns do not matter
+#   sessions  table from `microheal export OUT.h5 --sessions` ("# session day"); optional, the
+#             first session day is the time origin (default 0)
+#   out       PNG to write (default early_response.png)
+#   days      length of the window in days (default 7)
+# Exits with status 1 if a column is missing.
+
+if (!exists("series")) {
+    print "early_response.gp: set series='...' with gnuplot -e"
+    exit status 1
+}
+if (!exists("out")) out = "early_response.png"
+if (!exists("days")) days = 7
+
+if (strstrt(GPVAL_TERMINALS, "pngcairo")) {
+    set terminal pngcairo size 1200,800 enhanced font ",14" linewidth 2
+} else {
+    set terminal png size 1200,800 enhanced font ",14" linewidth 2
+}
+set output out
+
+# Column lookup: "# 1:t_days 2:dt_days ..." -> cols = " t_days=1 dt_days=2 ..."; col(name) = 0 if absent.
+hdr = system(sprintf("grep -m1 '^# 1:' '%s'", series))
+cols = ""
+do for [i = 2:words(hdr)] {
+    w = word(hdr, i)
+    cols = cols . " " . w[strstrt(w, ":") + 1:] . "=" . w[1:strstrt(w, ":") - 1]
+}
+col(name) = (_p = strstrt(cols . " ", " " . name . "="), _p ? word(cols[_p + strlen(name) + 2:], 1) + 0 : 0)
+
+do for [name in "t_days erythema open_channels reepithelialized bleeding"] {
+    if (col(name) == 0) { print "early_response.gp: no column " . name . " in " . series; exit status 1 }
+}
+c_t = col("t_days")
+c_ery = col("erythema")
+c_open = col("open_channels")
+c_reepi = col("reepithelialized")
+c_bleed = col("bleeding")
+
+# Time origin: the first session (the window shows the response to that one only).
+t0 = 0
+if (exists("sessions")) {
+    first = system(sprintf("awk '!/^#/ && NF >= 2 { print $2; exit }' '%s'", sessions))
+    if (strlen(first) > 0) {
+        t0 = first + 0
+    }
+}
+
+# Left axis: fractions and the erythema index, from 0 to at least 1.
+stats series using (column(c_t) - t0 >= 0 && column(c_t) - t0 <= days ? column(c_ery) : NaN) nooutput
+ymax = (STATS_max > 1.0) ? 1.05 * STATS_max : 1.05
+set yrange [0:ymax]
+set y2range [0:*]
+set xrange [0:days]
+
+set title "Early response to the first session" font ",16"
+set xlabel "time after first session (days)"
+set ylabel "erythema index, fraction (dimensionless)"
+set y2label "bleeding (µL/cm²)"
+set xtics 1
+set mxtics 4
+set ytics nomirror
+set y2tics
+set tics out
+set grid xtics ytics lc rgb "gray85" lw 0.5
+set bmargin at screen 0.19
+set key at screen 0.5, screen 0.0 center bottom horizontal Left reverse samplen 2 width 2 maxrows 2
+
+set style line 1 lc rgb "#b2182b" lw 2.5        # erythema
+set style line 2 lc rgb "#1b5e9e" lw 2.5        # open channels
+set style line 3 lc rgb "#1b9e77" lw 2.5        # re-epithelialised
+set style line 4 lc rgb "#7b3294" lw 2 dt 2     # bleeding
+
+plot series using (column(c_t) - t0):(column(c_ery)) with lines ls 1 title "erythema index", \
+     series using (column(c_t) - t0):(column(c_open)) with lines ls 2 title "open-channel fraction", \
+     series using (column(c_t) - t0):(column(c_reepi)) with lines ls 3 title "re-epithelialised fraction", \
+     series using (column(c_t) - t0):(column(c_bleed)) axes x1y2 with lines ls 4 title "bleeding (right axis)"
+set output

@@ -1,0 +1,114 @@
+# healing_curves.gp: collagen I, collagen III, total collagen and elastin relative to untreated skin,
+# papillary dermis (top panel) and whole dermis (bottom panel), with the sessions marked.
+#
+# Usage: gnuplot -e "series='S.txt'; sessions='SESS.txt'; out='healing_curves.png'" scripts/healing_curves.gp
+#   series    table from `microheal export OUT.h5 --series`; columns are looked up by name in its
+#             "# 1:t_days 2:..." header line, so reordered or added columns do not matter
+#   sessions  table from `microheal export OUT.h5 --sessions` ("# session day")
+#   out       PNG to write (default healing_curves.png)
+# Time is shown relative to the first session. Exits with status 1 if a column is missing.
+
+if (!exists("series") || !exists("sessions")) {
+    print "healing_curves.gp: set series='...' and sessions='...' with gnuplot -e"
+    exit status 1
+}
+if (!exists("out")) out = "healing_curves.png"
+
+if (strstrt(GPVAL_TERMINALS, "pngcairo")) {
+    set terminal pngcairo size 1200,800 enhanced font ",14" linewidth 2
+} else {
+    set terminal png size 1200,800 enhanced font ",14" linewidth 2
+}
+set output out
+
+# Column lookup: "# 1:t_days 2:dt_days ..." -> cols = " t_days=1 dt_days=2 ..."; col(name) = 0 if absent.
+hdr = system(sprintf("grep -m1 '^# 1:' '%s'", series))
+cols = ""
+do for [i = 2:words(hdr)] {
+    w = word(hdr, i)
+    cols = cols . " " . w[strstrt(w, ":") + 1:] . "=" . w[1:strstrt(w, ":") - 1]
+}
+col(name) = (_p = strstrt(cols . " ", " " . name . "="), _p ? word(cols[_p + strlen(name) + 2:], 1) + 0 : 0)
+
+layers = "papillary_dermis dermis"
+layer_titles = "'papillary dermis' 'whole dermis'"
+quantities = "collagen_I collagen_III collagen_total elastin"
+quantity_titles = "'collagen I' 'collagen III' 'total collagen' 'elastin'"
+c_t = col("t_days")
+if (c_t == 0) { print "healing_curves.gp: no t_days column in " . series; exit status 1 }
+do for [layer in layers] {
+    do for [q in quantities] {
+        if (col(layer . "/" . q) == 0) {
+            print "healing_curves.gp: no column " . layer . "/" . q . " in " . series
+            exit status 1
+        }
+    }
+}
+
+# Session days ("# session day"), as a list of words.
+session_days = system(sprintf("awk '!/^#/ && NF >= 2 { printf \"%%s \", $2 }' '%s'", sessions))
+nsessions = words(session_days)
+t0 = (nsessions > 0) ? word(session_days, 1) + 0 : 0
+
+# One y range for both panels, so that the layers can be compared; always includes 1.0.
+ymin = 1.0
+ymax = 1.0
+do for [layer in layers] {
+    do for [q in quantities] {
+        stats series using (column(col(layer . "/" . q))) nooutput
+        ymin = (STATS_min < ymin) ? STATS_min : ymin
+        ymax = (STATS_max > ymax) ? STATS_max : ymax
+    }
+}
+ypad = (ymax - ymin > 0) ? 0.06 * (ymax - ymin) : 0.05
+stats series using (column(c_t) - t0) nooutput
+tmin = STATS_min
+tmax = STATS_max
+
+set xrange [tmin:tmax]
+set yrange [ymin - ypad:ymax + ypad]
+set grid lc rgb "gray85" lw 0.5
+set ylabel "relative to untreated skin"
+set mytics 2
+set mxtics 2
+set tics nomirror out
+set border 3
+
+set style line 1 lc rgb "#1b5e9e" lw 2 dt 1  # collagen I
+set style line 2 lc rgb "#d95f02" lw 2 dt 1  # collagen III
+set style line 3 lc rgb "#000000" lw 2.5 dt 1 # total collagen
+set style line 4 lc rgb "#1b9e77" lw 2 dt 1  # elastin
+set style line 9 lc rgb "gray50" lw 1.5 dt 2 # untreated
+
+set multiplot layout 2,1 title "Dermal matrix after microneedling (relative to untreated skin)" \
+    font ",16" margins 0.09, 0.79, 0.10, 0.90 spacing 0, 0.10
+
+do for [p = 1:2] {
+    layer = word(layers, p)
+    set title word(layer_titles, p) font ",15" offset 0,-0.4
+    unset arrow
+    unset label
+    do for [s = 1:nsessions] {
+        d = word(session_days, s) - t0
+        set arrow from d, graph 0 to d, graph 1 nohead lc rgb "#b2182b" lw 1.2 dt 3 back
+        set label sprintf("S%d", s) at d, graph 1 offset 0.3,-0.8 left tc rgb "#b2182b" font ",12"
+    }
+    if (p == 2) {
+        set xlabel "time after first session (days)"
+        set format x "%g"
+    } else {
+        unset xlabel
+        set format x ""
+    }
+    if (p == 1) {
+        set key at screen 0.985, screen 0.88 right top vertical Left reverse samplen 2 spacing 1.3 box opaque width -1
+    } else {
+        unset key
+    }
+    plot 1.0 with lines ls 9 title "untreated", \
+         for [i = 1:words(quantities)] series using (column(c_t) - t0):(column(col(layer . "/" . word(quantities, i)))) \
+             with lines ls i title word(quantity_titles, i), \
+         NaN with lines lc rgb "#b2182b" lw 1.2 dt 3 title "session"
+}
+unset multiplot
+set output
