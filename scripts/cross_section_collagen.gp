@@ -23,20 +23,25 @@ if (n > 6) {
     exit status 1
 }
 
+# Layout: 1 panel; 2 side by side; 3 to 6 in two rows. Panels are drawn to scale (size ratio -1), so
+# two side by side get a lower canvas; margins are set in pixels and converted to fractions of it.
+rows = (n <= 2) ? 1 : 2
+columns = (n + rows - 1) / rows
+height = (n == 2) ? 480 : 800
 if (strstrt(GPVAL_TERMINALS, "pngcairo")) {
-    set terminal pngcairo size 1200,800 enhanced font ",14"
+    set terminal pngcairo size 1200,height enhanced font ",14"
 } else {
-    set terminal png size 1200,800 enhanced font ",14"
+    set terminal png size 1200,height enhanced font ",14"
 }
-set output out
 
 # Shared colour range over the dermal cells (value > 0) of all panels; 1.0 (untreated) always inside.
 cbmin = 1.0
 cbmax = 1.0
 do for [i = 1:n] {
     f = word(fields, i)
+    undefine STATS_*
     stats f using 3 nooutput
-    if (STATS_records == 0) {
+    if (!exists("STATS_records") || STATS_records == 0) {
         print "cross_section_collagen.gp: no data in " . f
         exit status 1
     }
@@ -68,16 +73,15 @@ set size ratio -1
 # Outside the dermis nothing is drawn and this grey background shows.
 set object 1 rectangle from graph 0, graph 0 to graph 1, graph 1 behind fc rgb "gray80" fs solid 1.0 noborder
 
-rows = (n == 1) ? 1 : 2
-columns = (n + rows - 1) / rows
+set output out
 set multiplot layout rows, columns title sprintf("%s in a cross-section (grey: epidermis and hypodermis)", name) \
-    font ",16" margins 0.095, 0.86, 0.09, 0.88 spacing 0.07, 0.17
+    font ",16" margins 0.095, 0.86, 72.0 / height, 1 - 96.0 / height spacing 0.07, 136.0 / height
 do for [i = 1:n] {
     f = word(fields, i)
     set title sprintf("day %s", day_of(f)) font ",15" offset 0,-0.3
     # One colour bar for all panels (same range), drawn with the last one, right of the grid.
     if (i == n) {
-        set colorbox vertical user origin screen 0.885, screen 0.09 size screen 0.022, screen 0.78
+        set colorbox vertical user origin screen 0.885, screen 72.0 / height size screen 0.022, screen 1 - 168.0 / height
     } else {
         unset colorbox
     }

@@ -22,7 +22,6 @@ if (strstrt(GPVAL_TERMINALS, "pngcairo")) {
 } else {
     set terminal png size 1200,800 enhanced font ",14" linewidth 2
 }
-set output out
 
 # Column lookup: "# 1:t_days 2:dt_days ..." -> cols = " t_days=1 dt_days=2 ..."; col(name) = 0 if absent.
 hdr = system(sprintf("grep -m1 '^# 1:' '%s'", series))
@@ -76,6 +75,7 @@ set style line 2 lc rgb "#1b5e9e" lw 2.5        # open channels
 set style line 3 lc rgb "#1b9e77" lw 2.5        # re-epithelialised
 set style line 4 lc rgb "#7b3294" lw 2 dt 2     # bleeding
 
+set output out
 plot series using (column(c_t) - t0):(column(c_ery)) with lines ls 1 title "erythema index", \
      series using (column(c_t) - t0):(column(c_open)) with lines ls 2 title "open-channel fraction", \
      series using (column(c_t) - t0):(column(c_reepi)) with lines ls 3 title "re-epithelialised fraction", \

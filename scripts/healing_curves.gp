@@ -19,7 +19,6 @@ if (strstrt(GPVAL_TERMINALS, "pngcairo")) {
 } else {
     set terminal png size 1200,800 enhanced font ",14" linewidth 2
 }
-set output out
 
 # Column lookup: "# 1:t_days 2:dt_days ..." -> cols = " t_days=1 dt_days=2 ..."; col(name) = 0 if absent.
 hdr = system(sprintf("grep -m1 '^# 1:' '%s'", series))
@@ -80,6 +79,7 @@ set style line 3 lc rgb "#000000" lw 2.5 dt 1 # total collagen
 set style line 4 lc rgb "#1b9e77" lw 2 dt 1  # elastin
 set style line 9 lc rgb "gray50" lw 1.5 dt 2 # untreated
 
+set output out
 set multiplot layout 2,1 title "Dermal matrix after microneedling (relative to untreated skin)" \
     font ",16" margins 0.09, 0.79, 0.10, 0.90 spacing 0, 0.10
 

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # install-deps.sh: installs the Debian/Ubuntu packages microheal needs to build, test and plot.
 #
-# Usage: bash scripts/install-deps.sh      (called by `make deps` when a pkg-config lookup fails)
+# Usage: bash scripts/install-deps.sh      (`make deps` calls it when a pkg-config lookup or gnuplot is missing)
 #
-# Checks each package with dpkg-query and installs only the missing ones with apt-get
-# (through sudo when not root). Prints nothing when everything is present; runs
-# `apt-get update` once, and only when something has to be installed. Exits non-zero
-# with a message naming the packages when the installation fails.
+# Checks each package with dpkg-query and installs only the missing ones with apt-get (through sudo
+# when not root), running `apt-get update` once, and only when something has to be installed.
+# Prints nothing when everything is present. On failure prints what went wrong and which packages
+# are missing, and exits 1.
 set -euo pipefail
 
 packages=(
@@ -16,7 +16,7 @@ packages=(
     libhdf5-dev      # hdf5-serial.pc
     hdf5-tools       # h5dump, h5ls
     libinih-dev
-    libcriterion-dev # tests
+    libcriterion-dev # make check
     gnuplot-nox      # scripts/plot.sh
 )
 
@@ -25,21 +25,20 @@ die() {
     exit 1
 }
 
+installed() { # installed PKG: true when dpkg knows PKG as installed
+    [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" == "install ok installed" ]]
+}
+
 missing=()
 for pkg in "${packages[@]}"; do
-    status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
-    if [[ "$status" != "install ok installed" ]]; then
-        missing+=("$pkg")
-    fi
+    installed "$pkg" || missing+=("$pkg")
 done
-
 if ((${#missing[@]} == 0)); then
     exit 0
 fi
 
 command -v apt-get >/dev/null 2>&1 ||
     die "apt-get not found; install these packages by hand: ${missing[*]}"
-
 sudo_cmd=()
 if [[ "$(id -u)" -ne 0 ]]; then
     command -v sudo >/dev/null 2>&1 ||
@@ -50,10 +49,10 @@ fi
 echo "install-deps: installing ${missing[*]}"
 ${sudo_cmd[@]+"${sudo_cmd[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get update -q ||
     die "apt-get update failed; missing packages: ${missing[*]}"
-${sudo_cmd[@]+"${sudo_cmd[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" ||
-    die "apt-get install failed for: ${missing[*]}"
+${sudo_cmd[@]+"${sudo_cmd[@]}"} env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -q --no-install-recommends "${missing[@]}" ||
+    die "apt-get install failed; missing packages: ${missing[*]}"
 
 for pkg in "${missing[@]}"; do
-    status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
-    [[ "$status" == "install ok installed" ]] || die "$pkg is still not installed after apt-get install"
+    installed "$pkg" || die "$pkg is still not installed after apt-get install"
 done

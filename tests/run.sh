@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs the whole test suite (Criterion) from the repository root; exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# Two test processes at a time with one OpenMP thread each fit a 2-core machine; spinning OpenMP
+# threads of concurrent tests would starve each other, so waiting threads sleep. The thread-count
+# test sets its own counts (1 and 2).
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
+exec build/tests/run_tests --jobs "${TEST_JOBS:-2}" "$@"

@@ -1,0 +1,153 @@
+/* test_cli: the microheal executable end to end: run, read back the HDF5, exit codes and messages. */
+#include "helpers.h"
+
+#include "mh_h5.h"
+
+#include <math.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+/* Runs a shell command; returns its exit status and its stderr (malloc'ed, may be NULL). */
+static int sh(const char *cmd, char **err)
+{
+    char full[2048], errpath[] = "/tmp/mh_cli_err_XXXXXX";
+    int fd = mkstemp(errpath);
+    cr_assert(fd >= 0);
+    close(fd);
+    snprintf(full, sizeof full, "%s 2>%s", cmd, errpath);
+    int rc = system(full);
+    if (err != NULL) {
+        FILE *f = fopen(errpath, "r");
+        *err = calloc(1, 8192);
+        if (f != NULL) {
+            size_t n = fread(*err, 1, 8191, f);
+            (*err)[n] = '\0';
+            fclose(f);
+        }
+    }
+    unlink(errpath);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+Test(cli, run_writes_a_complete_hdf5_that_reads_back, .timeout = 180)
+{
+    const char *out = "/tmp/mh_cli_run.h5";
+    unlink(out);
+    char *err = NULL;
+    int rc = sh("./microheal run configs/default.ini -q -o /tmp/mh_cli_run.h5 --set grid.dx_um=20 "
+                "--set simulation.days=45 --set schedule.sessions=2 --set output.snapshot_days=0,1,42",
+                &err);
+    cr_assert_eq(rc, 0, "exit %d: %s", rc, err);
+    free(err);
+    struct stat st;
+    cr_assert_eq(stat(out, &st), 0, "no output file");
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    double *t = NULL, *ery = NULL, *c1 = NULL, *ft = NULL, *px = NULL;
+    size_t nt, ne, nc, nf, np;
+    cr_assert_eq(mh_h5_read_vector(out, "/series/t_days", &t, &nt, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_h5_read_vector(out, "/series/erythema", &ery, &ne, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_h5_read_vector(out, "/series/papillary_dermis/collagen_I", &c1, &nc, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_h5_read_vector(out, "/fields/t_days", &ft, &nf, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_h5_read_vector(out, "/punctures/x_mm", &px, &np, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert(nt > 10 && ne == nt && nc == nt);
+    cr_assert_float_eq(t[nt - 1], 45.0, 0.0);
+    cr_assert_eq(nf, 3);
+    cr_assert_float_eq(ft[2], 42.0, 0.0);
+    cr_assert_gt(np, 0);
+    double peak = 0;
+    for (size_t r = 0; r < ne; r++)
+        peak = fmax(peak, ery[r]);
+    cr_assert_gt(peak, 0.0);
+    cr_assert_gt(c1[nc - 1], 1.0, "collagen I should rise after two sessions");
+    /* the resolved config is stored and names the overrides */
+    char *cfgtext = NULL;
+    cr_assert_eq(mh_h5_read_root_string(out, "config", &cfgtext, &ctx), MH_OK);
+    cr_assert(strstr(cfgtext, "dx_um = 20") != NULL, "%s", cfgtext);
+    /* a field snapshot reads back with the grid's shape, and collagen_total is (1-w3) C1 + w3 C3 */
+    float *f = NULL, *f1 = NULL, *f3 = NULL;
+    int shape[3];
+    double tact;
+    cr_assert_eq(mh_h5_read_field(out, "collagen_total", 42, &f, shape, &tact, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_h5_read_field(out, "collagen_I", 42, &f1, shape, &tact, &ctx), MH_OK);
+    cr_assert_eq(mh_h5_read_field(out, "collagen_III", 42, &f3, shape, &tact, &ctx), MH_OK);
+    cr_assert_eq(shape[1], 1);
+    cr_assert_eq(shape[2], 100);
+    size_t q = (size_t)shape[2] * 20 + 50;
+    cr_assert_float_eq(f[q], 0.9f * f1[q] + 0.1f * f3[q], 1e-5);
+    free(f);
+    free(f1);
+    free(f3);
+    free(cfgtext);
+    free(t);
+    free(ery);
+    free(c1);
+    free(ft);
+    free(px);
+    /* no temporary file is left behind */
+    cr_assert_eq(sh("ls /tmp/mh_cli_run.h5.tmp.* >/dev/null 2>&1", NULL), 2);
+    /* info and export work on it */
+    cr_assert_eq(sh("./microheal info /tmp/mh_cli_run.h5 >/dev/null", NULL), 0);
+    cr_assert_eq(sh("./microheal export /tmp/mh_cli_run.h5 --series -o /tmp/mh_cli_series.dat", NULL), 0);
+    cr_assert_eq(sh("test $(grep -vc '^#' /tmp/mh_cli_series.dat) -gt 10", NULL), 0);
+    cr_assert_eq(sh("./microheal export /tmp/mh_cli_run.h5 --field collagen_total --day 42 | grep -q 'at day 42'",
+                    NULL),
+                 0);
+    unlink("/tmp/mh_cli_series.dat");
+    unlink(out);
+}
+
+Test(cli, bad_config_exits_2_with_file_line_key)
+{
+    char *path = mh_test_write_ini("[grid]\ndx_um = 10\n[device]\nneedle_length_mm = 12\n");
+    char cmd[512], *err = NULL;
+    snprintf(cmd, sizeof cmd, "./microheal run %s -o /tmp/mh_cli_bad.h5", path);
+    cr_assert_eq(sh(cmd, &err), 2);
+    char want[512];
+    snprintf(want, sizeof want, "%s:4: device.needle_length_mm:", path);
+    cr_assert(strstr(err, want) != NULL, "stderr: %s", err);
+    free(err);
+    struct stat st;
+    cr_assert_neq(stat("/tmp/mh_cli_bad.h5", &st), 0, "no output may appear on bad input");
+    snprintf(cmd, sizeof cmd, "./microheal check %s", path);
+    cr_assert_eq(sh(cmd, NULL), 2);
+    unlink(path);
+    free(path);
+}
+
+Test(cli, usage_errors_and_help)
+{
+    char *err = NULL;
+    cr_assert_eq(sh("./microheal run configs/default.ini --set grid.dx_um=0 -o /tmp/x.h5", &err), 2);
+    cr_assert(strstr(err, "--set #1: grid.dx_um:") != NULL, "%s", err);
+    free(err);
+    cr_assert_eq(sh("./microheal run /nonexistent.ini", &err), 2);
+    cr_assert(strstr(err, "/nonexistent.ini:0: cannot open") != NULL, "%s", err);
+    free(err);
+    cr_assert_eq(sh("./microheal frobnicate", NULL), 2);
+    cr_assert_eq(sh("./microheal run --bogus configs/default.ini", NULL), 2);
+    cr_assert_eq(sh("./microheal info /nonexistent.h5", NULL), 1);
+    cr_assert_eq(sh("./microheal info configs/default.ini", &err), 1);
+    cr_assert(strstr(err, "not an HDF5 file") != NULL, "%s", err);
+    free(err);
+    cr_assert_eq(sh("./microheal --version | grep -q '^microheal [0-9]'", NULL), 0);
+    const char *cmds[] = {"run", "check", "info", "export"};
+    for (int i = 0; i < 4; i++) {
+        char c[128];
+        snprintf(c, sizeof c, "./microheal %s --help | grep -q usage", cmds[i]);
+        cr_assert_eq(sh(c, NULL), 0, "%s --help", cmds[i]);
+    }
+    cr_assert_eq(sh("./microheal check configs/default.ini >/dev/null", NULL), 0);
+}
+
+Test(cli, contraindication_refused_then_overridden)
+{
+    char *err = NULL;
+    cr_assert_eq(sh("./microheal check configs/default.ini --set patient.psoriasis=true", &err), 2);
+    cr_assert(strstr(err, "patient.psoriasis: contraindication") != NULL, "%s", err);
+    free(err);
+    cr_assert_eq(sh("./microheal check configs/default.ini --set patient.psoriasis=true "
+                    "--override-contraindications >/dev/null",
+                    NULL),
+                 0);
+}

@@ -1,0 +1,176 @@
+/* test_config: loading, --set, validation messages with FILE:LINE, contraindications, resolved text. */
+#include "helpers.h"
+
+static mh_status load_text(const char *text, mh_ctx *ctx, mh_config **cfg, char **path)
+{
+    mh_ctx_init(ctx);
+    cr_assert_eq(mh_config_create(ctx, cfg), MH_OK);
+    *path = mh_test_write_ini(text);
+    mh_status st = mh_config_load(*cfg, *path, ctx);
+    if (st == MH_OK)
+        st = mh_config_validate(*cfg, ctx);
+    return st;
+}
+
+/* The message must start with "PATH:LINE: KEY:" */
+static void expect_error(const char *text, int line, const char *key, const char *why)
+{
+    mh_ctx ctx;
+    mh_config *cfg = NULL;
+    char *path = NULL;
+    mh_status st = load_text(text, &ctx, &cfg, &path);
+    cr_assert_neq(st, MH_OK, "accepted: %s", text);
+    char prefix[512];
+    snprintf(prefix, sizeof prefix, "%s:%d: %s:", path, line, key);
+    cr_assert(strncmp(ctx.msg, prefix, strlen(prefix)) == 0, "message '%s' does not start with '%s'", ctx.msg,
+              prefix);
+    cr_assert(strstr(ctx.msg, why) != NULL, "message '%s' lacks '%s'", ctx.msg, why);
+    unlink(path);
+    free(path);
+    mh_config_destroy(&cfg);
+}
+
+Test(config, defaults_load_and_validate)
+{
+    mh_config *cfg = mh_test_config(NULL);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    cr_assert_eq(mh_config_validate(cfg, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert_float_eq(mh_config_real(cfg, MH_P_DEV_LENGTH), 1.5, 1e-15);
+    cr_assert_str_eq(mh_config_choice(cfg, MH_P_SKIN_SITE), "face");
+    cr_assert_eq(mh_config_int(cfg, MH_P_SCHED_SESSIONS), 3);
+    cr_assert_float_eq(mh_config_real(cfg, MH_P_SCHED_INTERVAL), 28.0, 1e-15);
+    mh_config_destroy(&cfg);
+}
+
+Test(config, unknown_key_names_file_line_and_suggests)
+{
+    expect_error("[grid]\ndx_um = 10\n\nwidht_mm = 2\n", 4, "grid.widht_mm", "did you mean grid.width_mm");
+}
+
+Test(config, unknown_section)
+{
+    expect_error("; comment\n[gird]\ndx_um = 10\n", 3, "gird.dx_um", "unknown key");
+}
+
+Test(config, bad_values_rejected_not_clamped)
+{
+    expect_error("[grid]\ndx_um = abc\n", 2, "grid.dx_um", "not a number");
+    expect_error("[grid]\ndx_um = 0.5\n", 2, "grid.dx_um", "out of range");
+    expect_error("[simulation]\ndims = 2.5\n", 2, "simulation.dims", "not a whole number");
+    expect_error("[device]\ntype = laser\n", 2, "device.type", "not one of");
+    expect_error("[patient]\nanticoagulants = maybe\n", 2, "patient.anticoagulants", "not a boolean");
+    expect_error("[schedule]\ndays = 0, 30, 20\n", 2, "schedule.days", "increase");
+    expect_error("[grid]\ndx_um = auto\n", 2, "grid.dx_um", "'auto' is not allowed");
+    expect_error("[device]\nneedle_length_mm = nan\n", 2, "device.needle_length_mm", "not a number");
+}
+
+Test(config, duplicate_key_names_first_line)
+{
+    expect_error("[grid]\ndx_um = 10\ndx_um = 20\n", 3, "grid.dx_um", "given twice");
+}
+
+Test(config, syntax_error_has_line)
+{
+    mh_ctx ctx;
+    mh_config *cfg = NULL;
+    char *path = NULL;
+    cr_assert_neq(load_text("[grid]\ndx_um = 10\nthis line has no equals sign\n", &ctx, &cfg, &path), MH_OK);
+    char prefix[256];
+    snprintf(prefix, sizeof prefix, "%s:3:", path);
+    cr_assert(strncmp(ctx.msg, prefix, strlen(prefix)) == 0, "%s", ctx.msg);
+    unlink(path);
+    free(path);
+    mh_config_destroy(&cfg);
+}
+
+Test(config, missing_file)
+{
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_config *cfg = NULL;
+    cr_assert_eq(mh_config_create(&ctx, &cfg), MH_OK);
+    cr_assert_eq(mh_config_load(cfg, "/nonexistent/dir/x.ini", &ctx), MH_ERR_INPUT);
+    cr_assert(strstr(ctx.msg, "/nonexistent/dir/x.ini:0: cannot open") == ctx.msg, "%s", ctx.msg);
+    mh_config_destroy(&cfg);
+}
+
+Test(config, set_overrides_and_reports_origin)
+{
+    mh_config *cfg = mh_test_config(NULL);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    cr_assert_eq(mh_config_set(cfg, "device.needle_length_mm=0.5", "--set #1", &ctx), MH_OK);
+    cr_assert_float_eq(mh_config_real(cfg, MH_P_DEV_LENGTH), 0.5, 1e-15);
+    cr_assert_eq(mh_config_set(cfg, "grid.dx_um=-3", "--set #2", &ctx), MH_ERR_INPUT);
+    cr_assert(strncmp(ctx.msg, "--set #2: grid.dx_um:", 21) == 0, "%s", ctx.msg);
+    mh_config_destroy(&cfg);
+}
+
+Test(config, session_overrides)
+{
+    mh_config *cfg = mh_test_config((const char *const[]){"session.2.needle_length_mm=0.5", NULL});
+    cr_assert_float_eq(mh_config_real_s(cfg, MH_P_DEV_LENGTH, 1), 1.5, 1e-15);
+    cr_assert_float_eq(mh_config_real_s(cfg, MH_P_DEV_LENGTH, 2), 0.5, 1e-15);
+    cr_assert_float_eq(mh_config_real_s(cfg, MH_P_DEV_LENGTH, 3), 1.5, 1e-15);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    cr_assert_eq(mh_config_set(cfg, "session.2.dx_um=5", "--set #1", &ctx), MH_ERR_INPUT);
+    mh_ctx_init(&ctx);
+    cr_assert_eq(mh_config_set(cfg, "session.9.needle_length_mm=1", "--set #2", &ctx), MH_OK);
+    cr_assert_eq(mh_config_validate(cfg, &ctx), MH_ERR_INPUT, "a session beyond the schedule must be refused");
+    cr_assert(strstr(ctx.msg, "only 3 sessions") != NULL, "%s", ctx.msg);
+    mh_config_destroy(&cfg);
+    expect_error("[schedule]\nsessions = 2\n[session.1]\nneedle_length_mm = 9\n", 4, "session.1.needle_length_mm",
+                 "out of range");
+}
+
+Test(config, sessions_must_fit_in_the_run)
+{
+    expect_error("[simulation]\ndays = 60\n[schedule]\nsessions = 3\ninterval_days = 30\n", 4, "schedule.sessions",
+                 "not before simulation.days");
+}
+
+Test(config, contraindication_refused_unless_overridden)
+{
+    expect_error("[patient]\nage_years = 30\ncold_sores = true\n", 3, "patient.cold_sores", "herpes");
+    mh_ctx ctx;
+    mh_config *cfg = NULL;
+    char *path = NULL;
+    cr_assert_eq(load_text("[patient]\nchemotherapy = yes\noverride_contraindications = true\n", &ctx, &cfg, &path),
+                 MH_OK, "%s", ctx.msg);
+    unlink(path);
+    free(path);
+    mh_config_destroy(&cfg);
+}
+
+Test(config, resolved_text_round_trips)
+{
+    mh_config *a = mh_test_config((const char *const[]){"device.needle_length_mm=0.7", "schedule.days=0, 14.5",
+                                                        "session.2.pattern=hex", NULL});
+    char *path = mh_test_write_ini(mh_config_text(a));
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_config *b = NULL;
+    cr_assert_eq(mh_config_create(&ctx, &b), MH_OK);
+    cr_assert_eq(mh_config_load(b, path, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert_str_eq(mh_config_text(a), mh_config_text(b));
+    unlink(path);
+    free(path);
+    mh_config_destroy(&a);
+    mh_config_destroy(&b);
+}
+
+Test(config, every_default_is_inside_its_range)
+{
+    const mh_param_info *t = mh_param_table();
+    mh_config *cfg = NULL;
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    cr_assert_eq(mh_config_create(&ctx, &cfg), MH_OK, "%s", ctx.msg);
+    for (int i = 0; i < MH_P_COUNT; i++) {
+        cr_assert(t[i].unit != NULL && t[i].help[0] != '\0' && t[i].source != NULL, "%s lacks docs", t[i].key);
+        cr_assert_eq(mh_param_find(t[i].key), i);
+    }
+    mh_config_destroy(&cfg);
+}

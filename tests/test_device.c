@@ -1,0 +1,115 @@
+/* test_device: effective depth, derived density, pattern density and reproducibility. */
+#include "helpers.h"
+
+#include "mh_device.h"
+
+#include <gsl/gsl_math.h>
+#include <math.h>
+
+static mh_device resolve(const char *const *sets, int session)
+{
+    mh_config *cfg = mh_test_config(sets);
+    mh_device d;
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    cr_assert_eq(mh_device_resolve(cfg, session, &d, &ctx), MH_OK, "%s", ctx.msg);
+    mh_config_destroy(&cfg);
+    return d;
+}
+
+Test(device, effective_depth_is_fraction_times_length)
+{
+    mh_device pen = resolve(NULL, 1);
+    cr_assert_float_eq(pen.penetration_fraction, mh_device_default_penetration(MH_DEV_PEN), 0.0);
+    cr_assert_float_eq(pen.depth_mm, 1.5 * pen.penetration_fraction, 1e-15);
+    mh_device roller = resolve((const char *const[]){"device.type=roller", "device.needle_length_mm=0.77", NULL}, 1);
+    cr_assert_float_eq(roller.depth_mm, 0.77 * 0.25, 1e-15);
+    mh_device set = resolve((const char *const[]){"device.penetration_fraction=0.198", "device.needle_length_mm=0.77",
+                                                  NULL}, 1);
+    cr_assert_float_eq(set.depth_mm, 0.152460, 1e-12); /* Kalluri 2011: 152 um channels of 770 um needles */
+    /* conical channel: surface radius = depth tan(13 deg) up to the needle radius */
+    cr_assert_float_eq(set.surface_radius_mm, 0.15246 * tan(13.0 * M_PI / 180.0), 1e-9);
+    cr_assert_float_eq(pen.surface_radius_mm, fmin(0.125, pen.depth_mm * tan(13.0 * M_PI / 180.0)), 1e-12);
+}
+
+Test(device, session_override_changes_only_that_session)
+{
+    const char *const sets[] = {"session.2.needle_length_mm=0.5", NULL};
+    cr_assert_float_eq(resolve(sets, 1).needle_length_mm, 1.5, 0.0);
+    cr_assert_float_eq(resolve(sets, 2).needle_length_mm, 0.5, 0.0);
+}
+
+Test(device, derived_densities)
+{
+    /* roller: 15 passes x 16.7 per pass ~ 250 / cm^2 (Fernandes 2005) */
+    mh_device r = resolve((const char *const[]){"device.type=roller", "device.density_per_cm2=auto",
+                                                "device.passes=15", NULL}, 1);
+    cr_assert_float_eq(r.density_per_cm2, 250.5, 1e-9);
+    /* pen: passes x rate x needles / (speed x width) = 2 x 100 x 12 / (2 cm/s x 0.6 cm) */
+    mh_device p = resolve((const char *const[]){"device.density_per_cm2=auto", "device.passes=2", NULL}, 1);
+    cr_assert_float_eq(p.density_per_cm2, 2.0 * 100 * 12 / (2.0 * 0.6), 1e-9);
+    /* stamp: presses x needles / area */
+    mh_device s = resolve((const char *const[]){"device.type=stamp", "device.density_per_cm2=auto",
+                                                "device.needles=36", "device.passes=3", "device.stamp_area_cm2=0.5",
+                                                NULL}, 1);
+    cr_assert_float_eq(s.density_per_cm2, 216.0, 1e-9);
+}
+
+static void punctures(mh_pattern pat, double density, unsigned long seed, int session, double w, double l,
+                      mh_puncture **p, size_t *n)
+{
+    mh_device d = resolve(NULL, 1);
+    d.pattern = pat;
+    d.density_per_cm2 = density;
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    cr_assert_eq(mh_device_punctures(&d, w, l, seed, session, &ctx, p, n), MH_OK, "%s", ctx.msg);
+}
+
+Test(device, lattice_density_is_exact_when_it_tiles)
+{
+    mh_puncture *p = NULL;
+    size_t n = 0;
+    punctures(MH_PAT_GRID, 100.0, 1, 1, 10.0, 10.0, &p, &n); /* 1 mm spacing on 10 x 10 mm */
+    cr_assert_eq(n, 100);
+    for (size_t q = 0; q < n; q++)
+        cr_assert(p[q].x_mm >= 0 && p[q].x_mm < 10 && p[q].y_mm >= 0 && p[q].y_mm < 10);
+    free(p);
+    punctures(MH_PAT_HEX, 100.0, 1, 1, 10.0, 10.0, &p, &n);
+    /* triangular lattice: within one row-and-column rounding of 100 */
+    cr_assert(n >= 88 && n <= 112, "hex count %zu", n);
+    free(p);
+}
+
+Test(device, random_density_matches_within_poisson_error)
+{
+    mh_puncture *p = NULL;
+    size_t n = 0, total = 0;
+    for (unsigned long seed = 1; seed <= 20; seed++) {
+        punctures(MH_PAT_RANDOM, 250.0, seed, 1, 10.0, 10.0, &p, &n); /* mean 250 each */
+        total += n;
+        free(p);
+    }
+    /* mean 5000 over 20 draws, sd = sqrt(5000) ~ 71: 5 sd */
+    cr_assert(total > 5000 - 355 && total < 5000 + 355, "total %zu", total);
+}
+
+Test(device, patterns_are_reproducible_and_seeded)
+{
+    mh_puncture *a = NULL, *b = NULL, *c = NULL;
+    size_t na, nb, nc;
+    punctures(MH_PAT_RANDOM, 150.0, 42, 2, 5.0, 5.0, &a, &na);
+    punctures(MH_PAT_RANDOM, 150.0, 42, 2, 5.0, 5.0, &b, &nb);
+    punctures(MH_PAT_RANDOM, 150.0, 43, 2, 5.0, 5.0, &c, &nc);
+    cr_assert_eq(na, nb);
+    bool differs = na != nc;
+    for (size_t q = 0; q < na; q++) {
+        cr_assert(a[q].x_mm == b[q].x_mm && a[q].y_mm == b[q].y_mm, "same seed must give the same pattern");
+        if (!differs && (a[q].x_mm != c[q].x_mm || a[q].y_mm != c[q].y_mm))
+            differs = true;
+    }
+    cr_assert(differs, "another seed must give another pattern");
+    free(a);
+    free(b);
+    free(c);
+}

@@ -1,0 +1,145 @@
+/* test_model: untreated steady state, positivity under steep punctures, age factor. */
+#include "helpers.h"
+
+#include "mh_diffusion.h"
+#include "mh_model.h"
+
+#include <math.h>
+
+Test(model, age_factor_follows_varani)
+{
+    cr_assert_float_eq(mh_model_age_factor(20, 23.5, 85, 0.68), 1.0, 0.0);
+    cr_assert_float_eq(mh_model_age_factor(85, 23.5, 85, 0.68), 0.68, 1e-15);
+    cr_assert_float_eq(mh_model_age_factor(90, 23.5, 85, 0.68), 0.68, 1e-15);
+    cr_assert_float_eq(mh_model_age_factor(54.25, 23.5, 85, 0.68), 0.84, 1e-12);
+}
+
+/* Every field of untreated skin after 365 days of the full operator (reactions, chemotaxis, diffusion). */
+Test(model, untreated_skin_is_a_steady_state, .timeout = 120)
+{
+    mh_config *cfg = mh_test_config((const char *const[]){"grid.dx_um=20", NULL});
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_skin skin;
+    cr_assert_eq(mh_skin_from_config(cfg, &skin, &ctx), MH_OK);
+    mh_grid *g = NULL;
+    cr_assert_eq(mh_grid_create(cfg, &skin, 1.0, &ctx, &g), MH_OK);
+    mh_model_params p;
+    cr_assert_eq(mh_model_params_from_config(cfg, &p, &ctx), MH_OK);
+    mh_fields *f = NULL, *f0 = NULL;
+    cr_assert_eq(mh_fields_create(g->ncell, &ctx, &f), MH_OK);
+    cr_assert_eq(mh_fields_create(g->ncell, &ctx, &f0), MH_OK);
+    mh_model_baseline(g, f);
+    mh_fields_copy(f0, f);
+    mh_model_aux aux = {mh_alloc_doubles(g->ncell)};
+    double *tmp = mh_alloc_doubles(g->ncell), *D = mh_alloc_doubles((size_t)g->nz);
+    const mh_species diff[] = {MH_S_K, MH_S_H, MH_S_I, MH_S_G, MH_S_F};
+    for (int step = 0; step < 730; step++) { /* 365 days at 0.5 day */
+        mh_model_chemotaxis(g, &p, 0.5, f, tmp);
+        mh_model_react(g, &p, &aux, 0.5, f);
+        for (int s = 0; s < 5; s++) {
+            for (int k = 0; k < g->nz; k++)
+                D[k] = mh_model_diffusivity(&p, diff[s], (mh_layer)g->layer[k]);
+            cr_assert_eq(mh_diffusion_step(g, D, 0.5, f->u[diff[s]], &ctx), MH_OK);
+        }
+    }
+    for (int s = 0; s < MH_NSPECIES; s++)
+        for (size_t q = 0; q < g->ncell; q++) /* science item 1: within 0.5 % (absolute for zero fields) */
+            cr_assert(fabs(f->u[s][q] - f0->u[s][q]) <= 0.005 * fmax(1.0, fabs(f0->u[s][q])),
+                      "%s drifted at cell %zu: %g -> %g", mh_species_name((mh_species)s), q, f0->u[s][q],
+                      f->u[s][q]);
+    mh_free(aux.k_close);
+    mh_free(tmp);
+    mh_free(D);
+    mh_fields_destroy(&f);
+    mh_fields_destroy(&f0);
+    mh_grid_destroy(&g);
+    mh_config_destroy(&cfg);
+}
+
+/* Steep punctures and steps far above what the controller would take: nothing turns negative. */
+Test(model, fields_stay_non_negative_under_large_steps, .timeout = 120)
+{
+    mh_config *cfg = mh_test_config((const char *const[]){"grid.dx_um=20", "device.density_per_cm2=2000",
+                                                          "device.needle_length_mm=2.5", NULL});
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_skin skin;
+    cr_assert_eq(mh_skin_from_config(cfg, &skin, &ctx), MH_OK);
+    mh_grid *g = NULL;
+    cr_assert_eq(mh_grid_create(cfg, &skin, 0.3, &ctx, &g), MH_OK);
+    mh_model_params p;
+    cr_assert_eq(mh_model_params_from_config(cfg, &p, &ctx), MH_OK);
+    mh_device dev;
+    cr_assert_eq(mh_device_resolve(cfg, 1, &dev, &ctx), MH_OK);
+    mh_puncture *pu = NULL;
+    size_t n = 0, surf = 0;
+    cr_assert_eq(mh_device_punctures(&dev, g->width_mm, 0.3, 7, 1, &ctx, &pu, &n), MH_OK);
+    cr_assert_gt(n, 0);
+    mh_fields *f = NULL;
+    cr_assert_eq(mh_fields_create(g->ncell, &ctx, &f), MH_OK);
+    mh_model_baseline(g, f);
+    mh_model_aux aux = {mh_alloc_doubles(g->ncell)};
+    mh_model_wound(g, &p, pu, n, f, &aux, &surf);
+    cr_assert_gt(surf, 0);
+    double *D = mh_alloc_doubles((size_t)g->nz);
+    const mh_species diff[] = {MH_S_K, MH_S_H, MH_S_I, MH_S_G, MH_S_F};
+    const double dts[] = {1e-4, 0.01, 0.5, 3.0, 10.0};
+    for (int r = 0; r < 5; r++) {
+        mh_model_react(g, &p, &aux, dts[r], f);
+        for (int s = 0; s < 5; s++) {
+            for (int k = 0; k < g->nz; k++)
+                D[k] = mh_model_diffusivity(&p, diff[s], (mh_layer)g->layer[k]);
+            cr_assert_eq(mh_diffusion_step(g, D, dts[r], f->u[diff[s]], &ctx), MH_OK);
+        }
+        for (int s = 0; s < MH_NSPECIES; s++)
+            for (size_t q = 0; q < g->ncell; q++)
+                cr_assert(f->u[s][q] >= 0.0 && isfinite(f->u[s][q]), "%s = %g after dt %g",
+                          mh_species_name((mh_species)s), f->u[s][q], dts[r]);
+    }
+    free(pu);
+    mh_free(aux.k_close);
+    mh_free(D);
+    mh_fields_destroy(&f);
+    mh_grid_destroy(&g);
+    mh_config_destroy(&cfg);
+}
+
+/* Chemotaxis moves fibroblasts but conserves them, and only inside the dermis. */
+Test(model, chemotaxis_conserves_fibroblasts)
+{
+    mh_config *cfg = mh_test_config((const char *const[]){"grid.dx_um=20", NULL});
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_skin skin;
+    cr_assert_eq(mh_skin_from_config(cfg, &skin, &ctx), MH_OK);
+    mh_grid *g = NULL;
+    cr_assert_eq(mh_grid_create(cfg, &skin, 1.0, &ctx, &g), MH_OK);
+    mh_model_params p;
+    cr_assert_eq(mh_model_params_from_config(cfg, &p, &ctx), MH_OK);
+    mh_fields *f = NULL;
+    cr_assert_eq(mh_fields_create(g->ncell, &ctx, &f), MH_OK);
+    mh_model_baseline(g, f);
+    for (int k = 0; k < g->nz; k++)
+        for (int i = 0; i < g->nx; i++)
+            f->u[MH_S_G][mh_idx(g, i, 0, k)] = exp(-pow((i - g->nx / 2) * g->dx_mm / 0.2, 2));
+    double *tmp = mh_alloc_doubles(g->ncell);
+    double before = 0, after = 0;
+    for (size_t q = 0; q < g->ncell; q++)
+        before += f->u[MH_S_F][q];
+    double dt = fmin(1.0, mh_model_chemotaxis_dt_limit(g, &p, f));
+    mh_model_chemotaxis(g, &p, dt, f, tmp);
+    for (size_t q = 0; q < g->ncell; q++)
+        after += f->u[MH_S_F][q];
+    cr_assert_float_eq(after, before, 1e-12 * before);
+    int centre = g->nx / 2, k = g->nz / 2;
+    cr_assert_gt(f->u[MH_S_F][mh_idx(g, centre, 0, k)], 1.0, "fibroblasts must gather at the source");
+    for (int kk = 0; kk < g->nz; kk++)
+        if (g->dermal[kk] == 0.0)
+            for (int i = 0; i < g->nx; i++)
+                cr_assert_float_eq(f->u[MH_S_F][mh_idx(g, i, 0, kk)], 0.0, 0.0);
+    mh_free(tmp);
+    mh_fields_destroy(&f);
+    mh_grid_destroy(&g);
+    mh_config_destroy(&cfg);
+}

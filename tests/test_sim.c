@@ -1,0 +1,86 @@
+/* test_sim: thread-count independence of the bits, step control, summary, and sim lifecycle. */
+#include "helpers.h"
+
+#include <math.h>
+#include <omp.h>
+
+static const char *const short_run[] = {"grid.dx_um=20", "simulation.days=30", "schedule.sessions=2",
+                                        "schedule.interval_days=14", NULL};
+
+Test(sim, output_is_bit_identical_for_1_and_2_threads, .timeout = 300)
+{
+    mh_config *cfg = mh_test_config(short_run);
+    omp_set_num_threads(1);
+    mh_sim *a = mh_test_run(cfg);
+    omp_set_num_threads(2);
+    mh_sim *b = mh_test_run(cfg);
+    const mh_series *sa = mh_sim_series(a), *sb = mh_sim_series(b);
+    cr_assert_eq(sa->nt, sb->nt, "step counts differ: %zu vs %zu", sa->nt, sb->nt);
+    cr_assert(memcmp(sa->data, sb->data, sa->nt * MH_OBS_COUNT * sizeof(double)) == 0, "series differ");
+    const mh_fields *fa = mh_sim_fields(a), *fb = mh_sim_fields(b);
+    for (int s = 0; s < MH_NSPECIES; s++)
+        cr_assert(memcmp(fa->u[s], fb->u[s], fa->n * sizeof(double)) == 0, "field %s differs",
+                  mh_species_name((mh_species)s));
+    mh_sim_destroy(&a);
+    mh_sim_destroy(&b);
+    mh_config_destroy(&cfg);
+}
+
+Test(sim, steps_adapt_from_seconds_to_hours, .timeout = 120)
+{
+    mh_config *cfg = mh_test_config(short_run);
+    mh_sim *sim = mh_test_run(cfg);
+    const mh_series *s = mh_sim_series(sim);
+    double first = INFINITY, late = 0;
+    for (size_t r = 1; r < s->nt; r++) {
+        double t = s->data[r * MH_OBS_COUNT + MH_OBS_T], dt = s->data[r * MH_OBS_COUNT + MH_OBS_DT];
+        if (t < 0.01 && dt > 0)
+            first = fmin(first, dt);
+        if (t > 20 && t < 27)
+            late = fmax(late, dt);
+    }
+    cr_assert_leq(first * 86400, 120.0, "first steps after a session should be about a minute (%g s)", first * 86400);
+    cr_assert_geq(late * 24, 1.0, "remodelling steps should be hours (%g h)", late * 24);
+    /* sessions land exactly on their days and the run ends exactly at simulation.days */
+    int found = 0;
+    for (size_t r = 0; r < s->nt; r++)
+        found |= s->data[r * MH_OBS_COUNT + MH_OBS_T] == 14.0;
+    cr_assert(found);
+    cr_assert_eq(s->data[(s->nt - 1) * MH_OBS_COUNT + MH_OBS_T], 30.0);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    cr_assert_eq(mh_sim_run(sim, NULL, &ctx), MH_ERR_STATE, "a sim runs once");
+    mh_sim_destroy(&sim);
+    cr_assert_null(sim);
+    mh_config_destroy(&cfg);
+}
+
+Test(sim, channel_deeper_than_domain_is_refused)
+{
+    mh_config *cfg = mh_test_config((const char *const[]){"device.needle_length_mm=5", "device.penetration_fraction=1",
+                                                          NULL});
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_sim *sim = NULL;
+    cr_assert_eq(mh_sim_create(cfg, &ctx, &sim), MH_ERR_INPUT);
+    cr_assert(strstr(ctx.msg, "device.needle_length_mm") != NULL, "%s", ctx.msg);
+    cr_assert_null(sim);
+    mh_config_destroy(&cfg);
+}
+
+Test(sim, tiny_step_floor_stops_with_location)
+{
+    /* a floor above every possible step makes the first rejected step fatal, with a clear message */
+    mh_config *cfg = mh_test_config((const char *const[]){"grid.dx_um=20", "simulation.days=1", "schedule.sessions=1",
+                                                          "solver.tol=0.00001", "solver.dt_min_s=29",
+                                                          "solver.dt_initial_s=30", NULL});
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_sim *sim = NULL;
+    cr_assert_eq(mh_sim_create(cfg, &ctx, &sim), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_sim_run(sim, NULL, &ctx), MH_ERR_NUMERIC);
+    cr_assert(strstr(ctx.msg, "solver.dt_min_s") && strstr(ctx.msg, "depth =") && strstr(ctx.msg, "t ="), "%s",
+              ctx.msg);
+    mh_sim_destroy(&sim);
+    mh_config_destroy(&cfg);
+}
