@@ -174,3 +174,20 @@ Test(config, every_default_is_inside_its_range)
     }
     mh_config_destroy(&cfg);
 }
+
+/* The README's configuration reference must name every key of the table. */
+Test(config, readme_documents_every_key)
+{
+    FILE *f = fopen("README.md", "r");
+    cr_assert_not_null(f);
+    static char text[1 << 20];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    const mh_param_info *t = mh_param_table();
+    for (int i = 0; i < MH_P_COUNT; i++) {
+        char want[128];
+        snprintf(want, sizeof want, "| `%s` |", t[i].key);
+        cr_assert(strstr(text, want) != NULL, "README.md lacks %s", t[i].key);
+    }
+}

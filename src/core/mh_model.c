@@ -58,6 +58,7 @@ mh_status mh_model_params_from_config(const mh_config *c, mh_model_params *p, mh
     p->s_GB = mh_config_real(c, MH_P_M_S_GB);
     p->s_GI = mh_config_real(c, MH_P_M_S_GI);
     p->D_F = mh_config_real(c, MH_P_M_D_F);
+    p->kill_F = mh_config_real(c, MH_P_M_KILL_F);
     p->chi = mh_config_real(c, MH_P_M_CHI);
     p->r_F = mh_config_real(c, MH_P_M_R_F);
     p->F_max = mh_config_real(c, MH_P_M_F_MAX);
@@ -163,7 +164,7 @@ void mh_model_wound(const mh_grid *g, const mh_model_params *p, const mh_punctur
                         aux->k_close[c] = 1.0 / tau;
                     }
                     f->u[MH_S_B][c] = fmax(f->u[MH_S_B][c], p->b_bleed * p->f_bleed * g->vascular[k]);
-                    f->u[MH_S_F][c] = 0.0; /* cells in the needle path die; the matrix is displaced, not removed */
+                    f->u[MH_S_F][c] *= 1.0 - p->kill_F; /* cells in the needle path die; matrix is displaced */
                 }
             }
         }

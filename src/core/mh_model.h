@@ -16,7 +16,7 @@ typedef struct {
     double D_H, k_H, s_H;
     double D_I, r_I, k_I;
     double D_G, k_G, s_GB, s_GI;
-    double D_F, chi, r_F, F_max, delta_F;
+    double D_F, chi, r_F, F_max, delta_F, kill_F;
     double s_3, k_31, s_1, rho_1, s_E, rho_E;
     double w_3, gamma;          /* gamma = w_3 / (1 - w_3) */
     double a_age;               /* synthesis factor of the patient's age */
@@ -38,7 +38,7 @@ typedef struct {
 } mh_model_aux;
 
 /* Marks the channels of punctures p[0..n) on the fields: damage, open channel,
- * epidermal loss, blood in vascularised cells, fibroblasts killed; the matrix is displaced, not removed.
+ * epidermal loss, blood in vascularised cells, a fraction kill_F of fibroblasts killed; the matrix is displaced, not removed.
  * Writes each channel cell's closure rate into aux->k_close. Returns the number
  * of channel cells at the surface (k = 0) in *surface_cells. */
 void mh_model_wound(const mh_grid *g, const mh_model_params *p, const mh_puncture *punct, size_t n,
