@@ -14,22 +14,47 @@ Test(model, age_factor_follows_varani)
     cr_assert_float_eq(mh_model_age_factor(54.25, 23.5, 85, 0.68), 0.84, 1e-12);
 }
 
-/* Every field of untreated skin after 365 days of the full operator (reactions, chemotaxis, diffusion). */
-Test(model, untreated_skin_is_a_steady_state, .timeout = 120)
+/* Grid, parameters and baseline fields of default.ini with overrides; strip_mm as for mh_grid_create. */
+typedef struct {
+    mh_config *cfg;
+    mh_grid *g;
+    mh_model_params p;
+    mh_fields *f;
+} mh_model_fixture;
+
+static mh_model_fixture fixture(const char *const *sets, double strip_mm)
 {
-    mh_config *cfg = mh_test_config((const char *const[]){"grid.dx_um=20", NULL});
+    mh_model_fixture x;
+    memset(&x, 0, sizeof x);
+    x.cfg = mh_test_config(sets);
     mh_ctx ctx;
     mh_ctx_init(&ctx);
     mh_skin skin;
-    cr_assert_eq(mh_skin_from_config(cfg, &skin, &ctx), MH_OK);
-    mh_grid *g = NULL;
-    cr_assert_eq(mh_grid_create(cfg, &skin, 1.0, &ctx, &g), MH_OK);
-    mh_model_params p;
-    cr_assert_eq(mh_model_params_from_config(cfg, &p, &ctx), MH_OK);
-    mh_fields *f = NULL, *f0 = NULL;
-    cr_assert_eq(mh_fields_create(g->ncell, &ctx, &f), MH_OK);
+    cr_assert_eq(mh_skin_from_config(x.cfg, &skin, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_grid_create(x.cfg, &skin, strip_mm, &ctx, &x.g), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_model_params_from_config(x.cfg, &x.p, &ctx), MH_OK);
+    cr_assert_eq(mh_fields_create(x.g->ncell, &ctx, &x.f), MH_OK);
+    mh_model_baseline(x.g, x.f);
+    return x;
+}
+
+static void fixture_free(mh_model_fixture *x)
+{
+    mh_fields_destroy(&x->f);
+    mh_grid_destroy(&x->g);
+    mh_config_destroy(&x->cfg);
+}
+
+/* Every field of untreated skin after 365 days of the full operator (reactions, chemotaxis, diffusion). */
+Test(model, untreated_skin_is_a_steady_state, .timeout = 120)
+{
+    mh_model_fixture x = fixture((const char *const[]){"grid.dx_um=20", NULL}, 1.0);
+    mh_grid *g = x.g;
+    mh_model_params p = x.p;
+    mh_fields *f = x.f, *f0 = NULL;
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
     cr_assert_eq(mh_fields_create(g->ncell, &ctx, &f0), MH_OK);
-    mh_model_baseline(g, f);
     mh_fields_copy(f0, f);
     mh_model_aux aux = {mh_alloc_doubles(g->ncell)};
     double *tmp = mh_alloc_doubles(g->ncell), *D = mh_alloc_doubles((size_t)g->nz);
@@ -51,10 +76,8 @@ Test(model, untreated_skin_is_a_steady_state, .timeout = 120)
     mh_free(aux.k_close);
     mh_free(tmp);
     mh_free(D);
-    mh_fields_destroy(&f);
     mh_fields_destroy(&f0);
-    mh_grid_destroy(&g);
-    mh_config_destroy(&cfg);
+    fixture_free(&x);
 }
 
 /* Steep punctures and steps far above what the controller would take: nothing turns negative. */
@@ -108,18 +131,10 @@ Test(model, fields_stay_non_negative_under_large_steps, .timeout = 120)
 /* Chemotaxis moves fibroblasts but conserves them, and only inside the dermis. */
 Test(model, chemotaxis_conserves_fibroblasts)
 {
-    mh_config *cfg = mh_test_config((const char *const[]){"grid.dx_um=20", NULL});
-    mh_ctx ctx;
-    mh_ctx_init(&ctx);
-    mh_skin skin;
-    cr_assert_eq(mh_skin_from_config(cfg, &skin, &ctx), MH_OK);
-    mh_grid *g = NULL;
-    cr_assert_eq(mh_grid_create(cfg, &skin, 1.0, &ctx, &g), MH_OK);
-    mh_model_params p;
-    cr_assert_eq(mh_model_params_from_config(cfg, &p, &ctx), MH_OK);
-    mh_fields *f = NULL;
-    cr_assert_eq(mh_fields_create(g->ncell, &ctx, &f), MH_OK);
-    mh_model_baseline(g, f);
+    mh_model_fixture x = fixture((const char *const[]){"grid.dx_um=20", NULL}, 1.0);
+    mh_grid *g = x.g;
+    mh_model_params p = x.p;
+    mh_fields *f = x.f;
     for (int k = 0; k < g->nz; k++)
         for (int i = 0; i < g->nx; i++)
             f->u[MH_S_G][mh_idx(g, i, 0, k)] = exp(-pow((i - g->nx / 2) * g->dx_mm / 0.2, 2));
@@ -139,7 +154,5 @@ Test(model, chemotaxis_conserves_fibroblasts)
             for (int i = 0; i < g->nx; i++)
                 cr_assert_float_eq(f->u[MH_S_F][mh_idx(g, i, 0, kk)], 0.0, 0.0);
     mh_free(tmp);
-    mh_fields_destroy(&f);
-    mh_grid_destroy(&g);
-    mh_config_destroy(&cfg);
+    fixture_free(&x);
 }

@@ -222,6 +222,10 @@ static int cmd_run(int argc, char **argv)
         if (mh_sim_run(sim, &sink, &ctx) != MH_OK) {
             mh_h5_writer_abort(&w);
             rc = fail(&ctx);
+        } else if (mh_config_text(cfg) == NULL) {
+            mh_h5_writer_abort(&w);
+            MH_ERROR(&ctx, MH_ERR_NOMEM, "out of memory (resolved configuration)");
+            rc = fail(&ctx);
         } else if (mh_h5_writer_finish(&w, sim, mh_config_text(cfg), (unsigned long)mh_config_int(cfg, MH_P_SEED),
                                        &ctx) != MH_OK) {
             rc = fail(&ctx);

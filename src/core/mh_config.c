@@ -9,6 +9,7 @@
 #include <ini.h>
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -583,15 +584,44 @@ static size_t fmt_value(const mh_param_info *info, const mh_value *v, char *out,
     }
 }
 
+typedef struct {
+    char *t;
+    size_t used, cap;
+} mh_text;
+
+/* Appends formatted text, growing the buffer; false (buffer freed) when memory runs out. */
+static bool text_appendf(mh_text *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool text_appendf(mh_text *x, const char *fmt, ...)
+{
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(x->t + x->used, x->cap - x->used, fmt, ap);
+        va_end(ap);
+        if (n < 0)
+            break;
+        if ((size_t)n < x->cap - x->used) {
+            x->used += (size_t)n;
+            return true;
+        }
+        char *nt = realloc(x->t, 2 * x->cap + (size_t)n);
+        if (nt == NULL)
+            break;
+        x->t = nt;
+        x->cap = 2 * x->cap + (size_t)n;
+    }
+    free(x->t);
+    x->t = NULL;
+    return false;
+}
+
 const char *mh_config_text(mh_config *cfg)
 {
     if (cfg->text != NULL)
         return cfg->text;
-    size_t cap = 65536, used = 0;
-    char *t = malloc(cap);
-    if (t == NULL)
-        return "";
-    used += (size_t)snprintf(t + used, cap - used, "; microheal resolved configuration (every key)\n");
+    mh_text x = {malloc(16384), 0, 16384};
+    if (x.t == NULL || !text_appendf(&x, "; microheal resolved configuration (every key)\n"))
+        return NULL;
     char prev[64] = "";
     for (int i = 0; i < MH_P_COUNT; i++) {
         const mh_param_info *info = &param_table[i];
@@ -600,42 +630,30 @@ const char *mh_config_text(mh_config *cfg)
         if (dot != NULL)
             snprintf(sec, sizeof sec, "%.*s", (int)(dot - info->key), info->key);
         if (strcmp(sec, prev) != 0) {
-            used += (size_t)snprintf(t + used, cap - used, "\n[%s]\n", sec);
+            if (!text_appendf(&x, "\n[%s]\n", sec))
+                return NULL;
             strcpy(prev, sec);
         }
         char val[MH_MAX_LIST * 28];
         fmt_value(info, &cfg->base[i], val, sizeof val);
-        used += (size_t)snprintf(t + used, cap - used, "%s = %s ; %s\n", dot ? dot + 1 : info->key, val, info->unit);
-        if (used >= cap - 2048) {
-            char *nt = realloc(t, cap * 2);
-            if (nt == NULL)
-                break;
-            t = nt;
-            cap *= 2;
-        }
+        if (!text_appendf(&x, "%s = %s ; %s\n", dot ? dot + 1 : info->key, val, info->unit))
+            return NULL;
     }
     for (int s = 1; s <= MH_MAX_SESSIONS; s++) {
         bool header = false;
         for (int k = 0; k < cfg->noverrides; k++) {
             if (cfg->overrides[k].session != s)
                 continue;
-            if (!header) {
-                used += (size_t)snprintf(t + used, cap - used, "\n[session.%d]\n", s);
-                header = true;
-            }
+            if (!header && !text_appendf(&x, "\n[session.%d]\n", s))
+                return NULL;
+            header = true;
             const mh_param_info *info = &param_table[cfg->overrides[k].id];
             char val[MH_MAX_LIST * 28];
             fmt_value(info, &cfg->overrides[k].v, val, sizeof val);
-            used += (size_t)snprintf(t + used, cap - used, "%s = %s\n", strchr(info->key, '.') + 1, val);
-            if (used >= cap - 2048) {
-                char *nt = realloc(t, cap * 2);
-                if (nt == NULL)
-                    break;
-                t = nt;
-                cap *= 2;
-            }
+            if (!text_appendf(&x, "%s = %s\n", strchr(info->key, '.') + 1, val))
+                return NULL;
         }
     }
-    cfg->text = t;
-    return t;
+    cfg->text = x.t;
+    return x.t;
 }

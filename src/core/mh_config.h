@@ -63,7 +63,7 @@ int mh_config_list(const mh_config *cfg, mh_param_id id, const double **vals);
 const char *mh_config_origin(const mh_config *cfg, mh_param_id id);
 
 /* The resolved configuration as INI text (every key, defaults included);
- * a NUL-terminated string owned by cfg, valid until the next change. */
+ * a NUL-terminated string owned by cfg, valid until the next change; NULL if memory ran out. */
 const char *mh_config_text(mh_config *cfg);
 
 #endif
