@@ -16,6 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The largest density (20000 / cm^2) over the largest patch (50 x 50 mm = 25 cm^2) gives 5e5
+ * punctures; anything far beyond is a unit mistake, refused before allocating for it. */
+#define MH_MAX_PUNCTURES 5000000
+
 double mh_device_default_penetration(mh_device_type t)
 {
     switch (t) {
@@ -80,11 +84,12 @@ mh_status mh_device_resolve(const mh_config *cfg, int s, mh_device *dev, mh_ctx 
             dev->density_per_cm2 = dev->passes * dev->needles / mh_config_real_s(cfg, MH_P_DEV_STAMP_AREA, s);
             break;
         }
-        if (dev->density_per_cm2 > 20000.0)
+        const double max_density = mh_param_table()[MH_P_DEV_DENSITY].hi; /* the same limit as a given density */
+        if (dev->density_per_cm2 > max_density)
             return MH_ERROR(ctx, MH_ERR_INPUT,
                             "%s: device.density_per_cm2: the device settings give %.0f punctures/cm^2 (more than "
-                            "20000); set the density or fewer passes",
-                            mh_config_origin(cfg, MH_P_DEV_DENSITY), dev->density_per_cm2);
+                            "%.0f); set the density or fewer passes",
+                            mh_config_origin(cfg, MH_P_DEV_DENSITY), dev->density_per_cm2, max_density);
     }
     return MH_OK;
 }
@@ -125,9 +130,10 @@ mh_status mh_device_punctures(const mh_device *dev, double width_mm, double leng
         ay = length_mm / cy;
         cap = (size_t)cx * (size_t)cy;
     }
-    if (cap > 50000000) {
+    if (cap > MH_MAX_PUNCTURES) {
         gsl_rng_free(rng);
-        return MH_ERROR(ctx, MH_ERR_INPUT, "device.density_per_cm2: %zu punctures in the domain is too many", cap);
+        return MH_ERROR(ctx, MH_ERR_INPUT, "device.density_per_cm2: %zu punctures in one session exceed %zu", cap,
+                        (size_t)MH_MAX_PUNCTURES);
     }
     mh_puncture *p = malloc((cap ? cap : 1) * sizeof *p);
     if (p == NULL) {

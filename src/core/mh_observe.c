@@ -50,19 +50,19 @@ double mh_observe_deficit(const mh_grid *g, const mh_fields *f)
 
 enum { R_ERY, R_VOL_V, R_OPEN, R_DEF, R_BLOOD, R_DAMAGE, R_I, R_G, R_C1, R_C3, R_E, R_F, R_N };
 
-void mh_observe(const mh_grid *g, const mh_model_params *p, const mh_fields *f, const mh_obs_ref *ref, double *row)
+size_t mh_observe_work_size(const mh_grid *g) { return (size_t)g->nz * R_N; }
+
+void mh_observe(const mh_grid *g, const mh_model_params *p, const mh_fields *f, const mh_obs_ref *ref, double *work,
+                double *row)
 {
     const size_t rowlen = (size_t)g->nx * (size_t)g->ny;
     const int nz = g->nz;
-    double *part = calloc((size_t)nz * R_N, sizeof *part);
-    if (part == NULL) {
-        for (int c = MH_OBS_ERYTHEMA; c < MH_OBS_COUNT; c++)
-            row[c] = NAN;
-        return;
-    }
+    double *part = work;
 #pragma omp parallel for schedule(static)
     for (int k = 0; k < nz; k++) {
         double *r = part + (size_t)k * R_N;
+        for (int c = 0; c < R_N; c++)
+            r[c] = 0.0;
         const double v = g->vascular[k];
         for (size_t q = rowlen * (size_t)k; q < rowlen * (size_t)(k + 1); q++) {
             r[R_ERY] += v * (f->u[MH_S_H][q] + p->beta_I * f->u[MH_S_I][q] + p->beta_B * f->u[MH_S_B][q]);
@@ -97,7 +97,6 @@ void mh_observe(const mh_grid *g, const mh_model_params *p, const mh_fields *f, 
         ncell_l[L] += (double)rowlen;
         ncell_l[MH_OL_DERMIS] += (double)rowlen;
     }
-    free(part);
     const double cell_mm3 = g->dx_mm * g->dx_mm * (g->dims == 3 ? g->dx_mm : 1.0);
     const double area_mm2 = g->width_mm * (g->dims == 3 ? g->length_mm : 1.0);
     const double ndermis = ncell_l[MH_OL_DERMIS];

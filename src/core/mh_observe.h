@@ -36,9 +36,14 @@ typedef struct {
 /* Epidermal deficit sum e (1 - K) (for mh_obs_ref.deficit). */
 double mh_observe_deficit(const mh_grid *g, const mh_fields *f);
 
-/* Fills row[MH_OBS_ERYTHEMA .. MH_OBS_COUNT-1] from the state. Sums are formed per
- * depth row and added in a fixed order: the result does not depend on the thread count. */
-void mh_observe(const mh_grid *g, const mh_model_params *p, const mh_fields *f, const mh_obs_ref *ref, double *row);
+/* Doubles of work space mh_observe needs for grid g. */
+size_t mh_observe_work_size(const mh_grid *g);
+
+/* Fills row[MH_OBS_ERYTHEMA .. MH_OBS_COUNT-1] from the state, using work (mh_observe_work_size
+ * doubles, owned by the caller). Sums are formed per depth row and added in a fixed order: the
+ * result does not depend on the thread count. */
+void mh_observe(const mh_grid *g, const mh_model_params *p, const mh_fields *f, const mh_obs_ref *ref, double *work,
+                double *row);
 
 /* Growable table of observables, nt rows of MH_OBS_COUNT columns (row-major). */
 typedef struct {

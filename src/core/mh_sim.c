@@ -22,6 +22,7 @@ struct mh_sim {
     mh_fields *u, *trial;
     mh_model_aux aux;
     double *tmp;
+    double *obs_work; /* mh_observe's per-row sums */
     double *Dprof[MH_NDIFF];
     int nsessions;
     double session_days[MH_MAX_SESSIONS];
@@ -81,7 +82,8 @@ mh_status mh_sim_create(const mh_config *cfg, mh_ctx *ctx, mh_sim **out)
         goto fail;
     s->aux.k_close = mh_alloc_doubles(s->grid->ncell);
     s->tmp = mh_alloc_doubles(s->grid->ncell);
-    if (s->aux.k_close == NULL || s->tmp == NULL) {
+    s->obs_work = mh_alloc_doubles(mh_observe_work_size(s->grid));
+    if (s->aux.k_close == NULL || s->tmp == NULL || s->obs_work == NULL) {
         st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (work arrays)");
         goto fail;
     }
@@ -112,6 +114,7 @@ void mh_sim_destroy(mh_sim **sim)
     mh_fields_destroy(&s->trial);
     mh_free(s->aux.k_close);
     mh_free(s->tmp);
+    mh_free(s->obs_work);
     for (int d = 0; d < MH_NDIFF; d++)
         mh_free(s->Dprof[d]);
     free(s->punct);
@@ -212,7 +215,7 @@ static mh_status record(mh_sim *s, double t, double dt, mh_ctx *ctx)
     double row[MH_OBS_COUNT];
     row[MH_OBS_T] = t;
     row[MH_OBS_DT] = dt;
-    mh_observe(s->grid, &s->par, s->u, &s->ref, row);
+    mh_observe(s->grid, &s->par, s->u, &s->ref, s->obs_work, row);
     return mh_series_append(&s->series, row, ctx);
 }
 
@@ -264,6 +267,7 @@ mh_status mh_sim_run(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
         for (;;) { /* attempt steps until one is accepted */
             double h = fmin(dt, dt_max);
             h = fmin(h, mh_model_chemotaxis_dt_limit(s->grid, &s->par, s->u));
+            const double h_ctrl = h; /* the controller's step, before landing on an event */
             bool lands = false;
             if (t + h >= t_next - 0.05 * h) {
                 h = t_next - t;
@@ -293,9 +297,9 @@ mh_status mh_sim_run(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
             mh_fields_swap(s->u, s->trial);
             s->accepted++;
             t = lands ? t_next : t + h;
-            dt = change > 0.0 ? h * fmin(2.0, fmax(0.2, 0.9 * tol / change)) : 2.0 * h;
-            if (lands && dt < h)
-                dt = h; /* a short landing step says nothing about the dynamics */
+            /* a step cut short to land on an event scales from the controller's step, not the cut one */
+            double base = lands ? fmax(h, h_ctrl) : h;
+            dt = change > 0.0 ? base * fmin(2.0, fmax(0.2, 0.9 * tol / change)) : 2.0 * base;
             if ((st = record(s, t, h, ctx)) != MH_OK)
                 return st;
             break;
