@@ -16,9 +16,9 @@ TEST_SRC := $(wildcard tests/test_*.c)
 CORE_OBJ := $(CORE_SRC:src/%.c=build/%.o)
 IO_OBJ := $(IO_SRC:src/%.c=build/%.o)
 CLI_OBJ := $(CLI_SRC:src/%.c=build/%.o)
-TEST_OBJ := $(TEST_SRC:tests/%.c=build/tests/%.o)
+TEST_OBJ := $(TEST_SRC:tests/%.c=build/tests/%.o) build/tests/mms.o
 
-.PHONY: all deps demo check clean plots
+.PHONY: all deps demo check clean plots verify
 all: microheal
 
 # Installs missing packages when a pkg-config lookup fails (scripts/install-deps.sh).
@@ -47,6 +47,14 @@ build/tests/%.o: tests/%.c
 build/tests/run_tests: $(TEST_OBJ) build/libmicroheal_io.a build/libmicroheal.a
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(shell pkg-config --libs criterion) -o $@
 
+build/tests/verify: build/tests/verify.o build/tests/mms.o build/libmicroheal.a
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# Convergence tables of the manufactured solution (papers/verification.md).
+verify: build/tests/verify
+	@mkdir -p results/verification
+	build/tests/verify | tee results/verification/mms.md
+
 demo: deps
 	$(MAKE) microheal
 	bash scripts/demo.sh
@@ -61,4 +69,4 @@ plots: microheal
 clean:
 	rm -rf build microheal
 
--include $(CORE_OBJ:.o=.d) $(IO_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+-include $(CORE_OBJ:.o=.d) $(IO_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) build/tests/verify.d

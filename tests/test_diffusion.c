@@ -9,20 +9,10 @@
 /* A bare grid (no config): nx x ny x nz cells of dx mm, all dermis. */
 static mh_grid *bare_grid(int dims, int nx, int ny, int nz, double dx, bool periodic)
 {
-    mh_grid *g = calloc(1, sizeof *g);
-    g->dims = dims;
-    g->nx = nx;
-    g->ny = ny;
-    g->nz = nz;
-    g->dx_mm = dx;
-    g->width_mm = nx * dx;
-    g->length_mm = ny * dx;
-    g->periodic = periodic;
-    g->ncell = (size_t)nx * ny * nz;
-    g->layer = calloc((size_t)nz, 1);
-    g->vascular = mh_alloc_doubles((size_t)nz);
-    g->dermal = mh_alloc_doubles((size_t)nz);
-    g->epidermal = mh_alloc_doubles((size_t)nz);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_grid *g = NULL;
+    cr_assert_eq(mh_grid_create_uniform(dims, nx, ny, nz, dx, periodic, &ctx, &g), MH_OK, "%s", ctx.msg);
     return g;
 }
 

@@ -7,6 +7,53 @@
 
 #define MH_MAX_CELLS 400000000.0 /* 400 M cells x 12 fields x 8 B ~ 38 GB: beyond any workstation */
 
+/* Allocates the per-depth profiles of g (nz set). */
+static mh_status alloc_profiles(mh_grid *g, mh_ctx *ctx)
+{
+    g->layer = malloc((size_t)g->nz);
+    g->vascular = mh_alloc_doubles((size_t)g->nz);
+    g->dermal = mh_alloc_doubles((size_t)g->nz);
+    g->epidermal = mh_alloc_doubles((size_t)g->nz);
+    if (!g->layer || !g->vascular || !g->dermal || !g->epidermal)
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (grid profiles)");
+    return MH_OK;
+}
+
+mh_status mh_grid_create_uniform(int dims, int nx, int ny, int nz, double dx_mm, bool periodic, mh_ctx *ctx,
+                                 mh_grid **out)
+{
+    *out = NULL;
+    if ((dims != 2 && dims != 3) || nx < 1 || ny < 1 || nz < 3 || (dims == 2 && ny != 1) || !(dx_mm > 0.0) ||
+        (double)nx * ny * nz > MH_MAX_CELLS)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "uniform grid: bad size %d-D %d x %d x %d, dx %g mm", dims, nx, ny, nz,
+                        dx_mm);
+    mh_grid *g = calloc(1, sizeof *g);
+    if (g == NULL)
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (grid)");
+    g->dims = dims;
+    g->nx = nx;
+    g->ny = ny;
+    g->nz = nz;
+    g->dx_mm = dx_mm;
+    g->width_mm = nx * dx_mm;
+    g->length_mm = ny * dx_mm;
+    g->periodic = periodic;
+    g->ncell = (size_t)nx * (size_t)ny * (size_t)nz;
+    mh_status st = alloc_profiles(g, ctx);
+    if (st != MH_OK) {
+        mh_grid_destroy(&g);
+        return st;
+    }
+    for (int k = 0; k < nz; k++) {
+        g->layer[k] = (unsigned char)MH_LAYER_PD;
+        g->vascular[k] = 1.0;
+        g->dermal[k] = 1.0;
+        g->epidermal[k] = 0.0;
+    }
+    *out = g;
+    return MH_OK;
+}
+
 mh_status mh_grid_create(const mh_config *cfg, const mh_skin *skin, double strip_mm, mh_ctx *ctx, mh_grid **out)
 {
     *out = NULL;
@@ -35,13 +82,10 @@ mh_status mh_grid_create(const mh_config *cfg, const mh_skin *skin, double strip
                         cells > MH_MAX_CELLS ? "coarser" : "finer");
     }
     g->ncell = (size_t)cells;
-    g->layer = malloc((size_t)g->nz);
-    g->vascular = mh_alloc_doubles((size_t)g->nz);
-    g->dermal = mh_alloc_doubles((size_t)g->nz);
-    g->epidermal = mh_alloc_doubles((size_t)g->nz);
-    if (!g->layer || !g->vascular || !g->dermal || !g->epidermal) {
+    mh_status st = alloc_profiles(g, ctx);
+    if (st != MH_OK) {
         mh_grid_destroy(&g);
-        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (grid profiles)");
+        return st;
     }
     for (int k = 0; k < g->nz; k++) {
         mh_layer l = mh_skin_layer_at(skin, (k + 0.5) * g->dx_mm);

@@ -26,6 +26,11 @@ typedef struct {
 /* Builds the grid from grid.* and the skin column. strip_mm is the lateral
  * extent in y for 2-D (the strip the section represents); ignored in 3-D. */
 mh_status mh_grid_create(const mh_config *cfg, const mh_skin *skin, double strip_mm, mh_ctx *ctx, mh_grid **out);
+/* A bare uniform grid without a skin column, for verification and benchmarks: nx x ny x nz
+ * cells of dx mm (ny = 1 and dims = 2 for a section), every depth row papillary dermis with
+ * dermal = 1, epidermal = 0, vascular = 1. The caller may overwrite the profiles. */
+mh_status mh_grid_create_uniform(int dims, int nx, int ny, int nz, double dx_mm, bool periodic, mh_ctx *ctx,
+                                 mh_grid **out);
 void mh_grid_destroy(mh_grid **g);
 
 static inline size_t mh_idx(const mh_grid *g, int i, int j, int k)

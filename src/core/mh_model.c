@@ -16,7 +16,8 @@
  * Reactions are integrated by the Patankar (production-destruction) Euler step
  * u_new = (u + dt P) / (1 + dt L) with P, L >= 0 from the old state: first order, and
  * unconditionally positive (Patankar 1980; Burchard, Deleersnijder & Meister 2003).
- * Diffusion is done elsewhere (mh_diffusion); chemotaxis here, explicitly, upwind. */
+ * Diffusion is done elsewhere (mh_diffusion); chemotaxis here, explicitly, with van Leer-limited
+ * upwind face values (second order in space where F is smooth). */
 #include "mh_model.h"
 
 #include <math.h>
@@ -176,42 +177,49 @@ void mh_model_react(const mh_grid *g, const mh_model_params *p, const mh_model_a
                     mh_fields *f)
 {
     const size_t row = (size_t)g->nx * (size_t)g->ny;
-    double *restrict uD = f->u[MH_S_D], *restrict uO = f->u[MH_S_O], *restrict uK = f->u[MH_S_K];
-    double *restrict uB = f->u[MH_S_B], *restrict uH = f->u[MH_S_H], *restrict uI = f->u[MH_S_I];
-    double *restrict uG = f->u[MH_S_G], *restrict uF = f->u[MH_S_F], *restrict u3 = f->u[MH_S_C3];
-    double *restrict u1 = f->u[MH_S_C1], *restrict uE = f->u[MH_S_E];
+    double *const *restrict u = f->u;
     const double *restrict kc = aux->k_close;
-    const double a = p->a_age;
 #pragma omp parallel for schedule(static)
     for (int k = 0; k < g->nz; k++) {
         const double m = g->dermal[k], e = g->epidermal[k], v = g->vascular[k];
         for (size_t q = row * (size_t)k; q < row * (size_t)(k + 1); q++) {
-            const double D = uD[q], O = uO[q], K = uK[q], B = uB[q], H = uH[q], I = uI[q];
-            const double G = uG[q], F = uF[q], C3 = u3[q], C1 = u1[q], E = uE[q];
-            const double phi = G / (1.0 + G);
-            const double Fex = F > m ? F - m : 0.0, C3ex = C3 > m ? C3 - m : 0.0;
-            uD[q] = D / (1.0 + dt * (p->k_D + p->k_DI * I));
-            uO[q] = O / (1.0 + dt * kc[q]);
-            /* K: logistic growth r K (1 - K) only where epidermis belongs (e = 1) */
-            uK[q] = (K + dt * e * p->r_K * K) / (1.0 + dt * e * p->r_K * K);
-            uB[q] = B / (1.0 + dt * p->k_B);
-            uH[q] = (H + dt * p->s_H * D) / (1.0 + dt * p->k_H);
-            uI[q] = (I + dt * p->r_I * v * H) / (1.0 + dt * p->k_I);
-            uG[q] = (G + dt * (p->s_GB * B + p->s_GI * I)) / (1.0 + dt * p->k_G);
-            uF[q] = (F + dt * (p->r_F * phi * F + p->delta_F * m)) /
-                    (1.0 + dt * (p->r_F * phi * F / p->F_max + p->delta_F));
-            u3[q] = (C3 + dt * (a * p->s_3 * phi * F + p->k_31 * m)) / (1.0 + dt * p->k_31);
-            u1[q] = (C1 + dt * (a * p->s_1 * Fex + p->gamma * p->k_31 * C3ex + p->rho_1 * m)) /
-                    (1.0 + dt * p->rho_1);
-            uE[q] = (E + dt * (a * p->s_E * Fex + p->rho_E * m)) / (1.0 + dt * p->rho_E);
+            double x[MH_NSPECIES], P[MH_NSPECIES], L[MH_NSPECIES];
+            for (int s = 0; s < MH_NSPECIES; s++)
+                x[s] = u[s][q];
+            mh_model_rates(p, m, e, v, kc[q], x, P, L);
+            for (int s = 0; s < MH_NSPECIES; s++)
+                u[s][q] = (x[s] + dt * P[s]) / (1.0 + dt * L[s]);
         }
     }
 }
 
-/* Chemotactic velocity chi dG/dn across the face between cells a and b (mm/day), 0 unless both dermal. */
-static inline double face_velocity(const mh_model_params *p, const double *G, size_t a, size_t b, double dx)
+/* Moves cell c one step along axis ax (0 x, 1 y, 2 depth) in direction dir (+1/-1), wrapping on
+ * periodic lateral boundaries. Returns the new cell's index, or -1 outside the domain or dermis. */
+static inline long step_to(const mh_grid *g, int c[3], int ax, int dir)
 {
-    return p->chi * (G[b] - G[a]) / dx;
+    const int n = ax == 0 ? g->nx : (ax == 1 ? g->ny : g->nz);
+    c[ax] += dir;
+    if (c[ax] < 0 || c[ax] >= n) {
+        if (ax == 2 || !g->periodic)
+            return -1;
+        c[ax] = (c[ax] + n) % n;
+    }
+    if (g->dermal[c[2]] <= 0.0)
+        return -1;
+    return (long)mh_idx(g, c[0], c[1], c[2]);
+}
+
+/* Face value of F between upwind cell U and downwind cell D, with UU the cell beyond U (-1: none):
+ * F_U + van Leer's limited slope, F_U + a b / (a + b) for a = F_U - F_UU, b = F_D - F_U of equal
+ * sign, else F_U. It lies between F_U and F_D and below 2 F_U, which keeps F >= 0 under the
+ * step limit (outflow speeds x dt / dx <= 1/2). */
+static inline double face_value(const double *F, long U, long D, long UU)
+{
+    double fu = F[U];
+    if (UU < 0)
+        return fu;
+    double a = fu - F[UU], b = F[D] - fu;
+    return a * b > 0.0 ? fu + a * b / (a + b) : fu;
 }
 
 void mh_model_chemotaxis(const mh_grid *g, const mh_model_params *p, double dt, mh_fields *f, double *restrict tmp)
@@ -222,37 +230,29 @@ void mh_model_chemotaxis(const mh_grid *g, const mh_model_params *p, double dt, 
     double *restrict F = f->u[MH_S_F];
     const double dx = g->dx_mm, c = dt / dx;
     const int nx = g->nx, ny = g->ny, nz = g->nz;
-    /* tmp = divergence of the upwind flux J = (chi grad G) F, summed per cell in a fixed order. */
+    static const int axes2[] = {0, 2}, axes3[] = {0, 1, 2};
+    const int *axes = g->dims == 3 ? axes3 : axes2, naxes = g->dims == 3 ? 3 : 2;
+    /* tmp = -div of the flux J = (chi grad G) F per cell; each face's flux is computed identically
+     * from both of its cells (w changes sign exactly), so the sum over cells is conserved. */
 #pragma omp parallel for schedule(static)
     for (int k = 0; k < nz; k++) {
         for (int j = 0; j < ny; j++)
             for (int i = 0; i < nx; i++) {
-                size_t q = mh_idx(g, i, j, k);
+                const long q = (long)mh_idx(g, i, j, k);
                 double net = 0.0;
-                if (g->dermal[k] > 0.0) {
-                    int nb[6][3] = {{i - 1, j, k}, {i + 1, j, k}, {i, j - 1, k},
-                                    {i, j + 1, k}, {i, j, k - 1}, {i, j, k + 1}};
-                    for (int d = 0; d < 6; d++) {
-                        int ii = nb[d][0], jj = nb[d][1], kk = nb[d][2];
-                        if (d >= 2 && d < 4 && g->dims != 3)
+                for (int a = 0; a < naxes && g->dermal[k] > 0.0; a++)
+                    for (int dir = -1; dir <= 1; dir += 2) {
+                        const int ax = axes[a];
+                        int cr[3] = {i, j, k}, cu[3] = {i, j, k};
+                        const long r = step_to(g, cr, ax, dir);
+                        if (r < 0)
                             continue;
-                        if (kk < 0 || kk >= nz || g->dermal[kk] <= 0.0)
-                            continue;
-                        if (ii < 0 || ii >= nx) {
-                            if (!g->periodic)
-                                continue;
-                            ii = (ii + nx) % nx;
-                        }
-                        if (jj < 0 || jj >= ny) {
-                            if (!g->periodic)
-                                continue;
-                            jj = (jj + ny) % ny;
-                        }
-                        size_t r = mh_idx(g, ii, jj, kk);
-                        double w = face_velocity(p, G, q, r, dx); /* > 0: flow from q to r */
-                        net += w > 0.0 ? -w * F[q] : -w * F[r];
+                        const double w = p->chi * (G[r] - G[q]) / dx; /* > 0: flow from q to r */
+                        if (w > 0.0)
+                            net -= w * face_value(F, q, r, step_to(g, cu, ax, -dir));
+                        else if (w < 0.0)
+                            net -= w * face_value(F, r, q, step_to(g, cr, ax, dir));
                     }
-                }
                 tmp[q] = net;
             }
     }

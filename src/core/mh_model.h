@@ -44,17 +44,54 @@ typedef struct {
 void mh_model_wound(const mh_grid *g, const mh_model_params *p, const mh_puncture *punct, size_t n,
                     mh_fields *f, mh_model_aux *aux, size_t *surface_cells);
 
-/* One explicit upwind chemotaxis step of fibroblasts up the growth-factor gradient
+/* One explicit chemotaxis step of fibroblasts up the growth-factor gradient
  * (conservative, zero flux outside the dermis): F += dt (-div(chi F grad G)).
- * tmp is an ncell work array. */
+ * Face values are upwind plus a van Leer-limited correction (second order where F is smooth,
+ * first order at extrema and beside the dermis boundary); non-negative under the step limit of
+ * mh_model_chemotaxis_dt_limit. tmp is an ncell work array. */
 void mh_model_chemotaxis(const mh_grid *g, const mh_model_params *p, double dt, mh_fields *f,
                          double *restrict tmp);
 
 /* Largest stable chemotaxis step: sum of outflow speeds x dt / dx <= 1/2 in every cell. */
 double mh_model_chemotaxis_dt_limit(const mh_grid *g, const mh_model_params *p, const mh_fields *f);
 
+/* Local reaction rates of one cell in production-destruction form, du_s/dt = P[s] - L[s] u[s]
+ * with P, L >= 0 for u >= 0. m, e, v: dermal, epidermal and vascular profile values of the
+ * cell's depth; k_close: its channel closure rate (1/day). u, P, L have MH_NSPECIES entries. */
+static inline void mh_model_rates(const mh_model_params *p, double m, double e, double v, double k_close,
+                                  const double *restrict u, double *restrict P, double *restrict L)
+{
+    const double D = u[MH_S_D], K = u[MH_S_K], B = u[MH_S_B], H = u[MH_S_H], I = u[MH_S_I];
+    const double G = u[MH_S_G], F = u[MH_S_F], C3 = u[MH_S_C3];
+    const double phi = G / (1.0 + G);
+    const double Fex = F > m ? F - m : 0.0, C3ex = C3 > m ? C3 - m : 0.0;
+    const double a = p->a_age;
+    P[MH_S_D] = 0.0;
+    L[MH_S_D] = p->k_D + p->k_DI * I;
+    P[MH_S_O] = 0.0;
+    L[MH_S_O] = k_close;
+    P[MH_S_K] = e * p->r_K * K; /* logistic r K (1 - K) only where epidermis belongs */
+    L[MH_S_K] = e * p->r_K * K;
+    P[MH_S_B] = 0.0;
+    L[MH_S_B] = p->k_B;
+    P[MH_S_H] = p->s_H * D;
+    L[MH_S_H] = p->k_H;
+    P[MH_S_I] = p->r_I * v * H;
+    L[MH_S_I] = p->k_I;
+    P[MH_S_G] = p->s_GB * B + p->s_GI * I;
+    L[MH_S_G] = p->k_G;
+    P[MH_S_F] = p->r_F * phi * F + p->delta_F * m;
+    L[MH_S_F] = p->r_F * phi * F / p->F_max + p->delta_F;
+    P[MH_S_C3] = a * p->s_3 * phi * F + p->k_31 * m;
+    L[MH_S_C3] = p->k_31;
+    P[MH_S_C1] = a * p->s_1 * Fex + p->gamma * p->k_31 * C3ex + p->rho_1 * m;
+    L[MH_S_C1] = p->rho_1;
+    P[MH_S_E] = a * p->s_E * Fex + p->rho_E * m;
+    L[MH_S_E] = p->rho_E;
+}
+
 /* One Patankar-Euler step of all reaction terms over dt (days): u <- (u + dt P)/(1 + dt L),
- * P, L >= 0 evaluated at the old state, so every field stays non-negative. */
+ * P, L >= 0 (mh_model_rates) evaluated at the old state, so every field stays non-negative. */
 void mh_model_react(const mh_grid *g, const mh_model_params *p, const mh_model_aux *aux, double dt,
                     mh_fields *f);
 

@@ -1,19 +1,17 @@
-/* mh_sim: the time loop. Lie splitting per step: chemotaxis (explicit upwind), reactions
- * (Patankar-Euler), then LOD diffusion of K, H, I, G and F. The step adapts to the largest
+/* mh_sim: the time loop. Each step is one Lie-split step (mh_step): chemotaxis (explicit, limited
+ * upwind), reactions (Patankar-Euler), then LOD diffusion of K, H, I, G and F. The step adapts to the largest
  * relative change of any field, max |u_new - u| / (|u| + atol), aimed at solver.tol:
  * a step above 2 tol is rejected and the state left untouched; the next step is
  * dt * clamp(0.9 tol / change, 0.2, 2). Steps land exactly on sessions and snapshots,
  * restart at solver.dt_initial_s after each session and never exceed solver.dt_max_h. */
 #include "mh_sim.h"
 
-#include "mh_diffusion.h"
+#include "mh_step.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const mh_species diffusing[] = {MH_S_K, MH_S_H, MH_S_I, MH_S_G, MH_S_F};
-#define MH_NDIFF ((int)(sizeof diffusing / sizeof diffusing[0]))
 
 struct mh_sim {
     const mh_config *cfg;
@@ -23,7 +21,7 @@ struct mh_sim {
     mh_model_aux aux;
     double *tmp;
     double *obs_work; /* mh_observe's per-row sums */
-    double *Dprof[MH_NDIFF];
+    double *Dprof[MH_NSPECIES]; /* diffusivity per depth; NULL for species that never diffuse */
     int nsessions;
     double session_days[MH_MAX_SESSIONS];
     mh_device dev[MH_MAX_SESSIONS];
@@ -87,14 +85,19 @@ mh_status mh_sim_create(const mh_config *cfg, mh_ctx *ctx, mh_sim **out)
         st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (work arrays)");
         goto fail;
     }
-    for (int d = 0; d < MH_NDIFF; d++) {
+    for (int d = 0; d < MH_NSPECIES; d++) {
+        bool any = false;
+        for (int l = 0; l < MH_LAYER_COUNT; l++)
+            any |= mh_model_diffusivity(&s->par, (mh_species)d, (mh_layer)l) > 0.0;
+        if (!any)
+            continue;
         s->Dprof[d] = mh_alloc_doubles((size_t)s->grid->nz);
         if (s->Dprof[d] == NULL) {
             st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (diffusivity profiles)");
             goto fail;
         }
         for (int k = 0; k < s->grid->nz; k++)
-            s->Dprof[d][k] = mh_model_diffusivity(&s->par, diffusing[d], (mh_layer)s->grid->layer[k]);
+            s->Dprof[d][k] = mh_model_diffusivity(&s->par, (mh_species)d, (mh_layer)s->grid->layer[k]);
     }
     mh_model_baseline(s->grid, s->u);
     *out = s;
@@ -115,7 +118,7 @@ void mh_sim_destroy(mh_sim **sim)
     mh_free(s->aux.k_close);
     mh_free(s->tmp);
     mh_free(s->obs_work);
-    for (int d = 0; d < MH_NDIFF; d++)
+    for (int d = 0; d < MH_NSPECIES; d++)
         mh_free(s->Dprof[d]);
     free(s->punct);
     mh_series_free(&s->series);
@@ -200,14 +203,7 @@ static double max_change(const mh_grid *g, const mh_fields *a, const mh_fields *
 static mh_status trial_step(mh_sim *s, double dt, mh_ctx *ctx)
 {
     mh_fields_copy(s->trial, s->u);
-    mh_model_chemotaxis(s->grid, &s->par, dt, s->trial, s->tmp);
-    mh_model_react(s->grid, &s->par, &s->aux, dt, s->trial);
-    for (int d = 0; d < MH_NDIFF; d++) {
-        mh_status st = mh_diffusion_step(s->grid, s->Dprof[d], dt, s->trial->u[diffusing[d]], ctx);
-        if (st != MH_OK)
-            return st;
-    }
-    return MH_OK;
+    return mh_step_split(s->grid, &s->par, &s->aux, (const double *const *)s->Dprof, dt, s->trial, s->tmp, ctx);
 }
 
 static mh_status record(mh_sim *s, double t, double dt, mh_ctx *ctx)

@@ -1,0 +1,205 @@
+/* mms: manufactured solution, its source terms and the driver (see mms.h). */
+#include "mms.h"
+
+#include <gsl/gsl_math.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Amplitudes: F and C3 stay above their baseline (m = 1) so (F - m)+ and (C3 - m)+ are smooth. */
+static const double A[MH_NSPECIES] = {0.5, 0.5, 0.6, 0.4, 0.3, 0.5, 0.8, 2.0, 2.0, 1.5, 1.5};
+static const double a_amp[MH_NSPECIES] = {0.4, 0.3, 0.3, 0.4, 0.3, 0.4, 0.4, 0.3, 0.3, 0.2, 0.2};
+#define MMS_OMEGA (2.0 * M_PI) /* 1/day */
+#define MMS_L 1.0              /* mm: Lx = Ly = Lz */
+
+/* Diffusivities (mm^2/day) and chemotaxis coefficient of the test: each operator contributes an
+ * error of similar size; the calibrated values are far smaller for K, I, F and chi. */
+static const double D_mms[MH_NSPECIES] = {0, 0, 0.02, 0, 0.05, 0.01, 0.05, 0.01, 0, 0, 0};
+#define MMS_CHI 0.05
+
+typedef struct {
+    double phi, grad2, lap; /* Phi, |grad Phi|^2, laplacian of Phi */
+} mms_shape;
+
+/* Lateral wavenumbers: 2 pi / L (periodic, and zero flux as well) with periodic boundaries,
+ * pi / L (zero flux, not periodic) otherwise, so each boundary condition is tested on its own. */
+static mms_shape shape(int dims, bool periodic, double x, double y, double z)
+{
+    const double kx = (periodic ? 2 : 1) * M_PI / MMS_L, ky = (periodic ? 2 : 1) * M_PI / MMS_L;
+    const double kz = M_PI / MMS_L;
+    double X = cos(kx * x), dX = -kx * sin(kx * x);
+    double Y = dims == 3 ? cos(ky * y) : 1.0, dY = dims == 3 ? -ky * sin(ky * y) : 0.0;
+    double Z = cos(kz * z), dZ = -kz * sin(kz * z);
+    mms_shape s;
+    s.phi = X * Y * Z;
+    s.grad2 = (dX * Y * Z) * (dX * Y * Z) + (X * dY * Z) * (X * dY * Z) + (X * Y * dZ) * (X * Y * dZ);
+    s.lap = -(kx * kx + (dims == 3 ? ky * ky : 0.0) + kz * kz) * s.phi;
+    return s;
+}
+
+static double tau(double t) { return 1.0 + 0.5 * sin(MMS_OMEGA * t); }
+static double dtau(double t) { return 0.5 * MMS_OMEGA * cos(MMS_OMEGA * t); }
+
+static void exact(const mms_shape *sh, double t, double *u)
+{
+    for (int s = 0; s < MH_NSPECIES; s++)
+        u[s] = A[s] * (1.0 + a_amp[s] * sh->phi * tau(t));
+}
+
+/* Source of every species at one point (m = e = v = 1 in the uniform test tissue). */
+static void source(const mh_model_params *p, double k_close, const mms_shape *sh, double t, double *S)
+{
+    double u[MH_NSPECIES], P[MH_NSPECIES], L[MH_NSPECIES];
+    exact(sh, t, u);
+    mh_model_rates(p, 1.0, 1.0, 1.0, k_close, u, P, L);
+    for (int s = 0; s < MH_NSPECIES; s++) {
+        double amp = A[s] * a_amp[s];
+        S[s] = amp * sh->phi * dtau(t) - D_mms[s] * amp * tau(t) * sh->lap - (P[s] - L[s] * u[s]);
+    }
+    /* div(chi F grad G) = chi (grad F . grad G + F lap G) */
+    double aF = A[MH_S_F] * a_amp[MH_S_F] * tau(t), aG = A[MH_S_G] * a_amp[MH_S_G] * tau(t);
+    S[MH_S_F] += MMS_CHI * (aF * aG * sh->grad2 + u[MH_S_F] * aG * sh->lap);
+}
+
+static mh_status params(mh_model_params *p, mh_ctx *ctx)
+{
+    mh_config *cfg = NULL;
+    mh_status st = mh_config_create(ctx, &cfg);
+    if (st == MH_OK)
+        st = mh_model_params_from_config(cfg, p, ctx);
+    mh_config_destroy(&cfg);
+    p->chi = MMS_CHI;
+    return st;
+}
+
+mh_status mms_run(const mms_setup *su, mh_fields **out, mh_grid **gout, mh_ctx *ctx)
+{
+    const int n = su->n, ny = su->dims == 3 ? n : 1;
+    const double dx = MMS_L / n, dt = su->T / su->steps, k_close = 3.0;
+    mh_grid *g = NULL;
+    mh_fields *f = NULL;
+    double *tmp = NULL, *Dp[MH_NSPECIES] = {0};
+    mh_model_params p;
+    mh_model_aux aux = {0};
+    mh_status st = mh_grid_create_uniform(su->dims, n, ny, n, dx, su->periodic, ctx, &g);
+    if (st != MH_OK || (st = params(&p, ctx)) != MH_OK || (st = mh_fields_create(g->ncell, ctx, &f)) != MH_OK)
+        goto done;
+    for (int k = 0; k < n; k++)
+        g->epidermal[k] = 1.0; /* every rate active: m = e = v = 1 */
+    tmp = mh_alloc_doubles(g->ncell);
+    aux.k_close = mh_alloc_doubles(g->ncell);
+    if (tmp == NULL || aux.k_close == NULL) {
+        st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (mms)");
+        goto done;
+    }
+    for (int s = 0; s < MH_NSPECIES; s++) {
+        if (D_mms[s] <= 0.0)
+            continue;
+        if ((Dp[s] = mh_alloc_doubles((size_t)n)) == NULL) {
+            st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (mms)");
+            goto done;
+        }
+        for (int k = 0; k < n; k++)
+            Dp[s][k] = D_mms[s];
+    }
+    for (int k = 0; k < n; k++)
+        for (int j = 0; j < ny; j++)
+            for (int i = 0; i < n; i++) {
+                size_t q = mh_idx(g, i, j, k);
+                mms_shape sh = shape(su->dims, su->periodic, (i + 0.5) * dx, (j + 0.5) * dx, (k + 0.5) * dx);
+                double u[MH_NSPECIES];
+                exact(&sh, 0.0, u);
+                for (int s = 0; s < MH_NSPECIES; s++)
+                    f->u[s][q] = u[s];
+                aux.k_close[q] = k_close;
+            }
+    for (int step = 0; step < su->steps; step++) {
+        const double t = step * dt;
+#pragma omp parallel for schedule(static)
+        for (int k = 0; k < n; k++)
+            for (int j = 0; j < ny; j++)
+                for (int i = 0; i < n; i++) {
+                    size_t q = mh_idx(g, i, j, k);
+                    mms_shape sh = shape(su->dims, su->periodic, (i + 0.5) * dx, (j + 0.5) * dx, (k + 0.5) * dx);
+                    double S[MH_NSPECIES];
+                    source(&p, k_close, &sh, t, S);
+                    for (int s = 0; s < MH_NSPECIES; s++)
+                        f->u[s][q] += dt * S[s];
+                }
+        if ((st = mh_step_split(g, &p, &aux, (const double *const *)Dp, dt, f, tmp, ctx)) != MH_OK)
+            goto done;
+    }
+done:
+    for (int s = 0; s < MH_NSPECIES; s++)
+        mh_free(Dp[s]);
+    mh_free(tmp);
+    mh_free(aux.k_close);
+    if (st == MH_OK)
+        *out = f;
+    else
+        mh_fields_destroy(&f);
+    if (st == MH_OK && gout != NULL)
+        *gout = g;
+    else
+        mh_grid_destroy(&g);
+    return st;
+}
+
+void mms_error_of(const mms_setup *su, const mh_grid *g, const mh_fields *f, mms_error *err)
+{
+    const double dx = g->dx_mm;
+    memset(err, 0, sizeof *err);
+    for (int k = 0; k < g->nz; k++)
+        for (int j = 0; j < g->ny; j++)
+            for (int i = 0; i < g->nx; i++) {
+                size_t q = mh_idx(g, i, j, k);
+                mms_shape sh = shape(su->dims, su->periodic, (i + 0.5) * dx, (j + 0.5) * dx, (k + 0.5) * dx);
+                double u[MH_NSPECIES];
+                exact(&sh, su->T, u);
+                for (int s = 0; s < MH_NSPECIES; s++) {
+                    double e = fabs(f->u[s][q] - u[s]) / A[s];
+                    err->rms[s] += e * e;
+                    err->max[s] = fmax(err->max[s], e);
+                }
+            }
+    for (int s = 0; s < MH_NSPECIES; s++) {
+        err->rms[s] = sqrt(err->rms[s] / (double)g->ncell);
+        err->rms_all += err->rms[s] * err->rms[s];
+        err->max_all = fmax(err->max_all, err->max[s]);
+    }
+    err->rms_all = sqrt(err->rms_all);
+}
+
+mh_status mms_space_error(const mms_setup *su, mms_error *err, mh_ctx *ctx)
+{
+    mms_setup s2 = *su;
+    s2.steps = 2 * su->steps;
+    mh_fields *a = NULL, *b = NULL;
+    mh_grid *g = NULL;
+    mh_status st = mms_run(su, &a, NULL, ctx);
+    if (st == MH_OK)
+        st = mms_run(&s2, &b, &g, ctx);
+    if (st == MH_OK) {
+        for (int s = 0; s < MH_NSPECIES; s++)
+            for (size_t q = 0; q < b->n; q++)
+                b->u[s][q] = 2.0 * b->u[s][q] - a->u[s][q];
+        mms_error_of(su, g, b, err);
+    }
+    mh_fields_destroy(&a);
+    mh_fields_destroy(&b);
+    mh_grid_destroy(&g);
+    return st;
+}
+
+double mms_difference(const mh_fields *a, const mh_fields *b)
+{
+    double sum = 0.0;
+    for (int s = 0; s < MH_NSPECIES; s++)
+        for (size_t q = 0; q < a->n; q++) {
+            double e = (a->u[s][q] - b->u[s][q]) / A[s];
+            sum += e * e;
+        }
+    return sqrt(sum / (double)a->n);
+}
+
+double mms_order(double e_coarse, double e_fine, double ratio) { return log(e_coarse / e_fine) / log(ratio); }
