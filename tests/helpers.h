@@ -51,6 +51,7 @@ static inline mh_sim *mh_test_run(const mh_config *cfg)
 /* Runs default.ini with overrides and returns the summary copied out (gains and session-1 metrics). */
 typedef struct {
     double closure_h, erythema_days, erythema_peak_h, reepi_days, bleeding;
+    double injured_mm3_per_mm2; /* session 1: density x channel cone volume pi r^2 depth / 3 */
     double gain[MH_OL_COUNT][MH_OQ_COUNT][MH_GAIN_DAYS + 1];
 } mh_test_outcome;
 
@@ -65,10 +66,64 @@ static inline mh_test_outcome mh_test_outcome_of(const char *const *sets)
     o.erythema_peak_h = m->erythema_peak_hours[0];
     o.reepi_days = m->reepithelialized_days[0];
     o.bleeding = m->bleeding[0];
+    const mh_device *d = mh_sim_devices(sim);
+    o.injured_mm3_per_mm2 = d->density_per_cm2 / 100.0 * 3.14159265358979 * d->surface_radius_mm *
+                            d->surface_radius_mm * d->depth_mm / 3.0;
     memcpy(o.gain, m->gain, sizeof o.gain);
     mh_sim_destroy(&sim);
     mh_config_destroy(&cfg);
     return o;
+}
+
+/* A wounded tissue for tests of the operators: the grid, parameters and fields of cfg after one
+ * session-1 wound of the device's pattern over the width x strip_mm (the strip is the grid length
+ * in 3-D). Destroy with mh_test_wounded_free. */
+typedef struct {
+    mh_grid *g;
+    mh_model_params p;
+    mh_fields *f;
+    mh_model_aux aux;
+    double *D[MH_NSPECIES]; /* diffusivity profiles of every species (zeros where it does not diffuse) */
+    double *tmp;            /* ncell work array */
+    size_t npunct, surface_cells;
+} mh_test_wounded;
+
+static inline mh_test_wounded mh_test_wound(const mh_config *cfg, double strip_mm, unsigned long seed)
+{
+    mh_test_wounded w = {0};
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_skin skin;
+    cr_assert_eq(mh_skin_from_config(cfg, &skin, &ctx), MH_OK);
+    cr_assert_eq(mh_grid_create(cfg, &skin, strip_mm, &ctx, &w.g), MH_OK);
+    cr_assert_eq(mh_model_params_from_config(cfg, &w.p, &ctx), MH_OK);
+    mh_device dev;
+    cr_assert_eq(mh_device_resolve(cfg, 1, &dev, &ctx), MH_OK);
+    mh_puncture *pu = NULL;
+    double length = w.g->dims == 3 ? w.g->length_mm : strip_mm;
+    cr_assert_eq(mh_device_punctures(&dev, w.g->width_mm, length, seed, 1, &ctx, &pu, &w.npunct), MH_OK);
+    cr_assert_eq(mh_fields_create(w.g->ncell, &ctx, &w.f), MH_OK);
+    mh_model_baseline(w.g, w.f);
+    w.aux.k_close = mh_alloc_doubles(w.g->ncell);
+    mh_model_wound(w.g, &w.p, pu, w.npunct, w.f, &w.aux, &w.surface_cells);
+    free(pu);
+    for (int s = 0; s < MH_NSPECIES; s++) {
+        w.D[s] = mh_alloc_doubles((size_t)w.g->nz);
+        for (int k = 0; k < w.g->nz; k++)
+            w.D[s][k] = mh_model_diffusivity(&w.p, (mh_species)s, (mh_layer)w.g->layer[k]);
+    }
+    w.tmp = mh_alloc_doubles(w.g->ncell);
+    return w;
+}
+
+static inline void mh_test_wounded_free(mh_test_wounded *w)
+{
+    mh_fields_destroy(&w->f);
+    mh_free(w->aux.k_close);
+    for (int s = 0; s < MH_NSPECIES; s++)
+        mh_free(w->D[s]);
+    mh_free(w->tmp);
+    mh_grid_destroy(&w->g);
 }
 
 #endif

@@ -1,6 +1,8 @@
 /* test_model: untreated steady state, positivity under steep punctures, age factor. */
 #include "helpers.h"
 
+#include "mh_step.h"
+
 #include "mh_diffusion.h"
 #include "mh_model.h"
 
@@ -85,46 +87,23 @@ Test(model, fields_stay_non_negative_under_large_steps, .timeout = 120)
 {
     mh_config *cfg = mh_test_config((const char *const[]){"grid.dx_um=20", "device.density_per_cm2=2000",
                                                           "device.needle_length_mm=2.5", NULL});
+    mh_test_wounded w = mh_test_wound(cfg, 0.3, 7);
+    cr_assert_gt(w.npunct, 0);
+    cr_assert_gt(w.surface_cells, 0);
+    w.p.chi *= 50.0; /* steep chemotaxis as well: fibroblasts pushed hard up the fresh gradients */
     mh_ctx ctx;
     mh_ctx_init(&ctx);
-    mh_skin skin;
-    cr_assert_eq(mh_skin_from_config(cfg, &skin, &ctx), MH_OK);
-    mh_grid *g = NULL;
-    cr_assert_eq(mh_grid_create(cfg, &skin, 0.3, &ctx, &g), MH_OK);
-    mh_model_params p;
-    cr_assert_eq(mh_model_params_from_config(cfg, &p, &ctx), MH_OK);
-    mh_device dev;
-    cr_assert_eq(mh_device_resolve(cfg, 1, &dev, &ctx), MH_OK);
-    mh_puncture *pu = NULL;
-    size_t n = 0, surf = 0;
-    cr_assert_eq(mh_device_punctures(&dev, g->width_mm, 0.3, 7, 1, &ctx, &pu, &n), MH_OK);
-    cr_assert_gt(n, 0);
-    mh_fields *f = NULL;
-    cr_assert_eq(mh_fields_create(g->ncell, &ctx, &f), MH_OK);
-    mh_model_baseline(g, f);
-    mh_model_aux aux = {mh_alloc_doubles(g->ncell)};
-    mh_model_wound(g, &p, pu, n, f, &aux, &surf);
-    cr_assert_gt(surf, 0);
-    double *D = mh_alloc_doubles((size_t)g->nz);
-    const mh_species diff[] = {MH_S_K, MH_S_H, MH_S_I, MH_S_G, MH_S_F};
     const double dts[] = {1e-4, 0.01, 0.5, 3.0, 10.0};
     for (int r = 0; r < 5; r++) {
-        mh_model_react(g, &p, &aux, dts[r], f);
-        for (int s = 0; s < 5; s++) {
-            for (int k = 0; k < g->nz; k++)
-                D[k] = mh_model_diffusivity(&p, diff[s], (mh_layer)g->layer[k]);
-            cr_assert_eq(mh_diffusion_step(g, D, dts[r], f->u[diff[s]], &ctx), MH_OK);
-        }
+        /* the full split step, at the requested step or the chemotaxis limit that mh_sim applies */
+        double dt = fmin(dts[r], mh_model_chemotaxis_dt_limit(w.g, &w.p, w.f));
+        cr_assert_eq(mh_step_split(w.g, &w.p, &w.aux, (const double *const *)w.D, dt, w.f, w.tmp, &ctx), MH_OK);
         for (int s = 0; s < MH_NSPECIES; s++)
-            for (size_t q = 0; q < g->ncell; q++)
-                cr_assert(f->u[s][q] >= 0.0 && isfinite(f->u[s][q]), "%s = %g after dt %g",
-                          mh_species_name((mh_species)s), f->u[s][q], dts[r]);
+            for (size_t q = 0; q < w.g->ncell; q++)
+                cr_assert(w.f->u[s][q] >= 0.0 && isfinite(w.f->u[s][q]), "%s = %g after dt %g",
+                          mh_species_name((mh_species)s), w.f->u[s][q], dt);
     }
-    free(pu);
-    mh_free(aux.k_close);
-    mh_free(D);
-    mh_fields_destroy(&f);
-    mh_grid_destroy(&g);
+    mh_test_wounded_free(&w);
     mh_config_destroy(&cfg);
 }
 

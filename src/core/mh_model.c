@@ -20,6 +20,7 @@
  * upwind face values (second order in space where F is smooth). */
 #include "mh_model.h"
 
+#include <gsl/gsl_math.h>
 #include <math.h>
 #include <string.h>
 
@@ -136,6 +137,25 @@ void mh_model_wound(const mh_grid *g, const mh_model_params *p, const mh_punctur
         for (int k = 0; k < kmax; k++) {
             double z = fmin((k + 0.5) * dx, pu->depth_mm);
             double r = fmax(pu->radius_mm * (1.0 - z / pu->depth_mm), 0.5 * dx);
+            /* a cell belongs to the channel if its centre lies within r; ties (a centre on the rim, as
+             * at the tip where r = dx/2) are included on every side alike, so rounding cannot make the
+             * discrete channel lopsided */
+            const double r_in = r * (1.0 + 1e-9);
+            /* Injury weight: 1 in 3-D. A 2-D section stands for a strip of width s (grid length) and
+             * cuts each channel through its centre, a slit of width W_k where the 3-D channel has the
+             * disc pi r^2: each channel cell carries w_k = pi r^2 / (s W_k), so the injured amount per
+             * area of every depth row equals the 3-D patch's (papers/model.md, "2-D sections"). */
+            double w = 1.0;
+            if (g->dims == 2) {
+                int cells = 0;
+                for (int ii = ic - reach; ii <= ic + reach; ii++) {
+                    int i = g->periodic ? ((ii % g->nx) + g->nx) % g->nx : ii;
+                    if (i >= 0 && i < g->nx && lateral((i + 0.5) * dx, pu->x_mm, g->width_mm, g->periodic) <= r_in)
+                        cells++;
+                }
+                if (cells > 0)
+                    w = fmin(1.0, M_PI * r * r / (g->length_mm * cells * dx));
+            }
             for (int jj = j0; jj <= j1; jj++) {
                 int j = jj;
                 if (g->dims == 3) {
@@ -152,20 +172,20 @@ void mh_model_wound(const mh_grid *g, const mh_model_params *p, const mh_punctur
                     else if (ii < 0 || ii >= g->nx)
                         continue;
                     double ddx = lateral((i + 0.5) * dx, pu->x_mm, g->width_mm, g->periodic);
-                    if (ddx * ddx + dy * dy > r * r)
+                    if (ddx * ddx + dy * dy > r_in * r_in)
                         continue;
                     size_t c = mh_idx(g, i, j, k);
                     bool epi = g->epidermal[k] > 0.0;
                     if (k == 0 && f->u[MH_S_O][c] < 1.0)
                         surf++;
-                    f->u[MH_S_D][c] = 1.0;
+                    f->u[MH_S_D][c] = fmax(f->u[MH_S_D][c], w);
                     if (epi) {
                         f->u[MH_S_O][c] = 1.0;
                         f->u[MH_S_K][c] = 0.0;
                         aux->k_close[c] = 1.0 / tau;
                     }
-                    f->u[MH_S_B][c] = fmax(f->u[MH_S_B][c], p->b_bleed * p->f_bleed * g->vascular[k]);
-                    f->u[MH_S_F][c] *= 1.0 - p->kill_F; /* cells in the needle path die; matrix is displaced */
+                    f->u[MH_S_B][c] = fmax(f->u[MH_S_B][c], w * p->b_bleed * p->f_bleed * g->vascular[k]);
+                    f->u[MH_S_F][c] *= 1.0 - w * p->kill_F; /* cells in the needle path die; matrix is displaced */
                 }
             }
         }

@@ -39,6 +39,9 @@ typedef struct {
 
 /* Marks the channels of punctures p[0..n) on the fields: damage, open channel,
  * epidermal loss, blood in vascularised cells, a fraction kill_F of fibroblasts killed; the matrix is displaced, not removed.
+ * In 2-D, damage, blood and the killed fraction carry the section weight w_k = pi r_k^2 / (s W_k)
+ * (r_k channel radius at depth row k, W_k the slit's width in cells x dx, s = grid length, capped at 1),
+ * so the injured amount per area matches the 3-D patch; open channel and epidermal loss do not.
  * Writes each channel cell's closure rate into aux->k_close. Returns the number
  * of channel cells at the surface (k = 0) in *surface_cells. */
 void mh_model_wound(const mh_grid *g, const mh_model_params *p, const mh_puncture *punct, size_t n,

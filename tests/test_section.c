@@ -1,0 +1,102 @@
+/* test_section: how the lateral boundary condition and the 2-D section relate to the 3-D patch.
+ * (1) Periodic and zero-flux lateral boundaries give the same fields when the pattern is mirror
+ *     symmetric about the domain edges (a centred lattice whose period divides the width), for
+ *     the full split step (chemotaxis, reactions, diffusion) from the wounded state.
+ * (2) A 2-D section with the section weight (papers/model.md, "2-D sections") reproduces the 3-D
+ *     periodic unit cell of the same lattice: per-channel closure exactly, the injured amounts
+ *     (bleeding, erythema peak) to a few per cent, the dermal response (collagen gain increment,
+ *     erythema duration) to 5 %; re-epithelialisation is geometric (a slit closes from two edges,
+ *     a hole from all round) and differs by up to 15 %. */
+#include "helpers.h"
+
+#include "mh_step.h"
+
+#include <math.h>
+
+/* The wounded tissue after nsteps fixed split steps of dt from a wound of the centred lattice, under the
+ * lateral boundary condition bc. Fixed steps: the adaptive controller's accept/reject decisions
+ * can flip on rounding differences, which would compare two step sequences, not two boundaries. */
+static mh_test_wounded fixed_steps(const char *dims, const char *dx, const char *bc, int nsteps, double dt)
+{
+    mh_config *cfg = mh_test_config((const char *const[]){dims, dx, bc, "grid.width_mm=1.6", "grid.length_mm=0.8",
+                                                          "device.pattern=grid", "device.density_per_cm2=156.25",
+                                                          NULL});
+    mh_test_wounded w = mh_test_wound(cfg, 0.8, 1);
+    cr_assert_eq(w.npunct, 2);
+    w.p.chi *= 50.0; /* make chemotaxis, and its boundary stencils, matter */
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    for (int it = 0; it < nsteps; it++) {
+        cr_assert_leq(dt, mh_model_chemotaxis_dt_limit(w.g, &w.p, w.f));
+        cr_assert_eq(mh_step_split(w.g, &w.p, &w.aux, (const double *const *)w.D, dt, w.f, w.tmp, &ctx), MH_OK);
+    }
+    mh_config_destroy(&cfg);
+    return w;
+}
+
+static void periodic_equals_zero_flux(const char *dims, const char *dx)
+{
+    mh_test_wounded wp = fixed_steps(dims, dx, "grid.lateral_bc=periodic", 100, 0.002);
+    mh_test_wounded wz = fixed_steps(dims, dx, "grid.lateral_bc=zeroflux", 100, 0.002);
+    const mh_grid *gp = wp.g, *gz = wz.g;
+    const mh_fields *fp = wp.f, *fz = wz.f;
+    cr_assert_eq(gp->ncell, gz->ncell);
+    double worst = 0.0;
+    for (int s = 0; s < MH_NSPECIES; s++)
+        for (size_t q = 0; q < gp->ncell; q++) {
+            double a = fp->u[s][q], b = fz->u[s][q];
+            worst = fmax(worst, fabs(a - b) / (1e-12 + fabs(a)));
+            /* equal up to the rounding of the cyclic and the plain tridiagonal factorisations */
+            cr_assert_float_eq(a, b, 1e-10 * (1e-6 + fabs(a)), "%s differs at cell %zu: %.17g vs %.17g",
+                               mh_species_name((mh_species)s), q, a, b);
+        }
+    cr_log_info("%s: largest relative difference periodic vs zero flux %.3e", dims, worst);
+    mh_test_wounded_free(&wp);
+    mh_test_wounded_free(&wz);
+}
+
+Test(section, periodic_equals_zero_flux_when_the_pattern_is_mirror_symmetric_2d, .timeout = 120)
+{
+    periodic_equals_zero_flux("simulation.dims=2", "grid.dx_um=20");
+}
+
+Test(section, periodic_equals_zero_flux_when_the_pattern_is_mirror_symmetric_3d, .timeout = 180)
+{
+    periodic_equals_zero_flux("simulation.dims=3", "grid.dx_um=40");
+}
+
+static double rel(double a, double b) { return fabs(a - b) / fabs(b); }
+
+Test(section, weighted_2d_section_matches_the_3d_unit_cell, .timeout = 600)
+{
+    const char *sets[] = {"device.pattern=grid", "device.density_per_cm2=156.25", "grid.width_mm=0.8",
+                          "grid.length_mm=0.8", "grid.dx_um=20", "schedule.sessions=1", "simulation.days=14",
+                          NULL, NULL};
+    sets[7] = "simulation.dims=2";
+    mh_config *c2 = mh_test_config(sets);
+    sets[7] = "simulation.dims=3";
+    mh_config *c3 = mh_test_config(sets);
+    mh_sim *s2 = mh_test_run(c2), *s3 = mh_test_run(c3);
+    const mh_summary *a = mh_sim_summary(s2), *b = mh_sim_summary(s3);
+    double g2 = a->gain[MH_OL_DERMIS][MH_OQ_CT][MH_GAIN_DAYS] - 1.0;
+    double g3 = b->gain[MH_OL_DERMIS][MH_OQ_CT][MH_GAIN_DAYS] - 1.0;
+    double p2 = a->gain[MH_OL_PAPILLARY][MH_OQ_CT][MH_GAIN_DAYS] - 1.0;
+    double p3 = b->gain[MH_OL_PAPILLARY][MH_OQ_CT][MH_GAIN_DAYS] - 1.0;
+    cr_log_info("2-D vs 3-D: closure %.3f/%.3f h, bleeding %.4f/%.4f, erythema peak %.5f/%.5f, erythema %.3f/%.3f d, "
+                "re-epi %.3f/%.3f d, dermis gain-1 %.5f/%.5f, papillary %.5f/%.5f",
+                a->closure_hours[0], b->closure_hours[0], a->bleeding[0], b->bleeding[0], a->erythema_peak[0],
+                b->erythema_peak[0], a->erythema_days[0], b->erythema_days[0], a->reepithelialized_days[0],
+                b->reepithelialized_days[0], g2, g3, p2, p3);
+    cr_expect_lt(rel(a->closure_hours[0], b->closure_hours[0]), 0.01, "closure");
+    cr_expect_lt(rel(a->bleeding[0], b->bleeding[0]), 0.03, "bleeding");
+    cr_expect_lt(rel(a->erythema_peak[0], b->erythema_peak[0]), 0.03, "erythema peak");
+    cr_expect_lt(rel(a->erythema_days[0], b->erythema_days[0]), 0.05, "erythema days");
+    cr_expect_lt(rel(g2, g3), 0.05, "dermis collagen gain increment");
+    cr_expect_lt(rel(p2, p3), 0.05, "papillary collagen gain increment");
+    cr_expect_lt(rel(a->reepithelialized_days[0], b->reepithelialized_days[0]), 0.15, "re-epithelialisation");
+    cr_expect_gt(g3, 0.0);
+    mh_sim_destroy(&s2);
+    mh_sim_destroy(&s3);
+    mh_config_destroy(&c2);
+    mh_config_destroy(&c3);
+}
