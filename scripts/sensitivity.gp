@@ -3,7 +3,9 @@
 #
 # Usage: gnuplot -e "csv='DIR/sensitivity.csv'; out='sensitivity.png'; method='oat'" scripts/sensitivity.gp
 #   csv     sensitivity.csv (rows ranked by the overall index, first row = header); the observables
-#           are the columns named index_<observable>, looked up in the header, so any selection works
+#           are the columns named index_<observable>, looked up in the header, so any selection works;
+#           the numbers stand before the free-text columns (unit, source, status), so splitting on
+#           commas finds them even where a source holds a quoted comma
 #   out     PNG to write (default sensitivity.png)
 #   method  oat (signed S, bars may point left) or morris (mu*, >= 0); default oat
 #   top     how many parameters to show (default 15); parameters not screened or without an index

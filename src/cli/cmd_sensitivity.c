@@ -372,32 +372,35 @@ static void csv_text(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* Numbers first, free text (which may hold quoted commas) in the last columns, so that tools that
+ * split on commas (awk -F, in scripts/sensitivity.gp) find every number where the header says. */
 static void csv_body(FILE *f, const report_data *d)
 {
     const mh_sens *s = d->s;
     const mh_sens_options *o = mh_sens_settings(s);
     const mh_param_info *tab = mh_param_table();
     const int n = mh_sens_nparams(s);
-    fprintf(f, "rank,parameter,unit,base,lo,hi,source,status,one_sided,failed_runs,effects");
+    fprintf(f, "rank,parameter,base,lo,hi,one_sided,failed_runs,effects");
     for (int k = 0; k < o->nobs; k++) {
         const char *name = mh_sens_obs_name(o->obs[k]);
         fprintf(f, ",index_%s,mu_%s,sigma_%s,rank_%s", name, name, name, name);
     }
-    fprintf(f, ",overall\n");
+    fprintf(f, ",overall,unit,source,status\n");
     for (int r = 0; r < n; r++) {
         const mh_sens_param *p = mh_sens_param_at(s, d->order[r]);
-        fprintf(f, "%d,%s,", r + 1, p->key);
-        csv_text(f, tab[p->id].unit);
-        fprintf(f, ",%.17g,%.17g,%.17g,", p->base, p->lo, p->hi);
-        csv_text(f, tab[p->id].source);
-        fputc(',', f);
-        csv_text(f, p->skipped != NULL ? p->skipped : "ok");
-        fprintf(f, ",%d,%d,%d", p->one_sided, p->nfailed, p->neffects);
+        fprintf(f, "%d,%s,%.17g,%.17g,%.17g,%d,%d,%d", r + 1, p->key, p->base, p->lo, p->hi, p->one_sided, p->nfailed,
+                p->neffects);
         for (int k = 0; k < o->nobs; k++) {
             int q = o->obs[k];
             fprintf(f, ",%.10g,%.10g,%.10g,%d", p->index[q], p->mu[q], p->sigma[q], d->rank_of[q * n + d->order[r]]);
         }
-        fprintf(f, ",%.10g\n", p->overall);
+        fprintf(f, ",%.10g,", p->overall);
+        csv_text(f, tab[p->id].unit);
+        fputc(',', f);
+        csv_text(f, tab[p->id].source);
+        fputc(',', f);
+        csv_text(f, p->skipped != NULL ? p->skipped : "ok");
+        fputc('\n', f);
     }
 }
 
