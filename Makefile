@@ -18,7 +18,7 @@ IO_OBJ := $(IO_SRC:src/%.c=build/%.o)
 CLI_OBJ := $(CLI_SRC:src/%.c=build/%.o)
 TEST_OBJ := $(TEST_SRC:tests/%.c=build/tests/%.o) build/tests/mms.o
 
-.PHONY: all deps demo check clean plots verify
+.PHONY: all deps demo check clean plots verify sensitivity
 all: microheal
 
 # Installs missing packages when a pkg-config lookup fails (scripts/install-deps.sh).
@@ -65,6 +65,15 @@ check: deps
 
 plots: microheal
 	bash scripts/plot.sh results/default.h5 results
+
+# Parameter screening (papers/sensitivity.md): ranked table, CSV and bar chart in results/validation/sensitivity.
+# About 75 short runs one after another: one thread each unless OMP_NUM_THREADS says otherwise (the
+# 100 x 69 grid gains little from more, and spinning threads starve on a shared machine); the results
+# do not depend on it.
+sensitivity: deps
+	$(MAKE) microheal
+	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} OMP_WAIT_POLICY=$${OMP_WAIT_POLICY:-passive} \
+	    ./microheal sensitivity configs/validation/sensitivity.ini -o results/validation/sensitivity
 
 clean:
 	rm -rf build microheal

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* Writes text to a fresh temporary .ini file; returns its malloc'ed path. */
@@ -22,6 +23,28 @@ static inline char *mh_test_write_ini(const char *text)
     fputs(text, f);
     fclose(f);
     return path;
+}
+
+/* Runs a shell command; returns its exit status, and its stderr in *err (malloc'ed) unless err is NULL. */
+static inline int mh_test_sh(const char *cmd, char **err)
+{
+    char full[2048], errpath[] = "/tmp/mh_test_err_XXXXXX";
+    int fd = mkstemp(errpath);
+    cr_assert(fd >= 0);
+    close(fd);
+    snprintf(full, sizeof full, "%s 2>%s", cmd, errpath);
+    int rc = system(full);
+    if (err != NULL) {
+        FILE *f = fopen(errpath, "r");
+        *err = calloc(1, 8192);
+        if (f != NULL) {
+            size_t n = fread(*err, 1, 8191, f);
+            (*err)[n] = '\0';
+            fclose(f);
+        }
+    }
+    unlink(errpath);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
 /* Loads configs/default.ini, then applies each "key=value" of sets (NULL-terminated). */

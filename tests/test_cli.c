@@ -8,26 +8,7 @@
 #include <sys/wait.h>
 
 /* Runs a shell command; returns its exit status and its stderr (malloc'ed, may be NULL). */
-static int sh(const char *cmd, char **err)
-{
-    char full[2048], errpath[] = "/tmp/mh_cli_err_XXXXXX";
-    int fd = mkstemp(errpath);
-    cr_assert(fd >= 0);
-    close(fd);
-    snprintf(full, sizeof full, "%s 2>%s", cmd, errpath);
-    int rc = system(full);
-    if (err != NULL) {
-        FILE *f = fopen(errpath, "r");
-        *err = calloc(1, 8192);
-        if (f != NULL) {
-            size_t n = fread(*err, 1, 8191, f);
-            (*err)[n] = '\0';
-            fclose(f);
-        }
-    }
-    unlink(errpath);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
+static int sh(const char *cmd, char **err) { return mh_test_sh(cmd, err); }
 
 Test(cli, run_writes_a_complete_hdf5_that_reads_back, .timeout = 180)
 {

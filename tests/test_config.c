@@ -161,6 +161,27 @@ Test(config, resolved_text_round_trips)
     mh_config_destroy(&b);
 }
 
+Test(config, clone_is_an_independent_copy)
+{
+    mh_config *a = mh_test_config((const char *const[]){"model.k_D=0.7", "session.2.needle_length_mm=0.5", NULL});
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_config *b = NULL;
+    cr_assert_eq(mh_config_clone(a, &ctx, &b), MH_OK);
+    cr_assert_str_eq(mh_config_text(a), mh_config_text(b));
+    cr_assert_str_eq(mh_config_origin(b, MH_P_M_K_D), "test");
+    cr_assert_float_eq(mh_config_real_s(b, MH_P_DEV_LENGTH, 2), 0.5, 1e-15);
+    /* changing the copy leaves the original as it was, and the other way round */
+    cr_assert_eq(mh_config_set(b, "model.k_D=0.9", "copy", &ctx), MH_OK);
+    cr_assert_eq(mh_config_set(a, "session.2.needle_length_mm=0.8", "original", &ctx), MH_OK);
+    cr_assert_eq(mh_config_real(a, MH_P_M_K_D), 0.7);
+    cr_assert_eq(mh_config_real_s(b, MH_P_DEV_LENGTH, 2), 0.5);
+    cr_assert_str_neq(mh_config_text(a), mh_config_text(b));
+    mh_config_destroy(&a);
+    mh_config_destroy(&b);
+    cr_assert_null(b);
+}
+
 /* Creating a configuration parses every default through the validator, so a default outside its
  * own range fails here; every row must also carry a unit, a help text and a source ("-" if none). */
 Test(config, every_default_is_inside_its_range)

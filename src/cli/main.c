@@ -1,4 +1,5 @@
 /* microheal CLI: parse arguments, call the library, report, exit (0 ok, 2 bad input, 1 other failure). */
+#include "mh_cli.h"
 #include "mh_config.h"
 #include "mh_h5.h"
 #include "mh_sim.h"
@@ -19,6 +20,7 @@ static const char *usage_main =
     "  check CONFIG [--set section.key=value ...]             validate a configuration only\n"
     "  info OUT.h5                                            describe an output file\n"
     "  export OUT.h5 WHAT [-o FILE]                           tables for gnuplot\n"
+    "  sensitivity CONFIG [--method oat|morris] [-o DIR] ...  rank the parameters by their effect\n"
     "\n"
     "  microheal COMMAND --help   options of one command\n"
     "  microheal --version\n";
@@ -371,6 +373,8 @@ int main(int argc, char **argv)
         return cmd_info(argc - 2, argv + 2);
     if (strcmp(cmd, "export") == 0)
         return cmd_export(argc - 2, argv + 2);
+    if (strcmp(cmd, "sensitivity") == 0)
+        return mh_cli_sensitivity(argc - 2, argv + 2);
     fprintf(stderr, "microheal: unknown command '%s'\n%s", cmd, usage_main);
     return 2;
 }

@@ -211,15 +211,23 @@ static bool parse_value(const mh_param_info *info, const char *text, mh_value *v
 
 /* ---------- create / destroy ---------- */
 
+/* An empty configuration with room for every session override; NULL when memory runs out. */
+static mh_config *config_alloc(void)
+{
+    mh_config *cfg = calloc(1, sizeof *cfg);
+    if (cfg != NULL)
+        cfg->overrides = calloc(MH_MAX_OVERRIDES, sizeof *cfg->overrides);
+    if (cfg != NULL && cfg->overrides == NULL)
+        mh_config_destroy(&cfg);
+    return cfg;
+}
+
 mh_status mh_config_create(mh_ctx *ctx, mh_config **out)
 {
     *out = NULL;
-    mh_config *cfg = calloc(1, sizeof *cfg);
+    mh_config *cfg = config_alloc();
     if (cfg == NULL)
-        goto fail;
-    cfg->overrides = calloc(MH_MAX_OVERRIDES, sizeof *cfg->overrides);
-    if (cfg->overrides == NULL)
-        goto fail;
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory creating the configuration");
     for (int i = 0; i < MH_P_COUNT; i++) {
         const mh_param_info *info = &param_table[i];
         char why[256], def[MH_CHOICE_LEN];
@@ -237,9 +245,19 @@ mh_status mh_config_create(mh_ctx *ctx, mh_config **out)
     }
     *out = cfg;
     return MH_OK;
-fail:
-    mh_config_destroy(&cfg);
-    return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory creating the configuration");
+}
+
+mh_status mh_config_clone(const mh_config *src, mh_ctx *ctx, mh_config **out)
+{
+    *out = NULL;
+    mh_config *cfg = config_alloc();
+    if (cfg == NULL)
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory copying the configuration");
+    memcpy(cfg->base, src->base, sizeof cfg->base);
+    memcpy(cfg->overrides, src->overrides, (size_t)src->noverrides * sizeof *cfg->overrides);
+    cfg->noverrides = src->noverrides;
+    *out = cfg;
+    return MH_OK;
 }
 
 void mh_config_destroy(mh_config **cfg)

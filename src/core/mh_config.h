@@ -38,6 +38,9 @@ int mh_param_find(const char *key);
 /* Creates a configuration holding every default. Free with mh_config_destroy. */
 mh_status mh_config_create(mh_ctx *ctx, mh_config **out);
 void mh_config_destroy(mh_config **cfg);
+/* Creates an independent copy of src (every value, origin and session override; the resolved
+ * text is not copied). Fails only when memory runs out (*out = NULL). Free with mh_config_destroy. */
+mh_status mh_config_clone(const mh_config *src, mh_ctx *ctx, mh_config **out);
 
 /* Reads an INI file. Unknown sections or keys, duplicates, bad values and
  * unreadable files fail with "FILE:LINE: key: what is wrong" in ctx. */

@@ -1,0 +1,579 @@
+/* cmd_sensitivity: `microheal sensitivity`: parse, run the screening (mh_sensitivity), write the ranked
+ * Markdown table, the CSV and the gnuplot bar chart (scripts/sensitivity.gp), report, exit.
+ *
+ * Output directory DIR: sensitivity.md, sensitivity.csv, sensitivity.png. Each file is written to
+ * NAME.tmp and renamed when complete. Progress goes to stderr unless -q. */
+#include "mh_cli.h"
+
+#include "mh_sensitivity.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *const mh_cli_usage_sensitivity =
+    "usage: microheal sensitivity CONFIG [--method oat|morris] [--delta 0.1] [--trajectories 4]\n"
+    "                             [--levels 4] [--range 0.5] [--params k1,k2,...] [--observables o1,o2,...]\n"
+    "                             [--set section.key=value ...] [-o DIR] [--no-plot] [-q]\n"
+    "\n"
+    "Screens how the parameters change the outcome of CONFIG, one simulation per changed value.\n"
+    "  --method oat       one at a time: central differences at value x (1 -/+ delta), 1 + 2k runs (default)\n"
+    "  --method morris    Morris elementary effects, r trajectories on a grid of `levels` levels over\n"
+    "                     value x (1 -/+ range) clipped to the parameter's limits, 1 + (k + 1) r runs;\n"
+    "                     reproducible from the config's seed\n"
+    "  --params           keys to screen (default: every real-valued model.* key)\n"
+    "  --observables      of collagen_gain_d42, collagen_gain_d180, erythema_days, closure_hours,\n"
+    "                     reepithelialized_days (default: the first three; the gains need\n"
+    "                     simulation.days >= 42 and >= 180)\n"
+    "Index: (dy / y) / (dp / p) at the base values (oat), mean |elementary effect| of that form (morris).\n"
+    "Writes DIR/sensitivity.md (ranked table), DIR/sensitivity.csv and DIR/sensitivity.png (gnuplot,\n"
+    "scripts/sensitivity.gp; --no-plot skips it). DIR defaults to ./sensitivity. -q: errors only.\n";
+
+typedef struct {
+    const char *cfg_path, *outdir;
+    int quiet, plot;
+    mh_sens_options opt;
+    char *keybuf; /* --params, split in place */
+    const char **keys;
+    int last_run; /* progress */
+} cli_args;
+
+static int bad_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "microheal: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n%s", mh_cli_usage_sensitivity);
+    return 2;
+}
+
+static int report(const mh_ctx *ctx)
+{
+    fprintf(stderr, "microheal: %s\n", ctx->msg[0] ? ctx->msg : mh_status_name(ctx->status));
+    return (ctx->status == MH_ERR_INPUT || ctx->status == MH_ERR_CONTRA) ? 2 : 1;
+}
+
+static int number(const char *s, double *v)
+{
+    char *end = NULL;
+    errno = 0;
+    *v = strtod(s, &end);
+    return end != s && *end == '\0' && errno == 0 && isfinite(*v);
+}
+
+static int whole(const char *s, int *v)
+{
+    double x;
+    if (!number(s, &x) || x != floor(x) || fabs(x) > INT_MAX)
+        return 0;
+    *v = (int)x;
+    return 1;
+}
+
+/* Splits a comma-separated list in place; returns the count (at most max), -1 if there are more
+ * or an item is empty. */
+static int split_list(char *s, const char **items, int max)
+{
+    int n = 0;
+    for (char *save = NULL, *tok = strtok_r(s, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+        while (*tok == ' ')
+            tok++;
+        if (*tok == '\0' || n >= max)
+            return -1;
+        items[n++] = tok;
+    }
+    return n;
+}
+
+static int parse_observables(const char *text, mh_sens_options *o)
+{
+    char buf[512];
+    const char *names[MH_SENS_NOBS + 1];
+    snprintf(buf, sizeof buf, "%s", text);
+    int n = split_list(buf, names, MH_SENS_NOBS + 1);
+    if (n < 1 || n > MH_SENS_NOBS)
+        return bad_usage("--observables: give 1 to 5 names, not '%s'", text);
+    for (int i = 0; i < n; i++) {
+        int found = -1;
+        for (int k = 0; k < MH_SENS_NOBS; k++)
+            if (strcmp(names[i], mh_sens_obs_name((mh_sens_obs)k)) == 0)
+                found = k;
+        if (found < 0)
+            return bad_usage("--observables: unknown observable '%s'", names[i]);
+        o->obs[i] = (mh_sens_obs)found;
+    }
+    o->nobs = n;
+    return 0;
+}
+
+/* First pass over argv: options of the screening; --set is applied after the config is loaded. */
+static int parse_args(int argc, char **argv, cli_args *a)
+{
+    mh_sens_options_default(&a->opt);
+    a->outdir = "sensitivity";
+    a->plot = 1;
+    for (int i = 0; i < argc; i++) {
+        const char *s = argv[i];
+        if (strcmp(s, "-q") == 0 || strcmp(s, "--quiet") == 0) {
+            a->quiet = 1;
+            continue;
+        }
+        if (strcmp(s, "--no-plot") == 0) {
+            a->plot = 0;
+            continue;
+        }
+        static const char *with_value[] = {"--method", "--delta", "--trajectories", "--levels", "--range", "--params",
+                                           "--set",    "-o",      "--observables"};
+        int takes = 0;
+        for (size_t k = 0; k < sizeof with_value / sizeof *with_value; k++)
+            takes |= strcmp(s, with_value[k]) == 0;
+        if (!takes) {
+            if (s[0] == '-' && s[1] != '\0')
+                return bad_usage("unknown option %s", s);
+            if (a->cfg_path != NULL)
+                return bad_usage("unexpected argument %s", s);
+            a->cfg_path = s;
+            continue;
+        }
+        if (i + 1 >= argc)
+            return bad_usage("%s needs an argument", s);
+        const char *v = argv[++i];
+        int rc = 0;
+        if (strcmp(s, "--method") == 0) {
+            if (strcmp(v, "oat") == 0)
+                a->opt.method = MH_SENS_OAT;
+            else if (strcmp(v, "morris") == 0)
+                a->opt.method = MH_SENS_MORRIS;
+            else
+                rc = bad_usage("--method: '%s' is not oat or morris", v);
+        } else if (strcmp(s, "--delta") == 0 && !number(v, &a->opt.delta)) {
+            rc = bad_usage("--delta: '%s' is not a number", v);
+        } else if (strcmp(s, "--range") == 0 && !number(v, &a->opt.range)) {
+            rc = bad_usage("--range: '%s' is not a number", v);
+        } else if (strcmp(s, "--trajectories") == 0 && !whole(v, &a->opt.trajectories)) {
+            rc = bad_usage("--trajectories: '%s' is not a whole number", v);
+        } else if (strcmp(s, "--levels") == 0 && !whole(v, &a->opt.levels)) {
+            rc = bad_usage("--levels: '%s' is not a whole number", v);
+        } else if (strcmp(s, "-o") == 0) {
+            a->outdir = v;
+        } else if (strcmp(s, "--observables") == 0) {
+            rc = parse_observables(v, &a->opt);
+        } else if (strcmp(s, "--params") == 0) {
+            free(a->keybuf);
+            free(a->keys);
+            a->keybuf = strdup(v);
+            a->keys = calloc(MH_P_COUNT + 1, sizeof *a->keys);
+            if (a->keybuf == NULL || a->keys == NULL)
+                return 1;
+            int n = split_list(a->keybuf, a->keys, MH_P_COUNT + 1);
+            if (n < 1 || n > MH_P_COUNT)
+                rc = bad_usage("--params: '%s' is not a list of keys k1,k2,...", v);
+            a->opt.keys = a->keys;
+            a->opt.nkeys = n;
+        }
+        if (rc != 0)
+            return rc;
+    }
+    if (a->cfg_path == NULL)
+        return bad_usage("%s", "missing CONFIG");
+    if (strchr(a->outdir, '\'') != NULL || strchr(a->outdir, '"') != NULL)
+        return bad_usage("-o: '%s': quotes are not allowed in DIR", a->outdir);
+    return 0;
+}
+
+static void progress(void *user, int run, int nruns, const char *label, mh_status st, const char *msg)
+{
+    cli_args *a = user;
+    a->last_run = run;
+    if (a->quiet)
+        return;
+    if (st == MH_OK)
+        fprintf(stderr, "[%3d/%d] %s\n", run + 1, nruns, label);
+    else
+        fprintf(stderr, "[%3d/%d] %s: FAILED: %s\n", run + 1, nruns, label, msg);
+}
+
+/* ---------- writing ---------- */
+
+/* What the output files are made of. */
+typedef struct {
+    const mh_sens *s;
+    const mh_config *cfg;
+    const cli_args *a;
+    const int *order;   /* parameters in overall rank order */
+    const int *rank_of; /* rank_of[o * nparams + i]: rank of parameter i for observable o, 0 if none */
+    double seconds;
+} report_data;
+
+/* Writes DIR/NAME with body: into NAME.tmp, renamed when complete. Returns 0, or 1 after a message. */
+static int write_file(const report_data *d, const char *name, void (*body)(FILE *, const report_data *))
+{
+    char tmp[PATH_MAX], final[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s/%s.tmp", d->a->outdir, name);
+    snprintf(final, sizeof final, "%s/%s", d->a->outdir, name);
+    FILE *f = fopen(tmp, "w");
+    if (f == NULL) {
+        fprintf(stderr, "microheal: %s: cannot write: %s\n", tmp, strerror(errno));
+        return 1;
+    }
+    body(f, d);
+    int bad = ferror(f) != 0;
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, final) != 0) {
+        fprintf(stderr, "microheal: %s: cannot write\n", final);
+        remove(tmp);
+        return 1;
+    }
+    return 0;
+}
+
+static void fmt_num(char *out, size_t len, double x)
+{
+    if (isnan(x))
+        snprintf(out, len, "n/a");
+    else
+        snprintf(out, len, "%.3g", x);
+}
+
+/* Markdown text with '|' escaped. */
+static void md_text(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|')
+            fputc('\\', f);
+        fputc(*s, f);
+    }
+}
+
+/* rank_of[o * nparams + i] = 1-based rank of parameter i for observable o; 0 when its index is 0,
+ * NaN or the parameter was skipped. */
+static void ranks(const mh_sens *s, int *rank_of)
+{
+    const int n = mh_sens_nparams(s);
+    int *order = malloc((size_t)(n > 0 ? n : 1) * sizeof *order);
+    if (order == NULL)
+        return;
+    for (int o = 0; o < MH_SENS_NOBS; o++) {
+        mh_sens_rank(s, (mh_sens_obs)o, order);
+        for (int r = 0; r < n; r++) {
+            const mh_sens_param *p = mh_sens_param_at(s, order[r]);
+            rank_of[o * n + order[r]] = (p->skipped == NULL && !isnan(p->index[o]) && p->index[o] != 0.0) ? r + 1 : 0;
+        }
+    }
+    free(order);
+}
+
+/* One cell of an index: "0.523 #2" (oat), "0.523 (σ 0.101) #2" (morris), "n/a". */
+static void md_cell(FILE *f, const mh_sens_param *p, int o, int rank, int morris)
+{
+    char v[32], sd[32];
+    fmt_num(v, sizeof v, p->index[o]);
+    fprintf(f, " %s", p->skipped != NULL ? "skipped" : v);
+    if (morris && p->skipped == NULL && !isnan(p->sigma[o])) {
+        fmt_num(sd, sizeof sd, p->sigma[o]);
+        fprintf(f, " (σ %s)", sd);
+    }
+    if (rank > 0)
+        fprintf(f, " #%d", rank);
+    fprintf(f, " |");
+}
+
+static void md_body(FILE *f, const report_data *d)
+{
+    const mh_sens *s = d->s;
+    const cli_args *a = d->a;
+    const mh_sens_options *o = mh_sens_settings(s);
+    const mh_param_info *tab = mh_param_table();
+    const int n = mh_sens_nparams(s), morris = o->method == MH_SENS_MORRIS;
+    const char *ix = morris ? "μ*" : "S";
+    fprintf(f, "# Sensitivity screening of `%s`\n\n", a->cfg_path);
+    if (morris)
+        fprintf(f,
+                "Method: Morris elementary effects, %d trajectories on a %d-level grid over value × (1 ∓ %g), clipped "
+                "to each parameter's table limits; GSL mt19937 seeded with seed = %ld. Index μ* = mean |EE| with "
+                "EE = (Δy/y0)/(Δp/p0) (y0, p0: base run); σ = standard deviation of EE; #n = rank for that "
+                "observable (none where the index is 0).\n\n",
+                o->trajectories, o->levels, o->range, mh_config_int(d->cfg, MH_P_SEED));
+    else
+        fprintf(f,
+                "Method: one at a time, central differences at value × (1 ∓ %g); index S = (Δy/y0)/(Δp/p0) (y0, p0: "
+                "base run); a side outside the table limits or whose run failed is replaced by the base run "
+                "(one-sided, marked ¹); #n = rank for that observable (none where the index is 0).\n\n",
+                o->delta);
+    fprintf(f, "Runs: %d (%d failed), %.0f s wall-clock. Base run:", mh_sens_nruns(s), mh_sens_nfailed(s), d->seconds);
+    for (int k = 0; k < o->nobs; k++)
+        fprintf(f, "%s %s = %.4g", k ? "," : "", mh_sens_obs_name(o->obs[k]), mh_sens_base_y(s, o->obs[k]));
+    fprintf(f, ".\n\nObservables:");
+    for (int k = 0; k < o->nobs; k++)
+        fprintf(f, "%s `%s`: %s", k ? ";" : "", mh_sens_obs_name(o->obs[k]), mh_sens_obs_unit(o->obs[k]));
+    fprintf(f, ".\n\nRanked by the largest |%s| over the observables (overall).\n\n", ix);
+    fprintf(f, "| rank | parameter | unit | base value | source |");
+    for (int k = 0; k < o->nobs; k++)
+        fprintf(f, " %s %s |", ix, mh_sens_obs_name(o->obs[k]));
+    fprintf(f, " overall |\n|---:|---|---|---:|---|");
+    for (int k = 0; k < o->nobs; k++)
+        fprintf(f, "---:|");
+    fprintf(f, "---:|\n");
+    for (int r = 0; r < n; r++) {
+        const mh_sens_param *p = mh_sens_param_at(s, d->order[r]);
+        char base[32], all[32];
+        fmt_num(base, sizeof base, p->base);
+        fmt_num(all, sizeof all, p->overall);
+        fprintf(f, "| %d | `%s`%s | ", r + 1, p->key, p->one_sided ? "¹" : "");
+        md_text(f, tab[p->id].unit);
+        fprintf(f, " | %s | ", base);
+        md_text(f, tab[p->id].source);
+        fprintf(f, " |");
+        for (int k = 0; k < o->nobs; k++)
+            md_cell(f, p, o->obs[k], d->rank_of[o->obs[k] * n + d->order[r]], morris);
+        fprintf(f, " %s |\n", p->skipped != NULL ? "skipped" : all);
+    }
+    int nskip = 0;
+    for (int i = 0; i < n; i++)
+        nskip += mh_sens_param_at(s, i)->skipped != NULL;
+    if (nskip > 0) {
+        fprintf(f, "\nNot screened:\n\n");
+        for (int i = 0; i < n; i++)
+            if (mh_sens_param_at(s, i)->skipped != NULL)
+                fprintf(f, "- `%s`: %s\n", mh_sens_param_at(s, i)->key, mh_sens_param_at(s, i)->skipped);
+    }
+    fprintf(f, "\nFailed runs:%s\n", mh_sens_nfailed(s) ? "\n" : " none.");
+    for (int r = 0; r < mh_sens_nruns(s); r++) {
+        const mh_sens_record *rec = mh_sens_record_at(s, r);
+        if (rec->status != MH_OK) {
+            fprintf(f, "- %s: ", rec->label);
+            md_text(f, rec->message);
+            fprintf(f, "\n");
+        }
+    }
+    if (a->plot)
+        fprintf(f, "\n![%s of the top parameters](sensitivity.png)\n", ix);
+}
+
+/* CSV field, quoted when it holds a comma, a quote or a newline. */
+static void csv_text(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\n") == NULL) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+/* Numbers first, free text (which may hold quoted commas) in the last columns, so that tools that
+ * split on commas (awk -F, in scripts/sensitivity.gp) find every number where the header says. */
+static void csv_body(FILE *f, const report_data *d)
+{
+    const mh_sens *s = d->s;
+    const mh_sens_options *o = mh_sens_settings(s);
+    const mh_param_info *tab = mh_param_table();
+    const int n = mh_sens_nparams(s);
+    fprintf(f, "rank,parameter,base,lo,hi,one_sided,failed_runs,effects");
+    for (int k = 0; k < o->nobs; k++) {
+        const char *name = mh_sens_obs_name(o->obs[k]);
+        fprintf(f, ",index_%s,mu_%s,sigma_%s,rank_%s", name, name, name, name);
+    }
+    fprintf(f, ",overall,unit,source,status\n");
+    for (int r = 0; r < n; r++) {
+        const mh_sens_param *p = mh_sens_param_at(s, d->order[r]);
+        fprintf(f, "%d,%s,%.17g,%.17g,%.17g,%d,%d,%d", r + 1, p->key, p->base, p->lo, p->hi, p->one_sided, p->nfailed,
+                p->neffects);
+        for (int k = 0; k < o->nobs; k++) {
+            int q = o->obs[k];
+            fprintf(f, ",%.10g,%.10g,%.10g,%d", p->index[q], p->mu[q], p->sigma[q], d->rank_of[q * n + d->order[r]]);
+        }
+        fprintf(f, ",%.10g,", p->overall);
+        csv_text(f, tab[p->id].unit);
+        fputc(',', f);
+        csv_text(f, tab[p->id].source);
+        fputc(',', f);
+        csv_text(f, p->skipped != NULL ? p->skipped : "ok");
+        fputc('\n', f);
+    }
+}
+
+/* scripts/sensitivity.gp beside the executable's directory, else relative to the working directory. */
+static void plot_script(char *path, size_t len)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash != NULL) {
+            *slash = '\0';
+            int w = snprintf(path, len, "%s/scripts/sensitivity.gp", exe);
+            if (w > 0 && (size_t)w < len && access(path, R_OK) == 0)
+                return;
+        }
+    }
+    snprintf(path, len, "scripts/sensitivity.gp");
+}
+
+/* Runs gnuplot on the CSV; the PNG appears under its final name only when gnuplot succeeded. */
+static int write_plot(const mh_sens *s, const cli_args *a)
+{
+    char script[PATH_MAX], vars[3 * PATH_MAX], tmp[PATH_MAX], final[PATH_MAX];
+    plot_script(script, sizeof script);
+    if (access(script, R_OK) != 0) {
+        fprintf(stderr, "microheal: %s not found (run from the repository root, or use --no-plot)\n", script);
+        return 1;
+    }
+    snprintf(tmp, sizeof tmp, "%s/sensitivity.png.tmp", a->outdir);
+    snprintf(final, sizeof final, "%s/sensitivity.png", a->outdir);
+    snprintf(vars, sizeof vars, "csv='%s/sensitivity.csv'; out='%s'; method='%s'", a->outdir, tmp,
+             mh_sens_method_name(mh_sens_settings(s)->method));
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0) {
+        fprintf(stderr, "microheal: cannot start gnuplot: %s\n", strerror(errno));
+        return 1;
+    }
+    if (pid == 0) {
+        execlp("gnuplot", "gnuplot", "-e", vars, script, (char *)NULL);
+        _exit(127);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        remove(tmp);
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+            fprintf(stderr, "microheal: gnuplot not found (install gnuplot-nox or run make deps; or use --no-plot)\n");
+        else
+            fprintf(stderr, "microheal: gnuplot %s failed\n", script);
+        return 1;
+    }
+    if (rename(tmp, final) != 0) {
+        fprintf(stderr, "microheal: %s: cannot write\n", final);
+        remove(tmp);
+        return 1;
+    }
+    return 0;
+}
+
+/* mkdir -p DIR; returns 0 or 1 after a message. */
+static int make_dir(const char *dir)
+{
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+        fprintf(stderr, "microheal: %s: path too long\n", dir);
+        return 1;
+    }
+    for (char *p = path + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char c = *p;
+        *p = '\0';
+        if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+            fprintf(stderr, "microheal: %s: cannot create: %s\n", path, strerror(errno));
+            return 1;
+        }
+        *p = c;
+        if (c == '\0')
+            return 0;
+    }
+}
+
+/* Loads CONFIG and applies every --set in order. */
+static mh_status load(int argc, char **argv, const cli_args *a, mh_config **cfg, mh_ctx *ctx)
+{
+    mh_status st = mh_config_create(ctx, cfg);
+    if (st == MH_OK)
+        st = mh_config_load(*cfg, a->cfg_path, ctx);
+    for (int i = 0, nset = 0; i + 1 < argc && st == MH_OK; i++)
+        if (strcmp(argv[i], "--set") == 0) {
+            char origin[32];
+            snprintf(origin, sizeof origin, "--set #%d", ++nset);
+            st = mh_config_set(*cfg, argv[++i], origin, ctx);
+        }
+    return st;
+}
+
+static int run(int argc, char **argv, cli_args *a)
+{
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_config *cfg = NULL;
+    mh_sens *s = NULL;
+    int *order = NULL, *rank_of = NULL;
+    int rc = 0;
+    a->opt.progress = progress;
+    a->opt.progress_user = a;
+    if (load(argc, argv, a, &cfg, &ctx) != MH_OK || mh_sens_create(cfg, &a->opt, &ctx, &s) != MH_OK) {
+        rc = report(&ctx);
+        goto done;
+    }
+    const int n = mh_sens_nparams(s);
+    int nskip = 0;
+    for (int i = 0; i < n; i++)
+        nskip += mh_sens_param_at(s, i)->skipped != NULL;
+    if (!a->quiet)
+        fprintf(stderr, "sensitivity: %s on %d parameters (%d not screened), %d runs\n",
+                mh_sens_method_name(a->opt.method), n, nskip, mh_sens_nruns(s));
+    if ((rc = make_dir(a->outdir)) != 0)
+        goto done;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (mh_sens_run(s, &ctx) != MH_OK) {
+        rc = report(&ctx);
+        goto done;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    order = malloc((size_t)(n > 0 ? n : 1) * sizeof *order);
+    rank_of = calloc((size_t)(n > 0 ? n : 1) * MH_SENS_NOBS, sizeof *rank_of);
+    if (order == NULL || rank_of == NULL) {
+        fprintf(stderr, "microheal: out of memory\n");
+        rc = 1;
+        goto done;
+    }
+    mh_sens_rank_overall(s, order);
+    ranks(s, rank_of);
+    const report_data d = {s, cfg, a, order, rank_of, seconds};
+    rc = write_file(&d, "sensitivity.md", md_body);
+    rc = rc ? rc : write_file(&d, "sensitivity.csv", csv_body);
+    rc = (rc || !a->plot) ? rc : write_plot(s, a);
+    if (rc == 0 && !a->quiet) {
+        fprintf(stderr, "wrote %s/sensitivity.md, sensitivity.csv%s: %d runs (%d failed) in %.1f s; top:", a->outdir,
+                a->plot ? ", sensitivity.png" : "", mh_sens_nruns(s), mh_sens_nfailed(s), seconds);
+        for (int r = 0; r < n && r < 5; r++)
+            fprintf(stderr, " %s", mh_sens_param_at(s, order[r])->key);
+        fprintf(stderr, "\n");
+    }
+done:
+    free(order);
+    free(rank_of);
+    mh_sens_destroy(&s);
+    mh_config_destroy(&cfg);
+    return rc;
+}
+
+int mh_cli_sensitivity(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(mh_cli_usage_sensitivity, stdout);
+            return 0;
+        }
+    cli_args a;
+    memset(&a, 0, sizeof a);
+    int rc = parse_args(argc, argv, &a);
+    if (rc == 0)
+        rc = run(argc, argv, &a);
+    free(a.keybuf);
+    free(a.keys);
+    return rc;
+}
