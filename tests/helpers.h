@@ -4,6 +4,7 @@
 
 #include "mh_config.h"
 #include "mh_sim.h"
+#include "mh_targets.h"
 
 #include <criterion/criterion.h>
 
@@ -69,6 +70,16 @@ static inline mh_test_outcome mh_test_outcome_of(const char *const *sets)
     mh_sim_destroy(&sim);
     mh_config_destroy(&cfg);
     return o;
+}
+
+/* Loads a targets file, asserting success; caller destroys. */
+static inline mh_targets *mh_test_targets(const char *path)
+{
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_targets *t = NULL;
+    cr_assert_eq(mh_targets_load(path, &ctx, &t), MH_OK, "%s", ctx.msg);
+    return t;
 }
 
 #endif
