@@ -208,8 +208,8 @@ static void write_report(FILE *f, const mh_targets *t, const mh_calibration *c, 
             "- Method: weighted nonlinear least squares in ln(parameter), GSL `gsl_multifit_nlinear` trust region "
             "(Levenberg-Marquardt), forward-difference Jacobian with step %g in ln(parameter).\n",
             o->fd_step);
-    fprintf(f, "- Stopped: %s, after %d iteration%s (%s); %ld simulations in %.0f s.\n", c->stop_reason, c->iterations,
-            c->iterations == 1 ? "" : "s", c->converged ? "converged" : "NOT converged", c->runs, secs);
+    fprintf(f, "- Stopped after %d iteration%s: %s%s; %ld simulations in %.0f s.\n", c->iterations,
+            c->iterations == 1 ? "" : "s", c->stop_reason, c->converged ? "" : " (NOT converged)", c->runs, secs);
     if (c->rejected_points > 0)
         fprintf(f, "- %d trial points rejected (outside a parameter's range, or a failed simulation); the last: %s\n",
                 c->rejected_points, c->last_rejection);
