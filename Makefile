@@ -18,7 +18,7 @@ IO_OBJ := $(IO_SRC:src/%.c=build/%.o)
 CLI_OBJ := $(CLI_SRC:src/%.c=build/%.o)
 TEST_OBJ := $(TEST_SRC:tests/%.c=build/tests/%.o) build/tests/mms.o
 
-.PHONY: all deps demo check clean plots verify sensitivity
+.PHONY: all deps demo check clean plots verify sensitivity validate
 all: microheal
 
 # Installs missing packages when a pkg-config lookup fails (scripts/install-deps.sh).
@@ -62,6 +62,15 @@ demo: deps
 check: deps
 	$(MAKE) microheal build/tests/run_tests
 	bash tests/run.sh
+
+# Model against the literature: every target of configs/validation/targets.ini (behaviour items of
+# shared/science/README.md) -> results/validation/ (validation.md, .csv, PNGs); exits non-zero if a
+# target is outside its band. One OpenMP thread per run unless OMP_NUM_THREADS says otherwise.
+validate: deps
+	$(MAKE) microheal
+	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} OMP_WAIT_POLICY=$${OMP_WAIT_POLICY:-passive} \
+		./microheal validate configs/validation/targets.ini -o results/validation
+# ---- sensitivity screening (issue 3, added by the sensitivity work): its recipe lines go here ----
 
 plots: microheal
 	bash scripts/plot.sh results/default.h5 results

@@ -6,6 +6,9 @@
 #             "# 1:t_days 2:..." header line, so reordered or added columns do not matter
 #   sessions  table from `microheal export OUT.h5 --sessions` ("# session day")
 #   out       PNG to write (default healing_curves.png)
+#   subtitle  optional second title line (e.g. the validation target)
+#   data      optional table of measured points, "# panel day value sigma" (panel 1 = papillary dermis,
+#             2 = whole dermis; day on the series' time axis), drawn with error bars
 # Time is shown relative to the first session. Exits with status 1 if a column is missing.
 
 if (!exists("series") || !exists("sessions")) {
@@ -59,6 +62,12 @@ do for [layer in layers] {
         ymax = (STATS_max > ymax) ? STATS_max : ymax
     }
 }
+if (exists("data")) {
+    stats data using ($3 - $4) nooutput
+    ymin = (STATS_min < ymin) ? STATS_min : ymin
+    stats data using ($3 + $4) nooutput
+    ymax = (STATS_max > ymax) ? STATS_max : ymax
+}
 ypad = (ymax - ymin > 0) ? 0.06 * (ymax - ymin) : 0.05
 stats series using (column(c_t) - t0) nooutput
 tmin = STATS_min
@@ -79,9 +88,14 @@ set style line 3 lc rgb "#000000" lw 2.5 dt 1 # total collagen
 set style line 4 lc rgb "#1b9e77" lw 2 dt 1  # elastin
 set style line 9 lc rgb "gray50" lw 1.5 dt 2 # untreated
 
+if (!exists("subtitle")) subtitle = ""
+data_clause = exists("data") ? sprintf(", '%s' using ($1 == p ? $2 - t0 : NaN):3:4 with yerrorbars pt 7 ps 1.6 " . \
+    "lc rgb '#6a3d9a' lw 2 title 'data {/Symbol \\261} sigma'", data) : ""
+plot_title = "Dermal matrix after microneedling (relative to untreated skin)" . (strlen(subtitle) > 0 ? "\n" . subtitle : "")
+
 set output out
-set multiplot layout 2,1 title "Dermal matrix after microneedling (relative to untreated skin)" \
-    font ",16" margins 0.09, 0.79, 0.10, 0.90 spacing 0, 0.10
+set multiplot layout 2,1 title plot_title noenhanced \
+    font ",16" margins 0.09, 0.79, 0.10, 0.88 spacing 0, 0.10
 
 do for [p = 1:2] {
     layer = word(layers, p)
@@ -108,7 +122,7 @@ do for [p = 1:2] {
     plot 1.0 with lines ls 9 title "untreated", \
          for [i = 1:words(quantities)] series using (column(c_t) - t0):(column(col(layer . "/" . word(quantities, i)))) \
              with lines ls i title word(quantity_titles, i), \
-         NaN with lines lc rgb "#b2182b" lw 1.2 dt 3 title "session"
+         NaN with lines lc rgb "#b2182b" lw 1.2 dt 3 title "session" @data_clause
 }
 unset multiplot
 set output

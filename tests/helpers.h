@@ -4,6 +4,7 @@
 
 #include "mh_config.h"
 #include "mh_sim.h"
+#include "mh_targets.h"
 
 #include <criterion/criterion.h>
 
@@ -28,12 +29,16 @@ static inline char *mh_test_write_ini(const char *text)
 /* Runs a shell command; returns its exit status, and its stderr in *err (malloc'ed) unless err is NULL. */
 static inline int mh_test_sh(const char *cmd, char **err)
 {
-    char full[2048], errpath[] = "/tmp/mh_test_err_XXXXXX";
+    char errpath[] = "/tmp/mh_test_err_XXXXXX";
     int fd = mkstemp(errpath);
     cr_assert(fd >= 0);
     close(fd);
-    snprintf(full, sizeof full, "%s 2>%s", cmd, errpath);
+    size_t len = strlen(cmd) + strlen(errpath) + 8;
+    char *full = malloc(len);
+    cr_assert(full != NULL);
+    snprintf(full, len, "%s 2>%s", cmd, errpath);
     int rc = system(full);
+    free(full);
     if (err != NULL) {
         FILE *f = fopen(errpath, "r");
         *err = calloc(1, 8192);
@@ -147,6 +152,16 @@ static inline void mh_test_wounded_free(mh_test_wounded *w)
         mh_free(w->D[s]);
     mh_free(w->tmp);
     mh_grid_destroy(&w->g);
+}
+
+/* Loads a targets file, asserting success; caller destroys. */
+static inline mh_targets *mh_test_targets(const char *path)
+{
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_targets *t = NULL;
+    cr_assert_eq(mh_targets_load(path, &ctx, &t), MH_OK, "%s", ctx.msg);
+    return t;
 }
 
 #endif

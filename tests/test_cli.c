@@ -3,6 +3,7 @@
 
 #include "mh_h5.h"
 
+#include <limits.h>
 #include <math.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -131,4 +132,111 @@ Test(cli, contraindication_refused_then_overridden)
                     "--override-contraindications >/dev/null",
                     NULL),
                  0);
+}
+
+/* A targets file of one cheap target (bleeding right after a 1.0 mm pen, 25 um cells) with the given band
+ * and extra lines. */
+static char *bleeding_targets(const char *band, const char *extra)
+{
+    char cwd[PATH_MAX], text[PATH_MAX + 512];
+    cr_assert(getcwd(cwd, sizeof cwd) != NULL);
+    int n = snprintf(text, sizeof text,
+                     "[target.bleeds]\nitem = 5\nsource = test\nconfig = %s/configs/default.ini\n"
+                     "set = grid.dx_um=25; schedule.sessions=1; simulation.days=0.2; device.needle_length_mm=1.0\n"
+                     "observable = bleeding\nsigma = 0.1\nband = %s\n%s",
+                     cwd, band, extra);
+    cr_assert(n > 0 && (size_t)n < sizeof text);
+    return mh_test_write_ini(text);
+}
+
+Test(cli, calibrate_and_validate_input_errors_exit_2)
+{
+    char *path = bleeding_targets("(0, inf)", ""), cmd[PATH_MAX + 128], *err = NULL, want[PATH_MAX + 64];
+    cr_assert_eq(sh("./microheal calibrate /nonexistent.ini --fit model.b_bleed", &err), 2);
+    cr_assert(strstr(err, "/nonexistent.ini:0: cannot open") != NULL, "%s", err);
+    free(err);
+    snprintf(cmd, sizeof cmd, "./microheal calibrate %s --fit model.b_blead", path);
+    cr_assert_eq(sh(cmd, &err), 2);
+    cr_assert(strstr(err, "--fit: model.b_blead: unknown parameter") != NULL, "%s", err);
+    free(err);
+    snprintf(cmd, sizeof cmd, "./microheal calibrate %s --fit device.needles", path);
+    cr_assert_eq(sh(cmd, &err), 2);
+    cr_assert(strstr(err, "--fit: device.needles: not a real-valued parameter") != NULL, "%s", err);
+    free(err);
+    snprintf(cmd, sizeof cmd, "./microheal calibrate %s", path);
+    cr_assert_eq(sh(cmd, NULL), 2, "--fit is required");
+    unlink(path);
+    free(path);
+    path = mh_test_write_ini("[target.x]\nsource = test\nshade = 3\n");
+    snprintf(cmd, sizeof cmd, "./microheal validate %s -o /tmp/mh_cli_val_bad", path);
+    cr_assert_eq(sh(cmd, &err), 2);
+    snprintf(want, sizeof want, "%s:3: shade: unknown key", path);
+    cr_assert(strstr(err, want) != NULL, "%s", err);
+    free(err);
+    unlink(path);
+    free(path);
+    const char *cmds[] = {"calibrate", "validate"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "./microheal %s --help | grep -q usage", cmds[i]);
+        cr_assert_eq(sh(cmd, NULL), 0, "%s --help", cmds[i]);
+    }
+}
+
+Test(cli, validate_writes_tables_and_exits_1_outside_the_band, .timeout = 120)
+{
+    const char *dir = "/tmp/mh_cli_validation";
+    cr_assert_eq(sh("rm -rf /tmp/mh_cli_validation", NULL), 0);
+    char *path = bleeding_targets("(0, inf)", ""), cmd[PATH_MAX + 128], *err = NULL;
+    snprintf(cmd, sizeof cmd, "./microheal validate %s -o %s -q", path, dir);
+    cr_assert_eq(sh(cmd, &err), 0, "%s", err);
+    free(err);
+    cr_assert_eq(sh("grep -q '| 5 | bleeds | `bleeding` | test | (0, inf) | (0, inf) | .* | yes |' "
+                    "/tmp/mh_cli_validation/validation.md",
+                    NULL),
+                 0);
+    cr_assert_eq(
+        sh("grep -q '^\"5\",\"bleeds\",\"bleeding\",\"test\",.*,yes$' /tmp/mh_cli_validation/validation.csv", NULL), 0);
+    cr_assert_eq(sh("test -s /tmp/mh_cli_validation/validation.png", NULL), 0);
+    unlink(path);
+    free(path);
+    /* the same run against a band it misses: exit 1, the table still written and saying so */
+    path = bleeding_targets("-inf, 0", "");
+    snprintf(cmd, sizeof cmd, "./microheal validate %s -o %s -q", path, dir);
+    cr_assert_eq(sh(cmd, NULL), 1);
+    cr_assert_eq(sh("grep -q '| \\*\\*no\\*\\* |' /tmp/mh_cli_validation/validation.md", NULL), 0);
+    unlink(path);
+    free(path);
+    cr_assert_eq(sh("rm -rf /tmp/mh_cli_validation", NULL), 0);
+}
+
+/* calibrate writes its report: one parameter (model.b_bleed, the blood filling a channel cell) fitted to
+ * one bleeding datum 1.5 times the default model's */
+Test(cli, calibrate_writes_a_report, .timeout = 120)
+{
+    char *path = bleeding_targets("(0, inf)", ""), cmd[PATH_MAX + 160], *err = NULL;
+    mh_targets *t = mh_test_targets(path);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    double b0 = NAN;
+    cr_assert_eq(mh_targets_evaluate(t, 0, NULL, &b0, &ctx), MH_OK, "%s", ctx.msg);
+    mh_targets_destroy(&t);
+    unlink(path);
+    free(path);
+    char value[64];
+    snprintf(value, sizeof value, "value = %.17g\n", 1.5 * b0);
+    path = bleeding_targets("(0, inf)", value);
+    unlink("/tmp/mh_cli_report.md");
+    snprintf(cmd, sizeof cmd, "./microheal calibrate %s --fit model.b_bleed -o /tmp/mh_cli_report.md -q", path);
+    cr_assert_eq(sh(cmd, &err), 0, "%s", err);
+    free(err);
+    /* start 1 (the default), fitted 1.5 within 1 % */
+    cr_assert_eq(sh("awk -F'|' '/^\\| `model.b_bleed`/ { f = 1; exit !($4 == 1 && $5 > 1.485 && $5 < 1.515) } "
+                    "END { if (!f) exit 1 }' /tmp/mh_cli_report.md",
+                    NULL),
+                 0, "fitted model.b_bleed is not 1.5");
+    cr_assert_eq(sh("grep -q 'NOT scaled by chi^2/dof' /tmp/mh_cli_report.md", NULL), 0);
+    cr_assert_eq(sh("grep -q '| bleeds | 5 | `bleeding` |' /tmp/mh_cli_report.md", NULL), 0);
+    unlink("/tmp/mh_cli_report.md");
+    unlink(path);
+    free(path);
 }

@@ -73,7 +73,9 @@ Test(sensitivity, oat_early_response_zeros_and_signs, .timeout = 120)
     cr_assert_lt(S(s, 1, MH_SENS_CLOSURE), -0.01, "v_close should shorten closure: S = %g", S(s, 1, MH_SENS_CLOSURE));
     cr_assert_gt(S(s, 2, MH_SENS_CLOSURE), 0.01, "tau0_close should lengthen closure: S = %g",
                  S(s, 2, MH_SENS_CLOSURE));
-    cr_assert_gt(S(s, 3, MH_SENS_ERYTHEMA), 0.01, "beta_B should lengthen erythema: S = %g", S(s, 3, MH_SENS_ERYTHEMA));
+    /* blood is a small share of the erythema index (beta_B B beside H), so its index is small; 0.005 is
+     * five times the step-size noise of the indices (about 1e-3, papers/sensitivity.md) */
+    cr_assert_gt(S(s, 3, MH_SENS_ERYTHEMA), 0.005, "beta_B should lengthen erythema: S = %g", S(s, 3, MH_SENS_ERYTHEMA));
     cr_assert_eq(S(s, 3, MH_SENS_CLOSURE), 0.0, "beta_B cannot change closure: S = %g", S(s, 3, MH_SENS_CLOSURE));
     cr_assert_eq(S(s, 4, MH_SENS_ERYTHEMA), 0.0);
     cr_assert_eq(S(s, 4, MH_SENS_CLOSURE), 0.0);

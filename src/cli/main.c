@@ -1,5 +1,6 @@
 /* microheal CLI: parse arguments, call the library, report, exit (0 ok, 2 bad input, 1 other failure). */
 #include "mh_cli.h"
+#include "cmd_calibrate.h"
 #include "mh_config.h"
 #include "mh_h5.h"
 #include "mh_sim.h"
@@ -20,6 +21,8 @@ static const char *usage_main =
     "  check CONFIG [--set section.key=value ...]             validate a configuration only\n"
     "  info OUT.h5                                            describe an output file\n"
     "  export OUT.h5 WHAT [-o FILE]                           tables for gnuplot\n"
+    MH_USAGE_CALIBRATE_LINE
+    MH_USAGE_VALIDATE_LINE
     "  sensitivity CONFIG [--method oat|morris] [-o DIR] ...  rank the parameters by their effect\n"
     "\n"
     "  microheal COMMAND --help   options of one command\n"
@@ -375,6 +378,10 @@ int main(int argc, char **argv)
         return cmd_export(argc - 2, argv + 2);
     if (strcmp(cmd, "sensitivity") == 0)
         return mh_cli_sensitivity(argc - 2, argv + 2);
+    if (strcmp(cmd, "calibrate") == 0)
+        return mh_cmd_calibrate(argc - 2, argv + 2);
+    if (strcmp(cmd, "validate") == 0)
+        return mh_cmd_validate(argc - 2, argv + 2);
     fprintf(stderr, "microheal: unknown command '%s'\n%s", cmd, usage_main);
     return 2;
 }

@@ -3,14 +3,13 @@
  * Every key lives in mh_params.def (key, type, unit, default, range, help, source).
  * A file and a --set assignment go through the same validator: a value out of
  * range is rejected with "FILE:LINE: section.key: what is wrong", never clamped.
- * Line numbers come from a counting reader handed to ini_parse_stream. */
+ * Line numbers come from mh_ini (a counting reader handed to ini_parse_stream). */
 #include "mh_config.h"
 
-#include <ini.h>
+#include "mh_ini.h"
 
 #include <ctype.h>
 #include <stdarg.h>
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,16 +92,8 @@ static bool choice_at(const char *spec, int which, char *out, size_t len)
 
 static bool parse_real(const char *s, double *out)
 {
-    if (*s == '\0')
-        return false;
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || errno == ERANGE || !isfinite(v))
-        return false;
-    while (isspace((unsigned char)*end))
-        end++;
-    if (*end != '\0')
+    double v;
+    if (!mh_ini_number(s, &v) || !isfinite(v))
         return false;
     *out = v;
     return true;
@@ -384,52 +375,17 @@ static int session_of(const char *section, const char **rest)
 
 /* ---------- INI loading ---------- */
 
-typedef struct {
-    FILE *f;
-    const char *path;
-    int line;
-    bool at_line_start;
-    int long_line; /* first line longer than inih's buffer, or 0 */
-    mh_config *cfg;
-    mh_ctx *ctx;
-    mh_status status;
-} mh_ini_state;
-
-/* fgets-compatible reader that counts lines for the handler. */
-static char *counting_reader(char *str, int num, void *stream)
+static mh_status config_key(void *user, const char *section, const char *name, const char *value,
+                            const mh_ini_pos *pos, mh_ctx *ctx)
 {
-    mh_ini_state *st = stream;
-    char *r = fgets(str, num, st->f);
-    if (r == NULL)
-        return NULL;
-    if (st->at_line_start)
-        st->line++;
-    size_t n = strlen(r);
-    bool has_nl = n > 0 && r[n - 1] == '\n';
-    if (!has_nl && !feof(st->f) && st->long_line == 0)
-        st->long_line = st->line;
-    st->at_line_start = has_nl;
-    return r;
-}
-
-static int config_ini_handler(void *user, const char *section, const char *name, const char *value)
-{
-    mh_ini_state *st = user;
-    if (st->status != MH_OK)
-        return 0;
+    mh_config *cfg = user;
     char where[MH_ORIGIN_LEN];
-    snprintf(where, sizeof where, "%s:%d", st->path, st->line);
-    if (st->long_line) {
-        st->status = MH_ERROR(st->ctx, MH_ERR_INPUT, "%s:%d: line is too long", st->path, st->long_line);
-        return 0;
-    }
+    snprintf(where, sizeof where, "%s:%d", pos->path, pos->line);
     const char *rest = NULL;
     int session = session_of(section, &rest);
-    if (session < 0 || (session > 0 && *rest != '\0')) {
-        st->status = MH_ERROR(st->ctx, MH_ERR_INPUT, "%s: [%s]: bad session section (use [session.N], N = 1..%d)",
-                              where, section, MH_MAX_SESSIONS);
-        return 0;
-    }
+    if (session < 0 || (session > 0 && *rest != '\0'))
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: [%s]: bad session section (use [session.N], N = 1..%d)", where,
+                        section, MH_MAX_SESSIONS);
     char key[200];
     if (session > 0)
         snprintf(key, sizeof key, "%s", name);
@@ -437,31 +393,12 @@ static int config_ini_handler(void *user, const char *section, const char *name,
         snprintf(key, sizeof key, "%s", name);
     else
         snprintf(key, sizeof key, "%s.%s", section, name);
-    st->status = assign(st->cfg, session, key, value, where, true, st->ctx);
-    return st->status == MH_OK;
+    return assign(cfg, session, key, value, where, true, ctx);
 }
 
 mh_status mh_config_load(mh_config *cfg, const char *path, mh_ctx *ctx)
 {
-    FILE *f = fopen(path, "r");
-    if (f == NULL)
-        return MH_ERROR(ctx, MH_ERR_INPUT, "%s:0: cannot open: %s", path, strerror(errno));
-    mh_ini_state st = {f, path, 0, true, 0, cfg, ctx, MH_OK};
-    int rc = ini_parse_stream(counting_reader, &st, config_ini_handler, &st);
-    bool read_error = ferror(f) != 0;
-    fclose(f);
-    if (st.status != MH_OK)
-        return st.status;
-    if (read_error)
-        return MH_ERROR(ctx, MH_ERR_INPUT, "%s:%d: read error", path, st.line);
-    if (st.long_line)
-        return MH_ERROR(ctx, MH_ERR_INPUT, "%s:%d: line is too long", path, st.long_line);
-    if (rc == -2)
-        return MH_ERROR(ctx, MH_ERR_NOMEM, "%s: out of memory while parsing", path);
-    if (rc != 0)
-        return MH_ERROR(ctx, MH_ERR_INPUT, "%s:%d: syntax error (expected 'key = value' or '[section]')", path,
-                        rc);
-    return MH_OK;
+    return mh_ini_parse(path, config_key, cfg, ctx);
 }
 
 mh_status mh_config_set(mh_config *cfg, const char *assignment, const char *origin, mh_ctx *ctx)

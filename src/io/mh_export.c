@@ -5,6 +5,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+void mh_export_series_table(const mh_series *s, const char *origin, FILE *out)
+{
+    fprintf(out, "# microheal series from %s; columns:\n#", origin);
+    for (int k = 0; k < MH_OBS_COUNT; k++)
+        fprintf(out, " %d:%s", k + 1, mh_obs_name(k));
+    fprintf(out, "\n");
+    for (size_t r = 0; r < s->nt; r++) {
+        const double *row = s->data + r * MH_OBS_COUNT;
+        for (int k = 0; k < MH_OBS_COUNT; k++)
+            fprintf(out, k ? " %.9g" : "%.9g", row[k]);
+        fprintf(out, "\n");
+    }
+}
+
 mh_status mh_export_series(const char *path, FILE *out, mh_ctx *ctx)
 {
     double *col[MH_OBS_COUNT] = {0};
@@ -19,17 +33,16 @@ mh_status mh_export_series(const char *path, FILE *out, mh_ctx *ctx)
         if (st == MH_OK && n != n0)
             st = MH_ERROR(ctx, MH_ERR_IO, "%s: %s has %zu rows, t_days %zu", path, name, n, n0);
     }
+    mh_series s = {n0, n0, NULL};
+    if (st == MH_OK && (s.data = malloc((n0 > 0 ? n0 : 1) * MH_OBS_COUNT * sizeof *s.data)) == NULL)
+        st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (series of %s)", path);
     if (st == MH_OK) {
-        fprintf(out, "# microheal series from %s; columns:\n#", path);
-        for (int k = 0; k < MH_OBS_COUNT; k++)
-            fprintf(out, " %d:%s", k + 1, mh_obs_name(k));
-        fprintf(out, "\n");
-        for (size_t r = 0; r < n0; r++) {
+        for (size_t r = 0; r < n0; r++)
             for (int k = 0; k < MH_OBS_COUNT; k++)
-                fprintf(out, k ? " %.9g" : "%.9g", col[k][r]);
-            fprintf(out, "\n");
-        }
+                s.data[r * MH_OBS_COUNT + k] = col[k][r];
+        mh_export_series_table(&s, path, out);
     }
+    mh_series_free(&s);
     for (int k = 0; k < MH_OBS_COUNT; k++)
         free(col[k]);
     return st;

@@ -33,6 +33,8 @@ mh_status mh_h5_info(const char *path, FILE *out, mh_ctx *ctx);
 
 /* Tables for gnuplot (whitespace-separated, '#' header lines). */
 mh_status mh_export_series(const char *path, FILE *out, mh_ctx *ctx);
+/* The same table from a series in memory; origin names where it came from in the header line. */
+void mh_export_series_table(const mh_series *s, const char *origin, FILE *out);
 mh_status mh_export_sessions(const char *path, FILE *out, mh_ctx *ctx);
 mh_status mh_export_punctures(const char *path, FILE *out, mh_ctx *ctx);
 mh_status mh_export_summary(const char *path, FILE *out, mh_ctx *ctx);

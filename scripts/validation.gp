@@ -1,0 +1,69 @@
+# validation.gp: model against data, one panel per target: the acceptance band (green box), the datum
+# with its sigma (black, where the source gives a value) and the model value (blue within the band,
+# red outside).
+#
+# Usage: gnuplot -e "data='validation_plot.dat'; out='validation.png'" scripts/validation.gp
+#   data  table written by `microheal validate` (validation_plot.dat), one row per target:
+#         index name item band_lo band_hi datum sigma model ymin ymax within
+#         (band ends at infinity are drawn at the panel's edge; datum NaN = a bound-only target)
+#   out   PNG to write (default validation.png)
+# Exits with status 1 if data is not set or holds no row.
+
+if (!exists("data")) {
+    print "validation.gp: set data='...' with gnuplot -e"
+    exit status 1
+}
+if (!exists("out")) out = "validation.png"
+
+n = int(system(sprintf("awk 'NF >= 11' '%s' | wc -l", data)))
+if (n < 1) { print "validation.gp: no rows in " . data; exit status 1 }
+ncols = (n < 4) ? n : 4
+nrows = int((n + ncols - 1) / ncols)
+
+if (strstrt(GPVAL_TERMINALS, "pngcairo")) {
+    set terminal pngcairo size 400 * ncols, 300 * nrows + 60 enhanced font ",11" linewidth 1.5
+} else {
+    set terminal png size 400 * ncols, 300 * nrows + 60 enhanced font ",11" linewidth 1.5
+}
+set output out
+
+field(i, c) = system(sprintf("awk 'NF >= 11 { k++; if (k == %d) print $%d }' '%s'", i, c, data))
+
+set style line 1 lc rgb "#000000" pt 7 ps 1.3 lw 1.5   # datum +- sigma
+set style line 2 lc rgb "#1b5e9e" pt 9 ps 2.0          # model, within the band
+set style line 3 lc rgb "#b2182b" pt 11 ps 2.0         # model, outside the band
+set xrange [0:3]
+unset xtics
+set ytics nomirror out font ",10"
+set border 2
+set grid ytics lc rgb "gray85" lw 0.5
+set multiplot layout nrows, ncols title "microheal validation: model against data (green: acceptance band)" \
+    font ",14" margins 0.05, 0.98, 0.02, 1.0 - 70.0 / (300 * nrows + 60) spacing 0.05, 0.08
+do for [i = 1:n] {
+    name = field(i, 2)
+    item = field(i, 3)
+    blo = field(i, 4) + 0
+    bhi = field(i, 5) + 0
+    ymin = field(i, 9) + 0
+    ymax = field(i, 10) + 0
+    set yrange [ymin:ymax]
+    set title sprintf("%s (item %s)", name, item) font ",10" noenhanced
+    unset object
+    if (bhi > blo) {
+        set object 1 rect from 0.7, blo to 2.3, bhi fc rgb "#a6dba0" fs solid 0.6 noborder behind
+    } else {
+        set object 1 rect from 0.7, graph 0 to 2.3, graph 0 fc rgb "#a6dba0" fs solid 0.6 noborder behind
+        set arrow 1 from 0.7, blo to 2.3, blo nohead lc rgb "#1b7837" lw 3 back
+    }
+    if (i == 1) {
+        set key at screen 0.99, screen 0.995 right top horizontal font ",10" samplen 1
+    } else {
+        unset key
+    }
+    plot data every ::(i - 1)::(i - 1) using (1.0):6:7 with yerrorbars ls 1 title "datum {/Symbol \261} sigma", \
+         data every ::(i - 1)::(i - 1) using (2.0):($11 > 0 ? $8 : NaN) with points ls 2 title "model (within)", \
+         data every ::(i - 1)::(i - 1) using (2.0):($11 > 0 ? NaN : $8) with points ls 3 title "model (outside)"
+    unset arrow 1
+}
+unset multiplot
+set output

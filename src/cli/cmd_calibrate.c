@@ -1,0 +1,668 @@
+/* cmd_calibrate: `microheal calibrate` (fit parameters to targets, write a report) and `microheal validate`
+ * (every target against its band: Markdown and CSV tables, gnuplot figures). The library does the work
+ * (mh_targets, mh_calibrate); this file parses arguments, prints, writes files and runs gnuplot. */
+#include "cmd_calibrate.h"
+
+#include "mh_calibrate.h"
+#include "mh_h5.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *usage_calibrate =
+    "usage: microheal calibrate TARGETS --fit KEY[,KEY...] [--only NAME[,NAME...]] [-o REPORT.md]\n"
+    "                           [--set section.key=value ...] [--max-iter N] [--fd-step H] [-q]\n"
+    "\n"
+    "Fits the real-valued parameters KEY (e.g. model.tau0_close_h) to the targets of TARGETS (INI; see\n"
+    "configs/validation/targets.ini and papers/calibration.md) by weighted nonlinear least squares in\n"
+    "log-parameters (GSL trust region), starting from the configuration's values (after --set).\n"
+    "--only fits those targets (default: every target with a sigma). Writes a Markdown report (fitted values,\n"
+    "uncertainties from the covariance, model before and after per target) to REPORT.md or standard output;\n"
+    "progress goes to standard error unless -q. --max-iter: accepted steps at most (default 30); --fd-step:\n"
+    "finite-difference step in ln(parameter) (default 1e-3). Exit 0 after a fit (converged or not: the\n"
+    "report says), 2 with FILE:LINE: key: reason on bad input, 1 on other failures.\n";
+
+static const char *usage_validate =
+    "usage: microheal validate TARGETS [-o DIR] [--set section.key=value ...] [--scripts DIR] [-q]\n"
+    "\n"
+    "Runs the scenario of every target in TARGETS and compares the model value with the target's band.\n"
+    "Writes DIR/validation.md and DIR/validation.csv (item, target, observable, source, datum, band, model,\n"
+    "within band; a target whose simulation fails counts as outside), DIR/validation.png (model against\n"
+    "data, one panel per target) and, for the first target of each item that observes the dermal matrix,\n"
+    "DIR/item<N>_healing_curves.png (gnuplot; the scripts are taken from --scripts DIR, default the scripts/\n"
+    "folder beside the microheal executable). DIR defaults to results/validation. --set applies to every\n"
+    "scenario (after the targets' own settings).\n"
+    "Exit 0 if every target is within its band, 1 if one is not or a plot failed (the tables are still\n"
+    "written), 2 on bad input.\n";
+
+typedef struct {
+    const char *targets, *out, *fit, *only, *scripts;
+    const char **sets; /* NULL-terminated */
+    int nsets, quiet, max_iter;
+    double fd_step;
+} cli_args;
+
+static int report_failure(const mh_ctx *ctx)
+{
+    fprintf(stderr, "microheal: %s\n", ctx->msg[0] ? ctx->msg : mh_status_name(ctx->status));
+    return (ctx->status == MH_ERR_INPUT || ctx->status == MH_ERR_CONTRA) ? 2 : 1;
+}
+
+static int bad_usage(const char *usage, const char *what, const char *arg)
+{
+    fprintf(stderr, "microheal: %s%s\n%s", what, arg, usage);
+    return 2;
+}
+
+/* Parses argv into a; value options listed in with_value ("--fit" etc.). Returns -1 to go on, or an exit
+ * status (0 after --help). */
+static int parse_args(int argc, char **argv, const char *usage, const char *const *with_value, cli_args *a)
+{
+    a->sets = calloc((size_t)argc + 1, sizeof *a->sets);
+    if (a->sets == NULL)
+        return 1;
+    for (int i = 0; i < argc; i++) {
+        const char *s = argv[i];
+        if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        }
+        if (strcmp(s, "-q") == 0 || strcmp(s, "--quiet") == 0) {
+            a->quiet = 1;
+            continue;
+        }
+        if (s[0] != '-' || s[1] == '\0') {
+            if (a->targets != NULL)
+                return bad_usage(usage, "unexpected argument ", s);
+            a->targets = s;
+            continue;
+        }
+        bool known = false;
+        for (int k = 0; with_value[k] != NULL; k++)
+            known = known || strcmp(s, with_value[k]) == 0;
+        if (!known)
+            return bad_usage(usage, "unknown option ", s);
+        if (i + 1 >= argc)
+            return bad_usage(usage, "this option needs an argument: ", s);
+        const char *v = argv[++i];
+        char *end = NULL;
+        if (strcmp(s, "--set") == 0) {
+            a->sets[a->nsets++] = v;
+        } else if (strcmp(s, "--max-iter") == 0) {
+            long n = strtol(v, &end, 10);
+            if (end == v || *end != '\0' || n < 1 || n > 10000)
+                return bad_usage(usage, "--max-iter needs a whole number from 1 to 10000, not ", v);
+            a->max_iter = (int)n;
+        } else if (strcmp(s, "--fd-step") == 0) {
+            a->fd_step = strtod(v, &end);
+            if (end == v || *end != '\0' || !(a->fd_step > 0 && a->fd_step < 1))
+                return bad_usage(usage, "--fd-step needs a number between 0 and 1, not ", v);
+        } else {
+            const char **slot = strcmp(s, "-o") == 0       ? &a->out
+                                : strcmp(s, "--fit") == 0  ? &a->fit
+                                : strcmp(s, "--only") == 0 ? &a->only
+                                                           : &a->scripts;
+            if (*slot != NULL)
+                return bad_usage(usage, "given twice: ", s);
+            *slot = v;
+        }
+    }
+    if (a->targets == NULL)
+        return bad_usage(usage, "missing TARGETS", "");
+    return -1;
+}
+
+/* Splits a comma-separated list (in a copy, *buf) into *items. False when out of memory or an item is empty. */
+static bool split_list(const char *list, char **buf, const char ***items, int *n)
+{
+    *buf = strdup(list);
+    *items = calloc(strlen(list) + 1, sizeof **items);
+    *n = 0;
+    if (*buf == NULL || *items == NULL)
+        return false;
+    char *save = NULL;
+    for (char *tok = strtok_r(*buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save))
+        (*items)[(*n)++] = tok;
+    return *n > 0 && strstr(list, ",,") == NULL && list[0] != ',' && list[strlen(list) - 1] != ',';
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
+}
+
+/* "[lo, hi]" with open ends as parentheses. */
+static void format_band(const mh_target_info *ti, char *out, size_t len)
+{
+    snprintf(out, len, "%s%g, %g%s", ti->lo_open ? "(" : "[", ti->band_lo, ti->band_hi, ti->hi_open ? ")" : "]");
+}
+
+/* The datum as written in tables: "12 ± 2", "12", or the band for a bound-only target. */
+static void format_datum(const mh_target_info *ti, char *out, size_t len)
+{
+    if (ti->has_value && ti->has_sigma)
+        snprintf(out, len, "%g ± %g", ti->value, ti->sigma);
+    else if (ti->has_value)
+        snprintf(out, len, "%g", ti->value);
+    else
+        format_band(ti, out, len);
+}
+
+static void format_observable(const mh_target_info *ti, char *out, size_t len)
+{
+    if (ti->ratio_observable != NULL && strcmp(ti->ratio_observable, ti->observable) != 0)
+        snprintf(out, len, "%s / %s", ti->observable, ti->ratio_observable);
+    else if (ti->ratio_observable != NULL)
+        snprintf(out, len, "ratio of %s", ti->observable);
+    else
+        snprintf(out, len, "%s", ti->observable);
+}
+
+/* snprintf that reports truncation (a path or command too long) instead of cutting it. */
+static bool fmt_text(char *out, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static bool fmt_text(char *out, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(out, len, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < len)
+        return true;
+    fprintf(stderr, "microheal: path or command too long: %.60s...\n", out);
+    return false;
+}
+
+/* ---------- calibrate ---------- */
+
+static void print_progress(void *user, int iter, double chi2, int np, const double *values)
+{
+    const mh_calibrate_options *o = user;
+    fprintf(stderr, "iteration %d: chi^2 = %.6g;", iter, chi2);
+    for (int j = 0; j < np; j++)
+        fprintf(stderr, " %s = %.6g", o->params[j], values[j]);
+    fprintf(stderr, "\n");
+}
+
+static void write_report(FILE *f, const mh_targets *t, const mh_calibration *c, const mh_calibrate_options *o, int argc,
+                         char **argv, double secs)
+{
+    const mh_param_info *table = mh_param_table();
+    fprintf(f, "# microheal calibration report\n\n");
+    fprintf(f, "Command:\n\n```\nmicroheal calibrate");
+    for (int i = 0; i < argc; i++)
+        fprintf(f, " %s", argv[i]);
+    fprintf(f, "\n```\n\n");
+    fprintf(f, "- Targets file: `%s`; %d targets fitted, %d parameters, dof = %d.\n", mh_targets_path(t), c->ntargets,
+            c->nparams, c->dof);
+    fprintf(f,
+            "- Method: weighted nonlinear least squares in ln(parameter), GSL `gsl_multifit_nlinear` trust region "
+            "(Levenberg-Marquardt), forward-difference Jacobian with step %g in ln(parameter).\n",
+            o->fd_step);
+    fprintf(f, "- Stopped after %d iteration%s: %s%s; %ld simulations in %.0f s.\n", c->iterations,
+            c->iterations == 1 ? "" : "s", c->stop_reason, c->converged ? "" : " (NOT converged)", c->runs, secs);
+    if (c->rejected_points > 0)
+        fprintf(f, "- %d trial points rejected (outside a parameter's range, or a failed simulation); the last: %s\n",
+                c->rejected_points, c->last_rejection);
+    char ratio[64];
+    if (c->dof > 0)
+        snprintf(ratio, sizeof ratio, "%.4g", c->chi2 / c->dof);
+    else
+        snprintf(ratio, sizeof ratio, "undefined (dof = 0)");
+    fprintf(f, "- chi^2: %.4g before, %.4g after; chi^2/dof = %s.\n\n", c->chi2_start, c->chi2, ratio);
+    fprintf(f, "## Parameters\n\n");
+    fprintf(f, "| parameter | unit | start | fitted | sigma | sigma x sqrt(chi^2/dof) | relative sigma | note |\n");
+    fprintf(f, "|---|---|---|---|---|---|---|---|\n");
+    for (int j = 0; j < c->nparams; j++) {
+        int id = mh_param_find(c->param_keys[j]);
+        const char *note = c->at_bound[j] < 0       ? "at the table's minimum"
+                           : c->at_bound[j] > 0     ? "at the table's maximum"
+                           : isnan(c->sigma_log[j]) ? "not determined by these targets"
+                                                    : "";
+        fprintf(f, "| `%s` | %s | %.6g | %.6g | %.3g | %.3g | %.3g | %s |\n", c->param_keys[j], table[id].unit,
+                c->start[j], c->value[j], c->sigma[j], c->sigma_scaled[j], c->sigma_log[j], note);
+    }
+    fprintf(f, "\nsigma: standard uncertainty from the covariance C = (J^T J)^-1 of ln(parameter) at the optimum "
+               "(gsl_multifit_nlinear_covar), sigma = value x sqrt(C_jj); the targets' sigmas are taken as the data's "
+               "standard errors, so this column is NOT scaled by chi^2/dof; the next column is.\n");
+    if (c->nparams > 1) {
+        fprintf(f, "\nCorrelation of ln(parameters):\n\n|  |");
+        for (int k = 0; k < c->nparams; k++)
+            fprintf(f, " `%s` |", c->param_keys[k]);
+        fprintf(f, "\n|---|");
+        for (int k = 0; k < c->nparams; k++)
+            fprintf(f, "---|");
+        fprintf(f, "\n");
+        for (int j = 0; j < c->nparams; j++) {
+            fprintf(f, "| `%s` |", c->param_keys[j]);
+            for (int k = 0; k < c->nparams; k++)
+                fprintf(f, " %.3f |", c->covar_log[j * c->nparams + k] / (c->sigma_log[j] * c->sigma_log[k]));
+            fprintf(f, "\n");
+        }
+    }
+    fprintf(f, "\n## Targets\n\n");
+    fprintf(f, "| target | item | observable | datum | band | model before | model after | residual/sigma before "
+               "| after | within band after |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    for (int i = 0; i < c->ntargets; i++) {
+        const mh_target_info *ti = mh_targets_info(t, c->target[i]);
+        char obs[512], datum[96], band[96];
+        format_observable(ti, obs, sizeof obs);
+        format_datum(ti, datum, sizeof datum);
+        format_band(ti, band, sizeof band);
+        if (!ti->has_value)
+            snprintf(datum, sizeof datum, "bound (sigma %g)", ti->sigma);
+        fprintf(f, "| %s | %s | `%s` | %s | %s | %.4g | %.4g | %+.3f | %+.3f | %s |\n", ti->name, ti->item, obs, datum,
+                band, c->model_start[i], c->model_fit[i], c->resid_start[i], c->resid_fit[i],
+                mh_target_in_band(ti, c->model_fit[i]) ? "yes" : "**no**");
+    }
+    fprintf(f, "\nA target with a band but no datum is a bound: its residual is the distance outside the band / "
+               "sigma (0 inside).\n\n## Sources\n\n");
+    for (int i = 0; i < c->ntargets; i++) {
+        const mh_target_info *ti = mh_targets_info(t, c->target[i]);
+        fprintf(f, "- %s: %s\n", ti->name, ti->source);
+    }
+}
+
+int mh_cmd_calibrate(int argc, char **argv)
+{
+    static const char *const with_value[] = {"--fit", "--only", "-o", "--set", "--max-iter", "--fd-step", NULL};
+    cli_args a = {0};
+    mh_calibrate_options o;
+    mh_calibrate_options_default(&o);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_targets *t = NULL;
+    mh_calibration *c = NULL;
+    char *fitbuf = NULL, *onlybuf = NULL;
+    const char **fit = NULL, **only = NULL;
+    int nfit = 0, nonly = 0;
+    int rc = parse_args(argc, argv, usage_calibrate, with_value, &a);
+    if (rc < 0 && a.fit == NULL)
+        rc = bad_usage(usage_calibrate, "missing --fit KEY[,KEY...]", "");
+    if (rc < 0 && !split_list(a.fit, &fitbuf, &fit, &nfit))
+        rc = bad_usage(usage_calibrate, "--fit: expected KEY[,KEY...], not ", a.fit);
+    if (rc < 0 && a.only != NULL && !split_list(a.only, &onlybuf, &only, &nonly))
+        rc = bad_usage(usage_calibrate, "--only: expected NAME[,NAME...], not ", a.only);
+    if (rc < 0 && mh_targets_load(a.targets, &ctx, &t) != MH_OK)
+        rc = report_failure(&ctx);
+    if (rc < 0) {
+        o.params = fit;
+        o.nparams = nfit;
+        o.only = only;
+        o.nonly = nonly;
+        o.extra_sets = a.sets;
+        if (a.max_iter > 0)
+            o.max_iter = a.max_iter;
+        if (a.fd_step > 0)
+            o.fd_step = a.fd_step;
+        if (!a.quiet) {
+            o.progress = print_progress;
+            o.user = &o;
+        }
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        if (mh_calibrate_fit(t, &o, &ctx, &c) != MH_OK) {
+            rc = report_failure(&ctx);
+        } else {
+            FILE *f = a.out != NULL ? fopen(a.out, "w") : stdout;
+            if (f == NULL) {
+                fprintf(stderr, "microheal: %s: cannot write: %s\n", a.out, strerror(errno));
+                rc = 1;
+            } else {
+                write_report(f, t, c, &o, argc, argv, seconds_since(&t0));
+                rc = (a.out != NULL ? fclose(f) : fflush(f)) == 0 ? 0 : 1;
+                if (rc != 0)
+                    fprintf(stderr, "microheal: %s: write failed\n", a.out ? a.out : "standard output");
+                else if (a.out != NULL && !a.quiet)
+                    fprintf(stderr, "wrote %s\n", a.out);
+            }
+        }
+    }
+    mh_calibration_destroy(&c);
+    mh_targets_destroy(&t);
+    free(fitbuf);
+    free(onlybuf);
+    free(fit);
+    free(only);
+    free(a.sets);
+    return rc;
+}
+
+/* ---------- validate ---------- */
+
+/* mkdir -p */
+static bool make_dirs(const char *path)
+{
+    char *p = strdup(path);
+    if (p == NULL)
+        return false;
+    bool ok = true;
+    for (char *s = p + 1; ok; s++) {
+        if (*s == '/' || *s == '\0') {
+            char c = *s;
+            *s = '\0';
+            ok = mkdir(p, 0777) == 0 || errno == EEXIST;
+            *s = c;
+            if (c == '\0')
+                break;
+        }
+    }
+    free(p);
+    return ok;
+}
+
+/* Opens DIR/NAME for writing; prints why not. */
+static FILE *open_out(const char *dir, const char *name, char *path, size_t len)
+{
+    if (!fmt_text(path, len, "%s/%s", dir, name))
+        return NULL;
+    FILE *f = fopen(path, "w");
+    if (f == NULL)
+        fprintf(stderr, "microheal: %s: cannot write: %s\n", path, strerror(errno));
+    return f;
+}
+
+static bool close_out(FILE *f, const char *path)
+{
+    if (fclose(f) == 0)
+        return true;
+    fprintf(stderr, "microheal: %s: write failed\n", path);
+    return false;
+}
+
+static void csv_field(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static bool write_tables(const char *dir, const mh_targets *t, const double *model)
+{
+    char path[4096];
+    FILE *md = open_out(dir, "validation.md", path, sizeof path);
+    if (md == NULL)
+        return false;
+    int n = mh_targets_count(t), nin = 0;
+    for (int i = 0; i < n; i++)
+        nin += mh_target_in_band(mh_targets_info(t, i), model[i]);
+    fprintf(md, "# microheal validation\n\nTargets: `%s`. %d of %d targets within their band.\n\n", mh_targets_path(t),
+            nin, n);
+    fprintf(md, "| item | target | observable | source | data value | band | model value | within band |\n");
+    fprintf(md, "|---|---|---|---|---|---|---|---|\n");
+    for (int i = 0; i < n; i++) {
+        const mh_target_info *ti = mh_targets_info(t, i);
+        char obs[512], datum[96], band[96];
+        format_observable(ti, obs, sizeof obs);
+        format_datum(ti, datum, sizeof datum);
+        format_band(ti, band, sizeof band);
+        fprintf(md, "| %s | %s | `%s` | %s | %s | %s | %.4g | %s |\n", ti->item, ti->name, obs, ti->source, datum, band,
+                model[i], mh_target_in_band(ti, model[i]) ? "yes" : "**no**");
+    }
+    fprintf(md, "\nData value: datum ± sigma, or the band where the source gives only a bound. Band: the acceptance "
+                "band, '(' or ')' for an open end.\n");
+    bool ok = close_out(md, path);
+    FILE *csv = open_out(dir, "validation.csv", path, sizeof path);
+    if (csv == NULL)
+        return false;
+    fprintf(csv, "item,target,observable,source,value,sigma,band_lo,band_hi,lo_open,hi_open,model,within_band\n");
+    for (int i = 0; i < n; i++) {
+        const mh_target_info *ti = mh_targets_info(t, i);
+        char obs[512];
+        format_observable(ti, obs, sizeof obs);
+        csv_field(csv, ti->item);
+        fputc(',', csv);
+        csv_field(csv, ti->name);
+        fputc(',', csv);
+        csv_field(csv, obs);
+        fputc(',', csv);
+        csv_field(csv, ti->source);
+        fprintf(csv, ",%.10g,%.10g,%g,%g,%d,%d,%.10g,%s\n", ti->has_value ? ti->value : NAN,
+                ti->has_sigma ? ti->sigma : NAN, ti->band_lo, ti->band_hi, ti->lo_open, ti->hi_open, model[i],
+                mh_target_in_band(ti, model[i]) ? "yes" : "no");
+    }
+    return close_out(csv, path) && ok;
+}
+
+/* One row per target for scripts/validation.gp: index name item band_lo band_hi datum sigma model
+ * ymin ymax within; infinite band ends drawn at the panel's edge. */
+static bool write_plot_data(const char *dir, const mh_targets *t, const double *model)
+{
+    char path[4096];
+    FILE *f = open_out(dir, "validation_plot.dat", path, sizeof path);
+    if (f == NULL)
+        return false;
+    for (int i = 0; i < mh_targets_count(t); i++) {
+        const mh_target_info *ti = mh_targets_info(t, i);
+        double v[6] = {ti->band_lo,
+                       ti->band_hi,
+                       ti->has_value ? ti->value : NAN,
+                       ti->has_value && ti->has_sigma ? ti->value - ti->sigma : NAN,
+                       ti->has_value && ti->has_sigma ? ti->value + ti->sigma : NAN,
+                       model[i]};
+        double lo = INFINITY, hi = -INFINITY;
+        for (int k = 0; k < 6; k++)
+            if (isfinite(v[k])) {
+                lo = fmin(lo, v[k]);
+                hi = fmax(hi, v[k]);
+            }
+        double pad = hi > lo ? 0.15 * (hi - lo) : fmax(fabs(hi), 1.0) * 0.5;
+        if (!(hi >= lo)) { /* nothing finite */
+            lo = -1;
+            hi = 1;
+        }
+        double ymin = lo - pad, ymax = hi + pad;
+        fprintf(f, "%d %s %s %.10g %.10g %.10g %.10g %.10g %.10g %.10g %d\n", i + 1, ti->name,
+                ti->item[0] ? ti->item : "-", isfinite(ti->band_lo) ? ti->band_lo : ymin,
+                isfinite(ti->band_hi) ? ti->band_hi : ymax, ti->has_value ? ti->value : NAN,
+                ti->has_value && ti->has_sigma ? ti->sigma : 0.0, isfinite(model[i]) ? model[i] : NAN, ymin, ymax,
+                mh_target_in_band(ti, model[i]) ? 1 : 0);
+    }
+    return close_out(f, path);
+}
+
+/* Runs gnuplot -e VARS SCRIPT; false (with a message) unless it exits with 0. */
+static bool run_gnuplot(const char *script, const char *vars)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        fprintf(stderr, "microheal: cannot start gnuplot: %s\n", strerror(errno));
+        return false;
+    }
+    if (pid == 0) {
+        execlp("gnuplot", "gnuplot", "-e", vars, script, (char *)NULL);
+        _exit(127);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return true;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+        fprintf(stderr, "microheal: gnuplot not found (install gnuplot-nox, or run make deps)\n");
+    else
+        fprintf(stderr, "microheal: gnuplot %s failed\n", script);
+    return false;
+}
+
+/* The folder of gnuplot scripts: --scripts, else scripts/ beside the executable. */
+static bool scripts_dir(const char *given, char *out, size_t len)
+{
+    if (given != NULL) {
+        snprintf(out, len, "%s", given);
+        return true;
+    }
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return false;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash == NULL)
+        return false;
+    *slash = '\0';
+    return fmt_text(out, len, "%s/scripts", exe);
+}
+
+/* Whether an observable looks at the dermal matrix (a per-layer column), and which panel of
+ * healing_curves.gp shows its layer (1 papillary dermis, 2 whole dermis, 0 neither). */
+static bool matrix_observable(const char *obs, int *panel)
+{
+    static const char *kinds[] = {"gain:", "increment:", "peak_day:", "peak:", "value:"};
+    bool kind = false;
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+        kind = kind || strncmp(obs, kinds[k], strlen(kinds[k])) == 0;
+    const char *col = strchr(obs, ':');
+    if (!kind || col == NULL || strchr(col, '/') == NULL)
+        return false;
+    *panel = strncmp(col + 1, "papillary_dermis/", 17) == 0 ? 1 : strncmp(col + 1, "dermis/", 7) == 0 ? 2 : 0;
+    return true;
+}
+
+/* Healing curves of the first matrix target of each item, with the datum where it is a gain on a
+ * shown layer at a day. */
+static bool plot_curves(const char *dir, const char *scripts, mh_targets *t, const char *const *sets, mh_ctx *ctx)
+{
+    bool ok = true;
+    for (int i = 0; i < mh_targets_count(t) && ok; i++) {
+        const mh_target_info *ti = mh_targets_info(t, i);
+        int panel = 0;
+        if (!matrix_observable(ti->observable, &panel))
+            continue;
+        bool first = true;
+        for (int k = 0; k < i; k++) {
+            int p;
+            const mh_target_info *tk = mh_targets_info(t, k);
+            if (strcmp(tk->item, ti->item) == 0 && matrix_observable(tk->observable, &p))
+                first = false;
+        }
+        if (!first)
+            continue;
+        const mh_series *s = NULL;
+        const mh_summary *m = NULL;
+        if (mh_targets_run(t, i, sets, &s, &m, ctx) != MH_OK) {
+            report_failure(ctx);
+            return false;
+        }
+        char name[256], spath[4096], sesspath[4096], dpath[4096] = "", png[4096];
+        snprintf(name, sizeof name, "item%s_series.txt", ti->item[0] ? ti->item : "-");
+        FILE *f = open_out(dir, name, spath, sizeof spath);
+        if (f == NULL)
+            return false;
+        mh_export_series_table(s, ti->name, f);
+        ok = close_out(f, spath);
+        snprintf(name, sizeof name, "item%s_sessions.txt", ti->item[0] ? ti->item : "-");
+        if (ok && (f = open_out(dir, name, sesspath, sizeof sesspath)) != NULL) {
+            fprintf(f, "# session day\n");
+            for (int k = 0; k < m->nsessions; k++)
+                fprintf(f, "%d %.9g\n", k + 1, m->session_days[k]);
+            ok = close_out(f, sesspath);
+        } else {
+            ok = false;
+        }
+        const char *day = strstr(ti->observable, "@day=");
+        bool datum = ok && ti->has_value && ti->ratio_observable == NULL && panel > 0 && day != NULL;
+        snprintf(name, sizeof name, "item%s_data.txt", ti->item[0] ? ti->item : "-");
+        if (datum && (f = open_out(dir, name, dpath, sizeof dpath)) != NULL) {
+            double offset = strncmp(ti->observable, "increment:", 10) == 0 ? 1.0 : 0.0;
+            fprintf(f, "# panel day value sigma (%s: %s)\n%d %s %.9g %.9g\n", ti->name, ti->observable, panel, day + 5,
+                    ti->value + offset, ti->has_sigma ? ti->sigma : 0.0);
+            datum = close_out(f, dpath);
+            ok = datum;
+        }
+        if (!ok)
+            return false;
+        char script[4096], vars[16384];
+        ok = fmt_text(script, sizeof script, "%s/healing_curves.gp", scripts) &&
+             fmt_text(png, sizeof png, "%s/item%s_healing_curves.png", dir, ti->item[0] ? ti->item : "-") &&
+             fmt_text(vars, sizeof vars, "series='%s'; sessions='%s'; out='%s'; subtitle='item %s: %s'%s%s%s", spath,
+                      sesspath, png, ti->item, ti->name, datum ? "; data='" : "", datum ? dpath : "",
+                      datum ? "'" : "") &&
+             run_gnuplot(script, vars);
+    }
+    return ok;
+}
+
+int mh_cmd_validate(int argc, char **argv)
+{
+    static const char *const with_value[] = {"-o", "--set", "--scripts", NULL};
+    cli_args a = {0};
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_targets *t = NULL;
+    double *model = NULL;
+    int rc = parse_args(argc, argv, usage_validate, with_value, &a);
+    const char *dir = a.out != NULL ? a.out : "results/validation";
+    if (rc < 0 && (strchr(dir, '\'') != NULL || (a.scripts != NULL && strchr(a.scripts, '\'') != NULL)))
+        rc = bad_usage(usage_validate, "paths with a single quote cannot be handed to gnuplot: ", dir);
+    if (rc < 0 && mh_targets_load(a.targets, &ctx, &t) != MH_OK)
+        rc = report_failure(&ctx);
+    if (rc < 0 && (model = calloc((size_t)mh_targets_count(t), sizeof *model)) == NULL)
+        rc = 1;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int nout = 0;
+    for (int i = 0; rc < 0 && i < mh_targets_count(t); i++) {
+        const mh_target_info *ti = mh_targets_info(t, i);
+        mh_ctx_init(&ctx);
+        if (mh_targets_evaluate(t, i, a.sets, &model[i], &ctx) != MH_OK) {
+            /* bad input stops; a failed simulation is reported and counts as outside the band */
+            int code = report_failure(&ctx);
+            if (code == 2) {
+                rc = code;
+                break;
+            }
+            model[i] = NAN;
+        }
+        bool in = mh_target_in_band(ti, model[i]);
+        nout += !in;
+        if (!a.quiet) {
+            char band[96];
+            format_band(ti, band, sizeof band);
+            fprintf(stderr, "%-34s item %-2s model %-10.4g band %-14s %s\n", ti->name, ti->item, model[i], band,
+                    in ? "within" : "OUTSIDE");
+        }
+    }
+    if (rc < 0 && !make_dirs(dir)) {
+        fprintf(stderr, "microheal: %s: cannot create: %s\n", dir, strerror(errno));
+        rc = 1;
+    }
+    if (rc < 0 && !(write_tables(dir, t, model) && write_plot_data(dir, t, model)))
+        rc = 1;
+    char scripts[4096];
+    if (rc < 0 && !scripts_dir(a.scripts, scripts, sizeof scripts)) {
+        fprintf(stderr, "microheal: cannot find the scripts folder (give --scripts DIR)\n");
+        rc = 1;
+    }
+    if (rc < 0) {
+        char script[8192], vars[8192];
+        bool plotted =
+            fmt_text(script, sizeof script, "%s/validation.gp", scripts) &&
+            fmt_text(vars, sizeof vars, "data='%s/validation_plot.dat'; out='%s/validation.png'", dir, dir) &&
+            run_gnuplot(script, vars) && plot_curves(dir, scripts, t, a.sets, &ctx);
+        long runs = 0, hits = 0;
+        mh_targets_stats(t, &runs, &hits);
+        if (!a.quiet)
+            fprintf(stderr, "%d of %d targets within their band; %ld simulations (%ld shared) in %.1f s; wrote %s/\n",
+                    mh_targets_count(t) - nout, mh_targets_count(t), runs, hits, seconds_since(&t0), dir);
+        rc = (nout == 0 && plotted) ? 0 : 1;
+    }
+    free(model);
+    mh_targets_destroy(&t);
+    free(a.sets);
+    return rc;
+}

@@ -1,0 +1,95 @@
+/* mh_ini: libinih with line numbers: a counting fgets-style reader handed to ini_parse_stream. */
+#include "mh_ini.h"
+
+#include <ini.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    FILE *f;
+    mh_ini_pos pos;
+    bool at_line_start;
+    int long_line; /* first line longer than inih's buffer, or 0 */
+    mh_ini_handler handler;
+    void *user;
+    mh_ctx *ctx;
+    mh_status status;
+} ini_state;
+
+/* fgets-compatible reader that counts lines (and notes section headers) for the handler. */
+static char *counting_reader(char *str, int num, void *stream)
+{
+    ini_state *st = stream;
+    char *r = fgets(str, num, st->f);
+    if (r == NULL)
+        return NULL;
+    if (st->at_line_start) {
+        st->pos.line++;
+        const char *p = r;
+        while (isspace((unsigned char)*p))
+            p++;
+        if (*p == '[')
+            st->pos.section_line = st->pos.line;
+    }
+    size_t n = strlen(r);
+    bool has_nl = n > 0 && r[n - 1] == '\n';
+    if (!has_nl && !feof(st->f) && st->long_line == 0)
+        st->long_line = st->pos.line;
+    st->at_line_start = has_nl;
+    return r;
+}
+
+static int key_handler(void *user, const char *section, const char *name, const char *value)
+{
+    ini_state *st = user;
+    if (st->status != MH_OK)
+        return 0;
+    if (st->long_line) {
+        st->status = MH_ERROR(st->ctx, MH_ERR_INPUT, "%s:%d: line is too long", st->pos.path, st->long_line);
+        return 0;
+    }
+    st->status = st->handler(st->user, section, name, value, &st->pos, st->ctx);
+    return st->status == MH_OK;
+}
+
+mh_status mh_ini_parse(const char *path, mh_ini_handler handler, void *user, mh_ctx *ctx)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s:0: cannot open: %s", path, strerror(errno));
+    ini_state st = {f, {path, 0, 0}, true, 0, handler, user, ctx, MH_OK};
+    int rc = ini_parse_stream(counting_reader, &st, key_handler, &st);
+    bool read_error = ferror(f) != 0;
+    fclose(f);
+    if (st.status != MH_OK)
+        return st.status;
+    if (read_error)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s:%d: read error", path, st.pos.line);
+    if (st.long_line)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s:%d: line is too long", path, st.long_line);
+    if (rc == -2)
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "%s: out of memory while parsing", path);
+    if (rc != 0)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s:%d: syntax error (expected 'key = value' or '[section]')", path, rc);
+    return MH_OK;
+}
+
+bool mh_ini_number(const char *text, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || errno == ERANGE)
+        return false;
+    while (isspace((unsigned char)*end))
+        end++;
+    if (*end != '\0')
+        return false;
+    *out = v;
+    return true;
+}

@@ -1,0 +1,32 @@
+/* mh_ini: INI files through libinih, with the file and line of every key for "FILE:LINE: key: ..." messages. */
+#ifndef MH_INI_H
+#define MH_INI_H
+
+#include "mh_ctx.h"
+
+#include <stdbool.h>
+
+/* Where a key stands: path as given, its line, and the line of the [section] header above it
+ * (0 before any header). */
+typedef struct {
+    const char *path;
+    int line;
+    int section_line;
+} mh_ini_pos;
+
+/* Called once per "key = value" (again for each continuation line of a multi-line value);
+ * a non-OK return stops the parse and becomes mh_ini_parse's result. */
+typedef mh_status (*mh_ini_handler)(void *user, const char *section, const char *name, const char *value,
+                                    const mh_ini_pos *pos, mh_ctx *ctx);
+
+/* Parses path with libinih (';' or '#' start a comment line; " ;" starts an inline comment; lines are at
+ * most 197 characters). Fails with MH_ERR_INPUT and "FILE:0: cannot open: ...", "FILE:LINE: line is too
+ * long", "FILE:LINE: read error" or "FILE:LINE: syntax error ..."; MH_ERR_NOMEM when inih runs out of
+ * memory; or the handler's status (its message already in ctx). */
+mh_status mh_ini_parse(const char *path, mh_ini_handler handler, void *user, mh_ctx *ctx);
+
+/* Reads the whole of text (blanks around it allowed) as a number into *out; "inf", "-inf" and "nan" are
+ * numbers here (callers that need finite values check). False for anything else or an overflow. */
+bool mh_ini_number(const char *text, double *out);
+
+#endif

@@ -1,0 +1,130 @@
+/* test_calibrate: synthetic recovery (targets made by the model itself at known parameter values are fitted
+ * from perturbed starts) and the errors of mh_calibrate_fit. */
+#include "helpers.h"
+
+#include "mh_calibrate.h"
+
+#include <gsl/gsl_errno.h>
+
+#include <limits.h>
+#include <math.h>
+
+/* Closure hours of 0.37 and 0.77 mm roller needles (Kalluri-like), 25 um cells, 3 days: the two lengths
+ * weigh model.tau0_close_h and model.v_close_um_h differently, so both are determined. */
+static char *closure_targets(double v370, double v770, double sigma)
+{
+    char cwd[PATH_MAX], text[4096];
+    cr_assert(getcwd(cwd, sizeof cwd) != NULL);
+    int n = snprintf(text, sizeof text,
+                     "[defaults]\nconfig = %s/configs/default.ini\n"
+                     "set = grid.dx_um=25; schedule.sessions=1; simulation.days=3; device.type=roller\n"
+                     "set = device.penetration_fraction=0.198\n"
+                     "[target.short]\nsource = model at known values\nset = device.needle_length_mm=0.37\n"
+                     "observable = closure_hours\nvalue = %.17g\nsigma = %.17g\nband = -inf, inf\n"
+                     "[target.long]\nsource = model at known values\nset = device.needle_length_mm=0.77\n"
+                     "observable = closure_hours\nvalue = %.17g\nsigma = %.17g\nband = -inf, inf\n",
+                     cwd, v370, sigma, v770, sigma);
+    cr_assert(n > 0 && (size_t)n < sizeof text);
+    return mh_test_write_ini(text);
+}
+
+Test(calibrate, recovers_known_parameters_from_perturbed_starts, .timeout = 240)
+{
+    gsl_set_error_handler_off();
+    const double tau_true = 3.5, v_true = 5.0;
+    /* 1. data: the model's closure hours at the true values */
+    char *path = closure_targets(1.0, 1.0, 1.0);
+    mh_targets *t = mh_test_targets(path);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    const char *truth[] = {"model.tau0_close_h=3.5", "model.v_close_um_h=5.0", NULL};
+    double d370 = NAN, d770 = NAN;
+    cr_assert_eq(mh_targets_evaluate(t, 0, truth, &d370, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_targets_evaluate(t, 1, truth, &d770, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert(d770 > d370 && d370 > 0, "closure %g h, %g h", d370, d770);
+    mh_targets_destroy(&t);
+    unlink(path);
+    free(path);
+    /* 2. fit from x1.5 and x0.6 of the true values */
+    path = closure_targets(d370, d770, 0.5);
+    t = mh_test_targets(path);
+    const char *params[] = {"model.tau0_close_h", "model.v_close_um_h"};
+    const char *start[] = {"model.tau0_close_h=5.25", "model.v_close_um_h=3.0", NULL};
+    mh_calibrate_options o;
+    mh_calibrate_options_default(&o);
+    o.params = params;
+    o.nparams = 2;
+    o.extra_sets = start;
+    mh_calibration *c = NULL;
+    cr_assert_eq(mh_calibrate_fit(t, &o, &ctx, &c), MH_OK, "%s", ctx.msg);
+    cr_assert_float_eq(c->start[0], 5.25, 0.0);
+    cr_assert_float_eq(c->start[1], 3.0, 0.0);
+    cr_assert(c->converged, "stopped: %s", c->stop_reason);
+    /* 2 %: the closure time is smooth in both parameters (relative noise of the adaptive time stepping
+     * well below 1e-3 at these step tolerances), so the fit lands far closer than that */
+    cr_assert_float_eq(c->value[0] / tau_true, 1.0, 0.02, "tau0 = %g (true %g)", c->value[0], tau_true);
+    cr_assert_float_eq(c->value[1] / v_true, 1.0, 0.02, "v = %g (true %g)", c->value[1], v_true);
+    cr_assert_lt(c->chi2, 1e-3 * c->chi2_start, "chi^2 %g from %g", c->chi2, c->chi2_start);
+    cr_assert_eq(c->dof, 0);
+    for (int j = 0; j < 2; j++) {
+        cr_assert(isfinite(c->sigma[j]) && c->sigma[j] >= 0.0, "sigma[%d] = %g", j, c->sigma[j]);
+        cr_assert(isnan(c->sigma_scaled[j]), "dof = 0: no scaled uncertainty");
+        cr_assert_eq(c->at_bound[j], 0);
+    }
+    /* the covariance is symmetric and the uncertainty is value x sqrt(C_jj) */
+    cr_assert_float_eq(c->covar_log[1], c->covar_log[2], 1e-12 * fabs(c->covar_log[1]) + 1e-300);
+    cr_assert_float_eq(c->sigma[0], c->value[0] * sqrt(c->covar_log[0]), 1e-12 * c->sigma[0]);
+    for (int i = 0; i < 2; i++)
+        cr_assert_lt(fabs(c->resid_fit[i]), 0.05, "target %d: residual %g sigma", i, c->resid_fit[i]);
+    cr_assert_gt(c->runs, 4);
+    mh_calibration_destroy(&c);
+    cr_assert_null(c);
+    mh_calibration_destroy(&c);
+    mh_targets_destroy(&t);
+    unlink(path);
+    free(path);
+}
+
+/* mh_calibrate_fit must fail with MH_ERR_INPUT and a message starting with prefix (empty: any) containing why. */
+static void expect_fit_error(mh_targets *t, const char *const *params, int np, const char *const *only, int nonly,
+                             const char *prefix, const char *why)
+{
+    mh_calibrate_options o;
+    mh_calibrate_options_default(&o);
+    o.params = params;
+    o.nparams = np;
+    o.only = only;
+    o.nonly = nonly;
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_calibration *c = NULL;
+    cr_assert_eq(mh_calibrate_fit(t, &o, &ctx, &c), MH_ERR_INPUT, "accepted %s", params[0]);
+    cr_assert_null(c);
+    cr_assert(strncmp(ctx.msg, prefix, strlen(prefix)) == 0, "'%s' does not start with '%s'", ctx.msg, prefix);
+    cr_assert(strstr(ctx.msg, why) != NULL, "'%s' lacks '%s'", ctx.msg, why);
+}
+
+Test(calibrate, bad_parameters_and_targets_are_input_errors)
+{
+    gsl_set_error_handler_off();
+    char *path = closure_targets(12.0, 18.0, 2.0);
+    mh_targets *t = mh_test_targets(path);
+    expect_fit_error(t, (const char *const[]){"model.tau0_close"}, 1, NULL, 0,
+                     "--fit: model.tau0_close:", "unknown parameter");
+    expect_fit_error(t, (const char *const[]){"device.passes"}, 1, NULL, 0, "--fit: device.passes:", "not a real");
+    expect_fit_error(t, (const char *const[]){"model.kill_F"}, 1, NULL, 0, "--fit: model.kill_F:", "positive start");
+    expect_fit_error(t, (const char *const[]){"model.k_H", "model.k_H"}, 2, NULL, 0, "--fit: model.k_H:", "twice");
+    expect_fit_error(t, (const char *const[]){"model.k_H", "model.k_G", "model.s_H"}, 3, NULL, 0, "",
+                     "cannot determine 3 parameters");
+    expect_fit_error(t, (const char *const[]){"model.k_H"}, 1, (const char *const[]){"medium"}, 1,
+                     "--only: medium:", "no such target");
+    /* a parameter that a target sets itself: the file and line of that setting */
+    char where[PATH_MAX + 16];
+    int n = snprintf(where, sizeof where, "%s:4: device.penetration_fraction:", path);
+    cr_assert(n > 0 && (size_t)n < sizeof where);
+    expect_fit_error(t, (const char *const[]){"device.penetration_fraction"}, 1, NULL, 0, where,
+                     "sets the fitted parameter itself");
+    mh_targets_destroy(&t);
+    unlink(path);
+    free(path);
+}

@@ -1,0 +1,179 @@
+/* test_targets: the targets file (format errors with FILE:LINE: key), bands and residuals, observables
+ * against mh_summary, ratio targets, and runs shared through the cache. */
+#include "helpers.h"
+
+#include <limits.h>
+#include <math.h>
+
+/* A targets file whose config line points at the repository's default.ini (absolute path). */
+static char *write_targets(const char *body)
+{
+    char cwd[PATH_MAX], text[8192];
+    cr_assert(getcwd(cwd, sizeof cwd) != NULL);
+    int n =
+        snprintf(text, sizeof text, "[defaults]\nconfig = %s/configs/default.ini\nset = grid.dx_um=25\n%s", cwd, body);
+    cr_assert(n > 0 && (size_t)n < sizeof text);
+    return mh_test_write_ini(text);
+}
+
+/* Loading must fail with MH_ERR_INPUT and a message starting "PATH:LINE: KEY:" that contains why. */
+static void expect_load_error(const char *body, int line, const char *key, const char *why)
+{
+    char *path = write_targets(body);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_targets *t = NULL;
+    cr_assert_eq(mh_targets_load(path, &ctx, &t), MH_ERR_INPUT, "accepted:\n%s", body);
+    cr_assert_null(t);
+    char prefix[512];
+    snprintf(prefix, sizeof prefix, "%s:%d: %s:", path, line, key);
+    cr_assert(strncmp(ctx.msg, prefix, strlen(prefix)) == 0, "message '%s' does not start with '%s'", ctx.msg, prefix);
+    cr_assert(strstr(ctx.msg, why) != NULL, "message '%s' lacks '%s'", ctx.msg, why);
+    unlink(path);
+    free(path);
+}
+
+#define HEAD "[target.a]\nsource = test\n" /* lines 4 and 5 of the file */
+
+Test(targets, missing_file_names_the_file)
+{
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_targets *t = NULL;
+    cr_assert_eq(mh_targets_load("/nonexistent/targets.ini", &ctx, &t), MH_ERR_INPUT);
+    cr_assert(strncmp(ctx.msg, "/nonexistent/targets.ini:0: cannot open", 39) == 0, "%s", ctx.msg);
+}
+
+Test(targets, format_errors_name_file_line_and_key)
+{
+    expect_load_error(HEAD "colour = red\n", 6, "colour", "unknown key");
+    expect_load_error(HEAD "observable = closure_hours\nband = 5, 1\n", 7, "band", "empty");
+    expect_load_error(HEAD "observable = closure_hours\nband = 1\n", 7, "band", "two numbers");
+    expect_load_error(HEAD "observable = closure_minutes\nband = 1, 2\n", 6, "observable", "unknown observable");
+    expect_load_error(HEAD "observable = gain:erythema@day=1\nband = 1, 2\n", 6, "observable", "per-layer");
+    expect_load_error(HEAD "observable = gain:dermis/collagen_I\nband = 1, 2\n", 6, "observable", "@day=");
+    expect_load_error(HEAD "observable = closure_hours\nsigma = -1\nband = 1, 2\n", 7, "sigma", "positive");
+    expect_load_error(HEAD "observable = closure_hours\nvalue = 3\nband = 1, 2\n", 7, "value", "outside the band");
+    expect_load_error(HEAD "observable = closure_hours\nobservable = bleeding\nband = 1, 2\n", 7, "observable",
+                      "given twice");
+    /* settings go through the configuration's validator, with this file's line */
+    expect_load_error(HEAD "set = simulation.days=2; device.colour=red\nobservable = closure_hours\nband = 1, 2\n", 6,
+                      "device.colour", "unknown key");
+    expect_load_error(HEAD "set = simulation.days=-2\nobservable = closure_hours\nband = 1, 2\n", 6, "simulation.days",
+                      "out of range");
+    /* the scenario must reach the observable's day and session */
+    expect_load_error(
+        HEAD "set = schedule.sessions=1; simulation.days=5\nobservable = gain:dermis/collagen_I@day=42\nband = 1, 2\n",
+        7, "observable", "after simulation.days");
+    expect_load_error(HEAD "set = schedule.sessions=1\nobservable = closure_hours\nsession = 2\nband = 1, 2\n", 8,
+                      "session", "1 session");
+    expect_load_error("[sample.a]\nx = 1\n", 4, "[sample.a]", "unknown section");
+}
+
+Test(targets, missing_keys_name_the_section)
+{
+    char *path = write_targets(HEAD "observable = closure_hours\n");
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_targets *t = NULL;
+    cr_assert_eq(mh_targets_load(path, &ctx, &t), MH_ERR_INPUT);
+    char prefix[512];
+    snprintf(prefix, sizeof prefix, "%s:4: [target.a]: missing key 'band'", path);
+    cr_assert_str_eq(ctx.msg, prefix);
+    unlink(path);
+    free(path);
+}
+
+/* Bands: inclusive ends, open ends marked by parentheses, infinite ends; residuals of data and bounds. */
+Test(targets, bands_and_residuals)
+{
+    char *path = write_targets(HEAD "observable = closure_hours\nvalue = 12\nsigma = 2\nband = 9, 15\n"
+                                    "[target.b]\nsource = t\nobservable = bleeding\nsigma = 0.5\nband = (0, 5]\n"
+                                    "[target.c]\nsource = t\nobservable = bleeding\nband = -inf, 5)\n");
+    mh_targets *t = mh_test_targets(path);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    cr_assert_eq(mh_targets_count(t), 3);
+    const mh_target_info *a = mh_targets_info(t, 0), *b = mh_targets_info(t, 1), *c = mh_targets_info(t, 2);
+    cr_assert(mh_target_in_band(a, 9.0) && mh_target_in_band(a, 15.0) && !mh_target_in_band(a, 15.01));
+    cr_assert(!mh_target_in_band(a, NAN));
+    cr_assert(!mh_target_in_band(b, 0.0) && mh_target_in_band(b, 1e-9) && mh_target_in_band(b, 5.0));
+    cr_assert(mh_target_in_band(c, -1e300) && !mh_target_in_band(c, 5.0));
+    cr_assert(isinf(c->band_lo) && c->band_lo < 0);
+    cr_assert_float_eq(mh_target_residual(a, 16.0), 2.0, 1e-15);
+    cr_assert_float_eq(mh_target_residual(b, 2.0), 0.0, 0.0); /* inside a bound: no residual */
+    cr_assert_float_eq(mh_target_residual(b, 6.0), 2.0, 1e-15);
+    cr_assert_float_eq(mh_target_residual(b, -1.0), -2.0, 1e-15);
+    cr_assert(isnan(mh_target_residual(c, 1.0)), "no sigma, no residual");
+    cr_assert_eq(mh_targets_find(t, "b"), 1);
+    cr_assert_eq(mh_targets_find(t, "z"), -1);
+    mh_targets_destroy(&t);
+    cr_assert_null(t);
+    mh_targets_destroy(&t); /* accepts NULL */
+    unlink(path);
+    free(path);
+}
+
+/* Observables agree with mh_summary and the series; targets sharing a scenario share one run; a ratio
+ * target divides the two scenarios' values. */
+Test(targets, observables_ratios_and_shared_runs, .timeout = 120)
+{
+    char *path = write_targets(
+        "[target.gain]\nsource = t\nset = schedule.sessions=1; simulation.days=43\n"
+        "observable = gain:dermis/collagen_total@day=42\nband = -inf, inf\n"
+        "[target.inc]\nsource = t\nset = schedule.sessions=1\nset = simulation.days=43\n"
+        "observable = increment:dermis/collagen_total@day=42\nband = -inf, inf\n"
+        "[target.ery]\nsource = t\nset = schedule.sessions=1; simulation.days=43\nobservable = erythema_days\n"
+        "band = -inf, inf\n"
+        "[target.peak]\nsource = t\nset = schedule.sessions=1; simulation.days=43\n"
+        "observable = peak_day:papillary_dermis/collagen_III\nband = -inf, inf\n"
+        "[target.deeper]\nsource = t\nset = schedule.sessions=1; simulation.days=43; device.needle_length_mm=2.0\n"
+        "ratio_set = device.needle_length_mm=1.5\nobservable = increment:dermis/collagen_total@day=42\n"
+        "band = -inf, inf\n");
+    mh_targets *t = mh_test_targets(path);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    double v[5];
+    for (int i = 0; i < 5; i++)
+        cr_assert_eq(mh_targets_evaluate(t, i, NULL, &v[i], &ctx), MH_OK, "%s", ctx.msg);
+    long runs = 0, hits = 0;
+    mh_targets_stats(t, &runs, &hits);
+    cr_assert_eq(runs, 2, "1.5 mm and 2.0 mm scenarios: %ld runs", runs);
+    cr_assert_eq(hits, 4, "%ld cache hits", hits);
+    const mh_series *s = NULL;
+    const mh_summary *m = NULL;
+    cr_assert_eq(mh_targets_run(t, 0, NULL, &s, &m, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert_float_eq(v[0], m->gain[MH_OL_DERMIS][MH_OQ_CT][0], 0.0, "gain = mh_summary's gain at day 42");
+    cr_assert_float_eq(v[1], v[0] - 1.0, 1e-15);
+    cr_assert_float_eq(v[2], m->erythema_days[0], 0.0);
+    int c3 = mh_obs_layer_col(MH_OL_PAPILLARY, MH_OQ_C3);
+    double best = -1;
+    for (size_t r = 0; r < s->nt; r++)
+        best = fmax(best, s->data[r * MH_OBS_COUNT + c3]);
+    cr_assert_float_eq(mh_series_at(s, c3, v[3]), best, 1e-12, "peak_day is where collagen III peaks");
+    /* the ratio: 2.0 mm over 1.5 mm, from the same cached 1.5 mm run */
+    double deep = NAN;
+    mh_config *cfg = NULL;
+    cr_assert_eq(mh_targets_config(t, 4, NULL, false, &cfg, &ctx), MH_OK);
+    cr_assert_float_eq(mh_config_real(cfg, MH_P_DEV_LENGTH), 2.0, 0.0);
+    mh_config_destroy(&cfg);
+    cr_assert_eq(mh_targets_config(t, 4, NULL, true, &cfg, &ctx), MH_OK);
+    cr_assert_float_eq(mh_config_real(cfg, MH_P_DEV_LENGTH), 1.5, 0.0);
+    mh_config_destroy(&cfg);
+    cr_assert_eq(mh_targets_run(t, 4, NULL, &s, &m, &ctx), MH_OK);
+    deep = m->gain[MH_OL_DERMIS][MH_OQ_CT][0] - 1.0;
+    cr_assert_float_eq(v[4], deep / v[1], 1e-12);
+    cr_assert_gt(v[4], 1.0, "deeper needling gains more");
+    /* extra settings apply after the target's own (here: a third scenario) */
+    double v2 = NAN;
+    cr_assert_eq(mh_targets_evaluate(t, 0, (const char *const[]){"device.needle_length_mm=2.0", NULL}, &v2, &ctx),
+                 MH_OK, "%s", ctx.msg);
+    mh_targets_stats(t, &runs, &hits);
+    cr_assert_eq(runs, 2, "the 2.0 mm scenario is already cached");
+    cr_assert_float_eq(v2, deep + 1.0, 1e-12);
+    cr_assert_eq(mh_targets_evaluate(t, 0, (const char *const[]){"device.colour=red", NULL}, &v2, &ctx), MH_ERR_INPUT);
+    cr_assert(strncmp(ctx.msg, "--set #1: device.colour: unknown key", 36) == 0, "%s", ctx.msg);
+    mh_targets_destroy(&t);
+    unlink(path);
+    free(path);
+}
