@@ -65,12 +65,13 @@ check: deps
 
 # Model against the literature: every target of configs/validation/targets.ini (behaviour items of
 # shared/science/README.md) -> results/validation/ (validation.md, .csv, PNGs); exits non-zero if a
-# target is outside its band. One OpenMP thread per run unless OMP_NUM_THREADS says otherwise.
+# target is outside its band; then the parameter screening (make sensitivity). One OpenMP thread per
+# run unless OMP_NUM_THREADS says otherwise.
 validate: deps
 	$(MAKE) microheal
 	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} OMP_WAIT_POLICY=$${OMP_WAIT_POLICY:-passive} \
 		./microheal validate configs/validation/targets.ini -o results/validation
-# ---- sensitivity screening (issue 3, added by the sensitivity work): its recipe lines go here ----
+	$(MAKE) sensitivity
 
 plots: microheal
 	bash scripts/plot.sh results/default.h5 results
