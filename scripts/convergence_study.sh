@@ -35,7 +35,7 @@ table() { # title, key, values...
         local row steps
         row=$(extract "$f")
         steps=$("$mh" info "$f" | awk '/^series:/ { print $2 }')
-        echo "| $v | $(echo "$row" | tr ' ' '\n' | xargs printf '%.4g | ') $steps | $(echo "$t1 - $t0" | bc | xargs printf '%.1f') |"
+        echo "| $v | $(echo "$row" | tr ' ' '\n' | xargs printf '%.4g | ') $steps | $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') |"
         if [ -n "$prev" ]; then
             # relative change against the previous (coarser) level; gains as gain - 1
             paste <(echo "$prev" | tr ' ' '\n') <(echo "$row" | tr ' ' '\n') | awk -v v="$v" '

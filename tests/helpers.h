@@ -7,6 +7,7 @@
 #include "mh_targets.h"
 
 #include <criterion/criterion.h>
+#include <gsl/gsl_math.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,7 +96,7 @@ static inline mh_test_outcome mh_test_outcome_of(const char *const *sets)
     o.reepi_days = m->reepithelialized_days[0];
     o.bleeding = m->bleeding[0];
     const mh_device *d = mh_sim_devices(sim);
-    o.injured_mm3_per_mm2 = d->density_per_cm2 / 100.0 * 3.14159265358979 * d->surface_radius_mm *
+    o.injured_mm3_per_mm2 = d->density_per_cm2 / 100.0 * M_PI * d->surface_radius_mm *
                             d->surface_radius_mm * d->depth_mm / 3.0;
     memcpy(o.gain, m->gain, sizeof o.gain);
     mh_sim_destroy(&sim);

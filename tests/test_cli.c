@@ -195,7 +195,7 @@ Test(cli, validate_writes_tables_and_exits_1_outside_the_band, .timeout = 120)
                     NULL),
                  0);
     cr_assert_eq(
-        sh("grep -q '^\"5\",\"bleeds\",\"bleeding\",\"test\",.*,yes$' /tmp/mh_cli_validation/validation.csv", NULL), 0);
+        sh("grep -q '^5,bleeds,bleeding,test,.*,yes$' /tmp/mh_cli_validation/validation.csv", NULL), 0);
     cr_assert_eq(sh("test -s /tmp/mh_cli_validation/validation.png", NULL), 0);
     unlink(path);
     free(path);

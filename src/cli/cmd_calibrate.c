@@ -1,7 +1,8 @@
 /* cmd_calibrate: `microheal calibrate` (fit parameters to targets, write a report) and `microheal validate`
  * (every target against its band: Markdown and CSV tables, gnuplot figures). The library does the work
  * (mh_targets, mh_calibrate); this file parses arguments, prints, writes files and runs gnuplot. */
-#include "cmd_calibrate.h"
+#include "mh_cli.h"
+#include "mh_cli_util.h"
 
 #include "mh_calibrate.h"
 #include "mh_h5.h"
@@ -49,12 +50,6 @@ typedef struct {
     int nsets, quiet, max_iter;
     double fd_step;
 } cli_args;
-
-static int report_failure(const mh_ctx *ctx)
-{
-    fprintf(stderr, "microheal: %s\n", ctx->msg[0] ? ctx->msg : mh_status_name(ctx->status));
-    return (ctx->status == MH_ERR_INPUT || ctx->status == MH_ERR_CONTRA) ? 2 : 1;
-}
 
 static int bad_usage(const char *usage, const char *what, const char *arg)
 {
@@ -293,7 +288,7 @@ int mh_cmd_calibrate(int argc, char **argv)
     if (rc < 0 && a.only != NULL && !split_list(a.only, &onlybuf, &only, &nonly))
         rc = bad_usage(usage_calibrate, "--only: expected NAME[,NAME...], not ", a.only);
     if (rc < 0 && mh_targets_load(a.targets, &ctx, &t) != MH_OK)
-        rc = report_failure(&ctx);
+        rc = mh_cli_fail(&ctx);
     if (rc < 0) {
         o.params = fit;
         o.nparams = nfit;
@@ -311,7 +306,7 @@ int mh_cmd_calibrate(int argc, char **argv)
         struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         if (mh_calibrate_fit(t, &o, &ctx, &c) != MH_OK) {
-            rc = report_failure(&ctx);
+            rc = mh_cli_fail(&ctx);
         } else {
             FILE *f = a.out != NULL ? fopen(a.out, "w") : stdout;
             if (f == NULL) {
@@ -339,27 +334,6 @@ int mh_cmd_calibrate(int argc, char **argv)
 
 /* ---------- validate ---------- */
 
-/* mkdir -p */
-static bool make_dirs(const char *path)
-{
-    char *p = strdup(path);
-    if (p == NULL)
-        return false;
-    bool ok = true;
-    for (char *s = p + 1; ok; s++) {
-        if (*s == '/' || *s == '\0') {
-            char c = *s;
-            *s = '\0';
-            ok = mkdir(p, 0777) == 0 || errno == EEXIST;
-            *s = c;
-            if (c == '\0')
-                break;
-        }
-    }
-    free(p);
-    return ok;
-}
-
 /* Opens DIR/NAME for writing; prints why not. */
 static FILE *open_out(const char *dir, const char *name, char *path, size_t len)
 {
@@ -377,17 +351,6 @@ static bool close_out(FILE *f, const char *path)
         return true;
     fprintf(stderr, "microheal: %s: write failed\n", path);
     return false;
-}
-
-static void csv_field(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
 }
 
 static bool write_tables(const char *dir, const mh_targets *t, const double *model)
@@ -423,13 +386,13 @@ static bool write_tables(const char *dir, const mh_targets *t, const double *mod
         const mh_target_info *ti = mh_targets_info(t, i);
         char obs[512];
         format_observable(ti, obs, sizeof obs);
-        csv_field(csv, ti->item);
+        mh_cli_csv_text(csv, ti->item);
         fputc(',', csv);
-        csv_field(csv, ti->name);
+        mh_cli_csv_text(csv, ti->name);
         fputc(',', csv);
-        csv_field(csv, obs);
+        mh_cli_csv_text(csv, obs);
         fputc(',', csv);
-        csv_field(csv, ti->source);
+        mh_cli_csv_text(csv, ti->source);
         fprintf(csv, ",%.10g,%.10g,%g,%g,%d,%d,%.10g,%s\n", ti->has_value ? ti->value : NAN,
                 ti->has_sigma ? ti->sigma : NAN, ti->band_lo, ti->band_hi, ti->lo_open, ti->hi_open, model[i],
                 mh_target_in_band(ti, model[i]) ? "yes" : "no");
@@ -474,50 +437,6 @@ static bool write_plot_data(const char *dir, const mh_targets *t, const double *
     return close_out(f, path);
 }
 
-/* Runs gnuplot -e VARS SCRIPT; false (with a message) unless it exits with 0. */
-static bool run_gnuplot(const char *script, const char *vars)
-{
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        fprintf(stderr, "microheal: cannot start gnuplot: %s\n", strerror(errno));
-        return false;
-    }
-    if (pid == 0) {
-        execlp("gnuplot", "gnuplot", "-e", vars, script, (char *)NULL);
-        _exit(127);
-    }
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        return true;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-        fprintf(stderr, "microheal: gnuplot not found (install gnuplot-nox, or run make deps)\n");
-    else
-        fprintf(stderr, "microheal: gnuplot %s failed\n", script);
-    return false;
-}
-
-/* The folder of gnuplot scripts: --scripts, else scripts/ beside the executable. */
-static bool scripts_dir(const char *given, char *out, size_t len)
-{
-    if (given != NULL) {
-        snprintf(out, len, "%s", given);
-        return true;
-    }
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0)
-        return false;
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (slash == NULL)
-        return false;
-    *slash = '\0';
-    return fmt_text(out, len, "%s/scripts", exe);
-}
-
 /* Whether an observable looks at the dermal matrix (a per-layer column), and which panel of
  * healing_curves.gp shows its layer (1 papillary dermis, 2 whole dermis, 0 neither). */
 static bool matrix_observable(const char *obs, int *panel)
@@ -555,7 +474,7 @@ static bool plot_curves(const char *dir, const char *scripts, mh_targets *t, con
         const mh_series *s = NULL;
         const mh_summary *m = NULL;
         if (mh_targets_run(t, i, sets, &s, &m, ctx) != MH_OK) {
-            report_failure(ctx);
+            mh_cli_fail(ctx);
             return false;
         }
         char name[256], spath[4096], sesspath[4096], dpath[4096] = "", png[4096];
@@ -592,7 +511,7 @@ static bool plot_curves(const char *dir, const char *scripts, mh_targets *t, con
              fmt_text(vars, sizeof vars, "series='%s'; sessions='%s'; out='%s'; subtitle='item %s: %s'%s%s%s", spath,
                       sesspath, png, ti->item, ti->name, datum ? "; data='" : "", datum ? dpath : "",
                       datum ? "'" : "") &&
-             run_gnuplot(script, vars);
+             mh_cli_run_gnuplot(script, vars);
     }
     return ok;
 }
@@ -610,7 +529,7 @@ int mh_cmd_validate(int argc, char **argv)
     if (rc < 0 && (strchr(dir, '\'') != NULL || (a.scripts != NULL && strchr(a.scripts, '\'') != NULL)))
         rc = bad_usage(usage_validate, "paths with a single quote cannot be handed to gnuplot: ", dir);
     if (rc < 0 && mh_targets_load(a.targets, &ctx, &t) != MH_OK)
-        rc = report_failure(&ctx);
+        rc = mh_cli_fail(&ctx);
     if (rc < 0 && (model = calloc((size_t)mh_targets_count(t), sizeof *model)) == NULL)
         rc = 1;
     struct timespec t0;
@@ -621,7 +540,7 @@ int mh_cmd_validate(int argc, char **argv)
         mh_ctx_init(&ctx);
         if (mh_targets_evaluate(t, i, a.sets, &model[i], &ctx) != MH_OK) {
             /* bad input stops; a failed simulation is reported and counts as outside the band */
-            int code = report_failure(&ctx);
+            int code = mh_cli_fail(&ctx);
             if (code == 2) {
                 rc = code;
                 break;
@@ -637,14 +556,14 @@ int mh_cmd_validate(int argc, char **argv)
                     in ? "within" : "OUTSIDE");
         }
     }
-    if (rc < 0 && !make_dirs(dir)) {
+    if (rc < 0 && !mh_cli_mkdirs(dir)) {
         fprintf(stderr, "microheal: %s: cannot create: %s\n", dir, strerror(errno));
         rc = 1;
     }
     if (rc < 0 && !(write_tables(dir, t, model) && write_plot_data(dir, t, model)))
         rc = 1;
     char scripts[4096];
-    if (rc < 0 && !scripts_dir(a.scripts, scripts, sizeof scripts)) {
+    if (rc < 0 && !mh_cli_scripts_dir(a.scripts, scripts, sizeof scripts)) {
         fprintf(stderr, "microheal: cannot find the scripts folder (give --scripts DIR)\n");
         rc = 1;
     }
@@ -653,7 +572,7 @@ int mh_cmd_validate(int argc, char **argv)
         bool plotted =
             fmt_text(script, sizeof script, "%s/validation.gp", scripts) &&
             fmt_text(vars, sizeof vars, "data='%s/validation_plot.dat'; out='%s/validation.png'", dir, dir) &&
-            run_gnuplot(script, vars) && plot_curves(dir, scripts, t, a.sets, &ctx);
+            mh_cli_run_gnuplot(script, vars) && plot_curves(dir, scripts, t, a.sets, &ctx);
         long runs = 0, hits = 0;
         mh_targets_stats(t, &runs, &hits);
         if (!a.quiet)

@@ -4,6 +4,7 @@
  * Output directory DIR: sensitivity.md, sensitivity.csv, sensitivity.png. Each file is written to
  * NAME.tmp and renamed when complete. Progress goes to stderr unless -q. */
 #include "mh_cli.h"
+#include "mh_cli_util.h"
 
 #include "mh_sensitivity.h"
 
@@ -53,24 +54,10 @@ static int bad_usage(const char *fmt, const char *arg)
     return 2;
 }
 
-static int report(const mh_ctx *ctx)
-{
-    fprintf(stderr, "microheal: %s\n", ctx->msg[0] ? ctx->msg : mh_status_name(ctx->status));
-    return (ctx->status == MH_ERR_INPUT || ctx->status == MH_ERR_CONTRA) ? 2 : 1;
-}
-
-static int number(const char *s, double *v)
-{
-    char *end = NULL;
-    errno = 0;
-    *v = strtod(s, &end);
-    return end != s && *end == '\0' && errno == 0 && isfinite(*v);
-}
-
 static int whole(const char *s, int *v)
 {
     double x;
-    if (!number(s, &x) || x != floor(x) || fabs(x) > INT_MAX)
+    if (!mh_cli_parse_double(s, &x) || x != floor(x) || fabs(x) > INT_MAX)
         return 0;
     *v = (int)x;
     return 1;
@@ -152,9 +139,9 @@ static int parse_args(int argc, char **argv, cli_args *a)
                 a->opt.method = MH_SENS_MORRIS;
             else
                 rc = bad_usage("--method: '%s' is not oat or morris", v);
-        } else if (strcmp(s, "--delta") == 0 && !number(v, &a->opt.delta)) {
+        } else if (strcmp(s, "--delta") == 0 && !mh_cli_parse_double(v, &a->opt.delta)) {
             rc = bad_usage("--delta: '%s' is not a number", v);
-        } else if (strcmp(s, "--range") == 0 && !number(v, &a->opt.range)) {
+        } else if (strcmp(s, "--range") == 0 && !mh_cli_parse_double(v, &a->opt.range)) {
             rc = bad_usage("--range: '%s' is not a number", v);
         } else if (strcmp(s, "--trajectories") == 0 && !whole(v, &a->opt.trajectories)) {
             rc = bad_usage("--trajectories: '%s' is not a whole number", v);
@@ -356,22 +343,6 @@ static void md_body(FILE *f, const report_data *d)
         fprintf(f, "\n![%s of the top parameters](sensitivity.png)\n", ix);
 }
 
-/* CSV field, quoted when it holds a comma, a quote or a newline. */
-static void csv_text(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\n") == NULL) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 /* Numbers first, free text (which may hold quoted commas) in the last columns, so that tools that
  * split on commas (awk -F, in scripts/sensitivity.gp) find every number where the header says. */
 static void csv_body(FILE *f, const report_data *d)
@@ -395,38 +366,22 @@ static void csv_body(FILE *f, const report_data *d)
             fprintf(f, ",%.10g,%.10g,%.10g,%d", p->index[q], p->mu[q], p->sigma[q], d->rank_of[q * n + d->order[r]]);
         }
         fprintf(f, ",%.10g,", p->overall);
-        csv_text(f, tab[p->id].unit);
+        mh_cli_csv_text(f, tab[p->id].unit);
         fputc(',', f);
-        csv_text(f, tab[p->id].source);
+        mh_cli_csv_text(f, tab[p->id].source);
         fputc(',', f);
-        csv_text(f, p->skipped != NULL ? p->skipped : "ok");
+        mh_cli_csv_text(f, p->skipped != NULL ? p->skipped : "ok");
         fputc('\n', f);
     }
 }
 
-/* scripts/sensitivity.gp beside the executable's directory, else relative to the working directory. */
-static void plot_script(char *path, size_t len)
-{
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash != NULL) {
-            *slash = '\0';
-            int w = snprintf(path, len, "%s/scripts/sensitivity.gp", exe);
-            if (w > 0 && (size_t)w < len && access(path, R_OK) == 0)
-                return;
-        }
-    }
-    snprintf(path, len, "scripts/sensitivity.gp");
-}
-
-/* Runs gnuplot on the CSV; the PNG appears under its final name only when gnuplot succeeded. */
+/* Runs scripts/sensitivity.gp on the CSV; the PNG appears under its final name only when gnuplot succeeded. */
 static int write_plot(const mh_sens *s, const cli_args *a)
 {
-    char script[PATH_MAX], vars[3 * PATH_MAX], tmp[PATH_MAX], final[PATH_MAX];
-    plot_script(script, sizeof script);
+    char dir[PATH_MAX], script[PATH_MAX + 32], vars[3 * PATH_MAX], tmp[PATH_MAX], final[PATH_MAX];
+    if (!mh_cli_scripts_dir(NULL, dir, sizeof dir))
+        return 1;
+    snprintf(script, sizeof script, "%s/sensitivity.gp", dir);
     if (access(script, R_OK) != 0) {
         fprintf(stderr, "microheal: %s not found (run from the repository root, or use --no-plot)\n", script);
         return 1;
@@ -435,25 +390,8 @@ static int write_plot(const mh_sens *s, const cli_args *a)
     snprintf(final, sizeof final, "%s/sensitivity.png", a->outdir);
     snprintf(vars, sizeof vars, "csv='%s/sensitivity.csv'; out='%s'; method='%s'", a->outdir, tmp,
              mh_sens_method_name(mh_sens_settings(s)->method));
-    fflush(stderr);
-    pid_t pid = fork();
-    if (pid < 0) {
-        fprintf(stderr, "microheal: cannot start gnuplot: %s\n", strerror(errno));
-        return 1;
-    }
-    if (pid == 0) {
-        execlp("gnuplot", "gnuplot", "-e", vars, script, (char *)NULL);
-        _exit(127);
-    }
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    if (!mh_cli_run_gnuplot(script, vars)) {
         remove(tmp);
-        if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-            fprintf(stderr, "microheal: gnuplot not found (install gnuplot-nox or run make deps; or use --no-plot)\n");
-        else
-            fprintf(stderr, "microheal: gnuplot %s failed\n", script);
         return 1;
     }
     if (rename(tmp, final) != 0) {
@@ -462,29 +400,6 @@ static int write_plot(const mh_sens *s, const cli_args *a)
         return 1;
     }
     return 0;
-}
-
-/* mkdir -p DIR; returns 0 or 1 after a message. */
-static int make_dir(const char *dir)
-{
-    char path[PATH_MAX];
-    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
-        fprintf(stderr, "microheal: %s: path too long\n", dir);
-        return 1;
-    }
-    for (char *p = path + 1;; p++) {
-        if (*p != '/' && *p != '\0')
-            continue;
-        char c = *p;
-        *p = '\0';
-        if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-            fprintf(stderr, "microheal: %s: cannot create: %s\n", path, strerror(errno));
-            return 1;
-        }
-        *p = c;
-        if (c == '\0')
-            return 0;
-    }
 }
 
 /* Loads CONFIG and applies every --set in order. */
@@ -513,7 +428,7 @@ static int run(int argc, char **argv, cli_args *a)
     a->opt.progress = progress;
     a->opt.progress_user = a;
     if (load(argc, argv, a, &cfg, &ctx) != MH_OK || mh_sens_create(cfg, &a->opt, &ctx, &s) != MH_OK) {
-        rc = report(&ctx);
+        rc = mh_cli_fail(&ctx);
         goto done;
     }
     const int n = mh_sens_nparams(s);
@@ -523,12 +438,14 @@ static int run(int argc, char **argv, cli_args *a)
     if (!a->quiet)
         fprintf(stderr, "sensitivity: %s on %d parameters (%d not screened), %d runs\n",
                 mh_sens_method_name(a->opt.method), n, nskip, mh_sens_nruns(s));
-    if ((rc = make_dir(a->outdir)) != 0)
+    if (!mh_cli_mkdirs(a->outdir)) {
+        rc = 1;
         goto done;
+    }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (mh_sens_run(s, &ctx) != MH_OK) {
-        rc = report(&ctx);
+        rc = mh_cli_fail(&ctx);
         goto done;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -1,6 +1,6 @@
 /* microheal CLI: parse arguments, call the library, report, exit (0 ok, 2 bad input, 1 other failure). */
 #include "mh_cli.h"
-#include "cmd_calibrate.h"
+#include "mh_cli_util.h"
 #include "mh_config.h"
 #include "mh_h5.h"
 #include "mh_sim.h"
@@ -56,19 +56,6 @@ static const char *usage_export =
     "                                (3-D: the plane y = Y, default the middle)\n"
     "Writes to FILE or standard output.\n";
 
-static int exit_code(mh_status st)
-{
-    if (st == MH_OK)
-        return 0;
-    return (st == MH_ERR_INPUT || st == MH_ERR_CONTRA) ? 2 : 1;
-}
-
-static int fail(const mh_ctx *ctx)
-{
-    fprintf(stderr, "microheal: %s\n", ctx->msg[0] ? ctx->msg : mh_status_name(ctx->status));
-    return exit_code(ctx->status);
-}
-
 static int usage_error(const char *usage, const char *fmt, const char *arg)
 {
     fprintf(stderr, "microheal: ");
@@ -91,7 +78,7 @@ static int load_config(int argc, char **argv, const char *usage, mh_config **cfg
 {
     const char *path = NULL;
     if (mh_config_create(ctx, cfg) != MH_OK)
-        return fail(ctx);
+        return mh_cli_fail(ctx);
     int nset = 0;
     /* first pass: find the config path; second: apply overrides after the file */
     for (int i = 0; i < argc; i++) {
@@ -112,13 +99,13 @@ static int load_config(int argc, char **argv, const char *usage, mh_config **cfg
     if (path == NULL)
         return usage_error(usage, "%s", "missing CONFIG");
     if (mh_config_load(*cfg, path, ctx) != MH_OK)
-        return fail(ctx);
+        return mh_cli_fail(ctx);
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--set") == 0) {
             char origin[32];
             snprintf(origin, sizeof origin, "--set #%d", ++nset);
             if (mh_config_set(*cfg, argv[++i], origin, ctx) != MH_OK)
-                return fail(ctx);
+                return mh_cli_fail(ctx);
         } else if (strcmp(argv[i], "-o") == 0) {
             if (outp == NULL)
                 return usage_error(usage, "%s", "-o is not an option of this command");
@@ -129,7 +116,7 @@ static int load_config(int argc, char **argv, const char *usage, mh_config **cfg
         } else if (strcmp(argv[i], "--override-contraindications") == 0) {
             if (mh_config_set(*cfg, "patient.override_contraindications=true", "--override-contraindications",
                               ctx) != MH_OK)
-                return fail(ctx);
+                return mh_cli_fail(ctx);
         }
     }
     *cfg_path = path;
@@ -170,7 +157,7 @@ static int cmd_check(int argc, char **argv)
     const char *path = NULL;
     int rc = load_config(argc, argv, usage_check, &cfg, NULL, NULL, &path, &ctx);
     if (rc == 0 && mh_sim_create(cfg, &ctx, &sim) != MH_OK)
-        rc = fail(&ctx);
+        rc = mh_cli_fail(&ctx);
     if (rc == 0) {
         printf("%s: valid\n", path);
         print_setup(sim, stdout);
@@ -215,9 +202,9 @@ static int cmd_run(int argc, char **argv)
             rc = 1;
     }
     if (rc == 0 && mh_sim_create(cfg, &ctx, &sim) != MH_OK)
-        rc = fail(&ctx);
+        rc = mh_cli_fail(&ctx);
     if (rc == 0 && mh_h5_writer_open(outp, &ctx, &w) != MH_OK)
-        rc = fail(&ctx);
+        rc = mh_cli_fail(&ctx);
     if (rc == 0) {
         if (!quiet)
             print_setup(sim, stderr);
@@ -226,14 +213,14 @@ static int cmd_run(int argc, char **argv)
         mh_sink sink = {mh_h5_snapshot, w};
         if (mh_sim_run(sim, &sink, &ctx) != MH_OK) {
             mh_h5_writer_abort(&w);
-            rc = fail(&ctx);
+            rc = mh_cli_fail(&ctx);
         } else if (mh_config_text(cfg) == NULL) {
             mh_h5_writer_abort(&w);
             MH_ERROR(&ctx, MH_ERR_NOMEM, "out of memory (resolved configuration)");
-            rc = fail(&ctx);
+            rc = mh_cli_fail(&ctx);
         } else if (mh_h5_writer_finish(&w, sim, mh_config_text(cfg), (unsigned long)mh_config_int(cfg, MH_P_SEED),
                                        &ctx) != MH_OK) {
-            rc = fail(&ctx);
+            rc = mh_cli_fail(&ctx);
         } else if (!quiet) {
             clock_gettime(CLOCK_MONOTONIC, &t1);
             long acc, rej;
@@ -263,14 +250,7 @@ static int cmd_info(int argc, char **argv)
         return usage_error(usage_info, "%s", argc == 0 ? "missing OUT.h5" : "too many arguments");
     mh_ctx ctx;
     mh_ctx_init(&ctx);
-    return mh_h5_info(argv[0], stdout, &ctx) == MH_OK ? 0 : fail(&ctx);
-}
-
-static int parse_double(const char *s, double *v)
-{
-    char *end = NULL;
-    *v = strtod(s, &end);
-    return end != s && *end == '\0';
+    return mh_h5_info(argv[0], stdout, &ctx) == MH_OK ? 0 : mh_cli_fail(&ctx);
 }
 
 static int cmd_export(int argc, char **argv)
@@ -300,7 +280,7 @@ static int cmd_export(int argc, char **argv)
                 field = v;
             } else if (strcmp(a, "-o") == 0) {
                 outp = v;
-            } else if (!parse_double(v, strcmp(a, "--day") == 0 ? &day : &y)) {
+            } else if (!mh_cli_parse_double(v, strcmp(a, "--day") == 0 ? &day : &y)) {
                 return usage_error(usage_export, "not a number: %s", v);
             }
         } else if (a[0] == '-' && a[1] != '\0') {
@@ -349,7 +329,7 @@ static int cmd_export(int argc, char **argv)
             remove(tmp);
         free(tmp);
     }
-    return st == MH_OK ? 0 : fail(&ctx);
+    return st == MH_OK ? 0 : mh_cli_fail(&ctx);
 }
 
 int main(int argc, char **argv)

@@ -9,4 +9,14 @@ extern const char *const mh_cli_usage_sensitivity;
  * status (0 ok, 2 bad input, 1 other failure). */
 int mh_cli_sensitivity(int argc, char **argv);
 
+#define MH_USAGE_CALIBRATE_LINE                                                                                        \
+    "  calibrate TARGETS --fit KEY,... [-o REPORT.md]         fit parameters to target data\n"
+#define MH_USAGE_VALIDATE_LINE                                                                                         \
+    "  validate TARGETS [-o DIR]                              model against data: table, plots\n"
+
+/* `microheal calibrate` and `microheal validate` (cmd_calibrate.c). Exit status: 0 success (validate:
+ * every target within its band), 1 failure (validate: a target outside its band), 2 bad input. */
+int mh_cmd_calibrate(int argc, char **argv);
+int mh_cmd_validate(int argc, char **argv);
+
 #endif

@@ -154,6 +154,9 @@ static int fit_f(const gsl_vector *x, void *params, gsl_vector *f)
     return s->fatal == MH_OK ? GSL_SUCCESS : GSL_ENOMEM;
 }
 
+/* Forward differences in ln(parameter), written here rather than GSL's built-in finite-difference
+ * Jacobian (df = NULL) because a step that leaves the parameter table's range, or whose run fails,
+ * must fall back to a backward step; GSL's would difference against the penalty residual. */
 static int fit_df(const gsl_vector *x, void *params, gsl_matrix *J)
 {
     fit_state *s = params;

@@ -120,6 +120,15 @@ static double lateral(double a, double b, double extent, bool periodic)
     return d;
 }
 
+/* Index along an axis of n cells for the unwrapped index ii: wrapped on periodic domains, -1 outside
+ * a zero-flux one. */
+static inline int lateral_index(int ii, int n, bool periodic)
+{
+    if (periodic)
+        return ((ii % n) + n) % n;
+    return (ii >= 0 && ii < n) ? ii : -1;
+}
+
 void mh_model_wound(const mh_grid *g, const mh_model_params *p, const mh_puncture *punct, size_t n,
                     mh_fields *f, mh_model_aux *aux, size_t *surface_cells)
 {
@@ -149,27 +158,21 @@ void mh_model_wound(const mh_grid *g, const mh_model_params *p, const mh_punctur
             if (g->dims == 2) {
                 int cells = 0;
                 for (int ii = ic - reach; ii <= ic + reach; ii++) {
-                    int i = g->periodic ? ((ii % g->nx) + g->nx) % g->nx : ii;
-                    if (i >= 0 && i < g->nx && lateral((i + 0.5) * dx, pu->x_mm, g->width_mm, g->periodic) <= r_in)
+                    int i = lateral_index(ii, g->nx, g->periodic);
+                    if (i >= 0 && lateral((i + 0.5) * dx, pu->x_mm, g->width_mm, g->periodic) <= r_in)
                         cells++;
                 }
                 if (cells > 0)
                     w = fmin(1.0, M_PI * r * r / (g->length_mm * cells * dx));
             }
             for (int jj = j0; jj <= j1; jj++) {
-                int j = jj;
-                if (g->dims == 3) {
-                    if (g->periodic)
-                        j = ((jj % g->ny) + g->ny) % g->ny;
-                    else if (jj < 0 || jj >= g->ny)
-                        continue;
-                }
+                int j = g->dims == 3 ? lateral_index(jj, g->ny, g->periodic) : 0;
+                if (j < 0)
+                    continue;
                 double dy = g->dims == 3 ? lateral((j + 0.5) * dx, pu->y_mm, g->length_mm, g->periodic) : 0.0;
                 for (int ii = ic - reach; ii <= ic + reach; ii++) {
-                    int i = ii;
-                    if (g->periodic)
-                        i = ((ii % g->nx) + g->nx) % g->nx;
-                    else if (ii < 0 || ii >= g->nx)
+                    int i = lateral_index(ii, g->nx, g->periodic);
+                    if (i < 0)
                         continue;
                     double ddx = lateral((i + 0.5) * dx, pu->x_mm, g->width_mm, g->periodic);
                     if (ddx * ddx + dy * dy > r_in * r_in)

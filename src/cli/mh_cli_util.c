@@ -1,0 +1,118 @@
+/* mh_cli_util: helpers shared by the microheal commands (see mh_cli_util.h). */
+#include "mh_cli_util.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int mh_cli_exit_code(mh_status st)
+{
+    if (st == MH_OK)
+        return 0;
+    return (st == MH_ERR_INPUT || st == MH_ERR_CONTRA) ? 2 : 1;
+}
+
+int mh_cli_fail(const mh_ctx *ctx)
+{
+    fprintf(stderr, "microheal: %s\n", ctx->msg[0] ? ctx->msg : mh_status_name(ctx->status));
+    return mh_cli_exit_code(ctx->status);
+}
+
+bool mh_cli_parse_double(const char *s, double *v)
+{
+    char *end = NULL;
+    errno = 0;
+    *v = strtod(s, &end);
+    return end != s && *end == '\0' && errno == 0 && isfinite(*v);
+}
+
+bool mh_cli_mkdirs(const char *path)
+{
+    char *p = strdup(path);
+    if (p == NULL) {
+        fprintf(stderr, "microheal: out of memory\n");
+        return false;
+    }
+    bool ok = true;
+    for (char *s = p + 1; ok; s++) {
+        if (*s != '/' && *s != '\0')
+            continue;
+        char c = *s;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            fprintf(stderr, "microheal: %s: cannot create: %s\n", p, strerror(errno));
+            ok = false;
+        }
+        *s = c;
+        if (c == '\0')
+            break;
+    }
+    free(p);
+    return ok;
+}
+
+void mh_cli_csv_text(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\n") == NULL) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+bool mh_cli_scripts_dir(const char *given, char *out, size_t len)
+{
+    int w;
+    if (given != NULL) {
+        w = snprintf(out, len, "%s", given);
+        return w > 0 && (size_t)w < len;
+    }
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash != NULL) {
+            *slash = '\0';
+            w = snprintf(out, len, "%s/scripts", exe);
+            if (w > 0 && (size_t)w < len && access(out, R_OK) == 0)
+                return true;
+        }
+    }
+    w = snprintf(out, len, "scripts");
+    return w > 0 && (size_t)w < len;
+}
+
+bool mh_cli_run_gnuplot(const char *script, const char *vars)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        fprintf(stderr, "microheal: cannot start gnuplot: %s\n", strerror(errno));
+        return false;
+    }
+    if (pid == 0) {
+        execlp("gnuplot", "gnuplot", "-e", vars, script, (char *)NULL);
+        _exit(127);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return true;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+        fprintf(stderr, "microheal: gnuplot not found (install gnuplot-nox, or run make deps)\n");
+    else
+        fprintf(stderr, "microheal: gnuplot %s failed\n", script);
+    return false;
+}

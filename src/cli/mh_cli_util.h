@@ -1,0 +1,28 @@
+/* mh_cli_util: what every microheal command shares: error reporting and exit codes, number
+ * parsing, output folders, CSV text, and running the gnuplot scripts. */
+#ifndef MH_CLI_UTIL_H
+#define MH_CLI_UTIL_H
+
+#include "mh_ctx.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Exit status of a library status: 0 ok, 2 bad input (or a contraindication), 1 anything else. */
+int mh_cli_exit_code(mh_status st);
+/* Prints "microheal: MESSAGE" for ctx's error to stderr; returns its exit status. */
+int mh_cli_fail(const mh_ctx *ctx);
+/* Whole string s is a finite number. */
+bool mh_cli_parse_double(const char *s, double *v);
+/* mkdir -p; prints why not and returns false on failure. */
+bool mh_cli_mkdirs(const char *path);
+/* Writes s as one CSV field, quoted (with doubled quotes) when it holds a comma, quote or newline. */
+void mh_cli_csv_text(FILE *f, const char *s);
+/* The folder of gnuplot scripts: given (--scripts) if not NULL, else scripts/ beside the executable
+ * when it exists there, else scripts/ relative to the working directory. False if it does not fit. */
+bool mh_cli_scripts_dir(const char *given, char *out, size_t len);
+/* Runs gnuplot -e VARS SCRIPT; true if it exits with 0, else false after a message. */
+bool mh_cli_run_gnuplot(const char *script, const char *vars);
+
+#endif
