@@ -1,53 +1,60 @@
 # microheal: make (library + CLI), make demo, make check. See README.md.
 CC ?= gcc
 PKGS := gsl hdf5-serial inih
-OPT ?= -O2
+OPT ?= -O3
 CFLAGS ?= $(OPT) -g
-CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -fopenmp -MMD -MP
+CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off -Wall -Wextra -Werror -fopenmp -MMD -MP
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS = $(PKG_LIBS) -lm
 LDFLAGS += -fopenmp
 
+# Objects go to $(BUILD) (make bench builds a second tree, build/native, with -march=native).
+BUILD ?= build
+B := $(BUILD)
+
 CORE_SRC := $(wildcard src/core/*.c)
 IO_SRC := $(wildcard src/io/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
-CORE_OBJ := $(CORE_SRC:src/%.c=build/%.o)
-IO_OBJ := $(IO_SRC:src/%.c=build/%.o)
-CLI_OBJ := $(CLI_SRC:src/%.c=build/%.o)
-TEST_OBJ := $(TEST_SRC:tests/%.c=build/tests/%.o) build/tests/mms.o
+CORE_OBJ := $(CORE_SRC:src/%.c=$(B)/%.o)
+IO_OBJ := $(IO_SRC:src/%.c=$(B)/%.o)
+CLI_OBJ := $(CLI_SRC:src/%.c=$(B)/%.o)
+TEST_OBJ := $(TEST_SRC:tests/%.c=$(B)/tests/%.o) $(B)/tests/mms.o
 
-.PHONY: all deps demo check clean plots verify sensitivity validate
+.PHONY: all deps demo check clean plots verify sensitivity validate bench
 all: microheal
 
 # Installs missing packages when a pkg-config lookup fails (scripts/install-deps.sh).
 deps:
 	@pkg-config --exists $(PKGS) criterion && command -v gnuplot >/dev/null || bash scripts/install-deps.sh
 
-build/libmicroheal.a: $(CORE_OBJ)
+$(B)/libmicroheal.a: $(CORE_OBJ)
 	@mkdir -p $(@D)
 	$(AR) rcs $@ $^
 
-build/libmicroheal_io.a: $(IO_OBJ)
+$(B)/libmicroheal_io.a: $(IO_OBJ)
 	@mkdir -p $(@D)
 	$(AR) rcs $@ $^
 
-build/%.o: src/%.c
+$(B)/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc/core -Isrc/io -c $< -o $@
 
-microheal: $(CLI_OBJ) build/libmicroheal_io.a build/libmicroheal.a
+microheal: $(CLI_OBJ) $(B)/libmicroheal_io.a $(B)/libmicroheal.a
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-build/tests/%.o: tests/%.c
+$(B)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(shell pkg-config --cflags criterion) -Isrc/core -Isrc/io -c $< -o $@
 
-build/tests/run_tests: $(TEST_OBJ) build/libmicroheal_io.a build/libmicroheal.a
+$(B)/tests/run_tests: $(TEST_OBJ) $(B)/libmicroheal_io.a $(B)/libmicroheal.a
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(shell pkg-config --libs criterion) -o $@
 
-build/tests/verify: build/tests/verify.o build/tests/mms.o build/libmicroheal.a
+$(B)/tests/verify: $(B)/tests/verify.o $(B)/tests/mms.o $(B)/libmicroheal.a
+
+$(B)/microheal-bench: $(B)/bench/bench.o $(B)/libmicroheal.a
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # Convergence tables of the manufactured solution (papers/verification.md).
@@ -85,7 +92,17 @@ sensitivity: deps
 	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} OMP_WAIT_POLICY=$${OMP_WAIT_POLICY:-passive} \
 	    ./microheal sensitivity configs/validation/sensitivity.ini -o results/validation/sensitivity
 
+# Benchmark (papers/performance.md): an optimised build (-O3 -march=native) in build/native, then
+# bandwidth, diffusion kernels, a model step, whole runs and a strong-scaling table on this machine;
+# prints a table and writes results/bench.json. All cores unless OMP_NUM_THREADS says otherwise;
+# about 5 minutes on 2 cores (BENCH_FLAGS=--quick: seconds, no whole runs).
+bench: deps
+	$(MAKE) BUILD=build/native OPT="-O3 -march=native" build/native/microheal-bench
+	@mkdir -p results
+	OMP_PROC_BIND=$${OMP_PROC_BIND:-close} OMP_PLACES=$${OMP_PLACES:-cores} \
+	    build/native/microheal-bench -o results/bench.json $(BENCH_FLAGS)
+
 clean:
 	rm -rf build microheal
 
--include $(CORE_OBJ:.o=.d) $(IO_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) build/tests/verify.d
+-include $(CORE_OBJ:.o=.d) $(IO_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(B)/tests/verify.d $(B)/bench/bench.d

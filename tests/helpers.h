@@ -4,6 +4,7 @@
 
 #include "mh_config.h"
 #include "mh_sim.h"
+#include "mh_step.h"
 #include "mh_targets.h"
 
 #include <criterion/criterion.h>
@@ -113,7 +114,7 @@ typedef struct {
     mh_fields *f;
     mh_model_aux aux;
     double *D[MH_NSPECIES]; /* diffusivity profiles of every species (zeros where it does not diffuse) */
-    double *tmp;            /* ncell work array */
+    mh_stepper *st;         /* steps the diffusing species (those with a non-zero profile) */
     size_t npunct, surface_cells;
 } mh_test_wounded;
 
@@ -141,7 +142,14 @@ static inline mh_test_wounded mh_test_wound(const mh_config *cfg, double strip_m
         for (int k = 0; k < w.g->nz; k++)
             w.D[s][k] = mh_model_diffusivity(&w.p, (mh_species)s, (mh_layer)w.g->layer[k]);
     }
-    w.tmp = mh_alloc_doubles(w.g->ncell);
+    const double *Dd[MH_NSPECIES];
+    for (int s = 0; s < MH_NSPECIES; s++) {
+        bool any = false;
+        for (int k = 0; k < w.g->nz; k++)
+            any |= w.D[s][k] > 0.0;
+        Dd[s] = any ? w.D[s] : NULL;
+    }
+    cr_assert_eq(mh_stepper_create(w.g, Dd, &ctx, &w.st), MH_OK);
     return w;
 }
 
@@ -151,7 +159,7 @@ static inline void mh_test_wounded_free(mh_test_wounded *w)
     mh_free(w->aux.k_close);
     for (int s = 0; s < MH_NSPECIES; s++)
         mh_free(w->D[s]);
-    mh_free(w->tmp);
+    mh_stepper_destroy(&w->st);
     mh_grid_destroy(&w->g);
 }
 

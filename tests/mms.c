@@ -79,7 +79,8 @@ mh_status mms_run(const mms_setup *su, mh_fields **out, mh_grid **gout, mh_ctx *
     const double dx = MMS_L / n, dt = su->T / su->steps, k_close = 3.0;
     mh_grid *g = NULL;
     mh_fields *f = NULL;
-    double *tmp = NULL, *Dp[MH_NSPECIES] = {0};
+    double *Dp[MH_NSPECIES] = {0};
+    mh_stepper *stepper = NULL;
     mh_model_params p;
     mh_model_aux aux = {0};
     mh_status st = mh_grid_create_uniform(su->dims, n, ny, n, dx, su->periodic, ctx, &g);
@@ -88,9 +89,8 @@ mh_status mms_run(const mms_setup *su, mh_fields **out, mh_grid **gout, mh_ctx *
         goto done;
     for (int k = 0; k < n; k++)
         g->epidermal[k] = 1.0; /* every rate active: m = e = v = 1 */
-    tmp = mh_alloc_doubles(g->ncell);
     aux.k_close = mh_alloc_doubles(g->ncell);
-    if (tmp == NULL || aux.k_close == NULL) {
+    if (aux.k_close == NULL) {
         st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (mms)");
         goto done;
     }
@@ -104,6 +104,8 @@ mh_status mms_run(const mms_setup *su, mh_fields **out, mh_grid **gout, mh_ctx *
         for (int k = 0; k < n; k++)
             Dp[s][k] = D_mms[s];
     }
+    if ((st = mh_stepper_create(g, (const double *const *)Dp, ctx, &stepper)) != MH_OK)
+        goto done;
     for (int k = 0; k < n; k++)
         for (int j = 0; j < ny; j++)
             for (int i = 0; i < n; i++) {
@@ -128,13 +130,13 @@ mh_status mms_run(const mms_setup *su, mh_fields **out, mh_grid **gout, mh_ctx *
                     for (int s = 0; s < MH_NSPECIES; s++)
                         f->u[s][q] += dt * S[s];
                 }
-        if ((st = mh_step_split(g, &p, &aux, (const double *const *)Dp, dt, f, tmp, ctx)) != MH_OK)
+        if ((st = mh_stepper_advance(stepper, &p, &aux, f, dt, ctx)) != MH_OK)
             goto done;
     }
 done:
     for (int s = 0; s < MH_NSPECIES; s++)
         mh_free(Dp[s]);
-    mh_free(tmp);
+    mh_stepper_destroy(&stepper);
     mh_free(aux.k_close);
     if (st == MH_OK)
         *out = f;

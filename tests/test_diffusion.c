@@ -1,10 +1,14 @@
-/* test_diffusion: LOD solver against an analytic solution, its spatial order, conservation, symmetry. */
+/* test_diffusion: LOD solver against an analytic solution, its spatial order, conservation, symmetry,
+ * the optimised kernel against the GSL reference, decay, and bits across thread counts. */
 #include "helpers.h"
 
 #include "mh_diffusion.h"
 
 #include <gsl/gsl_math.h>
+#include <float.h>
 #include <math.h>
+#include <omp.h>
+#include <string.h>
 
 /* A bare grid (no config): nx x ny x nz cells of dx mm, all dermis. */
 static mh_grid *bare_grid(int dims, int nx, int ny, int nz, double dx, bool periodic)
@@ -14,6 +18,19 @@ static mh_grid *bare_grid(int dims, int nx, int ny, int nz, double dx, bool peri
     mh_grid *g = NULL;
     cr_assert_eq(mh_grid_create_uniform(dims, nx, ny, nz, dx, periodic, &ctx, &g), MH_OK, "%s", ctx.msg);
     return g;
+}
+
+/* steps optimised diffusion steps of one field (decay mu per day) with one workspace */
+static void run(const mh_grid *g, const double *Dp, double mu, double dt, int steps, double *u)
+{
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_diffusion *w = NULL;
+    cr_assert_eq(mh_diffusion_create(g, &ctx, &w), MH_OK);
+    mh_diffusion_field f = {u, Dp, mu};
+    for (int s = 0; s < steps; s++)
+        cr_assert_eq(mh_diffusion_step(w, 1, &f, dt, &ctx), MH_OK, "%s", ctx.msg);
+    mh_diffusion_destroy(&w);
 }
 
 /* Error (max norm) of a cosine mode cos(pi x / L) cos(pi z / H) after time T against the exact
@@ -28,10 +45,7 @@ static double cosine_error(int n, double D, double T, int steps)
     for (int k = 0; k < n; k++)
         for (int i = 0; i < n; i++)
             u[mh_idx(g, i, 0, k)] = cos(M_PI * (i + 0.5) * dx / L) * cos(M_PI * (k + 0.5) * dx / H);
-    mh_ctx ctx;
-    mh_ctx_init(&ctx);
-    for (int s = 0; s < steps; s++)
-        cr_assert_eq(mh_diffusion_step(g, Dp, T / steps, u, &ctx), MH_OK);
+    run(g, Dp, 0.0, T / steps, steps, u);
     double decay = exp(-D * M_PI * M_PI * (1 / (L * L) + 1 / (H * H)) * T), err = 0;
     for (int k = 0; k < n; k++)
         for (int i = 0; i < n; i++) {
@@ -87,10 +101,7 @@ static void check_conservation(int dims, bool periodic)
     for (size_t q = 0; q < g->ncell; q++)
         u[q] = (q * 7919 % 101) / 100.0; /* rough data, steep gradients */
     double m0 = sum(u, g->ncell), top0 = sum(u, (size_t)nx * ny * 3);
-    mh_ctx ctx;
-    mh_ctx_init(&ctx);
-    for (int s = 0; s < 50; s++)
-        cr_assert_eq(mh_diffusion_step(g, Dp, 0.01, u, &ctx), MH_OK);
+    run(g, Dp, 0.0, 0.01, 50, u);
     double m1 = sum(u, g->ncell), top1 = sum(u, (size_t)nx * ny * 3);
     cr_assert_float_eq(m1, m0, 1e-12 * m0, "mass %0.17g -> %0.17g", m0, m1);
     cr_assert_float_eq(top1, top0, 1e-12 * top0, "a D = 0 layer must not exchange mass");
@@ -116,14 +127,175 @@ Test(diffusion, symmetric_data_stays_symmetric)
     for (int k = 0; k < nz; k++)
         for (int i = 0; i < nx; i++)
             u[mh_idx(g, i, 0, k)] = (i == 19 || i == 20) && k < 5 ? 1.0 : 0.0;
-    mh_ctx ctx;
-    mh_ctx_init(&ctx);
-    for (int s = 0; s < 20; s++)
-        cr_assert_eq(mh_diffusion_step(g, Dp, 0.001, u, &ctx), MH_OK);
+    run(g, Dp, 0.0, 0.001, 20, u);
     for (int k = 0; k < nz; k++)
         for (int i = 0; i < nx / 2; i++)
             cr_assert_float_eq(u[mh_idx(g, i, 0, k)], u[mh_idx(g, nx - 1 - i, 0, k)], 1e-14);
     mh_free(u);
     mh_free(Dp);
+    mh_grid_destroy(&g);
+}
+
+/* Fills u with rough positive data and D with a layered profile: a wall (D = 0) on top, then two
+ * layers whose coefficients differ by 10x, so the x sweep meets blocks spanning layer boundaries. */
+static void rough_setup(const mh_grid *g, double *u, double *Dp, double Dscale)
+{
+    for (int k = 0; k < g->nz; k++)
+        Dp[k] = k < 2 ? 0.0 : (k < g->nz / 2 ? 4.3 * Dscale : 0.43 * Dscale);
+    for (size_t q = 0; q < g->ncell; q++)
+        u[q] = 0.1 + (double)(q * 7919 % 101) / 100.0;
+}
+
+/* Largest |a - b| over max |b|. */
+static double rel_diff(const double *a, const double *b, size_t n)
+{
+    double d = 0.0, m = 0.0;
+    for (size_t q = 0; q < n; q++) {
+        d = fmax(d, fabs(a[q] - b[q]));
+        m = fmax(m, fabs(b[q]));
+    }
+    return d / m;
+}
+
+/* The optimised kernel against the GSL reference: sizes that are not multiples of the block
+ * widths (8 rows, 64 lines), layered coefficients with a wall, decay, mild (lam ~ 0.4) and stiff
+ * (lam ~ 4e3) steps. Both solve diagonally dominant tridiagonal systems (condition number
+ * <= 1 + 4 lam) by elimination without pivoting in different orders (GSL: its own symmetric and
+ * cyclic algorithms; here L D L^T and Sherman-Morrison), so they agree to a few ulps per solve;
+ * 1e-12 relative over 5 steps leaves room for lam ~ 4e3 and nothing for a wrong coefficient
+ * (a wrong end diagonal or corner shows at 1e-3 and above). */
+static void check_against_reference(int dims, bool periodic, double Dscale, double mu)
+{
+    int nx = 37, ny = dims == 3 ? 13 : 1, nz = 29;
+    mh_grid *g = bare_grid(dims, nx, ny, nz, 0.01, periodic);
+    double *u = mh_alloc_doubles(g->ncell), *r = mh_alloc_doubles(g->ncell), *Dp = mh_alloc_doubles((size_t)nz);
+    rough_setup(g, u, Dp, Dscale);
+    memcpy(r, u, g->ncell * sizeof *u);
+    const double dt = 0.001;
+    run(g, Dp, mu, dt, 5, u);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_diffusion_field f = {r, Dp, mu};
+    for (int s = 0; s < 5; s++)
+        cr_assert_eq(mh_diffusion_step_reference(g, &f, dt, &ctx), MH_OK, "%s", ctx.msg);
+    double d = rel_diff(u, r, g->ncell);
+    cr_assert_lt(d, 1e-12, "optimised vs reference: %g (dims %d, periodic %d, D x %g, mu %g)", d, dims, periodic,
+                 Dscale, mu);
+    mh_free(u);
+    mh_free(r);
+    mh_free(Dp);
+    mh_grid_destroy(&g);
+}
+
+Test(diffusion, optimised_matches_reference_2d)
+{
+    for (int per = 0; per < 2; per++) {
+        check_against_reference(2, per, 1.0, 0.0);     /* lam up to 43 */
+        check_against_reference(2, per, 0.01, 0.0);    /* lam up to 0.43 */
+        check_against_reference(2, per, 100.0, 0.0);   /* lam up to 4300 */
+        check_against_reference(2, per, 1.0, 500.0);   /* with decay, dt mu = 0.5 */
+    }
+}
+
+Test(diffusion, optimised_matches_reference_3d)
+{
+    for (int per = 0; per < 2; per++) {
+        check_against_reference(3, per, 1.0, 0.0);
+        check_against_reference(3, per, 0.01, 0.0);
+        check_against_reference(3, per, 100.0, 0.0);
+        check_against_reference(3, per, 1.0, 500.0);
+    }
+}
+
+/* A uniform field decays by exactly the product of the sweeps' factors 1/(1 + dt mu / n). */
+Test(diffusion, uniform_field_decays_at_the_split_rate)
+{
+    for (int dims = 2; dims <= 3; dims++) {
+        mh_grid *g = bare_grid(dims, 20, dims == 3 ? 12 : 1, 15, 0.01, dims == 3);
+        double *u = mh_alloc_doubles(g->ncell), *Dp = mh_alloc_doubles(15);
+        for (int k = 0; k < 15; k++)
+            Dp[k] = 1.0;
+        for (size_t q = 0; q < g->ncell; q++)
+            u[q] = 2.0;
+        const double dt = 0.01, mu = 30.0;
+        run(g, Dp, mu, dt, 1, u);
+        double expect = 2.0 * pow(1.0 + dt * mu / dims, -dims);
+        /* round-off of a solve: a few ulps times the condition number 1 + 4 lam (lam = D dt / dx^2 = 100) */
+        double tol = 4.0 * (1.0 + 4.0 * 100.0) * DBL_EPSILON * expect;
+        for (size_t q = 0; q < g->ncell; q++)
+            cr_assert_float_eq(u[q], expect, tol, "cell %zu: %0.17g vs %0.17g", q, u[q], expect);
+        mh_free(u);
+        mh_free(Dp);
+        mh_grid_destroy(&g);
+    }
+}
+
+/* Several fields in one call give the same bits as one call per field, and the bits do not depend
+ * on the number of threads (1, 2, 3). */
+Test(diffusion, fields_together_and_thread_count_give_the_same_bits)
+{
+    for (int dims = 2; dims <= 3; dims++) {
+        int nx = 45, ny = dims == 3 ? 11 : 1, nz = 70;
+        mh_grid *g = bare_grid(dims, nx, ny, nz, 0.01, true);
+        const size_t n = g->ncell;
+        double *ref[3], *Dp[3];
+        for (int s = 0; s < 3; s++) {
+            ref[s] = mh_alloc_doubles(n);
+            Dp[s] = mh_alloc_doubles((size_t)nz);
+            rough_setup(g, ref[s], Dp[s], s == 0 ? 1.0 : (s == 1 ? 0.02 : 30.0));
+            omp_set_num_threads(1);
+            run(g, Dp[s], s * 10.0, 0.002, 3, ref[s]);
+        }
+        for (int nt = 1; nt <= 3; nt++) {
+            omp_set_num_threads(nt);
+            double *u[3];
+            mh_diffusion_field f[3];
+            for (int s = 0; s < 3; s++) {
+                u[s] = mh_alloc_doubles(n);
+                double *tmpD = mh_alloc_doubles((size_t)nz);
+                rough_setup(g, u[s], tmpD, 1.0);
+                mh_free(tmpD);
+                f[s] = (mh_diffusion_field){u[s], Dp[s], s * 10.0};
+            }
+            mh_ctx ctx;
+            mh_ctx_init(&ctx);
+            mh_diffusion *w = NULL;
+            cr_assert_eq(mh_diffusion_create(g, &ctx, &w), MH_OK);
+            for (int it = 0; it < 3; it++)
+                cr_assert_eq(mh_diffusion_step(w, 3, f, 0.002, &ctx), MH_OK);
+            mh_diffusion_destroy(&w);
+            for (int s = 0; s < 3; s++) {
+                cr_assert_eq(memcmp(u[s], ref[s], n * sizeof(double)), 0, "dims %d, field %d, %d threads", dims, s,
+                             nt);
+                mh_free(u[s]);
+            }
+        }
+        omp_set_num_threads(2);
+        for (int s = 0; s < 3; s++) {
+            mh_free(ref[s]);
+            mh_free(Dp[s]);
+        }
+        mh_grid_destroy(&g);
+    }
+}
+
+Test(diffusion, rejects_bad_coefficients_and_steps)
+{
+    mh_grid *g = bare_grid(2, 10, 1, 8, 0.01, false);
+    double *u = mh_alloc_doubles(g->ncell), Dp[8] = {1, 1, 1, -1, 1, 1, 1, 1};
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_diffusion *w = NULL;
+    cr_assert_eq(mh_diffusion_create(g, &ctx, &w), MH_OK);
+    mh_diffusion_field f = {u, Dp, 0.0};
+    cr_assert_eq(mh_diffusion_step(w, 1, &f, 0.01, &ctx), MH_ERR_INPUT);
+    Dp[3] = 1.0;
+    mh_ctx_init(&ctx);
+    cr_assert_eq(mh_diffusion_step(w, 1, &f, NAN, &ctx), MH_ERR_INPUT);
+    mh_ctx_init(&ctx);
+    f.mu_per_day = -1.0;
+    cr_assert_eq(mh_diffusion_step(w, 1, &f, 0.01, &ctx), MH_ERR_INPUT);
+    mh_diffusion_destroy(&w);
+    mh_free(u);
     mh_grid_destroy(&g);
 }

@@ -59,25 +59,21 @@ Test(model, untreated_skin_is_a_steady_state, .timeout = 120)
     cr_assert_eq(mh_fields_create(g->ncell, &ctx, &f0), MH_OK);
     mh_fields_copy(f0, f);
     mh_model_aux aux = {mh_alloc_doubles(g->ncell)};
-    double *tmp = mh_alloc_doubles(g->ncell), *D = mh_alloc_doubles((size_t)g->nz);
-    const mh_species diff[] = {MH_S_K, MH_S_H, MH_S_I, MH_S_G, MH_S_F};
-    for (int step = 0; step < 730; step++) { /* 365 days at 0.5 day */
-        mh_model_chemotaxis(g, &p, 0.5, f, tmp);
-        mh_model_react(g, &p, &aux, 0.5, f);
-        for (int s = 0; s < 5; s++) {
-            for (int k = 0; k < g->nz; k++)
-                D[k] = mh_model_diffusivity(&p, diff[s], (mh_layer)g->layer[k]);
-            cr_assert_eq(mh_diffusion_step(g, D, 0.5, f->u[diff[s]], &ctx), MH_OK);
-        }
-    }
+    /* the simulator's step: diffusing species are those with a non-zero profile */
+    double *D[MH_NSPECIES];
+    cr_assert_eq(mh_model_diffusion_profiles(&p, g, D, &ctx), MH_OK);
+    mh_stepper *st = NULL;
+    cr_assert_eq(mh_stepper_create(g, (const double *const *)D, &ctx, &st), MH_OK);
+    for (int step = 0; step < 730; step++) /* 365 days at 0.5 day */
+        cr_assert_eq(mh_stepper_advance(st, &p, &aux, f, 0.5, &ctx), MH_OK, "%s", ctx.msg);
     for (int s = 0; s < MH_NSPECIES; s++)
         for (size_t q = 0; q < g->ncell; q++) /* science item 1: within 0.5 % (absolute for zero fields) */
             cr_assert(fabs(f->u[s][q] - f0->u[s][q]) <= 0.005 * fmax(1.0, fabs(f0->u[s][q])),
                       "%s drifted at cell %zu: %g -> %g", mh_species_name((mh_species)s), q, f0->u[s][q],
                       f->u[s][q]);
     mh_free(aux.k_close);
-    mh_free(tmp);
-    mh_free(D);
+    mh_model_diffusion_profiles_free(D);
+    mh_stepper_destroy(&st);
     mh_fields_destroy(&f0);
     fixture_free(&x);
 }
@@ -97,7 +93,7 @@ Test(model, fields_stay_non_negative_under_large_steps, .timeout = 120)
     for (int r = 0; r < 5; r++) {
         /* the full split step, at the requested step or the chemotaxis limit that mh_sim applies */
         double dt = fmin(dts[r], mh_model_chemotaxis_dt_limit(w.g, &w.p, w.f));
-        cr_assert_eq(mh_step_split(w.g, &w.p, &w.aux, (const double *const *)w.D, dt, w.f, w.tmp, &ctx), MH_OK);
+        cr_assert_eq(mh_stepper_advance(w.st, &w.p, &w.aux, w.f, dt, &ctx), MH_OK);
         for (int s = 0; s < MH_NSPECIES; s++)
             for (size_t q = 0; q < w.g->ncell; q++)
                 cr_assert(w.f->u[s][q] >= 0.0 && isfinite(w.f->u[s][q]), "%s = %g after dt %g",
@@ -122,7 +118,8 @@ Test(model, chemotaxis_conserves_fibroblasts)
     for (size_t q = 0; q < g->ncell; q++)
         before += f->u[MH_S_F][q];
     double dt = fmin(1.0, mh_model_chemotaxis_dt_limit(g, &p, f));
-    mh_model_chemotaxis(g, &p, dt, f, tmp);
+    mh_model_chemotaxis(g, &p, dt, f->u[MH_S_F], f->u[MH_S_G], tmp);
+    memcpy(f->u[MH_S_F], tmp, g->ncell * sizeof *tmp);
     for (size_t q = 0; q < g->ncell; q++)
         after += f->u[MH_S_F][q];
     cr_assert_float_eq(after, before, 1e-12 * before);

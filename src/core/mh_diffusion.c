@@ -1,150 +1,431 @@
-/* mh_diffusion: backward-Euler LOD diffusion sweeps over grid lines, solved with GSL.
+/* mh_diffusion: the optimised LOD diffusion-decay step (equations in mh_diffusion.h).
  *
- * Along x (and y) the coefficient is constant on a line (it varies with depth only):
- *   -lam u[i-1] + (1 + 2 lam) u[i] - lam u[i+1] = rhs[i],  lam = D dt / dx^2,
- * with zero flux (end diagonal 1 + lam) or periodic wrap (cyclic system).
- * Along z the faces have lam[k+1/2] = Dh[k+1/2] dt / dx^2, Dh = harmonic mean, and zero
- * flux at the top and bottom. The matrices are symmetric and diagonally dominant, so
- * gsl_linalg_solve_symm_tridiag / _symm_cyc_tridiag are stable without pivoting. */
+ * Every line of a sweep solves a symmetric tridiagonal system whose matrix depends only on the
+ * line's depth row (x and y sweeps: lam = D[k] dt / dx^2 is constant along the line) or is the same
+ * for all lines (z sweep: face coefficients lam[k+1/2] from the depth profile). So each distinct
+ * matrix is factorised once per step, A = L Diag L^T:
+ *   d_0 = b_0,  l_i = e_i / d_i,  d_{i+1} = b_{i+1} - l_i e_i            (b diagonal, e off-diagonal)
+ * and every line is solved with the stored multipliers l_i and inverse pivots 1/d_i:
+ *   forward  y_0 = r_0,  y_i = r_i - l_{i-1} y_{i-1}
+ *   backward x_{n-1} = y_{n-1} / d_{n-1},  x_i = y_i / d_i - l_i x_{i+1}.
+ * A periodic line (cyclic matrix, corners -lam) is solved with the Sherman-Morrison formula on the
+ * matrix with modified first and last diagonal (Press et al., Numerical Recipes, 2nd ed. 1992, sec. 2.7):
+ *   gamma = -b_0, b'_0 = b_0 - gamma, b'_{n-1} = b_{n-1} - lam^2 / gamma, w = (gamma, 0, .., 0, -lam),
+ *   A' y = r, A' z = w, x = y - z (y_0 - lam y_{n-1} / gamma) / (1 + z_0 - lam z_{n-1} / gamma).
+ * The matrices are diagonally dominant, so no pivoting is needed (as in GSL's solvers).
+ *
+ * Memory layout and vectorisation: u[i + nx (j + ny k)], x fastest. Lines along y and z have a
+ * stride; neighbouring lines are neighbours in memory, so a block of W lines is solved together,
+ * the inner loop running over the W contiguous lines (vectorised by the compiler, no intrinsics).
+ * Lines along x are contiguous; a block of up to MH_LANES rows that share a matrix (a layer) is
+ * transposed into a per-thread buffer (line position slowest; 4 x 4 tiles in registers), solved
+ * there with the same loops, and transposed back.
+ * Each line sees the same operations in the same order on every path (no fused multiply-add:
+ * -ffp-contract=off), so the result does not depend on the block sizes or the thread count.
+ *
+ * Threads: sweeps in x (and y) are parallel over row blocks (planes in 3-D), then the z sweep over
+ * blocks of columns; both loops run over all fields at once. Per step the field is read and written
+ * twice (lateral sweeps, then z), 32 bytes per cell and field; a block of z lines is cache-resident
+ * between its forward and backward passes. */
 #include "mh_diffusion.h"
 
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_linalg.h>
+#include <omp.h>
 
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
+#define MH_LANES 16  /* rows per transposed x block: 4 vectors of 4, enough to hide the recurrence's latency */
+#define MH_ZBLOCK 64 /* strided lines per block (multiple of MH_LANES) */
+
+/* 4 x 4 tile transposes with the vector extensions of GCC >= 12 and clang (any ISA; plain loops otherwise) */
+#if defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 12)
+#define MH_TILE 1
+typedef double mh_v4 __attribute__((vector_size(32)));
+
+static inline void transpose4(mh_v4 *a, mh_v4 *b, mh_v4 *c, mh_v4 *d)
+{
+    mh_v4 t0 = __builtin_shufflevector(*a, *b, 0, 4, 2, 6), t1 = __builtin_shufflevector(*a, *b, 1, 5, 3, 7);
+    mh_v4 t2 = __builtin_shufflevector(*c, *d, 0, 4, 2, 6), t3 = __builtin_shufflevector(*c, *d, 1, 5, 3, 7);
+    *a = __builtin_shufflevector(t0, t2, 0, 1, 4, 5);
+    *b = __builtin_shufflevector(t1, t3, 0, 1, 4, 5);
+    *c = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
+    *d = __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
+}
+#endif
+
+/* L Diag L^T factor of one line matrix of n points; identity when NULL. */
 typedef struct {
-    gsl_vector *diag, *off, *rhs, *x;
-} mh_line;
+    int n;
+    int cyclic;
+    const double *l;    /* multipliers l_i (n - 1) */
+    const double *dinv; /* inverse pivots 1/d_i (n) */
+    const double *z;    /* cyclic: A'^{-1} w (n), else NULL */
+    double s1, inv_den; /* cyclic: -lam / gamma and 1 / (1 + z_0 + s1 z_{n-1}) */
+} line_factor;
 
-static void line_free(mh_line *l)
+struct mh_diffusion {
+    const mh_grid *g;
+    int nthreads;          /* per-thread buffers allocated for this many threads */
+    double *xbuf;          /* nthreads x nx x MH_LANES */
+    double *pool;          /* factor tables */
+    size_t pool_cap, pool_used;
+    int fcap;              /* fields with room in the per-row tables */
+    line_factor *fac;      /* fcap x (2 nz + 1): x factor per k, y factor per k, z factor */
+    double *lam;           /* nz work values */
+    int *blk;              /* 2-D x blocks: (field, first row, rows) triples, fcap x nz at most */
+    int nblk;
+};
+
+mh_status mh_diffusion_create(const mh_grid *g, mh_ctx *ctx, mh_diffusion **out)
 {
-    gsl_vector_free(l->diag);
-    gsl_vector_free(l->off);
-    gsl_vector_free(l->rhs);
-    gsl_vector_free(l->x);
+    *out = NULL;
+    mh_diffusion *w = calloc(1, sizeof *w);
+    if (w == NULL)
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (diffusion workspace)");
+    w->g = g;
+    w->lam = mh_alloc_doubles((size_t)g->nz);
+    if (w->lam == NULL) {
+        mh_diffusion_destroy(&w);
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (diffusion workspace)");
+    }
+    *out = w;
+    return MH_OK;
 }
 
-static int line_alloc(mh_line *l, size_t n)
+void mh_diffusion_destroy(mh_diffusion **w)
 {
-    l->diag = gsl_vector_alloc(n);
-    l->off = gsl_vector_alloc(n);
-    l->rhs = gsl_vector_alloc(n);
-    l->x = gsl_vector_alloc(n);
-    return (l->diag && l->off && l->rhs && l->x) ? 0 : -1;
+    if (w == NULL || *w == NULL)
+        return;
+    mh_free((*w)->xbuf);
+    mh_free((*w)->pool);
+    free((*w)->fac);
+    free((*w)->blk);
+    mh_free((*w)->lam);
+    free(*w);
+    *w = NULL;
 }
 
-/* Solves one lateral line of n values with constant lam; data at base + s*stride. */
-static int solve_lateral(mh_line *l, double *u, size_t base, size_t stride, int n, double lam, int periodic)
+size_t mh_diffusion_bytes(const mh_diffusion *w)
 {
-    gsl_vector_view d = gsl_vector_subvector(l->diag, 0, (size_t)n);
-    gsl_vector_view r = gsl_vector_subvector(l->rhs, 0, (size_t)n);
-    gsl_vector_view x = gsl_vector_subvector(l->x, 0, (size_t)n);
+    const mh_grid *g = w->g;
+    return sizeof *w + (size_t)w->nthreads * (size_t)g->nx * MH_LANES * sizeof(double) +
+           w->pool_cap * sizeof(double) + (size_t)w->fcap * (2 * (size_t)g->nz + 1) * sizeof(line_factor) +
+           (size_t)w->fcap * (size_t)g->nz * 3 * sizeof(int) + (size_t)g->nz * sizeof(double);
+}
+
+/* Factorises the n-point matrix with diagonal b[i] = 1 + lo_i + hi_i + dmu (lo_i, hi_i: the
+ * coefficients of the faces below and above point i, 0 at a zero-flux end) and off-diagonal -hi_i,
+ * or the cyclic matrix with all faces lam (lamf == NULL). Tables are carved from p. */
+static void factorise(line_factor *f, int n, const double *lamf, double lam, int cyclic, double dmu, double *p)
+{
+    double *l = p, *dinv = p + n, *z = p + 2 * n;
+    f->n = n;
+    f->cyclic = cyclic;
+    f->l = l;
+    f->dinv = dinv;
+    f->z = NULL;
+    double gamma = 0.0;
     for (int i = 0; i < n; i++) {
-        gsl_vector_set(&d.vector, (size_t)i, 1.0 + 2.0 * lam);
-        gsl_vector_set(&r.vector, (size_t)i, u[base + (size_t)i * stride]);
+        double lo = i > 0 ? (lamf ? lamf[i - 1] : lam) : (cyclic ? lam : 0.0);
+        double hi = i < n - 1 ? (lamf ? lamf[i] : lam) : (cyclic ? lam : 0.0);
+        double b = 1.0 + lo + hi + dmu;
+        if (cyclic && i == 0) {
+            gamma = -b;
+            b -= gamma;
+        } else if (cyclic && i == n - 1) {
+            b -= lam * lam / gamma;
+        }
+        double d = i > 0 ? b - l[i - 1] * (-lo) : b;
+        dinv[i] = 1.0 / d;
+        if (i < n - 1)
+            l[i] = -hi / d;
     }
-    int rc;
-    if (periodic && n >= 3) {
-        gsl_vector_view o = gsl_vector_subvector(l->off, 0, (size_t)n);
-        gsl_vector_set_all(&o.vector, -lam);
-        rc = gsl_linalg_solve_symm_cyc_tridiag(&d.vector, &o.vector, &r.vector, &x.vector);
-    } else {
-        gsl_vector_view o = gsl_vector_subvector(l->off, 0, (size_t)n - 1);
-        gsl_vector_set_all(&o.vector, -lam);
-        gsl_vector_set(&d.vector, 0, 1.0 + lam);
-        gsl_vector_set(&d.vector, (size_t)n - 1, 1.0 + lam);
-        rc = gsl_linalg_solve_symm_tridiag(&d.vector, &o.vector, &r.vector, &x.vector);
-    }
-    if (rc != GSL_SUCCESS)
-        return rc;
+    if (!cyclic)
+        return;
+    /* z = A'^{-1} w, w = (gamma, 0, ..., 0, -lam) */
     for (int i = 0; i < n; i++)
-        u[base + (size_t)i * stride] = gsl_vector_get(&x.vector, (size_t)i);
-    return GSL_SUCCESS;
+        z[i] = i == 0 ? gamma : (i == n - 1 ? -lam : 0.0);
+    for (int i = 1; i < n; i++)
+        z[i] -= l[i - 1] * z[i - 1];
+    z[n - 1] *= dinv[n - 1];
+    for (int i = n - 2; i >= 0; i--)
+        z[i] = z[i] * dinv[i] - l[i] * z[i + 1];
+    f->z = z;
+    f->s1 = -lam / gamma;
+    f->inv_den = 1.0 / (1.0 + z[0] + f->s1 * z[n - 1]);
 }
 
-/* Solves one depth column with face coefficients lamf[0..nz-2] (between k and k+1). */
-static int solve_depth(mh_line *l, double *u, size_t base, size_t stride, int nz, const double *lamf)
+/* Solves W <= MH_ZBLOCK neighbouring lines (lane q at u[q], point i at u[q + i s]) in place, the
+ * inner loops over the lanes; per lane the same operations as solve_line. */
+static void solve_lines(const line_factor *f, double *restrict u, size_t s, int W)
 {
-    gsl_vector_view d = gsl_vector_subvector(l->diag, 0, (size_t)nz);
-    gsl_vector_view o = gsl_vector_subvector(l->off, 0, (size_t)nz - 1);
-    gsl_vector_view r = gsl_vector_subvector(l->rhs, 0, (size_t)nz);
-    gsl_vector_view x = gsl_vector_subvector(l->x, 0, (size_t)nz);
-    for (int k = 0; k < nz; k++) {
-        double up = k > 0 ? lamf[k - 1] : 0.0, down = k < nz - 1 ? lamf[k] : 0.0;
-        gsl_vector_set(&d.vector, (size_t)k, 1.0 + up + down);
-        if (k < nz - 1)
-            gsl_vector_set(&o.vector, (size_t)k, -down);
-        gsl_vector_set(&r.vector, (size_t)k, u[base + (size_t)k * stride]);
+    const int n = f->n;
+    const double *l = f->l, *dinv = f->dinv;
+    for (int i = 1; i < n; i++) {
+        double *restrict a = u + (size_t)i * s;
+        const double *restrict b = a - s;
+        const double c = l[i - 1];
+        for (int q = 0; q < W; q++)
+            a[q] -= c * b[q];
     }
-    int rc = gsl_linalg_solve_symm_tridiag(&d.vector, &o.vector, &r.vector, &x.vector);
-    if (rc != GSL_SUCCESS)
-        return rc;
-    for (int k = 0; k < nz; k++)
-        u[base + (size_t)k * stride] = gsl_vector_get(&x.vector, (size_t)k);
-    return GSL_SUCCESS;
+    {
+        double *restrict a = u + (size_t)(n - 1) * s;
+        const double c = dinv[n - 1];
+        for (int q = 0; q < W; q++)
+            a[q] *= c;
+    }
+    for (int i = n - 2; i >= 0; i--) {
+        double *restrict a = u + (size_t)i * s;
+        const double *restrict b = a + s;
+        const double c = dinv[i], c2 = l[i];
+        for (int q = 0; q < W; q++)
+            a[q] = a[q] * c - c2 * b[q];
+    }
+    if (f->cyclic) {
+        double fact[MH_ZBLOCK];
+        const double *restrict last = u + (size_t)(n - 1) * s;
+        for (int q = 0; q < W; q++)
+            fact[q] = (u[q] + f->s1 * last[q]) * f->inv_den;
+        for (int i = 0; i < n; i++) {
+            double *restrict a = u + (size_t)i * s;
+            const double zi = f->z[i];
+            for (int q = 0; q < W; q++)
+                a[q] -= fact[q] * zi;
+        }
+    }
 }
 
-mh_status mh_diffusion_step(const mh_grid *g, const double *D, double dt, double *restrict u, mh_ctx *ctx)
+/* Copies rows row[r nx + i] (r < nr <= MH_LANES) into lanes T[i MH_LANES + r] (back = 0) or back
+ * (back = 1); lanes nr .. MH_LANES - 1 are set to 0 on the way in. Data movement only. */
+static void transpose_rows(double *restrict row, int nx, int nr, double *restrict T, int back)
 {
-    const int nx = g->nx, ny = g->ny, nz = g->nz;
-    const double c = dt / (g->dx_mm * g->dx_mm);
-    int any = 0;
-    for (int k = 0; k < nz; k++)
-        any |= D[k] > 0.0;
-    if (!any || dt <= 0.0)
+    int r0 = 0;
+#ifdef MH_TILE
+    for (; r0 + 4 <= nr; r0 += 4) {
+        double *p0 = row + (size_t)r0 * (size_t)nx, *p1 = p0 + nx, *p2 = p1 + nx, *p3 = p2 + nx;
+        int i = 0;
+        for (; i + 4 <= nx; i += 4) {
+            mh_v4 a, b, c, d;
+            double *t = T + (size_t)i * MH_LANES + r0;
+            if (!back) {
+                memcpy(&a, p0 + i, sizeof a), memcpy(&b, p1 + i, sizeof b);
+                memcpy(&c, p2 + i, sizeof c), memcpy(&d, p3 + i, sizeof d);
+                transpose4(&a, &b, &c, &d);
+                memcpy(t, &a, sizeof a), memcpy(t + MH_LANES, &b, sizeof b);
+                memcpy(t + 2 * MH_LANES, &c, sizeof c), memcpy(t + 3 * MH_LANES, &d, sizeof d);
+            } else {
+                memcpy(&a, t, sizeof a), memcpy(&b, t + MH_LANES, sizeof b);
+                memcpy(&c, t + 2 * MH_LANES, sizeof c), memcpy(&d, t + 3 * MH_LANES, sizeof d);
+                transpose4(&a, &b, &c, &d);
+                memcpy(p0 + i, &a, sizeof a), memcpy(p1 + i, &b, sizeof b);
+                memcpy(p2 + i, &c, sizeof c), memcpy(p3 + i, &d, sizeof d);
+            }
+        }
+        for (; i < nx; i++)
+            for (int r = r0; r < r0 + 4; r++) {
+                double *x = row + (size_t)r * (size_t)nx + i, *t = T + (size_t)i * MH_LANES + r;
+                if (back)
+                    *x = *t;
+                else
+                    *t = *x;
+            }
+    }
+#endif
+    for (int r = r0; r < MH_LANES; r++)
+        for (int i = 0; i < nx; i++) {
+            double *t = T + (size_t)i * MH_LANES + r;
+            if (r >= nr) {
+                if (!back)
+                    *t = 0.0;
+                continue;
+            }
+            double *x = row + (size_t)r * (size_t)nx + i;
+            if (back)
+                *x = *t;
+            else
+                *t = *x;
+        }
+}
+
+/* x sweep of the nr <= MH_LANES rows starting at row r0 of u, which share factor f. */
+static void sweep_x_block(const mh_grid *g, double *restrict u, const line_factor *f, size_t r0, int nr,
+                          double *restrict T)
+{
+    double *row = u + r0 * (size_t)g->nx;
+    transpose_rows(row, g->nx, nr, T, 0);
+    solve_lines(f, T, MH_LANES, MH_LANES);
+    transpose_rows(row, g->nx, nr, T, 1);
+}
+
+/* Reserves the factor tables for nf fields; MH_ERR_NOMEM on failure. */
+static mh_status reserve(mh_diffusion *w, int nf, size_t pool_need, mh_ctx *ctx)
+{
+    const mh_grid *g = w->g;
+    if (nf > w->fcap) {
+        line_factor *fac = realloc(w->fac, (size_t)nf * (2 * (size_t)g->nz + 1) * sizeof *fac);
+        if (fac != NULL)
+            w->fac = fac;
+        int *blk = realloc(w->blk, (size_t)nf * (size_t)g->nz * 3 * sizeof *blk);
+        if (blk != NULL)
+            w->blk = blk;
+        if (fac == NULL || blk == NULL)
+            return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (diffusion factor tables)");
+        w->fcap = nf;
+    }
+    if (pool_need > w->pool_cap) {
+        double *p = mh_alloc_doubles(pool_need);
+        if (p == NULL)
+            return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (diffusion factor tables)");
+        mh_free(w->pool);
+        w->pool = p;
+        w->pool_cap = pool_need;
+    }
+    int nt = omp_get_max_threads();
+    if (nt > w->nthreads) {
+        double *b = mh_alloc_doubles((size_t)nt * (size_t)g->nx * MH_LANES);
+        if (b == NULL)
+            return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (diffusion line buffers)");
+        mh_free(w->xbuf);
+        w->xbuf = b;
+        w->nthreads = nt;
+    }
+    return MH_OK;
+}
+
+/* Index of the first k' <= k with lam[k'] == lam[k] (rows with equal coefficients share a factor). */
+static int first_equal(const double *lam, int k)
+{
+    int q = 0;
+    while (lam[q] != lam[k])
+        q++;
+    return q;
+}
+
+mh_status mh_diffusion_step(mh_diffusion *w, int nf, const mh_diffusion_field *f, double dt, mh_ctx *ctx)
+{
+    const mh_grid *g = w->g;
+    const int nx = g->nx, ny = g->ny, nz = g->nz, dims = g->dims;
+    if (!(dt >= 0.0) || !isfinite(dt))
+        return MH_ERROR(ctx, MH_ERR_INPUT, "diffusion step: dt = %g day is not finite and >= 0", dt);
+    for (int s = 0; s < nf; s++) {
+        int bad = !(f[s].mu_per_day >= 0.0) || !isfinite(f[s].mu_per_day);
+        for (int k = 0; k < nz; k++)
+            bad |= !(f[s].D_mm2_day[k] >= 0.0) || !isfinite(f[s].D_mm2_day[k]);
+        if (bad)
+            return MH_ERROR(ctx, MH_ERR_INPUT, "diffusion step: field %d has a negative or non-finite coefficient", s);
+    }
+    if (dt == 0.0 || nf == 0)
         return MH_OK;
-    int nmax = nx > ny ? nx : ny;
-    nmax = nmax > nz ? nmax : nz;
-    double *lamf = malloc((size_t)nz * sizeof *lamf);
-    if (lamf == NULL)
-        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (diffusion)");
-    for (int k = 0; k + 1 < nz; k++) {
-        double a = D[k], b = D[k + 1];
-        lamf[k] = (a > 0.0 && b > 0.0) ? c * 2.0 * a * b / (a + b) : 0.0;
+    const double c = dt / (g->dx_mm * g->dx_mm);
+    const int cyc_x = g->periodic && nx >= 3, cyc_y = g->periodic && ny >= 3;
+    /* pool: per field, per distinct lateral lam: 3 nx (+ 3 ny), and the z table 3 nz */
+    size_t need = 0;
+    for (int s = 0; s < nf; s++) {
+        for (int k = 0; k < nz; k++)
+            w->lam[k] = c * f[s].D_mm2_day[k];
+        for (int k = 0; k < nz; k++)
+            if (first_equal(w->lam, k) == k)
+                need += 3 * (size_t)nx + (dims == 3 ? 3 * (size_t)ny : 0);
+        need += 3 * (size_t)nz;
     }
-    int failed = 0;
+    mh_status st = reserve(w, nf, need, ctx);
+    if (st != MH_OK)
+        return st;
+    /* factor tables; NULL for an identity (no diffusion, no decay) */
+    double *p = w->pool;
+    const size_t per = 2 * (size_t)nz + 1;
+    for (int s = 0; s < nf; s++) {
+        line_factor *fx = w->fac + (size_t)s * per, *fy = fx + nz, *fzf = fx + 2 * nz;
+        const double dmu = dt * f[s].mu_per_day / dims;
+        for (int k = 0; k < nz; k++)
+            w->lam[k] = c * f[s].D_mm2_day[k];
+        for (int k = 0; k < nz; k++) {
+            int q = first_equal(w->lam, k);
+            if (q < k) {
+                fx[k] = fx[q];
+                fy[k] = fy[q];
+                continue;
+            }
+            factorise(&fx[k], nx, NULL, w->lam[k], cyc_x, dmu, p);
+            p += 3 * (size_t)nx;
+            if (dims == 3) {
+                factorise(&fy[k], ny, NULL, w->lam[k], cyc_y, dmu, p);
+                p += 3 * (size_t)ny;
+            }
+            if (w->lam[k] == 0.0 && dmu == 0.0)
+                fx[k].n = fy[k].n = 0; /* identity: skipped */
+        }
+        /* z faces: harmonic mean of the two cells' coefficients */
+        for (int k = 0; k + 1 < nz; k++) {
+            double a = f[s].D_mm2_day[k], b = f[s].D_mm2_day[k + 1];
+            w->lam[k] = (a > 0.0 && b > 0.0) ? c * 2.0 * a * b / (a + b) : 0.0;
+        }
+        int anyz = dmu > 0.0;
+        for (int k = 0; k + 1 < nz; k++)
+            anyz |= w->lam[k] > 0.0;
+        factorise(fzf, nz, w->lam, 0.0, 0, dmu, p);
+        p += 3 * (size_t)nz;
+        if (!anyz)
+            fzf->n = 0;
+    }
+    /* 2-D: x blocks of up to MH_LANES neighbouring rows with the same factor (a layer), in order */
+    w->nblk = 0;
+    for (int s = 0; dims == 2 && s < nf; s++) {
+        const line_factor *fx = w->fac + (size_t)s * per;
+        for (int k = 0; k < nz;) {
+            int k1 = k + 1;
+            while (k1 < nz && k1 - k < MH_LANES && fx[k1].l == fx[k].l)
+                k1++;
+            if (fx[k].n > 0) {
+                int *b = w->blk + 3 * w->nblk++;
+                b[0] = s, b[1] = k, b[2] = k1 - k;
+            }
+            k = k1;
+        }
+    }
+    const size_t plane = (size_t)nx * (size_t)ny;
+    const int lat_units = dims == 3 ? nf * nz : w->nblk;
+    const int ncolblk = (int)((plane + MH_ZBLOCK - 1) / MH_ZBLOCK);
+    const line_factor *const fac = w->fac;
+    const int *const blk = w->blk;
+    double *const xbuf = w->xbuf;
 #pragma omp parallel
     {
-        mh_line l = {0};
-        int ok = line_alloc(&l, (size_t)nmax) == 0;
-        if (!ok) {
-#pragma omp atomic write
-            failed = 1;
-        }
-        /* x sweep: one line per (j, k) */
+        double *T = xbuf + (size_t)omp_get_thread_num() * (size_t)nx * MH_LANES;
+        /* lateral sweeps: 2-D, blocks of rows; 3-D, planes (x rows, then y lines across the plane) */
 #pragma omp for schedule(static)
-        for (int jk = 0; jk < ny * nz; jk++) {
-            int k = jk / ny;
-            if (ok && D[k] > 0.0 && solve_lateral(&l, u, (size_t)jk * (size_t)nx, 1, nx, c * D[k], g->periodic)) {
-#pragma omp atomic write
-                failed = 1;
+        for (int unit = 0; unit < lat_units; unit++) {
+            if (dims == 2) {
+                const int *b = blk + 3 * unit;
+                sweep_x_block(g, f[b[0]].u, fac + (size_t)b[0] * per + b[1], (size_t)b[1], b[2], T);
+                continue;
+            }
+            const int s = unit / nz, k = unit % nz;
+            const line_factor *fx = fac + (size_t)s * per, *fy = fx + nz;
+            double *u = f[s].u;
+            if (fx[k].n == 0)
+                continue;
+            for (int j0 = 0; j0 < ny; j0 += MH_LANES) {
+                const int nr = ny - j0 < MH_LANES ? ny - j0 : MH_LANES;
+                sweep_x_block(g, u, &fx[k], (size_t)k * (size_t)ny + (size_t)j0, nr, T);
+            }
+            for (int i0 = 0; i0 < nx; i0 += MH_ZBLOCK) {
+                const int W = nx - i0 < MH_ZBLOCK ? nx - i0 : MH_ZBLOCK;
+                solve_lines(&fy[k], u + (size_t)k * plane + (size_t)i0, (size_t)nx, W);
             }
         }
-        if (g->dims == 3) {
-            /* y sweep: one line per (i, k) */
+        /* z sweep: blocks of neighbouring columns */
 #pragma omp for schedule(static)
-            for (int ik = 0; ik < nx * nz; ik++) {
-                int k = ik / nx, i = ik % nx;
-                if (ok && D[k] > 0.0 &&
-                    solve_lateral(&l, u, mh_idx(g, i, 0, k), (size_t)nx, ny, c * D[k], g->periodic)) {
-#pragma omp atomic write
-                    failed = 1;
-                }
-            }
+        for (int unit = 0; unit < nf * ncolblk; unit++) {
+            const int s = unit / ncolblk, b = unit % ncolblk;
+            const line_factor *fzf = fac + (size_t)s * per + 2 * (size_t)nz;
+            if (fzf->n == 0)
+                continue;
+            const size_t q0 = (size_t)b * MH_ZBLOCK;
+            const int W = plane - q0 < MH_ZBLOCK ? (int)(plane - q0) : MH_ZBLOCK;
+            solve_lines(fzf, f[s].u + q0, plane, W);
         }
-        /* z sweep: one column per (i, j) */
-#pragma omp for schedule(static)
-        for (int ij = 0; ij < nx * ny; ij++) {
-            if (ok && solve_depth(&l, u, (size_t)ij, (size_t)nx * (size_t)ny, nz, lamf)) {
-#pragma omp atomic write
-                failed = 1;
-            }
-        }
-        line_free(&l);
     }
-    free(lamf);
-    if (failed)
-        return MH_ERROR(ctx, MH_ERR_NUMERIC, "tridiagonal solve failed in the diffusion step (dt = %g day)", dt);
     return MH_OK;
 }

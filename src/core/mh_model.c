@@ -196,26 +196,6 @@ void mh_model_wound(const mh_grid *g, const mh_model_params *p, const mh_punctur
     *surface_cells = surf;
 }
 
-void mh_model_react(const mh_grid *g, const mh_model_params *p, const mh_model_aux *aux, double dt,
-                    mh_fields *f)
-{
-    const size_t row = (size_t)g->nx * (size_t)g->ny;
-    double *const *restrict u = f->u;
-    const double *restrict kc = aux->k_close;
-#pragma omp parallel for schedule(static)
-    for (int k = 0; k < g->nz; k++) {
-        const double m = g->dermal[k], e = g->epidermal[k], v = g->vascular[k];
-        for (size_t q = row * (size_t)k; q < row * (size_t)(k + 1); q++) {
-            double x[MH_NSPECIES], P[MH_NSPECIES], L[MH_NSPECIES];
-            for (int s = 0; s < MH_NSPECIES; s++)
-                x[s] = u[s][q];
-            mh_model_rates(p, m, e, v, kc[q], x, P, L);
-            for (int s = 0; s < MH_NSPECIES; s++)
-                u[s][q] = (x[s] + dt * P[s]) / (1.0 + dt * L[s]);
-        }
-    }
-}
-
 /* Moves cell c one step along axis ax (0 x, 1 y, 2 depth) in direction dir (+1/-1), wrapping on
  * periodic lateral boundaries. Returns the new cell's index, or -1 outside the domain or dermis. */
 static inline long step_to(const mh_grid *g, int c[3], int ax, int dir)
@@ -245,17 +225,18 @@ static inline double face_value(const double *F, long U, long D, long UU)
     return a * b > 0.0 ? fu + a * b / (a + b) : fu;
 }
 
-void mh_model_chemotaxis(const mh_grid *g, const mh_model_params *p, double dt, mh_fields *f, double *restrict tmp)
+void mh_model_chemotaxis(const mh_grid *g, const mh_model_params *p, double dt, const double *restrict F,
+                         const double *restrict G, double *restrict F_out)
 {
-    if (p->chi <= 0.0)
+    if (p->chi <= 0.0) {
+        memcpy(F_out, F, g->ncell * sizeof *F);
         return;
-    const double *restrict G = f->u[MH_S_G];
-    double *restrict F = f->u[MH_S_F];
+    }
     const double dx = g->dx_mm, c = dt / dx;
     const int nx = g->nx, ny = g->ny, nz = g->nz;
     static const int axes2[] = {0, 2}, axes3[] = {0, 1, 2};
     const int *axes = g->dims == 3 ? axes3 : axes2, naxes = g->dims == 3 ? 3 : 2;
-    /* tmp = -div of the flux J = (chi grad G) F per cell; each face's flux is computed identically
+    /* F_out = F + dt (-div J), J = (chi grad G) F per face; each face's flux is computed identically
      * from both of its cells (w changes sign exactly), so the sum over cells is conserved. */
 #pragma omp parallel for schedule(static)
     for (int k = 0; k < nz; k++) {
@@ -276,13 +257,9 @@ void mh_model_chemotaxis(const mh_grid *g, const mh_model_params *p, double dt, 
                         else if (w < 0.0)
                             net -= w * face_value(F, r, q, step_to(g, cr, ax, dir));
                     }
-                tmp[q] = net;
+                F_out[q] = F[q] + c * net;
             }
     }
-#pragma omp parallel for schedule(static)
-    for (int k = 0; k < nz; k++)
-        for (size_t q = (size_t)nx * ny * k; q < (size_t)nx * ny * (k + 1); q++)
-            F[q] += c * tmp[q];
 }
 
 double mh_model_chemotaxis_dt_limit(const mh_grid *g, const mh_model_params *p, const mh_fields *f)
@@ -319,4 +296,32 @@ double mh_model_chemotaxis_dt_limit(const mh_grid *g, const mh_model_params *p, 
     }
     vmax *= p->chi / dx;
     return vmax > 0.0 ? 0.5 * dx / vmax : INFINITY;
+}
+
+mh_status mh_model_diffusion_profiles(const mh_model_params *p, const mh_grid *g, double *D[MH_NSPECIES],
+                                      mh_ctx *ctx)
+{
+    for (int s = 0; s < MH_NSPECIES; s++) {
+        D[s] = NULL;
+        bool any = false;
+        for (int l = 0; l < MH_LAYER_COUNT; l++)
+            any |= mh_model_diffusivity(p, (mh_species)s, (mh_layer)l) > 0.0;
+        if (!any)
+            continue;
+        if ((D[s] = mh_alloc_doubles((size_t)g->nz)) == NULL) {
+            mh_model_diffusion_profiles_free(D);
+            return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (diffusivity profiles)");
+        }
+        for (int k = 0; k < g->nz; k++)
+            D[s][k] = mh_model_diffusivity(p, (mh_species)s, (mh_layer)g->layer[k]);
+    }
+    return MH_OK;
+}
+
+void mh_model_diffusion_profiles_free(double *D[MH_NSPECIES])
+{
+    for (int s = 0; s < MH_NSPECIES; s++) {
+        mh_free(D[s]);
+        D[s] = NULL;
+    }
 }

@@ -48,12 +48,12 @@ void mh_model_wound(const mh_grid *g, const mh_model_params *p, const mh_punctur
                     mh_fields *f, mh_model_aux *aux, size_t *surface_cells);
 
 /* One explicit chemotaxis step of fibroblasts up the growth-factor gradient
- * (conservative, zero flux outside the dermis): F += dt (-div(chi F grad G)).
+ * (conservative, zero flux outside the dermis): F_out = F + dt (-div(chi F grad G)); F_out = F when chi = 0.
  * Face values are upwind plus a van Leer-limited correction (second order where F is smooth,
  * first order at extrema and beside the dermis boundary); non-negative under the step limit of
- * mh_model_chemotaxis_dt_limit. tmp is an ncell work array. */
-void mh_model_chemotaxis(const mh_grid *g, const mh_model_params *p, double dt, mh_fields *f,
-                         double *restrict tmp);
+ * mh_model_chemotaxis_dt_limit. F, G and F_out have ncell values; F_out must not alias F. */
+void mh_model_chemotaxis(const mh_grid *g, const mh_model_params *p, double dt, const double *restrict F,
+                         const double *restrict G, double *restrict F_out);
 
 /* Largest stable chemotaxis step: sum of outflow speeds x dt / dx <= 1/2 in every cell. */
 double mh_model_chemotaxis_dt_limit(const mh_grid *g, const mh_model_params *p, const mh_fields *f);
@@ -93,10 +93,12 @@ static inline void mh_model_rates(const mh_model_params *p, double m, double e, 
     L[MH_S_E] = p->rho_E;
 }
 
-/* One Patankar-Euler step of all reaction terms over dt (days): u <- (u + dt P)/(1 + dt L),
- * P, L >= 0 (mh_model_rates) evaluated at the old state, so every field stays non-negative. */
-void mh_model_react(const mh_grid *g, const mh_model_params *p, const mh_model_aux *aux, double dt,
-                    mh_fields *f);
+/* Depth profiles of the diffusion coefficients on grid g: D[s] is a new array of nz values
+ * (mm^2/day) for a species that diffuses in some layer, NULL for one that never diffuses.
+ * Free with mh_model_diffusion_profiles_free. MH_ERR_NOMEM on failure (nothing left allocated). */
+mh_status mh_model_diffusion_profiles(const mh_model_params *p, const mh_grid *g, double *D[MH_NSPECIES],
+                                      mh_ctx *ctx);
+void mh_model_diffusion_profiles_free(double *D[MH_NSPECIES]);
 
 /* Diffusion coefficient (mm^2/day) of species s in layer l; 0 for species that do not diffuse. */
 double mh_model_diffusivity(const mh_model_params *p, mh_species s, mh_layer l);

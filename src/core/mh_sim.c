@@ -17,9 +17,9 @@ struct mh_sim {
     const mh_config *cfg;
     mh_grid *grid;
     mh_model_params par;
-    mh_fields *u, *trial;
+    mh_fields *u;
+    mh_stepper *stepper;
     mh_model_aux aux;
-    double *tmp;
     double *obs_work; /* mh_observe's per-row sums */
     double *Dprof[MH_NSPECIES]; /* diffusivity per depth; NULL for species that never diffuse */
     int nsessions;
@@ -75,30 +75,18 @@ mh_status mh_sim_create(const mh_config *cfg, mh_ctx *ctx, mh_sim **out)
         goto fail;
     if ((st = mh_model_params_from_config(cfg, &s->par, ctx)) != MH_OK)
         goto fail;
-    if ((st = mh_fields_create(s->grid->ncell, ctx, &s->u)) != MH_OK ||
-        (st = mh_fields_create(s->grid->ncell, ctx, &s->trial)) != MH_OK)
+    if ((st = mh_fields_create(s->grid->ncell, ctx, &s->u)) != MH_OK)
         goto fail;
     s->aux.k_close = mh_alloc_doubles(s->grid->ncell);
-    s->tmp = mh_alloc_doubles(s->grid->ncell);
     s->obs_work = mh_alloc_doubles(mh_observe_work_size(s->grid));
-    if (s->aux.k_close == NULL || s->tmp == NULL || s->obs_work == NULL) {
+    if (s->aux.k_close == NULL || s->obs_work == NULL) {
         st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (work arrays)");
         goto fail;
     }
-    for (int d = 0; d < MH_NSPECIES; d++) {
-        bool any = false;
-        for (int l = 0; l < MH_LAYER_COUNT; l++)
-            any |= mh_model_diffusivity(&s->par, (mh_species)d, (mh_layer)l) > 0.0;
-        if (!any)
-            continue;
-        s->Dprof[d] = mh_alloc_doubles((size_t)s->grid->nz);
-        if (s->Dprof[d] == NULL) {
-            st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (diffusivity profiles)");
-            goto fail;
-        }
-        for (int k = 0; k < s->grid->nz; k++)
-            s->Dprof[d][k] = mh_model_diffusivity(&s->par, (mh_species)d, (mh_layer)s->grid->layer[k]);
-    }
+    if ((st = mh_model_diffusion_profiles(&s->par, s->grid, s->Dprof, ctx)) != MH_OK)
+        goto fail;
+    if ((st = mh_stepper_create(s->grid, (const double *const *)s->Dprof, ctx, &s->stepper)) != MH_OK)
+        goto fail;
     mh_model_baseline(s->grid, s->u);
     *out = s;
     return MH_OK;
@@ -114,12 +102,10 @@ void mh_sim_destroy(mh_sim **sim)
     mh_sim *s = *sim;
     mh_grid_destroy(&s->grid);
     mh_fields_destroy(&s->u);
-    mh_fields_destroy(&s->trial);
+    mh_stepper_destroy(&s->stepper);
     mh_free(s->aux.k_close);
-    mh_free(s->tmp);
     mh_free(s->obs_work);
-    for (int d = 0; d < MH_NSPECIES; d++)
-        mh_free(s->Dprof[d]);
+    mh_model_diffusion_profiles_free(s->Dprof);
     free(s->punct);
     mh_series_free(&s->series);
     mh_summary_free(&s->summary);
@@ -151,59 +137,6 @@ static mh_status apply_session(mh_sim *s, int k, mh_ctx *ctx)
     s->ref.deficit = mh_observe_deficit(g, s->u);
     free(p);
     return MH_OK;
-}
-
-/* Largest relative change between a and b; reports the species and cell where it occurs.
- * Returns INFINITY if b holds a NaN or Inf. Per-row maxima combined in order. */
-static double max_change(const mh_grid *g, const mh_fields *a, const mh_fields *b, double atol, int *sp, size_t *cell)
-{
-    const size_t row = (size_t)g->nx * (size_t)g->ny;
-    double best = 0.0;
-    int bs = 0;
-    size_t bc = 0;
-    for (int s = 0; s < MH_NSPECIES; s++) {
-        const double *restrict x = a->u[s], *restrict y = b->u[s];
-        double smax = 0.0;
-        size_t scell = 0;
-#pragma omp parallel
-        {
-            double lmax = 0.0;
-            size_t lcell = 0;
-#pragma omp for schedule(static)
-            for (int k = 0; k < g->nz; k++)
-                for (size_t q = row * (size_t)k; q < row * (size_t)(k + 1); q++) {
-                    double c = fabs(y[q] - x[q]) / (fabs(x[q]) + atol);
-                    if (!isfinite(y[q]))
-                        c = INFINITY;
-                    if (c > lmax || (c == lmax && q < lcell && c > 0.0)) {
-                        lmax = c;
-                        lcell = q;
-                    }
-                }
-#pragma omp critical
-            {
-                if (lmax > smax || (lmax == smax && lcell < scell && lmax > 0.0)) {
-                    smax = lmax;
-                    scell = lcell;
-                }
-            }
-        }
-        if (smax > best) {
-            best = smax;
-            bs = s;
-            bc = scell;
-        }
-    }
-    *sp = bs;
-    *cell = bc;
-    return best;
-}
-
-/* One trial step from s->u into s->trial. */
-static mh_status trial_step(mh_sim *s, double dt, mh_ctx *ctx)
-{
-    mh_fields_copy(s->trial, s->u);
-    return mh_step_split(s->grid, &s->par, &s->aux, (const double *const *)s->Dprof, dt, s->trial, s->tmp, ctx);
 }
 
 static mh_status record(mh_sim *s, double t, double dt, mh_ctx *ctx)
@@ -269,11 +202,12 @@ mh_status mh_sim_run(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
                 h = t_next - t;
                 lands = true;
             }
-            if ((st = trial_step(s, h, ctx)) != MH_OK)
+            mh_change ch;
+            if ((st = mh_stepper_try(s->stepper, &s->par, &s->aux, s->u, h, atol, &ch, ctx)) != MH_OK)
                 return st;
-            int sp;
-            size_t cell;
-            double change = max_change(s->grid, s->u, s->trial, atol, &sp, &cell);
+            const double change = ch.value;
+            const size_t cell = ch.cell;
+            const int sp = ch.species;
             if (change > 2.0 * tol) {
                 s->rejected++;
                 if (h <= dt_min * (1.0 + 1e-12)) {
@@ -290,7 +224,8 @@ mh_status mh_sim_run(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
                 dt = fmax(dt_min, h * fmax(0.2, 0.9 * tol / change));
                 continue;
             }
-            mh_fields_swap(s->u, s->trial);
+            if ((st = mh_stepper_accept(s->stepper, &s->par, &s->aux, s->u, ctx)) != MH_OK)
+                return st;
             s->accepted++;
             t = lands ? t_next : t + h;
             /* a step cut short to land on an event scales from the controller's step, not the cut one */
@@ -326,6 +261,12 @@ const double *mh_sim_session_days(const mh_sim *s, int *n)
 {
     *n = s->nsessions;
     return s->session_days;
+}
+
+size_t mh_sim_cell_bytes(const mh_sim *s)
+{
+    /* state (MH_NSPECIES fields), the stepper's per-cell buffers, the closure rates */
+    return (MH_NSPECIES + 1) * s->grid->ncell * sizeof(double) + mh_stepper_cell_bytes(s->stepper);
 }
 
 void mh_sim_steps(const mh_sim *s, long *accepted, long *rejected)

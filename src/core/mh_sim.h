@@ -34,5 +34,8 @@ const mh_device *mh_sim_devices(const mh_sim *sim);
 const mh_summary *mh_sim_summary(const mh_sim *sim);
 /* Accepted and rejected steps of the run. */
 void mh_sim_steps(const mh_sim *sim, long *accepted, long *rejected);
+/* Bytes of the arrays with one entry per grid cell (fields, stepper buffers, closure rates): the
+ * simulation's memory per cell x ncell; the rest (series, tables) does not grow with the grid. */
+size_t mh_sim_cell_bytes(const mh_sim *sim);
 
 #endif

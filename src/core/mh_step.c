@@ -1,19 +1,233 @@
-/* mh_step: Lie splitting of chemotaxis, reactions and diffusion (papers/model.md, "Numerics"). */
+/* mh_step: Lie splitting of chemotaxis, reactions and diffusion, tried then accepted (mh_step.h). */
 #include "mh_step.h"
 
 #include "mh_diffusion.h"
 
-mh_status mh_step_split(const mh_grid *g, const mh_model_params *p, const mh_model_aux *aux,
-                        const double *const D[MH_NSPECIES], double dt, mh_fields *f, double *tmp, mh_ctx *ctx)
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct mh_stepper {
+    const mh_grid *g;
+    mh_diffusion *diff;
+    int nd;                          /* diffusing species */
+    mh_diffusion_field df[MH_NSPECIES];
+    int dsp[MH_NSPECIES];            /* their ids, in species order */
+    bool diffuses[MH_NSPECIES];
+    double *D[MH_NSPECIES];          /* copied profiles */
+    double *next[MH_NSPECIES];       /* trial values of the diffusing species */
+    double *Fc;                      /* F after chemotaxis */
+    double *rowmax;                  /* nz x MH_NSPECIES per-row maxima of the change */
+    size_t *rowcell;
+    const mh_fields *tried;          /* state of the last successful try (NULL: none) */
+    double dt;
+};
+
+mh_status mh_stepper_create(const mh_grid *g, const double *const D[MH_NSPECIES], mh_ctx *ctx, mh_stepper **out)
 {
-    mh_model_chemotaxis(g, p, dt, f, tmp);
-    mh_model_react(g, p, aux, dt, f);
-    for (int s = 0; s < MH_NSPECIES; s++) {
-        if (D[s] == NULL)
+    *out = NULL;
+    mh_stepper *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (stepper)");
+    s->g = g;
+    mh_status st = mh_diffusion_create(g, ctx, &s->diff);
+    if (st != MH_OK)
+        goto fail;
+    for (int sp = 0; sp < MH_NSPECIES; sp++) {
+        if (D[sp] == NULL)
             continue;
-        mh_status st = mh_diffusion_step(g, D[s], dt, f->u[s], ctx);
-        if (st != MH_OK)
-            return st;
+        s->D[sp] = mh_alloc_doubles((size_t)g->nz);
+        s->next[sp] = mh_alloc_doubles(g->ncell);
+        if (s->D[sp] == NULL || s->next[sp] == NULL)
+            goto nomem;
+        memcpy(s->D[sp], D[sp], (size_t)g->nz * sizeof(double));
+        s->diffuses[sp] = true;
+        s->dsp[s->nd++] = sp;
     }
+    s->Fc = mh_alloc_doubles(g->ncell);
+    s->rowmax = mh_alloc_doubles((size_t)g->nz * MH_NSPECIES);
+    s->rowcell = calloc((size_t)g->nz * MH_NSPECIES, sizeof *s->rowcell);
+    if (s->Fc == NULL || s->rowmax == NULL || s->rowcell == NULL)
+        goto nomem;
+    *out = s;
     return MH_OK;
+nomem:
+    st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (stepper buffers, %zu cells)", g->ncell);
+fail:
+    mh_stepper_destroy(&s);
+    return st;
+}
+
+void mh_stepper_destroy(mh_stepper **sp)
+{
+    if (sp == NULL || *sp == NULL)
+        return;
+    mh_stepper *s = *sp;
+    mh_diffusion_destroy(&s->diff);
+    for (int k = 0; k < MH_NSPECIES; k++) {
+        mh_free(s->D[k]);
+        mh_free(s->next[k]);
+    }
+    mh_free(s->Fc);
+    mh_free(s->rowmax);
+    free(s->rowcell);
+    free(s);
+    *sp = NULL;
+}
+
+size_t mh_stepper_cell_bytes(const mh_stepper *s)
+{
+    return ((size_t)s->nd + 1) * s->g->ncell * sizeof(double);
+}
+
+/* Relative change of one value; INFINITY for a non-finite new value. */
+static inline double rel_change(double old, double new, double atol)
+{
+    return isfinite(new) ? fabs(new - old) / (fabs(old) + atol) : INFINITY;
+}
+
+#define MH_CHUNK 128 /* cells per reaction chunk: 2 x 11 x 128 doubles stay in L1 */
+
+/* Reaction update of cells [q0, q0 + n) of depth row k (n <= MH_CHUNK) from the old state u, with F
+ * after chemotaxis (Fc): new values into out[s * MH_CHUNK + i]. The inputs are copied into one block
+ * first so that the loop over cells has two unaliased arrays and vectorises. */
+static void react_chunk(const mh_grid *g, const mh_model_params *p, const mh_model_aux *aux, const mh_fields *u,
+                        const double *Fc, int k, size_t q0, int n, double dt, double *restrict in,
+                        double *restrict out)
+{
+    for (int sp = 0; sp < MH_NSPECIES; sp++)
+        memcpy(in + sp * MH_CHUNK, (sp == MH_S_F ? Fc : u->u[sp]) + q0, (size_t)n * sizeof(double));
+    memcpy(in + MH_NSPECIES * MH_CHUNK, aux->k_close + q0, (size_t)n * sizeof(double));
+    const double m = g->dermal[k], e = g->epidermal[k], v = g->vascular[k];
+    const mh_model_params pl = *p; /* a local copy: the stores to out cannot alias it */
+    for (int i = 0; i < n; i++) {
+        double x[MH_NSPECIES], P[MH_NSPECIES], L[MH_NSPECIES];
+#pragma GCC unroll 16
+        for (int sp = 0; sp < MH_NSPECIES; sp++)
+            x[sp] = in[sp * MH_CHUNK + i];
+        mh_model_rates(&pl, m, e, v, in[MH_NSPECIES * MH_CHUNK + i], x, P, L);
+#pragma GCC unroll 16
+        for (int sp = 0; sp < MH_NSPECIES; sp++)
+            out[sp * MH_CHUNK + i] = (x[sp] + dt * P[sp]) / (1.0 + dt * L[sp]);
+    }
+}
+
+mh_status mh_stepper_try(mh_stepper *s, const mh_model_params *p, const mh_model_aux *aux, const mh_fields *u,
+                         double dt, double atol, mh_change *change, mh_ctx *ctx)
+{
+    const mh_grid *g = s->g;
+    const size_t row = (size_t)g->nx * (size_t)g->ny;
+    s->tried = NULL;
+    mh_model_chemotaxis(g, p, dt, u->u[MH_S_F], u->u[MH_S_G], s->Fc);
+    /* reactions: trial values of diffusing species; change of the others (their values are
+     * recomputed on acceptance) */
+#pragma omp parallel for schedule(static)
+    for (int k = 0; k < g->nz; k++) {
+        double *cmax = s->rowmax + (size_t)k * MH_NSPECIES;
+        size_t *ccell = s->rowcell + (size_t)k * MH_NSPECIES;
+        for (int sp = 0; sp < MH_NSPECIES; sp++) {
+            cmax[sp] = 0.0;
+            ccell[sp] = row * (size_t)k;
+        }
+        double in[(MH_NSPECIES + 1) * MH_CHUNK], out[MH_NSPECIES * MH_CHUNK];
+        for (size_t q0 = row * (size_t)k; q0 < row * (size_t)(k + 1); q0 += MH_CHUNK) {
+            const int n = (int)(row * (size_t)(k + 1) - q0 < MH_CHUNK ? row * (size_t)(k + 1) - q0 : MH_CHUNK);
+            react_chunk(g, p, aux, u, s->Fc, k, q0, n, dt, in, out);
+            for (int sp = 0; sp < MH_NSPECIES; sp++) {
+                const double *o = out + sp * MH_CHUNK;
+                if (s->diffuses[sp]) {
+                    memcpy(s->next[sp] + q0, o, (size_t)n * sizeof(double));
+                    continue;
+                }
+                const double *restrict a = u->u[sp] + q0;
+                for (int i = 0; i < n; i++) {
+                    double c = rel_change(a[i], o[i], atol);
+                    if (c > cmax[sp]) {
+                        cmax[sp] = c;
+                        ccell[sp] = q0 + (size_t)i;
+                    }
+                }
+            }
+        }
+    }
+    for (int d = 0; d < s->nd; d++)
+        s->df[d] = (mh_diffusion_field){s->next[s->dsp[d]], s->D[s->dsp[d]], 0.0};
+    mh_status st = mh_diffusion_step(s->diff, s->nd, s->df, dt, ctx);
+    if (st != MH_OK)
+        return st;
+#pragma omp parallel for schedule(static)
+    for (int k = 0; k < g->nz; k++) {
+        double *cmax = s->rowmax + (size_t)k * MH_NSPECIES;
+        size_t *ccell = s->rowcell + (size_t)k * MH_NSPECIES;
+        for (int d = 0; d < s->nd; d++) {
+            const int sp = s->dsp[d];
+            const double *restrict a = u->u[sp], *restrict b = s->next[sp];
+            for (size_t q = row * (size_t)k; q < row * (size_t)(k + 1); q++) {
+                double c = rel_change(a[q], b[q], atol);
+                if (c > cmax[sp]) {
+                    cmax[sp] = c;
+                    ccell[sp] = q;
+                }
+            }
+        }
+    }
+    /* combine in a fixed order: rows by depth, then species (the max is exact in any order) */
+    mh_change best = {0.0, 0, 0};
+    for (int sp = 0; sp < MH_NSPECIES; sp++)
+        for (int k = 0; k < g->nz; k++) {
+            double c = s->rowmax[(size_t)k * MH_NSPECIES + sp];
+            if (c > best.value) {
+                best.value = c;
+                best.species = sp;
+                best.cell = s->rowcell[(size_t)k * MH_NSPECIES + sp];
+            }
+        }
+    *change = best;
+    s->tried = u;
+    s->dt = dt;
+    return MH_OK;
+}
+
+mh_status mh_stepper_accept(mh_stepper *s, const mh_model_params *p, const mh_model_aux *aux, mh_fields *u,
+                            mh_ctx *ctx)
+{
+    if (s->tried != u)
+        return MH_ERROR(ctx, MH_ERR_STATE, "mh_stepper_accept without a successful mh_stepper_try on this state");
+    const mh_grid *g = s->g;
+    const size_t row = (size_t)g->nx * (size_t)g->ny;
+    const double dt = s->dt;
+    bool all = true;
+    for (int sp = 0; sp < MH_NSPECIES; sp++)
+        all &= s->diffuses[sp];
+    if (!all) {
+#pragma omp parallel for schedule(static)
+        for (int k = 0; k < g->nz; k++)
+        {
+            double in[(MH_NSPECIES + 1) * MH_CHUNK], out[MH_NSPECIES * MH_CHUNK];
+            for (size_t q0 = row * (size_t)k; q0 < row * (size_t)(k + 1); q0 += MH_CHUNK) {
+                const int n = (int)(row * (size_t)(k + 1) - q0 < MH_CHUNK ? row * (size_t)(k + 1) - q0 : MH_CHUNK);
+                react_chunk(g, p, aux, u, s->Fc, k, q0, n, dt, in, out);
+                for (int sp = 0; sp < MH_NSPECIES; sp++)
+                    if (!s->diffuses[sp])
+                        memcpy(u->u[sp] + q0, out + sp * MH_CHUNK, (size_t)n * sizeof(double));
+            }
+        }
+    }
+    for (int d = 0; d < s->nd; d++) {
+        const int sp = s->dsp[d];
+        double *t = u->u[sp];
+        u->u[sp] = s->next[sp];
+        s->next[sp] = t;
+    }
+    s->tried = NULL;
+    return MH_OK;
+}
+
+mh_status mh_stepper_advance(mh_stepper *s, const mh_model_params *p, const mh_model_aux *aux, mh_fields *u,
+                             double dt, mh_ctx *ctx)
+{
+    mh_change c;
+    mh_status st = mh_stepper_try(s, p, aux, u, dt, 1.0, &c, ctx);
+    return st != MH_OK ? st : mh_stepper_accept(s, p, aux, u, ctx);
 }

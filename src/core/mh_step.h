@@ -1,15 +1,51 @@
-/* mh_step: one time step of the whole model by Lie operator splitting. */
+/* mh_step: one time step of the whole model by Lie operator splitting, tried then accepted. */
 #ifndef MH_STEP_H
 #define MH_STEP_H
 
 #include "mh_model.h"
 
-/* Advances f by dt (days): chemotaxis (explicit, mh_model_chemotaxis), reactions (Patankar-Euler,
- * mh_model_react), then one backward-Euler LOD diffusion step (mh_diffusion_step) of every species s
- * with D[s] != NULL (a diffusivity profile of nz values, mm^2/day). First order in time; every
- * sub-step keeps the fields non-negative when dt is within mh_model_chemotaxis_dt_limit.
- * tmp is an ncell work array. On failure f is partly advanced: callers step a copy. */
-mh_status mh_step_split(const mh_grid *g, const mh_model_params *p, const mh_model_aux *aux,
-                        const double *const D[MH_NSPECIES], double dt, mh_fields *f, double *tmp, mh_ctx *ctx);
+/* A step over dt (days) from state u: chemotaxis of F (explicit, mh_model_chemotaxis), reactions of
+ * every species (Patankar-Euler, mh_model_rates: u <- (u + dt P) / (1 + dt L)), then one backward-
+ * Euler LOD diffusion step (mh_diffusion_step) of every species s with a diffusivity profile D[s].
+ * First order in time; every sub-step keeps the fields non-negative when dt is within
+ * mh_model_chemotaxis_dt_limit (papers/model.md, "Numerics").
+ *
+ * A step is tried without touching the state, then accepted or dropped (all or nothing):
+ * mh_stepper_try computes the new values of the diffusing species into the stepper's buffers and
+ * the step's largest relative change; mh_stepper_accept writes the new state into u, the diffusing
+ * species by swapping buffers, the others by recomputing their (cell-local) reaction update, which
+ * gives the same bits as in the trial. So the state is stored once, plus one buffer per diffusing
+ * species and one for F after chemotaxis: (11 + nd + 1) x 8 bytes per cell (papers/performance.md). */
+typedef struct mh_stepper mh_stepper;
+
+/* Largest relative change of a step, max over species and cells of |new - old| / (|old| + atol),
+ * with the species and cell where it is largest (the first species, then the lowest cell, on ties);
+ * INFINITY where a new value is not finite. */
+typedef struct {
+    double value;
+    int species;
+    size_t cell;
+} mh_change;
+
+/* Creates a stepper for grid g (which must outlive it). D[s] is species s's diffusivity profile
+ * (nz values, mm^2/day, copied) or NULL for a species that does not diffuse. MH_ERR_NOMEM on failure. */
+mh_status mh_stepper_create(const mh_grid *g, const double *const D[MH_NSPECIES], mh_ctx *ctx, mh_stepper **out);
+/* Frees the stepper; accepts NULL and sets *s to NULL. */
+void mh_stepper_destroy(mh_stepper **s);
+
+/* Tries a step of dt from u (not changed) and reports its change (atol: the absolute floor of
+ * the relative change). Errors of the diffusion step are returned; u is untouched either way. */
+mh_status mh_stepper_try(mh_stepper *s, const mh_model_params *p, const mh_model_aux *aux, const mh_fields *u,
+                         double dt, double atol, mh_change *change, mh_ctx *ctx);
+/* Replaces u by the state of the last successful mh_stepper_try on the same u, p and aux.
+ * Returns MH_ERR_STATE if there is none. */
+mh_status mh_stepper_accept(mh_stepper *s, const mh_model_params *p, const mh_model_aux *aux, mh_fields *u,
+                            mh_ctx *ctx);
+/* Try and accept in one call, for fixed-step drivers (tests, verification). */
+mh_status mh_stepper_advance(mh_stepper *s, const mh_model_params *p, const mh_model_aux *aux, mh_fields *u,
+                             double dt, mh_ctx *ctx);
+/* Bytes of the stepper's arrays with one entry per cell (the trial buffers and F after chemotaxis),
+ * for memory accounting; the per-row and per-line tables are not counted. */
+size_t mh_stepper_cell_bytes(const mh_stepper *s);
 
 #endif
