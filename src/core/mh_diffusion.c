@@ -157,7 +157,7 @@ static void factorise(line_factor *f, int n, const double *lamf, double lam, int
 }
 
 /* Solves W <= MH_ZBLOCK neighbouring lines (lane q at u[q], point i at u[q + i s]) in place, the
- * inner loops over the lanes; per lane the same operations as solve_line. */
+ * inner loops over the lanes. Each lane sees the same operations in the same order whatever W is. */
 static void solve_lines(const line_factor *f, double *restrict u, size_t s, int W)
 {
     const int n = f->n;
