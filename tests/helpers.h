@@ -21,7 +21,7 @@ static inline char *mh_test_write_ini(const char *text)
 {
     char *path = strdup("/tmp/mh_test_XXXXXX");
     int fd = mkstemp(path);
-    cr_assert(fd >= 0, "mkstemps failed");
+    cr_assert(fd >= 0, "mkstemp failed");
     FILE *f = fdopen(fd, "w");
     fputs(text, f);
     fclose(f);
@@ -113,7 +113,6 @@ typedef struct {
     mh_model_params p;
     mh_fields *f;
     mh_model_aux aux;
-    double *D[MH_NSPECIES]; /* diffusivity profiles of every species (zeros where it does not diffuse) */
     mh_stepper *st;         /* steps the diffusing species (those with a non-zero profile) */
     size_t npunct, surface_cells;
 } mh_test_wounded;
@@ -137,19 +136,10 @@ static inline mh_test_wounded mh_test_wound(const mh_config *cfg, double strip_m
     w.aux.k_close = mh_alloc_doubles(w.g->ncell);
     mh_model_wound(w.g, &w.p, pu, w.npunct, w.f, &w.aux, &w.surface_cells);
     free(pu);
-    for (int s = 0; s < MH_NSPECIES; s++) {
-        w.D[s] = mh_alloc_doubles((size_t)w.g->nz);
-        for (int k = 0; k < w.g->nz; k++)
-            w.D[s][k] = mh_model_diffusivity(&w.p, (mh_species)s, (mh_layer)w.g->layer[k]);
-    }
-    const double *Dd[MH_NSPECIES];
-    for (int s = 0; s < MH_NSPECIES; s++) {
-        bool any = false;
-        for (int k = 0; k < w.g->nz; k++)
-            any |= w.D[s][k] > 0.0;
-        Dd[s] = any ? w.D[s] : NULL;
-    }
-    cr_assert_eq(mh_stepper_create(w.g, Dd, &ctx, &w.st), MH_OK);
+    double *D[MH_NSPECIES];
+    cr_assert_eq(mh_model_diffusion_profiles(&w.p, w.g, D, &ctx), MH_OK);
+    cr_assert_eq(mh_stepper_create(w.g, (const double *const *)D, &ctx, &w.st), MH_OK);
+    mh_model_diffusion_profiles_free(D);
     return w;
 }
 
@@ -157,8 +147,6 @@ static inline void mh_test_wounded_free(mh_test_wounded *w)
 {
     mh_fields_destroy(&w->f);
     mh_free(w->aux.k_close);
-    for (int s = 0; s < MH_NSPECIES; s++)
-        mh_free(w->D[s]);
     mh_stepper_destroy(&w->st);
     mh_grid_destroy(&w->g);
 }

@@ -21,14 +21,16 @@ typedef struct {
     double phi, grad2, lap; /* Phi, |grad Phi|^2, laplacian of Phi */
 } mms_shape;
 
-/* Lateral wavenumbers: 2 pi / L (periodic, and zero flux as well) with periodic boundaries,
- * pi / L (zero flux, not periodic) otherwise, so each boundary condition is tested on its own. */
+/* Lateral profiles: periodic boundaries get cos(2 pi x / L - pi / 4), periodic but with a non-zero
+ * slope at the boundary (a profile symmetric about the boundary, such as cos(2 pi x / L), would also
+ * be a zero-flux solution and could not tell the two apart); zero flux gets cos(pi x / L). So each
+ * boundary condition is tested on its own. */
 static mms_shape shape(int dims, bool periodic, double x, double y, double z)
 {
     const double kx = (periodic ? 2 : 1) * M_PI / MMS_L, ky = (periodic ? 2 : 1) * M_PI / MMS_L;
-    const double kz = M_PI / MMS_L;
-    double X = cos(kx * x), dX = -kx * sin(kx * x);
-    double Y = dims == 3 ? cos(ky * y) : 1.0, dY = dims == 3 ? -ky * sin(ky * y) : 0.0;
+    const double kz = M_PI / MMS_L, ph = periodic ? M_PI / 4 : 0.0;
+    double X = cos(kx * x - ph), dX = -kx * sin(kx * x - ph);
+    double Y = dims == 3 ? cos(ky * y - ph) : 1.0, dY = dims == 3 ? -ky * sin(ky * y - ph) : 0.0;
     double Z = cos(kz * z), dZ = -kz * sin(kz * z);
     mms_shape s;
     s.phi = X * Y * Z;

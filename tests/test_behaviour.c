@@ -1,5 +1,5 @@
 /* test_behaviour: the behaviour items of shared/science/README.md (item 1 is in test_model.c;
- * items 7 and 9 are calibrated in the verification issue). Bands are the literature's, stated per test. */
+ * items 7 and 9 are calibrated and validated in tests/test_validation.c). Bands are the literature's, stated per test. */
 #include "helpers.h"
 
 #include <math.h>

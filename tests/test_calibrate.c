@@ -60,8 +60,8 @@ Test(calibrate, recovers_known_parameters_from_perturbed_starts, .timeout = 240)
     cr_assert_float_eq(c->start[0], 5.25, 0.0);
     cr_assert_float_eq(c->start[1], 3.0, 0.0);
     cr_assert(c->converged, "stopped: %s", c->stop_reason);
-    /* 2 %: the closure time is smooth in both parameters (relative noise of the adaptive time stepping
-     * well below 1e-3 at these step tolerances), so the fit lands far closer than that */
+    /* 2 %: the closure time is smooth in both parameters up to the step-control noise (relative
+     * changes of order 1e-4 to 1e-3, papers/sensitivity.md), so the fit lands far closer than that */
     cr_assert_float_eq(c->value[0] / tau_true, 1.0, 0.02, "tau0 = %g (true %g)", c->value[0], tau_true);
     cr_assert_float_eq(c->value[1] / v_true, 1.0, 0.02, "v = %g (true %g)", c->value[1], v_true);
     cr_assert_lt(c->chi2, 1e-3 * c->chi2_start, "chi^2 %g from %g", c->chi2, c->chi2_start);
@@ -71,9 +71,6 @@ Test(calibrate, recovers_known_parameters_from_perturbed_starts, .timeout = 240)
         cr_assert(isnan(c->sigma_scaled[j]), "dof = 0: no scaled uncertainty");
         cr_assert_eq(c->at_bound[j], 0);
     }
-    /* the covariance is symmetric and the uncertainty is value x sqrt(C_jj) */
-    cr_assert_float_eq(c->covar_log[1], c->covar_log[2], 1e-12 * fabs(c->covar_log[1]) + 1e-300);
-    cr_assert_float_eq(c->sigma[0], c->value[0] * sqrt(c->covar_log[0]), 1e-12 * c->sigma[0]);
     for (int i = 0; i < 2; i++)
         cr_assert_lt(fabs(c->resid_fit[i]), 0.05, "target %d: residual %g sigma", i, c->resid_fit[i]);
     cr_assert_gt(c->runs, 4);

@@ -137,7 +137,7 @@ Test(diffusion, symmetric_data_stays_symmetric)
 }
 
 /* Fills u with rough positive data and D with a layered profile: a wall (D = 0) on top, then two
- * layers whose coefficients differ by 10x, so the x sweep meets blocks spanning layer boundaries. */
+ * layers whose coefficients differ by 10x, so x blocks end at layer boundaries. */
 static void rough_setup(const mh_grid *g, double *u, double *Dp, double Dscale)
 {
     for (int k = 0; k < g->nz; k++)
@@ -158,7 +158,9 @@ static double rel_diff(const double *a, const double *b, size_t n)
 }
 
 /* The optimised kernel against the GSL reference: sizes that are not multiples of the block
- * widths (8 rows, 64 lines), layered coefficients with a wall, decay, mild (lam ~ 0.4) and stiff
+ * widths (16 rows, 64 lines) and layers longer than a block (2-D: 21 and 22 rows; 3-D: 70 columns,
+ * so two y blocks, and 19 rows, so a full and a partial x block), layered coefficients with a wall,
+ * decay, mild (lam ~ 0.4) and stiff
  * (lam ~ 4e3) steps. Both solve diagonally dominant tridiagonal systems (condition number
  * <= 1 + 4 lam) by elimination without pivoting in different orders (GSL: its own symmetric and
  * cyclic algorithms; here L D L^T and Sherman-Morrison), so they agree to a few ulps per solve;
@@ -166,7 +168,7 @@ static double rel_diff(const double *a, const double *b, size_t n)
  * (a wrong end diagonal or corner shows at 1e-3 and above). */
 static void check_against_reference(int dims, bool periodic, double Dscale, double mu)
 {
-    int nx = 37, ny = dims == 3 ? 13 : 1, nz = 29;
+    int nx = dims == 3 ? 70 : 37, ny = dims == 3 ? 19 : 1, nz = dims == 3 ? 12 : 45;
     mh_grid *g = bare_grid(dims, nx, ny, nz, 0.01, periodic);
     double *u = mh_alloc_doubles(g->ncell), *r = mh_alloc_doubles(g->ncell), *Dp = mh_alloc_doubles((size_t)nz);
     rough_setup(g, u, Dp, Dscale);
@@ -297,5 +299,67 @@ Test(diffusion, rejects_bad_coefficients_and_steps)
     cr_assert_eq(mh_diffusion_step(w, 1, &f, 0.01, &ctx), MH_ERR_INPUT);
     mh_diffusion_destroy(&w);
     mh_free(u);
+    mh_grid_destroy(&g);
+}
+
+/* Lines of one cell (nx = 1): no lateral neighbour, only the decay acts in the x sweep. Both
+ * kernels must equal the nx = 2 solution of x-uniform data (the x sweep leaves it uniform). */
+Test(diffusion, one_cell_lines_match_the_uniform_solution)
+{
+    for (int ref = 0; ref < 2; ref++) {
+        mh_grid *g1 = bare_grid(2, 1, 1, 6, 0.01, false), *g2 = bare_grid(2, 2, 1, 6, 0.01, false);
+        double D[6] = {1, 1, 2, 2, 0.5, 0.5}, u1[6], u2[12];
+        for (int k = 0; k < 6; k++)
+            u1[k] = u2[2 * k] = u2[2 * k + 1] = 1.0 + k * k;
+        mh_ctx ctx;
+        mh_ctx_init(&ctx);
+        mh_diffusion_field f1 = {u1, D, 20.0}, f2 = {u2, D, 20.0};
+        if (ref) {
+            cr_assert_eq(mh_diffusion_step_reference(g1, &f1, 0.01, &ctx), MH_OK);
+            cr_assert_eq(mh_diffusion_step_reference(g2, &f2, 0.01, &ctx), MH_OK);
+        } else {
+            run(g1, D, 20.0, 0.01, 1, u1);
+            run(g2, D, 20.0, 0.01, 1, u2);
+        }
+        for (int k = 0; k < 6; k++) /* same operations on equal data up to the x solve's rounding */
+            cr_assert_float_eq(u1[k], u2[2 * k], 1e-14 * u2[2 * k], "%s kernel, row %d: %g vs %g",
+                               ref ? "reference" : "optimised", k, u1[k], u2[2 * k]);
+        mh_grid_destroy(&g1);
+        mh_grid_destroy(&g2);
+    }
+}
+
+/* A field with D = 0 everywhere and no decay comes back bit for bit, beside one that diffuses. */
+Test(diffusion, identity_fields_are_untouched)
+{
+    mh_grid *g = bare_grid(3, 21, 18, 9, 0.01, true);
+    double *u = mh_alloc_doubles(g->ncell), *v = mh_alloc_doubles(g->ncell), *c = mh_alloc_doubles(g->ncell);
+    double Dz[9] = {0}, Dv[9];
+    rough_setup(g, u, Dv, 1.0);
+    rough_setup(g, v, Dv, 1.0);
+    memcpy(c, u, g->ncell * sizeof *u);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_diffusion *w = NULL;
+    cr_assert_eq(mh_diffusion_create(g, &ctx, &w), MH_OK);
+    mh_diffusion_field f[2] = {{u, Dz, 0.0}, {v, Dv, 0.0}};
+    cr_assert_eq(mh_diffusion_step(w, 2, f, 0.01, &ctx), MH_OK);
+    cr_assert_eq(memcmp(u, c, g->ncell * sizeof *u), 0);
+    cr_assert_neq(memcmp(v, c, g->ncell * sizeof *v), 0, "the diffusing field must change");
+    mh_diffusion_destroy(&w);
+    mh_free(u);
+    mh_free(v);
+    mh_free(c);
+    mh_grid_destroy(&g);
+}
+
+Test(diffusion, periodic_axes_need_three_cells)
+{
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_grid *g = NULL;
+    cr_assert_eq(mh_grid_create_uniform(2, 2, 1, 5, 0.01, true, &ctx, &g), MH_ERR_INPUT);
+    cr_assert_eq(mh_grid_create_uniform(3, 5, 2, 5, 0.01, true, &ctx, &g), MH_ERR_INPUT);
+    cr_assert_eq(mh_grid_create_uniform(3, 5, 2, 5, 0.01, false, &ctx, &g), MH_OK);
     mh_grid_destroy(&g);
 }

@@ -1,6 +1,6 @@
 /* test_mms: order of accuracy of the full reaction-diffusion-chemotaxis system by the method of
  * manufactured solutions (tests/mms.h), in 2-D and 3-D, with periodic and zero-flux lateral
- * boundaries and zero-flux top and bottom. Space: three grid levels with dt ~ dx^2, time error
+ * boundaries and zero-flux top and bottom (3-D zero flux is tabled by make verify, not asserted). Space: three grid levels with dt ~ dx^2, time error
  * removed by extrapolation; asserted order 2 (1.8-2.3) overall and for every transported species.
  * Time: successive halvings of dt on one grid; asserted order 1 (0.9-1.1). */
 #include "helpers.h"
@@ -26,8 +26,9 @@ static void space_orders(int dims, bool periodic, int n0, int steps0)
         cr_expect(os > 1.8 && os < 2.3, "%d-D: %s order %.3f (%.3e -> %.3e)", dims, mh_species_name(s), os,
                   e[1].rms[s], e[2].rms[s]);
     }
-    /* converging to the right solution, not only converging: under 1 % of each amplitude */
-    cr_expect(e[2].max_all < 1e-2, "max error %.3e of the amplitude at the finest level", e[2].max_all);
+    /* converging to the right solution, not only converging: measured 9.4e-6 (2-D) to 1.1e-3 (3-D) of
+     * each amplitude at this test's finest levels; 3e-3 is about 3x the largest */
+    cr_expect(e[2].max_all < 3e-3, "max error %.3e of the amplitude at the finest level", e[2].max_all);
 }
 
 Test(mms, space_order_2d_periodic) { space_orders(2, true, 16, 40); }

@@ -6,9 +6,10 @@
  * the collagen gains from 180-day runs at 25 um, both with a coarser step control (solver.tol 0.1;
  * solver.dt_max_h 48 for the long runs). Both keep the seed, so every run of a screening has the same punctures. No
  * model output is hard-coded: the tests check zeros that follow from the equations, signs, and
- * identities between two screenings. A sign counts only when |S| > 0.01, well above the noise of
- * the adaptive step (about 1e-3 on closure hours: the crossing time is interpolated between steps,
- * and any parameter that changes the step sequence moves it a little). */
+ * identities between two screenings. A sign counts only when |S| is above the noise of the adaptive
+ * step (a parameter that changes the step sequence moves every observable a little): 0.01 on the
+ * early observables, 0.03 on the collagen gains, where papers/sensitivity.md measures noise up to
+ * 4e-3 and 1.3e-2 (section 1, "Noise floor"). The effects asserted are 0.09 and above. */
 #include "helpers.h"
 
 #include "mh_sensitivity.h"
@@ -113,8 +114,8 @@ Test(sensitivity, oat_collagen_gain_zeros_and_signs, .timeout = 180)
     cr_assert_gt(mh_sens_base_y(s, MH_SENS_GAIN42), 0.0, "one session should raise collagen");
     for (int d = 0; d < 2; d++) {
         mh_sens_obs o = d ? MH_SENS_GAIN180 : MH_SENS_GAIN42;
-        cr_assert_gt(S(s, 0, o), 0.01, "s_1 should raise %s: S = %g", mh_sens_obs_name(o), S(s, 0, o));
-        cr_assert_lt(S(s, 1, o), -0.01, "rho_1 should lower %s: S = %g", mh_sens_obs_name(o), S(s, 1, o));
+        cr_assert_gt(S(s, 0, o), 0.03, "s_1 should raise %s: S = %g", mh_sens_obs_name(o), S(s, 0, o));
+        cr_assert_lt(S(s, 1, o), -0.03, "rho_1 should lower %s: S = %g", mh_sens_obs_name(o), S(s, 1, o));
         cr_assert_eq(S(s, 2, o), 0.0, "rho_E changed %s: S = %g", mh_sens_obs_name(o), S(s, 2, o));
         cr_assert_eq(S(s, 3, o), 0.0, "beta_B changed %s: S = %g", mh_sens_obs_name(o), S(s, 3, o));
     }

@@ -239,7 +239,7 @@ static double model_step_time(const char *cfgdir, int reps, mh_ctx *ctx)
         double h = fmin(0.01, mh_model_chemotaxis_dt_limit(g, p, u));
         mh_change ch;
         if (mh_stepper_try(st, p, &aux, u, h, 1e-3, &ch, ctx) != MH_OK ||
-            mh_stepper_accept(st, p, &aux, u, ctx) != MH_OK)
+            mh_stepper_accept(st, u, ctx) != MH_OK)
             goto free_all;
         if (r >= 0)
             t[r] = now_s() - t0;
@@ -335,6 +335,8 @@ int main(int argc, char **argv)
     for (int nt = 1;; nt = nt * 2 > nthreads && nt < nthreads ? nthreads : nt * 2) {
         omp_set_num_threads(nt);
         double a = diff_time(&d2, reps, &ctx), b = diff_time(&d3, reps, &ctx), c = model_step_time(cfgdir, reps, &ctx);
+        if (!isfinite(a) || !isfinite(b) || !isfinite(c))
+            return fail("strong scaling", &ctx);
         if (nt == 1)
             base[0] = a, base[1] = b, base[2] = c;
         printf("%8d %10.3f (%4.2fx) %10.3f (%4.2fx) %10.3f (%4.2fx)\n", nt, a, base[0] / a, b, base[1] / b, c,

@@ -115,18 +115,14 @@ static int parse_args(int argc, char **argv, const char *usage, const char *cons
     return -1;
 }
 
-/* Splits a comma-separated list (in a copy, *buf) into *items. False when out of memory or an item is empty. */
+/* Splits a comma-separated list (in a copy, *buf) into *items (mh_cli_split_list). False when out
+ * of memory or an item is empty. */
 static bool split_list(const char *list, char **buf, const char ***items, int *n)
 {
     *buf = strdup(list);
     *items = calloc(strlen(list) + 1, sizeof **items);
-    *n = 0;
-    if (*buf == NULL || *items == NULL)
-        return false;
-    char *save = NULL;
-    for (char *tok = strtok_r(*buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save))
-        (*items)[(*n)++] = tok;
-    return *n > 0 && strstr(list, ",,") == NULL && list[0] != ',' && list[strlen(list) - 1] != ',';
+    *n = *buf != NULL && *items != NULL ? mh_cli_split_list(*buf, *items, (int)strlen(list) + 1) : -1;
+    return *n > 0;
 }
 
 static double seconds_since(const struct timespec *t0)
@@ -532,6 +528,8 @@ int mh_cmd_validate(int argc, char **argv)
         rc = mh_cli_fail(&ctx);
     if (rc < 0 && (model = calloc((size_t)mh_targets_count(t), sizeof *model)) == NULL)
         rc = 1;
+    if (rc < 0 && !mh_cli_mkdirs(dir)) /* before minutes of simulations; it says why not */
+        rc = 1;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int nout = 0;
@@ -555,10 +553,6 @@ int mh_cmd_validate(int argc, char **argv)
             fprintf(stderr, "%-34s item %-2s model %-10.4g band %-14s %s\n", ti->name, ti->item, model[i], band,
                     in ? "within" : "OUTSIDE");
         }
-    }
-    if (rc < 0 && !mh_cli_mkdirs(dir)) {
-        fprintf(stderr, "microheal: %s: cannot create: %s\n", dir, strerror(errno));
-        rc = 1;
     }
     if (rc < 0 && !(write_tables(dir, t, model) && write_plot_data(dir, t, model)))
         rc = 1;

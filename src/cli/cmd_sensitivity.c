@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-const char *const mh_cli_usage_sensitivity =
+static const char *const usage_sensitivity =
     "usage: microheal sensitivity CONFIG [--method oat|morris] [--delta 0.1] [--trajectories 4]\n"
     "                             [--levels 4] [--range 0.5] [--params k1,k2,...] [--observables o1,o2,...]\n"
     "                             [--set section.key=value ...] [-o DIR] [--no-plot] [-q]\n"
@@ -43,14 +43,13 @@ typedef struct {
     mh_sens_options opt;
     char *keybuf; /* --params, split in place */
     const char **keys;
-    int last_run; /* progress */
 } cli_args;
 
 static int bad_usage(const char *fmt, const char *arg)
 {
     fprintf(stderr, "microheal: ");
     fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n%s", mh_cli_usage_sensitivity);
+    fprintf(stderr, "\n%s", usage_sensitivity);
     return 2;
 }
 
@@ -65,27 +64,15 @@ static int whole(const char *s, int *v)
 
 /* Splits a comma-separated list in place; returns the count (at most max), -1 if there are more
  * or an item is empty. */
-static int split_list(char *s, const char **items, int max)
-{
-    int n = 0;
-    for (char *save = NULL, *tok = strtok_r(s, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
-        while (*tok == ' ')
-            tok++;
-        if (*tok == '\0' || n >= max)
-            return -1;
-        items[n++] = tok;
-    }
-    return n;
-}
-
 static int parse_observables(const char *text, mh_sens_options *o)
 {
     char buf[512];
-    const char *names[MH_SENS_NOBS + 1];
-    snprintf(buf, sizeof buf, "%s", text);
-    int n = split_list(buf, names, MH_SENS_NOBS + 1);
-    if (n < 1 || n > MH_SENS_NOBS)
-        return bad_usage("--observables: give 1 to 5 names, not '%s'", text);
+    const char *names[MH_SENS_NOBS];
+    if (snprintf(buf, sizeof buf, "%s", text) >= (int)sizeof buf)
+        return bad_usage("--observables: '%s' is too long", text);
+    int n = mh_cli_split_list(buf, names, MH_SENS_NOBS);
+    if (n < 1)
+        return bad_usage("--observables: give 1 to 5 distinct names, not '%s'", text);
     for (int i = 0; i < n; i++) {
         int found = -1;
         for (int k = 0; k < MH_SENS_NOBS; k++)
@@ -158,8 +145,8 @@ static int parse_args(int argc, char **argv, cli_args *a)
             a->keys = calloc(MH_P_COUNT + 1, sizeof *a->keys);
             if (a->keybuf == NULL || a->keys == NULL)
                 return 1;
-            int n = split_list(a->keybuf, a->keys, MH_P_COUNT + 1);
-            if (n < 1 || n > MH_P_COUNT)
+            int n = mh_cli_split_list(a->keybuf, a->keys, MH_P_COUNT);
+            if (n < 1)
                 rc = bad_usage("--params: '%s' is not a list of keys k1,k2,...", v);
             a->opt.keys = a->keys;
             a->opt.nkeys = n;
@@ -176,8 +163,7 @@ static int parse_args(int argc, char **argv, cli_args *a)
 
 static void progress(void *user, int run, int nruns, const char *label, mh_status st, const char *msg)
 {
-    cli_args *a = user;
-    a->last_run = run;
+    const cli_args *a = user;
     if (a->quiet)
         return;
     if (st == MH_OK)
@@ -240,12 +226,12 @@ static void md_text(FILE *f, const char *s)
 
 /* rank_of[o * nparams + i] = 1-based rank of parameter i for observable o; 0 when its index is 0,
  * NaN or the parameter was skipped. */
-static void ranks(const mh_sens *s, int *rank_of)
+static bool ranks(const mh_sens *s, int *rank_of)
 {
     const int n = mh_sens_nparams(s);
     int *order = malloc((size_t)(n > 0 ? n : 1) * sizeof *order);
     if (order == NULL)
-        return;
+        return false;
     for (int o = 0; o < MH_SENS_NOBS; o++) {
         mh_sens_rank(s, (mh_sens_obs)o, order);
         for (int r = 0; r < n; r++) {
@@ -254,6 +240,7 @@ static void ranks(const mh_sens *s, int *rank_of)
         }
     }
     free(order);
+    return true;
 }
 
 /* One cell of an index: "0.523 #2" (oat), "0.523 (σ 0.101) #2" (morris), "n/a". */
@@ -452,13 +439,12 @@ static int run(int argc, char **argv, cli_args *a)
     double seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     order = malloc((size_t)(n > 0 ? n : 1) * sizeof *order);
     rank_of = calloc((size_t)(n > 0 ? n : 1) * MH_SENS_NOBS, sizeof *rank_of);
-    if (order == NULL || rank_of == NULL) {
+    if (order == NULL || rank_of == NULL || !ranks(s, rank_of)) {
         fprintf(stderr, "microheal: out of memory\n");
         rc = 1;
         goto done;
     }
     mh_sens_rank_overall(s, order);
-    ranks(s, rank_of);
     const report_data d = {s, cfg, a, order, rank_of, seconds};
     rc = write_file(&d, "sensitivity.md", md_body);
     rc = rc ? rc : write_file(&d, "sensitivity.csv", csv_body);
@@ -482,7 +468,7 @@ int mh_cli_sensitivity(int argc, char **argv)
 {
     for (int i = 0; i < argc; i++)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(mh_cli_usage_sensitivity, stdout);
+            fputs(usage_sensitivity, stdout);
             return 0;
         }
     cli_args a;

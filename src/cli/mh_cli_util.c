@@ -116,3 +116,24 @@ bool mh_cli_run_gnuplot(const char *script, const char *vars)
         fprintf(stderr, "microheal: gnuplot %s failed\n", script);
     return false;
 }
+
+int mh_cli_split_list(char *s, const char **items, int max)
+{
+    int n = 0;
+    for (char *tok = s;;) {
+        char *comma = strchr(tok, ',');
+        if (comma != NULL)
+            *comma = '\0';
+        while (*tok == ' ' || *tok == '\t')
+            tok++;
+        char *end = tok + strlen(tok);
+        while (end > tok && (end[-1] == ' ' || end[-1] == '\t'))
+            *--end = '\0';
+        if (*tok == '\0' || n >= max)
+            return -1;
+        items[n++] = tok;
+        if (comma == NULL)
+            return n;
+        tok = comma + 1;
+    }
+}

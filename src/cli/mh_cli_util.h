@@ -13,6 +13,9 @@
 int mh_cli_exit_code(mh_status st);
 /* Prints "microheal: MESSAGE" for ctx's error to stderr; returns its exit status. */
 int mh_cli_fail(const mh_ctx *ctx);
+/* Splits the comma-separated list s in place into items (blanks around an item are dropped).
+ * Returns the number of items, or -1 if an item is empty or there are more than max. */
+int mh_cli_split_list(char *s, const char **items, int max);
 /* Whole string s is a finite number. */
 bool mh_cli_parse_double(const char *s, double *v);
 /* mkdir -p; prints why not and returns false on failure. */

@@ -36,7 +36,8 @@ typedef struct {
 } mh_calibrate_options;
 
 /* Defaults: max_iter 30, xtol 1e-3, gtol 1e-6, ftol 1e-6, fd_step 1e-3, everything else empty. The
- * simulations' outputs are smooth to ~1e-4 (adaptive time steps), so tighter tolerances only add iterations. */
+ * simulations' outputs are not smooth below the step-control noise (papers/sensitivity.md: relative
+ * changes of order 1e-4 to 1e-3 per 1 % parameter change), so tighter tolerances only add iterations. */
 void mh_calibrate_options_default(mh_calibrate_options *o);
 
 /* Result of a fit (arrays owned by the object). */
@@ -65,8 +66,8 @@ typedef struct {
 /* Fits o->params to the chosen targets of t. Errors (nothing is fitted): MH_ERR_INPUT for an unknown,
  * non-real or 'auto' parameter ("--fit: KEY: ..."), a parameter a target sets itself or whose start
  * value differs between targets, a start value of 0, an unknown --only name, a chosen target without a
- * sigma, fewer targets than parameters, or a model value that is not a number at the start;
- * MH_ERR_NUMERIC when GSL fails; the errors of mh_targets_evaluate at the start point; MH_ERR_NOMEM.
+ * sigma or fewer targets than parameters; MH_ERR_NUMERIC for a model value that is not a number at
+ * the start or when GSL fails; the errors of mh_targets_evaluate at the start point; MH_ERR_NOMEM.
  * Free *out with mh_calibration_destroy. */
 mh_status mh_calibrate_fit(mh_targets *t, const mh_calibrate_options *o, mh_ctx *ctx, mh_calibration **out);
 void mh_calibration_destroy(mh_calibration **c);

@@ -69,12 +69,13 @@ struct mh_diffusion {
     int nthreads;          /* per-thread buffers allocated for this many threads */
     double *xbuf;          /* nthreads x nx x MH_LANES */
     double *pool;          /* factor tables */
-    size_t pool_cap, pool_used;
+    size_t pool_cap;
     int fcap;              /* fields with room in the per-row tables */
-    line_factor *fac;      /* fcap x (2 nz + 1): x factor per k, y factor per k, z factor */
+    line_factor *fac;      /* fcap x (2 nz + 1): x factor per k, y factor per k (3-D), z factor */
+    int *first;            /* fcap x nz: first depth row with the same lateral coefficient */
+    int *dist;             /* nz work: the distinct rows */
     double *lam;           /* nz work values */
-    int *blk;              /* 2-D x blocks: (field, first row, rows) triples, fcap x nz at most */
-    int nblk;
+    int *blk;              /* lateral work units: (field, first row, rows) triples, fcap x nz at most */
 };
 
 mh_status mh_diffusion_create(const mh_grid *g, mh_ctx *ctx, mh_diffusion **out)
@@ -85,7 +86,8 @@ mh_status mh_diffusion_create(const mh_grid *g, mh_ctx *ctx, mh_diffusion **out)
         return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (diffusion workspace)");
     w->g = g;
     w->lam = mh_alloc_doubles((size_t)g->nz);
-    if (w->lam == NULL) {
+    w->dist = malloc((size_t)g->nz * sizeof *w->dist);
+    if (w->lam == NULL || w->dist == NULL) {
         mh_diffusion_destroy(&w);
         return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (diffusion workspace)");
     }
@@ -101,17 +103,10 @@ void mh_diffusion_destroy(mh_diffusion **w)
     mh_free((*w)->pool);
     free((*w)->fac);
     free((*w)->blk);
+    free((*w)->first);
     mh_free((*w)->lam);
     free(*w);
     *w = NULL;
-}
-
-size_t mh_diffusion_bytes(const mh_diffusion *w)
-{
-    const mh_grid *g = w->g;
-    return sizeof *w + (size_t)w->nthreads * (size_t)g->nx * MH_LANES * sizeof(double) +
-           w->pool_cap * sizeof(double) + (size_t)w->fcap * (2 * (size_t)g->nz + 1) * sizeof(line_factor) +
-           (size_t)w->fcap * (size_t)g->nz * 3 * sizeof(int) + (size_t)g->nz * sizeof(double);
 }
 
 /* Factorises the n-point matrix with diagonal b[i] = 1 + lo_i + hi_i + dmu (lo_i, hi_i: the
@@ -258,21 +253,31 @@ static void sweep_x_block(const mh_grid *g, double *restrict u, const line_facto
     transpose_rows(row, g->nx, nr, T, 1);
 }
 
-/* Reserves the factor tables for nf fields; MH_ERR_NOMEM on failure. */
-static mh_status reserve(mh_diffusion *w, int nf, size_t pool_need, mh_ctx *ctx)
+/* Reserves the per-field tables for nf fields; MH_ERR_NOMEM on failure. */
+static mh_status reserve_fields(mh_diffusion *w, int nf, mh_ctx *ctx)
 {
     const mh_grid *g = w->g;
-    if (nf > w->fcap) {
-        line_factor *fac = realloc(w->fac, (size_t)nf * (2 * (size_t)g->nz + 1) * sizeof *fac);
-        if (fac != NULL)
-            w->fac = fac;
-        int *blk = realloc(w->blk, (size_t)nf * (size_t)g->nz * 3 * sizeof *blk);
-        if (blk != NULL)
-            w->blk = blk;
-        if (fac == NULL || blk == NULL)
-            return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (diffusion factor tables)");
-        w->fcap = nf;
-    }
+    if (nf <= w->fcap)
+        return MH_OK;
+    line_factor *fac = realloc(w->fac, (size_t)nf * (2 * (size_t)g->nz + 1) * sizeof *fac);
+    if (fac != NULL)
+        w->fac = fac;
+    int *blk = realloc(w->blk, (size_t)nf * (size_t)g->nz * 3 * sizeof *blk);
+    if (blk != NULL)
+        w->blk = blk;
+    int *first = realloc(w->first, (size_t)nf * (size_t)g->nz * sizeof *first);
+    if (first != NULL)
+        w->first = first;
+    if (fac == NULL || blk == NULL || first == NULL)
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (diffusion factor tables)");
+    w->fcap = nf;
+    return MH_OK;
+}
+
+/* Reserves the factor pool and the per-thread buffers; MH_ERR_NOMEM on failure. */
+static mh_status reserve(mh_diffusion *w, size_t pool_need, mh_ctx *ctx)
+{
+    const mh_grid *g = w->g;
     if (pool_need > w->pool_cap) {
         double *p = mh_alloc_doubles(pool_need);
         if (p == NULL)
@@ -293,13 +298,21 @@ static mh_status reserve(mh_diffusion *w, int nf, size_t pool_need, mh_ctx *ctx)
     return MH_OK;
 }
 
-/* Index of the first k' <= k with lam[k'] == lam[k] (rows with equal coefficients share a factor). */
-static int first_equal(const double *lam, int k)
+/* first[k] = the first k' <= k with lam[k'] == lam[k] (rows with equal coefficients share a factor);
+ * the search runs over the distinct values met so far (dist, nz entries of work; one per layer). */
+static void first_equal(const double *lam, int nz, int *first, int *dist)
 {
-    int q = 0;
-    while (lam[q] != lam[k])
-        q++;
-    return q;
+    int ndist = 0;
+    for (int k = 0; k < nz; k++) {
+        first[k] = k;
+        for (int d = 0; d < ndist; d++)
+            if (lam[dist[d]] == lam[k]) {
+                first[k] = dist[d];
+                break;
+            }
+        if (first[k] == k)
+            dist[ndist++] = k;
+    }
 }
 
 mh_status mh_diffusion_step(mh_diffusion *w, int nf, const mh_diffusion_field *f, double dt, mh_ctx *ctx)
@@ -318,42 +331,46 @@ mh_status mh_diffusion_step(mh_diffusion *w, int nf, const mh_diffusion_field *f
     if (dt == 0.0 || nf == 0)
         return MH_OK;
     const double c = dt / (g->dx_mm * g->dx_mm);
-    const int cyc_x = g->periodic && nx >= 3, cyc_y = g->periodic && ny >= 3;
+    mh_status st = reserve_fields(w, nf, ctx);
+    if (st != MH_OK)
+        return st;
     /* pool: per field, per distinct lateral lam: 3 nx (+ 3 ny), and the z table 3 nz */
     size_t need = 0;
     for (int s = 0; s < nf; s++) {
+        int *first = w->first + (size_t)s * nz;
         for (int k = 0; k < nz; k++)
             w->lam[k] = c * f[s].D_mm2_day[k];
+        first_equal(w->lam, nz, first, w->dist);
         for (int k = 0; k < nz; k++)
-            if (first_equal(w->lam, k) == k)
+            if (first[k] == k)
                 need += 3 * (size_t)nx + (dims == 3 ? 3 * (size_t)ny : 0);
         need += 3 * (size_t)nz;
     }
-    mh_status st = reserve(w, nf, need, ctx);
-    if (st != MH_OK)
+    if ((st = reserve(w, need, ctx)) != MH_OK)
         return st;
-    /* factor tables; NULL for an identity (no diffusion, no decay) */
+    /* factor tables; n = 0 marks an identity (no diffusion, no decay) */
     double *p = w->pool;
     const size_t per = 2 * (size_t)nz + 1;
     for (int s = 0; s < nf; s++) {
         line_factor *fx = w->fac + (size_t)s * per, *fy = fx + nz, *fzf = fx + 2 * nz;
+        const int *first = w->first + (size_t)s * nz;
         const double dmu = dt * f[s].mu_per_day / dims;
-        for (int k = 0; k < nz; k++)
-            w->lam[k] = c * f[s].D_mm2_day[k];
         for (int k = 0; k < nz; k++) {
-            int q = first_equal(w->lam, k);
+            const int q = first[k];
             if (q < k) {
                 fx[k] = fx[q];
-                fy[k] = fy[q];
+                if (dims == 3)
+                    fy[k] = fy[q];
                 continue;
             }
-            factorise(&fx[k], nx, NULL, w->lam[k], cyc_x, dmu, p);
+            const double lam = c * f[s].D_mm2_day[k];
+            factorise(&fx[k], nx, NULL, lam, g->periodic, dmu, p);
             p += 3 * (size_t)nx;
             if (dims == 3) {
-                factorise(&fy[k], ny, NULL, w->lam[k], cyc_y, dmu, p);
+                factorise(&fy[k], ny, NULL, lam, g->periodic, dmu, p);
                 p += 3 * (size_t)ny;
             }
-            if (w->lam[k] == 0.0 && dmu == 0.0)
+            if (lam == 0.0 && dmu == 0.0)
                 fx[k].n = fy[k].n = 0; /* identity: skipped */
         }
         /* z faces: harmonic mean of the two cells' coefficients */
@@ -369,23 +386,25 @@ mh_status mh_diffusion_step(mh_diffusion *w, int nf, const mh_diffusion_field *f
         if (!anyz)
             fzf->n = 0;
     }
-    /* 2-D: x blocks of up to MH_LANES neighbouring rows with the same factor (a layer), in order */
-    w->nblk = 0;
-    for (int s = 0; dims == 2 && s < nf; s++) {
+    /* lateral work units, in a fixed order and only where a sweep is not the identity:
+     * 2-D, blocks of up to MH_LANES neighbouring rows with the same factor (a layer);
+     * 3-D, one depth plane (its rows share one factor) */
+    int nblk = 0;
+    for (int s = 0; s < nf; s++) {
         const line_factor *fx = w->fac + (size_t)s * per;
         for (int k = 0; k < nz;) {
             int k1 = k + 1;
-            while (k1 < nz && k1 - k < MH_LANES && fx[k1].l == fx[k].l)
+            while (dims == 2 && k1 < nz && k1 - k < MH_LANES && fx[k1].l == fx[k].l)
                 k1++;
             if (fx[k].n > 0) {
-                int *b = w->blk + 3 * w->nblk++;
+                int *b = w->blk + 3 * nblk++;
                 b[0] = s, b[1] = k, b[2] = k1 - k;
             }
             k = k1;
         }
     }
     const size_t plane = (size_t)nx * (size_t)ny;
-    const int lat_units = dims == 3 ? nf * nz : w->nblk;
+    const int lat_units = nblk;
     const int ncolblk = (int)((plane + MH_ZBLOCK - 1) / MH_ZBLOCK);
     const line_factor *const fac = w->fac;
     const int *const blk = w->blk;
@@ -396,23 +415,22 @@ mh_status mh_diffusion_step(mh_diffusion *w, int nf, const mh_diffusion_field *f
         /* lateral sweeps: 2-D, blocks of rows; 3-D, planes (x rows, then y lines across the plane) */
 #pragma omp for schedule(static)
         for (int unit = 0; unit < lat_units; unit++) {
+            const int *b = blk + 3 * unit;
+            const line_factor *fx = fac + (size_t)b[0] * per + b[1];
+            double *u = f[b[0]].u;
             if (dims == 2) {
-                const int *b = blk + 3 * unit;
-                sweep_x_block(g, f[b[0]].u, fac + (size_t)b[0] * per + b[1], (size_t)b[1], b[2], T);
+                sweep_x_block(g, u, fx, (size_t)b[1], b[2], T);
                 continue;
             }
-            const int s = unit / nz, k = unit % nz;
-            const line_factor *fx = fac + (size_t)s * per, *fy = fx + nz;
-            double *u = f[s].u;
-            if (fx[k].n == 0)
-                continue;
+            const int k = b[1];
+            const line_factor *fy = fx + nz;
             for (int j0 = 0; j0 < ny; j0 += MH_LANES) {
                 const int nr = ny - j0 < MH_LANES ? ny - j0 : MH_LANES;
-                sweep_x_block(g, u, &fx[k], (size_t)k * (size_t)ny + (size_t)j0, nr, T);
+                sweep_x_block(g, u, fx, (size_t)k * (size_t)ny + (size_t)j0, nr, T);
             }
             for (int i0 = 0; i0 < nx; i0 += MH_ZBLOCK) {
                 const int W = nx - i0 < MH_ZBLOCK ? nx - i0 : MH_ZBLOCK;
-                solve_lines(&fy[k], u + (size_t)k * plane + (size_t)i0, (size_t)nx, W);
+                solve_lines(fy, u + (size_t)k * plane + (size_t)i0, (size_t)nx, W);
             }
         }
         /* z sweep: blocks of neighbouring columns */

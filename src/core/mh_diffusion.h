@@ -7,7 +7,7 @@
  * n = number of axes (2 or 3), the decay split over the sweeps as in BioFVM (Ghaffarizadeh et al. 2016).
  * Faces in z carry the harmonic mean of the two cells' coefficients (0 if either is 0), so a layer
  * with D = 0 is a zero-flux wall. Top and bottom are zero flux; lateral boundaries periodic or zero
- * flux (grid->periodic; a periodic axis shorter than 3 cells is treated as zero flux). Without decay
+ * flux (grid->periodic; the grid guarantees 3 cells or more on a periodic axis). Without decay
  * each 1-D solve conserves the sum of u in exact arithmetic; the scheme is unconditionally stable,
  * first order in time and second order in space (papers/model.md, "Numerics").
  *
@@ -25,7 +25,9 @@
 #include "mh_grid.h"
 
 /* One field of a diffusion step: its values (ncell, changed in place), its diffusion coefficient
- * per depth row (nz entries, mm^2/day, >= 0) and its decay rate (1/day, >= 0). */
+ * per depth row (nz entries, mm^2/day, >= 0) and its decay rate (1/day, >= 0). The model's decay
+ * terms are reactions (mh_model_rates), so the simulator passes mu = 0; the decay term exists for
+ * BioFVM's diffusion-decay benchmark problem (make bench), which the tests check as well. */
 typedef struct {
     double *u;
     const double *D_mm2_day;
@@ -43,11 +45,9 @@ void mh_diffusion_destroy(mh_diffusion **w);
 
 /* Advances the nfields fields f[0..nfields) by one step dt (days). Fields with D = 0 everywhere and
  * mu = 0 are left untouched (bit for bit). Returns MH_ERR_NOMEM if a factor table cannot grow,
- * MH_ERR_INPUT for dt < 0 or a negative coefficient. Bytes of the workspace: mh_diffusion_bytes. */
+ * MH_ERR_INPUT for a non-finite or negative dt or coefficient. */
 mh_status mh_diffusion_step(mh_diffusion *w, int nfields, const mh_diffusion_field *f, double dt_days,
                             mh_ctx *ctx);
-/* Bytes held by the workspace (tables and buffers), for memory accounting. */
-size_t mh_diffusion_bytes(const mh_diffusion *w);
 
 /* Reference kernel: the same step for one field, line by line with GSL (gsl_linalg_solve_symm_tridiag
  * and _symm_cyc_tridiag), serial. Returns MH_ERR_NUMERIC if GSL reports a failed solve,

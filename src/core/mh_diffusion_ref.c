@@ -35,10 +35,15 @@ static int line_alloc(mh_line *l, size_t n)
     return (l->diag && l->off && l->rhs && l->x) ? 0 : -1;
 }
 
-/* Solves one lateral line of n values with constant lam; data at base + s*stride. */
+/* Solves one lateral line of n values with constant lam; data at base + s*stride. A line of one
+ * cell has no neighbour: only the decay acts. Periodic lines have n >= 3 (mh_grid). */
 static int solve_lateral(mh_line *l, double *u, size_t base, size_t stride, int n, double lam, double dmu,
                          int periodic)
 {
+    if (n == 1) {
+        u[base] /= 1.0 + dmu;
+        return GSL_SUCCESS;
+    }
     gsl_vector_view d = gsl_vector_subvector(l->diag, 0, (size_t)n);
     gsl_vector_view r = gsl_vector_subvector(l->rhs, 0, (size_t)n);
     gsl_vector_view x = gsl_vector_subvector(l->x, 0, (size_t)n);
@@ -47,7 +52,7 @@ static int solve_lateral(mh_line *l, double *u, size_t base, size_t stride, int 
         gsl_vector_set(&r.vector, (size_t)i, u[base + (size_t)i * stride]);
     }
     int rc;
-    if (periodic && n >= 3) {
+    if (periodic) {
         gsl_vector_view o = gsl_vector_subvector(l->off, 0, (size_t)n);
         gsl_vector_set_all(&o.vector, -lam);
         rc = gsl_linalg_solve_symm_cyc_tridiag(&d.vector, &o.vector, &r.vector, &x.vector);

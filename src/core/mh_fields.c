@@ -38,15 +38,6 @@ void mh_fields_copy(mh_fields *dst, const mh_fields *src)
         memcpy(dst->u[s], src->u[s], src->n * sizeof(double));
 }
 
-void mh_fields_swap(mh_fields *a, mh_fields *b)
-{
-    for (int s = 0; s < MH_NSPECIES; s++) {
-        double *t = a->u[s];
-        a->u[s] = b->u[s];
-        b->u[s] = t;
-    }
-}
-
 static const char *names[MH_NSPECIES] = {"damage",        "open_channel", "epidermis",   "blood",
                                          "mediator",      "inflammatory_cells", "growth_factor",
                                          "fibroblasts",   "collagen_III", "collagen_I",  "elastin"};

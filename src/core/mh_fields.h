@@ -32,8 +32,6 @@ mh_status mh_fields_create(size_t n, mh_ctx *ctx, mh_fields **out);
 void mh_fields_destroy(mh_fields **f);
 /* dst = src (same size). */
 void mh_fields_copy(mh_fields *dst, const mh_fields *src);
-/* Swaps the arrays of a and b (no copying). */
-void mh_fields_swap(mh_fields *a, mh_fields *b);
 
 /* Dataset name ("damage", ..., "elastin") and unit of a species. */
 const char *mh_species_name(mh_species s);

@@ -24,7 +24,7 @@ mh_status mh_grid_create_uniform(int dims, int nx, int ny, int nz, double dx_mm,
 {
     *out = NULL;
     if ((dims != 2 && dims != 3) || nx < 1 || ny < 1 || nz < 3 || (dims == 2 && ny != 1) || !(dx_mm > 0.0) ||
-        (double)nx * ny * nz > MH_MAX_CELLS)
+        (double)nx * ny * nz > MH_MAX_CELLS || (periodic && (nx < 3 || (dims == 3 && ny < 3))))
         return MH_ERROR(ctx, MH_ERR_INPUT, "uniform grid: bad size %d-D %d x %d x %d, dx %g mm", dims, nx, ny, nz,
                         dx_mm);
     mh_grid *g = calloc(1, sizeof *g);
@@ -80,6 +80,14 @@ mh_status mh_grid_create(const mh_config *cfg, const mh_skin *skin, double strip
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s: grid.dx_um: gives %.3g cells (%s); choose a %s spacing",
                         mh_config_origin(cfg, MH_P_GRID_DX), cells, cells > MH_MAX_CELLS ? "too many" : "too few",
                         cells > MH_MAX_CELLS ? "coarser" : "finer");
+    }
+    if (g->periodic && (g->nx < 3 || (g->dims == 3 && g->ny < 3))) {
+        mh_grid_destroy(&g);
+        return MH_ERROR(ctx, MH_ERR_INPUT,
+                        "%s: grid.lateral_bc: periodic needs at least 3 cells across; grid.width_mm%s / grid.dx_um "
+                        "gives %d x %d",
+                        mh_config_origin(cfg, MH_P_GRID_BC), g->dims == 3 ? " and grid.length_mm" : "", g->nx,
+                        g->ny);
     }
     g->ncell = (size_t)cells;
     mh_status st = alloc_profiles(g, ctx);

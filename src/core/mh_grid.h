@@ -14,7 +14,7 @@ typedef struct {
     int nx, ny, nz;
     double dx_mm;
     double width_mm, length_mm; /* lateral extents (length = strip width in 2-D) */
-    bool periodic;              /* lateral boundaries periodic, else zero flux */
+    bool periodic;              /* lateral boundaries periodic (then >= 3 cells per lateral axis), else zero flux */
     size_t ncell;
     unsigned char *layer;       /* layer id per depth index k (nz entries) */
     double *vascular;           /* v(z) per depth index k */

@@ -268,28 +268,26 @@ double mh_model_chemotaxis_dt_limit(const mh_grid *g, const mh_model_params *p, 
         return INFINITY;
     const double *G = f->u[MH_S_G];
     const double dx = g->dx_mm;
+    static const int axes2[] = {0, 2}, axes3[] = {0, 1, 2};
+    const int *axes = g->dims == 3 ? axes3 : axes2, naxes = g->dims == 3 ? 3 : 2;
     double vmax = 0.0;
-    /* max is exact in any order, so the result does not depend on the thread count */
+    /* the faces of the scheme (step_to): sum of the up-gradient differences per dermis cell; the
+     * max is exact in any order, so the result does not depend on the thread count */
 #pragma omp parallel for schedule(static) reduction(max : vmax)
     for (int k = 0; k < g->nz; k++) {
         if (g->dermal[k] <= 0.0)
             continue;
         for (int j = 0; j < g->ny; j++)
             for (int i = 0; i < g->nx; i++) {
-                size_t q = mh_idx(g, i, j, k);
+                const size_t q = mh_idx(g, i, j, k);
                 double out = 0.0;
-                int ip = i + 1 < g->nx ? i + 1 : (g->periodic ? 0 : i);
-                int im = i > 0 ? i - 1 : (g->periodic ? g->nx - 1 : i);
-                out += fmax(0.0, G[mh_idx(g, ip, j, k)] - G[q]) + fmax(0.0, G[mh_idx(g, im, j, k)] - G[q]);
-                if (g->dims == 3) {
-                    int jp = j + 1 < g->ny ? j + 1 : (g->periodic ? 0 : j);
-                    int jm = j > 0 ? j - 1 : (g->periodic ? g->ny - 1 : j);
-                    out += fmax(0.0, G[mh_idx(g, i, jp, k)] - G[q]) + fmax(0.0, G[mh_idx(g, i, jm, k)] - G[q]);
-                }
-                if (k + 1 < g->nz && g->dermal[k + 1] > 0.0)
-                    out += fmax(0.0, G[mh_idx(g, i, j, k + 1)] - G[q]);
-                if (k > 0 && g->dermal[k - 1] > 0.0)
-                    out += fmax(0.0, G[mh_idx(g, i, j, k - 1)] - G[q]);
+                for (int a = 0; a < naxes; a++)
+                    for (int dir = -1; dir <= 1; dir += 2) {
+                        int c[3] = {i, j, k};
+                        const long r = step_to(g, c, axes[a], dir);
+                        if (r >= 0)
+                            out += fmax(0.0, G[r] - G[q]);
+                    }
                 if (out > vmax)
                     vmax = out;
             }
@@ -301,8 +299,9 @@ double mh_model_chemotaxis_dt_limit(const mh_grid *g, const mh_model_params *p, 
 mh_status mh_model_diffusion_profiles(const mh_model_params *p, const mh_grid *g, double *D[MH_NSPECIES],
                                       mh_ctx *ctx)
 {
-    for (int s = 0; s < MH_NSPECIES; s++) {
+    for (int s = 0; s < MH_NSPECIES; s++)
         D[s] = NULL;
+    for (int s = 0; s < MH_NSPECIES; s++) {
         bool any = false;
         for (int l = 0; l < MH_LAYER_COUNT; l++)
             any |= mh_model_diffusivity(p, (mh_species)s, (mh_layer)l) > 0.0;

@@ -71,8 +71,8 @@ static mh_status check_options(const mh_sens_options *o, const mh_config *base, 
         return MH_ERROR(ctx, MH_ERR_INPUT, "sensitivity: unknown method %d", (int)o->method);
     if (!(o->delta > 0.0 && o->delta < 1.0))
         return MH_ERROR(ctx, MH_ERR_INPUT, "sensitivity: delta = %g: must lie in (0, 1)", o->delta);
-    if (o->trajectories < 1 || o->trajectories > 1000)
-        return MH_ERROR(ctx, MH_ERR_INPUT, "sensitivity: trajectories = %d: must lie in [1, 1000]", o->trajectories);
+    if (o->trajectories < 2 || o->trajectories > 1000) /* sigma needs two elementary effects */
+        return MH_ERROR(ctx, MH_ERR_INPUT, "sensitivity: trajectories = %d: must lie in [2, 1000]", o->trajectories);
     if (o->levels < 2 || o->levels > 100 || o->levels % 2 != 0)
         return MH_ERROR(ctx, MH_ERR_INPUT, "sensitivity: levels = %d: must be even, in [2, 100]", o->levels);
     if (!(o->range > 0.0 && o->range < 1.0))
@@ -342,10 +342,20 @@ void mh_sens_destroy(mh_sens **sp)
 
 /* ---------- running ---------- */
 
+/* Dermis total collagen relative to untreated at `day` (one of m->gain_days), minus 1; NaN if the
+ * summary has no such day. */
+static double gain_increment(const mh_summary *m, double day)
+{
+    for (int d = 0; d < MH_GAIN_DAYS; d++)
+        if (m->gain_days[d] == day)
+            return m->gain[MH_OL_DERMIS][MH_OQ_CT][d] - 1.0;
+    return NAN;
+}
+
 static void observe(const mh_summary *m, double *y)
 {
-    y[MH_SENS_GAIN42] = m->gain[MH_OL_DERMIS][MH_OQ_CT][0] - 1.0;
-    y[MH_SENS_GAIN180] = m->gain[MH_OL_DERMIS][MH_OQ_CT][2] - 1.0;
+    y[MH_SENS_GAIN42] = gain_increment(m, obs_info[MH_SENS_GAIN42].days);
+    y[MH_SENS_GAIN180] = gain_increment(m, obs_info[MH_SENS_GAIN180].days);
     y[MH_SENS_ERYTHEMA] = m->erythema_days[0];
     y[MH_SENS_CLOSURE] = m->closure_hours[0];
     y[MH_SENS_REEPI] = m->reepithelialized_days[0];

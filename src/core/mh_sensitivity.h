@@ -32,8 +32,9 @@
  * in a fixed order: same seed, same design. Runs: 1 (base, for y0) + (k + 1) r.
  *
  * Noise: the adaptive step follows the solution, so a parameter that changes the step sequence
- * moves every observable a little even where it is not in its equations (|S| up to ~2e-3 at
- * solver.tol 0.05); an index is exactly 0 only where the parameter changes no number of the run.
+ * moves every observable a little even where it is not in its equations (measured on the screening
+ * of papers/sensitivity.md at solver.tol 0.02: |S| up to 1.3e-2 on the collagen gains, 4e-3 on
+ * erythema days); an index is exactly 0 only where the parameter changes no number of the run.
  *
  * A run that fails (e.g. the time step falls below solver.dt_min_s) is recorded with its message
  * and leaves out the differences that need it; only a failed base run fails the screening.

@@ -21,7 +21,6 @@ struct mh_sim {
     mh_stepper *stepper;
     mh_model_aux aux;
     double *obs_work; /* mh_observe's per-row sums */
-    double *Dprof[MH_NSPECIES]; /* diffusivity per depth; NULL for species that never diffuse */
     int nsessions;
     double session_days[MH_MAX_SESSIONS];
     mh_device dev[MH_MAX_SESSIONS];
@@ -83,9 +82,12 @@ mh_status mh_sim_create(const mh_config *cfg, mh_ctx *ctx, mh_sim **out)
         st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (work arrays)");
         goto fail;
     }
-    if ((st = mh_model_diffusion_profiles(&s->par, s->grid, s->Dprof, ctx)) != MH_OK)
+    double *D[MH_NSPECIES];
+    if ((st = mh_model_diffusion_profiles(&s->par, s->grid, D, ctx)) != MH_OK)
         goto fail;
-    if ((st = mh_stepper_create(s->grid, (const double *const *)s->Dprof, ctx, &s->stepper)) != MH_OK)
+    st = mh_stepper_create(s->grid, (const double *const *)D, ctx, &s->stepper); /* copies D */
+    mh_model_diffusion_profiles_free(D);
+    if (st != MH_OK)
         goto fail;
     mh_model_baseline(s->grid, s->u);
     *out = s;
@@ -105,7 +107,6 @@ void mh_sim_destroy(mh_sim **sim)
     mh_stepper_destroy(&s->stepper);
     mh_free(s->aux.k_close);
     mh_free(s->obs_work);
-    mh_model_diffusion_profiles_free(s->Dprof);
     free(s->punct);
     mh_series_free(&s->series);
     mh_summary_free(&s->summary);
@@ -193,12 +194,16 @@ mh_status mh_sim_run(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
         if (next_snap < nsnap && snap[next_snap] < t_next)
             t_next = snap[next_snap];
 
+        /* the largest step allowed: dt_max and the chemotaxis limit of the current state (which a
+         * rejected attempt leaves as it was) */
+        const double h_max = fmin(dt_max, mh_model_chemotaxis_dt_limit(s->grid, &s->par, s->u));
         for (;;) { /* attempt steps until one is accepted */
-            double h = fmin(dt, dt_max);
-            h = fmin(h, mh_model_chemotaxis_dt_limit(s->grid, &s->par, s->u));
+            double h = fmin(dt, h_max);
             const double h_ctrl = h; /* the controller's step, before landing on an event */
             bool lands = false;
-            if (t + h >= t_next - 0.05 * h) {
+            /* land on the event when it is this step away, or stretch by up to 5 % to reach it,
+             * but never beyond h_max (the stretch would break the chemotaxis positivity bound) */
+            if (t + h >= t_next - 0.05 * h && t_next - t <= h_max) {
                 h = t_next - t;
                 lands = true;
             }
@@ -224,7 +229,7 @@ mh_status mh_sim_run(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
                 dt = fmax(dt_min, h * fmax(0.2, 0.9 * tol / change));
                 continue;
             }
-            if ((st = mh_stepper_accept(s->stepper, &s->par, &s->aux, s->u, ctx)) != MH_OK)
+            if ((st = mh_stepper_accept(s->stepper, s->u, ctx)) != MH_OK)
                 return st;
             s->accepted++;
             t = lands ? t_next : t + h;

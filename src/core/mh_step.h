@@ -37,10 +37,9 @@ void mh_stepper_destroy(mh_stepper **s);
  * the relative change). Errors of the diffusion step are returned; u is untouched either way. */
 mh_status mh_stepper_try(mh_stepper *s, const mh_model_params *p, const mh_model_aux *aux, const mh_fields *u,
                          double dt, double atol, mh_change *change, mh_ctx *ctx);
-/* Replaces u by the state of the last successful mh_stepper_try on the same u, p and aux.
- * Returns MH_ERR_STATE if there is none. */
-mh_status mh_stepper_accept(mh_stepper *s, const mh_model_params *p, const mh_model_aux *aux, mh_fields *u,
-                            mh_ctx *ctx);
+/* Replaces u by the state of the last successful mh_stepper_try on u (with that try's parameters
+ * and closure rates, which must still be alive and unchanged). Returns MH_ERR_STATE if there is none. */
+mh_status mh_stepper_accept(mh_stepper *s, mh_fields *u, mh_ctx *ctx);
 /* Try and accept in one call, for fixed-step drivers (tests, verification). */
 mh_status mh_stepper_advance(mh_stepper *s, const mh_model_params *p, const mh_model_aux *aux, mh_fields *u,
                              double dt, mh_ctx *ctx);
