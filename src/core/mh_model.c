@@ -196,33 +196,107 @@ void mh_model_wound(const mh_grid *g, const mh_model_params *p, const mh_punctur
     *surface_cells = surf;
 }
 
-/* Moves cell c one step along axis ax (0 x, 1 y, 2 depth) in direction dir (+1/-1), wrapping on
- * periodic lateral boundaries. Returns the new cell's index, or -1 outside the domain or dermis. */
-static inline long step_to(const mh_grid *g, int c[3], int ax, int dir)
+/* Chemotaxis, vectorised along x rows (the reference is mh_model_ref.c, which tests hold this to,
+ * bit for bit). Cell q's net inflow is summed over its faces in a fixed order, x-, x+, y-, y+,
+ * z-, z+, each face's flux computed from the values around it:
+ *   Phi = w F_face,  w = chi (G_r - G_l) / dx  (flow from l to r where w > 0),
+ * F_face the upwind value plus van Leer's limited slope (face_value). A face exists when the
+ * neighbour is inside the domain and in the dermis; a missing upwind-upwind cell (UU) makes the
+ * face first order. Along one axis the values are m2, m1, 0, p1, p2 (cells q - 2s .. q + 2s). */
+
+/* Upwind value plus van Leer's limited slope: F_U + a b / (a + b) for a = F_U - F_UU and b = F_D - F_U
+ * of equal sign, else F_U (also without UU). Between F_U and F_D and below 2 F_U, which keeps F >= 0
+ * under the step limit (outflow speeds x dt / dx <= 1/2). */
+static inline double face_value(double fu, double fd, double fuu, int has_uu)
 {
-    const int n = ax == 0 ? g->nx : (ax == 1 ? g->ny : g->nz);
-    c[ax] += dir;
-    if (c[ax] < 0 || c[ax] >= n) {
-        if (ax == 2 || !g->periodic)
-            return -1;
-        c[ax] = (c[ax] + n) % n;
-    }
-    if (g->dermal[c[2]] <= 0.0)
-        return -1;
-    return (long)mh_idx(g, c[0], c[1], c[2]);
+    const double a = fu - fuu, b = fd - fu;
+    return has_uu && a * b > 0.0 ? fu + a * b / (a + b) : fu;
 }
 
-/* Face value of F between upwind cell U and downwind cell D, with UU the cell beyond U (-1: none):
- * F_U + van Leer's limited slope, F_U + a b / (a + b) for a = F_U - F_UU, b = F_D - F_U of equal
- * sign, else F_U. It lies between F_U and F_D and below 2 F_U, which keeps F >= 0 under the
- * step limit (outflow speeds x dt / dx <= 1/2). */
-static inline double face_value(const double *F, long U, long D, long UU)
+/* Flux from l to r through their face; ll is beyond l, rr beyond r (ok flags: inside the dermis). */
+static inline double face_flux(double chi_, double dx, double Gl, double Gr, double Fll, double Fl, double Fr,
+                               double Frr, int ll_ok, int rr_ok)
 {
-    double fu = F[U];
-    if (UU < 0)
-        return fu;
-    double a = fu - F[UU], b = F[D] - fu;
-    return a * b > 0.0 ? fu + a * b / (a + b) : fu;
+    const double w = chi_ * (Gr - Gl) / dx;
+    const int right = w > 0.0; /* flow from l to r: l is upwind */
+    return w * face_value(right ? Fl : Fr, right ? Fr : Fl, right ? Fll : Frr, right ? ll_ok : rr_ok);
+}
+
+/* Net inflow along one axis: the face to m1, then the face to p1 (missing faces carry nothing). */
+static inline double axis_net(double net, double chi_, double dx, const double Fv[5], const double Gv[3],
+                              const int ok[4])
+{
+    /* ok: m2, m1, p1, p2 inside the dermis; Fv: m2 .. p2; Gv: m1, 0, p1 */
+    const double in = face_flux(chi_, dx, Gv[0], Gv[1], Fv[0], Fv[1], Fv[2], Fv[3], ok[0], ok[2]);
+    const double out = face_flux(chi_, dx, Gv[1], Gv[2], Fv[1], Fv[2], Fv[3], Fv[4], ok[1], ok[3]);
+    net = ok[1] ? net + in : net;
+    return ok[2] ? net - out : net;
+}
+
+/* Position of cell i + d on an axis of n cells (d in -2 .. 2): wrapped when periodic, -1 outside. */
+static inline int axis_pos(int i, int d, int n, bool periodic)
+{
+    int r = i + d;
+    if (r >= 0 && r < n)
+        return r;
+    return periodic ? (r + 2 * n) % n : -1;
+}
+
+/* Offsets (in cells) and ok flags of the neighbours m2, m1, p1, p2 of position i on an axis of n
+ * cells with stride s; the neighbours of a missing cell point at the cell itself. For the depth
+ * axis, a cell outside the dermis is missing as well. */
+static void axis_neighbours(int i, int n, ptrdiff_t s, bool periodic, const double *dermal, ptrdiff_t off[4],
+                            int ok[4])
+{
+    static const int d[4] = {-2, -1, 1, 2};
+    for (int a = 0; a < 4; a++) {
+        const int r = axis_pos(i, d[a], n, periodic);
+        ok[a] = r >= 0 && (dermal == NULL || dermal[r] > 0.0);
+        off[a] = ok[a] ? (ptrdiff_t)(r - i) * s : 0;
+    }
+}
+
+/* The cells of a row of nx whose x neighbours are not all inside: 0, 1, nx - 2, nx - 1 (all when
+ * nx < 5); the next such cell after i, nx when there is none. */
+static inline int row_next_end(int i, int nx)
+{
+    return i == 1 && nx > 4 ? nx - 2 : i + 1;
+}
+
+/* Neighbours m2, m1, p1, p2 of a cell per axis, in summation order x, (y,) depth. */
+typedef struct {
+    int naxes;
+    ptrdiff_t off[3][4];
+    int ok[3][4];
+} mh_nbr;
+
+/* The neighbours of the cells of row (j, k): y and depth for the row, x for a cell inside the row
+ * (i - 2 .. i + 2 present); the ends of the row set their own x entries. */
+static mh_nbr row_neighbours(const mh_grid *g, int j, int k)
+{
+    mh_nbr b;
+    b.naxes = g->dims == 3 ? 3 : 2;
+    const ptrdiff_t sy = g->nx, sz = (ptrdiff_t)g->nx * g->ny;
+    axis_neighbours(k, g->nz, sz, false, g->dermal, b.off[b.naxes - 1], b.ok[b.naxes - 1]);
+    if (b.naxes == 3)
+        axis_neighbours(j, g->ny, sy, g->periodic, NULL, b.off[1], b.ok[1]);
+    axis_neighbours(2, 5, 1, false, NULL, b.off[0], b.ok[0]);
+    return b;
+}
+
+/* Net chemotactic inflow of cell q from the neighbour offsets of its axes (3 axes; y skipped in 2-D). */
+static inline double cell_net(const double *restrict F, const double *restrict G, size_t q, double chi_, double dx,
+                              int naxes, const mh_nbr *b)
+{
+    double net = 0.0;
+#pragma GCC unroll 3
+    for (int a = 0; a < naxes; a++) {
+        const ptrdiff_t *o = b->off[a];
+        const double Fv[5] = {F[q + o[0]], F[q + o[1]], F[q], F[q + o[2]], F[q + o[3]]};
+        const double Gv[3] = {G[q + o[1]], G[q], G[q + o[2]]};
+        net = axis_net(net, chi_, dx, Fv, Gv, b->ok[a]);
+    }
+    return net;
 }
 
 void mh_model_chemotaxis(const mh_grid *g, const mh_model_params *p, double dt, const double *restrict F,
@@ -232,68 +306,91 @@ void mh_model_chemotaxis(const mh_grid *g, const mh_model_params *p, double dt, 
         memcpy(F_out, F, g->ncell * sizeof *F);
         return;
     }
-    const double dx = g->dx_mm, c = dt / dx;
+    const double dx = g->dx_mm, c = dt / dx, chi_ = p->chi;
     const int nx = g->nx, ny = g->ny, nz = g->nz;
-    static const int axes2[] = {0, 2}, axes3[] = {0, 1, 2};
-    const int *axes = g->dims == 3 ? axes3 : axes2, naxes = g->dims == 3 ? 3 : 2;
-    /* F_out = F + dt (-div J), J = (chi grad G) F per face; each face's flux is computed identically
-     * from both of its cells (w changes sign exactly), so the sum over cells is conserved. */
+    const size_t plane = (size_t)nx * (size_t)ny;
 #pragma omp parallel for schedule(static)
     for (int k = 0; k < nz; k++) {
-        for (int j = 0; j < ny; j++)
-            for (int i = 0; i < nx; i++) {
-                const long q = (long)mh_idx(g, i, j, k);
-                double net = 0.0;
-                for (int a = 0; a < naxes && g->dermal[k] > 0.0; a++)
-                    for (int dir = -1; dir <= 1; dir += 2) {
-                        const int ax = axes[a];
-                        int cr[3] = {i, j, k}, cu[3] = {i, j, k};
-                        const long r = step_to(g, cr, ax, dir);
-                        if (r < 0)
-                            continue;
-                        const double w = p->chi * (G[r] - G[q]) / dx; /* > 0: flow from q to r */
-                        if (w > 0.0)
-                            net -= w * face_value(F, q, r, step_to(g, cu, ax, -dir));
-                        else if (w < 0.0)
-                            net -= w * face_value(F, r, q, step_to(g, cr, ax, dir));
-                    }
-                F_out[q] = F[q] + c * net;
+        if (g->dermal[k] <= 0.0) {
+            memcpy(F_out + (size_t)k * plane, F + (size_t)k * plane, plane * sizeof *F);
+            continue;
+        }
+        for (int j = 0; j < ny; j++) {
+            mh_nbr b = row_neighbours(g, j, k);
+            const size_t row = mh_idx(g, 0, j, k);
+            /* inside the row: one code path, vectorised */
+            if (b.naxes == 3) {
+#pragma omp simd
+                for (int i = 2; i < nx - 2; i++)
+                    F_out[row + i] = F[row + i] + c * cell_net(F, G, row + i, chi_, dx, 3, &b);
+            } else {
+#pragma omp simd
+                for (int i = 2; i < nx - 2; i++)
+                    F_out[row + i] = F[row + i] + c * cell_net(F, G, row + i, chi_, dx, 2, &b);
             }
+            /* the cells at the ends of the row */
+            for (int i = 0; i < nx; i = row_next_end(i, nx)) {
+                axis_neighbours(i, nx, 1, g->periodic, NULL, b.off[0], b.ok[0]);
+                F_out[row + i] = F[row + i] + c * cell_net(F, G, row + i, chi_, dx, b.naxes, &b);
+            }
+        }
     }
+}
+
+/* Sum of the up-gradient differences of G from cell q to its neighbours (the outflow faces). */
+static inline double cell_outflow(const double *restrict G, size_t q, int naxes, const mh_nbr *b)
+{
+    double out = 0.0;
+#pragma GCC unroll 3
+    for (int a = 0; a < naxes; a++)
+#pragma GCC unroll 2
+        for (int e = 1; e <= 2; e++) {
+            const double d = G[q + b->off[a][e]] - G[q];
+            out += b->ok[a][e] && d > 0.0 ? d : 0.0;
+        }
+    return out;
 }
 
 double mh_model_chemotaxis_dt_limit(const mh_grid *g, const mh_model_params *p, const mh_fields *f)
 {
     if (p->chi <= 0.0)
         return INFINITY;
-    const double *G = f->u[MH_S_G];
-    const double dx = g->dx_mm;
-    static const int axes2[] = {0, 2}, axes3[] = {0, 1, 2};
-    const int *axes = g->dims == 3 ? axes3 : axes2, naxes = g->dims == 3 ? 3 : 2;
+    const double *restrict G = f->u[MH_S_G];
+    const int nx = g->nx, ny = g->ny, nz = g->nz;
     double vmax = 0.0;
-    /* the faces of the scheme (step_to): sum of the up-gradient differences per dermis cell; the
-     * max is exact in any order, so the result does not depend on the thread count */
+    /* the faces of the scheme, per dermis cell; the max is exact in any order, so the result does
+     * not depend on the thread count */
 #pragma omp parallel for schedule(static) reduction(max : vmax)
-    for (int k = 0; k < g->nz; k++) {
+    for (int k = 0; k < nz; k++) {
         if (g->dermal[k] <= 0.0)
             continue;
-        for (int j = 0; j < g->ny; j++)
-            for (int i = 0; i < g->nx; i++) {
-                const size_t q = mh_idx(g, i, j, k);
-                double out = 0.0;
-                for (int a = 0; a < naxes; a++)
-                    for (int dir = -1; dir <= 1; dir += 2) {
-                        int c[3] = {i, j, k};
-                        const long r = step_to(g, c, axes[a], dir);
-                        if (r >= 0)
-                            out += fmax(0.0, G[r] - G[q]);
-                    }
-                if (out > vmax)
-                    vmax = out;
+        for (int j = 0; j < ny; j++) {
+            mh_nbr b = row_neighbours(g, j, k);
+            const size_t row = mh_idx(g, 0, j, k);
+            double v = 0.0;
+            if (b.naxes == 3) {
+#pragma omp simd reduction(max : v)
+                for (int i = 2; i < nx - 2; i++) {
+                    const double o = cell_outflow(G, row + i, 3, &b);
+                    v = o > v ? o : v;
+                }
+            } else {
+#pragma omp simd reduction(max : v)
+                for (int i = 2; i < nx - 2; i++) {
+                    const double o = cell_outflow(G, row + i, 2, &b);
+                    v = o > v ? o : v;
+                }
             }
+            for (int i = 0; i < nx; i = row_next_end(i, nx)) {
+                axis_neighbours(i, nx, 1, g->periodic, NULL, b.off[0], b.ok[0]);
+                const double o = cell_outflow(G, row + i, b.naxes, &b);
+                v = o > v ? o : v;
+            }
+            vmax = v > vmax ? v : vmax;
+        }
     }
-    vmax *= p->chi / dx;
-    return vmax > 0.0 ? 0.5 * dx / vmax : INFINITY;
+    vmax *= p->chi / g->dx_mm;
+    return vmax > 0.0 ? 0.5 * g->dx_mm / vmax : INFINITY;
 }
 
 mh_status mh_model_diffusion_profiles(const mh_model_params *p, const mh_grid *g, double *D[MH_NSPECIES],

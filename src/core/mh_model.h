@@ -58,6 +58,12 @@ void mh_model_chemotaxis(const mh_grid *g, const mh_model_params *p, double dt, 
 /* Largest stable chemotaxis step: sum of outflow speeds x dt / dx <= 1/2 in every cell. */
 double mh_model_chemotaxis_dt_limit(const mh_grid *g, const mh_model_params *p, const mh_fields *f);
 
+/* Reference kernels (mh_model_ref.c): the same two results cell by cell, serial, written for
+ * clarity; the optimised kernels above give the same bits (tests/test_model.c). */
+void mh_model_chemotaxis_reference(const mh_grid *g, const mh_model_params *p, double dt, const double *F,
+                                   const double *G, double *F_out);
+double mh_model_chemotaxis_dt_limit_reference(const mh_grid *g, const mh_model_params *p, const mh_fields *f);
+
 /* Local reaction rates of one cell in production-destruction form, du_s/dt = P[s] - L[s] u[s]
  * with P, L >= 0 for u >= 0. m, e, v: dermal, epidermal and vascular profile values of the
  * cell's depth; k_close: its channel closure rate (1/day). u, P, L have MH_NSPECIES entries. */

@@ -2,8 +2,10 @@
  * upwind), reactions (Patankar-Euler), then LOD diffusion of K, H, I, G and F. The step adapts to the largest
  * relative change of any field, max |u_new - u| / (|u| + atol), aimed at solver.tol:
  * a step above 2 tol is rejected and the state left untouched; the next step is
- * dt * clamp(0.9 tol / change, 0.2, 2). Steps land exactly on sessions and snapshots,
- * restart at solver.dt_initial_s after each session and never exceed solver.dt_max_h. */
+ * dt * clamp(0.9 tol / change, 0.2, 2). Steps land exactly on sessions and snapshots, reached in
+ * even steps over the last MH_LAND_AHEAD steps (an abrupt cut of the step shifts the split scheme's
+ * quasi-steady states of fast-diffusing species and is rejected, then cut again: a cascade);
+ * they restart at solver.dt_initial_s after each session and never exceed solver.dt_max_h. */
 #include "mh_sim.h"
 
 #include "mh_step.h"
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define MH_LAND_AHEAD 8.0 /* steps before an event from which the steps are evened out */
 
 struct mh_sim {
     const mh_config *cfg;
@@ -199,13 +202,18 @@ mh_status mh_sim_run(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
         const double h_max = fmin(dt_max, mh_model_chemotaxis_dt_limit(s->grid, &s->par, s->u));
         for (;;) { /* attempt steps until one is accepted */
             double h = fmin(dt, h_max);
-            const double h_ctrl = h; /* the controller's step, before landing on an event */
             bool lands = false;
-            /* land on the event when it is this step away, or stretch by up to 5 % to reach it,
-             * but never beyond h_max (the stretch would break the chemotaxis positivity bound) */
-            if (t + h >= t_next - 0.05 * h && t_next - t <= h_max) {
-                h = t_next - t;
-                lands = true;
+            /* Approach the event in equal steps: within MH_LAND_AHEAD steps of it, the n steps left
+             * are (t_next - t) / n each, at most 5 % longer than the controller's and never beyond
+             * h_max (the chemotaxis positivity bound). A step cut short at once would be rejected
+             * more often than not: the split step's quasi-steady states of fast species depend on
+             * the step, so an abrupt cut alone changes them by more than 2 tol (papers/performance.md,
+             * "Time-step control"). */
+            const double rest = t_next - t, h_cap = fmin(1.05 * h, h_max);
+            if (rest <= MH_LAND_AHEAD * h_cap) {
+                const double n = ceil(rest / h_cap);
+                lands = n <= 1.0;
+                h = lands ? rest : rest / n;
             }
             mh_change ch;
             if ((st = mh_stepper_try(s->stepper, &s->par, &s->aux, s->u, h, atol, &ch, ctx)) != MH_OK)
@@ -233,9 +241,9 @@ mh_status mh_sim_run(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
                 return st;
             s->accepted++;
             t = lands ? t_next : t + h;
-            /* a step cut short to land on an event scales from the controller's step, not the cut one */
-            double base = lands ? fmax(h, h_ctrl) : h;
-            dt = change > 0.0 ? base * fmin(2.0, fmax(0.2, 0.9 * tol / change)) : 2.0 * base;
+            /* the next step scales from this one, also after an event reached in even steps (a jump
+             * back to a longer step would shift the quasi-steady states as a cut does) */
+            dt = change > 0.0 ? h * fmin(2.0, fmax(0.2, 0.9 * tol / change)) : 2.0 * h;
             if ((st = record(s, t, h, ctx)) != MH_OK)
                 return st;
             break;

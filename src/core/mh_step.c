@@ -3,6 +3,7 @@
 
 #include "mh_diffusion.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -17,7 +18,6 @@ struct mh_stepper {
     double *next[MH_NSPECIES];       /* trial values of the diffusing species */
     double *Fc;                      /* F after chemotaxis */
     double *rowmax;                  /* nz x MH_NSPECIES per-row maxima of the change */
-    size_t *rowcell;
     const mh_fields *tried;          /* state of the last successful try (NULL: none) */
     const mh_model_params *p;        /* and its parameters, closure rates and step */
     const mh_model_aux *aux;
@@ -46,8 +46,7 @@ mh_status mh_stepper_create(const mh_grid *g, const double *const D[MH_NSPECIES]
     }
     s->Fc = mh_alloc_doubles(g->ncell);
     s->rowmax = mh_alloc_doubles((size_t)g->nz * MH_NSPECIES);
-    s->rowcell = calloc((size_t)g->nz * MH_NSPECIES, sizeof *s->rowcell);
-    if (s->Fc == NULL || s->rowmax == NULL || s->rowcell == NULL)
+    if (s->Fc == NULL || s->rowmax == NULL)
         goto nomem;
     *out = s;
     return MH_OK;
@@ -70,7 +69,6 @@ void mh_stepper_destroy(mh_stepper **sp)
     }
     mh_free(s->Fc);
     mh_free(s->rowmax);
-    free(s->rowcell);
     free(s);
     *sp = NULL;
 }
@@ -80,36 +78,66 @@ size_t mh_stepper_cell_bytes(const mh_stepper *s)
     return ((size_t)s->nd + 1) * s->g->ncell * sizeof(double);
 }
 
-/* Relative change of one value; INFINITY for a non-finite new value. */
+/* Relative change of one value, |new - old| / (|old| + atol); INFINITY where new is not finite
+ * (the old state is finite). Written without a branch so that the loops below vectorise. */
 static inline double rel_change(double old, double new, double atol)
 {
-    return isfinite(new) ? fabs(new - old) / (fabs(old) + atol) : INFINITY;
+    const double c = fabs(new - old) / (fabs(old) + atol);
+    return c <= DBL_MAX ? c : INFINITY;
 }
 
-#define MH_CHUNK 128 /* cells per reaction chunk: (12 + 11) x 128 doubles = 23 KiB stay in L1 */
-
-/* Reaction update of cells [q0, q0 + n) of depth row k (n <= MH_CHUNK) from the old state u, with F
- * after chemotaxis (Fc): new values into out[s * MH_CHUNK + i]. The inputs are copied into one block
- * first so that the loop over cells has two unaliased arrays and vectorises. */
-static void react_chunk(const mh_grid *g, const mh_model_params *p, const mh_model_aux *aux, const mh_fields *u,
-                        const double *Fc, int k, size_t q0, int n, double dt, double *restrict in,
-                        double *restrict out)
+/* Raises *cmax to the largest relative change from a[i] to b[i], i < n (vectorised). */
+static void max_change(const double *restrict a, const double *restrict b, int n, double atol, double *cmax)
 {
+    double v = *cmax;
+#pragma omp simd reduction(max : v)
+    for (int i = 0; i < n; i++) {
+        const double c = rel_change(a[i], b[i], atol);
+        v = c > v ? c : v;
+    }
+    *cmax = v;
+}
+
+/* The first i < n with a relative change from a[i] to b[i] equal to v, or -1. */
+static int find_change(const double *a, const double *b, int n, double atol, double v)
+{
+    for (int i = 0; i < n; i++)
+        if (rel_change(a[i], b[i], atol) == v)
+            return i;
+    return -1;
+}
+
+#define MH_CHUNK 256 /* cells per block of the reaction and change loops (11 x 2 KiB of output stay in L1) */
+
+/* Reaction update (Patankar-Euler) of the n <= MH_CHUNK cells from q0 on, all in depth row k, from
+ * the old state u with F after chemotaxis (Fc): species s's new values go to out[s][0 .. n). An
+ * out[s] may be u's own array at q0 (in place: each cell is read before it is written). */
+static void react_cells(const mh_grid *g, const mh_model_params *p, const mh_model_aux *aux, const mh_fields *u,
+                        const double *Fc, int k, size_t q0, int n, double dt, double *const out[MH_NSPECIES])
+{
+    const double *in[MH_NSPECIES];
     for (int sp = 0; sp < MH_NSPECIES; sp++)
-        memcpy(in + sp * MH_CHUNK, (sp == MH_S_F ? Fc : u->u[sp]) + q0, (size_t)n * sizeof(double));
-    memcpy(in + MH_NSPECIES * MH_CHUNK, aux->k_close + q0, (size_t)n * sizeof(double));
+        in[sp] = (sp == MH_S_F ? Fc : u->u[sp]) + q0;
+    const double *kc = aux->k_close + q0;
     const double m = g->dermal[k], e = g->epidermal[k], v = g->vascular[k];
     const mh_model_params pl = *p; /* a local copy: the stores to out cannot alias it */
+#pragma omp simd
     for (int i = 0; i < n; i++) {
         double x[MH_NSPECIES], P[MH_NSPECIES], L[MH_NSPECIES];
 #pragma GCC unroll 16
         for (int sp = 0; sp < MH_NSPECIES; sp++)
-            x[sp] = in[sp * MH_CHUNK + i];
-        mh_model_rates(&pl, m, e, v, in[MH_NSPECIES * MH_CHUNK + i], x, P, L);
+            x[sp] = in[sp][i];
+        mh_model_rates(&pl, m, e, v, kc[i], x, P, L);
 #pragma GCC unroll 16
         for (int sp = 0; sp < MH_NSPECIES; sp++)
-            out[sp * MH_CHUNK + i] = (x[sp] + dt * P[sp]) / (1.0 + dt * L[sp]);
+            out[sp][i] = (x[sp] + dt * P[sp]) / (1.0 + dt * L[sp]);
     }
+}
+
+/* Length of the block of at most MH_CHUNK cells from q0 in a row that ends at end. */
+static inline int block_len(size_t q0, size_t end)
+{
+    return end - q0 < MH_CHUNK ? (int)(end - q0) : MH_CHUNK;
 }
 
 mh_status mh_stepper_try(mh_stepper *s, const mh_model_params *p, const mh_model_aux *aux, const mh_fields *u,
@@ -124,30 +152,18 @@ mh_status mh_stepper_try(mh_stepper *s, const mh_model_params *p, const mh_model
 #pragma omp parallel for schedule(static)
     for (int k = 0; k < g->nz; k++) {
         double *cmax = s->rowmax + (size_t)k * MH_NSPECIES;
-        size_t *ccell = s->rowcell + (size_t)k * MH_NSPECIES;
-        for (int sp = 0; sp < MH_NSPECIES; sp++) {
+        for (int sp = 0; sp < MH_NSPECIES; sp++)
             cmax[sp] = 0.0;
-            ccell[sp] = row * (size_t)k;
-        }
-        double in[(MH_NSPECIES + 1) * MH_CHUNK], out[MH_NSPECIES * MH_CHUNK];
+        double buf[MH_NSPECIES * MH_CHUNK];
         for (size_t q0 = row * (size_t)k; q0 < row * (size_t)(k + 1); q0 += MH_CHUNK) {
-            const int n = (int)(row * (size_t)(k + 1) - q0 < MH_CHUNK ? row * (size_t)(k + 1) - q0 : MH_CHUNK);
-            react_chunk(g, p, aux, u, s->Fc, k, q0, n, dt, in, out);
-            for (int sp = 0; sp < MH_NSPECIES; sp++) {
-                const double *o = out + sp * MH_CHUNK;
-                if (s->D[sp] != NULL) {
-                    memcpy(s->next[sp] + q0, o, (size_t)n * sizeof(double));
-                    continue;
-                }
-                const double *restrict a = u->u[sp] + q0;
-                for (int i = 0; i < n; i++) {
-                    double c = rel_change(a[i], o[i], atol);
-                    if (c > cmax[sp]) {
-                        cmax[sp] = c;
-                        ccell[sp] = q0 + (size_t)i;
-                    }
-                }
-            }
+            const int n = block_len(q0, row * (size_t)(k + 1));
+            double *out[MH_NSPECIES];
+            for (int sp = 0; sp < MH_NSPECIES; sp++)
+                out[sp] = s->D[sp] != NULL ? s->next[sp] + q0 : buf + sp * MH_CHUNK;
+            react_cells(g, p, aux, u, s->Fc, k, q0, n, dt, out);
+            for (int sp = 0; sp < MH_NSPECIES; sp++)
+                if (s->D[sp] == NULL)
+                    max_change(u->u[sp] + q0, out[sp], n, atol, &cmax[sp]);
         }
     }
     mh_diffusion_field df[MH_NSPECIES];
@@ -159,30 +175,38 @@ mh_status mh_stepper_try(mh_stepper *s, const mh_model_params *p, const mh_model
 #pragma omp parallel for schedule(static)
     for (int k = 0; k < g->nz; k++) {
         double *cmax = s->rowmax + (size_t)k * MH_NSPECIES;
-        size_t *ccell = s->rowcell + (size_t)k * MH_NSPECIES;
         for (int d = 0; d < s->nd; d++) {
             const int sp = s->dsp[d];
-            const double *restrict a = u->u[sp], *restrict b = s->next[sp];
-            for (size_t q = row * (size_t)k; q < row * (size_t)(k + 1); q++) {
-                double c = rel_change(a[q], b[q], atol);
-                if (c > cmax[sp]) {
-                    cmax[sp] = c;
-                    ccell[sp] = q;
-                }
-            }
+            for (size_t q0 = row * (size_t)k; q0 < row * (size_t)(k + 1); q0 += MH_CHUNK)
+                max_change(u->u[sp] + q0, s->next[sp] + q0, block_len(q0, row * (size_t)(k + 1)), atol, &cmax[sp]);
         }
     }
-    /* combine in a fixed order: rows by depth, then species (the max is exact in any order) */
+    /* combine in a fixed order: species, then rows by depth (the max is exact in any order) */
     mh_change best = {0.0, 0, 0};
+    int best_k = -1;
     for (int sp = 0; sp < MH_NSPECIES; sp++)
         for (int k = 0; k < g->nz; k++) {
             double c = s->rowmax[(size_t)k * MH_NSPECIES + sp];
             if (c > best.value) {
                 best.value = c;
                 best.species = sp;
-                best.cell = s->rowcell[(size_t)k * MH_NSPECIES + sp];
+                best_k = k;
             }
         }
+    /* the cell: the first of its row with that change (the row's new values once more; one row) */
+    for (size_t q0 = row * (size_t)best_k; best_k >= 0 && q0 < row * (size_t)(best_k + 1); q0 += MH_CHUNK) {
+        const int n = block_len(q0, row * (size_t)(best_k + 1)), sp = best.species;
+        double buf[MH_NSPECIES * MH_CHUNK], *out[MH_NSPECIES];
+        for (int r = 0; r < MH_NSPECIES; r++)
+            out[r] = buf + r * MH_CHUNK;
+        if (s->D[sp] == NULL)
+            react_cells(g, p, aux, u, s->Fc, best_k, q0, n, dt, out);
+        const int i = find_change(u->u[sp] + q0, s->D[sp] != NULL ? s->next[sp] + q0 : out[sp], n, atol, best.value);
+        if (i >= 0) {
+            best.cell = q0 + (size_t)i;
+            break;
+        }
+    }
     *change = best;
     s->tried = u;
     s->p = p;
@@ -203,13 +227,13 @@ mh_status mh_stepper_accept(mh_stepper *s, mh_fields *u, mh_ctx *ctx)
     if (s->nd < MH_NSPECIES) {
 #pragma omp parallel for schedule(static)
         for (int k = 0; k < g->nz; k++) {
-            double in[(MH_NSPECIES + 1) * MH_CHUNK], out[MH_NSPECIES * MH_CHUNK];
+            double buf[MH_NSPECIES * MH_CHUNK];
             for (size_t q0 = row * (size_t)k; q0 < row * (size_t)(k + 1); q0 += MH_CHUNK) {
-                const int n = (int)(row * (size_t)(k + 1) - q0 < MH_CHUNK ? row * (size_t)(k + 1) - q0 : MH_CHUNK);
-                react_chunk(g, p, aux, u, s->Fc, k, q0, n, dt, in, out);
+                const int n = block_len(q0, row * (size_t)(k + 1));
+                double *out[MH_NSPECIES]; /* in place for the species that do not diffuse */
                 for (int sp = 0; sp < MH_NSPECIES; sp++)
-                    if (s->D[sp] == NULL)
-                        memcpy(u->u[sp] + q0, out + sp * MH_CHUNK, (size_t)n * sizeof(double));
+                    out[sp] = s->D[sp] != NULL ? buf + sp * MH_CHUNK : u->u[sp] + q0;
+                react_cells(g, p, aux, u, s->Fc, k, q0, n, dt, out);
             }
         }
     }
