@@ -121,6 +121,20 @@ Test(calibrate, bad_parameters_and_targets_are_input_errors)
     cr_assert(n > 0 && (size_t)n < sizeof where);
     expect_fit_error(t, (const char *const[]){"device.penetration_fraction"}, 1, NULL, 0, where,
                      "sets the fitted parameter itself");
+    /* a per-session override would keep the fitted value out of that session */
+    {
+        mh_calibrate_options o;
+        mh_calibrate_options_default(&o);
+        o.params = (const char *const[]){"device.needle_diameter_mm"};
+        o.nparams = 1;
+        o.extra_sets = (const char *const[]){"session.1.needle_diameter_mm=0.3", NULL};
+        mh_ctx ctx;
+        mh_ctx_init(&ctx);
+        mh_calibration *c = NULL;
+        cr_assert_eq(mh_calibrate_fit(t, &o, &ctx, &c), MH_ERR_INPUT);
+        cr_assert(strstr(ctx.msg, "--fit: device.needle_diameter_mm: overridden in [session.1] in target") != NULL,
+                  "%s", ctx.msg);
+    }
     mh_targets_destroy(&t);
     unlink(path);
     free(path);

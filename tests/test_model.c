@@ -164,7 +164,7 @@ Test(model, chemotaxis_matches_reference)
         }
         mh_model_params p;
         memset(&p, 0, sizeof p);
-        p.chi = 3e-3;
+        p.chi = 3e-3; /* mm^2/day, 3 x the default model.chi: steep enough for the limiter to switch */
         const double lim = mh_model_chemotaxis_dt_limit(g, &p, f);
         cr_assert_eq(lim, mh_model_chemotaxis_dt_limit_reference(g, &p, f), "case %zu: step limit", c);
         cr_assert(isfinite(lim) && lim > 0.0, "case %zu: limit %g", c, lim);

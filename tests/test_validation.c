@@ -44,8 +44,6 @@ Test(validation, item9_age_and_keloid, .timeout = 120) { check_item("9"); }
 Test(validation, every_target_belongs_to_a_tested_item)
 {
     mh_targets *t = mh_test_targets(TARGETS_FILE);
-    mh_ctx ctx;
-    mh_ctx_init(&ctx);
     for (int i = 0; i < mh_targets_count(t); i++) {
         const mh_target_info *ti = mh_targets_info(t, i);
         bool found = false;

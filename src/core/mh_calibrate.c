@@ -191,15 +191,11 @@ static int fit_df(const gsl_vector *x, void *params, gsl_matrix *J)
 static mh_status check_params(mh_targets *t, const mh_calibrate_options *o, const int *target, int nt, int *id,
                               double *start, mh_ctx *ctx)
 {
-    const mh_param_info *table = mh_param_table();
     for (int j = 0; j < o->nparams; j++) {
         const char *key = o->params[j];
-        id[j] = mh_param_find(key);
-        if (id[j] < 0)
-            return MH_ERROR(ctx, MH_ERR_INPUT, "--fit: %s: unknown parameter", key);
-        if (table[id[j]].type != MH_T_REAL)
-            return MH_ERROR(ctx, MH_ERR_INPUT, "--fit: %s: not a real-valued parameter (only real keys can be fitted)",
-                            key);
+        mh_status st = mh_config_check_varied(NULL, key, "--fit", "", &id[j], ctx);
+        if (st != MH_OK)
+            return st;
         for (int k = 0; k < j; k++)
             if (id[k] == id[j])
                 return MH_ERROR(ctx, MH_ERR_INPUT, "--fit: %s: given twice", key);
@@ -215,12 +211,14 @@ static mh_status check_params(mh_targets *t, const mh_calibrate_options *o, cons
         mh_status st = mh_targets_config(t, target[i], o->extra_sets, false, &cfg, ctx);
         if (st != MH_OK)
             return st;
+        char where[160];
+        snprintf(where, sizeof where, " in target %s", mh_targets_info(t, target[i])->name);
         for (int j = 0; j < o->nparams && st == MH_OK; j++) {
             double v = mh_config_real(cfg, (mh_param_id)id[j]);
-            if (mh_config_is_auto(cfg, (mh_param_id)id[j]))
-                st = MH_ERROR(ctx, MH_ERR_INPUT, "--fit: %s: is 'auto' in target %s; give a start value with --set",
-                              o->params[j], mh_targets_info(t, target[i])->name);
-            else if (i == 0 && !(v > 0))
+            int same;
+            if ((st = mh_config_check_varied(cfg, o->params[j], "--fit", where, &same, ctx)) != MH_OK)
+                break;
+            if (i == 0 && !(v > 0))
                 st = MH_ERROR(ctx, MH_ERR_INPUT,
                               "--fit: %s: starts at %g; a fit in log-parameters needs a positive start (use --set)",
                               o->params[j], v);

@@ -450,6 +450,31 @@ int mh_config_list(const mh_config *cfg, mh_param_id id, const double **vals)
 
 /* ---------- validation ---------- */
 
+mh_status mh_config_check_varied(const mh_config *cfg, const char *key, const char *who, const char *where, int *id,
+                                 mh_ctx *ctx)
+{
+    *id = mh_param_find(key);
+    if (*id < 0)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: unknown parameter", who, key);
+    const mh_param_info *info = &mh_param_table()[*id];
+    if (info->type != MH_T_REAL)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: not a real-valued parameter (only real keys can be varied)", who,
+                        key);
+    if (cfg == NULL)
+        return MH_OK;
+    const mh_param_id p = (mh_param_id)*id;
+    if (mh_config_is_auto(cfg, p))
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: is 'auto'%s; give it a value (--set)", who, key, where);
+    if (info->flags & MH_F_SESSION)
+        for (int s = 1; s <= MH_MAX_SESSIONS; s++)
+            if (mh_config_real_s(cfg, p, s) != mh_config_real(cfg, p) || mh_config_is_auto_s(cfg, p, s))
+                return MH_ERROR(ctx, MH_ERR_INPUT,
+                                "%s: %s: overridden in [session.%d]%s; the varied value would not reach that "
+                                "session",
+                                who, key, s, where);
+    return MH_OK;
+}
+
 mh_status mh_config_validate(const mh_config *cfg, mh_ctx *ctx)
 {
     static const struct {

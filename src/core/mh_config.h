@@ -65,6 +65,14 @@ int mh_config_list(const mh_config *cfg, mh_param_id id, const double **vals);
 /* "FILE:LINE" where a key was set, or "default". */
 const char *mh_config_origin(const mh_config *cfg, mh_param_id id);
 
+/* Checks for a parameter that a fit or a screening varies: key must name a real-valued parameter
+ * (its table row in *id), and in cfg (unless NULL) it must have a value of its own, not 'auto', and
+ * no per-session override (which would keep the varied value out of that session). Errors are
+ * MH_ERR_INPUT, prefixed with who and the key ("who: key: ..."); where (may be "") is appended
+ * to the configuration errors, e.g. " in target x". */
+mh_status mh_config_check_varied(const mh_config *cfg, const char *key, const char *who, const char *where, int *id,
+                                 mh_ctx *ctx);
+
 /* The resolved configuration as INI text (every key, defaults included);
  * a NUL-terminated string owned by cfg, valid until the next change; NULL if memory ran out. */
 const char *mh_config_text(mh_config *cfg);

@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 struct mh_sens {
     mh_config *base;
@@ -94,34 +93,6 @@ static mh_status check_options(const mh_sens_options *o, const mh_config *base, 
                             mh_config_origin(base, MH_P_SIM_DAYS), days, mh_sens_obs_name(o->obs[i]),
                             mh_sens_obs_days(o->obs[i]));
     }
-    return MH_OK;
-}
-
-/* Checks one key to screen; returns its table row in *id. */
-static mh_status check_key(const mh_config *base, const char *key, mh_ctx *ctx, int *id)
-{
-    *id = mh_param_find(key);
-    if (*id < 0)
-        return MH_ERROR(ctx, MH_ERR_INPUT, "sensitivity: parameter '%s': unknown key", key);
-    const mh_param_info *info = &mh_param_table()[*id];
-    if (info->type != MH_T_REAL)
-        return MH_ERROR(ctx, MH_ERR_INPUT,
-                        "sensitivity: parameter '%s': not real-valued (only real parameters "
-                        "can be screened)",
-                        key);
-    if (mh_config_is_auto(base, (mh_param_id)*id))
-        return MH_ERROR(ctx, MH_ERR_INPUT,
-                        "sensitivity: parameter '%s': 'auto' in the base configuration; give it a "
-                        "value to screen it",
-                        key);
-    if (info->flags & MH_F_SESSION)
-        for (int s = 1; s <= MH_MAX_SESSIONS; s++)
-            if (mh_config_real_s(base, (mh_param_id)*id, s) != mh_config_real(base, (mh_param_id)*id) ||
-                mh_config_is_auto_s(base, (mh_param_id)*id, s))
-                return MH_ERROR(ctx, MH_ERR_INPUT,
-                                "sensitivity: parameter '%s': overridden in [session.%d]; "
-                                "screen it without per-session values",
-                                key, s);
     return MH_OK;
 }
 
@@ -277,7 +248,7 @@ mh_status mh_sens_create(const mh_config *base, const mh_sens_options *opt, mh_c
             s->keys[j++] = tab[i].key;
     for (int i = 0; i < n; i++) {
         int id;
-        if ((st = check_key(base, opt->keys != NULL ? opt->keys[i] : s->keys[i], ctx, &id)) != MH_OK)
+        if ((st = mh_config_check_varied(base, opt->keys != NULL ? opt->keys[i] : s->keys[i], "sensitivity", "", &id, ctx)) != MH_OK)
             goto fail;
         for (int j = 0; j < i; j++)
             if (s->par[j].id == id) {
@@ -370,8 +341,6 @@ static mh_status execute(mh_sens *s, int run, mh_ctx *ctx)
     mh_status st = mh_config_clone(s->base, ctx, &cfg);
     if (st != MH_OK)
         return st;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
     mh_ctx rctx;
     mh_ctx_init(&rctx);
     const double *v = run_values(s, run);
@@ -393,8 +362,6 @@ static mh_status execute(mh_sens *s, int run, mh_ctx *ctx)
         snprintf(r->message, sizeof r->message, "%s", rctx.msg[0] ? rctx.msg : mh_status_name(r->status));
     mh_sim_destroy(&sim);
     mh_config_destroy(&cfg);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    r->seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     if (s->opt.progress != NULL)
         s->opt.progress(s->opt.progress_user, run, s->nruns, r->label, r->status, r->message);
     return MH_OK;

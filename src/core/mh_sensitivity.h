@@ -109,7 +109,6 @@ typedef struct {
     mh_status status; /* MH_OK, or the error of mh_sim_create / mh_sim_run */
     char message[MH_MSG_LEN];
     double y[MH_SENS_NOBS]; /* NaN when the run failed */
-    double seconds;         /* wall-clock time of the run */
 } mh_sens_record;
 
 typedef struct mh_sens mh_sens;
