@@ -180,3 +180,71 @@ Test(model, chemotaxis_matches_reference)
     }
     gsl_rng_free(rng);
 }
+
+/* The species listed in mh_model_uniform_loss have a loss rate that depends on neither the state
+ * nor the depth profiles (the stepper forms their reciprocal once per call), and the others do
+ * depend on something: a wrong entry either way fails. */
+Test(model, uniform_loss_list_matches_the_rates)
+{
+    mh_config *cfg = mh_test_config(NULL);
+    mh_model_params p;
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    cr_assert_eq(mh_model_params_from_config(cfg, &p, &ctx), MH_OK);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    double L0[MH_NSPECIES];
+    bool varies[MH_NSPECIES] = {false};
+    for (int trial = 0; trial < 200; trial++) {
+        double u[MH_NSPECIES], P[MH_NSPECIES], L[MH_NSPECIES];
+        for (int s = 0; s < MH_NSPECIES; s++)
+            u[s] = 3.0 * gsl_rng_uniform(rng);
+        mh_model_rates(&p, gsl_rng_uniform(rng), gsl_rng_uniform(rng), gsl_rng_uniform(rng),
+                       10.0 * gsl_rng_uniform(rng), u, P, L);
+        for (int s = 0; s < MH_NSPECIES; s++) {
+            if (trial == 0)
+                L0[s] = L[s];
+            varies[s] |= L[s] != L0[s];
+        }
+    }
+    for (int s = 0; s < MH_NSPECIES; s++)
+        cr_assert_eq(varies[s], !mh_model_uniform_loss[s], "%s: loss rate %s but listed as %s",
+                     mh_species_name((mh_species)s), varies[s] ? "varies" : "is uniform",
+                     mh_model_uniform_loss[s] ? "uniform" : "varying");
+    gsl_rng_free(rng);
+    mh_config_destroy(&cfg);
+}
+
+/* A step's reported change is exactly (bits, species, cell) the largest relative change
+ * |new - old| / (|old| + atol) over the state before and after it, as computed here by plain
+ * division: the stepper screens blocks without dividing, which must not lose the maximum. */
+Test(model, step_change_is_the_largest_relative_change, .timeout = 120)
+{
+    mh_config *cfg = mh_test_config((const char *const[]){"grid.dx_um=20", NULL});
+    mh_test_wounded w = mh_test_wound(cfg, 0.3, 11);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_fields *old = NULL;
+    cr_assert_eq(mh_fields_create(w.g->ncell, &ctx, &old), MH_OK);
+    const double dts[] = {1e-4, 0.003, 0.02, 0.2}, atols[] = {1e-3, 1e-9, 1.0, 1e-3};
+    for (int r = 0; r < 4; r++) {
+        const double dt = fmin(dts[r], mh_model_chemotaxis_dt_limit(w.g, &w.p, w.f)), atol = atols[r];
+        mh_fields_copy(old, w.f);
+        mh_change ch;
+        cr_assert_eq(mh_stepper_try(w.st, &w.p, &w.aux, w.f, dt, atol, &ch, &ctx), MH_OK);
+        cr_assert_eq(mh_stepper_accept(w.st, w.f, &ctx), MH_OK);
+        mh_change best = {0.0, 0, 0};
+        for (int s = 0; s < MH_NSPECIES; s++)
+            for (size_t q = 0; q < w.g->ncell; q++) {
+                double c = fabs(w.f->u[s][q] - old->u[s][q]) / (fabs(old->u[s][q]) + atol);
+                if (c > best.value)
+                    best = (mh_change){c, s, q};
+            }
+        cr_assert_gt(best.value, 0.0);
+        cr_assert(ch.value == best.value, "step %d: change %.17g, plain maximum %.17g", r, ch.value, best.value);
+        cr_assert_eq(ch.species, best.species, "step %d", r);
+        cr_assert_eq(ch.cell, best.cell, "step %d", r);
+    }
+    mh_fields_destroy(&old);
+    mh_test_wounded_free(&w);
+    mh_config_destroy(&cfg);
+}

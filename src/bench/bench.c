@@ -8,7 +8,7 @@
  *   with 7 fields and 3-D 100^3 with 4 fields, dx = 20 um, dt = 0.01 min, zero flux, D = 1e5 um^2/min
  *   and decay 0.1 / min (BioFVM's oxygen defaults). Optimised kernel (all fields, all threads) and
  *   the serial GSL reference kernel (one field at a time). Traffic model of the optimised kernel:
- *   each field is read and written twice per step (lateral sweeps, then z), 32 bytes per cell.
+ *   mh_diffusion_step_bytes (16 or 32 bytes per cell and field, by the path that steps the field).
  * - One model step (chemotaxis step limit, trial step, acceptance) on the default 2-D grid
  *   (configs/default.ini) one day after a session, at dt = 0.01 day.
  * - Whole runs without file output: the default 2-D face config with four sessions over 180 days,
@@ -303,13 +303,14 @@ int main(int argc, char **argv)
     double r2 = diff_time_ref(&d2, quick ? 1 : 3, &ctx), r3 = diff_time_ref(&d3, quick ? 1 : 3, &ctx);
     if (!isfinite(t2) || !isfinite(t3) || !isfinite(r2) || !isfinite(r3))
         return fail("diffusion", &ctx);
-    const double bpc = 32.0; /* bytes per cell and field per step, optimised kernel */
-    double bw2 = cells2 * bpc / (t2 * 1e-3) / 1e9, bw3 = cells3 * bpc / (t3 * 1e-3) / 1e9;
+    const double bytes2 = mh_diffusion_step_bytes(d2.w, d2.nf), bytes3 = mh_diffusion_step_bytes(d3.w, d3.nf);
+    double bw2 = bytes2 / (t2 * 1e-3) / 1e9, bw3 = bytes3 / (t3 * 1e-3) / 1e9;
     put("diffusion_2d_500x300x7_ms_per_step", t2, 0);
     put("diffusion_3d_100x100x100x4_ms_per_step", t3, 0);
     put("diffusion_2d_reference_ms_per_step", r2, 0);
     put("diffusion_3d_reference_ms_per_step", r3, 0);
-    put("diffusion_bytes_per_cell_field", bpc, 1);
+    put("diffusion_2d_bytes_per_cell_field", bytes2 / cells2, 0);
+    put("diffusion_3d_bytes_per_cell_field", bytes3 / cells3, 0);
     put("diffusion_2d_gbs", bw2, 0);
     put("diffusion_3d_gbs", bw3, 0);
     put("diffusion_2d_fraction_of_bandwidth", bw2 / gbs, 0);

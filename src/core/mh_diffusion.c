@@ -18,15 +18,21 @@
  * stride; neighbouring lines are neighbours in memory, so a block of W lines is solved together,
  * the inner loop running over the W contiguous lines (vectorised by the compiler, no intrinsics).
  * Lines along x are contiguous; a block of up to MH_LANES rows that share a matrix (a layer) is
- * transposed into a per-thread buffer (line position slowest; 4 x 4 tiles in registers), solved
- * there with the same loops, and transposed back.
+ * solved across its rows: the forward elimination reads 4 x 4 tiles of the rows, transposes them in
+ * registers, keeps each lane's running value in a register and stores its result to a per-thread
+ * buffer (line position slowest); the back-substitution reads that buffer from the end and
+ * transposes its results back into the rows (sweep_x_tiled).
  * Each line sees the same operations in the same order on every path (no fused multiply-add:
  * -ffp-contract=off), so the result does not depend on the block sizes or the thread count.
  *
  * Threads: sweeps in x (and y) are parallel over row blocks (planes in 3-D), then the z sweep over
  * blocks of columns; both loops run over all fields at once. Per step the field is read and written
  * twice (lateral sweeps, then z), 32 bytes per cell and field; a block of z lines is cache-resident
- * between its forward and backward passes. */
+ * between its forward and backward passes. In 2-D, as many fields as fill whole rounds of the team
+ * are instead stepped whole, one per thread (field_2d): each block of rows is followed at once by
+ * the z forward elimination of its rows, while they are in cache, and the field (a few MiB at most
+ * on a 2-D grid) is read and written once from the outer caches; the remaining fields take the
+ * path above. Both paths apply the same operations in the same order to every line. */
 #include "mh_diffusion.h"
 
 #include <omp.h>
@@ -67,7 +73,7 @@ typedef struct {
 struct mh_diffusion {
     const mh_grid *g;
     int nthreads;          /* per-thread buffers allocated for this many threads */
-    double *xbuf;          /* nthreads x nx x MH_LANES */
+    double *xbuf;          /* nthreads x (MH_LANES + 2) nx: line buffer, a row of zeros, a sink row */
     double *pool;          /* factor tables */
     size_t pool_cap;
     int fcap;              /* fields with room in the per-row tables */
@@ -191,43 +197,77 @@ static void solve_lines(const line_factor *f, double *restrict u, size_t s, int 
     }
 }
 
+#ifdef MH_TILE
+/* x sweep of the rows in[r] -> out[r] (r < MH_LANES, nx points each), which share factor f, across
+ * the rows: solve_lines' operations in the same order, with the transposes fused into the passes.
+ * T: nx x MH_LANES buffer (point slowest). Rows past the block read zeros and write to a sink. */
+static void sweep_x_tiled(double *const *in, double *const *out, int nx, const line_factor *f, mh_v4 *restrict T)
+{
+    enum { G = MH_LANES / 4 }; /* vectors per point */
+    const double *l = f->l, *dinv = f->dinv;
+    const int n4 = nx & ~3;
+    mh_v4 y[G]; /* each lane's running value */
+    memset(y, 0, sizeof y);
+    for (int i = 0; i < nx; i += 4) {
+        mh_v4 v[G][4]; /* v[g][c]: rows 4g .. 4g + 3 at point i + c */
+        const int m = i < n4 ? 4 : nx - i;
+        for (int g = 0; g < G; g++) {
+            if (m == 4) {
+                for (int c = 0; c < 4; c++)
+                    memcpy(&v[g][c], in[4 * g + c] + i, sizeof v[g][c]);
+                transpose4(&v[g][0], &v[g][1], &v[g][2], &v[g][3]);
+            } else {
+                for (int c = 0; c < m; c++)
+                    v[g][c] = (mh_v4){in[4 * g][i + c], in[4 * g + 1][i + c], in[4 * g + 2][i + c], in[4 * g + 3][i + c]};
+            }
+        }
+        for (int c = 0; c < m; c++) {
+            const int p = i + c;
+            const double lp = p > 0 ? l[p - 1] : 0.0;
+            for (int g = 0; g < G; g++) {
+                y[g] = p > 0 ? v[g][c] - lp * y[g] : v[g][c];
+                T[(size_t)p * G + g] = y[g];
+            }
+        }
+    }
+    for (int i = n4 < nx ? n4 : n4 - 4; i >= 0; i -= 4) {
+        mh_v4 v[G][4];
+        const int m = i < n4 ? 4 : nx - i;
+        for (int c = m - 1; c >= 0; c--) {
+            const int p = i + c;
+            const double dp = dinv[p], lp = p < nx - 1 ? l[p] : 0.0;
+            for (int g = 0; g < G; g++) {
+                const mh_v4 t = T[(size_t)p * G + g];
+                y[g] = p < nx - 1 ? t * dp - lp * y[g] : t * dp;
+                v[g][c] = y[g];
+            }
+        }
+        for (int g = 0; g < G; g++) {
+            if (m == 4) {
+                transpose4(&v[g][0], &v[g][1], &v[g][2], &v[g][3]);
+                for (int c = 0; c < 4; c++)
+                    memcpy(out[4 * g + c] + i, &v[g][c], sizeof v[g][c]);
+            } else {
+                for (int c = 0; c < m; c++)
+                    for (int r = 0; r < 4; r++)
+                        out[4 * g + r][i + c] = v[g][c][r];
+            }
+        }
+    }
+    if (f->cyclic)
+        for (int r = 0; r < MH_LANES; r++) {
+            double *restrict a = out[r];
+            const double fr = (a[0] + f->s1 * a[nx - 1]) * f->inv_den;
+            for (int i = 0; i < nx; i++)
+                a[i] -= fr * f->z[i];
+        }
+}
+#else
 /* Copies rows row[r nx + i] (r < nr <= MH_LANES) into lanes T[i MH_LANES + r] (back = 0) or back
  * (back = 1); lanes nr .. MH_LANES - 1 are set to 0 on the way in. Data movement only. */
 static void transpose_rows(double *restrict row, int nx, int nr, double *restrict T, int back)
 {
-    int r0 = 0;
-#ifdef MH_TILE
-    for (; r0 + 4 <= nr; r0 += 4) {
-        double *p0 = row + (size_t)r0 * (size_t)nx, *p1 = p0 + nx, *p2 = p1 + nx, *p3 = p2 + nx;
-        int i = 0;
-        for (; i + 4 <= nx; i += 4) {
-            mh_v4 a, b, c, d;
-            double *t = T + (size_t)i * MH_LANES + r0;
-            if (!back) {
-                memcpy(&a, p0 + i, sizeof a), memcpy(&b, p1 + i, sizeof b);
-                memcpy(&c, p2 + i, sizeof c), memcpy(&d, p3 + i, sizeof d);
-                transpose4(&a, &b, &c, &d);
-                memcpy(t, &a, sizeof a), memcpy(t + MH_LANES, &b, sizeof b);
-                memcpy(t + 2 * MH_LANES, &c, sizeof c), memcpy(t + 3 * MH_LANES, &d, sizeof d);
-            } else {
-                memcpy(&a, t, sizeof a), memcpy(&b, t + MH_LANES, sizeof b);
-                memcpy(&c, t + 2 * MH_LANES, sizeof c), memcpy(&d, t + 3 * MH_LANES, sizeof d);
-                transpose4(&a, &b, &c, &d);
-                memcpy(p0 + i, &a, sizeof a), memcpy(p1 + i, &b, sizeof b);
-                memcpy(p2 + i, &c, sizeof c), memcpy(p3 + i, &d, sizeof d);
-            }
-        }
-        for (; i < nx; i++)
-            for (int r = r0; r < r0 + 4; r++) {
-                double *x = row + (size_t)r * (size_t)nx + i, *t = T + (size_t)i * MH_LANES + r;
-                if (back)
-                    *x = *t;
-                else
-                    *t = *x;
-            }
-    }
-#endif
-    for (int r = r0; r < MH_LANES; r++)
+    for (int r = 0; r < MH_LANES; r++)
         for (int i = 0; i < nx; i++) {
             double *t = T + (size_t)i * MH_LANES + r;
             if (r >= nr) {
@@ -242,15 +282,71 @@ static void transpose_rows(double *restrict row, int nx, int nr, double *restric
                 *t = *x;
         }
 }
+#endif
 
-/* x sweep of the nr <= MH_LANES rows starting at row r0 of u, which share factor f. */
+/* x sweep of the nr <= MH_LANES rows starting at row r0 of u, which share factor f; T: the
+ * thread's buffer of (MH_LANES + 2) nx values. */
 static void sweep_x_block(const mh_grid *g, double *restrict u, const line_factor *f, size_t r0, int nr,
                           double *restrict T)
 {
-    double *row = u + r0 * (size_t)g->nx;
-    transpose_rows(row, g->nx, nr, T, 0);
+    const int nx = g->nx;
+    double *row = u + r0 * (size_t)nx;
+#ifdef MH_TILE
+    double *zero = T + (size_t)nx * MH_LANES, *sink = zero + nx;
+    double *in[MH_LANES], *out[MH_LANES];
+    for (int r = 0; r < MH_LANES; r++) {
+        in[r] = r < nr ? row + (size_t)r * (size_t)nx : zero;
+        out[r] = r < nr ? in[r] : sink;
+    }
+    sweep_x_tiled(in, out, nx, f, (mh_v4 *)T);
+#else
+    transpose_rows(row, nx, nr, T, 0);
     solve_lines(f, T, MH_LANES, MH_LANES);
-    transpose_rows(row, g->nx, nr, T, 1);
+    transpose_rows(row, nx, nr, T, 1);
+#endif
+}
+
+/* The next block of rows from row k: up to MH_LANES neighbouring rows with the same x factor
+ * (a layer); returns its end. */
+static int row_block_end(const line_factor *fx, int k, int nz)
+{
+    int k1 = k + 1;
+    while (k1 < nz && k1 - k < MH_LANES && fx[k1].l == fx[k].l)
+        k1++;
+    return k1;
+}
+
+/* 2-D step of one field by one thread: the x sweep block by block from the top, each block of rows
+ * followed at once by the z forward elimination of its rows (along the rows, the same operations as
+ * solve_lines), then the z back-substitution from the bottom. */
+static void field_2d(const mh_grid *g, double *restrict u, const line_factor *fx, const line_factor *fz, double *T)
+{
+    const int nx = g->nx, nz = g->nz;
+    for (int k = 0; k < nz;) {
+        const int k1 = row_block_end(fx, k, nz);
+        if (fx[k].n > 0)
+            sweep_x_block(g, u, &fx[k], (size_t)k, k1 - k, T);
+        for (int r = k > 0 ? k : 1; fz->n > 0 && r < k1; r++) {
+            double *restrict a = u + (size_t)r * (size_t)nx;
+            const double *restrict b = a - nx;
+            const double c = fz->l[r - 1];
+            for (int i = 0; i < nx; i++)
+                a[i] -= c * b[i];
+        }
+        k = k1;
+    }
+    if (fz->n == 0)
+        return;
+    double *restrict last = u + (size_t)(nz - 1) * (size_t)nx;
+    for (int i = 0; i < nx; i++)
+        last[i] *= fz->dinv[nz - 1];
+    for (int r = nz - 2; r >= 0; r--) {
+        double *restrict a = u + (size_t)r * (size_t)nx;
+        const double *restrict b = a + nx;
+        const double c = fz->dinv[r], c2 = fz->l[r];
+        for (int i = 0; i < nx; i++)
+            a[i] = a[i] * c - c2 * b[i];
+    }
 }
 
 /* Reserves the per-field tables for nf fields; MH_ERR_NOMEM on failure. */
@@ -274,6 +370,13 @@ static mh_status reserve_fields(mh_diffusion *w, int nf, mh_ctx *ctx)
     return MH_OK;
 }
 
+/* Doubles of one thread's buffer: MH_LANES nx line values, a row of zeros and a sink row, rounded up
+ * to whole cache lines (64 bytes) so that every buffer is aligned for vectors. */
+static size_t thread_buffer(int nx)
+{
+    return ((size_t)nx * (MH_LANES + 2) + 7) / 8 * 8;
+}
+
 /* Reserves the factor pool and the per-thread buffers; MH_ERR_NOMEM on failure. */
 static mh_status reserve(mh_diffusion *w, size_t pool_need, mh_ctx *ctx)
 {
@@ -286,9 +389,9 @@ static mh_status reserve(mh_diffusion *w, size_t pool_need, mh_ctx *ctx)
         w->pool = p;
         w->pool_cap = pool_need;
     }
-    int nt = omp_get_max_threads();
+    const int nt = omp_get_max_threads();
     if (nt > w->nthreads) {
-        double *b = mh_alloc_doubles((size_t)nt * (size_t)g->nx * MH_LANES);
+        double *b = mh_alloc_doubles((size_t)nt * thread_buffer(g->nx));
         if (b == NULL)
             return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (diffusion line buffers)");
         mh_free(w->xbuf);
@@ -313,6 +416,19 @@ static void first_equal(const double *lam, int nz, int *first, int *dist)
         if (first[k] == k)
             dist[ndist++] = k;
     }
+}
+
+/* Fields 0 .. return - 1 are stepped whole, one per thread of a team of nt (2-D only, whole rounds
+ * of the team, so that no thread idles while the others finish theirs). */
+static int owned_fields(int dims, int nf, int nt)
+{
+    return dims == 2 ? nf / nt * nt : 0;
+}
+
+double mh_diffusion_step_bytes(const mh_diffusion *w, int nfields)
+{
+    const int nown = owned_fields(w->g->dims, nfields, omp_get_max_threads());
+    return (double)w->g->ncell * (16.0 * nown + 32.0 * (nfields - nown));
 }
 
 mh_status mh_diffusion_step(mh_diffusion *w, int nf, const mh_diffusion_field *f, double dt, mh_ctx *ctx)
@@ -386,16 +502,16 @@ mh_status mh_diffusion_step(mh_diffusion *w, int nf, const mh_diffusion_field *f
         if (!anyz)
             fzf->n = 0;
     }
-    /* lateral work units, in a fixed order and only where a sweep is not the identity:
-     * 2-D, blocks of up to MH_LANES neighbouring rows with the same factor (a layer);
+    const int nt = omp_get_max_threads();
+    const int nown = owned_fields(dims, nf, nt);
+    /* lateral work units of the other fields, in a fixed order and only where a sweep is not the
+     * identity: 2-D, blocks of up to MH_LANES neighbouring rows with the same factor (a layer);
      * 3-D, one depth plane (its rows share one factor) */
     int nblk = 0;
-    for (int s = 0; s < nf; s++) {
+    for (int s = nown; s < nf; s++) {
         const line_factor *fx = w->fac + (size_t)s * per;
         for (int k = 0; k < nz;) {
-            int k1 = k + 1;
-            while (dims == 2 && k1 < nz && k1 - k < MH_LANES && fx[k1].l == fx[k].l)
-                k1++;
+            const int k1 = dims == 2 ? row_block_end(fx, k, nz) : k + 1;
             if (fx[k].n > 0) {
                 int *b = w->blk + 3 * nblk++;
                 b[0] = s, b[1] = k, b[2] = k1 - k;
@@ -409,9 +525,12 @@ mh_status mh_diffusion_step(mh_diffusion *w, int nf, const mh_diffusion_field *f
     const line_factor *const fac = w->fac;
     const int *const blk = w->blk;
     double *const xbuf = w->xbuf;
-#pragma omp parallel
+#pragma omp parallel num_threads(nt)
     {
-        double *T = xbuf + (size_t)omp_get_thread_num() * (size_t)nx * MH_LANES;
+        double *T = xbuf + (size_t)omp_get_thread_num() * thread_buffer(nx);
+#pragma omp for schedule(static)
+        for (int s = 0; s < nown; s++)
+            field_2d(g, f[s].u, fac + (size_t)s * per, fac + (size_t)s * per + 2 * (size_t)nz, T);
         /* lateral sweeps: 2-D, blocks of rows; 3-D, planes (x rows, then y lines across the plane) */
 #pragma omp for schedule(static)
         for (int unit = 0; unit < lat_units; unit++) {
@@ -435,7 +554,7 @@ mh_status mh_diffusion_step(mh_diffusion *w, int nf, const mh_diffusion_field *f
         }
         /* z sweep: blocks of neighbouring columns */
 #pragma omp for schedule(static)
-        for (int unit = 0; unit < nf * ncolblk; unit++) {
+        for (int unit = nown * ncolblk; unit < nf * ncolblk; unit++) {
             const int s = unit / ncolblk, b = unit % ncolblk;
             const line_factor *fzf = fac + (size_t)s * per + 2 * (size_t)nz;
             if (fzf->n == 0)

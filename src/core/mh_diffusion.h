@@ -49,6 +49,12 @@ void mh_diffusion_destroy(mh_diffusion **w);
 mh_status mh_diffusion_step(mh_diffusion *w, int nfields, const mh_diffusion_field *f, double dt_days,
                             mh_ctx *ctx);
 
+/* Bytes that mh_diffusion_step(w, nfields, ...) reads and writes outside a core's own caches, in
+ * the kernel's traffic model with the current thread count: 16 per cell for a field stepped whole by
+ * one thread (2-D, the field read and written once), 32 for the others (read and written by the
+ * lateral sweeps, then by the z sweep). For the benchmark's bandwidth figures. */
+double mh_diffusion_step_bytes(const mh_diffusion *w, int nfields);
+
 /* Reference kernel: the same step for one field, line by line with GSL (gsl_linalg_solve_symm_tridiag
  * and _symm_cyc_tridiag), serial. Returns MH_ERR_NUMERIC if GSL reports a failed solve,
  * MH_ERR_NOMEM on allocation failure. */

@@ -64,6 +64,14 @@ void mh_model_chemotaxis_reference(const mh_grid *g, const mh_model_params *p, d
                                    const double *G, double *F_out);
 double mh_model_chemotaxis_dt_limit_reference(const mh_grid *g, const mh_model_params *p, const mh_fields *f);
 
+/* Species whose loss rate L[s] in mh_model_rates is a parameter alone, the same in every cell and
+ * state (B, H, I, G, C3, C1, E), so that a step's Patankar-Euler divisor 1 + dt L[s] is one number
+ * per step (mh_step.c divides by it once). tests/test_model.c holds this list to mh_model_rates. */
+static const bool mh_model_uniform_loss[MH_NSPECIES] = {
+    [MH_S_B] = true, [MH_S_H] = true, [MH_S_I] = true,  [MH_S_G] = true,
+    [MH_S_C3] = true, [MH_S_C1] = true, [MH_S_E] = true,
+};
+
 /* Local reaction rates of one cell in production-destruction form, du_s/dt = P[s] - L[s] u[s]
  * with P, L >= 0 for u >= 0. m, e, v: dermal, epidermal and vascular profile values of the
  * cell's depth; k_close: its channel closure rate (1/day). u, P, L have MH_NSPECIES entries. */

@@ -109,9 +109,13 @@ static int find_change(const double *a, const double *b, int n, double atol, dou
 
 #define MH_CHUNK 256 /* cells per block of the reaction and change loops (11 x 2 KiB of output stay in L1) */
 
-/* Reaction update (Patankar-Euler) of the n <= MH_CHUNK cells from q0 on, all in depth row k, from
- * the old state u with F after chemotaxis (Fc): species s's new values go to out[s][0 .. n). An
- * out[s] may be u's own array at q0 (in place: each cell is read before it is written). */
+/* Reaction update (Patankar-Euler, u <- (u + dt P) / (1 + dt L)) of the n <= MH_CHUNK cells from q0
+ * on, all in depth row k, from the old state u with F after chemotaxis (Fc): species s's new values
+ * go to out[s][0 .. n). An out[s] may be u's own array at q0 (in place: each cell is read before it
+ * is written). Divisions bound this loop (12 per cell, with the one in mh_model_rates), so it
+ * multiplies by reciprocals: 1 / (1 + dt L) of the species with a uniform loss rate
+ * (mh_model_uniform_loss) is formed once per call, those of the others by one division per cell.
+ * Each reciprocal is within a few ulps of the quotient it replaces. */
 static void react_cells(const mh_grid *g, const mh_model_params *p, const mh_model_aux *aux, const mh_fields *u,
                         const double *Fc, int k, size_t q0, int n, double dt, double *const out[MH_NSPECIES])
 {
@@ -121,16 +125,42 @@ static void react_cells(const mh_grid *g, const mh_model_params *p, const mh_mod
     const double *kc = aux->k_close + q0;
     const double m = g->dermal[k], e = g->epidermal[k], v = g->vascular[k];
     const mh_model_params pl = *p; /* a local copy: the stores to out cannot alias it */
-#pragma omp simd
+    double inv[MH_NSPECIES];       /* 1 / (1 + dt L) of the uniform-loss species (any state gives L) */
+    {
+        double x[MH_NSPECIES] = {0}, P[MH_NSPECIES], L[MH_NSPECIES];
+        mh_model_rates(&pl, m, e, v, 0.0, x, P, L);
+        for (int sp = 0; sp < MH_NSPECIES; sp++)
+            inv[sp] = 1.0 / (1.0 + dt * L[sp]);
+    }
+    /* no loop-carried dependence (an in-place out[s] is read and written at the same i): ivdep
+     * spares the 11 x 11 run-time alias checks that stop GCC from vectorising ('#pragma omp simd'
+     * would privatise x, P and L into per-lane arrays that GCC 12 does not vectorise) */
+#pragma GCC ivdep
     for (int i = 0; i < n; i++) {
         double x[MH_NSPECIES], P[MH_NSPECIES], L[MH_NSPECIES];
 #pragma GCC unroll 16
         for (int sp = 0; sp < MH_NSPECIES; sp++)
             x[sp] = in[sp][i];
         mh_model_rates(&pl, m, e, v, kc[i], x, P, L);
+        /* the other divisors by one division (batch inversion): prefix products, the reciprocal
+         * of the whole product, then 1/d_s = (1/(d_0 .. d_s)) (d_0 .. d_{s-1}) from the last down;
+         * d_s = 1 (exact, folded away) for the uniform-loss species; every d_s >= 1 */
+        double d[MH_NSPECIES], pre[MH_NSPECIES], ic[MH_NSPECIES], prod = 1.0;
+#pragma GCC unroll 16
+        for (int sp = 0; sp < MH_NSPECIES; sp++) {
+            d[sp] = mh_model_uniform_loss[sp] ? 1.0 : 1.0 + dt * L[sp];
+            pre[sp] = prod;
+            prod *= d[sp];
+        }
+        double r = 1.0 / prod;
+#pragma GCC unroll 16
+        for (int sp = MH_NSPECIES - 1; sp >= 0; sp--) {
+            ic[sp] = r * pre[sp];
+            r *= d[sp];
+        }
 #pragma GCC unroll 16
         for (int sp = 0; sp < MH_NSPECIES; sp++)
-            out[sp][i] = (x[sp] + dt * P[sp]) / (1.0 + dt * L[sp]);
+            out[sp][i] = (x[sp] + dt * P[sp]) * (mh_model_uniform_loss[sp] ? inv[sp] : ic[sp]);
     }
 }
 
