@@ -199,7 +199,7 @@ void mh_model_wound(const mh_grid *g, const mh_model_params *p, const mh_punctur
 /* Chemotaxis, vectorised along x rows (the reference is mh_model_ref.c, which tests hold this to,
  * bit for bit). Cell q's net inflow is summed over its faces in a fixed order, x-, x+, y-, y+,
  * z-, z+, each face's flux computed from the values around it:
- *   Phi = w F_face,  w = chi (G_r - G_l) / dx  (flow from l to r where w > 0),
+ *   Phi = w F_face,  w = (chi / dx) (G_r - G_l)  (flow from l to r where w > 0; chi / dx formed once),
  * F_face the upwind value plus van Leer's limited slope (face_value). A face exists when the
  * neighbour is inside the domain and in the dermis; a missing upwind-upwind cell (UU) makes the
  * face first order. Along one axis the values are m2, m1, 0, p1, p2 (cells q - 2s .. q + 2s). */
@@ -214,21 +214,21 @@ static inline double face_value(double fu, double fd, double fuu, int has_uu)
 }
 
 /* Flux from l to r through their face; ll is beyond l, rr beyond r (ok flags: inside the dermis). */
-static inline double face_flux(double chi_, double dx, double Gl, double Gr, double Fll, double Fl, double Fr,
+static inline double face_flux(double chi_dx, double Gl, double Gr, double Fll, double Fl, double Fr,
                                double Frr, int ll_ok, int rr_ok)
 {
-    const double w = chi_ * (Gr - Gl) / dx;
+    const double w = chi_dx * (Gr - Gl);
     const int right = w > 0.0; /* flow from l to r: l is upwind */
     return w * face_value(right ? Fl : Fr, right ? Fr : Fl, right ? Fll : Frr, right ? ll_ok : rr_ok);
 }
 
 /* Net inflow along one axis: the face to m1, then the face to p1 (missing faces carry nothing). */
-static inline double axis_net(double net, double chi_, double dx, const double Fv[5], const double Gv[3],
+static inline double axis_net(double net, double chi_dx, const double Fv[5], const double Gv[3],
                               const int ok[4])
 {
     /* ok: m2, m1, p1, p2 inside the dermis; Fv: m2 .. p2; Gv: m1, 0, p1 */
-    const double in = face_flux(chi_, dx, Gv[0], Gv[1], Fv[0], Fv[1], Fv[2], Fv[3], ok[0], ok[2]);
-    const double out = face_flux(chi_, dx, Gv[1], Gv[2], Fv[1], Fv[2], Fv[3], Fv[4], ok[1], ok[3]);
+    const double in = face_flux(chi_dx, Gv[0], Gv[1], Fv[0], Fv[1], Fv[2], Fv[3], ok[0], ok[2]);
+    const double out = face_flux(chi_dx, Gv[1], Gv[2], Fv[1], Fv[2], Fv[3], Fv[4], ok[1], ok[3]);
     net = ok[1] ? net + in : net;
     return ok[2] ? net - out : net;
 }
@@ -285,7 +285,7 @@ static mh_nbr row_neighbours(const mh_grid *g, int j, int k)
 }
 
 /* Net chemotactic inflow of cell q from the neighbour offsets of its axes (3 axes; y skipped in 2-D). */
-static inline double cell_net(const double *restrict F, const double *restrict G, size_t q, double chi_, double dx,
+static inline double cell_net(const double *restrict F, const double *restrict G, size_t q, double chi_dx,
                               int naxes, const mh_nbr *b)
 {
     double net = 0.0;
@@ -294,7 +294,7 @@ static inline double cell_net(const double *restrict F, const double *restrict G
         const ptrdiff_t *o = b->off[a];
         const double Fv[5] = {F[q + o[0]], F[q + o[1]], F[q], F[q + o[2]], F[q + o[3]]};
         const double Gv[3] = {G[q + o[1]], G[q], G[q + o[2]]};
-        net = axis_net(net, chi_, dx, Fv, Gv, b->ok[a]);
+        net = axis_net(net, chi_dx, Fv, Gv, b->ok[a]);
     }
     return net;
 }
@@ -306,7 +306,7 @@ void mh_model_chemotaxis(const mh_grid *g, const mh_model_params *p, double dt, 
         memcpy(F_out, F, g->ncell * sizeof *F);
         return;
     }
-    const double dx = g->dx_mm, c = dt / dx, chi_ = p->chi;
+    const double dx = g->dx_mm, c = dt / dx, chi_dx = p->chi / dx;
     const int nx = g->nx, ny = g->ny, nz = g->nz;
     const size_t plane = (size_t)nx * (size_t)ny;
 #pragma omp parallel for schedule(static)
@@ -322,16 +322,16 @@ void mh_model_chemotaxis(const mh_grid *g, const mh_model_params *p, double dt, 
             if (b.naxes == 3) {
 #pragma omp simd
                 for (int i = 2; i < nx - 2; i++)
-                    F_out[row + i] = F[row + i] + c * cell_net(F, G, row + i, chi_, dx, 3, &b);
+                    F_out[row + i] = F[row + i] + c * cell_net(F, G, row + i, chi_dx, 3, &b);
             } else {
 #pragma omp simd
                 for (int i = 2; i < nx - 2; i++)
-                    F_out[row + i] = F[row + i] + c * cell_net(F, G, row + i, chi_, dx, 2, &b);
+                    F_out[row + i] = F[row + i] + c * cell_net(F, G, row + i, chi_dx, 2, &b);
             }
             /* the cells at the ends of the row */
             for (int i = 0; i < nx; i = row_next_end(i, nx)) {
                 axis_neighbours(i, nx, 1, g->periodic, NULL, b.off[0], b.ok[0]);
-                F_out[row + i] = F[row + i] + c * cell_net(F, G, row + i, chi_, dx, b.naxes, &b);
+                F_out[row + i] = F[row + i] + c * cell_net(F, G, row + i, chi_dx, b.naxes, &b);
             }
         }
     }

@@ -44,7 +44,7 @@ void mh_model_chemotaxis_reference(const mh_grid *g, const mh_model_params *p, d
         memcpy(F_out, F, g->ncell * sizeof *F);
         return;
     }
-    const double dx = g->dx_mm, c = dt / dx;
+    const double dx = g->dx_mm, c = dt / dx, chi_dx = p->chi / dx;
     const int nx = g->nx, ny = g->ny, nz = g->nz;
     static const int axes2[] = {0, 2}, axes3[] = {0, 1, 2};
     const int *axes = g->dims == 3 ? axes3 : axes2, naxes = g->dims == 3 ? 3 : 2;
@@ -62,7 +62,7 @@ void mh_model_chemotaxis_reference(const mh_grid *g, const mh_model_params *p, d
                         const long r = step_to(g, cr, ax, dir);
                         if (r < 0)
                             continue;
-                        const double w = p->chi * (G[r] - G[q]) / dx; /* > 0: flow from q to r */
+                        const double w = chi_dx * (G[r] - G[q]); /* > 0: flow from q to r */
                         if (w > 0.0)
                             net -= w * face_value(F, q, r, step_to(g, cu, ax, -dir));
                         else if (w < 0.0)
