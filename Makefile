@@ -97,8 +97,8 @@ sensitivity: deps
 # Benchmark (papers/performance.md): an optimised build (-O3 -march=native) in build/native, then
 # bandwidth, diffusion kernels, a model step, whole runs and a strong-scaling table on this machine;
 # prints a table and writes results/bench.json. All cores unless OMP_NUM_THREADS says otherwise;
-# about 17 minutes on 2 cores, 13 of them the 3-D unit-cell run (BENCH_FLAGS=--quick: about 30 s, no
-# whole runs).
+# about 4 minutes on 2 cores, 2 to 2.5 of them the 3-D unit-cell run (BENCH_FLAGS=--quick: about 10 s,
+# no whole runs).
 bench: deps
 	$(MAKE) BUILD=build/native OPT="-O3 -march=native" build/native/microheal-bench
 	@mkdir -p results
