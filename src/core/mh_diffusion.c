@@ -110,6 +110,7 @@ void mh_diffusion_destroy(mh_diffusion **w)
     free((*w)->fac);
     free((*w)->blk);
     free((*w)->first);
+    free((*w)->dist);
     mh_free((*w)->lam);
     free(*w);
     *w = NULL;
