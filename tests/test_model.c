@@ -186,11 +186,8 @@ Test(model, chemotaxis_matches_reference)
  * depend on something: a wrong entry either way fails. */
 Test(model, uniform_loss_list_matches_the_rates)
 {
-    mh_config *cfg = mh_test_config(NULL);
-    mh_model_params p;
-    mh_ctx ctx;
-    mh_ctx_init(&ctx);
-    cr_assert_eq(mh_model_params_from_config(cfg, &p, &ctx), MH_OK);
+    mh_model_fixture x = fixture(NULL, 1.0);
+    const mh_model_params p = x.p;
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     double L0[MH_NSPECIES];
     bool varies[MH_NSPECIES] = {false};
@@ -211,7 +208,7 @@ Test(model, uniform_loss_list_matches_the_rates)
                      mh_species_name((mh_species)s), varies[s] ? "varies" : "is uniform",
                      mh_model_uniform_loss[s] ? "uniform" : "varying");
     gsl_rng_free(rng);
-    mh_config_destroy(&cfg);
+    fixture_free(&x);
 }
 
 /* A step's reported change is exactly (bits, species, cell) the largest relative change
