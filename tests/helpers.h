@@ -16,6 +16,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* The microheal executable in shell commands of the tests: $MICROHEAL when set (make check-asan runs the
+ * suite against its sanitizer build), else ./microheal. Use as MH_BIN " run ...". */
+#define MH_BIN "${MICROHEAL:-./microheal}"
+
 /* Writes text to a fresh temporary .ini file; returns its malloc'ed path. */
 static inline char *mh_test_write_ini(const char *text)
 {

@@ -16,7 +16,7 @@ Test(cli, run_writes_a_complete_hdf5_that_reads_back, .timeout = 180)
     const char *out = "/tmp/mh_cli_run.h5";
     unlink(out);
     char *err = NULL;
-    int rc = sh("./microheal run configs/default.ini -q -o /tmp/mh_cli_run.h5 --set grid.dx_um=20 "
+    int rc = sh(MH_BIN " run configs/default.ini -q -o /tmp/mh_cli_run.h5 --set grid.dx_um=20 "
                 "--set simulation.days=45 --set schedule.sessions=2 --set output.snapshot_days=0,1,42",
                 &err);
     cr_assert_eq(rc, 0, "exit %d: %s", rc, err);
@@ -69,10 +69,10 @@ Test(cli, run_writes_a_complete_hdf5_that_reads_back, .timeout = 180)
     /* no temporary file is left behind */
     cr_assert_eq(sh("ls /tmp/mh_cli_run.h5.tmp.* >/dev/null 2>&1", NULL), 2);
     /* info and export work on it */
-    cr_assert_eq(sh("./microheal info /tmp/mh_cli_run.h5 >/dev/null", NULL), 0);
-    cr_assert_eq(sh("./microheal export /tmp/mh_cli_run.h5 --series -o /tmp/mh_cli_series.dat", NULL), 0);
+    cr_assert_eq(sh(MH_BIN " info /tmp/mh_cli_run.h5 >/dev/null", NULL), 0);
+    cr_assert_eq(sh(MH_BIN " export /tmp/mh_cli_run.h5 --series -o /tmp/mh_cli_series.dat", NULL), 0);
     cr_assert_eq(sh("test $(grep -vc '^#' /tmp/mh_cli_series.dat) -gt 10", NULL), 0);
-    cr_assert_eq(sh("./microheal export /tmp/mh_cli_run.h5 --field collagen_total --day 42 | grep -q 'at day 42'",
+    cr_assert_eq(sh(MH_BIN " export /tmp/mh_cli_run.h5 --field collagen_total --day 42 | grep -q 'at day 42'",
                     NULL),
                  0);
     unlink("/tmp/mh_cli_series.dat");
@@ -83,7 +83,7 @@ Test(cli, bad_config_exits_2_with_file_line_key)
 {
     char *path = mh_test_write_ini("[grid]\ndx_um = 10\n[device]\nneedle_length_mm = 12\n");
     char cmd[512], *err = NULL;
-    snprintf(cmd, sizeof cmd, "./microheal run %s -o /tmp/mh_cli_bad.h5", path);
+    snprintf(cmd, sizeof cmd, MH_BIN " run %s -o /tmp/mh_cli_bad.h5", path);
     cr_assert_eq(sh(cmd, &err), 2);
     char want[512];
     snprintf(want, sizeof want, "%s:4: device.needle_length_mm:", path);
@@ -91,7 +91,7 @@ Test(cli, bad_config_exits_2_with_file_line_key)
     free(err);
     struct stat st;
     cr_assert_neq(stat("/tmp/mh_cli_bad.h5", &st), 0, "no output may appear on bad input");
-    snprintf(cmd, sizeof cmd, "./microheal check %s", path);
+    snprintf(cmd, sizeof cmd, MH_BIN " check %s", path);
     cr_assert_eq(sh(cmd, NULL), 2);
     unlink(path);
     free(path);
@@ -100,35 +100,35 @@ Test(cli, bad_config_exits_2_with_file_line_key)
 Test(cli, usage_errors_and_help)
 {
     char *err = NULL;
-    cr_assert_eq(sh("./microheal run configs/default.ini --set grid.dx_um=0 -o /tmp/x.h5", &err), 2);
+    cr_assert_eq(sh(MH_BIN " run configs/default.ini --set grid.dx_um=0 -o /tmp/x.h5", &err), 2);
     cr_assert(strstr(err, "--set #1: grid.dx_um:") != NULL, "%s", err);
     free(err);
-    cr_assert_eq(sh("./microheal run /nonexistent.ini", &err), 2);
+    cr_assert_eq(sh(MH_BIN " run /nonexistent.ini", &err), 2);
     cr_assert(strstr(err, "/nonexistent.ini:0: cannot open") != NULL, "%s", err);
     free(err);
-    cr_assert_eq(sh("./microheal frobnicate", NULL), 2);
-    cr_assert_eq(sh("./microheal run --bogus configs/default.ini", NULL), 2);
-    cr_assert_eq(sh("./microheal info /nonexistent.h5", NULL), 1);
-    cr_assert_eq(sh("./microheal info configs/default.ini", &err), 1);
+    cr_assert_eq(sh(MH_BIN " frobnicate", NULL), 2);
+    cr_assert_eq(sh(MH_BIN " run --bogus configs/default.ini", NULL), 2);
+    cr_assert_eq(sh(MH_BIN " info /nonexistent.h5", NULL), 1);
+    cr_assert_eq(sh(MH_BIN " info configs/default.ini", &err), 1);
     cr_assert(strstr(err, "not an HDF5 file") != NULL, "%s", err);
     free(err);
-    cr_assert_eq(sh("./microheal --version | grep -q '^microheal [0-9]'", NULL), 0);
+    cr_assert_eq(sh(MH_BIN " --version | grep -q '^microheal [0-9]'", NULL), 0);
     const char *cmds[] = {"run", "check", "info", "export"};
     for (int i = 0; i < 4; i++) {
         char c[128];
-        snprintf(c, sizeof c, "./microheal %s --help | grep -q usage", cmds[i]);
+        snprintf(c, sizeof c, MH_BIN " %s --help | grep -q usage", cmds[i]);
         cr_assert_eq(sh(c, NULL), 0, "%s --help", cmds[i]);
     }
-    cr_assert_eq(sh("./microheal check configs/default.ini >/dev/null", NULL), 0);
+    cr_assert_eq(sh(MH_BIN " check configs/default.ini >/dev/null", NULL), 0);
 }
 
 Test(cli, contraindication_refused_then_overridden)
 {
     char *err = NULL;
-    cr_assert_eq(sh("./microheal check configs/default.ini --set patient.psoriasis=true", &err), 2);
+    cr_assert_eq(sh(MH_BIN " check configs/default.ini --set patient.psoriasis=true", &err), 2);
     cr_assert(strstr(err, "patient.psoriasis: contraindication") != NULL, "%s", err);
     free(err);
-    cr_assert_eq(sh("./microheal check configs/default.ini --set patient.psoriasis=true "
+    cr_assert_eq(sh(MH_BIN " check configs/default.ini --set patient.psoriasis=true "
                     "--override-contraindications >/dev/null",
                     NULL),
                  0);
@@ -152,23 +152,23 @@ static char *bleeding_targets(const char *band, const char *extra)
 Test(cli, calibrate_and_validate_input_errors_exit_2)
 {
     char *path = bleeding_targets("(0, inf)", ""), cmd[PATH_MAX + 128], *err = NULL, want[PATH_MAX + 64];
-    cr_assert_eq(sh("./microheal calibrate /nonexistent.ini --fit model.b_bleed", &err), 2);
+    cr_assert_eq(sh(MH_BIN " calibrate /nonexistent.ini --fit model.b_bleed", &err), 2);
     cr_assert(strstr(err, "/nonexistent.ini:0: cannot open") != NULL, "%s", err);
     free(err);
-    snprintf(cmd, sizeof cmd, "./microheal calibrate %s --fit model.b_blead", path);
+    snprintf(cmd, sizeof cmd, MH_BIN " calibrate %s --fit model.b_blead", path);
     cr_assert_eq(sh(cmd, &err), 2);
     cr_assert(strstr(err, "--fit: model.b_blead: unknown parameter") != NULL, "%s", err);
     free(err);
-    snprintf(cmd, sizeof cmd, "./microheal calibrate %s --fit device.needles", path);
+    snprintf(cmd, sizeof cmd, MH_BIN " calibrate %s --fit device.needles", path);
     cr_assert_eq(sh(cmd, &err), 2);
     cr_assert(strstr(err, "--fit: device.needles: not a real-valued parameter") != NULL, "%s", err);
     free(err);
-    snprintf(cmd, sizeof cmd, "./microheal calibrate %s", path);
+    snprintf(cmd, sizeof cmd, MH_BIN " calibrate %s", path);
     cr_assert_eq(sh(cmd, NULL), 2, "--fit is required");
     unlink(path);
     free(path);
     path = mh_test_write_ini("[target.x]\nsource = test\nshade = 3\n");
-    snprintf(cmd, sizeof cmd, "./microheal validate %s -o /tmp/mh_cli_val_bad", path);
+    snprintf(cmd, sizeof cmd, MH_BIN " validate %s -o /tmp/mh_cli_val_bad", path);
     cr_assert_eq(sh(cmd, &err), 2);
     snprintf(want, sizeof want, "%s:3: shade: unknown key", path);
     cr_assert(strstr(err, want) != NULL, "%s", err);
@@ -177,7 +177,7 @@ Test(cli, calibrate_and_validate_input_errors_exit_2)
     free(path);
     const char *cmds[] = {"calibrate", "validate"};
     for (int i = 0; i < 2; i++) {
-        snprintf(cmd, sizeof cmd, "./microheal %s --help | grep -q usage", cmds[i]);
+        snprintf(cmd, sizeof cmd, MH_BIN " %s --help | grep -q usage", cmds[i]);
         cr_assert_eq(sh(cmd, NULL), 0, "%s --help", cmds[i]);
     }
 }
@@ -187,7 +187,7 @@ Test(cli, validate_writes_tables_and_exits_1_outside_the_band, .timeout = 120)
     const char *dir = "/tmp/mh_cli_validation";
     cr_assert_eq(sh("rm -rf /tmp/mh_cli_validation", NULL), 0);
     char *path = bleeding_targets("(0, inf)", ""), cmd[PATH_MAX + 128], *err = NULL;
-    snprintf(cmd, sizeof cmd, "./microheal validate %s -o %s -q", path, dir);
+    snprintf(cmd, sizeof cmd, MH_BIN " validate %s -o %s -q", path, dir);
     cr_assert_eq(sh(cmd, &err), 0, "%s", err);
     free(err);
     cr_assert_eq(sh("grep -q '| 5 | bleeds | `bleeding` | test | (0, inf) | (0, inf) | .* | yes |' "
@@ -201,7 +201,7 @@ Test(cli, validate_writes_tables_and_exits_1_outside_the_band, .timeout = 120)
     free(path);
     /* the same run against a band it misses: exit 1, the table still written and saying so */
     path = bleeding_targets("-inf, 0", "");
-    snprintf(cmd, sizeof cmd, "./microheal validate %s -o %s -q", path, dir);
+    snprintf(cmd, sizeof cmd, MH_BIN " validate %s -o %s -q", path, dir);
     cr_assert_eq(sh(cmd, NULL), 1);
     cr_assert_eq(sh("grep -q '| \\*\\*no\\*\\* |' /tmp/mh_cli_validation/validation.md", NULL), 0);
     unlink(path);
@@ -226,7 +226,7 @@ Test(cli, calibrate_writes_a_report, .timeout = 120)
     snprintf(value, sizeof value, "value = %.17g\n", 1.5 * b0);
     path = bleeding_targets("(0, inf)", value);
     unlink("/tmp/mh_cli_report.md");
-    snprintf(cmd, sizeof cmd, "./microheal calibrate %s --fit model.b_bleed -o /tmp/mh_cli_report.md -q", path);
+    snprintf(cmd, sizeof cmd, MH_BIN " calibrate %s --fit model.b_bleed -o /tmp/mh_cli_report.md -q", path);
     cr_assert_eq(sh(cmd, &err), 0, "%s", err);
     free(err);
     /* start 1 (the default), fitted 1.5 within 1 % */

@@ -355,7 +355,7 @@ Test(sensitivity, cli_writes_table_csv_and_plot, .timeout = 120)
     cr_assert_not_null(mkdtemp(dir));
     char cmd[1024], *err = NULL;
     snprintf(cmd, sizeof cmd,
-             "./microheal sensitivity configs/default.ini -q --set grid.dx_um=25 --set simulation.days=5 "
+             MH_BIN " sensitivity configs/default.ini -q --set grid.dx_um=25 --set simulation.days=5 "
              "--set schedule.sessions=1 --observables erythema_days,closure_hours --params model.k_D,model.kill_F "
              "-o %s/out",
              dir);
@@ -384,7 +384,7 @@ Test(sensitivity, cli_writes_table_csv_and_plot, .timeout = 120)
     cr_assert_eq(stat(path, &st), 0, "no plot");
     cr_assert_gt(st.st_size, 1000);
     /* bad input: exit 2 and the key in the message, no output directory */
-    snprintf(cmd, sizeof cmd, "./microheal sensitivity configs/default.ini --params model.k_Q -o %s/bad", dir);
+    snprintf(cmd, sizeof cmd, MH_BIN " sensitivity configs/default.ini --params model.k_Q -o %s/bad", dir);
     rc = mh_test_sh(cmd, &err);
     cr_assert_eq(rc, 2);
     cr_assert(strstr(err, "model.k_Q") != NULL, "%s", err);
