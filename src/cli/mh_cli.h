@@ -2,6 +2,12 @@
 #ifndef MH_CLI_H
 #define MH_CLI_H
 
+/* `microheal run` and `microheal check` (cmd_run.c) with argv after the command name. Exit status:
+ * 0 ok, 2 bad input, 1 other failure; run: 128 + N when signal N (SIGINT, SIGTERM) stopped it after
+ * writing a checkpoint. */
+int mh_cmd_run(int argc, char **argv);
+int mh_cmd_check(int argc, char **argv);
+
 /* `microheal sensitivity CONFIG [options]` with argv after the command name; returns the exit
  * status (0 ok, 2 bad input, 1 other failure). */
 int mh_cli_sensitivity(int argc, char **argv);

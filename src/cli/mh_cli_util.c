@@ -22,6 +22,22 @@ int mh_cli_fail(const mh_ctx *ctx)
     return mh_cli_exit_code(ctx->status);
 }
 
+int mh_cli_usage_error(const char *usage, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "microheal: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n%s", usage);
+    return 2;
+}
+
+bool mh_cli_wants_help(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return true;
+    return false;
+}
+
 bool mh_cli_parse_double(const char *s, double *v)
 {
     char *end = NULL;

@@ -20,6 +20,9 @@ struct mh_sim {
     const mh_config *cfg;
     mh_grid *grid;
     mh_model_params par;
+    double *D[MH_NSPECIES]; /* diffusivity profiles, until mh_sim_setup hands them to the stepper */
+    size_t cell_bytes;
+    /* per-cell arrays (mh_sim_setup) */
     mh_fields *u;
     mh_stepper *stepper;
     mh_model_aux aux;
@@ -30,10 +33,10 @@ struct mh_sim {
     mh_puncture *punct;
     size_t npunct;
     mh_series series;
-    mh_obs_ref ref;
+    mh_sim_state st; /* time, controller, events passed, step counts, observables' reference */
+    mh_sim_fault fault;
     mh_summary summary;
-    bool ran, have_summary;
-    long accepted, rejected;
+    bool set_up, started, have_fault, have_summary;
 };
 
 mh_status mh_sim_create(const mh_config *cfg, mh_ctx *ctx, mh_sim **out)
@@ -77,27 +80,46 @@ mh_status mh_sim_create(const mh_config *cfg, mh_ctx *ctx, mh_sim **out)
         goto fail;
     if ((st = mh_model_params_from_config(cfg, &s->par, ctx)) != MH_OK)
         goto fail;
-    if ((st = mh_fields_create(s->grid->ncell, ctx, &s->u)) != MH_OK)
+    if ((st = mh_model_diffusion_profiles(&s->par, s->grid, s->D, ctx)) != MH_OK)
         goto fail;
-    s->aux.k_close = mh_alloc_doubles(s->grid->ncell);
-    s->obs_work = mh_alloc_doubles(mh_observe_work_size(s->grid));
-    if (s->aux.k_close == NULL || s->obs_work == NULL) {
-        st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (work arrays)");
-        goto fail;
-    }
-    double *D[MH_NSPECIES];
-    if ((st = mh_model_diffusion_profiles(&s->par, s->grid, D, ctx)) != MH_OK)
-        goto fail;
-    st = mh_stepper_create(s->grid, (const double *const *)D, ctx, &s->stepper); /* copies D */
-    mh_model_diffusion_profiles_free(D);
-    if (st != MH_OK)
-        goto fail;
-    mh_model_baseline(s->grid, s->u);
+    /* state (MH_NSPECIES fields), the closure rates, the stepper's per-cell buffers */
+    s->cell_bytes = (MH_NSPECIES + 1) * s->grid->ncell * sizeof(double) +
+                    mh_stepper_cell_bytes(s->grid, (const double *const *)s->D);
+    s->st.dt_days = mh_config_real(cfg, MH_P_SOLV_DT0) / 86400.0;
     *out = s;
     return MH_OK;
 fail:
     mh_sim_destroy(&s);
     return st;
+}
+
+mh_status mh_sim_setup(mh_sim *s, mh_ctx *ctx)
+{
+    if (s->set_up)
+        return MH_OK;
+    mh_fields *u = NULL;
+    mh_stepper *stepper = NULL;
+    double *k_close = mh_alloc_doubles(s->grid->ncell);
+    double *obs_work = mh_alloc_doubles(mh_observe_work_size(s->grid));
+    mh_status st = k_close != NULL && obs_work != NULL ? MH_OK : MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (work arrays)");
+    if (st == MH_OK)
+        st = mh_fields_create(s->grid->ncell, ctx, &u);
+    if (st == MH_OK)
+        st = mh_stepper_create(s->grid, (const double *const *)s->D, ctx, &stepper); /* copies D */
+    if (st != MH_OK) {
+        mh_free(k_close);
+        mh_free(obs_work);
+        mh_fields_destroy(&u);
+        return st;
+    }
+    mh_model_diffusion_profiles_free(s->D);
+    s->u = u;
+    s->stepper = stepper;
+    s->aux.k_close = k_close;
+    s->obs_work = obs_work;
+    mh_model_baseline(s->grid, s->u);
+    s->set_up = true;
+    return MH_OK;
 }
 
 void mh_sim_destroy(mh_sim **sim)
@@ -106,6 +128,7 @@ void mh_sim_destroy(mh_sim **sim)
         return;
     mh_sim *s = *sim;
     mh_grid_destroy(&s->grid);
+    mh_model_diffusion_profiles_free(s->D);
     mh_fields_destroy(&s->u);
     mh_stepper_destroy(&s->stepper);
     mh_free(s->aux.k_close);
@@ -137,8 +160,8 @@ static mh_status apply_session(mh_sim *s, int k, mh_ctx *ctx)
         memcpy(all + s->npunct, p, n * sizeof *p);
     s->punct = all;
     s->npunct += n;
-    mh_model_wound(g, &s->par, p, n, s->u, &s->aux, &s->ref.surface_cells);
-    s->ref.deficit = mh_observe_deficit(g, s->u);
+    mh_model_wound(g, &s->par, p, n, s->u, &s->aux, &s->st.ref.surface_cells);
+    s->st.ref.deficit = mh_observe_deficit(g, s->u);
     free(p);
     return MH_OK;
 }
@@ -148,15 +171,37 @@ static mh_status record(mh_sim *s, double t, double dt, mh_ctx *ctx)
     double row[MH_OBS_COUNT];
     row[MH_OBS_T] = t;
     row[MH_OBS_DT] = dt;
-    mh_observe(s->grid, &s->par, s->u, &s->ref, s->obs_work, row);
+    mh_observe(s->grid, &s->par, s->u, &s->st.ref, s->obs_work, row);
     return mh_series_append(&s->series, row, ctx);
+}
+
+/* Records a numerical fault at cell of species sp (the last accepted state is at s->st.t_days) and
+ * returns its MH_ERR_NUMERIC with the message. */
+static mh_status fault(mh_sim *s, bool non_finite, int sp, size_t cell, double h, mh_ctx *ctx)
+{
+    const mh_grid *g = s->grid;
+    size_t plane = (size_t)g->nx * (size_t)g->ny;
+    int i = (int)(cell % (size_t)g->nx), j = (int)((cell / (size_t)g->nx) % (size_t)g->ny);
+    int k = (int)(cell / plane);
+    s->fault = (mh_sim_fault){non_finite, sp, cell, (i + 0.5) * g->dx_mm, g->dims == 3 ? (j + 0.5) * g->dx_mm : 0.0,
+                              (k + 0.5) * g->dx_mm, s->st.t_days, h};
+    s->have_fault = true;
+    const mh_sim_fault *f = &s->fault;
+    return MH_ERROR(ctx, MH_ERR_NUMERIC,
+                    "%s in field %s at x = %.4f mm, y = %.4f mm, depth = %.4f mm, t = %.6f day (step of %.3g s)",
+                    non_finite ? "non-finite value (NaN or Inf)" : "time step fell below solver.dt_min_s",
+                    mh_species_name((mh_species)sp), f->x_mm, f->y_mm, f->depth_mm, f->t_days, h * 86400.0);
 }
 
 mh_status mh_sim_run(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
 {
-    if (s->ran)
-        return MH_ERROR(ctx, MH_ERR_STATE, "mh_sim_run called twice on one simulation");
-    s->ran = true;
+    if (s->have_summary)
+        return MH_ERROR(ctx, MH_ERR_STATE, "mh_sim_run: the run has already ended");
+    mh_status st = mh_sim_setup(s, ctx);
+    if (st != MH_OK)
+        return st;
+    s->started = true;
+    s->have_fault = false;
     const mh_config *cfg = s->cfg;
     const double t_end = mh_config_real(cfg, MH_P_SIM_DAYS);
     const double tol = mh_config_real(cfg, MH_P_SOLV_TOL), atol = mh_config_real(cfg, MH_P_SOLV_ATOL);
@@ -165,43 +210,41 @@ mh_status mh_sim_run(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
     const double dt_max = mh_config_real(cfg, MH_P_SOLV_DTMAX) / 24.0;
     const double *snap = NULL;
     int nsnap = mh_config_list(cfg, MH_P_OUT_SNAP, &snap);
-    int next_session = 0, next_snap = 0;
-    double t = 0.0, dt = dt_init;
-    mh_status st;
+    mh_sim_state *c = &s->st; /* the loop's state lives in the simulation, so that a stopped run goes on */
 
     for (;;) {
         /* events at time t: sessions first, then the snapshot of the wounded state */
         bool event = false;
-        while (next_session < s->nsessions && s->session_days[next_session] <= t) {
-            if ((st = apply_session(s, next_session, ctx)) != MH_OK)
+        while (c->sessions_done < s->nsessions && s->session_days[c->sessions_done] <= c->t_days) {
+            if ((st = apply_session(s, c->sessions_done, ctx)) != MH_OK)
                 return st;
-            next_session++;
-            dt = dt_init;
+            c->sessions_done++;
+            c->dt_days = dt_init;
             event = true;
         }
         if (s->series.nt == 0 || event)
-            if ((st = record(s, t, 0.0, ctx)) != MH_OK)
+            if ((st = record(s, c->t_days, 0.0, ctx)) != MH_OK)
                 return st;
-        while (next_snap < nsnap && snap[next_snap] <= t) {
-            if (snap[next_snap] <= t_end && sink != NULL && sink->snapshot != NULL)
-                if ((st = sink->snapshot(sink->user, t, s->grid, &s->par, s->u, ctx)) != MH_OK)
+        while (c->snapshots_done < nsnap && snap[c->snapshots_done] <= c->t_days) {
+            if (snap[c->snapshots_done] <= t_end && sink != NULL && sink->snapshot != NULL)
+                if ((st = sink->snapshot(sink->user, c->t_days, s->grid, &s->par, s->u, ctx)) != MH_OK)
                     return st;
-            next_snap++;
+            c->snapshots_done++;
         }
-        if (t >= t_end)
+        if (c->t_days >= t_end)
             break;
 
         double t_next = t_end;
-        if (next_session < s->nsessions && s->session_days[next_session] < t_next)
-            t_next = s->session_days[next_session];
-        if (next_snap < nsnap && snap[next_snap] < t_next)
-            t_next = snap[next_snap];
+        if (c->sessions_done < s->nsessions && s->session_days[c->sessions_done] < t_next)
+            t_next = s->session_days[c->sessions_done];
+        if (c->snapshots_done < nsnap && snap[c->snapshots_done] < t_next)
+            t_next = snap[c->snapshots_done];
 
         /* the largest step allowed: dt_max and the chemotaxis limit of the current state (which a
          * rejected attempt leaves as it was) */
         const double h_max = fmin(dt_max, mh_model_chemotaxis_dt_limit(s->grid, &s->par, s->u));
         for (;;) { /* attempt steps until one is accepted */
-            double h = fmin(dt, h_max);
+            double h = fmin(c->dt_days, h_max);
             bool lands = false;
             /* Approach the event in equal steps: within MH_LAND_AHEAD steps of it, the n steps left
              * are (t_next - t) / n each, at most 5 % longer than the controller's and never beyond
@@ -209,7 +252,7 @@ mh_status mh_sim_run(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
              * more often than not: the split step's quasi-steady states of fast species depend on
              * the step, so an abrupt cut alone changes them by more than 2 tol (papers/performance.md,
              * "Time-step control"). */
-            const double rest = t_next - t, h_cap = fmin(1.05 * h, h_max);
+            const double rest = t_next - c->t_days, h_cap = fmin(1.05 * h, h_max);
             if (rest <= MH_LAND_AHEAD * h_cap) {
                 const double n = ceil(rest / h_cap);
                 lands = n <= 1.0;
@@ -219,35 +262,30 @@ mh_status mh_sim_run(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
             if ((st = mh_stepper_try(s->stepper, &s->par, &s->aux, s->u, h, atol, &ch, ctx)) != MH_OK)
                 return st;
             const double change = ch.value;
-            const size_t cell = ch.cell;
-            const int sp = ch.species;
+            /* a non-finite value is a fault, not a step to shorten: the Patankar and implicit
+             * sub-steps keep finite non-negative data finite for any step */
+            if (!isfinite(change))
+                return fault(s, true, ch.species, ch.cell, h, ctx);
             if (change > 2.0 * tol) {
-                s->rejected++;
-                if (h <= dt_min * (1.0 + 1e-12)) {
-                    const mh_grid *g = s->grid;
-                    size_t plane = (size_t)g->nx * (size_t)g->ny;
-                    int i = (int)(cell % (size_t)g->nx), j = (int)((cell / (size_t)g->nx) % (size_t)g->ny);
-                    int k = (int)(cell / plane);
-                    return MH_ERROR(ctx, MH_ERR_NUMERIC,
-                                    "%s in field %s at x = %.4f mm, y = %.4f mm, depth = %.4f mm, t = %.6f day",
-                                    isfinite(change) ? "time step fell below solver.dt_min_s" : "non-finite value",
-                                    mh_species_name((mh_species)sp), (i + 0.5) * g->dx_mm,
-                                    g->dims == 3 ? (j + 0.5) * g->dx_mm : 0.0, (k + 0.5) * g->dx_mm, t);
-                }
-                dt = fmax(dt_min, h * fmax(0.2, 0.9 * tol / change));
+                c->rejected++;
+                if (h <= dt_min * (1.0 + 1e-12))
+                    return fault(s, false, ch.species, ch.cell, h, ctx);
+                c->dt_days = fmax(dt_min, h * fmax(0.2, 0.9 * tol / change));
                 continue;
             }
             if ((st = mh_stepper_accept(s->stepper, s->u, ctx)) != MH_OK)
                 return st;
-            s->accepted++;
-            t = lands ? t_next : t + h;
+            c->accepted++;
+            c->t_days = lands ? t_next : c->t_days + h;
             /* the next step scales from this one, also after an event reached in even steps (a jump
              * back to a longer step would shift the quasi-steady states as a cut does) */
-            dt = change > 0.0 ? h * fmin(2.0, fmax(0.2, 0.9 * tol / change)) : 2.0 * h;
-            if ((st = record(s, t, h, ctx)) != MH_OK)
+            c->dt_days = change > 0.0 ? h * fmin(2.0, fmax(0.2, 0.9 * tol / change)) : 2.0 * h;
+            if ((st = record(s, c->t_days, h, ctx)) != MH_OK)
                 return st;
             break;
         }
+        if (sink != NULL && sink->step != NULL && (st = sink->step(sink->user, s, ctx)) != MH_OK)
+            return st;
     }
     st = mh_summary_compute(&s->series, s->session_days, s->nsessions, mh_config_real(cfg, MH_P_OUT_CLOSURE),
                             mh_config_real(cfg, MH_P_OUT_ERY_VIS), mh_config_real(cfg, MH_P_OUT_REEPI), &s->summary,
@@ -255,6 +293,102 @@ mh_status mh_sim_run(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
     if (st == MH_OK)
         s->have_summary = true;
     return st;
+}
+
+void mh_sim_get_state(const mh_sim *s, mh_sim_state *out) { *out = s->st; }
+const double *mh_sim_closure_rates(const mh_sim *s) { return s->aux.k_close; }
+const mh_sim_fault *mh_sim_get_fault(const mh_sim *s) { return s->have_fault ? &s->fault : NULL; }
+
+/* True when every one of n values is finite and, if nonneg, not negative. */
+static bool all_finite(const double *v, size_t n, bool nonneg)
+{
+    bool ok = true;
+    for (size_t q = 0; q < n; q++)
+        ok &= isfinite(v[q]) && (!nonneg || v[q] >= 0.0);
+    return ok;
+}
+
+/* The first k in [0, n) with x[k] > t (x increasing), i.e. how many entries are at or before t. */
+static int count_upto(const double *x, int n, double t)
+{
+    int k = 0;
+    while (k < n && x[k] <= t)
+        k++;
+    return k;
+}
+
+mh_status mh_sim_restore(mh_sim *s, const mh_sim_state *st, const double *const u[MH_NSPECIES],
+                         const double *k_close, const mh_puncture *p, size_t np, const double *series, size_t nt,
+                         const char *origin, mh_ctx *ctx)
+{
+    if (s->started)
+        return MH_ERROR(ctx, MH_ERR_STATE, "mh_sim_restore: the simulation has already run");
+    const mh_config *cfg = s->cfg;
+    const double t = st->t_days, t_end = mh_config_real(cfg, MH_P_SIM_DAYS);
+    const double *snap = NULL;
+    const int nsnap = mh_config_list(cfg, MH_P_OUT_SNAP, &snap);
+    const size_t ncell = s->grid->ncell;
+    /* sessions and snapshots passed: those strictly before t always, one at t when the state is
+     * before the events at t (a checkpoint after the step that reached it) or after them */
+    const int ses_lo = count_upto(s->session_days, s->nsessions, nextafter(t, -INFINITY));
+    const int ses_hi = count_upto(s->session_days, s->nsessions, t);
+    const int snap_lo = count_upto(snap, nsnap, nextafter(t, -INFINITY)), snap_hi = count_upto(snap, nsnap, t);
+    const char *bad = NULL;
+    if (!(isfinite(t) && t >= 0.0 && t <= t_end))
+        bad = "time outside [0, simulation.days]";
+    else if (!(isfinite(st->dt_days) && st->dt_days > 0.0))
+        bad = "next step not positive";
+    else if (st->sessions_done < ses_lo || st->sessions_done > ses_hi)
+        bad = "sessions applied do not match the schedule at its time";
+    else if (st->snapshots_done < snap_lo || st->snapshots_done > snap_hi)
+        bad = "snapshots taken do not match output.snapshot_days at its time";
+    else if (st->accepted < 0 || st->rejected < 0)
+        bad = "negative step counts";
+    else if (!(isfinite(st->ref.deficit) && st->ref.deficit >= 0.0) || st->ref.surface_cells > ncell)
+        bad = "observables' reference out of range";
+    else if (!all_finite(k_close, ncell, true))
+        bad = "closure rates not finite and non-negative";
+    else if (nt == 0 ? st->sessions_done > 0 || t > 0.0 : series[(nt - 1) * MH_OBS_COUNT + MH_OBS_T] != t)
+        bad = "series does not end at its time";
+    for (int sp = 0; sp < MH_NSPECIES && bad == NULL; sp++)
+        if (!all_finite(u[sp], ncell, false))
+            bad = "a field with a non-finite value";
+    for (size_t r = 0; r < nt && bad == NULL; r++) {
+        double tr = series[r * MH_OBS_COUNT + MH_OBS_T];
+        if (!isfinite(tr) || (r > 0 && tr < series[(r - 1) * MH_OBS_COUNT + MH_OBS_T]))
+            bad = "series times not finite and increasing";
+    }
+    for (size_t q = 0; q < np && bad == NULL; q++)
+        if (p[q].session < 1 || p[q].session > st->sessions_done || (q > 0 && p[q].session < p[q - 1].session) ||
+            !(isfinite(p[q].x_mm) && isfinite(p[q].y_mm) && p[q].depth_mm > 0.0 && p[q].radius_mm > 0.0 &&
+              isfinite(p[q].depth_mm) && isfinite(p[q].radius_mm)))
+            bad = "punctures do not match the sessions applied";
+    if (bad != NULL)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: the saved state does not fit this configuration: %s (t = %g day)",
+                        origin, bad, t);
+
+    mh_puncture *pc = malloc((np + 1) * sizeof *pc);
+    double *sd = malloc((nt + 1) * MH_OBS_COUNT * sizeof *sd);
+    mh_status rc = pc != NULL && sd != NULL ? mh_sim_setup(s, ctx) : MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (restore)");
+    if (rc != MH_OK) {
+        free(pc);
+        free(sd);
+        return rc;
+    }
+    for (int sp = 0; sp < MH_NSPECIES; sp++)
+        memcpy(s->u->u[sp], u[sp], ncell * sizeof(double));
+    memcpy(s->aux.k_close, k_close, ncell * sizeof(double));
+    if (np > 0)
+        memcpy(pc, p, np * sizeof *p);
+    if (nt > 0)
+        memcpy(sd, series, nt * MH_OBS_COUNT * sizeof *sd);
+    free(s->punct);
+    s->punct = pc;
+    s->npunct = np;
+    mh_series_free(&s->series);
+    s->series = (mh_series){nt, nt + 1, sd};
+    s->st = *st;
+    return MH_OK;
 }
 
 const mh_grid *mh_sim_grid(const mh_sim *s) { return s->grid; }
@@ -276,14 +410,10 @@ const double *mh_sim_session_days(const mh_sim *s, int *n)
     return s->session_days;
 }
 
-size_t mh_sim_cell_bytes(const mh_sim *s)
-{
-    /* state (MH_NSPECIES fields), the stepper's per-cell buffers, the closure rates */
-    return (MH_NSPECIES + 1) * s->grid->ncell * sizeof(double) + mh_stepper_cell_bytes(s->stepper);
-}
+size_t mh_sim_cell_bytes(const mh_sim *s) { return s->cell_bytes; }
 
 void mh_sim_steps(const mh_sim *s, long *accepted, long *rejected)
 {
-    *accepted = s->accepted;
-    *rejected = s->rejected;
+    *accepted = s->st.accepted;
+    *rejected = s->st.rejected;
 }

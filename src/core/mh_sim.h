@@ -6,20 +6,72 @@
 
 typedef struct mh_sim mh_sim;
 
-/* Receives the fields at each snapshot time; a non-OK return stops the run. */
+/* What a run reports to its caller. Each callback may be NULL; a non-OK return stops the run with
+ * that status, at a point from which mh_sim_run can go on (or a checkpoint be taken and resumed). */
 typedef struct {
+    /* the fields at each snapshot time */
     mh_status (*snapshot)(void *user, double t_days, const mh_grid *g, const mh_model_params *p, const mh_fields *f,
                           mh_ctx *ctx);
+    /* after every accepted step (mh_sim_state gives the time reached): where a caller checkpoints or stops */
+    mh_status (*step)(void *user, const mh_sim *sim, mh_ctx *ctx);
     void *user;
 } mh_sink;
 
-/* Builds everything a run needs from a validated configuration (cfg must outlive sim).
- * Fails on contraindications, bad geometry (a channel deeper than the domain) or memory. */
+/* The scalars of a run's state (its arrays are the fields, the closure rates, the punctures and the
+ * series): all a continuation needs besides them to take the same steps, bit for bit. */
+typedef struct {
+    double t_days;      /* simulated time reached */
+    double dt_days;     /* the step the controller will try next */
+    int sessions_done;  /* sessions applied (the next is session_days[sessions_done]) */
+    int snapshots_done; /* entries of output.snapshot_days passed (taken or beyond the run) */
+    long accepted, rejected;
+    mh_obs_ref ref;     /* the latest session's reference for the observables */
+} mh_sim_state;
+
+/* Where and why a run stopped on a numerical fault (mh_sim_run returned MH_ERR_NUMERIC). */
+typedef struct {
+    bool non_finite;    /* a trial step gave NaN or Inf; else the step fell below solver.dt_min_s */
+    int species;        /* the field (mh_species) where the change was largest or not finite */
+    size_t cell;        /* its cell (mh_idx order) */
+    double x_mm, y_mm, depth_mm; /* the cell's centre (y_mm = 0 in 2-D) */
+    double t_days;      /* time of the last accepted state (the fields hold it) */
+    double dt_days;     /* the step that failed */
+} mh_sim_fault;
+
+/* Builds everything a run needs from a validated configuration (cfg must outlive sim): schedule,
+ * devices, skin, grid and parameters. The per-cell arrays are not allocated yet (mh_sim_setup), so
+ * this is cheap for any grid: mh_sim_cell_bytes says what a run would need. Fails on
+ * contraindications, bad geometry (a channel deeper than the domain) or memory. */
 mh_status mh_sim_create(const mh_config *cfg, mh_ctx *ctx, mh_sim **out);
 void mh_sim_destroy(mh_sim **sim);
 
-/* Runs from day 0 to simulation.days. Can be called once. */
+/* Allocates the per-cell arrays (fields, stepper, closure rates) and sets the untreated state of
+ * day 0. mh_sim_run and mh_sim_restore call it when it has not been called; calling it again does
+ * nothing. MH_ERR_NOMEM when memory runs out (the simulation stays as it was). */
+mh_status mh_sim_setup(mh_sim *sim, mh_ctx *ctx);
+
+/* Runs from the current state (day 0, a restored checkpoint, or where a sink stopped an earlier
+ * call) to simulation.days. MH_ERR_STATE once the run has ended; MH_ERR_NUMERIC on a non-finite
+ * value or a step below solver.dt_min_s (mh_sim_fault says where; the fields keep the last
+ * accepted state); a sink's status when a callback stops it. */
 mh_status mh_sim_run(mh_sim *sim, const mh_sink *sink, mh_ctx *ctx);
+
+/* The scalars of the state (for a checkpoint). */
+void mh_sim_get_state(const mh_sim *sim, mh_sim_state *out);
+/* Closure rates of the channel cells (ncell values; NULL before mh_sim_setup). */
+const double *mh_sim_closure_rates(const mh_sim *sim);
+/* The fault of the last mh_sim_run that returned MH_ERR_NUMERIC, else NULL. */
+const mh_sim_fault *mh_sim_get_fault(const mh_sim *sim);
+
+/* Puts a simulation that has not run at a saved state: st, the fields u (MH_NSPECIES arrays of
+ * ncell), the closure rates k_close (ncell), the punctures so far (np) and the series so far (nt rows
+ * of MH_OBS_COUNT). Everything is copied and checked against this simulation's schedule, grid and
+ * output times first (counts, order, finite and non-negative values); on any inconsistency it fails
+ * with MH_ERR_INPUT naming what does not fit (origin, e.g. the checkpoint's path, leads the
+ * message) and leaves the simulation as it was. MH_ERR_STATE after mh_sim_run. */
+mh_status mh_sim_restore(mh_sim *sim, const mh_sim_state *st, const double *const u[MH_NSPECIES],
+                         const double *k_close, const mh_puncture *p, size_t np, const double *series, size_t nt,
+                         const char *origin, mh_ctx *ctx);
 
 const mh_grid *mh_sim_grid(const mh_sim *sim);
 const mh_fields *mh_sim_fields(const mh_sim *sim);
@@ -35,7 +87,8 @@ const mh_summary *mh_sim_summary(const mh_sim *sim);
 /* Accepted and rejected steps of the run. */
 void mh_sim_steps(const mh_sim *sim, long *accepted, long *rejected);
 /* Bytes of the arrays with one entry per grid cell (fields, stepper buffers, closure rates): the
- * simulation's memory per cell x ncell; the rest (series, tables) does not grow with the grid. */
+ * simulation's memory per cell x ncell; the rest (series, tables) does not grow with the grid.
+ * Known from mh_sim_create on (before the arrays exist). */
 size_t mh_sim_cell_bytes(const mh_sim *sim);
 
 #endif

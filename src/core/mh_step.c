@@ -73,9 +73,12 @@ void mh_stepper_destroy(mh_stepper **sp)
     *sp = NULL;
 }
 
-size_t mh_stepper_cell_bytes(const mh_stepper *s)
+size_t mh_stepper_cell_bytes(const mh_grid *g, const double *const D[MH_NSPECIES])
 {
-    return ((size_t)s->nd + 1) * s->g->ncell * sizeof(double);
+    size_t nd = 0;
+    for (int sp = 0; sp < MH_NSPECIES; sp++)
+        nd += D[sp] != NULL;
+    return (nd + 1) * g->ncell * sizeof(double);
 }
 
 /* Relative change of one value, |new - old| / (|old| + atol); INFINITY where new is not finite

@@ -43,8 +43,9 @@ mh_status mh_stepper_accept(mh_stepper *s, mh_fields *u, mh_ctx *ctx);
 /* Try and accept in one call, for fixed-step drivers (tests, verification). */
 mh_status mh_stepper_advance(mh_stepper *s, const mh_model_params *p, const mh_model_aux *aux, mh_fields *u,
                              double dt, mh_ctx *ctx);
-/* Bytes of the stepper's arrays with one entry per cell (the trial buffers and F after chemotaxis),
- * for memory accounting; the per-row and per-line tables are not counted. */
-size_t mh_stepper_cell_bytes(const mh_stepper *s);
+/* Bytes of the arrays with one entry per cell that a stepper for g and D allocates (the trial
+ * buffers and F after chemotaxis), for memory accounting before or after it exists; the per-row
+ * and per-line tables are not counted. */
+size_t mh_stepper_cell_bytes(const mh_grid *g, const double *const D[MH_NSPECIES]);
 
 #endif

@@ -1,5 +1,6 @@
 /* mh_export: 'microheal info' and tables for gnuplot, read from an output file. */
-#include "mh_h5.h"
+#include "mh_checkpoint.h"
+#include "mh_h5_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -185,7 +186,15 @@ mh_status mh_export_field(const char *path, const char *name, double day, double
 
 mh_status mh_h5_info(const char *path, FILE *out, mh_ctx *ctx)
 {
-    char *version = NULL, *created = NULL;
+    char *version = NULL, *created = NULL, *kind = NULL;
+    hid_t file = mh_h5_open_microheal(path, &kind, ctx);
+    if (file < 0)
+        return ctx->status;
+    H5Fclose(file);
+    if (kind != NULL) { /* a checkpoint or a fault snapshot */
+        free(kind);
+        return mh_checkpoint_info(path, out, ctx);
+    }
     mh_status st = mh_h5_read_root_string(path, "version", &version, ctx);
     if (st == MH_OK)
         st = mh_h5_read_root_string(path, "created", &created, ctx);
@@ -206,7 +215,7 @@ mh_status mh_h5_info(const char *path, FILE *out, mh_ctx *ctx)
             ny = 1;
         fprintf(out, "%s: microheal %s output, created %s\n", path, version, created);
         fprintf(out, "grid: %zu x %zu x %zu cells (x, y, depth), dx = %.4g mm, depth %.3f mm\n", nx, ny, nz,
-                nx > 1 ? x[1] - x[0] : 0.0, nz ? z[nz - 1] + 0.5 * (z[1] - z[0]) : 0.0);
+                nx > 1 ? x[1] - x[0] : 0.0, nz > 1 ? z[nz - 1] + 0.5 * (z[1] - z[0]) : 0.0);
         fprintf(out, "punctures: %zu\n", np);
         fprintf(out, "series: %zu time points, day %.4g to %.4g\n", nt, nt ? t[0] : 0.0, nt ? t[nt - 1] : 0.0);
         fprintf(out, "snapshots: %zu at days", nts);

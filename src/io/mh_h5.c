@@ -4,11 +4,11 @@
  * /grid, /punctures, /series (one dataset per observable, "units" attribute),
  * /fields/<species> snapshots [nsnap, nz, (ny,) nx] float32 chunked + deflate, /fields/t_days,
  * /summary per-session metrics and collagen gains. */
-#include "mh_h5.h"
-
+#include "mh_h5_internal.h"
 #include "mh_version.h"
 
-#include <hdf5.h>
+#include <errno.h>
+#include <fcntl.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -31,12 +31,51 @@ struct mh_h5_writer {
 
 static const char *field_name(int f) { return f < MH_NSPECIES ? mh_species_name((mh_species)f) : "collagen_total"; }
 
-/* Silences HDF5's automatic error stack printing; errors are reported through ctx. */
-static void quiet(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+void mh_h5_quiet(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+
+hid_t mh_h5_create(const char *path)
+{
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0)
+        return H5I_INVALID_HID;
+    hid_t file = H5I_INVALID_HID;
+    if (H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST) >= 0)
+        file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    H5Pclose(fapl);
+    return file;
+}
+
+/* fsync of the file or directory at path; false on failure. */
+static bool sync_path(const char *path, int flags)
+{
+    int fd = open(path, flags);
+    if (fd < 0)
+        return false;
+    bool ok = fsync(fd) == 0 || errno == EINVAL; /* some file systems cannot sync a directory */
+    return close(fd) == 0 && ok;
+}
+
+mh_status mh_h5_commit(const char *tmp, const char *path, mh_ctx *ctx)
+{
+    int err = 0;
+    if (!sync_path(tmp, O_RDONLY) || rename(tmp, path) != 0)
+        err = errno;
+    if (err != 0) {
+        remove(tmp);
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot finish the file: %s", path, strerror(err));
+    }
+    /* the rename itself is durable once the directory is synced */
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%.*s", slash == NULL ? 1 : slash == path ? 1 : (int)(slash - path),
+             slash == NULL ? "." : path);
+    sync_path(dir, O_RDONLY | O_DIRECTORY);
+    return MH_OK;
+}
 
 mh_status mh_h5_writer_open(const char *path, mh_ctx *ctx, mh_h5_writer **out)
 {
-    quiet();
+    mh_h5_quiet();
     *out = NULL;
     mh_h5_writer *w = calloc(1, sizeof *w);
     if (w == NULL)
@@ -49,7 +88,7 @@ mh_status mh_h5_writer_open(const char *path, mh_ctx *ctx, mh_h5_writer **out)
         return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (writer)");
     }
     snprintf(w->tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    w->file = H5Fcreate(w->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    w->file = mh_h5_create(w->tmp);
     for (int f = 0; f < MH_NFIELDS; f++)
         w->field[f] = H5I_INVALID_HID;
     w->tset = H5I_INVALID_HID;
@@ -65,7 +104,7 @@ mh_status mh_h5_writer_open(const char *path, mh_ctx *ctx, mh_h5_writer **out)
     return MH_OK;
 }
 
-static herr_t attr_string(hid_t obj, const char *name, const char *value)
+herr_t mh_h5_attr_string(hid_t obj, const char *name, const char *value)
 {
     hid_t t = H5Tcopy(H5T_C_S1);
     H5Tset_size(t, H5T_VARIABLE);
@@ -80,7 +119,7 @@ static herr_t attr_string(hid_t obj, const char *name, const char *value)
     return rc;
 }
 
-static herr_t attr_double(hid_t obj, const char *name, double v)
+herr_t mh_h5_attr_double(hid_t obj, const char *name, double v)
 {
     hid_t sp = H5Screate(H5S_SCALAR);
     hid_t a = H5Acreate2(obj, name, H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT);
@@ -103,7 +142,7 @@ static herr_t write_vec(hid_t file, const char *name, hid_t type, const void *da
     if (d >= 0) {
         rc = n > 0 ? H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) : 0;
         if (rc >= 0 && units != NULL)
-            rc = attr_string(d, "units", units);
+            rc = mh_h5_attr_string(d, "units", units);
         H5Dclose(d);
     }
     H5Pclose(lcpl);
@@ -145,7 +184,7 @@ static herr_t create_field_sets(mh_h5_writer *w, const mh_grid *g)
         if (w->field[f] < 0)
             rc = -1;
         else
-            rc = attr_string(w->field[f], "units",
+            rc = mh_h5_attr_string(w->field[f], "units",
                              f < MH_NSPECIES ? mh_species_unit((mh_species)f) : "1 (relative to untreated dermis)");
     }
     H5Pclose(dcpl);
@@ -155,7 +194,7 @@ static herr_t create_field_sets(mh_h5_writer *w, const mh_grid *g)
     hid_t dcpl1 = H5Pcreate(H5P_DATASET_CREATE);
     H5Pset_chunk(dcpl1, 1, &c1);
     w->tset = H5Dcreate2(grp, "t_days", H5T_NATIVE_DOUBLE, sp1, H5P_DEFAULT, dcpl1, H5P_DEFAULT);
-    if (w->tset < 0 || attr_string(w->tset, "units", "day") < 0)
+    if (w->tset < 0 || mh_h5_attr_string(w->tset, "units", "day") < 0)
         rc = -1;
     H5Pclose(dcpl1);
     H5Sclose(sp1);
@@ -240,12 +279,12 @@ static herr_t write_body(mh_h5_writer *w, const mh_sim *sim, const char *config_
     struct tm tmv;
     gmtime_r(&now, &tmv);
     strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tmv);
-    rc |= attr_string(root, "program", "microheal");
-    rc |= attr_string(root, "version", MH_VERSION);
-    rc |= attr_string(root, "config", config_text);
-    rc |= attr_string(root, "created", created);
-    rc |= attr_double(root, "seed", (double)seed);
-    rc |= attr_double(root, "dims", g->dims);
+    rc |= mh_h5_attr_string(root, "program", "microheal");
+    rc |= mh_h5_attr_string(root, "version", MH_VERSION);
+    rc |= mh_h5_attr_string(root, "config", config_text);
+    rc |= mh_h5_attr_string(root, "created", created);
+    rc |= mh_h5_attr_double(root, "seed", (double)seed);
+    rc |= mh_h5_attr_double(root, "dims", g->dims);
 
     /* grid */
     int nmax = g->nx > g->ny ? g->nx : g->ny;
@@ -269,10 +308,10 @@ static herr_t write_body(mh_h5_writer *w, const mh_sim *sim, const char *config_
     rc |= write_vec(root, "/grid/layer_top_mm", H5T_NATIVE_DOUBLE, g->skin.top_mm, MH_LAYER_COUNT + 1, "mm");
     hid_t gg = H5Gopen2(root, "/grid", H5P_DEFAULT);
     if (gg >= 0) {
-        rc |= attr_double(gg, "dx_mm", g->dx_mm);
-        rc |= attr_double(gg, "width_mm", g->width_mm);
-        rc |= attr_double(gg, "length_mm", g->length_mm);
-        rc |= attr_string(gg, "lateral_bc", g->periodic ? "periodic" : "zeroflux");
+        rc |= mh_h5_attr_double(gg, "dx_mm", g->dx_mm);
+        rc |= mh_h5_attr_double(gg, "width_mm", g->width_mm);
+        rc |= mh_h5_attr_double(gg, "length_mm", g->length_mm);
+        rc |= mh_h5_attr_string(gg, "lateral_bc", g->periodic ? "periodic" : "zeroflux");
         H5Gclose(gg);
     }
 
@@ -358,15 +397,11 @@ mh_status mh_h5_writer_finish(mh_h5_writer **wp, const mh_sim *sim, const char *
     }
     herr_t cl = H5Fclose(w->file);
     w->file = H5I_INVALID_HID;
-    FILE *fp = cl >= 0 ? fopen(w->tmp, "rb") : NULL;
-    int synced = fp != NULL && fsync(fileno(fp)) == 0;
-    if (fp != NULL)
-        fclose(fp);
-    if (!synced || rename(w->tmp, w->path) != 0) {
-        char msg[600];
-        snprintf(msg, sizeof msg, "%s: cannot finish the output file", w->path);
+    mh_status st = cl < 0 ? MH_ERROR(ctx, MH_ERR_IO, "%s: cannot close the output (disk full?)", w->tmp)
+                          : mh_h5_commit(w->tmp, w->path, ctx);
+    if (st != MH_OK) {
         mh_h5_writer_abort(wp);
-        return MH_ERROR(ctx, MH_ERR_IO, "%s", msg);
+        return st;
     }
     free(w->buf);
     free(w->path);
@@ -393,14 +428,72 @@ void mh_h5_writer_abort(mh_h5_writer **wp)
     *wp = NULL;
 }
 
+hid_t mh_h5_writer_file(const mh_h5_writer *w) { return w->file; }
+const char *mh_h5_writer_tmp(const mh_h5_writer *w) { return w->tmp; }
+size_t mh_h5_writer_snapshots(const mh_h5_writer *w) { return (size_t)w->nsnap; }
+
+/* True when dataset d has rank `rank`, extent n along its first axis and the grid's shape after it. */
+static bool snapshot_shape_fits(hid_t d, int rank, const hsize_t *shape, hsize_t n)
+{
+    hid_t sp = H5Dget_space(d);
+    if (sp < 0)
+        return false;
+    hsize_t dims[4];
+    bool ok = H5Sget_simple_extent_ndims(sp) == rank && H5Sget_simple_extent_dims(sp, dims, NULL) == rank &&
+              dims[0] == n;
+    for (int r = 1; ok && r < rank; r++)
+        ok = dims[r] == shape[r - 1];
+    H5Sclose(sp);
+    return ok;
+}
+
+mh_status mh_h5_writer_adopt(mh_h5_writer *w, hid_t src, const mh_grid *g, size_t nsnap, const char *origin,
+                             mh_ctx *ctx)
+{
+    if (w->nsnap != 0 || w->tset >= 0)
+        return MH_ERROR(ctx, MH_ERR_STATE, "mh_h5_writer_adopt: the writer already holds snapshots");
+    if (H5Lexists(src, "/fields", H5P_DEFAULT) <= 0)
+        return nsnap == 0 ? MH_OK
+                          : MH_ERROR(ctx, MH_ERR_INPUT, "%s: %zu snapshots expected, none stored", origin, nsnap);
+    if (H5Ocopy(src, "/fields", w->file, "/fields", H5P_DEFAULT, H5P_DEFAULT) < 0)
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot copy its snapshots into %s (corrupt, or disk full?)", origin,
+                        w->tmp);
+    int rank = g->dims == 3 ? 4 : 3;
+    hsize_t shape[3] = {(hsize_t)g->nz, (hsize_t)g->ny, (hsize_t)g->nx};
+    if (g->dims != 3)
+        shape[1] = (hsize_t)g->nx;
+    bool ok = true;
+    for (int f = 0; f < MH_NFIELDS && ok; f++) {
+        char name[96];
+        snprintf(name, sizeof name, "/fields/%s", field_name(f));
+        w->field[f] = H5Lexists(w->file, name, H5P_DEFAULT) > 0 ? H5Dopen2(w->file, name, H5P_DEFAULT) : -1;
+        ok = w->field[f] >= 0 && snapshot_shape_fits(w->field[f], rank, shape, nsnap);
+    }
+    if (ok) {
+        w->tset = H5Lexists(w->file, "/fields/t_days", H5P_DEFAULT) > 0
+                      ? H5Dopen2(w->file, "/fields/t_days", H5P_DEFAULT)
+                      : H5I_INVALID_HID;
+        ok = w->tset >= 0 && snapshot_shape_fits(w->tset, 1, shape, nsnap);
+    }
+    if (!ok) {
+        close_all(w);
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: its snapshots do not fit this run (%zu of the grid's shape expected)",
+                        origin, nsnap);
+    }
+    w->nsnap = nsnap;
+    return MH_OK;
+}
+
 /* ---------- reading ---------- */
 
-static hid_t open_ro(const char *path, mh_ctx *ctx)
+hid_t mh_h5_open_microheal(const char *path, char **kind, mh_ctx *ctx)
 {
-    quiet();
+    mh_h5_quiet();
+    if (kind != NULL)
+        *kind = NULL;
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
-        MH_ERROR(ctx, MH_ERR_IO, "%s: cannot open", path);
+        MH_ERROR(ctx, MH_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
         return H5I_INVALID_HID;
     }
     fclose(f);
@@ -413,11 +506,36 @@ static hid_t open_ro(const char *path, mh_ctx *ctx)
         MH_ERROR(ctx, MH_ERR_IO, "%s: cannot open as HDF5 (truncated or corrupt)", path);
         return H5I_INVALID_HID;
     }
-    if (H5Aexists(file, "program") <= 0) {
+    char *program = NULL;
+    mh_ctx quiet;
+    mh_ctx_init(&quiet);
+    if (mh_h5_get_attr_string(file, path, "program", &program, &quiet) != MH_OK || strcmp(program, "microheal") != 0) {
+        free(program);
         H5Fclose(file);
-        MH_ERROR(ctx, MH_ERR_IO, "%s: not a microheal output (no 'program' attribute)", path);
+        MH_ERROR(ctx, MH_ERR_IO, "%s: not a file written by microheal (no 'program' attribute saying so)", path);
         return H5I_INVALID_HID;
     }
+    free(program);
+    if (kind != NULL && H5Aexists(file, "kind") > 0 && mh_h5_get_attr_string(file, path, "kind", kind, ctx) != MH_OK) {
+        H5Fclose(file);
+        return H5I_INVALID_HID;
+    }
+    return file;
+}
+
+/* Opens a run's output read-only (not a checkpoint or fault snapshot). */
+static hid_t open_ro(const char *path, mh_ctx *ctx)
+{
+    char *kind = NULL;
+    hid_t file = mh_h5_open_microheal(path, &kind, ctx);
+    if (file >= 0 && kind != NULL) {
+        H5Fclose(file);
+        MH_ERROR(ctx, MH_ERR_IO, "%s: a microheal %s, not a run's output%s", path, kind,
+                 strcmp(kind, "checkpoint") == 0 ? " (continue it with 'microheal run CONFIG -o OUT.h5 --resume')"
+                                                 : "");
+        file = H5I_INVALID_HID;
+    }
+    free(kind);
     return file;
 }
 
@@ -466,15 +584,18 @@ mh_status mh_h5_read_vector(const char *path, const char *dataset, double **out,
     return st;
 }
 
-static mh_status read_root_string(hid_t file, const char *path, const char *attr, char **out, mh_ctx *ctx)
+mh_status mh_h5_get_attr_string(hid_t obj, const char *path, const char *attr, char **out, mh_ctx *ctx)
 {
     *out = NULL;
-    if (H5Aexists(file, attr) <= 0)
+    if (H5Aexists(obj, attr) <= 0)
         return MH_ERROR(ctx, MH_ERR_IO, "%s: no attribute %s", path, attr);
-    hid_t a = H5Aopen(file, attr, H5P_DEFAULT);
-    hid_t t = H5Aget_type(a);
+    hid_t a = H5Aopen(obj, attr, H5P_DEFAULT);
+    if (a < 0)
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot open attribute %s (corrupt?)", path, attr);
+    hid_t t = H5Aget_type(a), sp = H5Aget_space(a);
     mh_status st = MH_OK;
-    if (H5Tget_class(t) != H5T_STRING || !H5Tis_variable_str(t)) {
+    if (t < 0 || sp < 0 || H5Tget_class(t) != H5T_STRING || H5Tis_variable_str(t) <= 0 ||
+        H5Sget_simple_extent_type(sp) != H5S_SCALAR) {
         st = MH_ERROR(ctx, MH_ERR_IO, "%s: attribute %s is not a string", path, attr);
     } else {
         hid_t mt = H5Tcopy(H5T_C_S1);
@@ -491,7 +612,30 @@ static mh_status read_root_string(hid_t file, const char *path, const char *attr
         }
         H5Tclose(mt);
     }
-    H5Tclose(t);
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (t >= 0)
+        H5Tclose(t);
+    H5Aclose(a);
+    return st;
+}
+
+mh_status mh_h5_get_attr_double(hid_t obj, const char *path, const char *attr, double *out, mh_ctx *ctx)
+{
+    if (H5Aexists(obj, attr) <= 0)
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: no attribute %s", path, attr);
+    hid_t a = H5Aopen(obj, attr, H5P_DEFAULT);
+    if (a < 0)
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot open attribute %s (corrupt?)", path, attr);
+    hid_t t = H5Aget_type(a), sp = H5Aget_space(a);
+    mh_status st = MH_OK;
+    if (t < 0 || sp < 0 || (H5Tget_class(t) != H5T_FLOAT && H5Tget_class(t) != H5T_INTEGER) ||
+        H5Sget_simple_extent_type(sp) != H5S_SCALAR || H5Aread(a, H5T_NATIVE_DOUBLE, out) < 0)
+        st = MH_ERROR(ctx, MH_ERR_IO, "%s: attribute %s is not a number", path, attr);
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (t >= 0)
+        H5Tclose(t);
     H5Aclose(a);
     return st;
 }
@@ -501,7 +645,7 @@ mh_status mh_h5_read_root_string(const char *path, const char *attr, char **out,
     hid_t file = open_ro(path, ctx);
     if (file < 0)
         return ctx->status;
-    mh_status st = read_root_string(file, path, attr, out, ctx);
+    mh_status st = mh_h5_get_attr_string(file, path, attr, out, ctx);
     H5Fclose(file);
     return st;
 }
@@ -548,6 +692,13 @@ mh_status mh_h5_read_field(const char *path, const char *name, double day, float
         return MH_ERROR(ctx, MH_ERR_IO, "%s: %s has rank %d, expected 3 or 4", path, dn, rank);
     }
     H5Sget_simple_extent_dims(fs, dims, NULL);
+    double cells = (double)dims[1] * (double)dims[2] * (double)dims[3];
+    if (cells < 1.0 || cells > 4e8) { /* a damaged file: more cells than any grid (MH_MAX_CELLS) */
+        H5Sclose(fs);
+        H5Dclose(d);
+        H5Fclose(file);
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: %s has an impossible shape (corrupt?)", path, dn);
+    }
     shape[0] = (int)dims[1];
     shape[1] = rank == 4 ? (int)dims[2] : 1;
     shape[2] = rank == 4 ? (int)dims[3] : (int)dims[2];

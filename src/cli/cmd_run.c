@@ -1,0 +1,339 @@
+/* cmd_run: `microheal run` (simulate to HDF5, with checkpoints, resume, signals and fault snapshots)
+ * and `microheal check` (validate and show the set-up). */
+#include "mh_checkpoint.h"
+#include "mh_cli.h"
+#include "mh_cli_util.h"
+#include "mh_config.h"
+#include "mh_h5.h"
+#include "mh_sim.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *usage_run =
+    "usage: microheal run CONFIG [-o OUT.h5] [--set section.key=value ...] [--override-contraindications]\n"
+    "                     [--checkpoint-every DAYS] [--resume] [-q]\n"
+    "\n"
+    "Simulates the treatment in CONFIG (INI; see configs/default.ini) and writes OUT.h5\n"
+    "(default: CONFIG's name with .h5 in the current directory). The file appears only when\n"
+    "complete. --set overrides one key (repeatable), e.g. --set device.needle_length_mm=1.0 or\n"
+    "--set session.2.needle_length_mm=0.5. -q prints nothing but errors.\n"
+    "\n"
+    "Checkpoints: OUT.ckpt.h5 is written every checkpoint.every_minutes of wall-clock time (default 30),\n"
+    "whenever the run passes a multiple of checkpoint.every_days (--checkpoint-every DAYS), and on SIGINT\n"
+    "or SIGTERM, which then stop the run (exit status 128 + the signal's number). --resume continues from\n"
+    "OUT.ckpt.h5 with the same CONFIG and --set options; the result is the same, bit for bit. The\n"
+    "checkpoint is deleted once OUT.h5 is complete. A numerical fault (NaN/Inf, or a step below\n"
+    "solver.dt_min_s) stops the run and writes the last good state to OUT.fault.h5.\n";
+
+static const char *usage_check =
+    "usage: microheal check CONFIG [--set section.key=value ...] [--override-contraindications]\n"
+    "\n"
+    "Validates CONFIG and prints the resolved set-up (layers, grid, devices, sessions)\n"
+    "without running. Exit 0 if valid, 2 with FILE:LINE: key: reason if not.\n";
+
+/* Options of run and check besides CONFIG; NULL members are options the command does not take. */
+typedef struct {
+    const char *output;
+    int *quiet, *resume;
+    bool takes_output, takes_checkpoint;
+} run_opts;
+
+/* Loads CONFIG and applies --set, --override-contraindications and --checkpoint-every in order;
+ * collects -o, -q and --resume. Returns 0 or the exit status of a failure (reported). */
+static int load_config(int argc, char **argv, const char *usage, mh_config **cfg, run_opts *o, const char **cfg_path,
+                       mh_ctx *ctx)
+{
+    const char *path = NULL;
+    if (mh_config_create(ctx, cfg) != MH_OK)
+        return mh_cli_fail(ctx);
+    /* first pass: find the config path; second: apply the options after the file */
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        bool valued = strcmp(a, "--set") == 0 || (o->takes_output && strcmp(a, "-o") == 0) ||
+                      (o->takes_checkpoint && strcmp(a, "--checkpoint-every") == 0);
+        if (valued) {
+            if (i + 1 >= argc)
+                return mh_cli_usage_error(usage, "%s needs an argument", a);
+            i++;
+        } else if (strcmp(a, "--override-contraindications") == 0 ||
+                   (o->quiet != NULL && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) ||
+                   (o->resume != NULL && strcmp(a, "--resume") == 0)) {
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return mh_cli_usage_error(usage, "unknown option %s", a);
+        } else if (path == NULL) {
+            path = a;
+        } else {
+            return mh_cli_usage_error(usage, "unexpected argument %s", a);
+        }
+    }
+    if (path == NULL)
+        return mh_cli_usage_error(usage, "%s", "missing CONFIG");
+    if (mh_config_load(*cfg, path, ctx) != MH_OK)
+        return mh_cli_fail(ctx);
+    int nset = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        mh_status st = MH_OK;
+        if (strcmp(a, "--set") == 0) {
+            char origin[32];
+            snprintf(origin, sizeof origin, "--set #%d", ++nset);
+            st = mh_config_set(*cfg, argv[++i], origin, ctx);
+        } else if (strcmp(a, "-o") == 0 && o->takes_output) {
+            o->output = argv[++i];
+        } else if (strcmp(a, "--checkpoint-every") == 0 && o->takes_checkpoint) {
+            char assign[320];
+            snprintf(assign, sizeof assign, "checkpoint.every_days=%.256s", argv[++i]);
+            st = mh_config_set(*cfg, assign, "--checkpoint-every", ctx);
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            *o->quiet = 1;
+        } else if (strcmp(a, "--resume") == 0) {
+            *o->resume = 1;
+        } else if (strcmp(a, "--override-contraindications") == 0) {
+            st = mh_config_set(*cfg, "patient.override_contraindications=true", "--override-contraindications", ctx);
+        }
+        if (st != MH_OK)
+            return mh_cli_fail(ctx);
+    }
+    *cfg_path = path;
+    return 0;
+}
+
+static void print_setup(const mh_sim *sim, FILE *out)
+{
+    const mh_grid *g = mh_sim_grid(sim);
+    fprintf(out, "layers (depth of top, mm):");
+    for (int l = 0; l < MH_LAYER_COUNT; l++)
+        fprintf(out, " %s %.3f", mh_layer_name((mh_layer)l), g->skin.top_mm[l]);
+    fprintf(out, "; bottom %.3f\n", g->skin.top_mm[MH_LAYER_COUNT]);
+    fprintf(out, "grid: %d-D, %d x %d x %d cells (x, y, depth), dx = %.1f um, lateral %s; %.3g GiB to run\n", g->dims,
+            g->nx, g->ny, g->nz, g->dx_mm * 1e3, g->periodic ? "periodic" : "zero flux",
+            (double)mh_sim_cell_bytes(sim) / (1u << 30));
+    int ns = 0;
+    const double *days = mh_sim_session_days(sim, &ns);
+    const mh_device *dev = mh_sim_devices(sim);
+    static const char *types[] = {"pen", "roller", "stamp", "patch"}, *pats[] = {"grid", "hex", "random"};
+    for (int k = 0; k < ns; k++)
+        fprintf(out,
+                "session %d on day %g: %s, %.2f mm needles x %.2f -> %.0f um deep, surface radius %.0f um, %s "
+                "pattern, %.0f punctures/cm^2\n",
+                k + 1, days[k], types[dev[k].type], dev[k].needle_length_mm, dev[k].penetration_fraction,
+                dev[k].depth_mm * 1e3, dev[k].surface_radius_mm * 1e3, pats[dev[k].pattern], dev[k].density_per_cm2);
+}
+
+int mh_cmd_check(int argc, char **argv)
+{
+    if (mh_cli_wants_help(argc, argv)) {
+        fputs(usage_check, stdout);
+        return 0;
+    }
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_config *cfg = NULL;
+    mh_sim *sim = NULL;
+    const char *path = NULL;
+    run_opts o = {0};
+    int rc = load_config(argc, argv, usage_check, &cfg, &o, &path, &ctx);
+    if (rc == 0 && mh_sim_create(cfg, &ctx, &sim) != MH_OK)
+        rc = mh_cli_fail(&ctx);
+    if (rc == 0) {
+        printf("%s: valid\n", path);
+        print_setup(sim, stdout);
+    }
+    mh_sim_destroy(&sim);
+    mh_config_destroy(&cfg);
+    return rc;
+}
+
+static char *default_output(const char *cfg_path)
+{
+    const char *base = strrchr(cfg_path, '/');
+    base = base ? base + 1 : cfg_path;
+    size_t n = strlen(base);
+    const char *dot = strrchr(base, '.');
+    if (dot != NULL && dot != base)
+        n = (size_t)(dot - base);
+    char *out = malloc(n + 4);
+    if (out != NULL)
+        snprintf(out, n + 4, "%.*s.h5", (int)n, base);
+    return out;
+}
+
+/* The signal that asked the run to stop (0: none). */
+static volatile sig_atomic_t stop_signal = 0;
+static void on_stop_signal(int sig) { stop_signal = sig; }
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* When to checkpoint, and where. */
+typedef struct {
+    mh_h5_writer *w;
+    const char *ckpt, *config_text;
+    double every_days, every_s; /* 0: off */
+    double next_day, last_s;    /* the next multiple of every_days; wall-clock time of the last checkpoint */
+    int quiet;
+} run_ctl;
+
+/* Next multiple of step strictly after t. */
+static double next_multiple(double t, double step) { return (floor(t / step) + 1.0) * step; }
+
+/* mh_sink.step: checkpoints when one is due or a stop was asked for, then stops in the latter case. */
+static mh_status on_step(void *user, const mh_sim *sim, mh_ctx *ctx)
+{
+    run_ctl *c = user;
+    mh_sim_state st;
+    mh_sim_get_state(sim, &st);
+    const int sig = stop_signal;
+    bool due = sig != 0 || (c->every_days > 0.0 && st.t_days >= c->next_day) ||
+               (c->every_s > 0.0 && now_s() - c->last_s >= c->every_s);
+    if (!due)
+        return MH_OK;
+    mh_status s = mh_checkpoint_write(c->ckpt, sim, c->config_text, c->w, ctx);
+    if (s != MH_OK)
+        return s;
+    if (c->every_days > 0.0)
+        c->next_day = next_multiple(st.t_days, c->every_days);
+    c->last_s = now_s();
+    if (!c->quiet)
+        fprintf(stderr, "checkpoint at day %.6g: %s\n", st.t_days, c->ckpt);
+    if (sig != 0)
+        return MH_ERROR(ctx, MH_ERR_STOPPED, "stopped by signal %d (%s) at day %.6g; continue with --resume from %s",
+                        sig, sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "?", st.t_days, c->ckpt);
+    return MH_OK;
+}
+
+/* mh_sink.snapshot: to the writer. */
+static mh_status on_snapshot(void *user, double t_days, const mh_grid *g, const mh_model_params *p, const mh_fields *f,
+                             mh_ctx *ctx)
+{
+    return mh_h5_snapshot(((run_ctl *)user)->w, t_days, g, p, f, ctx);
+}
+
+/* Fails (exit 1) when the run's arrays cannot fit this machine's memory: better than being killed. */
+static int check_memory(const mh_sim *sim, mh_ctx *ctx)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    double need = (double)mh_sim_cell_bytes(sim), have = pages > 0 && page > 0 ? (double)pages * (double)page : 0.0;
+    if (have > 0.0 && need > have) {
+        const mh_grid *g = mh_sim_grid(sim);
+        MH_ERROR(ctx, MH_ERR_NOMEM,
+                 "the grid's %zu cells need %.3g GiB, more than this machine's %.3g GiB; choose a coarser "
+                 "grid.dx_um or a smaller domain",
+                 g->ncell, need / (1u << 30), have / (1u << 30));
+        return mh_cli_fail(ctx);
+    }
+    return 0;
+}
+
+/* After a numerical fault: the diagnostic snapshot beside the output, named in the message. */
+static int report_fault(const mh_sim *sim, const char *outp, const char *text, mh_ctx *ctx)
+{
+    int rc = mh_cli_fail(ctx);
+    char *fp = mh_fault_path(outp);
+    char msg[MH_MSG_LEN];
+    snprintf(msg, sizeof msg, "%s", ctx->msg);
+    mh_ctx wctx;
+    mh_ctx_init(&wctx);
+    if (fp != NULL && mh_fault_write(fp, sim, text, msg, &wctx) == MH_OK)
+        fprintf(stderr, "microheal: the last accepted state is in %s (microheal info %s)\n", fp, fp);
+    else
+        fprintf(stderr, "microheal: no diagnostic snapshot: %s\n", fp ? wctx.msg : "out of memory");
+    free(fp);
+    return rc;
+}
+
+int mh_cmd_run(int argc, char **argv)
+{
+    if (mh_cli_wants_help(argc, argv)) {
+        fputs(usage_run, stdout);
+        return 0;
+    }
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_config *cfg = NULL;
+    mh_sim *sim = NULL;
+    mh_h5_writer *w = NULL;
+    const char *path = NULL, *outp = NULL, *text = NULL;
+    char *outbuf = NULL, *ckpt = NULL;
+    int quiet = 0, resume = 0;
+    run_opts o = {NULL, &quiet, &resume, true, true};
+    int rc = load_config(argc, argv, usage_run, &cfg, &o, &path, &ctx);
+    if (rc == 0 && (outp = o.output) == NULL)
+        outp = outbuf = default_output(path);
+    if (rc == 0 && (outp == NULL || (ckpt = mh_checkpoint_path(outp)) == NULL || (text = mh_config_text(cfg)) == NULL)) {
+        MH_ERROR(&ctx, MH_ERR_NOMEM, "out of memory");
+        rc = mh_cli_fail(&ctx);
+    }
+    if (rc == 0 && mh_sim_create(cfg, &ctx, &sim) != MH_OK)
+        rc = mh_cli_fail(&ctx);
+    if (rc == 0)
+        rc = check_memory(sim, &ctx);
+    if (rc == 0 && mh_h5_writer_open(outp, &ctx, &w) != MH_OK)
+        rc = mh_cli_fail(&ctx);
+    if (rc == 0 && resume && mh_checkpoint_resume(ckpt, sim, text, w, &ctx) != MH_OK)
+        rc = mh_cli_fail(&ctx);
+    if (rc == 0 && !resume && !quiet && access(ckpt, F_OK) == 0)
+        fprintf(stderr, "microheal: note: %s exists; starting from day 0 (--resume continues it)\n", ckpt);
+    if (rc == 0) {
+        mh_sim_state st0;
+        mh_sim_get_state(sim, &st0);
+        if (!quiet) {
+            print_setup(sim, stderr);
+            if (resume)
+                fprintf(stderr, "resuming at day %.6g from %s\n", st0.t_days, ckpt);
+        }
+        double t0 = now_s();
+        run_ctl ctl = {w, ckpt, text, mh_config_real(cfg, MH_P_CKPT_DAYS), 60.0 * mh_config_real(cfg, MH_P_CKPT_MINUTES),
+                       0.0, t0, quiet};
+        if (ctl.every_days > 0.0)
+            ctl.next_day = next_multiple(st0.t_days, ctl.every_days);
+        struct sigaction sa = {0}, old_int, old_term;
+        sa.sa_handler = on_stop_signal;
+        sa.sa_flags = SA_RESETHAND; /* a second signal acts as if none were caught */
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, &old_int);
+        sigaction(SIGTERM, &sa, &old_term);
+        mh_sink sink = {on_snapshot, on_step, &ctl};
+        mh_status st = mh_sim_run(sim, &sink, &ctx);
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGTERM, &old_term, NULL);
+        if (st == MH_ERR_NUMERIC) {
+            rc = report_fault(sim, outp, text, &ctx);
+        } else if (st == MH_ERR_STOPPED) {
+            mh_cli_fail(&ctx);
+            rc = 128 + stop_signal;
+        } else if (st != MH_OK) {
+            rc = mh_cli_fail(&ctx);
+        } else if (mh_h5_writer_finish(&w, sim, text, (unsigned long)mh_config_int(cfg, MH_P_SEED), &ctx) != MH_OK) {
+            rc = mh_cli_fail(&ctx);
+        } else {
+            remove(ckpt); /* superseded by the complete output */
+            if (!quiet) {
+                long acc, rej;
+                mh_sim_steps(sim, &acc, &rej);
+                const mh_summary *m = mh_sim_summary(sim);
+                fprintf(stderr,
+                        "wrote %s: %ld steps (%ld rejected) in %.2f s; session 1: channels closed %.1f h, erythema "
+                        "%.2f days, collagen (dermis) x%.3f at day 42\n",
+                        outp, acc, rej, now_s() - t0, m->closure_hours[0], m->erythema_days[0],
+                        m->gain[MH_OL_DERMIS][MH_OQ_CT][0]);
+            }
+        }
+    }
+    mh_h5_writer_abort(&w);
+    mh_sim_destroy(&sim);
+    mh_config_destroy(&cfg);
+    free(outbuf);
+    free(ckpt);
+    return rc;
+}

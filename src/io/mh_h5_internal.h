@@ -1,0 +1,45 @@
+/* mh_h5_internal: HDF5 helpers shared by the modules of src/io (outputs, checkpoints, fault
+ * snapshots); not part of the library's interface. */
+#ifndef MH_H5_INTERNAL_H
+#define MH_H5_INTERNAL_H
+
+#include "mh_h5.h"
+
+#include <hdf5.h>
+
+/* Turns off HDF5's printing of its error stack: errors are reported through mh_ctx. */
+void mh_h5_quiet(void);
+/* Creates (truncates) path with the HDF5 1.8+ file format, whose metadata carries checksums, so
+ * that a damaged file is reported when read instead of being misread. H5I_INVALID_HID on failure. */
+hid_t mh_h5_create(const char *path);
+/* Scalar attributes of obj; negative on failure. */
+herr_t mh_h5_attr_string(hid_t obj, const char *name, const char *value);
+herr_t mh_h5_attr_double(hid_t obj, const char *name, double v);
+/* Reads scalar attribute attr of obj (path names the file in messages): a variable-length string
+ * (malloc'ed into *out) or a number. MH_ERR_IO when it is missing or of another type. */
+mh_status mh_h5_get_attr_string(hid_t obj, const char *path, const char *attr, char **out, mh_ctx *ctx);
+mh_status mh_h5_get_attr_double(hid_t obj, const char *path, const char *attr, double *out, mh_ctx *ctx);
+
+/* Opens path read-only and checks that microheal wrote it (root attribute program = "microheal").
+ * *kind (unless NULL) receives the root attribute "kind" ("checkpoint", "fault"), malloc'ed, or NULL
+ * for a run's output, which has none. H5I_INVALID_HID with MH_ERR_IO in ctx when the file is missing,
+ * not HDF5, truncated or corrupt, or foreign. */
+hid_t mh_h5_open_microheal(const char *path, char **kind, mh_ctx *ctx);
+
+/* Makes a finished temporary file final: fsync, rename to path, fsync of the directory. On failure
+ * the temporary file is removed and MH_ERR_IO returned; a file already at path is then untouched. */
+mh_status mh_h5_commit(const char *tmp, const char *path, mh_ctx *ctx);
+
+/* The writer's open (temporary) file, for copying its snapshots into a checkpoint. */
+hid_t mh_h5_writer_file(const mh_h5_writer *w);
+/* The writer's temporary file name ("<path>.tmp.<pid>"). */
+const char *mh_h5_writer_tmp(const mh_h5_writer *w);
+/* Number of snapshots the writer holds. */
+size_t mh_h5_writer_snapshots(const mh_h5_writer *w);
+/* Takes over the snapshots in group /fields of src (a checkpoint; origin names it in messages)
+ * as if they had been written through this writer, which must hold none yet. Their shapes must fit
+ * grid g and their number must be nsnap; MH_ERR_INPUT naming origin otherwise. */
+mh_status mh_h5_writer_adopt(mh_h5_writer *w, hid_t src, const mh_grid *g, size_t nsnap, const char *origin,
+                             mh_ctx *ctx);
+
+#endif
