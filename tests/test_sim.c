@@ -148,3 +148,164 @@ Test(sim, three_d_patch_with_a_symmetric_puncture, .timeout = 120)
     mh_sim_destroy(&sim);
     mh_config_destroy(&cfg);
 }
+
+/* ---------- resumable state (the core of checkpoint and resume) ---------- */
+
+/* Field, series and step-count bits of two simulations agree. */
+static void assert_same_run(const mh_sim *a, const mh_sim *b)
+{
+    const mh_series *sa = mh_sim_series(a), *sb = mh_sim_series(b);
+    cr_assert_eq(sa->nt, sb->nt, "series lengths differ: %zu vs %zu", sa->nt, sb->nt);
+    cr_assert(memcmp(sa->data, sb->data, sa->nt * MH_OBS_COUNT * sizeof(double)) == 0, "series differ");
+    const mh_fields *fa = mh_sim_fields(a), *fb = mh_sim_fields(b);
+    for (int s = 0; s < MH_NSPECIES; s++)
+        cr_assert(memcmp(fa->u[s], fb->u[s], fa->n * sizeof(double)) == 0, "field %s differs",
+                  mh_species_name((mh_species)s));
+    long aa, ar, ba, br;
+    mh_sim_steps(a, &aa, &ar);
+    mh_sim_steps(b, &ba, &br);
+    cr_assert(aa == ba && ar == br, "steps %ld/%ld vs %ld/%ld", aa, ar, ba, br);
+}
+
+/* mh_sink.step that stops the run once it has passed day *user (then disarms itself). */
+static mh_status stop_after(void *user, const mh_sim *sim, mh_ctx *ctx)
+{
+    double *day = user;
+    mh_sim_state st;
+    mh_sim_get_state(sim, &st);
+    if (*day > 0 && st.t_days >= *day) {
+        *day = -1;
+        return MH_ERROR(ctx, MH_ERR_STOPPED, "stop at day %g", st.t_days);
+    }
+    return MH_OK;
+}
+
+/* A run stopped by its step callback (across a session and before a snapshot time) and continued,
+ * and a second simulation restored from the stopped one's state, both end with the bits of an
+ * uninterrupted run. */
+Test(sim, stopped_continued_and_restored_runs_match_an_uninterrupted_one, .timeout = 240)
+{
+    mh_config *cfg = mh_test_config(short_run);
+    mh_sim *ref = mh_test_run(cfg);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_sim *a = NULL, *b = NULL;
+    cr_assert_eq(mh_sim_create(cfg, &ctx, &a), MH_OK, "%s", ctx.msg);
+    double day = 16.0; /* after session 2 (day 14) and snapshot day 14, before 28 */
+    mh_sink sink = {NULL, stop_after, &day};
+    cr_assert_eq(mh_sim_run(a, &sink, &ctx), MH_ERR_STOPPED);
+    mh_sim_state st;
+    mh_sim_get_state(a, &st);
+    cr_assert(st.t_days >= 16.0 && st.t_days < 17.0 && st.sessions_done == 2, "t %g, sessions %d", st.t_days,
+              st.sessions_done);
+
+    /* restore a fresh simulation from a's state (copies: a goes on below) */
+    cr_assert_eq(mh_sim_create(cfg, &ctx, &b), MH_OK, "%s", ctx.msg);
+    size_t np = 0;
+    const mh_puncture *p = mh_sim_punctures(a, &np);
+    const mh_series *s = mh_sim_series(a);
+    cr_assert_eq(mh_sim_restore(b, &st, (const double *const *)mh_sim_fields(a)->u, mh_sim_closure_rates(a), p, np,
+                                s->data, s->nt, "test", &ctx),
+                 MH_OK, "%s", ctx.msg);
+    mh_ctx_init(&ctx);
+    cr_assert_eq(mh_sim_run(a, &sink, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_sim_run(b, NULL, &ctx), MH_OK, "%s", ctx.msg);
+    assert_same_run(ref, a);
+    assert_same_run(ref, b);
+    cr_assert_eq(mh_sim_run(a, NULL, &ctx), MH_ERR_STATE, "a finished run cannot run again");
+    mh_sim_destroy(&a);
+    mh_sim_destroy(&b);
+    mh_sim_destroy(&ref);
+    mh_config_destroy(&cfg);
+}
+
+/* A saved state that does not fit the configuration is refused with a message, and the
+ * simulation is left as it was (it still runs to the uninterrupted result). */
+Test(sim, restore_rejects_a_state_that_does_not_fit, .timeout = 240)
+{
+    mh_config *cfg = mh_test_config(short_run);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_sim *a = NULL, *b = NULL;
+    cr_assert_eq(mh_sim_create(cfg, &ctx, &a), MH_OK, "%s", ctx.msg);
+    double day = 3.0;
+    mh_sink sink = {NULL, stop_after, &day};
+    cr_assert_eq(mh_sim_run(a, &sink, &ctx), MH_ERR_STOPPED);
+    mh_sim_state good;
+    mh_sim_get_state(a, &good);
+    size_t np = 0;
+    const mh_puncture *p = mh_sim_punctures(a, &np);
+    const mh_series *s = mh_sim_series(a);
+    const double *const *u = (const double *const *)mh_sim_fields(a)->u;
+    const double *kc = mh_sim_closure_rates(a);
+    cr_assert_eq(mh_sim_create(cfg, &ctx, &b), MH_OK, "%s", ctx.msg);
+
+    struct {
+        const char *what;
+        mh_sim_state st;
+        size_t nt;
+    } bad[] = {
+        {"sessions", good, s->nt},       {"snapshots", good, s->nt}, {"time outside", good, s->nt},
+        {"series does not end", good, s->nt - 1}, {"next step", good, s->nt},
+    };
+    bad[0].st.sessions_done = 2; /* session 2 is on day 14 */
+    bad[1].st.snapshots_done = 0;
+    bad[2].st.t_days = 31.0;
+    bad[4].st.dt_days = -1.0;
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        mh_ctx_init(&ctx);
+        cr_assert_eq(mh_sim_restore(b, &bad[k].st, u, kc, p, np, s->data, bad[k].nt, "ckpt.h5", &ctx), MH_ERR_INPUT,
+                     "case %zu accepted", k);
+        cr_assert(strstr(ctx.msg, "ckpt.h5") && strstr(ctx.msg, bad[k].what), "case %zu: %s", k, ctx.msg);
+    }
+    /* a NaN in a field */
+    double *f0 = malloc(mh_sim_grid(a)->ncell * sizeof *f0);
+    memcpy(f0, u[0], mh_sim_grid(a)->ncell * sizeof *f0);
+    f0[7] = NAN;
+    const double *u2[MH_NSPECIES];
+    for (int sp = 0; sp < MH_NSPECIES; sp++)
+        u2[sp] = sp == 0 ? f0 : u[sp];
+    mh_ctx_init(&ctx);
+    cr_assert_eq(mh_sim_restore(b, &good, u2, kc, p, np, s->data, s->nt, "ckpt.h5", &ctx), MH_ERR_INPUT);
+    cr_assert(strstr(ctx.msg, "non-finite"), "%s", ctx.msg);
+    free(f0);
+    /* b was left untouched: it runs from day 0 to the result of an uninterrupted run */
+    mh_ctx_init(&ctx);
+    cr_assert_eq(mh_sim_run(b, NULL, &ctx), MH_OK, "%s", ctx.msg);
+    mh_sim *ref = mh_test_run(cfg);
+    assert_same_run(ref, b);
+    mh_sim_destroy(&ref);
+    mh_sim_destroy(&a);
+    mh_sim_destroy(&b);
+    mh_config_destroy(&cfg);
+}
+
+/* A NaN in the state stops the run at once (no step shortening) with the field, place and time,
+ * and the fault record points at the cell. */
+Test(sim, nan_in_a_field_stops_the_run_with_its_location, .timeout = 60)
+{
+    mh_config *cfg = mh_test_config(short_run);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_sim *sim = NULL;
+    cr_assert_eq(mh_sim_create(cfg, &ctx, &sim), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_sim_setup(sim, &ctx), MH_OK, "%s", ctx.msg);
+    const mh_grid *g = mh_sim_grid(sim);
+    size_t cell = mh_idx(g, 37, 0, 50); /* reticular dermis, x = 0.75 mm, depth = 1.01 mm */
+    ((mh_fields *)mh_sim_fields(sim))->u[MH_S_C1][cell] = NAN; /* fault injection */
+    cr_assert_eq(mh_sim_run(sim, NULL, &ctx), MH_ERR_NUMERIC);
+    const mh_sim_fault *f = mh_sim_get_fault(sim);
+    cr_assert_not_null(f);
+    cr_assert(f->non_finite);
+    cr_assert_float_eq(f->t_days, 0.0, 0.0);
+    cr_assert_eq(f->cell, cell, "fault at cell %zu, injected at %zu", f->cell, cell);
+    long acc, rej;
+    mh_sim_steps(sim, &acc, &rej);
+    cr_assert(acc == 0 && rej == 0, "%ld accepted, %ld rejected", acc, rej);
+    cr_assert(strstr(ctx.msg, "non-finite") && strstr(ctx.msg, mh_species_name((mh_species)f->species)) &&
+                  strstr(ctx.msg, "x = 0.7500 mm") && strstr(ctx.msg, "depth = 1.0100 mm") &&
+                  strstr(ctx.msg, "t = 0.000000 day"),
+              "%s", ctx.msg);
+    mh_sim_destroy(&sim);
+    mh_config_destroy(&cfg);
+}

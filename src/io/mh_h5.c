@@ -104,14 +104,18 @@ mh_status mh_h5_writer_open(const char *path, mh_ctx *ctx, mh_h5_writer **out)
     return MH_OK;
 }
 
+/* Fixed-length, NUL-terminated UTF-8: stored in the (checksummed) object header. A variable-length
+ * string would live in the global heap, which carries no checksum, and HDF5 1.10 copies a damaged
+ * heap object's length unchecked (a crash found by flipping bytes of an output). */
 herr_t mh_h5_attr_string(hid_t obj, const char *name, const char *value)
 {
     hid_t t = H5Tcopy(H5T_C_S1);
-    H5Tset_size(t, H5T_VARIABLE);
+    H5Tset_size(t, strlen(value) + 1);
+    H5Tset_strpad(t, H5T_STR_NULLTERM);
     H5Tset_cset(t, H5T_CSET_UTF8);
     hid_t sp = H5Screate(H5S_SCALAR);
     hid_t a = H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
-    herr_t rc = a < 0 ? -1 : H5Awrite(a, t, &value);
+    herr_t rc = a < 0 ? -1 : H5Awrite(a, t, value);
     if (a >= 0)
         H5Aclose(a);
     H5Sclose(sp);
@@ -594,10 +598,27 @@ mh_status mh_h5_get_attr_string(hid_t obj, const char *path, const char *attr, c
         return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot open attribute %s (corrupt?)", path, attr);
     hid_t t = H5Aget_type(a), sp = H5Aget_space(a);
     mh_status st = MH_OK;
-    if (t < 0 || sp < 0 || H5Tget_class(t) != H5T_STRING || H5Tis_variable_str(t) <= 0 ||
+    htri_t vlen = t >= 0 ? H5Tis_variable_str(t) : -1;
+    size_t len = t >= 0 && vlen == 0 ? H5Tget_size(t) : 0;
+    if (t < 0 || sp < 0 || H5Tget_class(t) != H5T_STRING || vlen < 0 || (vlen == 0 && (len == 0 || len > (1u << 24))) ||
         H5Sget_simple_extent_type(sp) != H5S_SCALAR) {
         st = MH_ERROR(ctx, MH_ERR_IO, "%s: attribute %s is not a string", path, attr);
-    } else {
+    } else if (vlen == 0) { /* fixed length (what microheal writes) */
+        hid_t mt = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mt, len + 1);
+        H5Tset_strpad(mt, H5T_STR_NULLTERM);
+        H5Tset_cset(mt, H5Tget_cset(t));
+        char *s = calloc(len + 2, 1);
+        if (s == NULL)
+            st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+        else if (H5Aread(a, mt, s) < 0)
+            st = MH_ERROR(ctx, MH_ERR_IO, "%s: cannot read attribute %s", path, attr);
+        if (st == MH_OK)
+            *out = s;
+        else
+            free(s);
+        H5Tclose(mt);
+    } else { /* variable length (microheal 1.0's outputs) */
         hid_t mt = H5Tcopy(H5T_C_S1);
         H5Tset_size(mt, H5T_VARIABLE);
         H5Tset_cset(mt, H5Tget_cset(t));
