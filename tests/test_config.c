@@ -214,3 +214,21 @@ Test(config, readme_documents_every_key)
         cr_assert(strstr(text, want) != NULL, "README.md lacks %s", t[i].key);
     }
 }
+
+/* A rejected value leaves the configuration as it was: a per-session override that failed to parse
+ * is not kept (it was, zeroed: session 2 got device type "" and 0 mm needles). Found by make fuzz. */
+Test(config, rejected_session_override_leaves_no_trace)
+{
+    mh_config *cfg = mh_test_config(NULL);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    cr_assert_eq(mh_config_set(cfg, "session.2.type=laser", "--set #1", &ctx), MH_ERR_INPUT);
+    cr_assert_eq(mh_config_set(cfg, "session.2.needle_length_mm=9", "--set #2", &ctx), MH_ERR_INPUT);
+    cr_assert_str_eq(mh_config_choice_s(cfg, MH_P_DEV_TYPE, 2), "pen");
+    cr_assert_float_eq(mh_config_real_s(cfg, MH_P_DEV_LENGTH, 2), 1.5, 1e-15);
+    mh_config *copy = NULL;
+    cr_assert_eq(mh_config_clone(cfg, &ctx, &copy), MH_OK);
+    cr_assert_null(strstr(mh_config_text(copy), "[session.2]"), "%s", mh_config_text(copy));
+    mh_config_destroy(&copy);
+    mh_config_destroy(&cfg);
+}

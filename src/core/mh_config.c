@@ -320,7 +320,8 @@ static mh_status assign(mh_config *cfg, int session, const char *key, const char
     if (session > 0 && !(info->flags & MH_F_SESSION))
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s: session.%d.%s: cannot be set per session", where, session, key);
 
-    mh_value *slot = NULL;
+    /* the value to change: the base, a session's override, or a new override (kept only if the value is valid) */
+    mh_value *slot = NULL, fresh;
     if (session == 0) {
         slot = &cfg->base[id];
     } else {
@@ -331,13 +332,9 @@ static mh_status assign(mh_config *cfg, int session, const char *key, const char
             if (cfg->noverrides >= MH_MAX_OVERRIDES)
                 return MH_ERROR(ctx, MH_ERR_INPUT, "%s: too many session overrides (at most %d)", where,
                                 MH_MAX_OVERRIDES);
-            mh_override *o = &cfg->overrides[cfg->noverrides];
-            memset(o, 0, sizeof *o);
-            o->session = session;
-            o->id = id;
-            strcpy(o->v.origin, "default");
-            slot = &o->v;
-            cfg->noverrides++;
+            memset(&fresh, 0, sizeof fresh);
+            strcpy(fresh.origin, "default");
+            slot = &fresh;
         }
     }
     char keyname[200];
@@ -352,7 +349,10 @@ static mh_status assign(mh_config *cfg, int session, const char *key, const char
     if (!parse_value(info, value, &v, why, sizeof why))
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: %s", where, keyname, why);
     snprintf(v.origin, sizeof v.origin, "%s", where);
-    *slot = v;
+    if (slot == &fresh)
+        cfg->overrides[cfg->noverrides++] = (mh_override){session, id, v};
+    else
+        *slot = v;
     free(cfg->text);
     cfg->text = NULL;
     return MH_OK;
