@@ -1,24 +1,35 @@
 /* test_config: loading, --set, validation messages with FILE:LINE, contraindications, resolved text. */
 #include "helpers.h"
 
-static mh_status load_text(const char *text, mh_ctx *ctx, mh_config **cfg, char **path)
+/* Loads text, then validates it (set_up: creates the simulation, as `microheal check` does). */
+static mh_status load_text_as(const char *text, bool set_up, mh_ctx *ctx, mh_config **cfg, char **path)
 {
     mh_ctx_init(ctx);
     cr_assert_eq(mh_config_create(ctx, cfg), MH_OK);
     *path = mh_test_write_ini(text);
     mh_status st = mh_config_load(*cfg, *path, ctx);
-    if (st == MH_OK)
+    if (st == MH_OK && !set_up)
         st = mh_config_validate(*cfg, ctx);
+    if (st == MH_OK && set_up) {
+        mh_sim *sim = NULL;
+        st = mh_sim_create(*cfg, ctx, &sim);
+        mh_sim_destroy(&sim);
+    }
     return st;
 }
 
+static mh_status load_text(const char *text, mh_ctx *ctx, mh_config **cfg, char **path)
+{
+    return load_text_as(text, false, ctx, cfg, path);
+}
+
 /* The message must start with "PATH:LINE: KEY:" */
-static void expect_error(const char *text, int line, const char *key, const char *why)
+static void expect_error_as(const char *text, bool set_up, int line, const char *key, const char *why)
 {
     mh_ctx ctx;
     mh_config *cfg = NULL;
     char *path = NULL;
-    mh_status st = load_text(text, &ctx, &cfg, &path);
+    mh_status st = load_text_as(text, set_up, &ctx, &cfg, &path);
     cr_assert_neq(st, MH_OK, "accepted: %s", text);
     char prefix[512];
     snprintf(prefix, sizeof prefix, "%s:%d: %s:", path, line, key);
@@ -28,6 +39,11 @@ static void expect_error(const char *text, int line, const char *key, const char
     unlink(path);
     free(path);
     mh_config_destroy(&cfg);
+}
+
+static void expect_error(const char *text, int line, const char *key, const char *why)
+{
+    expect_error_as(text, false, line, key, why);
 }
 
 Test(config, defaults_load_and_validate)
@@ -231,4 +247,21 @@ Test(config, rejected_session_override_leaves_no_trace)
     cr_assert_null(strstr(mh_config_text(copy), "[session.2]"), "%s", mh_config_text(copy));
     mh_config_destroy(&copy);
     mh_config_destroy(&cfg);
+}
+
+/* A rule between keys names the first of them that was given, at its line, not one left at its
+ * default ("default: schedule.sessions: ..." when simulation.days was the value given). Found by make fuzz. */
+Test(config, rule_between_keys_names_the_line_given)
+{
+    expect_error("[simulation]\ndays = 30\n", 2, "simulation.days", "not before simulation.days = 30");
+    expect_error("[model]\nage_old_years = 20\n", 2, "model.age_old_years", "must be below");
+    /* the rules mh_sim_create checks: derived density, needle depth (a session's own line), grid size,
+     * dermal thinning */
+    expect_error_as("[device]\npasses = 100\n", true, 2, "device.passes", "punctures/cm^2");
+    expect_error_as("[schedule]\nsessions = 2\n[session.2]\nneedle_length_mm = 5\n", true, 4,
+                    "device.needle_length_mm", "session 2 reaches");
+    expect_error_as("[simulation]\ndims = 3\n[grid]\nwidth_mm = 50\nlength_mm = 50\n", true, 4, "grid.width_mm",
+                    "too many");
+    expect_error_as("[skin]\ndermal_thinning_per_decade = 0.2\n[patient]\nage_years = 100\n", true, 4,
+                    "patient.age_years", "dermis thinned");
 }

@@ -441,6 +441,15 @@ const char *mh_config_choice_s(const mh_config *cfg, mh_param_id id, int s) { re
 bool mh_config_is_auto(const mh_config *cfg, mh_param_id id) { return cfg->base[id].is_auto; }
 bool mh_config_is_auto_s(const mh_config *cfg, mh_param_id id, int s) { return value_s(cfg, id, s)->is_auto; }
 const char *mh_config_origin(const mh_config *cfg, mh_param_id id) { return cfg->base[id].origin; }
+const char *mh_config_origin_s(const mh_config *cfg, mh_param_id id, int s) { return value_s(cfg, id, s)->origin; }
+
+mh_param_id mh_config_culprit(const mh_config *cfg, int session, const mh_param_id *ids, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(mh_config_origin_s(cfg, ids[i], session), "default") != 0)
+            return ids[i];
+    return ids[0];
+}
 
 int mh_config_list(const mh_config *cfg, mh_param_id id, const double **vals)
 {
@@ -506,10 +515,14 @@ mh_status mh_config_validate(const mh_config *cfg, mh_ctx *ctx)
     } else {
         ns = (int)mh_config_int(cfg, MH_P_SCHED_SESSIONS);
         double last = (ns - 1) * mh_config_real(cfg, MH_P_SCHED_INTERVAL);
-        if (last >= days)
+        if (last >= days) {
+            static const mh_param_id rule[] = {MH_P_SCHED_SESSIONS, MH_P_SCHED_INTERVAL, MH_P_SIM_DAYS};
+            mh_param_id c = mh_config_culprit(cfg, 0, rule, 3);
             return MH_ERROR(ctx, MH_ERR_INPUT,
-                            "%s: schedule.sessions: session %d on day %g is not before simulation.days = %g",
-                            mh_config_origin(cfg, MH_P_SCHED_SESSIONS), ns, last, days);
+                            "%s: %s: session %d on day %g (schedule.sessions, schedule.interval_days) is not before "
+                            "simulation.days = %g",
+                            mh_config_origin(cfg, c), param_table[c].key, ns, last, days);
+        }
     }
     for (int k = 0; k < cfg->noverrides; k++)
         if (cfg->overrides[k].session > ns)
@@ -523,12 +536,20 @@ mh_status mh_config_validate(const mh_config *cfg, mh_ctx *ctx)
     if (mh_config_int(cfg, MH_P_SIM_DIMS) == 3 && mh_config_real(cfg, MH_P_GRID_LENGTH) < 4 * dx_mm)
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s: grid.length_mm: must span at least 4 cells of grid.dx_um",
                         mh_config_origin(cfg, MH_P_GRID_LENGTH));
-    if (mh_config_real(cfg, MH_P_M_AGE_LO) >= mh_config_real(cfg, MH_P_M_AGE_HI))
-        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: model.age_young_years: must be below model.age_old_years",
-                        mh_config_origin(cfg, MH_P_M_AGE_LO));
-    if (mh_config_real(cfg, MH_P_SOLV_DTMIN) >= mh_config_real(cfg, MH_P_SOLV_DTMAX) * 3600.0)
-        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: solver.dt_min_s: must be below solver.dt_max_h",
-                        mh_config_origin(cfg, MH_P_SOLV_DTMIN));
+    if (mh_config_real(cfg, MH_P_M_AGE_LO) >= mh_config_real(cfg, MH_P_M_AGE_HI)) {
+        static const mh_param_id rule[] = {MH_P_M_AGE_LO, MH_P_M_AGE_HI};
+        mh_param_id c = mh_config_culprit(cfg, 0, rule, 2);
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: model.age_young_years = %g must be below model.age_old_years = %g",
+                        mh_config_origin(cfg, c), param_table[c].key, mh_config_real(cfg, MH_P_M_AGE_LO),
+                        mh_config_real(cfg, MH_P_M_AGE_HI));
+    }
+    if (mh_config_real(cfg, MH_P_SOLV_DTMIN) >= mh_config_real(cfg, MH_P_SOLV_DTMAX) * 3600.0) {
+        static const mh_param_id rule[] = {MH_P_SOLV_DTMIN, MH_P_SOLV_DTMAX};
+        mh_param_id c = mh_config_culprit(cfg, 0, rule, 2);
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: solver.dt_min_s = %g s must be below solver.dt_max_h = %g h",
+                        mh_config_origin(cfg, c), param_table[c].key, mh_config_real(cfg, MH_P_SOLV_DTMIN),
+                        mh_config_real(cfg, MH_P_SOLV_DTMAX));
+    }
     return MH_OK;
 }
 
