@@ -265,3 +265,21 @@ Test(config, rule_between_keys_names_the_line_given)
     expect_error_as("[skin]\ndermal_thinning_per_decade = 0.2\n[patient]\nage_years = 100\n", true, 4,
                     "patient.age_years", "dermis thinned");
 }
+
+/* schedule.days gives one session per value, and a simulation holds at most MH_MAX_SESSIONS: 51 days
+ * were accepted (a --set has no line limit) and mh_sim_create wrote past its session arrays. */
+Test(config, schedule_days_at_most_max_sessions)
+{
+    mh_config *cfg = mh_test_config((const char *const[]){"simulation.days=3650", NULL});
+    char set[1024] = "schedule.days=0";
+    for (int k = 1; k < MH_MAX_SESSIONS; k++)
+        snprintf(set + strlen(set), sizeof set - strlen(set), ",%d", 7 * k);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    cr_assert_eq(mh_config_set(cfg, set, "--set #1", &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_config_list(cfg, MH_P_SCHED_DAYS, &(const double *){NULL}), MH_MAX_SESSIONS);
+    strcat(set, ",3000");
+    cr_assert_eq(mh_config_set(cfg, set, "--set #2", &ctx), MH_ERR_INPUT, "%d days accepted", MH_MAX_SESSIONS + 1);
+    cr_assert(strstr(ctx.msg, "--set #2: schedule.days: more than 50 values") == ctx.msg, "%s", ctx.msg);
+    mh_config_destroy(&cfg);
+}

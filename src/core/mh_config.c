@@ -165,6 +165,8 @@ static bool parse_value(const mh_param_info *info, const char *text, mh_value *v
         return false;
     }
     case MH_T_LIST: {
+        /* schedule.days holds one day per session; a simulation has room for MH_MAX_SESSIONS */
+        const int max_n = info == &param_table[MH_P_SCHED_DAYS] ? MH_MAX_SESSIONS : MH_MAX_LIST;
         int n = 0;
         char *save = NULL;
         for (char *tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
@@ -178,8 +180,8 @@ static bool parse_value(const mh_param_info *info, const char *text, mh_value *v
                 snprintf(why, wlen, "%g is out of range [%g, %g] %s", x, info->lo, info->hi, info->unit);
                 return false;
             }
-            if (n >= MH_MAX_LIST) {
-                snprintf(why, wlen, "more than %d values", MH_MAX_LIST);
+            if (n >= max_n) {
+                snprintf(why, wlen, "more than %d values", max_n);
                 return false;
             }
             if (n > 0 && x <= v->list[n - 1]) {
