@@ -19,6 +19,7 @@
 #define MH_ORIGIN_LEN 160
 #define MH_CHOICE_LEN 32
 #define MH_MAX_OVERRIDES 512
+#define MH_KEY_LEN 224 /* a key as given (at most 199 characters), with "session.N." or "device." before it */
 
 static const mh_param_info param_table[MH_P_COUNT] = {
 #define MH_PARAM(id, key, type, unit, def, lo, hi, flags, help, src) {key, unit, def, help, src, type, lo, hi, flags},
@@ -99,6 +100,13 @@ static bool parse_real(const char *s, double *out)
     return true;
 }
 
+/* How many values the list of row info holds: schedule.days one per session, and a simulation has
+ * room for MH_MAX_SESSIONS. */
+static int list_max(const mh_param_info *info)
+{
+    return info == &param_table[MH_P_SCHED_DAYS] ? MH_MAX_SESSIONS : MH_MAX_LIST;
+}
+
 /* Parses text for row `info` into v; on failure writes the reason into why. */
 static bool parse_value(const mh_param_info *info, const char *text, mh_value *v, char *why, size_t wlen)
 {
@@ -165,8 +173,7 @@ static bool parse_value(const mh_param_info *info, const char *text, mh_value *v
         return false;
     }
     case MH_T_LIST: {
-        /* schedule.days holds one day per session; a simulation has room for MH_MAX_SESSIONS */
-        const int max_n = info == &param_table[MH_P_SCHED_DAYS] ? MH_MAX_SESSIONS : MH_MAX_LIST;
+        const int max_n = list_max(info);
         int n = 0;
         char *save = NULL;
         for (char *tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
@@ -300,19 +307,28 @@ static void suggest(const char *key, char *out, size_t len)
         out[0] = '\0';
 }
 
+/* The table row of key (session > 0: a device key of [session.N] or session.N.key), or -1; its name
+ * for messages ("section.key" or "session.N.key") into name. */
+static int key_row(int session, const char *key, char *name, size_t len)
+{
+    char full[MH_KEY_LEN];
+    snprintf(full, sizeof full, "%s%s", session > 0 ? "device." : "", key);
+    if (session > 0)
+        snprintf(name, len, "session.%d.%s", session, key);
+    else
+        snprintf(name, len, "%s", full);
+    return mh_param_find(full);
+}
+
 /* Assigns value to key; session 0 = base. where = "FILE:LINE" for messages. */
 static mh_status assign(mh_config *cfg, int session, const char *key, const char *value, const char *where,
                         bool reject_duplicate, mh_ctx *ctx)
 {
-    char full[160];
-    if (session > 0)
-        snprintf(full, sizeof full, "device.%s", key);
-    else
-        snprintf(full, sizeof full, "%s", key);
-    int id = mh_param_find(full);
+    char keyname[MH_KEY_LEN];
+    int id = key_row(session, key, keyname, sizeof keyname);
     if (id < 0) {
         char hint[128];
-        suggest(full, hint, sizeof hint);
+        suggest(keyname, hint, sizeof hint);
         if (session > 0)
             return MH_ERROR(ctx, MH_ERR_INPUT, "%s: session.%d.%s: unknown key (a session overrides device keys only)",
                             where, session, key);
@@ -339,11 +355,6 @@ static mh_status assign(mh_config *cfg, int session, const char *key, const char
             slot = &fresh;
         }
     }
-    char keyname[200];
-    if (session > 0)
-        snprintf(keyname, sizeof keyname, "session.%d.%s", session, key);
-    else
-        snprintf(keyname, sizeof keyname, "%s", full);
     if (reject_duplicate && strcmp(slot->origin, "default") != 0)
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: given twice (first at %s)", where, keyname, slot->origin);
     mh_value v = *slot;
@@ -355,6 +366,40 @@ static mh_status assign(mh_config *cfg, int session, const char *key, const char
         cfg->overrides[cfg->noverrides++] = (mh_override){session, id, v};
     else
         *slot = v;
+    free(cfg->text);
+    cfg->text = NULL;
+    return MH_OK;
+}
+
+/* An indented line after a key, which libinih hands over as more of that key's value (key_line: the
+ * key's line): more values of a list; any other value is one line. The values continue the list's
+ * rules (numbers in range, strictly increasing, at most list_max). */
+static mh_status continue_list(mh_config *cfg, int session, const char *key, const char *value, const char *where,
+                               int key_line, mh_ctx *ctx)
+{
+    char keyname[MH_KEY_LEN];
+    int id = key_row(session, key, keyname, sizeof keyname);
+    const mh_param_info *info = id >= 0 ? &param_table[id] : NULL;
+    if (info == NULL || info->type != MH_T_LIST || session > 0)
+        return MH_ERROR(ctx, MH_ERR_INPUT,
+                        "%s: %s: an indented line continues the value of line %d, and only a list goes on over "
+                        "several lines (remove the indentation)",
+                        where, keyname, key_line);
+    mh_value *v = &cfg->base[id], more = *v;
+    char why[400];
+    if (v->is_auto)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: 'auto' (line %d) takes no more values", where, keyname, key_line);
+    if (!parse_value(info, value, &more, why, sizeof why))
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: %s", where, keyname, why);
+    if (more.is_auto)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: 'auto' cannot continue a list", where, keyname);
+    if (v->nlist + more.nlist > list_max(info))
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: more than %d values", where, keyname, list_max(info));
+    if (more.list[0] <= v->list[v->nlist - 1])
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: values must increase strictly (%g after %g)", where, keyname,
+                        more.list[0], v->list[v->nlist - 1]);
+    memcpy(v->list + v->nlist, more.list, (size_t)more.nlist * sizeof *v->list);
+    v->nlist += more.nlist;
     free(cfg->text);
     cfg->text = NULL;
     return MH_OK;
@@ -395,6 +440,8 @@ static mh_status config_key(void *user, const char *section, const char *name, c
         snprintf(key, sizeof key, "%s", name);
     else
         snprintf(key, sizeof key, "%s.%s", section, name);
+    if (pos->continues > 0)
+        return continue_list(cfg, session, key, value, where, pos->continues, ctx);
     return assign(cfg, session, key, value, where, true, ctx);
 }
 
@@ -566,7 +613,12 @@ static void fmt_real(char *out, size_t len, double x)
     }
 }
 
-static size_t fmt_value(const mh_param_info *info, const mh_value *v, char *out, size_t len)
+/* A list in the resolved text goes on over indented lines (which the loader reads back as more of
+ * it) rather than pass this width; the loader's lines hold at most 197 characters. */
+#define MH_TEXT_WIDTH 100
+
+/* Writes v as text; col: the column where it starts (for wrapping a list). */
+static size_t fmt_value(const mh_param_info *info, const mh_value *v, size_t col, char *out, size_t len)
 {
     if (v->is_auto)
         return (size_t)snprintf(out, len, "auto");
@@ -579,7 +631,10 @@ static size_t fmt_value(const mh_param_info *info, const mh_value *v, char *out,
         for (int i = 0; i < v->nlist && used + 32 < len; i++) {
             char num[40];
             fmt_real(num, sizeof num, v->list[i]);
-            used += (size_t)snprintf(out + used, len - used, "%s%s", i ? ", " : "", num);
+            const bool wrap = i > 0 && col + 2 + strlen(num) > MH_TEXT_WIDTH;
+            int n = snprintf(out + used, len - used, "%s%s", i == 0 ? "" : wrap ? "\n    " : ", ", num);
+            used += (size_t)n;
+            col = wrap ? 4 + strlen(num) : col + (size_t)n;
         }
         return used;
     }
@@ -638,8 +693,9 @@ const char *mh_config_text(mh_config *cfg)
             strcpy(prev, sec);
         }
         char val[MH_MAX_LIST * 28];
-        fmt_value(info, &cfg->base[i], val, sizeof val);
-        if (!text_appendf(&x, "%s = %s ; %s\n", dot ? dot + 1 : info->key, val, info->unit))
+        const char *name = dot ? dot + 1 : info->key;
+        fmt_value(info, &cfg->base[i], strlen(name) + 3, val, sizeof val);
+        if (!text_appendf(&x, "%s = %s ; %s\n", name, val, info->unit))
             return NULL;
     }
     for (int s = 1; s <= MH_MAX_SESSIONS; s++) {
@@ -652,7 +708,7 @@ const char *mh_config_text(mh_config *cfg)
             header = true;
             const mh_param_info *info = &param_table[cfg->overrides[k].id];
             char val[MH_MAX_LIST * 28];
-            fmt_value(info, &cfg->overrides[k].v, val, sizeof val);
+            fmt_value(info, &cfg->overrides[k].v, 0, val, sizeof val);
             if (!text_appendf(&x, "%s = %s\n", strchr(info->key, '.') + 1, val))
                 return NULL;
         }

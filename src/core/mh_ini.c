@@ -10,10 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define MH_INI_LINE_BUF 256 /* more than a line of libinih's buffer (INI_MAX_LINE, 200) */
+
 typedef struct {
     FILE *f;
     mh_ini_pos pos;
     bool at_line_start;
+    bool indented; /* the line being parsed starts with a blank and holds more than a comment */
+    int key_line;  /* line of the last "key = value" of the current section, or 0 (inih's prev_name) */
     int long_line; /* first line longer than inih's buffer, or 0 */
     mh_ini_handler handler;
     void *user;
@@ -33,8 +37,13 @@ static char *counting_reader(char *str, int num, void *stream)
         const char *p = r;
         while (isspace((unsigned char)*p))
             p++;
-        if (*p == '[')
+        /* as inih decides: a comment or blank line; else an indented line after a key continues it;
+         * else a header starts a section (and ends the key a line could continue) */
+        st->indented = p > r && *p != '\0' && *p != ';' && *p != '#';
+        if (*p == '[' && !(st->indented && st->key_line > 0)) {
             st->pos.section_line = st->pos.line;
+            st->key_line = 0;
+        }
     }
     size_t n = strlen(r);
     bool has_nl = n > 0 && r[n - 1] == '\n';
@@ -53,7 +62,24 @@ static int key_handler(void *user, const char *section, const char *name, const 
         st->status = MH_ERROR(st->ctx, MH_ERR_INPUT, "%s:%d: line is too long", st->pos.path, st->long_line);
         return 0;
     }
-    st->status = st->handler(st->user, section, name, value, &st->pos, st->ctx);
+    st->pos.continues = st->indented && st->key_line > 0 ? st->key_line : 0;
+    if (st->pos.continues == 0) {
+        st->key_line = st->pos.line;
+        st->status = st->handler(st->user, section, name, value, &st->pos, st->ctx);
+        return st->status == MH_OK;
+    }
+    /* libinih hands a continuation line over with its inline comment: cut it where inih cuts a value's
+     * (at a ';' after a blank), then the blanks before it */
+    char text[MH_INI_LINE_BUF];
+    snprintf(text, sizeof text, "%s", value);
+    for (size_t i = 0; text[i] != '\0'; i++)
+        if (i > 0 && text[i] == ';' && isspace((unsigned char)text[i - 1])) {
+            text[i] = '\0';
+            break;
+        }
+    for (size_t n = strlen(text); n > 0 && isspace((unsigned char)text[n - 1]);)
+        text[--n] = '\0';
+    st->status = st->handler(st->user, section, name, text, &st->pos, st->ctx);
     return st->status == MH_OK;
 }
 
@@ -62,7 +88,7 @@ mh_status mh_ini_parse(const char *path, mh_ini_handler handler, void *user, mh_
     FILE *f = fopen(path, "r");
     if (f == NULL)
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s:0: cannot open: %s", path, strerror(errno));
-    ini_state st = {f, {path, 0, 0}, true, 0, handler, user, ctx, MH_OK};
+    ini_state st = {f, {path, 0, 0, 0}, true, false, 0, 0, handler, user, ctx, MH_OK};
     int rc = ini_parse_stream(counting_reader, &st, key_handler, &st);
     bool read_error = ferror(f) != 0;
     fclose(f);

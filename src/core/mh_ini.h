@@ -6,16 +6,20 @@
 
 #include <stdbool.h>
 
-/* Where a key stands: path as given, its line, and the line of the [section] header above it
- * (0 before any header). */
+/* Where a key stands: path as given, its line, the line of the [section] header above it (0 before
+ * any header), and for a continuation line the line of the key it continues (else 0). */
 typedef struct {
     const char *path;
     int line;
     int section_line;
+    int continues;
 } mh_ini_pos;
 
-/* Called once per "key = value" (again for each continuation line of a multi-line value);
- * a non-OK return stops the parse and becomes mh_ini_parse's result. */
+/* Called once per "key = value", and again, with the same name, for each continuation line: libinih
+ * takes an indented line that follows a key in the same section as more of that key's value (even
+ * "  other = 1"); pos->continues then holds the key's line and value is that line's text, without
+ * its inline comment.
+ * A non-OK return stops the parse and becomes mh_ini_parse's result. */
 typedef mh_status (*mh_ini_handler)(void *user, const char *section, const char *name, const char *value,
                                     const mh_ini_pos *pos, mh_ctx *ctx);
 
