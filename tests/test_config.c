@@ -81,6 +81,21 @@ Test(config, bad_values_rejected_not_clamped)
     expect_error("[device]\nneedle_length_mm = nan\n", 2, "device.needle_length_mm", "not a number");
 }
 
+/* A value left out of a list is refused, not skipped ("0,,14" was read as 0, 14); one comma may end a
+ * list. */
+Test(config, list_with_an_empty_item_rejected)
+{
+    expect_error("[schedule]\ndays = 0,, 14\n", 2, "schedule.days", "empty item");
+    expect_error("[output]\nsnapshot_days = , 1\n", 2, "output.snapshot_days", "empty item");
+    expect_error("[output]\nsnapshot_days = 1, 2,  ,\n", 2, "output.snapshot_days", "empty item");
+    expect_error("[output]\nsnapshot_days = ,\n", 2, "output.snapshot_days", "empty item");
+    expect_error("[output]\nsnapshot_days =\n", 2, "output.snapshot_days", "empty list");
+    mh_config *cfg = mh_test_config((const char *const[]){"output.snapshot_days=1, 2,", NULL});
+    const double *v = NULL;
+    cr_assert_eq(mh_config_list(cfg, MH_P_OUT_SNAP, &v), 2);
+    mh_config_destroy(&cfg);
+}
+
 Test(config, duplicate_key_names_first_line)
 {
     expect_error("[grid]\ndx_um = 10\ndx_um = 20\n", 3, "grid.dx_um", "given twice");

@@ -175,9 +175,19 @@ static bool parse_value(const mh_param_info *info, const char *text, mh_value *v
     case MH_T_LIST: {
         const int max_n = list_max(info);
         int n = 0;
-        char *save = NULL;
-        for (char *tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+        /* items between commas; an empty one is refused ("1,,2", ", 1": a value left out), except after
+         * a last comma ("1, 2," as a list that goes on over the next line may end) */
+        for (char *tok = buf;;) {
+            char *comma = strchr(tok, ',');
+            if (comma != NULL)
+                *comma = '\0';
             trim(tok);
+            if (tok[0] == '\0' && comma == NULL)
+                break;
+            if (tok[0] == '\0') {
+                snprintf(why, wlen, "empty item (a value left out between commas or before the first)");
+                return false;
+            }
             double x;
             if (!parse_real(tok, &x)) {
                 snprintf(why, wlen, "'%s' is not a number", tok);
@@ -196,6 +206,9 @@ static bool parse_value(const mh_param_info *info, const char *text, mh_value *v
                 return false;
             }
             v->list[n++] = x;
+            if (comma == NULL)
+                break;
+            tok = comma + 1;
         }
         if (n == 0) {
             snprintf(why, wlen, "empty list");
