@@ -23,6 +23,15 @@ static mh_status load_text(const char *text, mh_ctx *ctx, mh_config **cfg, char 
     return load_text_as(text, false, ctx, cfg, path);
 }
 
+/* ctx's message must start with "PATH:LINE: " and then start. */
+static void expect_message(const mh_ctx *ctx, const char *path, int line, const char *start)
+{
+    char prefix[512];
+    snprintf(prefix, sizeof prefix, "%s:%d: %s", path, line, start);
+    cr_assert(strncmp(ctx->msg, prefix, strlen(prefix)) == 0, "message '%s' does not start with '%s'", ctx->msg,
+              prefix);
+}
+
 /* The message must start with "PATH:LINE: KEY:" */
 static void expect_error_as(const char *text, bool set_up, int line, const char *key, const char *why)
 {
@@ -31,10 +40,9 @@ static void expect_error_as(const char *text, bool set_up, int line, const char 
     char *path = NULL;
     mh_status st = load_text_as(text, set_up, &ctx, &cfg, &path);
     cr_assert_neq(st, MH_OK, "accepted: %s", text);
-    char prefix[512];
-    snprintf(prefix, sizeof prefix, "%s:%d: %s:", path, line, key);
-    cr_assert(strncmp(ctx.msg, prefix, strlen(prefix)) == 0, "message '%s' does not start with '%s'", ctx.msg,
-              prefix);
+    char start[256];
+    snprintf(start, sizeof start, "%s:", key);
+    expect_message(&ctx, path, line, start);
     cr_assert(strstr(ctx.msg, why) != NULL, "message '%s' lacks '%s'", ctx.msg, why);
     unlink(path);
     free(path);
@@ -107,9 +115,7 @@ Test(config, syntax_error_has_line)
     mh_config *cfg = NULL;
     char *path = NULL;
     cr_assert_neq(load_text("[grid]\ndx_um = 10\nthis line has no equals sign\n", &ctx, &cfg, &path), MH_OK);
-    char prefix[256];
-    snprintf(prefix, sizeof prefix, "%s:3:", path);
-    cr_assert(strncmp(ctx.msg, prefix, strlen(prefix)) == 0, "%s", ctx.msg);
+    expect_message(&ctx, path, 3, "");
     unlink(path);
     free(path);
     mh_config_destroy(&cfg);
@@ -343,4 +349,24 @@ Test(config, resolved_text_of_a_long_list_round_trips)
     cr_assert_eq(mh_config_list(b, MH_P_OUT_SNAP, &v), MH_MAX_LIST);
     mh_config_destroy(&a);
     mh_config_destroy(&b);
+}
+
+/* A NUL byte cuts a line short for libinih: it is refused as what it is (it was "line is too long"). */
+Test(config, nul_byte_named_as_such)
+{
+    static const char text[] = "[grid]\ndx_um = 1\0" "0\nwidth_mm = 2\n";
+    char *path = mh_test_write_ini("");
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    fwrite(text, 1, sizeof text - 1, f);
+    fclose(f);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_config *cfg = NULL;
+    cr_assert_eq(mh_config_create(&ctx, &cfg), MH_OK);
+    cr_assert_eq(mh_config_load(cfg, path, &ctx), MH_ERR_INPUT);
+    expect_message(&ctx, path, 2, "NUL byte");
+    unlink(path);
+    free(path);
+    mh_config_destroy(&cfg);
 }

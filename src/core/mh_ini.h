@@ -25,8 +25,8 @@ typedef mh_status (*mh_ini_handler)(void *user, const char *section, const char 
 
 /* Parses path with libinih (';' or '#' start a comment line; " ;" starts an inline comment; lines are at
  * most 197 characters). Fails with MH_ERR_INPUT and "FILE:0: cannot open: ...", "FILE:LINE: line is too
- * long", "FILE:LINE: read error" or "FILE:LINE: syntax error ..."; MH_ERR_NOMEM when inih runs out of
- * memory; or the handler's status (its message already in ctx). */
+ * long", "FILE:LINE: NUL byte ...", "FILE:LINE: read error" or "FILE:LINE: syntax error ..."; MH_ERR_NOMEM
+ * when inih runs out of memory; or the handler's status (its message already in ctx). */
 mh_status mh_ini_parse(const char *path, mh_ini_handler handler, void *user, mh_ctx *ctx);
 
 /* Reads the whole of text (blanks around it allowed) as a number into *out; "inf", "-inf" and "nan" are
