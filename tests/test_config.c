@@ -370,3 +370,17 @@ Test(config, nul_byte_named_as_such)
     free(path);
     mh_config_destroy(&cfg);
 }
+
+/* A session number is digits: "[session. 2]" and "session.+2.key" were taken as session 2. */
+Test(config, session_number_is_digits)
+{
+    expect_error("[session. 2]\nneedles = 3\n", 2, "[session. 2]", "bad session section");
+    mh_config *cfg = mh_test_config(NULL);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    cr_assert_eq(mh_config_set(cfg, "session.+2.needles=3", "--set #1", &ctx), MH_ERR_INPUT);
+    cr_assert(strstr(ctx.msg, "--set #1: session.+2.needles: bad session key") == ctx.msg, "%s", ctx.msg);
+    cr_assert_eq(mh_config_set(cfg, "session.02.needles=3", "--set #2", &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_config_int_s(cfg, MH_P_DEV_NEEDLES, 2), 3);
+    mh_config_destroy(&cfg);
+}

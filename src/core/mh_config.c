@@ -424,6 +424,8 @@ static int session_of(const char *section, const char **rest)
     if (strncmp(section, "session.", 8) != 0)
         return 0;
     const char *p = section + 8;
+    if (!isdigit((unsigned char)*p)) /* strtol would also take " 2", "+2" */
+        return -1;
     char *end = NULL;
     long n = strtol(p, &end, 10);
     if (end == p || n < 1 || n > MH_MAX_SESSIONS)
