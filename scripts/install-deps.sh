@@ -18,6 +18,9 @@ packages=(
     libinih-dev
     libcriterion-dev # make check
     gnuplot-nox      # scripts/plot.sh
+    clang            # make fuzz
+    libclang-rt-dev  # make fuzz: libFuzzer and the sanitizer runtimes
+    libomp-dev       # make fuzz: clang's OpenMP runtime
 )
 
 die() {

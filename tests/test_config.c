@@ -1,33 +1,57 @@
 /* test_config: loading, --set, validation messages with FILE:LINE, contraindications, resolved text. */
 #include "helpers.h"
 
-static mh_status load_text(const char *text, mh_ctx *ctx, mh_config **cfg, char **path)
+/* Loads text, then validates it (set_up: creates the simulation, as `microheal check` does). */
+static mh_status load_text_as(const char *text, bool set_up, mh_ctx *ctx, mh_config **cfg, char **path)
 {
     mh_ctx_init(ctx);
     cr_assert_eq(mh_config_create(ctx, cfg), MH_OK);
     *path = mh_test_write_ini(text);
     mh_status st = mh_config_load(*cfg, *path, ctx);
-    if (st == MH_OK)
+    if (st == MH_OK && !set_up)
         st = mh_config_validate(*cfg, ctx);
+    if (st == MH_OK && set_up) {
+        mh_sim *sim = NULL;
+        st = mh_sim_create(*cfg, ctx, &sim);
+        mh_sim_destroy(&sim);
+    }
     return st;
 }
 
+static mh_status load_text(const char *text, mh_ctx *ctx, mh_config **cfg, char **path)
+{
+    return load_text_as(text, false, ctx, cfg, path);
+}
+
+/* ctx's message must start with "PATH:LINE: " and then start. */
+static void expect_message(const mh_ctx *ctx, const char *path, int line, const char *start)
+{
+    char prefix[512];
+    snprintf(prefix, sizeof prefix, "%s:%d: %s", path, line, start);
+    cr_assert(strncmp(ctx->msg, prefix, strlen(prefix)) == 0, "message '%s' does not start with '%s'", ctx->msg,
+              prefix);
+}
+
 /* The message must start with "PATH:LINE: KEY:" */
-static void expect_error(const char *text, int line, const char *key, const char *why)
+static void expect_error_as(const char *text, bool set_up, int line, const char *key, const char *why)
 {
     mh_ctx ctx;
     mh_config *cfg = NULL;
     char *path = NULL;
-    mh_status st = load_text(text, &ctx, &cfg, &path);
+    mh_status st = load_text_as(text, set_up, &ctx, &cfg, &path);
     cr_assert_neq(st, MH_OK, "accepted: %s", text);
-    char prefix[512];
-    snprintf(prefix, sizeof prefix, "%s:%d: %s:", path, line, key);
-    cr_assert(strncmp(ctx.msg, prefix, strlen(prefix)) == 0, "message '%s' does not start with '%s'", ctx.msg,
-              prefix);
+    char start[256];
+    snprintf(start, sizeof start, "%s:", key);
+    expect_message(&ctx, path, line, start);
     cr_assert(strstr(ctx.msg, why) != NULL, "message '%s' lacks '%s'", ctx.msg, why);
     unlink(path);
     free(path);
     mh_config_destroy(&cfg);
+}
+
+static void expect_error(const char *text, int line, const char *key, const char *why)
+{
+    expect_error_as(text, false, line, key, why);
 }
 
 Test(config, defaults_load_and_validate)
@@ -65,6 +89,21 @@ Test(config, bad_values_rejected_not_clamped)
     expect_error("[device]\nneedle_length_mm = nan\n", 2, "device.needle_length_mm", "not a number");
 }
 
+/* A value left out of a list is refused, not skipped ("0,,14" was read as 0, 14); one comma may end a
+ * list. */
+Test(config, list_with_an_empty_item_rejected)
+{
+    expect_error("[schedule]\ndays = 0,, 14\n", 2, "schedule.days", "empty item");
+    expect_error("[output]\nsnapshot_days = , 1\n", 2, "output.snapshot_days", "empty item");
+    expect_error("[output]\nsnapshot_days = 1, 2,  ,\n", 2, "output.snapshot_days", "empty item");
+    expect_error("[output]\nsnapshot_days = ,\n", 2, "output.snapshot_days", "empty item");
+    expect_error("[output]\nsnapshot_days =\n", 2, "output.snapshot_days", "empty list");
+    mh_config *cfg = mh_test_config((const char *const[]){"output.snapshot_days=1, 2,", NULL});
+    const double *v = NULL;
+    cr_assert_eq(mh_config_list(cfg, MH_P_OUT_SNAP, &v), 2);
+    mh_config_destroy(&cfg);
+}
+
 Test(config, duplicate_key_names_first_line)
 {
     expect_error("[grid]\ndx_um = 10\ndx_um = 20\n", 3, "grid.dx_um", "given twice");
@@ -76,9 +115,7 @@ Test(config, syntax_error_has_line)
     mh_config *cfg = NULL;
     char *path = NULL;
     cr_assert_neq(load_text("[grid]\ndx_um = 10\nthis line has no equals sign\n", &ctx, &cfg, &path), MH_OK);
-    char prefix[256];
-    snprintf(prefix, sizeof prefix, "%s:3:", path);
-    cr_assert(strncmp(ctx.msg, prefix, strlen(prefix)) == 0, "%s", ctx.msg);
+    expect_message(&ctx, path, 3, "");
     unlink(path);
     free(path);
     mh_config_destroy(&cfg);
@@ -144,10 +181,9 @@ Test(config, contraindication_refused_unless_overridden)
     mh_config_destroy(&cfg);
 }
 
-Test(config, resolved_text_round_trips)
+/* Loads the resolved text of a into a new configuration, which must resolve to the same text. */
+static mh_config *reload_resolved(mh_config *a)
 {
-    mh_config *a = mh_test_config((const char *const[]){"device.needle_length_mm=0.7", "schedule.days=0, 14.5",
-                                                        "session.2.pattern=hex", NULL});
     char *path = mh_test_write_ini(mh_config_text(a));
     mh_ctx ctx;
     mh_ctx_init(&ctx);
@@ -157,6 +193,14 @@ Test(config, resolved_text_round_trips)
     cr_assert_str_eq(mh_config_text(a), mh_config_text(b));
     unlink(path);
     free(path);
+    return b;
+}
+
+Test(config, resolved_text_round_trips)
+{
+    mh_config *a = mh_test_config((const char *const[]){"device.needle_length_mm=0.7", "schedule.days=0, 14.5",
+                                                        "session.2.pattern=hex", NULL});
+    mh_config *b = reload_resolved(a);
     mh_config_destroy(&a);
     mh_config_destroy(&b);
 }
@@ -213,4 +257,130 @@ Test(config, readme_documents_every_key)
         snprintf(want, sizeof want, "| `%s` |", t[i].key);
         cr_assert(strstr(text, want) != NULL, "README.md lacks %s", t[i].key);
     }
+}
+
+/* A rejected value leaves the configuration as it was: a per-session override that failed to parse
+ * is not kept (it was, zeroed: session 2 got device type "" and 0 mm needles). Found by make fuzz. */
+Test(config, rejected_session_override_leaves_no_trace)
+{
+    mh_config *cfg = mh_test_config(NULL);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    cr_assert_eq(mh_config_set(cfg, "session.2.type=laser", "--set #1", &ctx), MH_ERR_INPUT);
+    cr_assert_eq(mh_config_set(cfg, "session.2.needle_length_mm=9", "--set #2", &ctx), MH_ERR_INPUT);
+    cr_assert_str_eq(mh_config_choice_s(cfg, MH_P_DEV_TYPE, 2), "pen");
+    cr_assert_float_eq(mh_config_real_s(cfg, MH_P_DEV_LENGTH, 2), 1.5, 1e-15);
+    mh_config *copy = NULL;
+    cr_assert_eq(mh_config_clone(cfg, &ctx, &copy), MH_OK);
+    cr_assert_null(strstr(mh_config_text(copy), "[session.2]"), "%s", mh_config_text(copy));
+    mh_config_destroy(&copy);
+    mh_config_destroy(&cfg);
+}
+
+/* A rule between keys names the first of them that was given, at its line, not one left at its
+ * default ("default: schedule.sessions: ..." when simulation.days was the value given). Found by make fuzz. */
+Test(config, rule_between_keys_names_the_line_given)
+{
+    expect_error("[simulation]\ndays = 30\n", 2, "simulation.days", "not before simulation.days = 30");
+    expect_error("[model]\nage_old_years = 20\n", 2, "model.age_old_years", "must be below");
+    /* the rules mh_sim_create checks: derived density, needle depth (a session's own line), grid size,
+     * dermal thinning */
+    expect_error_as("[device]\npasses = 100\n", true, 2, "device.passes", "punctures/cm^2");
+    expect_error_as("[schedule]\nsessions = 2\n[session.2]\nneedle_length_mm = 5\n", true, 4,
+                    "device.needle_length_mm", "session 2 reaches");
+    expect_error_as("[simulation]\ndims = 3\n[grid]\nwidth_mm = 50\nlength_mm = 50\n", true, 4, "grid.width_mm",
+                    "too many");
+    expect_error_as("[skin]\ndermal_thinning_per_decade = 0.2\n[patient]\nage_years = 100\n", true, 4,
+                    "patient.age_years", "dermis thinned");
+}
+
+/* schedule.days gives one session per value, and a simulation holds at most MH_MAX_SESSIONS: 51 days
+ * were accepted (a --set has no line limit) and mh_sim_create wrote past its session arrays. */
+Test(config, schedule_days_at_most_max_sessions)
+{
+    mh_config *cfg = mh_test_config((const char *const[]){"simulation.days=3650", NULL});
+    char set[1024] = "schedule.days=0";
+    for (int k = 1; k < MH_MAX_SESSIONS; k++)
+        snprintf(set + strlen(set), sizeof set - strlen(set), ",%d", 7 * k);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    cr_assert_eq(mh_config_set(cfg, set, "--set #1", &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_config_list(cfg, MH_P_SCHED_DAYS, &(const double *){NULL}), MH_MAX_SESSIONS);
+    strcat(set, ",3000");
+    cr_assert_eq(mh_config_set(cfg, set, "--set #2", &ctx), MH_ERR_INPUT, "%d days accepted", MH_MAX_SESSIONS + 1);
+    cr_assert(strstr(ctx.msg, "--set #2: schedule.days: more than 50 values") == ctx.msg, "%s", ctx.msg);
+    mh_config_destroy(&cfg);
+}
+
+/* libinih takes an indented line after a key as more of its value: a list goes on there, any other
+ * key refuses it with a message that says so (it was "given twice", naming the key above). */
+Test(config, indented_lines_continue_a_list_only)
+{
+    mh_ctx ctx;
+    mh_config *cfg = NULL;
+    char *path = NULL;
+    cr_assert_eq(load_text("[schedule]\ndays = 0, 14\n    30, 60 ; more sessions\n\n[simulation]\ndays = 90\n", &ctx,
+                           &cfg, &path),
+                 MH_OK, "%s", ctx.msg);
+    const double *d = NULL;
+    cr_assert_eq(mh_config_list(cfg, MH_P_SCHED_DAYS, &d), 4);
+    cr_assert(d[0] == 0 && d[1] == 14 && d[2] == 30 && d[3] == 60);
+    cr_assert_float_eq(mh_config_real(cfg, MH_P_SIM_DAYS), 90.0, 0.0);
+    unlink(path);
+    free(path);
+    mh_config_destroy(&cfg);
+    expect_error("[device]\ntype = pen\n  needle_length_mm = 1.0\n", 3, "device.type",
+                 "an indented line continues the value of line 2");
+    expect_error("[schedule]\ndays = 0, 14\n  10\n", 3, "schedule.days", "increase strictly (10 after 14)");
+    expect_error("[schedule]\ndays = auto\n  10\n", 3, "schedule.days", "takes no more values");
+}
+
+/* The resolved text of every valid configuration loads back as itself: a list too long for one line
+ * of a file (a --set has no line limit) goes on over indented lines; it was one line that the loader
+ * refused ("line is too long"). Found by make fuzz. */
+Test(config, resolved_text_of_a_long_list_round_trips)
+{
+    char set[1024] = "output.snapshot_days=0.123456789";
+    for (int k = 1; k < MH_MAX_LIST; k++)
+        snprintf(set + strlen(set), sizeof set - strlen(set), ",%d.123456789", k);
+    mh_config *a = mh_test_config((const char *const[]){set, NULL});
+    mh_config *b = reload_resolved(a);
+    const double *v = NULL;
+    cr_assert_eq(mh_config_list(b, MH_P_OUT_SNAP, &v), MH_MAX_LIST);
+    mh_config_destroy(&a);
+    mh_config_destroy(&b);
+}
+
+/* A NUL byte cuts a line short for libinih: it is refused as what it is (it was "line is too long"). */
+Test(config, nul_byte_named_as_such)
+{
+    static const char text[] = "[grid]\ndx_um = 1\0" "0\nwidth_mm = 2\n";
+    char *path = mh_test_write_ini("");
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    fwrite(text, 1, sizeof text - 1, f);
+    fclose(f);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_config *cfg = NULL;
+    cr_assert_eq(mh_config_create(&ctx, &cfg), MH_OK);
+    cr_assert_eq(mh_config_load(cfg, path, &ctx), MH_ERR_INPUT);
+    expect_message(&ctx, path, 2, "NUL byte");
+    unlink(path);
+    free(path);
+    mh_config_destroy(&cfg);
+}
+
+/* A session number is digits: "[session. 2]" and "session.+2.key" were taken as session 2. */
+Test(config, session_number_is_digits)
+{
+    expect_error("[session. 2]\nneedles = 3\n", 2, "[session. 2]", "bad session section");
+    mh_config *cfg = mh_test_config(NULL);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    cr_assert_eq(mh_config_set(cfg, "session.+2.needles=3", "--set #1", &ctx), MH_ERR_INPUT);
+    cr_assert(strstr(ctx.msg, "--set #1: session.+2.needles: bad session key") == ctx.msg, "%s", ctx.msg);
+    cr_assert_eq(mh_config_set(cfg, "session.02.needles=3", "--set #2", &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_config_int_s(cfg, MH_P_DEV_NEEDLES, 2), 3);
+    mh_config_destroy(&cfg);
 }

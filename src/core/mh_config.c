@@ -19,6 +19,7 @@
 #define MH_ORIGIN_LEN 160
 #define MH_CHOICE_LEN 32
 #define MH_MAX_OVERRIDES 512
+#define MH_KEY_LEN 224 /* a key as given (at most 199 characters), with "session.N." or "device." before it */
 
 static const mh_param_info param_table[MH_P_COUNT] = {
 #define MH_PARAM(id, key, type, unit, def, lo, hi, flags, help, src) {key, unit, def, help, src, type, lo, hi, flags},
@@ -99,6 +100,13 @@ static bool parse_real(const char *s, double *out)
     return true;
 }
 
+/* How many values the list of row info holds: schedule.days one per session, and a simulation has
+ * room for MH_MAX_SESSIONS. */
+static int list_max(const mh_param_info *info)
+{
+    return info == &param_table[MH_P_SCHED_DAYS] ? MH_MAX_SESSIONS : MH_MAX_LIST;
+}
+
 /* Parses text for row `info` into v; on failure writes the reason into why. */
 static bool parse_value(const mh_param_info *info, const char *text, mh_value *v, char *why, size_t wlen)
 {
@@ -165,10 +173,21 @@ static bool parse_value(const mh_param_info *info, const char *text, mh_value *v
         return false;
     }
     case MH_T_LIST: {
+        const int max_n = list_max(info);
         int n = 0;
-        char *save = NULL;
-        for (char *tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+        /* items between commas; an empty one is refused ("1,,2", ", 1": a value left out), except after
+         * a last comma ("1, 2," as a list that goes on over the next line may end) */
+        for (char *tok = buf;;) {
+            char *comma = strchr(tok, ',');
+            if (comma != NULL)
+                *comma = '\0';
             trim(tok);
+            if (tok[0] == '\0' && comma == NULL)
+                break;
+            if (tok[0] == '\0') {
+                snprintf(why, wlen, "empty item (a value left out between commas or before the first)");
+                return false;
+            }
             double x;
             if (!parse_real(tok, &x)) {
                 snprintf(why, wlen, "'%s' is not a number", tok);
@@ -178,8 +197,8 @@ static bool parse_value(const mh_param_info *info, const char *text, mh_value *v
                 snprintf(why, wlen, "%g is out of range [%g, %g] %s", x, info->lo, info->hi, info->unit);
                 return false;
             }
-            if (n >= MH_MAX_LIST) {
-                snprintf(why, wlen, "more than %d values", MH_MAX_LIST);
+            if (n >= max_n) {
+                snprintf(why, wlen, "more than %d values", max_n);
                 return false;
             }
             if (n > 0 && x <= v->list[n - 1]) {
@@ -187,6 +206,9 @@ static bool parse_value(const mh_param_info *info, const char *text, mh_value *v
                 return false;
             }
             v->list[n++] = x;
+            if (comma == NULL)
+                break;
+            tok = comma + 1;
         }
         if (n == 0) {
             snprintf(why, wlen, "empty list");
@@ -298,19 +320,28 @@ static void suggest(const char *key, char *out, size_t len)
         out[0] = '\0';
 }
 
+/* The table row of key (session > 0: a device key of [session.N] or session.N.key), or -1; its name
+ * for messages ("section.key" or "session.N.key") into name. */
+static int key_row(int session, const char *key, char *name, size_t len)
+{
+    char full[MH_KEY_LEN];
+    snprintf(full, sizeof full, "%s%s", session > 0 ? "device." : "", key);
+    if (session > 0)
+        snprintf(name, len, "session.%d.%s", session, key);
+    else
+        snprintf(name, len, "%s", full);
+    return mh_param_find(full);
+}
+
 /* Assigns value to key; session 0 = base. where = "FILE:LINE" for messages. */
 static mh_status assign(mh_config *cfg, int session, const char *key, const char *value, const char *where,
                         bool reject_duplicate, mh_ctx *ctx)
 {
-    char full[160];
-    if (session > 0)
-        snprintf(full, sizeof full, "device.%s", key);
-    else
-        snprintf(full, sizeof full, "%s", key);
-    int id = mh_param_find(full);
+    char keyname[MH_KEY_LEN];
+    int id = key_row(session, key, keyname, sizeof keyname);
     if (id < 0) {
         char hint[128];
-        suggest(full, hint, sizeof hint);
+        suggest(keyname, hint, sizeof hint);
         if (session > 0)
             return MH_ERROR(ctx, MH_ERR_INPUT, "%s: session.%d.%s: unknown key (a session overrides device keys only)",
                             where, session, key);
@@ -320,7 +351,8 @@ static mh_status assign(mh_config *cfg, int session, const char *key, const char
     if (session > 0 && !(info->flags & MH_F_SESSION))
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s: session.%d.%s: cannot be set per session", where, session, key);
 
-    mh_value *slot = NULL;
+    /* the value to change: the base, a session's override, or a new override (kept only if the value is valid) */
+    mh_value *slot = NULL, fresh;
     if (session == 0) {
         slot = &cfg->base[id];
     } else {
@@ -331,20 +363,11 @@ static mh_status assign(mh_config *cfg, int session, const char *key, const char
             if (cfg->noverrides >= MH_MAX_OVERRIDES)
                 return MH_ERROR(ctx, MH_ERR_INPUT, "%s: too many session overrides (at most %d)", where,
                                 MH_MAX_OVERRIDES);
-            mh_override *o = &cfg->overrides[cfg->noverrides];
-            memset(o, 0, sizeof *o);
-            o->session = session;
-            o->id = id;
-            strcpy(o->v.origin, "default");
-            slot = &o->v;
-            cfg->noverrides++;
+            memset(&fresh, 0, sizeof fresh);
+            strcpy(fresh.origin, "default");
+            slot = &fresh;
         }
     }
-    char keyname[200];
-    if (session > 0)
-        snprintf(keyname, sizeof keyname, "session.%d.%s", session, key);
-    else
-        snprintf(keyname, sizeof keyname, "%s", full);
     if (reject_duplicate && strcmp(slot->origin, "default") != 0)
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: given twice (first at %s)", where, keyname, slot->origin);
     mh_value v = *slot;
@@ -352,7 +375,44 @@ static mh_status assign(mh_config *cfg, int session, const char *key, const char
     if (!parse_value(info, value, &v, why, sizeof why))
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: %s", where, keyname, why);
     snprintf(v.origin, sizeof v.origin, "%s", where);
-    *slot = v;
+    if (slot == &fresh)
+        cfg->overrides[cfg->noverrides++] = (mh_override){session, id, v};
+    else
+        *slot = v;
+    free(cfg->text);
+    cfg->text = NULL;
+    return MH_OK;
+}
+
+/* An indented line after a key, which libinih hands over as more of that key's value (key_line: the
+ * key's line): more values of a list; any other value is one line. The values continue the list's
+ * rules (numbers in range, strictly increasing, at most list_max). */
+static mh_status continue_list(mh_config *cfg, int session, const char *key, const char *value, const char *where,
+                               int key_line, mh_ctx *ctx)
+{
+    char keyname[MH_KEY_LEN];
+    int id = key_row(session, key, keyname, sizeof keyname);
+    const mh_param_info *info = id >= 0 ? &param_table[id] : NULL;
+    if (info == NULL || info->type != MH_T_LIST || session > 0)
+        return MH_ERROR(ctx, MH_ERR_INPUT,
+                        "%s: %s: an indented line continues the value of line %d, and only a list goes on over "
+                        "several lines (remove the indentation)",
+                        where, keyname, key_line);
+    mh_value *v = &cfg->base[id], more = *v;
+    char why[400];
+    if (v->is_auto)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: 'auto' (line %d) takes no more values", where, keyname, key_line);
+    if (!parse_value(info, value, &more, why, sizeof why))
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: %s", where, keyname, why);
+    if (more.is_auto)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: 'auto' cannot continue a list", where, keyname);
+    if (v->nlist + more.nlist > list_max(info))
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: more than %d values", where, keyname, list_max(info));
+    if (more.list[0] <= v->list[v->nlist - 1])
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: values must increase strictly (%g after %g)", where, keyname,
+                        more.list[0], v->list[v->nlist - 1]);
+    memcpy(v->list + v->nlist, more.list, (size_t)more.nlist * sizeof *v->list);
+    v->nlist += more.nlist;
     free(cfg->text);
     cfg->text = NULL;
     return MH_OK;
@@ -364,6 +424,8 @@ static int session_of(const char *section, const char **rest)
     if (strncmp(section, "session.", 8) != 0)
         return 0;
     const char *p = section + 8;
+    if (!isdigit((unsigned char)*p)) /* strtol would also take " 2", "+2" */
+        return -1;
     char *end = NULL;
     long n = strtol(p, &end, 10);
     if (end == p || n < 1 || n > MH_MAX_SESSIONS)
@@ -393,6 +455,8 @@ static mh_status config_key(void *user, const char *section, const char *name, c
         snprintf(key, sizeof key, "%s", name);
     else
         snprintf(key, sizeof key, "%s.%s", section, name);
+    if (pos->continues > 0)
+        return continue_list(cfg, session, key, value, where, pos->continues, ctx);
     return assign(cfg, session, key, value, where, true, ctx);
 }
 
@@ -441,6 +505,15 @@ const char *mh_config_choice_s(const mh_config *cfg, mh_param_id id, int s) { re
 bool mh_config_is_auto(const mh_config *cfg, mh_param_id id) { return cfg->base[id].is_auto; }
 bool mh_config_is_auto_s(const mh_config *cfg, mh_param_id id, int s) { return value_s(cfg, id, s)->is_auto; }
 const char *mh_config_origin(const mh_config *cfg, mh_param_id id) { return cfg->base[id].origin; }
+const char *mh_config_origin_s(const mh_config *cfg, mh_param_id id, int s) { return value_s(cfg, id, s)->origin; }
+
+mh_param_id mh_config_culprit(const mh_config *cfg, int session, const mh_param_id *ids, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(mh_config_origin_s(cfg, ids[i], session), "default") != 0)
+            return ids[i];
+    return ids[0];
+}
 
 int mh_config_list(const mh_config *cfg, mh_param_id id, const double **vals)
 {
@@ -506,10 +579,14 @@ mh_status mh_config_validate(const mh_config *cfg, mh_ctx *ctx)
     } else {
         ns = (int)mh_config_int(cfg, MH_P_SCHED_SESSIONS);
         double last = (ns - 1) * mh_config_real(cfg, MH_P_SCHED_INTERVAL);
-        if (last >= days)
+        if (last >= days) {
+            static const mh_param_id rule[] = {MH_P_SCHED_SESSIONS, MH_P_SCHED_INTERVAL, MH_P_SIM_DAYS};
+            mh_param_id c = mh_config_culprit(cfg, 0, rule, 3);
             return MH_ERROR(ctx, MH_ERR_INPUT,
-                            "%s: schedule.sessions: session %d on day %g is not before simulation.days = %g",
-                            mh_config_origin(cfg, MH_P_SCHED_SESSIONS), ns, last, days);
+                            "%s: %s: session %d on day %g (schedule.sessions, schedule.interval_days) is not before "
+                            "simulation.days = %g",
+                            mh_config_origin(cfg, c), param_table[c].key, ns, last, days);
+        }
     }
     for (int k = 0; k < cfg->noverrides; k++)
         if (cfg->overrides[k].session > ns)
@@ -523,12 +600,20 @@ mh_status mh_config_validate(const mh_config *cfg, mh_ctx *ctx)
     if (mh_config_int(cfg, MH_P_SIM_DIMS) == 3 && mh_config_real(cfg, MH_P_GRID_LENGTH) < 4 * dx_mm)
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s: grid.length_mm: must span at least 4 cells of grid.dx_um",
                         mh_config_origin(cfg, MH_P_GRID_LENGTH));
-    if (mh_config_real(cfg, MH_P_M_AGE_LO) >= mh_config_real(cfg, MH_P_M_AGE_HI))
-        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: model.age_young_years: must be below model.age_old_years",
-                        mh_config_origin(cfg, MH_P_M_AGE_LO));
-    if (mh_config_real(cfg, MH_P_SOLV_DTMIN) >= mh_config_real(cfg, MH_P_SOLV_DTMAX) * 3600.0)
-        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: solver.dt_min_s: must be below solver.dt_max_h",
-                        mh_config_origin(cfg, MH_P_SOLV_DTMIN));
+    if (mh_config_real(cfg, MH_P_M_AGE_LO) >= mh_config_real(cfg, MH_P_M_AGE_HI)) {
+        static const mh_param_id rule[] = {MH_P_M_AGE_LO, MH_P_M_AGE_HI};
+        mh_param_id c = mh_config_culprit(cfg, 0, rule, 2);
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: model.age_young_years = %g must be below model.age_old_years = %g",
+                        mh_config_origin(cfg, c), param_table[c].key, mh_config_real(cfg, MH_P_M_AGE_LO),
+                        mh_config_real(cfg, MH_P_M_AGE_HI));
+    }
+    if (mh_config_real(cfg, MH_P_SOLV_DTMIN) >= mh_config_real(cfg, MH_P_SOLV_DTMAX) * 3600.0) {
+        static const mh_param_id rule[] = {MH_P_SOLV_DTMIN, MH_P_SOLV_DTMAX};
+        mh_param_id c = mh_config_culprit(cfg, 0, rule, 2);
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: solver.dt_min_s = %g s must be below solver.dt_max_h = %g h",
+                        mh_config_origin(cfg, c), param_table[c].key, mh_config_real(cfg, MH_P_SOLV_DTMIN),
+                        mh_config_real(cfg, MH_P_SOLV_DTMAX));
+    }
     return MH_OK;
 }
 
@@ -543,7 +628,12 @@ static void fmt_real(char *out, size_t len, double x)
     }
 }
 
-static size_t fmt_value(const mh_param_info *info, const mh_value *v, char *out, size_t len)
+/* A list in the resolved text goes on over indented lines (which the loader reads back as more of
+ * it) rather than pass this width; the loader's lines hold at most 197 characters. */
+#define MH_TEXT_WIDTH 100
+
+/* Writes v as text; col: the column where it starts (for wrapping a list). */
+static size_t fmt_value(const mh_param_info *info, const mh_value *v, size_t col, char *out, size_t len)
 {
     if (v->is_auto)
         return (size_t)snprintf(out, len, "auto");
@@ -556,7 +646,10 @@ static size_t fmt_value(const mh_param_info *info, const mh_value *v, char *out,
         for (int i = 0; i < v->nlist && used + 32 < len; i++) {
             char num[40];
             fmt_real(num, sizeof num, v->list[i]);
-            used += (size_t)snprintf(out + used, len - used, "%s%s", i ? ", " : "", num);
+            const bool wrap = i > 0 && col + 2 + strlen(num) > MH_TEXT_WIDTH;
+            int n = snprintf(out + used, len - used, "%s%s", i == 0 ? "" : wrap ? "\n    " : ", ", num);
+            used += (size_t)n;
+            col = wrap ? 4 + strlen(num) : col + (size_t)n;
         }
         return used;
     }
@@ -615,8 +708,9 @@ const char *mh_config_text(mh_config *cfg)
             strcpy(prev, sec);
         }
         char val[MH_MAX_LIST * 28];
-        fmt_value(info, &cfg->base[i], val, sizeof val);
-        if (!text_appendf(&x, "%s = %s ; %s\n", dot ? dot + 1 : info->key, val, info->unit))
+        const char *name = dot ? dot + 1 : info->key;
+        fmt_value(info, &cfg->base[i], strlen(name) + 3, val, sizeof val);
+        if (!text_appendf(&x, "%s = %s ; %s\n", name, val, info->unit))
             return NULL;
     }
     for (int s = 1; s <= MH_MAX_SESSIONS; s++) {
@@ -629,7 +723,7 @@ const char *mh_config_text(mh_config *cfg)
             header = true;
             const mh_param_info *info = &param_table[cfg->overrides[k].id];
             char val[MH_MAX_LIST * 28];
-            fmt_value(info, &cfg->overrides[k].v, val, sizeof val);
+            fmt_value(info, &cfg->overrides[k].v, 0, val, sizeof val);
             if (!text_appendf(&x, "%s = %s\n", strchr(info->key, '.') + 1, val))
                 return NULL;
         }

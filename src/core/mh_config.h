@@ -62,8 +62,14 @@ bool mh_config_is_auto(const mh_config *cfg, mh_param_id id);
 bool mh_config_is_auto_s(const mh_config *cfg, mh_param_id id, int session);
 /* List values; returns the count and points *vals at internal storage. */
 int mh_config_list(const mh_config *cfg, mh_param_id id, const double **vals);
-/* "FILE:LINE" where a key was set, or "default". */
+/* "FILE:LINE" (or the origin given to mh_config_set) where a key was set, or "default"; _s: for
+ * session s, where its override was set if it has one, else the base's. */
 const char *mh_config_origin(const mh_config *cfg, mh_param_id id);
+const char *mh_config_origin_s(const mh_config *cfg, mh_param_id id, int session);
+/* Of the n keys ids (n >= 1), the first whose value in session s (0: the base) was given rather than
+ * left at its default, or ids[0] if none was: the key that a message about a rule between them names,
+ * with mh_config_origin_s for where it was given, so that the message points at the user's line. */
+mh_param_id mh_config_culprit(const mh_config *cfg, int session, const mh_param_id *ids, int n);
 
 /* Checks for a parameter that a fit or a screening varies: key must name a real-valued parameter
  * (its table row in *id), and in cfg (unless NULL) it must have a value of its own, not 'auto', and

@@ -85,11 +85,23 @@ mh_status mh_device_resolve(const mh_config *cfg, int s, mh_device *dev, mh_ctx 
             break;
         }
         const double max_density = mh_param_table()[MH_P_DEV_DENSITY].hi; /* the same limit as a given density */
-        if (dev->density_per_cm2 > max_density)
+        if (dev->density_per_cm2 > max_density) {
+            /* the message points at the first setting given of those that made the density */
+            static const mh_param_id roller[] = {MH_P_DEV_PASSES, MH_P_DEV_ROLLER_PP, MH_P_DEV_TYPE, MH_P_DEV_DENSITY},
+                                     pen[] = {MH_P_DEV_PASSES,    MH_P_DEV_PEN_RATE,  MH_P_DEV_NEEDLES,
+                                              MH_P_DEV_PEN_SPEED, MH_P_DEV_PEN_WIDTH, MH_P_DEV_TYPE,
+                                              MH_P_DEV_DENSITY},
+                                     stamp[] = {MH_P_DEV_PASSES, MH_P_DEV_NEEDLES, MH_P_DEV_STAMP_AREA, MH_P_DEV_TYPE,
+                                                MH_P_DEV_DENSITY};
+            mh_param_id c = dev->type == MH_DEV_ROLLER ? mh_config_culprit(cfg, s, roller, 4)
+                            : dev->type == MH_DEV_PEN  ? mh_config_culprit(cfg, s, pen, 7)
+                                                       : mh_config_culprit(cfg, s, stamp, 5);
             return MH_ERROR(ctx, MH_ERR_INPUT,
-                            "%s: device.density_per_cm2: the device settings give %.0f punctures/cm^2 (more than "
-                            "%.0f); set the density or fewer passes",
-                            mh_config_origin(cfg, MH_P_DEV_DENSITY), dev->density_per_cm2, max_density);
+                            "%s: %s: the device settings of session %d give %.0f punctures/cm^2 (more than %.0f); "
+                            "set device.density_per_cm2 or fewer passes",
+                            mh_config_origin_s(cfg, c, s), mh_param_table()[c].key, s, dev->density_per_cm2,
+                            max_density);
+        }
     }
     return MH_OK;
 }

@@ -76,10 +76,25 @@ mh_status mh_grid_create(const mh_config *cfg, const mh_skin *skin, double strip
     g->skin = *skin;
     double cells = (double)g->nx * g->ny * g->nz;
     if (cells > MH_MAX_CELLS || g->nz < 3) {
+        /* the message points at the first setting given of those that set the count: the spacing, the
+         * lateral extents when there are too many cells, the depth of the column */
+        const bool many = cells > MH_MAX_CELLS;
+        mh_param_id rule[4 + MH_SKIN_DEPTH_KEYS] = {MH_P_GRID_DX};
+        const mh_param_id *depth = NULL;
+        int n = 1, nd = mh_skin_depth_keys(&depth);
+        if (many) {
+            rule[n++] = MH_P_GRID_WIDTH;
+            if (g->dims == 3)
+                rule[n++] = MH_P_GRID_LENGTH;
+            rule[n++] = MH_P_SIM_DIMS;
+        }
+        for (int i = 0; i < nd; i++)
+            rule[n++] = depth[i];
+        mh_param_id c = mh_config_culprit(cfg, 0, rule, n);
         mh_grid_destroy(&g);
-        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: grid.dx_um: gives %.3g cells (%s); choose a %s spacing",
-                        mh_config_origin(cfg, MH_P_GRID_DX), cells, cells > MH_MAX_CELLS ? "too many" : "too few",
-                        cells > MH_MAX_CELLS ? "coarser" : "finer");
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: grid.dx_um = %g gives %.3g cells (%s); choose a %s spacing",
+                        mh_config_origin(cfg, c), mh_param_table()[c].key, mh_config_real(cfg, MH_P_GRID_DX), cells,
+                        many ? "too many" : "too few", many ? "coarser" : "finer");
     }
     if (g->periodic && (g->nx < 3 || (g->dims == 3 && g->ny < 3))) {
         mh_grid_destroy(&g);

@@ -10,38 +10,70 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define MH_INI_LINE_BUF 256 /* more than a line of libinih's buffer (INI_MAX_LINE, 200) */
+
 typedef struct {
     FILE *f;
     mh_ini_pos pos;
     bool at_line_start;
+    bool indented; /* the line being parsed starts with a blank and holds more than a comment */
+    int key_line;  /* line of the last "key = value" of the current section, or 0 (inih's prev_name) */
     int long_line; /* first line longer than inih's buffer, or 0 */
+    int nul_line;  /* first line with a NUL byte (which would cut the line short for inih), or 0 */
     mh_ini_handler handler;
     void *user;
     mh_ctx *ctx;
     mh_status status;
 } ini_state;
 
-/* fgets-compatible reader that counts lines (and notes section headers) for the handler. */
+/* fgets-compatible reader that counts lines (and notes section headers) for the handler, and the
+ * first line too long for inih's buffer and the first with a NUL byte. */
 static char *counting_reader(char *str, int num, void *stream)
 {
     ini_state *st = stream;
-    char *r = fgets(str, num, st->f);
-    if (r == NULL)
+    int n = 0, c = 0;
+    bool nul = false;
+    while (n < num - 1 && (c = getc(st->f)) != EOF) {
+        nul |= c == '\0';
+        str[n++] = (char)c;
+        if (c == '\n')
+            break;
+    }
+    if (n == 0)
         return NULL;
+    str[n] = '\0';
+    char *r = str;
     if (st->at_line_start) {
         st->pos.line++;
         const char *p = r;
         while (isspace((unsigned char)*p))
             p++;
-        if (*p == '[')
+        /* as inih decides: a comment or blank line; else an indented line after a key continues it;
+         * else a header starts a section (and ends the key a line could continue) */
+        st->indented = p > r && *p != '\0' && *p != ';' && *p != '#';
+        if (*p == '[' && !(st->indented && st->key_line > 0)) {
             st->pos.section_line = st->pos.line;
+            st->key_line = 0;
+        }
     }
-    size_t n = strlen(r);
-    bool has_nl = n > 0 && r[n - 1] == '\n';
-    if (!has_nl && !feof(st->f) && st->long_line == 0)
+    bool has_nl = r[n - 1] == '\n';
+    if (!has_nl && c != EOF && st->long_line == 0)
         st->long_line = st->pos.line;
+    if (nul && st->nul_line == 0)
+        st->nul_line = st->pos.line;
     st->at_line_start = has_nl;
     return r;
+}
+
+/* The error of the first line that inih cannot read whole (too long, or with a NUL byte), or MH_OK. */
+static mh_status line_error(const ini_state *st)
+{
+    if (st->nul_line > 0 && (st->long_line == 0 || st->nul_line <= st->long_line))
+        return MH_ERROR(st->ctx, MH_ERR_INPUT, "%s:%d: NUL byte in the line (not a text file?)", st->pos.path,
+                        st->nul_line);
+    if (st->long_line > 0)
+        return MH_ERROR(st->ctx, MH_ERR_INPUT, "%s:%d: line is too long", st->pos.path, st->long_line);
+    return MH_OK;
 }
 
 static int key_handler(void *user, const char *section, const char *name, const char *value)
@@ -49,11 +81,26 @@ static int key_handler(void *user, const char *section, const char *name, const 
     ini_state *st = user;
     if (st->status != MH_OK)
         return 0;
-    if (st->long_line) {
-        st->status = MH_ERROR(st->ctx, MH_ERR_INPUT, "%s:%d: line is too long", st->pos.path, st->long_line);
+    if ((st->status = line_error(st)) != MH_OK)
         return 0;
+    st->pos.continues = st->indented && st->key_line > 0 ? st->key_line : 0;
+    if (st->pos.continues == 0) {
+        st->key_line = st->pos.line;
+        st->status = st->handler(st->user, section, name, value, &st->pos, st->ctx);
+        return st->status == MH_OK;
     }
-    st->status = st->handler(st->user, section, name, value, &st->pos, st->ctx);
+    /* libinih hands a continuation line over with its inline comment: cut it where inih cuts a value's
+     * (at a ';' after a blank), then the blanks before it */
+    char text[MH_INI_LINE_BUF];
+    snprintf(text, sizeof text, "%s", value);
+    for (size_t i = 0; text[i] != '\0'; i++)
+        if (i > 0 && text[i] == ';' && isspace((unsigned char)text[i - 1])) {
+            text[i] = '\0';
+            break;
+        }
+    for (size_t n = strlen(text); n > 0 && isspace((unsigned char)text[n - 1]);)
+        text[--n] = '\0';
+    st->status = st->handler(st->user, section, name, text, &st->pos, st->ctx);
     return st->status == MH_OK;
 }
 
@@ -62,7 +109,7 @@ mh_status mh_ini_parse(const char *path, mh_ini_handler handler, void *user, mh_
     FILE *f = fopen(path, "r");
     if (f == NULL)
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s:0: cannot open: %s", path, strerror(errno));
-    ini_state st = {f, {path, 0, 0}, true, 0, handler, user, ctx, MH_OK};
+    ini_state st = {f, {path, 0, 0, 0}, true, false, 0, 0, 0, handler, user, ctx, MH_OK};
     int rc = ini_parse_stream(counting_reader, &st, key_handler, &st);
     bool read_error = ferror(f) != 0;
     fclose(f);
@@ -70,8 +117,9 @@ mh_status mh_ini_parse(const char *path, mh_ini_handler handler, void *user, mh_
         return st.status;
     if (read_error)
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s:%d: read error", path, st.pos.line);
-    if (st.long_line)
-        return MH_ERROR(ctx, MH_ERR_INPUT, "%s:%d: line is too long", path, st.long_line);
+    mh_status line_st = line_error(&st);
+    if (line_st != MH_OK)
+        return line_st;
     if (rc == -2)
         return MH_ERROR(ctx, MH_ERR_NOMEM, "%s: out of memory while parsing", path);
     if (rc != 0)

@@ -6,23 +6,27 @@
 
 #include <stdbool.h>
 
-/* Where a key stands: path as given, its line, and the line of the [section] header above it
- * (0 before any header). */
+/* Where a key stands: path as given, its line, the line of the [section] header above it (0 before
+ * any header), and for a continuation line the line of the key it continues (else 0). */
 typedef struct {
     const char *path;
     int line;
     int section_line;
+    int continues;
 } mh_ini_pos;
 
-/* Called once per "key = value" (again for each continuation line of a multi-line value);
- * a non-OK return stops the parse and becomes mh_ini_parse's result. */
+/* Called once per "key = value", and again, with the same name, for each continuation line: libinih
+ * takes an indented line that follows a key in the same section as more of that key's value (even
+ * "  other = 1"); pos->continues then holds the key's line and value is that line's text, without
+ * its inline comment.
+ * A non-OK return stops the parse and becomes mh_ini_parse's result. */
 typedef mh_status (*mh_ini_handler)(void *user, const char *section, const char *name, const char *value,
                                     const mh_ini_pos *pos, mh_ctx *ctx);
 
 /* Parses path with libinih (';' or '#' start a comment line; " ;" starts an inline comment; lines are at
  * most 197 characters). Fails with MH_ERR_INPUT and "FILE:0: cannot open: ...", "FILE:LINE: line is too
- * long", "FILE:LINE: read error" or "FILE:LINE: syntax error ..."; MH_ERR_NOMEM when inih runs out of
- * memory; or the handler's status (its message already in ctx). */
+ * long", "FILE:LINE: NUL byte ...", "FILE:LINE: read error" or "FILE:LINE: syntax error ..."; MH_ERR_NOMEM
+ * when inih runs out of memory; or the handler's status (its message already in ctx). */
 mh_status mh_ini_parse(const char *path, mh_ini_handler handler, void *user, mh_ctx *ctx);
 
 /* Reads the whole of text (blanks around it allowed) as a number into *out; "inf", "-inf" and "nan" are

@@ -69,10 +69,17 @@ mh_status mh_sim_create(const mh_config *cfg, mh_ctx *ctx, mh_sim **out)
         goto fail;
     for (int k = 0; k < s->nsessions; k++)
         if (s->dev[k].depth_mm >= skin.top_mm[MH_LAYER_COUNT]) {
+            /* the message points at the first setting given of those that set the two depths */
+            mh_param_id rule[3 + MH_SKIN_DEPTH_KEYS] = {MH_P_DEV_LENGTH, MH_P_DEV_PENFRAC, MH_P_DEV_TYPE};
+            const mh_param_id *depth = NULL;
+            int n = 3, nd = mh_skin_depth_keys(&depth);
+            for (int i = 0; i < nd; i++)
+                rule[n++] = depth[i];
+            mh_param_id c = mh_config_culprit(cfg, k + 1, rule, n);
             st = MH_ERROR(ctx, MH_ERR_INPUT,
-                          "%s: device.needle_length_mm: session %d reaches %.3f mm, below the simulated skin "
-                          "(%.3f mm); increase grid.hypodermis_mm",
-                          mh_config_origin(cfg, MH_P_DEV_LENGTH), k + 1, s->dev[k].depth_mm,
+                          "%s: %s: session %d reaches %.3f mm (device.needle_length_mm x penetration fraction), "
+                          "below the simulated skin (%.3f mm); increase grid.hypodermis_mm",
+                          mh_config_origin_s(cfg, c, k + 1), mh_param_table()[c].key, k + 1, s->dev[k].depth_mm,
                           skin.top_mm[MH_LAYER_COUNT]);
             goto fail;
         }

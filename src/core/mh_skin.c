@@ -38,6 +38,15 @@ mh_status mh_skin_site_preset(const char *site, double *sc_um, double *ve_um, do
     return MH_ERR_INPUT;
 }
 
+int mh_skin_depth_keys(const mh_param_id **ids)
+{
+    static const mh_param_id keys[MH_SKIN_DEPTH_KEYS] = {MH_P_GRID_HYPO, MH_P_SKIN_DERMIS,  MH_P_SKIN_SITE,
+                                                         MH_P_PAT_AGE,   MH_P_SKIN_REF_AGE, MH_P_SKIN_THINNING,
+                                                         MH_P_SKIN_SC,   MH_P_SKIN_VE};
+    *ids = keys;
+    return MH_SKIN_DEPTH_KEYS;
+}
+
 mh_status mh_skin_from_config(const mh_config *cfg, mh_skin *skin, mh_ctx *ctx)
 {
     double sc_um, ve_um, dermis_mm;
@@ -56,11 +65,17 @@ mh_status mh_skin_from_config(const mh_config *cfg, mh_skin *skin, mh_ctx *ctx)
     double scale = 1.0 - mh_config_real(cfg, MH_P_SKIN_THINNING) * decades;
     double pd_mm = mh_config_real(cfg, MH_P_SKIN_PAPILLARY);
     dermis_mm *= scale;
-    if (scale <= 0.0 || dermis_mm <= pd_mm)
+    if (scale <= 0.0 || dermis_mm <= pd_mm) {
+        /* the message points at the first setting given of those that set the two thicknesses */
+        static const mh_param_id rule[] = {MH_P_PAT_AGE,     MH_P_SKIN_THINNING,  MH_P_SKIN_REF_AGE,
+                                           MH_P_SKIN_DERMIS, MH_P_SKIN_PAPILLARY, MH_P_SKIN_SITE};
+        mh_param_id c = mh_config_culprit(cfg, 0, rule, (int)(sizeof rule / sizeof rule[0]));
         return MH_ERROR(ctx, MH_ERR_INPUT,
-                        "%s: patient.age_years: dermis thinned to %.3f mm, not thicker than the papillary dermis "
-                        "(%.3f mm); check skin.dermal_thinning_per_decade and skin.dermis_mm",
-                        mh_config_origin(cfg, MH_P_PAT_AGE), dermis_mm, pd_mm);
+                        "%s: %s: dermis thinned to %.3f mm at patient.age_years = %g, not thicker than the papillary "
+                        "dermis (%.3f mm); check skin.dermal_thinning_per_decade and skin.dermis_mm",
+                        mh_config_origin(cfg, c), mh_param_table()[c].key, dermis_mm, mh_config_real(cfg, MH_P_PAT_AGE),
+                        pd_mm);
+    }
 
     skin->thickness_mm[MH_LAYER_SC] = sc_um * 1e-3;
     skin->thickness_mm[MH_LAYER_VE] = ve_um * 1e-3;

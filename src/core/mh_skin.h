@@ -22,6 +22,11 @@ typedef struct {
 /* Builds the column from skin.*, patient.age_years and grid.hypodermis_mm. */
 mh_status mh_skin_from_config(const mh_config *cfg, mh_skin *skin, mh_ctx *ctx);
 
+/* The keys that set the depth of the column (for mh_config_culprit), most direct first: points *ids
+ * at static storage and returns their count (at most MH_SKIN_DEPTH_KEYS). */
+#define MH_SKIN_DEPTH_KEYS 8
+int mh_skin_depth_keys(const mh_param_id **ids);
+
 /* Layer containing depth z_mm (0 = surface); depths beyond the domain map to the hypodermis. */
 mh_layer mh_skin_layer_at(const mh_skin *skin, double z_mm);
 
