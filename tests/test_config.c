@@ -384,3 +384,12 @@ Test(config, session_number_is_digits)
     cr_assert_eq(mh_config_int_s(cfg, MH_P_DEV_NEEDLES, 2), 3);
     mh_config_destroy(&cfg);
 }
+
+/* The first step after a session lies within the step limits: one above solver.dt_max_h was cut to it
+ * without a word, one below solver.dt_min_s started under the floor. */
+Test(config, initial_step_within_the_step_limits)
+{
+    expect_error("[solver]\ndt_initial_s = 86400\n", 2, "solver.dt_initial_s", "must lie between");
+    expect_error("[solver]\ndt_max_h = 0.001\n", 2, "solver.dt_max_h", "solver.dt_initial_s = 30 s must lie");
+    expect_error("[solver]\ndt_min_s = 60\n", 2, "solver.dt_min_s", "must lie between");
+}

@@ -614,6 +614,17 @@ mh_status mh_config_validate(const mh_config *cfg, mh_ctx *ctx)
                         mh_config_origin(cfg, c), param_table[c].key, mh_config_real(cfg, MH_P_SOLV_DTMIN),
                         mh_config_real(cfg, MH_P_SOLV_DTMAX));
     }
+    const double dt0_s = mh_config_real(cfg, MH_P_SOLV_DT0);
+    if (dt0_s < mh_config_real(cfg, MH_P_SOLV_DTMIN) || dt0_s > mh_config_real(cfg, MH_P_SOLV_DTMAX) * 3600.0) {
+        /* the stepper would silently take dt_max_h instead (or start below its floor) */
+        static const mh_param_id rule[] = {MH_P_SOLV_DT0, MH_P_SOLV_DTMIN, MH_P_SOLV_DTMAX};
+        mh_param_id c = mh_config_culprit(cfg, 0, rule, 3);
+        return MH_ERROR(ctx, MH_ERR_INPUT,
+                        "%s: %s: solver.dt_initial_s = %g s must lie between solver.dt_min_s = %g s and "
+                        "solver.dt_max_h = %g h",
+                        mh_config_origin(cfg, c), param_table[c].key, dt0_s, mh_config_real(cfg, MH_P_SOLV_DTMIN),
+                        mh_config_real(cfg, MH_P_SOLV_DTMAX));
+    }
     return MH_OK;
 }
 

@@ -236,7 +236,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 fail("out of memory");
             char origin[32];
             snprintf(origin, sizeof origin, "--set #%d", ++nset);
-            char *before = fresh_text(cfg);
+            /* the text before, as mh_config_text keeps it (it reflects the configuration up to here) */
+            const char *kept = mh_config_text(cfg);
+            char *before = kept != NULL ? strdup(kept) : NULL;
+            if (before == NULL)
+                fail("out of memory in the resolved text");
             mh_status st = mh_config_set(cfg, assignment, origin, &ctx);
             free(assignment);
             if (st != MH_OK) {
