@@ -10,7 +10,7 @@
 set -euo pipefail
 
 packages=(
-    build-essential  # gcc, make
+    build-essential  # gcc, make; gcc-12 brings the ASan and UBSan runtimes (make check-asan)
     pkg-config
     libgsl-dev
     libhdf5-dev      # hdf5-serial.pc
