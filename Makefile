@@ -2,19 +2,25 @@
 CC ?= gcc
 PKGS := gsl hdf5-serial inih
 OPT ?= -O3
-# SAN_FLAGS: sanitizer flags added to compiling and linking alike (set by make check-asan for its own
-# tree; empty in a normal build). Set them on the command line, not LDFLAGS, which would replace the
-# OpenMP flag below.
+# OPENMP: the compiler's OpenMP flag (make check-tsan: -fopenmp=libomp for clang and LLVM's runtime).
+# WARN_FLAGS: warning flags for another compiler (make check-tsan: clang knows no '#pragma GCC ivdep'
+# and cannot vectorise the 'omp simd' loops under TSan); -Wall -Wextra -Werror stay.
+# SAN_FLAGS: sanitizer flags added to compiling and linking alike (set by make check-asan and
+# check-tsan for their own trees; empty in a normal build). Set them on the command line, not LDFLAGS,
+# which would replace the OpenMP flag below.
+OPENMP ?= -fopenmp
 SAN_FLAGS ?=
+WARN_FLAGS ?=
 CFLAGS ?= $(OPT) -g
-CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off -Wall -Wextra -Werror -fopenmp $(SAN_FLAGS) -MMD -MP
+CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off -Wall -Wextra -Werror $(WARN_FLAGS) $(OPENMP) \
+    $(SAN_FLAGS) -MMD -MP
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS = $(PKG_LIBS) -lm
-LDFLAGS += -fopenmp $(SAN_FLAGS)
+LDFLAGS += $(OPENMP) $(SAN_FLAGS)
 
 # Objects go to $(BUILD) (make bench builds a second tree, build/native, with -march=native; make
-# check-asan builds build/asan, with its own $(B)/microheal).
+# check-asan and check-tsan build build/asan and build/tsan, each with its own $(B)/microheal).
 BUILD ?= build
 B := $(BUILD)
 
@@ -26,8 +32,12 @@ CORE_OBJ := $(CORE_SRC:src/%.c=$(B)/%.o)
 IO_OBJ := $(IO_SRC:src/%.c=$(B)/%.o)
 CLI_OBJ := $(CLI_SRC:src/%.c=$(B)/%.o)
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(B)/tests/%.o) $(B)/tests/mms.o $(B)/tests/lsan_runner.o
+# The tests run under Criterion; make check-tsan swaps in its in-process runner (tests/tsan/).
+CRITERION_CFLAGS ?= $(shell pkg-config --cflags criterion)
+CRITERION_LIBS ?= $(shell pkg-config --libs criterion)
+TEST_RUNNER_OBJ ?=
 
-.PHONY: all deps demo check check-asan clean plots verify sensitivity validate bench
+.PHONY: all deps demo check check-asan check-tsan clean plots verify sensitivity validate bench
 all: microheal
 
 # Installs missing packages when a pkg-config lookup fails (scripts/install-deps.sh).
@@ -51,10 +61,10 @@ microheal $(B)/microheal: $(CLI_OBJ) $(B)/libmicroheal_io.a $(B)/libmicroheal.a
 
 $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(shell pkg-config --cflags criterion) -Isrc/core -Isrc/io -c $< -o $@
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(CRITERION_CFLAGS) -Isrc/core -Isrc/io -c $< -o $@
 
-$(B)/tests/run_tests: $(TEST_OBJ) $(B)/libmicroheal_io.a $(B)/libmicroheal.a
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(shell pkg-config --libs criterion) -o $@
+$(B)/tests/run_tests: $(TEST_OBJ) $(TEST_RUNNER_OBJ) $(B)/libmicroheal_io.a $(B)/libmicroheal.a
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(CRITERION_LIBS) -o $@
 
 $(B)/tests/verify: $(B)/tests/verify.o $(B)/tests/mms.o $(B)/libmicroheal.a
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
@@ -78,6 +88,28 @@ check-asan: deps
 	MICROHEAL=build/asan/microheal TEST_BIN=build/asan/tests/run_tests \
 	    ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99 \
 	    bash tests/sanitized.sh build/asan/logs bash tests/run.sh
+
+# Data races in the OpenMP kernels (papers/reliability.md): clang with LLVM's OpenMP runtime (libomp)
+# and ThreadSanitizer, with Archer (libomp's tool that tells TSan about OpenMP's synchronisation; GCC's
+# libgomp is not TSan-aware), in build/tsan. Criterion cannot run under TSan
+# (tests/tsan/criterion/criterion.h), so the test files are linked with tests/tsan/runner.c and the
+# tests of TSAN_TESTS run in one process, with 2 and with 4 threads; fails on any report. About 5
+# minutes on 2 cores.
+TSAN_CC ?= clang-14
+ARCHER ?= /usr/lib/llvm-14/lib/libarcher.so
+TSAN_TESTS ?= 'diffusion/*' 'model/*' 'sim/*' 'section/periodic_*' \
+    'sensitivity/indices_do_not_depend_on_the_thread_count' 'behaviour/item6_*'
+check-tsan: deps
+	@command -v $(TSAN_CC) >/dev/null && test -e $(ARCHER) && echo 'int main(void) { return 0; }' | \
+	    $(TSAN_CC) -fsanitize=thread -fopenmp=libomp -x c - -o /dev/null 2>/dev/null || bash scripts/install-deps.sh
+	$(MAKE) CC=$(TSAN_CC) BUILD=build/tsan OPT=-O2 OPENMP=-fopenmp=libomp SAN_FLAGS=-fsanitize=thread \
+	    WARN_FLAGS="-Wno-unknown-pragmas -Wno-pass-failed" CRITERION_CFLAGS=-Itests/tsan CRITERION_LIBS= \
+	    TEST_RUNNER_OBJ=build/tsan/tests/tsan/runner.o build/tsan/tests/run_tests
+	for n in 2 4; do \
+	    OMP_NUM_THREADS=$$n OMP_WAIT_POLICY=passive OMP_TOOL_LIBRARIES=$(ARCHER) ARCHER_OPTIONS=verbose=1 \
+	        TSAN_OPTIONS=halt_on_error=1:ignore_noninstrumented_modules=1 \
+	        bash tests/sanitized.sh build/tsan/logs build/tsan/tests/run_tests $(TSAN_TESTS) || exit 1; \
+	done
 
 # Convergence tables of the manufactured solution (papers/verification.md); fails if verify fails.
 verify: deps

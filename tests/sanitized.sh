@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # sanitized.sh: runs a command with sanitizer reports written to files, and fails if any was written.
 #
-# Usage: bash tests/sanitized.sh LOGDIR COMMAND [ARGS...]     (make check-asan)
+# Usage: bash tests/sanitized.sh LOGDIR COMMAND [ARGS...]     (make check-asan and make check-tsan)
 #
 # Empties LOGDIR, appends log_path=LOGDIR/report to ASAN_OPTIONS, UBSAN_OPTIONS and TSAN_OPTIONS (each
 # process that reports writes LOGDIR/report.PID instead of writing to stderr; GCC's UBSan runtime,
