@@ -37,7 +37,7 @@ CRITERION_CFLAGS ?= $(shell pkg-config --cflags criterion)
 CRITERION_LIBS ?= $(shell pkg-config --libs criterion)
 TEST_RUNNER_OBJ ?=
 
-.PHONY: all deps demo check check-asan check-tsan clean plots verify sensitivity validate bench
+.PHONY: all deps demo check check-asan check-tsan check-valgrind clean plots verify sensitivity validate bench
 all: microheal
 
 # Installs missing packages when a pkg-config lookup fails (scripts/install-deps.sh).
@@ -110,6 +110,22 @@ check-tsan: deps
 	        TSAN_OPTIONS=halt_on_error=1:ignore_noninstrumented_modules=1 \
 	        bash tests/sanitized.sh build/tsan/logs build/tsan/tests/run_tests $(TSAN_TESTS) || exit 1; \
 	done
+
+# Valgrind memcheck end to end (papers/reliability.md): microheal run of a small configuration with 2
+# OpenMP threads, then info and export (--series, --field) of its output, in build/valgrind; each fails
+# on an invalid access, a use of an uninitialised value or a definite or indirect leak (a possibly lost
+# block, such as the TLS of libgomp's worker thread, is not an error). About 1 minute.
+VALGRIND := valgrind --leak-check=full --show-leak-kinds=definite,indirect \
+    --errors-for-leak-kinds=definite,indirect --error-exitcode=1 --track-origins=yes
+check-valgrind: deps
+	@command -v valgrind >/dev/null || bash scripts/install-deps.sh
+	$(MAKE) microheal
+	@mkdir -p build/valgrind
+	OMP_NUM_THREADS=2 OMP_WAIT_POLICY=passive $(VALGRIND) ./microheal run configs/default.ini -q \
+	    -o build/valgrind/run.h5 --set grid.dx_um=20 --set simulation.days=10 --set schedule.sessions=1
+	$(VALGRIND) ./microheal info build/valgrind/run.h5 > build/valgrind/info.txt
+	$(VALGRIND) ./microheal export build/valgrind/run.h5 --series -o build/valgrind/series.dat
+	$(VALGRIND) ./microheal export build/valgrind/run.h5 --field collagen_total --day 7 -o build/valgrind/field.dat
 
 # Convergence tables of the manufactured solution (papers/verification.md); fails if verify fails.
 verify: deps

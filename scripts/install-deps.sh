@@ -2,7 +2,7 @@
 # install-deps.sh: installs the Debian/Ubuntu packages microheal needs to build, test and plot.
 #
 # Usage: bash scripts/install-deps.sh      (`make deps` calls it when a pkg-config lookup or gnuplot is
-#                                          missing; make check-tsan when its tools are)
+#                                          missing; make check-tsan and check-valgrind when their tools are)
 #
 # Checks each package with dpkg-query and installs only the missing ones with apt-get (through sudo
 # when not root), running `apt-get update` once, and only when something has to be installed.
@@ -19,6 +19,7 @@ packages=(
     libinih-dev
     libcriterion-dev   # make check
     gnuplot-nox        # scripts/plot.sh
+    valgrind           # make check-valgrind
     clang-14           # make check-tsan: clang with LLVM's OpenMP runtime and ThreadSanitizer
     libomp-14-dev      # make check-tsan: libomp and Archer (libarcher.so, OpenMP semantics for TSan)
     libclang-rt-14-dev # make check-tsan: the TSan runtime (only recommended by clang-14)
