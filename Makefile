@@ -2,20 +2,26 @@
 CC ?= gcc
 PKGS := gsl hdf5-serial inih
 OPT ?= -O3
-# OPENMP: the compiler's OpenMP flag. SAN_FLAGS: sanitizer (and instrumentation) flags added to
-# compiling and linking alike, set by make fuzz for its own tree; empty in a normal build. Set them on
-# the command line, not LDFLAGS, which would replace the OpenMP flag below.
+# OPENMP: the compiler's OpenMP flag (make check-tsan: -fopenmp=libomp for clang and LLVM's runtime).
+# WARN_FLAGS: warning flags for another compiler (make check-tsan: clang knows no '#pragma GCC ivdep'
+# and cannot vectorise the 'omp simd' loops under TSan); -Wall -Wextra -Werror stay.
+# SAN_FLAGS: sanitizer flags added to compiling and linking alike (set by make check-asan, check-tsan and
+# fuzz for their own trees; empty in a normal build). Set them on the command line, not LDFLAGS,
+# which would replace the OpenMP flag below.
 OPENMP ?= -fopenmp
 SAN_FLAGS ?=
+WARN_FLAGS ?=
 CFLAGS ?= $(OPT) -g
-CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off -Wall -Wextra -Werror $(OPENMP) $(SAN_FLAGS) -MMD -MP
+CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off -Wall -Wextra -Werror $(WARN_FLAGS) $(OPENMP) \
+    $(SAN_FLAGS) -MMD -MP
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS = $(PKG_LIBS) -lm
 LDFLAGS += $(OPENMP) $(SAN_FLAGS)
 
-# Objects go to $(BUILD) (make bench builds a second tree, build/native, with -march=native; make fuzz
-# builds build/fuzz with clang and the sanitizers).
+# Objects go to $(BUILD) (make bench builds a second tree, build/native, with -march=native; make
+# check-asan and check-tsan build build/asan and build/tsan, each with its own $(B)/microheal; make
+# fuzz builds build/fuzz with clang and the sanitizers).
 BUILD ?= build
 B := $(BUILD)
 
@@ -27,9 +33,14 @@ CORE_OBJ := $(CORE_SRC:src/%.c=$(B)/%.o)
 IO_OBJ := $(IO_SRC:src/%.c=$(B)/%.o)
 CLI_OBJ := $(CLI_SRC:src/%.c=$(B)/%.o)
 # tests/test_fuzz.c replays the fuzzing corpus through the fuzz target, compiled here like any test file.
-TEST_OBJ := $(TEST_SRC:tests/%.c=$(B)/tests/%.o) $(B)/tests/mms.o $(B)/tests/fuzz/fuzz_config.o
+TEST_OBJ := $(TEST_SRC:tests/%.c=$(B)/tests/%.o) $(B)/tests/mms.o $(B)/tests/fuzz/fuzz_config.o $(B)/tests/lsan_runner.o
+# The tests run under Criterion; make check-tsan swaps in its in-process runner (tests/tsan/).
+CRITERION_CFLAGS ?= $(shell pkg-config --cflags criterion)
+CRITERION_LIBS ?= $(shell pkg-config --libs criterion)
+TEST_RUNNER_OBJ ?=
 
-.PHONY: all deps fuzz-deps demo check clean plots verify sensitivity validate bench fuzz fuzz-build fuzz-replay
+.PHONY: all deps fuzz-deps demo check check-asan check-tsan check-valgrind clean plots verify sensitivity validate bench fuzz \
+	fuzz-build fuzz-replay
 all: microheal
 
 # Installs missing packages when a pkg-config lookup fails (scripts/install-deps.sh).
@@ -48,15 +59,15 @@ $(B)/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc/core -Isrc/io -c $< -o $@
 
-microheal: $(CLI_OBJ) $(B)/libmicroheal_io.a $(B)/libmicroheal.a
+microheal $(B)/microheal: $(CLI_OBJ) $(B)/libmicroheal_io.a $(B)/libmicroheal.a
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(shell pkg-config --cflags criterion) -Isrc/core -Isrc/io -c $< -o $@
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(CRITERION_CFLAGS) -Isrc/core -Isrc/io -c $< -o $@
 
-$(B)/tests/run_tests: $(TEST_OBJ) $(B)/libmicroheal_io.a $(B)/libmicroheal.a
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(shell pkg-config --libs criterion) -o $@
+$(B)/tests/run_tests: $(TEST_OBJ) $(TEST_RUNNER_OBJ) $(B)/libmicroheal_io.a $(B)/libmicroheal.a
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(CRITERION_LIBS) -o $@
 
 # The libFuzzer executable (clang only: make fuzz builds it in build/fuzz).
 $(B)/tests/fuzz_config: $(B)/tests/fuzz/fuzz_config.o $(B)/libmicroheal.a
@@ -67,6 +78,61 @@ $(B)/tests/verify: $(B)/tests/verify.o $(B)/tests/mms.o $(B)/libmicroheal.a
 
 $(B)/microheal-bench: $(B)/bench/bench.o $(B)/libmicroheal.a
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# AddressSanitizer + UndefinedBehaviorSanitizer (GCC) over the whole suite, CLI included
+# (papers/reliability.md): build/asan/microheal and build/asan/tests/run_tests, run as make check runs
+# its build; about 6 minutes on 2 cores. Fails on any report (tests/sanitized.sh: ASan and
+# LeakSanitizer reports are files in build/asan/logs, so a leak at the exit of a test process or in a
+# CLI run inside a test fails too; UBSan, which GCC's runtime cannot send to a file, halts the process
+# with status 99, which fails the test or its CLI call). -O2: -O1 doubles the run time. Without
+# use-after-scope checks, which poison the per-cell arrays of the reaction loop at every cell and cost
+# 60 % more time (about 9.5 minutes; the suite is clean with them too): to include them, run
+# rm -rf build/asan && make check-asan ASAN_FLAGS="-fsanitize=address,undefined ...".
+ASAN_FLAGS ?= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
+    -fno-sanitize-address-use-after-scope
+check-asan: deps
+	$(MAKE) BUILD=build/asan OPT=-O2 SAN_FLAGS="$(ASAN_FLAGS)" build/asan/microheal build/asan/tests/run_tests
+	MICROHEAL=build/asan/microheal TEST_BIN=build/asan/tests/run_tests \
+	    ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99 \
+	    bash tests/sanitized.sh build/asan/logs bash tests/run.sh
+
+# Data races in the OpenMP kernels (papers/reliability.md): clang with LLVM's OpenMP runtime (libomp)
+# and ThreadSanitizer, with Archer (libomp's tool that tells TSan about OpenMP's synchronisation; GCC's
+# libgomp is not TSan-aware), in build/tsan. Criterion cannot run under TSan
+# (tests/tsan/criterion/criterion.h), so the test files are linked with tests/tsan/runner.c and the
+# tests of TSAN_TESTS run in one process, with 2 and with 4 threads; fails on any report. About 5
+# minutes on 2 cores.
+TSAN_CC ?= clang-14
+ARCHER ?= /usr/lib/llvm-14/lib/libarcher.so
+TSAN_TESTS ?= 'diffusion/*' 'model/*' 'sim/*' 'section/periodic_*' \
+    'sensitivity/indices_do_not_depend_on_the_thread_count' 'behaviour/item6_*'
+check-tsan: deps
+	@command -v $(TSAN_CC) >/dev/null && test -e $(ARCHER) && echo 'int main(void) { return 0; }' | \
+	    $(TSAN_CC) -fsanitize=thread -fopenmp=libomp -x c - -o /dev/null 2>/dev/null || bash scripts/install-deps.sh
+	$(MAKE) CC=$(TSAN_CC) BUILD=build/tsan OPT=-O2 OPENMP=-fopenmp=libomp SAN_FLAGS=-fsanitize=thread \
+	    WARN_FLAGS="-Wno-unknown-pragmas -Wno-pass-failed" CRITERION_CFLAGS=-Itests/tsan CRITERION_LIBS= \
+	    TEST_RUNNER_OBJ=build/tsan/tests/tsan/runner.o build/tsan/tests/run_tests
+	for n in 2 4; do \
+	    OMP_NUM_THREADS=$$n OMP_WAIT_POLICY=passive OMP_TOOL_LIBRARIES=$(ARCHER) ARCHER_OPTIONS=verbose=1 \
+	        TSAN_OPTIONS=halt_on_error=1:ignore_noninstrumented_modules=1 \
+	        bash tests/sanitized.sh build/tsan/logs build/tsan/tests/run_tests $(TSAN_TESTS) || exit 1; \
+	done
+
+# Valgrind memcheck end to end (papers/reliability.md): microheal run of a small configuration with 2
+# OpenMP threads, then info and export (--series, --field) of its output, in build/valgrind; each fails
+# on an invalid access, a use of an uninitialised value or a definite or indirect leak (a possibly lost
+# block, such as the TLS of libgomp's worker thread, is not an error). About 1 minute.
+VALGRIND := valgrind --leak-check=full --show-leak-kinds=definite,indirect \
+    --errors-for-leak-kinds=definite,indirect --error-exitcode=1 --track-origins=yes
+check-valgrind: deps
+	@command -v valgrind >/dev/null || bash scripts/install-deps.sh
+	$(MAKE) microheal
+	@mkdir -p build/valgrind
+	OMP_NUM_THREADS=2 OMP_WAIT_POLICY=passive $(VALGRIND) ./microheal run configs/default.ini -q \
+	    -o build/valgrind/run.h5 --set grid.dx_um=20 --set simulation.days=10 --set schedule.sessions=1
+	$(VALGRIND) ./microheal info build/valgrind/run.h5 > build/valgrind/info.txt
+	$(VALGRIND) ./microheal export build/valgrind/run.h5 --series -o build/valgrind/series.dat
+	$(VALGRIND) ./microheal export build/valgrind/run.h5 --field collagen_total --day 7 -o build/valgrind/field.dat
 
 # Convergence tables of the manufactured solution (papers/verification.md); fails if verify fails.
 verify: deps

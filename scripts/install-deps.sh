@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # install-deps.sh: installs the Debian/Ubuntu packages microheal needs to build, test and plot.
 #
-# Usage: bash scripts/install-deps.sh      (`make deps` calls it when a pkg-config lookup or gnuplot is missing)
+# Usage: bash scripts/install-deps.sh      (`make deps` calls it when a pkg-config lookup or gnuplot is
+#                                          missing; make check-tsan and check-valgrind when their tools are)
 #
 # Checks each package with dpkg-query and installs only the missing ones with apt-get (through sudo
 # when not root), running `apt-get update` once, and only when something has to be installed.
@@ -10,17 +11,21 @@
 set -euo pipefail
 
 packages=(
-    build-essential  # gcc, make
+    build-essential    # gcc, make; gcc-12 brings the ASan and UBSan runtimes (make check-asan)
     pkg-config
     libgsl-dev
-    libhdf5-dev      # hdf5-serial.pc
-    hdf5-tools       # h5dump, h5ls
+    libhdf5-dev        # hdf5-serial.pc
+    hdf5-tools         # h5dump, h5ls
     libinih-dev
-    libcriterion-dev # make check
-    gnuplot-nox      # scripts/plot.sh
-    clang            # make fuzz
-    libclang-rt-dev  # make fuzz: libFuzzer and the sanitizer runtimes
-    libomp-dev       # make fuzz: clang's OpenMP runtime
+    libcriterion-dev   # make check
+    gnuplot-nox        # scripts/plot.sh
+    valgrind           # make check-valgrind
+    clang-14           # make check-tsan: clang with LLVM's OpenMP runtime and ThreadSanitizer
+    libomp-14-dev      # make check-tsan: libomp and Archer (libarcher.so, OpenMP semantics for TSan)
+    libclang-rt-14-dev # make check-tsan: the TSan runtime (only recommended by clang-14)
+    clang              # make fuzz
+    libclang-rt-dev    # make fuzz: libFuzzer and the sanitizer runtimes
+    libomp-dev         # make fuzz: clang's OpenMP runtime
 )
 
 die() {

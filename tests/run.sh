@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite (Criterion) from the repository root; exits non-zero on any failure.
+# TEST_BIN names the test program (default build/tests/run_tests; make check-asan runs its sanitizer
+# build); arguments go to it (e.g. --filter 'sim/*').
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Two test processes at a time with one OpenMP thread each fit a 2-core machine; spinning OpenMP
@@ -7,4 +9,4 @@ cd "$(dirname "$0")/.."
 # test sets its own counts (1 and 2).
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
-exec build/tests/run_tests --jobs "${TEST_JOBS:-2}" "$@"
+exec "${TEST_BIN:-build/tests/run_tests}" --jobs "${TEST_JOBS:-2}" "$@"
