@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MH_MAX_CELLS 400000000.0 /* 400 M cells x 12 fields x 8 B ~ 38 GB: beyond any workstation */
 
 /* Allocates the per-depth profiles of g (nz set). */
 static mh_status alloc_profiles(mh_grid *g, mh_ctx *ctx)

@@ -9,6 +9,9 @@
 
 /* Cell (i, j, k): x = (i + 1/2) dx, y = (j + 1/2) dx, depth z = (k + 1/2) dx.
  * Memory index i + nx (j + ny k): x fastest, depth slowest. In 2-D ny = 1. */
+/* Most cells a grid may have: 400 M cells x 12 fields x 8 B ~ 38 GB, beyond any workstation. */
+#define MH_MAX_CELLS 400000000.0
+
 typedef struct {
     int dims;
     int nx, ny, nz;

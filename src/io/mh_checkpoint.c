@@ -1,7 +1,7 @@
 /* mh_checkpoint: checkpoints (the full state of a run, to resume it bit for bit) and fault snapshots.
  *
  * Layout (both kinds; README.md, "Long runs and restarts"): root attributes program = "microheal",
- * kind = "checkpoint" | "fault", version, config (the resolved configuration), created, output;
+ * kind = "checkpoint" | "fault", version, config (the resolved configuration), created;
  * /state with attributes t_days, dt_days, sessions_done, snapshots_done, accepted, rejected,
  * surface_cells, deficit (mh_sim_state), and datasets fields/<species> and k_close (float64, the
  * grid's shape [nz, (ny,) nx]), punctures (compound), series [nt, MH_OBS_COUNT]; a checkpoint also
@@ -97,7 +97,7 @@ static hid_t puncture_type(void)
 }
 
 /* Root attributes and /state of sim into file; negative on failure. */
-static herr_t write_state(hid_t file, const mh_sim *sim, const char *kind, const char *config_text, const char *output)
+static herr_t write_state(hid_t file, const mh_sim *sim, const char *kind, const char *config_text)
 {
     char created[64];
     time_t now = time(NULL);
@@ -110,7 +110,6 @@ static herr_t write_state(hid_t file, const mh_sim *sim, const char *kind, const
     rc |= mh_h5_attr_string(file, "version", MH_VERSION);
     rc |= mh_h5_attr_string(file, "config", config_text);
     rc |= mh_h5_attr_string(file, "created", created);
-    rc |= mh_h5_attr_string(file, "output", output);
 
     hid_t grp = H5Gcreate2(file, "/state", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (grp < 0)
@@ -174,7 +173,7 @@ static mh_status write_file(const char *path, const char *kind, const mh_sim *si
         free(tmp);
         return st;
     }
-    herr_t rc = write_state(file, sim, kind, config_text, path);
+    herr_t rc = write_state(file, sim, kind, config_text);
     if (rc >= 0 && w != NULL) {
         /* the partial output the run writes, and who writes it: a resume deletes it once it has taken
          * over, and refuses while that process still runs */

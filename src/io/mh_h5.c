@@ -588,76 +588,87 @@ mh_status mh_h5_read_vector(const char *path, const char *dataset, double **out,
     return st;
 }
 
+/* Opens scalar attribute attr of obj with its file type (*t); MH_ERR_IO naming path and attr when it is
+ * missing, unreadable or not a scalar. Close both with close_attr. */
+static mh_status open_scalar_attr(hid_t obj, const char *path, const char *attr, hid_t *a, hid_t *t, mh_ctx *ctx)
+{
+    *a = *t = H5I_INVALID_HID;
+    if (H5Aexists(obj, attr) <= 0)
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: no attribute %s", path, attr);
+    *a = H5Aopen(obj, attr, H5P_DEFAULT);
+    hid_t sp = *a >= 0 ? H5Aget_space(*a) : H5I_INVALID_HID;
+    bool scalar = sp >= 0 && H5Sget_simple_extent_type(sp) == H5S_SCALAR;
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (scalar)
+        *t = H5Aget_type(*a);
+    if (*t >= 0)
+        return MH_OK;
+    if (*a >= 0)
+        H5Aclose(*a);
+    *a = H5I_INVALID_HID;
+    return MH_ERROR(ctx, MH_ERR_IO, "%s: attribute %s is not a readable scalar (corrupt?)", path, attr);
+}
+
+static void close_attr(hid_t a, hid_t t)
+{
+    H5Tclose(t);
+    H5Aclose(a);
+}
+
+/* A C string type in memory: size bytes (or H5T_VARIABLE), NUL-terminated, character set cset. */
+static hid_t string_type(size_t size, H5T_cset_t cset)
+{
+    hid_t mt = H5Tcopy(H5T_C_S1);
+    H5Tset_size(mt, size);
+    H5Tset_strpad(mt, H5T_STR_NULLTERM);
+    H5Tset_cset(mt, cset);
+    return mt;
+}
+
 mh_status mh_h5_get_attr_string(hid_t obj, const char *path, const char *attr, char **out, mh_ctx *ctx)
 {
     *out = NULL;
-    if (H5Aexists(obj, attr) <= 0)
-        return MH_ERROR(ctx, MH_ERR_IO, "%s: no attribute %s", path, attr);
-    hid_t a = H5Aopen(obj, attr, H5P_DEFAULT);
-    if (a < 0)
-        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot open attribute %s (corrupt?)", path, attr);
-    hid_t t = H5Aget_type(a), sp = H5Aget_space(a);
-    mh_status st = MH_OK;
-    htri_t vlen = t >= 0 ? H5Tis_variable_str(t) : -1;
-    size_t len = t >= 0 && vlen == 0 ? H5Tget_size(t) : 0;
-    if (t < 0 || sp < 0 || H5Tget_class(t) != H5T_STRING || vlen < 0 || (vlen == 0 && (len == 0 || len > (1u << 24))) ||
-        H5Sget_simple_extent_type(sp) != H5S_SCALAR) {
+    hid_t a, t;
+    mh_status st = open_scalar_attr(obj, path, attr, &a, &t, ctx);
+    if (st != MH_OK)
+        return st;
+    htri_t vlen = H5Tis_variable_str(t);
+    size_t len = vlen == 0 ? H5Tget_size(t) : 0;
+    char *s = NULL;
+    if (H5Tget_class(t) != H5T_STRING || vlen < 0 || (vlen == 0 && (len == 0 || len > (1u << 24)))) {
         st = MH_ERROR(ctx, MH_ERR_IO, "%s: attribute %s is not a string", path, attr);
-    } else if (vlen == 0) { /* fixed length (what microheal writes) */
-        hid_t mt = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mt, len + 1);
-        H5Tset_strpad(mt, H5T_STR_NULLTERM);
-        H5Tset_cset(mt, H5Tget_cset(t));
-        char *s = calloc(len + 2, 1);
-        if (s == NULL)
+    } else {
+        /* fixed length (what microheal writes) into our buffer; variable length (microheal 1.0's
+         * outputs) into HDF5's, copied */
+        hid_t mt = string_type(vlen ? H5T_VARIABLE : len + 1, H5Tget_cset(t));
+        char *buf = vlen ? NULL : calloc(len + 2, 1);
+        if (!vlen && buf == NULL)
             st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
-        else if (H5Aread(a, mt, s) < 0)
+        else if (H5Aread(a, mt, vlen ? (void *)&buf : (void *)buf) < 0 || buf == NULL)
             st = MH_ERROR(ctx, MH_ERR_IO, "%s: cannot read attribute %s", path, attr);
-        if (st == MH_OK)
-            *out = s;
-        else
-            free(s);
-        H5Tclose(mt);
-    } else { /* variable length (microheal 1.0's outputs) */
-        hid_t mt = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mt, H5T_VARIABLE);
-        H5Tset_cset(mt, H5Tget_cset(t));
-        char *s = NULL;
-        if (H5Aread(a, mt, &s) < 0 || s == NULL)
-            st = MH_ERROR(ctx, MH_ERR_IO, "%s: cannot read attribute %s", path, attr);
-        else {
-            *out = strdup(s);
-            H5free_memory(s);
-            if (*out == NULL)
-                st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
-        }
+        else if ((s = vlen ? strdup(buf) : buf) == NULL)
+            st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+        if (vlen && buf != NULL)
+            H5free_memory(buf);
+        else if (st != MH_OK)
+            free(buf);
         H5Tclose(mt);
     }
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (t >= 0)
-        H5Tclose(t);
-    H5Aclose(a);
+    close_attr(a, t);
+    *out = s;
     return st;
 }
 
 mh_status mh_h5_get_attr_double(hid_t obj, const char *path, const char *attr, double *out, mh_ctx *ctx)
 {
-    if (H5Aexists(obj, attr) <= 0)
-        return MH_ERROR(ctx, MH_ERR_IO, "%s: no attribute %s", path, attr);
-    hid_t a = H5Aopen(obj, attr, H5P_DEFAULT);
-    if (a < 0)
-        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot open attribute %s (corrupt?)", path, attr);
-    hid_t t = H5Aget_type(a), sp = H5Aget_space(a);
-    mh_status st = MH_OK;
-    if (t < 0 || sp < 0 || (H5Tget_class(t) != H5T_FLOAT && H5Tget_class(t) != H5T_INTEGER) ||
-        H5Sget_simple_extent_type(sp) != H5S_SCALAR || H5Aread(a, H5T_NATIVE_DOUBLE, out) < 0)
+    hid_t a, t;
+    mh_status st = open_scalar_attr(obj, path, attr, &a, &t, ctx);
+    if (st != MH_OK)
+        return st;
+    if ((H5Tget_class(t) != H5T_FLOAT && H5Tget_class(t) != H5T_INTEGER) || H5Aread(a, H5T_NATIVE_DOUBLE, out) < 0)
         st = MH_ERROR(ctx, MH_ERR_IO, "%s: attribute %s is not a number", path, attr);
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (t >= 0)
-        H5Tclose(t);
-    H5Aclose(a);
+    close_attr(a, t);
     return st;
 }
 
@@ -714,7 +725,7 @@ mh_status mh_h5_read_field(const char *path, const char *name, double day, float
     }
     H5Sget_simple_extent_dims(fs, dims, NULL);
     double cells = (double)dims[1] * (double)dims[2] * (double)dims[3];
-    if (cells < 1.0 || cells > 4e8) { /* a damaged file: more cells than any grid (MH_MAX_CELLS) */
+    if (cells < 1.0 || cells > MH_MAX_CELLS) { /* a damaged file: more cells than any grid */
         H5Sclose(fs);
         H5Dclose(d);
         H5Fclose(file);
