@@ -1,6 +1,6 @@
 # microheal: make (library + CLI), make demo, make check. See README.md.
 CC ?= gcc
-PKGS := gsl hdf5-serial inih
+PKGS := gsl hdf5-serial inih libcrypto
 OPT ?= -O3
 # OPENMP: the compiler's OpenMP flag (make check-tsan: -fopenmp=libomp for clang and LLVM's runtime).
 # WARN_FLAGS: warning flags for another compiler (make check-tsan: clang knows no '#pragma GCC ivdep'

@@ -17,6 +17,7 @@ packages=(
     libhdf5-dev        # hdf5-serial.pc
     hdf5-tools         # h5dump, h5ls
     libinih-dev
+    libssl-dev         # libcrypto: SHA-256 of each output's configuration (microheal sweep)
     libcriterion-dev   # make check
     gnuplot-nox        # scripts/plot.sh
     valgrind           # make check-valgrind

@@ -382,13 +382,13 @@ static bool write_tables(const char *dir, const mh_targets *t, const double *mod
         const mh_target_info *ti = mh_targets_info(t, i);
         char obs[512];
         format_observable(ti, obs, sizeof obs);
-        mh_cli_csv_text(csv, ti->item);
+        mh_export_csv_text(csv, ti->item);
         fputc(',', csv);
-        mh_cli_csv_text(csv, ti->name);
+        mh_export_csv_text(csv, ti->name);
         fputc(',', csv);
-        mh_cli_csv_text(csv, obs);
+        mh_export_csv_text(csv, obs);
         fputc(',', csv);
-        mh_cli_csv_text(csv, ti->source);
+        mh_export_csv_text(csv, ti->source);
         fprintf(csv, ",%.10g,%.10g,%g,%g,%d,%d,%.10g,%s\n", ti->has_value ? ti->value : NAN,
                 ti->has_sigma ? ti->sigma : NAN, ti->band_lo, ti->band_hi, ti->lo_open, ti->hi_open, model[i],
                 mh_target_in_band(ti, model[i]) ? "yes" : "no");

@@ -5,6 +5,7 @@
  * NAME.tmp and renamed when complete. Progress goes to stderr unless -q. */
 #include "mh_cli.h"
 #include "mh_cli_util.h"
+#include "mh_h5.h"
 
 #include "mh_sensitivity.h"
 
@@ -353,11 +354,11 @@ static void csv_body(FILE *f, const report_data *d)
             fprintf(f, ",%.10g,%.10g,%.10g,%d", p->index[q], p->mu[q], p->sigma[q], d->rank_of[q * n + d->order[r]]);
         }
         fprintf(f, ",%.10g,", p->overall);
-        mh_cli_csv_text(f, tab[p->id].unit);
+        mh_export_csv_text(f, tab[p->id].unit);
         fputc(',', f);
-        mh_cli_csv_text(f, tab[p->id].source);
+        mh_export_csv_text(f, tab[p->id].source);
         fputc(',', f);
-        mh_cli_csv_text(f, p->skipped != NULL ? p->skipped : "ok");
+        mh_export_csv_text(f, p->skipped != NULL ? p->skipped : "ok");
         fputc('\n', f);
     }
 }

@@ -26,6 +26,7 @@ static const char *usage_main =
     MH_USAGE_CALIBRATE_LINE
     MH_USAGE_VALIDATE_LINE
     "  sensitivity CONFIG [--method oat|morris] [-o DIR] ...  rank the parameters by their effect\n"
+    "  sweep SWEEP.ini -o DIR [-j N] | --slurm | --collect    parameter sweeps (local, MPI, Slurm)\n"
     "\n"
     "  microheal COMMAND --help   options of one command\n"
     "  microheal --version\n";
@@ -159,6 +160,8 @@ static int dispatch(int argc, char **argv)
         return cmd_info(argc - 2, argv + 2);
     if (strcmp(cmd, "export") == 0)
         return cmd_export(argc - 2, argv + 2);
+    if (strcmp(cmd, "sweep") == 0)
+        return mh_cmd_sweep(argc - 2, argv + 2);
     if (strcmp(cmd, "sensitivity") == 0)
         return mh_cli_sensitivity(argc - 2, argv + 2);
     if (strcmp(cmd, "calibrate") == 0)

@@ -12,6 +12,10 @@ int mh_cmd_check(int argc, char **argv);
  * status (0 ok, 2 bad input, 1 other failure). */
 int mh_cli_sensitivity(int argc, char **argv);
 
+/* `microheal sweep` (cmd_sweep.c): exit 0 every point complete, 1 a point failed or is missing, 2 bad
+ * input; 128 + N when signal N stopped a local sweep. */
+int mh_cmd_sweep(int argc, char **argv);
+
 #define MH_USAGE_CALIBRATE_LINE                                                                                        \
     "  calibrate TARGETS --fit KEY,... [-o REPORT.md]         fit parameters to target data\n"
 #define MH_USAGE_VALIDATE_LINE                                                                                         \

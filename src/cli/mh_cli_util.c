@@ -71,21 +71,6 @@ bool mh_cli_mkdirs(const char *path)
     return ok;
 }
 
-void mh_cli_csv_text(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\n") == NULL) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 bool mh_cli_scripts_dir(const char *given, char *out, size_t len)
 {
     int w;

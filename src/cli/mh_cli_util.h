@@ -24,8 +24,6 @@ int mh_cli_split_list(char *s, const char **items, int max);
 bool mh_cli_parse_double(const char *s, double *v);
 /* mkdir -p; prints why not and returns false on failure. */
 bool mh_cli_mkdirs(const char *path);
-/* Writes s as one CSV field, quoted (with doubled quotes) when it holds a comma, quote or newline. */
-void mh_cli_csv_text(FILE *f, const char *s);
 /* The folder of gnuplot scripts: given (--scripts) if not NULL, else scripts/ beside the executable
  * when it exists there, else scripts/ relative to the working directory. False if it does not fit. */
 bool mh_cli_scripts_dir(const char *given, char *out, size_t len);

@@ -630,7 +630,7 @@ mh_status mh_config_validate(const mh_config *cfg, mh_ctx *ctx)
 
 /* ---------- resolved text ---------- */
 
-static void fmt_real(char *out, size_t len, double x)
+void mh_config_format_real(char *out, size_t len, double x)
 {
     for (int prec = 6; prec <= 17; prec++) {
         snprintf(out, len, "%.*g", prec, x);
@@ -656,7 +656,7 @@ static size_t fmt_value(const mh_param_info *info, const mh_value *v, size_t col
         out[0] = '\0';
         for (int i = 0; i < v->nlist && used + 32 < len; i++) {
             char num[40];
-            fmt_real(num, sizeof num, v->list[i]);
+            mh_config_format_real(num, sizeof num, v->list[i]);
             const bool wrap = i > 0 && col + 2 + strlen(num) > MH_TEXT_WIDTH;
             int n = snprintf(out + used, len - used, "%s%s", i == 0 ? "" : wrap ? "\n    " : ", ", num);
             used += (size_t)n;
@@ -664,8 +664,22 @@ static size_t fmt_value(const mh_param_info *info, const mh_value *v, size_t col
         }
         return used;
     }
-    default: fmt_real(out, len, v->num); return strlen(out);
+    default: mh_config_format_real(out, len, v->num); return strlen(out);
     }
+}
+
+void mh_config_value_text(const mh_config *cfg, mh_param_id id, char *buf, size_t len)
+{
+    fmt_value(&param_table[id], &cfg->base[id], 0, buf, len);
+}
+
+int mh_config_override_session(const mh_config *cfg, mh_param_id id)
+{
+    int first = 0;
+    for (int k = 0; k < cfg->noverrides; k++)
+        if (cfg->overrides[k].id == (int)id && (first == 0 || cfg->overrides[k].session < first))
+            first = cfg->overrides[k].session;
+    return first;
 }
 
 typedef struct {

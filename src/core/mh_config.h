@@ -5,6 +5,7 @@
 #include "mh_ctx.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef enum { MH_T_REAL, MH_T_INT, MH_T_BOOL, MH_T_CHOICE, MH_T_LIST } mh_param_type;
 
@@ -78,6 +79,14 @@ mh_param_id mh_config_culprit(const mh_config *cfg, int session, const mh_param_
  * to the configuration errors, e.g. " in target x". */
 mh_status mh_config_check_varied(const mh_config *cfg, const char *key, const char *who, const char *where, int *id,
                                  mh_ctx *ctx);
+
+/* x with the fewest significant digits (6 to 17) that read back as x ("0.1", not "0.10000000000000001"). */
+void mh_config_format_real(char *out, size_t len, double x);
+/* The base value of key id as the configuration text writes it ("1.5", "roller", "auto"; a list
+ * with ", " between its items, wrapped onto continuation lines when long). */
+void mh_config_value_text(const mh_config *cfg, mh_param_id id, char *buf, size_t len);
+/* The first session (1..MH_MAX_SESSIONS) with an override of key id, or 0 if none has one. */
+int mh_config_override_session(const mh_config *cfg, mh_param_id id);
 
 /* The resolved configuration as INI text (every key, defaults included);
  * a NUL-terminated string owned by cfg, valid until the next change; NULL if memory ran out. */

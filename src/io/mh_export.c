@@ -237,3 +237,18 @@ mh_status mh_h5_info(const char *path, FILE *out, mh_ctx *ctx)
     free(px);
     return st;
 }
+
+void mh_export_csv_text(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\n") == NULL) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}

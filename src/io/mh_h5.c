@@ -1,7 +1,7 @@
 /* mh_h5: writing a run to HDF5 (temporary file, renamed when complete) and reading it back.
  *
- * Schema (README.md, "Output"): root attributes version, config, seed, created, dims;
- * /grid, /punctures, /series (one dataset per observable, "units" attribute),
+ * Schema (README.md, "Output"): root attributes version, config, config_sha256, seed, created, dims;
+ * /grid, /punctures, /series (one dataset per observable, "units" attribute; 1-D datasets carry Fletcher-32),
  * /fields/<species> snapshots [nsnap, nz, (ny,) nx] float32 chunked + deflate, /fields/t_days,
  * /summary per-session metrics and collagen gains. */
 #include "mh_h5_internal.h"
@@ -9,8 +9,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
-
 #include <math.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,13 +35,16 @@ void mh_h5_quiet(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
 
 hid_t mh_h5_create(const char *path)
 {
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    if (fapl < 0)
-        return H5I_INVALID_HID;
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), fcpl = H5Pcreate(H5P_FILE_CREATE);
     hid_t file = H5I_INVALID_HID;
-    if (H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST) >= 0)
-        file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
-    H5Pclose(fapl);
+    /* no modification times on the root group: the same content gives the same bytes */
+    if (fapl >= 0 && fcpl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST) >= 0 &&
+        H5Pset_obj_track_times(fcpl, 0) >= 0)
+        file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
+    if (fcpl >= 0)
+        H5Pclose(fcpl);
+    if (fapl >= 0)
+        H5Pclose(fapl);
     return file;
 }
 
@@ -53,6 +56,18 @@ static bool sync_path(const char *path, int flags)
         return false;
     bool ok = fsync(fd) == 0 || errno == EINVAL; /* some file systems cannot sync a directory */
     return close(fd) == 0 && ok;
+}
+
+bool mh_sha256_hex(const void *data, size_t n, char hex[MH_SHA256_HEX])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    hex[0] = '\0';
+    if (EVP_Digest(data, n, md, &len, EVP_sha256(), NULL) != 1 || len != 32)
+        return false;
+    for (unsigned i = 0; i < len; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    return true;
 }
 
 mh_status mh_h5_commit(const char *tmp, const char *path, mh_ctx *ctx)
@@ -141,7 +156,12 @@ static herr_t write_vec(hid_t file, const char *name, hid_t type, const void *da
     hid_t sp = H5Screate_simple(1, &dim, NULL);
     hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
     H5Pset_create_intermediate_group(lcpl, 1);
-    hid_t d = H5Dcreate2(file, name, type, sp, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+    /* Fletcher-32 (on a chunked layout): a damaged value is refused when read, not misread */
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    if (n > 0 && (H5Pset_chunk(dcpl, 1, &dim) < 0 || H5Pset_fletcher32(dcpl) < 0))
+        dim = 0; /* fails below */
+    hid_t d = dim == n ? H5Dcreate2(file, name, type, sp, lcpl, dcpl, H5P_DEFAULT) : H5I_INVALID_HID;
+    H5Pclose(dcpl);
     herr_t rc = -1;
     if (d >= 0) {
         rc = n > 0 ? H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) : 0;
@@ -286,6 +306,9 @@ static herr_t write_body(mh_h5_writer *w, const mh_sim *sim, const char *config_
     rc |= mh_h5_attr_string(root, "program", "microheal");
     rc |= mh_h5_attr_string(root, "version", MH_VERSION);
     rc |= mh_h5_attr_string(root, "config", config_text);
+    char sha[MH_SHA256_HEX];
+    rc |= mh_sha256_hex(config_text, strlen(config_text), sha) ? 0 : -1;
+    rc |= mh_h5_attr_string(root, "config_sha256", sha);
     rc |= mh_h5_attr_string(root, "created", created);
     rc |= mh_h5_attr_double(root, "seed", (double)seed);
     rc |= mh_h5_attr_double(root, "dims", g->dims);

@@ -4,6 +4,7 @@
 
 #include "mh_sim.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 
 typedef struct mh_h5_writer mh_h5_writer;
@@ -28,6 +29,11 @@ mh_status mh_h5_read_root_string(const char *path, const char *attr, char **out,
 mh_status mh_h5_read_field(const char *path, const char *name, double day, float **out, int shape[3],
                            double *t_actual, mh_ctx *ctx);
 
+/* SHA-256 of n bytes as 64 lowercase hex digits and a NUL (OpenSSL's libcrypto); false if it failed.
+ * Outputs carry the one of their configuration text as the root attribute config_sha256. */
+#define MH_SHA256_HEX 65
+bool mh_sha256_hex(const void *data, size_t n, char hex[MH_SHA256_HEX]);
+
 /* Prints a human summary of an output file. */
 mh_status mh_h5_info(const char *path, FILE *out, mh_ctx *ctx);
 
@@ -38,6 +44,8 @@ void mh_export_series_table(const mh_series *s, const char *origin, FILE *out);
 mh_status mh_export_sessions(const char *path, FILE *out, mh_ctx *ctx);
 mh_status mh_export_punctures(const char *path, FILE *out, mh_ctx *ctx);
 mh_status mh_export_summary(const char *path, FILE *out, mh_ctx *ctx);
+/* Writes s as one CSV field, quoted (with doubled quotes) when it holds a comma, quote or newline. */
+void mh_export_csv_text(FILE *f, const char *s);
 /* Field cross-section "x_mm depth_mm value" with a blank line between rows (gnuplot image format);
  * in 3-D the plane at y_mm (negative = the middle). */
 mh_status mh_export_field(const char *path, const char *name, double day, double y_mm, FILE *out, mh_ctx *ctx);

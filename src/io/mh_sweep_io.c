@@ -1,0 +1,604 @@
+/* mh_sweep_io: a sweep's folder: frozen plan, point outputs and failures, summary (CSV and HDF5). */
+#include "mh_sweep_io.h"
+
+#include "mh_h5_internal.h"
+
+#include <errno.h>
+#include <glob.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* DIR/NAME, malloc'ed. */
+static char *join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p != NULL)
+        snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+char *mh_sweep_point_path(const char *dir, int point, const char *ext)
+{
+    char name[64];
+    snprintf(name, sizeof name, "points/p%06d.%s", point, ext);
+    return join(dir, name);
+}
+
+/* The whole of a text file (malloc'ed, NUL-terminated), or NULL (errno tells why). */
+static char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *t = malloc(cap);
+    while (t != NULL) {
+        n += fread(t + n, 1, cap - n - 1, f);
+        if (n < cap - 1)
+            break;
+        char *u = realloc(t, cap *= 2);
+        if (u == NULL)
+            free(t);
+        t = u;
+    }
+    const bool bad = ferror(f) != 0;
+    fclose(f);
+    if (t == NULL || bad) {
+        free(t);
+        return NULL;
+    }
+    t[n] = '\0';
+    return t;
+}
+
+/* Writes text to path through a temporary file (fsync, rename). */
+static mh_status write_text(const char *path, const char *text, mh_ctx *ctx)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%.4000s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (f == NULL)
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write: %s", tmp, strerror(errno));
+    size_t n = strlen(text);
+    bool ok = fwrite(text, 1, n, f) == n;
+    ok = fclose(f) == 0 && ok;
+    if (!ok) {
+        remove(tmp);
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write (disk full?)", path);
+    }
+    return mh_h5_commit(tmp, path, ctx);
+}
+
+/* First line where a and b differ (1-based), its text in a and in b. */
+static int first_difference(const char *a, const char *b, char *la, char *lb, size_t len)
+{
+    int line = 1;
+    const char *sa = a, *sb = b;
+    while (*a && *a == *b) {
+        if (*a == '\n') {
+            line++;
+            sa = a + 1;
+            sb = b + 1;
+        }
+        a++;
+        b++;
+    }
+    snprintf(la, len, "%.*s", (int)strcspn(sa, "\n"), sa);
+    snprintf(lb, len, "%.*s", (int)strcspn(sb, "\n"), sb);
+    return line;
+}
+
+/* Writes text to DIR/name, or checks that the file there holds it. */
+static mh_status freeze(const char *dir, const char *name, const char *text, mh_ctx *ctx)
+{
+    char *path = join(dir, name);
+    if (path == NULL)
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+    mh_status st = MH_OK;
+    char *old = read_text(path);
+    if (old == NULL && errno != ENOENT) {
+        st = MH_ERROR(ctx, MH_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
+    } else if (old == NULL) {
+        st = write_text(path, text, ctx);
+    } else if (strcmp(old, text) != 0) {
+        char la[160], lb[160];
+        int line = first_difference(old, text, la, lb, sizeof la);
+        st = MH_ERROR(ctx, MH_ERR_INPUT,
+                      "%s:%d: this folder holds another sweep ('%s' there, '%s' now); give another -o or remove %s",
+                      path, line, la, lb, dir);
+    }
+    free(old);
+    free(path);
+    return st;
+}
+
+mh_status mh_sweep_dir_prepare(const mh_sweep *s, const char *dir, mh_ctx *ctx)
+{
+    char *points = join(dir, "points");
+    if (points == NULL)
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+    mh_status st = MH_OK;
+    if (mkdir(points, 0777) != 0 && errno != EEXIST)
+        st = MH_ERROR(ctx, MH_ERR_IO, "%s: cannot create: %s", points, strerror(errno));
+    free(points);
+    const char *frozen = st == MH_OK ? mh_sweep_frozen_text(s, "base.ini") : NULL;
+    if (st == MH_OK && frozen == NULL)
+        st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+    /* the base first: sweep.ini, written last, marks a complete plan */
+    if (st == MH_OK)
+        st = freeze(dir, "base.ini", mh_sweep_base_text(s), ctx);
+    if (st == MH_OK)
+        st = freeze(dir, "sweep.ini", frozen, ctx);
+    return st;
+}
+
+mh_status mh_sweep_dir_load(const char *dir, mh_ctx *ctx, mh_sweep **out)
+{
+    *out = NULL;
+    char *path = join(dir, "sweep.ini");
+    if (path == NULL)
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+    mh_status st = access(path, F_OK) == 0
+                       ? mh_sweep_load(path, ctx, out)
+                       : MH_ERROR(ctx, MH_ERR_INPUT, "%s: no sweep here (%s is missing)", dir, path);
+    free(path);
+    return st;
+}
+
+/* ---- points ---- */
+
+/* Reads n doubles of 1-D dataset name (its length at least n) into v. */
+static bool read_first(hid_t file, const char *name, double *v, size_t n)
+{
+    hid_t d = H5Dopen2(file, name, H5P_DEFAULT);
+    if (d < 0)
+        return false;
+    hid_t sp = H5Dget_space(d);
+    hsize_t dim = 0;
+    bool ok = sp >= 0 && H5Sget_simple_extent_ndims(sp) == 1 && H5Sget_simple_extent_dims(sp, &dim, NULL) == 1 &&
+              dim >= n;
+    double *all = ok ? malloc((size_t)dim * sizeof *all) : NULL;
+    ok = all != NULL && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, all) >= 0;
+    if (ok)
+        memcpy(v, all, n * sizeof *v);
+    free(all);
+    if (sp >= 0)
+        H5Sclose(sp);
+    H5Dclose(d);
+    return ok;
+}
+
+bool mh_sweep_point_complete(const char *dir, int point, const char *cfg_text, double m[MH_MET_COUNT], char *why,
+                             size_t whylen)
+{
+    char dummy[8];
+    if (why == NULL) {
+        why = dummy;
+        whylen = sizeof dummy;
+    }
+    char *path = mh_sweep_point_path(dir, point, "h5");
+    if (path == NULL) {
+        snprintf(why, whylen, "out of memory");
+        return false;
+    }
+    if (access(path, F_OK) != 0) {
+        snprintf(why, whylen, "%s: not there", path);
+        free(path);
+        return false;
+    }
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    char *kind = NULL, *config = NULL, *sha = NULL;
+    char want[MH_SHA256_HEX];
+    hid_t f = mh_h5_open_microheal(path, &kind, &ctx);
+    bool ok = f >= 0 && kind == NULL;
+    if (f >= 0 && !ok)
+        snprintf(why, whylen, "%s: a %s, not a run's output", path, kind);
+    else if (!ok)
+        snprintf(why, whylen, "%s", ctx.msg);
+    if (ok && (mh_h5_get_attr_string(f, path, "config", &config, &ctx) != MH_OK ||
+               mh_h5_get_attr_string(f, path, "config_sha256", &sha, &ctx) != MH_OK)) {
+        snprintf(why, whylen, "%s", ctx.msg);
+        ok = false;
+    }
+    if (ok && (!mh_sha256_hex(cfg_text, strlen(cfg_text), want) || strcmp(sha, want) != 0 ||
+               strcmp(config, cfg_text) != 0)) {
+        snprintf(why, whylen, "%s: holds another configuration (config_sha256 %.12s..., the point's %.12s...)", path,
+                 sha, want);
+        ok = false;
+    }
+    /* the metrics, through a summary of one session */
+    double closure = NAN, erythema = NAN, bleeding = NAN;
+    mh_summary sum = {0};
+    sum.nsessions = 1;
+    sum.closure_hours = &closure;
+    sum.erythema_days = &erythema;
+    sum.bleeding = &bleeding;
+    char gain[160];
+    snprintf(gain, sizeof gain, "/summary/%s", mh_obs_name(mh_obs_layer_col(MH_OL_DERMIS, MH_OQ_CT)));
+    if (ok && !(read_first(f, "/summary/closure_hours", &closure, 1) &&
+                read_first(f, "/summary/erythema_days", &erythema, 1) && read_first(f, "/summary/bleeding", &bleeding, 1) &&
+                read_first(f, gain, sum.gain[MH_OL_DERMIS][MH_OQ_CT], MH_GAIN_DAYS + 1))) {
+        snprintf(why, whylen, "%s: its summary does not read back (damaged?)", path);
+        ok = false;
+    }
+    if (ok && m != NULL)
+        mh_sweep_metrics(&sum, m);
+    if (f >= 0)
+        H5Fclose(f);
+    free(kind);
+    free(config);
+    free(sha);
+    free(path);
+    return ok;
+}
+
+mh_status mh_sweep_point_failed(const char *dir, int point, const char *message, mh_ctx *ctx)
+{
+    char *path = mh_sweep_point_path(dir, point, "failed");
+    if (path == NULL)
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+    size_t n = strlen(message) + 2;
+    char *text = malloc(n);
+    mh_status st = text == NULL ? MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory") : MH_OK;
+    if (st == MH_OK) {
+        snprintf(text, n, "%s\n", message);
+        st = write_text(path, text, ctx);
+    }
+    free(text);
+    free(path);
+    return st;
+}
+
+void mh_sweep_point_clear(const char *dir, int point)
+{
+    char *path = mh_sweep_point_path(dir, point, "failed");
+    if (path != NULL)
+        remove(path);
+    free(path);
+}
+
+void mh_sweep_point_clean(const char *dir, int point)
+{
+    char *pat = mh_sweep_point_path(dir, point, "h5.tmp.*");
+    glob_t g;
+    if (pat != NULL && glob(pat, GLOB_NOSORT, NULL, &g) == 0) {
+        for (size_t i = 0; i < g.gl_pathc; i++)
+            remove(g.gl_pathv[i]);
+        globfree(&g);
+    }
+    free(pat);
+}
+
+/* ---- summary ---- */
+
+static const char *status_name[] = {"ok", "failed", "missing"};
+
+/* What the summary knows of each point. */
+typedef struct {
+    int npoints;
+    int *status;                 /* 0 ok, 1 failed, 2 missing */
+    char (*sha)[MH_SHA256_HEX];
+    char **message;              /* failed points: the record's first line */
+    double *metric;              /* npoints x MH_MET_COUNT */
+} table;
+
+static void table_free(table *t)
+{
+    for (int i = 0; t->message != NULL && i < t->npoints; i++)
+        free(t->message[i]);
+    free(t->message);
+    free(t->status);
+    free(t->sha);
+    free(t->metric);
+}
+
+static mh_status gather(const mh_sweep *s, const char *dir, table *t, mh_sweep_counts *c, mh_ctx *ctx)
+{
+    const int n = mh_sweep_npoints(s);
+    t->npoints = n;
+    t->status = calloc((size_t)n, sizeof *t->status);
+    t->sha = calloc((size_t)n, sizeof *t->sha);
+    t->message = calloc((size_t)n, sizeof *t->message);
+    t->metric = malloc((size_t)n * MH_MET_COUNT * sizeof *t->metric);
+    if (t->status == NULL || t->sha == NULL || t->message == NULL || t->metric == NULL)
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+    *c = (mh_sweep_counts){0, 0, 0};
+    for (int i = 0; i < n; i++) {
+        mh_config *cfg = NULL;
+        mh_status st = mh_sweep_point_config(s, i, ctx, &cfg);
+        const char *text = st == MH_OK ? mh_config_text(cfg) : NULL;
+        if (st == MH_OK && text == NULL)
+            st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+        if (st == MH_OK && !mh_sha256_hex(text, strlen(text), t->sha[i]))
+            st = MH_ERROR(ctx, MH_ERR_NOMEM, "SHA-256 failed");
+        double *m = t->metric + (size_t)i * MH_MET_COUNT;
+        if (st == MH_OK && mh_sweep_point_complete(dir, i, text, m, NULL, 0)) {
+            t->status[i] = 0;
+            c->ok++;
+        } else if (st == MH_OK) {
+            for (int k = 0; k < MH_MET_COUNT; k++)
+                m[k] = NAN;
+            char *fp = mh_sweep_point_path(dir, i, "failed");
+            char *msg = fp != NULL ? read_text(fp) : NULL;
+            free(fp);
+            if (msg != NULL) {
+                msg[strcspn(msg, "\n")] = '\0';
+                t->message[i] = msg;
+            }
+            t->status[i] = msg != NULL ? 1 : 2;
+            *(msg != NULL ? &c->failed : &c->missing) += 1;
+        }
+        mh_config_destroy(&cfg);
+        if (st != MH_OK)
+            return st;
+    }
+    return MH_OK;
+}
+
+/* A number as the CSV writes it: fewest digits that read back, "nan" for NaN. */
+static void csv_number(FILE *f, double x)
+{
+    char t[40];
+    if (isnan(x))
+        snprintf(t, sizeof t, "nan");
+    else
+        mh_config_format_real(t, sizeof t, x);
+    fputs(t, f);
+}
+
+/* Writes a text table through a temporary file; fill writes the rows. */
+static mh_status write_csv(const char *path, void (*fill)(FILE *, const mh_sweep *, const table *, const void *),
+                           const mh_sweep *s, const table *t, const void *extra, mh_ctx *ctx)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%.4000s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (f == NULL)
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write: %s", tmp, strerror(errno));
+    fill(f, s, t, extra);
+    const bool bad = ferror(f) != 0;
+    if (fclose(f) != 0 || bad) {
+        remove(tmp);
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write (disk full?)", path);
+    }
+    return mh_h5_commit(tmp, path, ctx);
+}
+
+static void fill_summary(FILE *f, const mh_sweep *s, const table *t, const void *extra)
+{
+    (void)extra;
+    const int na = mh_sweep_naxes(s);
+    fputs("point,row,replicate,seed,status,config_sha256", f);
+    for (int a = 0; a < na; a++)
+        fprintf(f, ",%s", mh_sweep_axis_at(s, a)->key);
+    for (int k = 0; k < MH_MET_COUNT; k++)
+        fprintf(f, ",%s", mh_sweep_metric_name((mh_sweep_metric)k));
+    fputs(",message\n", f);
+    for (int i = 0; i < t->npoints; i++) {
+        const int r = mh_sweep_row(s, i);
+        fprintf(f, "%d,%d,%d,%lu,%s,%s", i, r, mh_sweep_replicate(s, i), mh_sweep_seed(s, i), status_name[t->status[i]],
+                t->sha[i]);
+        for (int a = 0; a < na; a++) {
+            fputc(',', f);
+            mh_export_csv_text(f, mh_sweep_value_text(s, r, a));
+        }
+        for (int k = 0; k < MH_MET_COUNT; k++) {
+            fputc(',', f);
+            csv_number(f, t->metric[(size_t)i * MH_MET_COUNT + k]);
+        }
+        fputc(',', f);
+        mh_export_csv_text(f, t->message[i] != NULL ? t->message[i] : "");
+        fputc('\n', f);
+    }
+}
+
+/* Sobol indices of every metric: S1 then ST, metric-major (MH_MET_COUNT x 2 x k). */
+typedef struct {
+    double *idx;
+} sobol_tab;
+
+static void fill_sobol(FILE *f, const mh_sweep *s, const table *t, const void *extra)
+{
+    (void)t;
+    const sobol_tab *so = extra;
+    const int k = mh_sweep_naxes(s);
+    fputs("metric,axis,first_order,total\n", f);
+    for (int m = 0; m < MH_MET_COUNT; m++)
+        for (int a = 0; a < k; a++) {
+            fprintf(f, "%s,%s,", mh_sweep_metric_name((mh_sweep_metric)m), mh_sweep_axis_at(s, a)->key);
+            csv_number(f, so->idx[((size_t)m * 2) * k + a]);
+            fputc(',', f);
+            csv_number(f, so->idx[((size_t)m * 2 + 1) * k + a]);
+            fputc('\n', f);
+        }
+}
+
+/* Indices from the mean over replicates of each row (NaN when a replicate is not ok). */
+static mh_status sobol_indices(const mh_sweep *s, const table *t, sobol_tab *so, mh_ctx *ctx)
+{
+    const int k = mh_sweep_naxes(s), nr = mh_sweep_nrows(s), R = mh_sweep_replicates(s);
+    so->idx = malloc((size_t)MH_MET_COUNT * 2 * k * sizeof *so->idx);
+    double *y = malloc((size_t)nr * sizeof *y);
+    mh_status st = so->idx == NULL || y == NULL ? MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory") : MH_OK;
+    for (int m = 0; st == MH_OK && m < MH_MET_COUNT; m++) {
+        for (int r = 0; r < nr; r++) {
+            double sum = 0.0;
+            for (int q = 0; q < R; q++)
+                sum += t->metric[((size_t)r * R + q) * MH_MET_COUNT + m]; /* NaN for a point not ok */
+            y[r] = sum / R;
+        }
+        st = mh_sweep_sobol(s, y, so->idx + (size_t)m * 2 * k, so->idx + ((size_t)m * 2 + 1) * k, ctx);
+    }
+    free(y);
+    return st;
+}
+
+/* ---- summary.h5 ---- */
+
+/* A 1-D dataset (no modification times, so the same summary has the same bytes). */
+static herr_t put_dataset(hid_t loc, const char *name, hid_t type, size_t n, const void *data, const char *units)
+{
+    hsize_t dim = n;
+    hid_t sp = H5Screate_simple(1, &dim, NULL);
+    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE), dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_create_intermediate_group(lcpl, 1);
+    H5Pset_obj_track_times(dcpl, 0);
+    hid_t d = H5Dcreate2(loc, name, type, sp, lcpl, dcpl, H5P_DEFAULT);
+    herr_t rc = d < 0 ? -1 : n > 0 ? H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) : 0;
+    if (rc >= 0 && units != NULL)
+        rc = mh_h5_attr_string(d, "units", units);
+    if (d >= 0)
+        H5Dclose(d);
+    H5Pclose(dcpl);
+    H5Pclose(lcpl);
+    H5Sclose(sp);
+    return rc;
+}
+
+/* Group name of loc, without modification times (for the same reason). */
+static herr_t put_group(hid_t loc, const char *name)
+{
+    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
+    H5Pset_obj_track_times(gcpl, 0);
+    hid_t g = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    H5Pclose(gcpl);
+    return g < 0 ? -1 : H5Gclose(g);
+}
+
+/* Strings of fixed length len (n of them, each len bytes) as a 1-D dataset. */
+static herr_t put_strings(hid_t loc, const char *name, const char *data, size_t n, size_t len)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, len);
+    H5Tset_strpad(t, H5T_STR_NULLTERM);
+    herr_t rc = put_dataset(loc, name, t, n, data, NULL);
+    H5Tclose(t);
+    return rc;
+}
+
+/* Slot i of a table of fixed-length strings: s and NULs to the end (no stray bytes in the file). */
+static void set_text(char *txt, int i, const char *s)
+{
+    strncpy(txt + (size_t)i * MH_SWEEP_VALUE_LEN, s, MH_SWEEP_VALUE_LEN - 1);
+    txt[(size_t)i * MH_SWEEP_VALUE_LEN + MH_SWEEP_VALUE_LEN - 1] = '\0';
+}
+
+static herr_t write_h5_body(hid_t f, const mh_sweep *s, const table *t, const sobol_tab *so)
+{
+    const int n = t->npoints, na = mh_sweep_naxes(s);
+    herr_t rc = 0;
+    hid_t root = H5Gopen2(f, "/", H5P_DEFAULT);
+    rc |= mh_h5_attr_string(root, "program", "microheal");
+    rc |= mh_h5_attr_string(root, "kind", "sweep summary");
+    rc |= mh_h5_attr_string(root, "design", mh_sweep_design_name(mh_sweep_get_design(s)));
+    rc |= mh_h5_attr_double(root, "replicates", mh_sweep_replicates(s));
+    rc |= mh_h5_attr_double(root, "samples", mh_sweep_samples(s));
+    H5Gclose(root);
+    long long *iv = malloc((size_t)n * sizeof *iv);
+    char *txt = malloc((size_t)n * MH_SWEEP_VALUE_LEN);
+    double *dv = malloc((size_t)n * sizeof *dv);
+    if (iv == NULL || txt == NULL || dv == NULL)
+        rc = -1;
+    for (int col = 0; rc >= 0 && col < 4; col++) {
+        static const char *names[] = {"point", "row", "replicate", "seed"};
+        for (int i = 0; i < n; i++)
+            iv[i] = col == 0 ? i
+                  : col == 1 ? mh_sweep_row(s, i)
+                  : col == 2 ? mh_sweep_replicate(s, i)
+                             : (long long)mh_sweep_seed(s, i);
+        rc |= put_dataset(f, names[col], H5T_NATIVE_LLONG, (size_t)n, iv, NULL);
+    }
+    if (rc >= 0) {
+        for (int i = 0; i < n; i++)
+            set_text(txt, i, status_name[t->status[i]]);
+        rc |= put_strings(f, "status", txt, (size_t)n, MH_SWEEP_VALUE_LEN);
+        rc |= put_strings(f, "config_sha256", (const char *)t->sha, (size_t)n, MH_SHA256_HEX);
+    }
+    rc |= put_group(f, "inputs");
+    rc |= put_group(f, "metrics");
+    for (int a = 0; rc >= 0 && a < na; a++) {
+        const mh_sweep_axis *ax = mh_sweep_axis_at(s, a);
+        char name[160];
+        snprintf(name, sizeof name, "inputs/%s", ax->key);
+        for (int i = 0; i < n; i++) {
+            const int r = mh_sweep_row(s, i);
+            dv[i] = mh_sweep_value(s, r, a);
+            set_text(txt, i, mh_sweep_value_text(s, r, a));
+        }
+        const char *unit = mh_param_table()[ax->param].unit;
+        rc |= ax->numeric ? put_dataset(f, name, H5T_NATIVE_DOUBLE, (size_t)n, dv, unit)
+                          : put_strings(f, name, txt, (size_t)n, MH_SWEEP_VALUE_LEN);
+    }
+    for (int k = 0; rc >= 0 && k < MH_MET_COUNT; k++) {
+        char name[160];
+        snprintf(name, sizeof name, "metrics/%s", mh_sweep_metric_name((mh_sweep_metric)k));
+        for (int i = 0; i < n; i++)
+            dv[i] = t->metric[(size_t)i * MH_MET_COUNT + k];
+        rc |= put_dataset(f, name, H5T_NATIVE_DOUBLE, (size_t)n, dv, mh_sweep_metric_unit((mh_sweep_metric)k));
+    }
+    if (rc >= 0 && so->idx != NULL) {
+        const int k = na;
+        for (int a = 0; a < na; a++)
+            set_text(txt, a, mh_sweep_axis_at(s, a)->key);
+        rc |= put_group(f, "sobol");
+        rc |= put_strings(f, "sobol/axes", txt, (size_t)na, MH_SWEEP_VALUE_LEN);
+        for (int m = 0; rc >= 0 && m < MH_MET_COUNT; m++) {
+            char name[160];
+            snprintf(name, sizeof name, "sobol/%s", mh_sweep_metric_name((mh_sweep_metric)m));
+            rc |= put_group(f, name);
+            snprintf(name, sizeof name, "sobol/%s/first_order", mh_sweep_metric_name((mh_sweep_metric)m));
+            rc |= put_dataset(f, name, H5T_NATIVE_DOUBLE, (size_t)k, so->idx + (size_t)m * 2 * k, "1");
+            snprintf(name, sizeof name, "sobol/%s/total", mh_sweep_metric_name((mh_sweep_metric)m));
+            rc |= put_dataset(f, name, H5T_NATIVE_DOUBLE, (size_t)k, so->idx + ((size_t)m * 2 + 1) * k, "1");
+        }
+    }
+    free(iv);
+    free(txt);
+    free(dv);
+    return rc;
+}
+
+static mh_status write_h5(const char *path, const mh_sweep *s, const table *t, const sobol_tab *so, mh_ctx *ctx)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%.4000s.tmp.%ld", path, (long)getpid());
+    hid_t f = mh_h5_create(tmp);
+    if (f < 0)
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot create", tmp);
+    herr_t rc = write_h5_body(f, s, t, so);
+    if (H5Fclose(f) < 0 || rc < 0) {
+        remove(tmp);
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write (disk full?)", path);
+    }
+    return mh_h5_commit(tmp, path, ctx);
+}
+
+mh_status mh_sweep_summary_write(const mh_sweep *s, const char *dir, mh_sweep_counts *counts, mh_ctx *ctx)
+{
+    mh_h5_quiet();
+    table t = {0};
+    sobol_tab so = {NULL};
+    char *csv = join(dir, "summary.csv"), *h5 = join(dir, "summary.h5"), *sob = join(dir, "sobol.csv");
+    mh_status st = csv == NULL || h5 == NULL || sob == NULL ? MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory")
+                                                             : gather(s, dir, &t, counts, ctx);
+    if (st == MH_OK && mh_sweep_get_design(s) == MH_SWEEP_SOBOL)
+        st = sobol_indices(s, &t, &so, ctx);
+    if (st == MH_OK)
+        st = write_csv(csv, fill_summary, s, &t, NULL, ctx);
+    if (st == MH_OK && so.idx != NULL)
+        st = write_csv(sob, fill_sobol, s, &t, &so, ctx);
+    if (st == MH_OK)
+        st = write_h5(h5, s, &t, &so, ctx);
+    table_free(&t);
+    free(so.idx);
+    free(csv);
+    free(h5);
+    free(sob);
+    return st;
+}
