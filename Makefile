@@ -19,6 +19,21 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS = $(PKG_LIBS) -lm
 LDFLAGS += $(OPENMP) $(SAN_FLAGS)
 
+# MPI: 1 builds src/cli/mh_farm.c with MPI (the task farm of microheal sweep under mpirun) and links
+# the microheal executable with it; 0 builds no MPI (mh_farm runs every task in the one process); auto
+# (default) is 1 when mpicc is on PATH. Only mh_farm.c includes mpi.h: it alone gets mpicc's compile
+# flags, so any CC builds the rest. check-tsan and fuzz, built with clang, use MPI=0.
+MPI ?= auto
+ifeq ($(MPI),auto)
+override MPI := $(if $(shell command -v mpicc 2>/dev/null),1,0)
+endif
+ifeq ($(MPI),1)
+MPI_CFLAGS := $(shell mpicc --showme:compile) -DMH_HAVE_MPI -pthread
+MPI_LIBS := $(shell mpicc --showme:link) -pthread
+else ifneq ($(MPI),0)
+$(error MPI must be auto, 0 or 1, not '$(MPI)')
+endif
+
 # Objects go to $(BUILD) (make bench builds a second tree, build/native, with -march=native; make
 # check-asan and check-tsan build build/asan and build/tsan, each with its own $(B)/microheal; make
 # fuzz builds build/fuzz with clang and the sanitizers).
@@ -40,12 +55,13 @@ CRITERION_LIBS ?= $(shell pkg-config --libs criterion)
 TEST_RUNNER_OBJ ?=
 
 .PHONY: all deps fuzz-deps demo check check-asan check-tsan check-valgrind clean plots verify sensitivity validate bench fuzz \
-	fuzz-build fuzz-replay
+	fuzz-build fuzz-replay FORCE
 all: microheal
 
-# Installs missing packages when a pkg-config lookup fails (scripts/install-deps.sh).
+# Installs missing packages when a pkg-config lookup, gnuplot or mpicc fails (scripts/install-deps.sh).
 deps:
-	@pkg-config --exists $(PKGS) criterion && command -v gnuplot >/dev/null || bash scripts/install-deps.sh
+	@pkg-config --exists $(PKGS) criterion && command -v gnuplot >/dev/null && command -v mpicc >/dev/null \
+	    || bash scripts/install-deps.sh
 
 $(B)/libmicroheal.a: $(CORE_OBJ)
 	@mkdir -p $(@D)
@@ -59,8 +75,17 @@ $(B)/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc/core -Isrc/io -c $< -o $@
 
+# mh_farm.o is rebuilt when MPI changes: $(B)/mpi.stamp holds the MPI of the last build of this tree
+# (rewritten only when it differs, so its time changes only then).
+$(B)/cli/mh_farm.o: CFLAGS += $(MPI_CFLAGS)
+$(B)/cli/mh_farm.o: $(B)/mpi.stamp
+$(B)/mpi.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo $(MPI) | cmp -s - $@ || echo $(MPI) > $@
+FORCE:
+
 microheal $(B)/microheal: $(CLI_OBJ) $(B)/libmicroheal_io.a $(B)/libmicroheal.a
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(MPI_LIBS) -o $@
 
 $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
@@ -109,8 +134,9 @@ TSAN_TESTS ?= 'diffusion/*' 'model/*' 'sim/*' 'section/periodic_*' \
 check-tsan: deps
 	@command -v $(TSAN_CC) >/dev/null && test -e $(ARCHER) && echo 'int main(void) { return 0; }' | \
 	    $(TSAN_CC) -fsanitize=thread -fopenmp=libomp -x c - -o /dev/null 2>/dev/null || bash scripts/install-deps.sh
-	$(MAKE) CC=$(TSAN_CC) BUILD=build/tsan OPT=-O2 OPENMP=-fopenmp=libomp SAN_FLAGS=-fsanitize=thread \
-	    WARN_FLAGS="-Wno-unknown-pragmas -Wno-pass-failed" CRITERION_CFLAGS=-Itests/tsan CRITERION_LIBS= \
+	$(MAKE) CC=$(TSAN_CC) BUILD=build/tsan MPI=0 OPT=-O2 OPENMP=-fopenmp=libomp \
+	    SAN_FLAGS=-fsanitize=thread WARN_FLAGS="-Wno-unknown-pragmas -Wno-pass-failed" CRITERION_CFLAGS=-Itests/tsan \
+	    CRITERION_LIBS= \
 	    TEST_RUNNER_OBJ=build/tsan/tests/tsan/runner.o build/tsan/tests/run_tests
 	for n in 2 4; do \
 	    OMP_NUM_THREADS=$$n OMP_WAIT_POLICY=passive OMP_TOOL_LIBRARIES=$(ARCHER) ARCHER_OPTIONS=verbose=1 \
@@ -207,7 +233,7 @@ fuzz-deps: deps
 	    && echo '#include <omp.h>' | $(FUZZ_CC) -fopenmp -E -x c - >/dev/null 2>&1 || bash scripts/install-deps.sh
 
 fuzz-build: fuzz-deps
-	$(MAKE) BUILD=build/fuzz CC=$(FUZZ_CC) OPT=-O1 SAN_FLAGS="$(FUZZ_SAN)" $(FUZZ_BIN)
+	$(MAKE) BUILD=build/fuzz MPI=0 CC=$(FUZZ_CC) OPT=-O1 SAN_FLAGS="$(FUZZ_SAN)" $(FUZZ_BIN)
 	@mkdir -p build/fuzz/corpus build/fuzz/artifacts
 
 fuzz-replay: fuzz-build
