@@ -43,7 +43,10 @@ B := $(BUILD)
 CORE_SRC := $(wildcard src/core/*.c)
 IO_SRC := $(wildcard src/io/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
-TEST_SRC := $(wildcard tests/test_*.c)
+# TEST_EXCLUDE: test files left out of this tree (make check-tsan: tests/test_farm.c, which needs
+# Criterion's cr_skip_test and runs mpirun).
+TEST_EXCLUDE ?=
+TEST_SRC := $(filter-out $(TEST_EXCLUDE),$(wildcard tests/test_*.c))
 CORE_OBJ := $(CORE_SRC:src/%.c=$(B)/%.o)
 IO_OBJ := $(IO_SRC:src/%.c=$(B)/%.o)
 CLI_OBJ := $(CLI_SRC:src/%.c=$(B)/%.o)
@@ -91,8 +94,21 @@ $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(CRITERION_CFLAGS) -Isrc/core -Isrc/io -c $< -o $@
 
-$(B)/tests/run_tests: $(TEST_OBJ) $(TEST_RUNNER_OBJ) $(B)/libmicroheal_io.a $(B)/libmicroheal.a
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(CRITERION_LIBS) -o $@
+# In an MPI build the tests of tests/test_farm.c run $(B)/tests/farm_check (beside run_tests) under
+# mpirun; without MPI it is removed, and they skip.
+ifeq ($(MPI),1)
+FARM_CHECK := $(B)/tests/farm_check
+endif
+$(B)/tests/run_tests: $(TEST_OBJ) $(TEST_RUNNER_OBJ) $(B)/libmicroheal_io.a $(B)/libmicroheal.a $(FARM_CHECK)
+	$(CC) $(LDFLAGS) $(filter %.o %.a,$^) $(LDLIBS) $(CRITERION_LIBS) -o $@
+ifneq ($(MPI),1)
+	rm -f $(B)/tests/farm_check
+endif
+
+# The task farm's test program (MPI builds only): tests/mpi/farm_check.c with mh_farm.o.
+$(B)/tests/mpi/farm_check.o: CFLAGS += -Isrc/cli
+$(B)/tests/farm_check: $(B)/tests/mpi/farm_check.o $(B)/cli/mh_farm.o
+	$(CC) $(LDFLAGS) $^ $(MPI_LIBS) -o $@
 
 # The libFuzzer executable (clang only: make fuzz builds it in build/fuzz).
 $(B)/tests/fuzz_config: $(B)/tests/fuzz/fuzz_config.o $(B)/libmicroheal.a
@@ -134,7 +150,7 @@ TSAN_TESTS ?= 'diffusion/*' 'model/*' 'sim/*' 'section/periodic_*' \
 check-tsan: deps
 	@command -v $(TSAN_CC) >/dev/null && test -e $(ARCHER) && echo 'int main(void) { return 0; }' | \
 	    $(TSAN_CC) -fsanitize=thread -fopenmp=libomp -x c - -o /dev/null 2>/dev/null || bash scripts/install-deps.sh
-	$(MAKE) CC=$(TSAN_CC) BUILD=build/tsan MPI=0 OPT=-O2 OPENMP=-fopenmp=libomp \
+	$(MAKE) CC=$(TSAN_CC) BUILD=build/tsan MPI=0 TEST_EXCLUDE=tests/test_farm.c OPT=-O2 OPENMP=-fopenmp=libomp \
 	    SAN_FLAGS=-fsanitize=thread WARN_FLAGS="-Wno-unknown-pragmas -Wno-pass-failed" CRITERION_CFLAGS=-Itests/tsan \
 	    CRITERION_LIBS= \
 	    TEST_RUNNER_OBJ=build/tsan/tests/tsan/runner.o build/tsan/tests/run_tests
@@ -250,4 +266,5 @@ endif
 clean:
 	rm -rf build microheal
 
--include $(CORE_OBJ:.o=.d) $(IO_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(B)/tests/verify.d $(B)/bench/bench.d
+-include $(CORE_OBJ:.o=.d) $(IO_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(B)/tests/verify.d $(B)/bench/bench.d \
+    $(B)/tests/mpi/farm_check.d
