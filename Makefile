@@ -19,6 +19,21 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS = $(PKG_LIBS) -lm
 LDFLAGS += $(OPENMP) $(SAN_FLAGS)
 
+# MPI: 1 builds src/cli/mh_farm.c with MPI (the task farm of microheal sweep under mpirun) and links
+# the microheal executable with it; 0 builds no MPI (mh_farm runs every task in the one process); auto
+# (default) is 1 when mpicc is on PATH. Only mh_farm.c includes mpi.h: it alone gets mpicc's compile
+# flags, so any CC builds the rest. check-tsan and fuzz, built with clang, use MPI=0.
+MPI ?= auto
+ifeq ($(MPI),auto)
+override MPI := $(if $(shell command -v mpicc 2>/dev/null),1,0)
+endif
+ifeq ($(MPI),1)
+MPI_CFLAGS := $(shell mpicc --showme:compile) -DMH_HAVE_MPI -pthread
+MPI_LIBS := $(shell mpicc --showme:link) -pthread
+else ifneq ($(MPI),0)
+$(error MPI must be auto, 0 or 1, not '$(MPI)')
+endif
+
 # Objects go to $(BUILD) (make bench builds a second tree, build/native, with -march=native; make
 # check-asan and check-tsan build build/asan and build/tsan, each with its own $(B)/microheal; make
 # fuzz builds build/fuzz with clang and the sanitizers).
@@ -28,7 +43,10 @@ B := $(BUILD)
 CORE_SRC := $(wildcard src/core/*.c)
 IO_SRC := $(wildcard src/io/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
-TEST_SRC := $(wildcard tests/test_*.c)
+# TEST_EXCLUDE: test files left out of this tree (make check-tsan: tests/test_farm.c and
+# tests/test_sweep.c, which need Criterion's cr_skip_test and run mpirun and Slurm; no kernel of theirs).
+TEST_EXCLUDE ?=
+TEST_SRC := $(filter-out $(TEST_EXCLUDE),$(wildcard tests/test_*.c))
 CORE_OBJ := $(CORE_SRC:src/%.c=$(B)/%.o)
 IO_OBJ := $(IO_SRC:src/%.c=$(B)/%.o)
 CLI_OBJ := $(CLI_SRC:src/%.c=$(B)/%.o)
@@ -40,12 +58,13 @@ CRITERION_LIBS ?= $(shell pkg-config --libs criterion)
 TEST_RUNNER_OBJ ?=
 
 .PHONY: all deps fuzz-deps demo check check-asan check-tsan check-valgrind clean plots verify sensitivity validate bench fuzz \
-	fuzz-build fuzz-replay
+	fuzz-build fuzz-replay FORCE
 all: microheal
 
-# Installs missing packages when a pkg-config lookup fails (scripts/install-deps.sh).
+# Installs missing packages when a pkg-config lookup, gnuplot or mpicc fails (scripts/install-deps.sh).
 deps:
-	@pkg-config --exists $(PKGS) criterion && command -v gnuplot >/dev/null || bash scripts/install-deps.sh
+	@pkg-config --exists $(PKGS) criterion && command -v gnuplot >/dev/null && command -v mpicc >/dev/null \
+	    || bash scripts/install-deps.sh
 
 $(B)/libmicroheal.a: $(CORE_OBJ)
 	@mkdir -p $(@D)
@@ -59,15 +78,38 @@ $(B)/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc/core -Isrc/io -c $< -o $@
 
+# mh_farm.o is rebuilt when MPI changes: $(B)/mpi.stamp holds the MPI of the last build of this tree
+# (rewritten only when it differs, so its time changes only then).
+$(B)/cli/mh_farm.o: CFLAGS += $(MPI_CFLAGS)
+$(B)/cli/mh_farm.o: $(B)/mpi.stamp
+$(B)/mpi.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo $(MPI) | cmp -s - $@ || echo $(MPI) > $@
+FORCE:
+
 microheal $(B)/microheal: $(CLI_OBJ) $(B)/libmicroheal_io.a $(B)/libmicroheal.a
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(MPI_LIBS) -o $@
 
 $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(CRITERION_CFLAGS) -Isrc/core -Isrc/io -c $< -o $@
 
-$(B)/tests/run_tests: $(TEST_OBJ) $(TEST_RUNNER_OBJ) $(B)/libmicroheal_io.a $(B)/libmicroheal.a
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(CRITERION_LIBS) -o $@
+# In an MPI build the tests of tests/test_farm.c run $(B)/tests/farm_check (beside run_tests) under
+# mpirun; without MPI it is removed, and they skip.
+ifeq ($(MPI),1)
+FARM_CHECK := $(B)/tests/farm_check
+endif
+$(B)/tests/run_tests: $(TEST_OBJ) $(TEST_RUNNER_OBJ) $(B)/libmicroheal_io.a $(B)/libmicroheal.a $(FARM_CHECK)
+	$(CC) $(LDFLAGS) $(filter %.o %.a,$^) $(LDLIBS) $(CRITERION_LIBS) -o $@
+ifneq ($(MPI),1)
+	rm -f $(B)/tests/farm_check
+endif
+
+# The task farm's test program (MPI builds only): tests/mpi/farm_check.c with mh_farm.o and the
+# sanitizer hooks for Open MPI.
+$(B)/tests/mpi/farm_check.o: CFLAGS += -Isrc/cli
+$(B)/tests/farm_check: $(B)/tests/mpi/farm_check.o $(B)/cli/mh_farm.o $(B)/cli/mh_sanitizer_hooks.o
+	$(CC) $(LDFLAGS) $^ $(MPI_LIBS) -o $@
 
 # The libFuzzer executable (clang only: make fuzz builds it in build/fuzz).
 $(B)/tests/fuzz_config: $(B)/tests/fuzz/fuzz_config.o $(B)/libmicroheal.a
@@ -109,8 +151,9 @@ TSAN_TESTS ?= 'diffusion/*' 'model/*' 'sim/*' 'section/periodic_*' \
 check-tsan: deps
 	@command -v $(TSAN_CC) >/dev/null && test -e $(ARCHER) && echo 'int main(void) { return 0; }' | \
 	    $(TSAN_CC) -fsanitize=thread -fopenmp=libomp -x c - -o /dev/null 2>/dev/null || bash scripts/install-deps.sh
-	$(MAKE) CC=$(TSAN_CC) BUILD=build/tsan OPT=-O2 OPENMP=-fopenmp=libomp SAN_FLAGS=-fsanitize=thread \
-	    WARN_FLAGS="-Wno-unknown-pragmas -Wno-pass-failed" CRITERION_CFLAGS=-Itests/tsan CRITERION_LIBS= \
+	$(MAKE) CC=$(TSAN_CC) BUILD=build/tsan MPI=0 TEST_EXCLUDE="tests/test_farm.c tests/test_sweep.c" OPT=-O2 OPENMP=-fopenmp=libomp \
+	    SAN_FLAGS=-fsanitize=thread WARN_FLAGS="-Wno-unknown-pragmas -Wno-pass-failed" CRITERION_CFLAGS=-Itests/tsan \
+	    CRITERION_LIBS= \
 	    TEST_RUNNER_OBJ=build/tsan/tests/tsan/runner.o build/tsan/tests/run_tests
 	for n in 2 4; do \
 	    OMP_NUM_THREADS=$$n OMP_WAIT_POLICY=passive OMP_TOOL_LIBRARIES=$(ARCHER) ARCHER_OPTIONS=verbose=1 \
@@ -207,7 +250,7 @@ fuzz-deps: deps
 	    && echo '#include <omp.h>' | $(FUZZ_CC) -fopenmp -E -x c - >/dev/null 2>&1 || bash scripts/install-deps.sh
 
 fuzz-build: fuzz-deps
-	$(MAKE) BUILD=build/fuzz CC=$(FUZZ_CC) OPT=-O1 SAN_FLAGS="$(FUZZ_SAN)" $(FUZZ_BIN)
+	$(MAKE) BUILD=build/fuzz MPI=0 CC=$(FUZZ_CC) OPT=-O1 SAN_FLAGS="$(FUZZ_SAN)" $(FUZZ_BIN)
 	@mkdir -p build/fuzz/corpus build/fuzz/artifacts
 
 fuzz-replay: fuzz-build
@@ -224,4 +267,5 @@ endif
 clean:
 	rm -rf build microheal
 
--include $(CORE_OBJ:.o=.d) $(IO_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(B)/tests/verify.d $(B)/bench/bench.d
+-include $(CORE_OBJ:.o=.d) $(IO_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(B)/tests/verify.d $(B)/bench/bench.d \
+    $(B)/tests/mpi/farm_check.d

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # install-deps.sh: installs the Debian/Ubuntu packages microheal needs to build, test and plot.
 #
-# Usage: bash scripts/install-deps.sh      (`make deps` calls it when a pkg-config lookup or gnuplot is
-#                                          missing; make check-tsan and check-valgrind when their tools are)
+# Usage: bash scripts/install-deps.sh      (`make deps` calls it when a pkg-config lookup, gnuplot or mpicc
+#                                          is missing; make check-tsan and check-valgrind when their tools are)
 #
 # Checks each package with dpkg-query and installs only the missing ones with apt-get (through sudo
 # when not root), running `apt-get update` once, and only when something has to be installed.
@@ -27,6 +27,8 @@ packages=(
     clang              # make fuzz
     libclang-rt-dev    # make fuzz: libFuzzer and the sanitizer runtimes
     libomp-dev         # make fuzz: clang's OpenMP runtime
+    libopenmpi-dev     # microheal sweep under mpirun: mpi.h, libmpi and mpicc (make MPI=auto finds it)
+    openmpi-bin        # microheal sweep under mpirun: mpirun (and make check's farm tests)
 )
 
 die() {

@@ -501,3 +501,100 @@ Test(sweep_cli, bad_arguments_and_files_exit_2_with_a_message)
     free(err);
     free(p);
 }
+
+/* ---- the same summary under MPI and Slurm ---- */
+
+/* Runs the small sweep locally into a fresh folder (the reference); returns the folder (malloc'ed). */
+static char *reference_sweep(const char *sweep)
+{
+    char *ref = strdup("/tmp/mh_sweep_ref_XXXXXX");
+    cr_assert(mkdtemp(ref) != NULL);
+    cr_assert_eq(sweep_cmd(MH_BIN " sweep %s -o %s -q -j 2", sweep, ref, NULL), 0);
+    return ref;
+}
+
+static void same_summary(const char *ref, const char *dir)
+{
+    char a[512], b[512];
+    snprintf(a, sizeof a, "%s/summary.csv", ref);
+    snprintf(b, sizeof b, "%s/summary.csv", dir);
+    same_file(a, b);
+    snprintf(a, sizeof a, "%s/summary.h5", ref);
+    snprintf(b, sizeof b, "%s/summary.h5", dir);
+    same_file(a, b);
+}
+
+/* Open MPI as root (this machine's tests) and more ranks than cores. */
+#define MPIRUN                                                                                                         \
+    "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 timeout 240 mpirun"
+
+Test(sweep_cli, mpirun_with_2_and_3_ranks_gives_the_local_summary, .timeout = 600)
+{
+    if (system("command -v mpirun >/dev/null") != 0)
+        cr_skip_test("mpirun is not installed (scripts/install-deps.sh installs Open MPI)");
+    char *p = sweep_file(small_sweep);
+    char *ref = reference_sweep(p);
+    for (int np = 2; np <= 3; np++) {
+        char dir[] = "/tmp/mh_sweep_mpi_XXXXXX";
+        cr_assert(mkdtemp(dir) != NULL);
+        char cmd[2048], *err = NULL;
+        snprintf(cmd, sizeof cmd, MPIRUN " -np %d " MH_BIN " sweep %s -o %s", np, p, dir);
+        int rc = mh_test_sh(cmd, &err);
+        if (rc == 2 && strstr(err, "built without MPI") != NULL)
+            cr_skip_test("this microheal was built without MPI (make MPI=1)");
+        cr_assert_eq(rc, 0, "-np %d: %s", np, err);
+        char want[64];
+        snprintf(want, sizeof want, "6 to run on %d ranks", np);
+        cr_assert(strstr(err, want) != NULL, "%s", err);
+        free(err);
+        same_summary(ref, dir);
+        /* a rerun under MPI finds every point complete */
+        rc = mh_test_sh(cmd, &err);
+        cr_assert_eq(rc, 0, "%s", err);
+        cr_assert(strstr(err, "0 to run") != NULL, "%s", err);
+        free(err);
+        same_summary(ref, dir);
+    }
+    free(ref);
+    free(p);
+}
+
+Test(sweep_cli, slurm_job_array_on_a_real_single_node_cluster_gives_the_local_summary, .timeout = 600)
+{
+    if (system("command -v slurmctld >/dev/null && command -v sbatch >/dev/null") != 0)
+        cr_skip_test("Slurm is not installed (scripts/install-deps.sh installs slurmctld, slurmd, slurm-client)");
+    cr_assert_eq(geteuid(), 0, "the throwaway Slurm cluster of tests/slurm/cluster.sh needs root");
+    char *p = sweep_file(small_sweep);
+    char *ref = reference_sweep(p);
+    char dir[] = "/tmp/mh_sweep_slurm_XXXXXX", cl[] = "/tmp/mh_slurm_cluster_XXXXXX";
+    cr_assert(mkdtemp(dir) != NULL && mkdtemp(cl) != NULL);
+    /* a 4-task array (--array-max 4) of 1-CPU tasks for 6 points, then the summary job after it;
+     * every wait bounded; the cluster is stopped whatever happens */
+    char cmd[4096], *err = NULL;
+    snprintf(cmd, sizeof cmd,
+             "bash -c 'set -e; trap \"tests/slurm/cluster.sh stop %s >/dev/null 2>&1\" EXIT; "
+             "eval \"$(tests/slurm/cluster.sh start %s)\"; "
+             MH_BIN " sweep --slurm %s -o %s --submit --array-max 4 --cpus-per-task 1 --time 10; "
+             "for i in $(seq 1800); do [ -e %s/summary.csv ] && break; sleep 0.1; done; "
+             "[ -e %s/summary.csv ] || { echo no summary after 180 s >&2; cat %s/slurm/*.out >&2; exit 1; }'",
+             cl, cl, p, dir, dir, dir, dir);
+    int rc = mh_test_sh(cmd, &err);
+    cr_assert_eq(rc, 0, "%s", err);
+    free(err);
+    same_summary(ref, dir);
+    /* each task ran its share (points t, t + 4) with SLURM_CPUS_PER_TASK = 1 thread */
+    char log[512];
+    snprintf(log, sizeof log, "%s/slurm/task-1.out", dir);
+    char *t1 = read_file(log);
+    cr_assert(t1 != NULL, "no %s", log);
+    cr_assert(strstr(t1, "point 1 complete") != NULL && strstr(t1, "point 5 complete") != NULL, "%s", t1);
+    cr_assert(strstr(t1, "task 1 of 4: 2 points run, 0 failed (1 threads)") != NULL, "%s", t1);
+    free(t1);
+    snprintf(log, sizeof log, "%s/slurm/sweep.sbatch", dir);
+    char *script = read_file(log);
+    cr_assert(strstr(script, "#SBATCH --array=0-3\n") != NULL && strstr(script, "#SBATCH --time=10\n") != NULL,
+              "%s", script);
+    free(script);
+    free(ref);
+    free(p);
+}

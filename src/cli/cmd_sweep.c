@@ -332,7 +332,7 @@ static int write_slurm(const mh_sweep *s, const char *dir, const sweep_args *a, 
         }
         fprintf(f, "#!/bin/bash\n# %s of the microheal %s sweep in %s (written by microheal sweep --slurm)\n",
                 which == 0 ? "Job array" : "Summary", MH_VERSION, adir);
-        fprintf(f, "#SBATCH --job-name=%s\n", which == 0 ? "mh-sweep" : "mh-collect");
+        fprintf(f, "#SBATCH --job-name=%s\n#SBATCH --chdir=%s\n", which == 0 ? "mh-sweep" : "mh-collect", adir);
         if (which == 0) {
             fprintf(f, "#SBATCH --array=0-%ld\n#SBATCH --cpus-per-task=%ld\n", ntasks - 1, cpus);
             fprintf(f, "#SBATCH --output=%s/task-%%a.out\n", sdir);
@@ -493,50 +493,60 @@ static int farm_task(void *user, int task)
     return bad;
 }
 
-/* Under mpirun: rank 0 prepares DIR and lists the pending points, every rank runs points as the farm
- * hands them out, rank 0 writes the summary. */
+/* Under mpirun: rank 0 plans, prepares DIR and lists the pending points; every rank (rank 0 too) runs
+ * points as the farm hands them out; rank 0 writes the summary. */
 static int run_mpi(int argc, char **argv, const sweep_args *a)
 {
+    if (!mh_farm_available()) {
+        fprintf(stderr, "microheal: started by an MPI launcher, but this microheal was built without MPI "
+                        "(install Open MPI and rebuild: make MPI=1)\n");
+        return 2;
+    }
     int rank = 0, size = 1;
-    char err[256];
+    char err[512];
     if (mh_farm_init(&argc, &argv, &rank, &size, err, sizeof err) != 0) {
         fprintf(stderr, "microheal: %s\n", err);
-        return 2;
+        mh_farm_finalize();
+        return 1;
     }
     int threads = threads_of(a, 1);
     mh_sweep *s = NULL;
-    /* rank 0 plans, prepares and lists; the others follow its verdict */
-    int rc = threads < 0 ? 2 : rank == 0 ? load(a, false, true, &s) : 0;
-    int *todo = NULL, n = 0;
-    if (rc == 0 && rank == 0) {
+    int *todo = NULL, head[2] = {threads < 0 ? 2 : 0, 0};
+    if (head[0] == 0 && rank == 0)
+        head[0] = load(a, false, true, &s);
+    if (head[0] == 0 && rank == 0) {
         todo = malloc((size_t)mh_sweep_npoints(s) * sizeof *todo);
-        n = todo != NULL ? pending(s, a->dir, todo) : -1;
-        rc = n < 0 ? 1 : 0;
+        head[1] = todo != NULL ? pending(s, a->dir, todo) : -1;
+        head[0] = head[1] < 0 ? 1 : 0;
     }
-    int head[2] = {rc, n};
-    mh_farm_bcast_ints(head, 2);
-    rc = head[0];
-    n = head[1];
-    if (rc == 0 && rank != 0) {
+    /* rank 0's verdict and the number of points to run, then every rank loads the frozen plan */
+    bool mpi_ok = mh_farm_bcast_ints(head, 2, err, sizeof err) == 0;
+    int rc = head[0], n = head[1];
+    if (mpi_ok && rc == 0 && rank != 0) {
         todo = malloc(((size_t)n + 1) * sizeof *todo);
-        mh_sweep *mine = NULL;
-        rc = todo == NULL ? 1 : load(a, true, false, &mine); /* the frozen plan rank 0 wrote */
-        s = mine;
+        sweep_args frozen = *a;
+        frozen.sweep = a->dir;
+        rc = todo == NULL ? 1 : load(&frozen, true, false, &s);
     }
-    int ok = rc == 0;
-    mh_farm_allreduce_min(&ok); /* every rank ready, or all stop */
-    if (ok) {
-        mh_farm_bcast_ints(todo, n);
+    int ready = rc == 0;
+    mpi_ok = mpi_ok && mh_farm_all_true(&ready, err, sizeof err) == 0;
+    if (mpi_ok && ready)
+        mpi_ok = mh_farm_bcast_ints(todo, n, err, sizeof err) == 0;
+    if (mpi_ok && ready) {
         omp_set_num_threads(threads);
         if (rank == 0 && !a->quiet)
             fprintf(stderr, "%d points, %d to run on %d ranks x %d threads\n", mh_sweep_npoints(s), n, size, threads);
         farm_user u = {s, a->dir, todo, a->quiet};
         mh_farm_job job = {n, farm_task, &u};
-        if (mh_farm_run(&job, NULL) < 0)
-            rc = 1;
-        if (rc == 0 && rank == 0)
+        mpi_ok = mh_farm_run(&job, NULL, err, sizeof err) >= 0;
+        if (mpi_ok && rank == 0)
             rc = summarise(s, a->dir, a->quiet);
-    } else if (rc == 0) {
+    } else if (mpi_ok && rc == 0) {
+        rc = 1; /* another rank could not load the plan (it said why) */
+    }
+    if (!mpi_ok) {
+        fprintf(stderr, "microheal: rank %d: %s\n", rank, err);
+        mh_farm_abort(1);
         rc = 1;
     }
     free(todo);
