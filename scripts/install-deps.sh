@@ -26,6 +26,9 @@ packages=(
     clang              # make fuzz
     libclang-rt-dev    # make fuzz: libFuzzer and the sanitizer runtimes
     libomp-dev         # make fuzz: clang's OpenMP runtime
+    slurmctld          # make check: the Slurm test of microheal sweep (tests/slurm/cluster.sh)
+    slurmd             # make check: the Slurm test of microheal sweep (its single node)
+    slurm-client       # make check: the Slurm test of microheal sweep (sbatch, squeue, sinfo, scontrol)
 )
 
 die() {
