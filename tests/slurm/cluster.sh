@@ -12,8 +12,10 @@
 # tests/slurm/smoke.sh shows the whole cycle with a job array and a dependency.
 #
 # What DIR holds: slurm.conf, plugstack.conf (empty, so /etc/slurm's is not read), ports,
-# slurmctld.pid, slurmd.pid, state/ (StateSaveLocation), spool/ (SlurmdSpoolDir), log/ (daemon logs and
-# their stderr). Nothing outside DIR is written; only root can start slurmd.
+# slurmctld.pid, slurmd.pid (written by cluster.sh: the daemons' own pid files are in run/, kept apart
+# because a daemon rewriting its pid file races with `start` reading it), state/ (StateSaveLocation),
+# spool/ (SlurmdSpoolDir), log/ (daemon logs and their stderr). Nothing outside DIR is written;
+# only root can start slurmd.
 #
 # Configuration: AuthType=auth/none and CredType=cred/none (both plugins ship in Debian's
 # slurm-wlm-basic-plugins, so munge is not needed), SlurmUser=root, ProctrackType=proctrack/linuxproc and
@@ -25,9 +27,9 @@
 # not clash; a start that still loses a port race ("Address already in use") is retried with new ports.
 #
 # Measured on the 2-core Debian 12 VM (no systemd), Slurm 22.05.8, with tests/slurm/smoke.sh:
-#   start: 1.0-1.9 s idle machine (slurmctld answers `scontrol ping` in well under 1 s, the node is idle
-#          a few tenths of a second after slurmd starts); 3.3-4.1 s with both cores busy (2x `yes`).
-#   stop:  0.5-1.3 s; 2.5-4.4 s with both cores busy (the /proc scans fork a lot).
+#   start: 1.0-2.8 s (slurmctld answers `scontrol ping` in under 1 s, the node is idle a few tenths of
+#          a second after slurmd starts); 5.0-5.4 s with both cores busy (2x `yes`, load average 6).
+#   stop:  0.4-0.8 s, loaded or not, also with 4 running tasks to cancel (~0.5 s).
 #   a 4-task array (--array=0-3 --cpus-per-task=1, each task `sleep 2`): 7.6-8.1 s from sbatch to
 #          squeue empty, loaded or not. Tasks 0,1 start ~2.7 s after sbatch, tasks 2,3 ~1 s after they
 #          end: slurmctld's main scheduler starts batch jobs on a ~3 s tick (SchedulerParameters
@@ -110,55 +112,68 @@ pick_ports() {
     echo "${picked[*]}"
 }
 
+# The /proc helpers below use only builtins (no $(...), no tr or cat): `stop` polls them, and a fork
+# per process costs seconds on a loaded 2-core machine.
+
+# read_stat PID: sets st_state (R, S, Z, ...) and st_sid from /proc/PID/stat; false when PID is gone
+read_stat() {
+    local line rest
+    st_state='' st_sid=''
+    { IFS= read -r line <"/proc/$1/stat"; } 2>/dev/null || return 1
+    rest=${line##*) } # the command name, in parentheses, may hold spaces
+    read -r st_state _ _ st_sid _ <<<"$rest"
+}
+
+# read_args PID: sets args to PID's command line, arguments joined by spaces; false when PID is gone
+read_args() {
+    local -a argv=()
+    { mapfile -d '' -t argv <"/proc/$1/cmdline"; } 2>/dev/null || return 1
+    args="${argv[*]}"
+}
+
 # pid_of DAEMON: the pid in DIR/DAEMON.pid when that process is alive and is DAEMON with this DIR's conf
 pid_of() {
-    local daemon=$1 pid cmd
-    [[ -r "$dir/$daemon.pid" ]] || return 1
-    pid=$(tr -dc 0-9 2>/dev/null <"$dir/$daemon.pid") || return 1
-    [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 1
-    cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 1
-    [[ "$cmd" == *"$daemon"*"$dir/slurm.conf"* ]] || return 1
-    [[ "$(proc_state "$pid")" != Z ]] || return 1
+    local daemon=$1 pid=
+    { read -r pid <"$dir/$daemon.pid"; } 2>/dev/null || [[ -n "$pid" ]] || return 1
+    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+    read_args "$pid" || return 1
+    [[ "$args" == *"$daemon"*"$dir/slurm.conf"* ]] || return 1
+    read_stat "$pid" || return 1
+    [[ "$st_state" != Z ]] || return 1
     echo "$pid"
 }
 
-# proc_state PID: the state letter of PID from /proc/PID/stat (the command name may hold spaces)
-proc_state() {
-    local stat
-    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
-    stat=${stat##*) }
-    echo "${stat%% *}"
-}
-
-# proc_sid PID: the session id of PID
-proc_sid() {
-    local stat
-    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
-    stat=${stat##*) }
-    read -r _ _ _ sid _ <<<"$stat"
-    echo "$sid"
-}
-
-# step_pids: live slurmstepd processes of this cluster (their environment holds our SLURM_CONF)
-step_pids() {
-    local p cmd env
+# find_steps: sets steps to the live slurmstepd processes of this cluster (their environment, inherited
+# from slurmd, holds our SLURM_CONF)
+find_steps() {
+    local p e
+    local -a envs
+    steps=()
     for p in /proc/[0-9]*; do
         p=${p#/proc/}
-        cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline") || continue
-        [[ "$cmd" == slurmstepd* ]] || continue
-        [[ "$(proc_state "$p")" != Z ]] || continue
-        env=$(tr '\0' '\n' 2>/dev/null <"/proc/$p/environ") || continue
-        grep -qxF "SLURM_CONF=$dir/slurm.conf" <<<"$env" || continue
-        echo "$p"
+        read_args "$p" || continue
+        [[ "$args" == slurmstepd* ]] || continue
+        read_stat "$p" || continue
+        [[ "$st_state" != Z ]] || continue
+        envs=()
+        { mapfile -d '' -t envs <"/proc/$p/environ"; } 2>/dev/null || continue
+        for e in "${envs[@]}"; do
+            if [[ "$e" == "SLURM_CONF=$dir/slurm.conf" ]]; then
+                steps+=("$p")
+                break
+            fi
+        done
     done
 }
 
-# session_pids SID: live processes of session SID
-session_pids() {
+# find_session SID: sets victims to the live processes of session SID
+find_session() {
     local p
+    victims=()
     for p in /proc/[0-9]*; do
         p=${p#/proc/}
-        [[ "$(proc_sid "$p")" == "$1" && "$(proc_state "$p")" != Z ]] && echo "$p"
+        read_stat "$p" || continue
+        [[ "$st_sid" == "$1" && "$st_state" != Z ]] && victims+=("$p")
     done
     return 0
 }
@@ -201,7 +216,7 @@ kill_daemon() {
 }
 
 cmd_stop() {
-    local i p sid rc=0 jobs=() victims=()
+    local i p own_sid rc=0 jobs=()
     [[ -d "$dir" ]] || return 0
     # Cancel the jobs while slurmctld is there, so that slurmstepd ends them the ordinary way.
     if pid_of slurmctld >/dev/null && [[ -r "$dir/slurm.conf" ]]; then
@@ -209,30 +224,33 @@ cmd_stop() {
         if ((${#jobs[@]} > 0)); then
             client scancel --quiet "${jobs[@]}" 2>/dev/null || true
             for ((i = 0; i < STOP_TIMEOUT * 10; i++)); do
-                [[ -z "$(step_pids)" ]] && break
+                find_steps
+                ((${#steps[@]} == 0)) && break
                 sleep 0.1
             done
         fi
     fi
     kill_daemon slurmd || rc=1
     kill_daemon slurmctld || rc=1
-    # slurmstepd and the job's processes outlive slurmd: kill their sessions.
+    # slurmstepd and the job's processes outlive slurmd: kill their sessions (never our own).
+    read_stat $$ || true
+    own_sid=$st_sid
     for ((i = 0; i < 3; i++)); do
-        local steps
-        steps=$(step_pids)
-        [[ -n "$steps" ]] || break
-        for p in $steps; do
-            sid=$(proc_sid "$p")
-            if [[ -n "$sid" && "$sid" != 0 && "$sid" != 1 && "$sid" != "$(proc_sid $$)" ]]; then
-                mapfile -t victims < <(session_pids "$sid")
+        find_steps
+        ((${#steps[@]} > 0)) || break
+        for p in "${steps[@]}"; do
+            read_stat "$p" || continue
+            if [[ -n "$st_sid" && "$st_sid" != 0 && "$st_sid" != 1 && "$st_sid" != "$own_sid" ]]; then
+                find_session "$st_sid"
                 ((${#victims[@]} == 0)) || kill -KILL "${victims[@]}" 2>/dev/null || true
             fi
             kill -KILL "$p" 2>/dev/null || true
         done
         sleep 0.5
     done
-    if [[ -n "$(step_pids)" ]]; then
-        printf 'cluster.sh: slurmstepd processes survived: %s\n' "$(step_pids | tr '\n' ' ')" >&2
+    find_steps
+    if ((${#steps[@]} > 0)); then
+        printf 'cluster.sh: slurmstepd processes survived: %s\n' "${steps[*]}" >&2
         rc=1
     fi
     rm -f "$dir/slurmctld.pid" "$dir/slurmd.pid"
@@ -262,8 +280,8 @@ SlurmUser=root
 SlurmdUser=root
 StateSaveLocation=$dir/state
 SlurmdSpoolDir=$dir/spool
-SlurmctldPidFile=$dir/slurmctld.pid
-SlurmdPidFile=$dir/slurmd.pid
+SlurmctldPidFile=$dir/run/slurmctld.pid
+SlurmdPidFile=$dir/run/slurmd.pid
 SlurmctldLogFile=$dir/log/slurmctld.log
 SlurmdLogFile=$dir/log/slurmd.log
 SlurmctldDebug=info
@@ -287,39 +305,50 @@ EOF
     echo "$1 $2" >"$dir/ports"
 }
 
-# spawn DAEMON ARGS...: DAEMON in the foreground (-D) of its own session, detached from our stdio
+# spawn DAEMON ARGS...: DAEMON in the foreground (-D) of its own session, detached from our stdio;
+# sets spawned to its pid and records it in DIR/DAEMON.pid
 spawn() {
     local daemon=$1
     shift
     SLURM_CONF="$dir/slurm.conf" setsid "$daemon" -D -f "$dir/slurm.conf" "$@" \
         </dev/null >>"$dir/log/$daemon.stderr" 2>&1 &
-    echo "$!" >"$dir/$daemon.pid"
+    spawned=$!
+    echo "$spawned" >"$dir/$daemon.pid.tmp"
+    mv -f "$dir/$daemon.pid.tmp" "$dir/$daemon.pid"
 }
+
+# alive PID: PID exists and is not a zombie (a child of ours that exited stays a zombie until reaped;
+# right after the fork it may not have exec'd the daemon yet, so its command line is not checked)
+alive() { read_stat "$1" && [[ "$st_state" != Z ]]; }
 
 # try_start: one attempt with fresh ports; returns 0 when the node is idle, 2 on a port clash, 1 else
 try_start() {
-    local ports node i state
+    local ports node state ctld slurmd deadline
     ports=$(pick_ports 2)
     write_conf "${ports% *}" "${ports#* }"
     node=$(hostname -s)
     spawn slurmctld
-    for ((i = 0;; i++)); do
-        pid_of slurmctld >/dev/null || { echo "slurmctld exited at start" >&2; break; }
+    ctld=$spawned
+    deadline=$((SECONDS + START_TIMEOUT))
+    while :; do
+        alive "$ctld" || { echo "slurmctld exited at start" >&2; break; }
         ctld_up && break
-        ((i < START_TIMEOUT * 5)) || { echo "slurmctld did not answer in $START_TIMEOUT s" >&2; break; }
+        ((SECONDS < deadline)) || { echo "slurmctld did not answer in $START_TIMEOUT s" >&2; break; }
         sleep 0.2
     done
-    if pid_of slurmctld >/dev/null && ctld_up; then
+    if alive "$ctld" && ctld_up; then
         spawn slurmd -N "$node"
-        for ((i = 0;; i++)); do
-            pid_of slurmd >/dev/null || { echo "slurmd exited at start" >&2; break; }
-            pid_of slurmctld >/dev/null || { echo "slurmctld exited" >&2; break; }
+        slurmd=$spawned
+        deadline=$((SECONDS + START_TIMEOUT))
+        while :; do
+            alive "$slurmd" || { echo "slurmd exited at start" >&2; break; }
+            alive "$ctld" || { echo "slurmctld exited" >&2; break; }
             state=$(client sinfo -h -n "$node" -o %t 2>/dev/null || true)
             if [[ "$state" == idle ]]; then
                 printf 'cluster.sh: up in %s s (ports %s, node %s)\n' "$(elapsed "$t_start")" "$ports" "$node" >&2
                 return 0
             fi
-            ((i < START_TIMEOUT * 5)) || {
+            ((SECONDS < deadline)) || {
                 echo "node $node not idle after $START_TIMEOUT s (state: ${state:-none})" >&2
                 break
             }
@@ -348,8 +377,8 @@ cmd_start() {
     dir=$(cd "$dir" && pwd -P)
     cmd_stop || true # a previous cluster in the same DIR
     for attempt in 1 2 3; do
-        rm -rf "$dir/state" "$dir/spool" "$dir/log"
-        mkdir -p "$dir/state" "$dir/spool" "$dir/log"
+        rm -rf "$dir/state" "$dir/spool" "$dir/log" "$dir/run"
+        mkdir -p "$dir/state" "$dir/spool" "$dir/log" "$dir/run"
         rc=0
         try_start || rc=$?
         if ((rc == 0)); then
