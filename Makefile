@@ -61,10 +61,11 @@ TEST_RUNNER_OBJ ?=
 	fuzz-build fuzz-replay FORCE
 all: microheal
 
-# Installs missing packages when a pkg-config lookup, gnuplot or mpicc fails (scripts/install-deps.sh).
+# Installs missing packages when a pkg-config lookup, gnuplot, mpicc or Slurm (make check's sweep test)
+# is missing (scripts/install-deps.sh).
 deps:
 	@pkg-config --exists $(PKGS) criterion && command -v gnuplot >/dev/null && command -v mpicc >/dev/null \
-	    || bash scripts/install-deps.sh
+	    && command -v slurmctld >/dev/null && command -v sbatch >/dev/null || bash scripts/install-deps.sh
 
 $(B)/libmicroheal.a: $(CORE_OBJ)
 	@mkdir -p $(@D)

@@ -29,6 +29,9 @@ packages=(
     libomp-dev         # make fuzz: clang's OpenMP runtime
     libopenmpi-dev     # microheal sweep under mpirun: mpi.h, libmpi and mpicc (make MPI=auto finds it)
     openmpi-bin        # microheal sweep under mpirun: mpirun (and make check's farm tests)
+    slurmctld          # make check: the Slurm test of microheal sweep (tests/slurm/cluster.sh)
+    slurmd             # make check: the Slurm test of microheal sweep (its single node)
+    slurm-client       # make check: the Slurm test of microheal sweep (sbatch, squeue, sinfo, scontrol)
 )
 
 die() {
