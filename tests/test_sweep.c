@@ -598,3 +598,14 @@ Test(sweep_cli, slurm_job_array_on_a_real_single_node_cluster_gives_the_local_su
     free(ref);
     free(p);
 }
+
+Test(sweep_cli, the_example_sweeps_are_valid)
+{
+    const char *files[] = {"configs/sweeps/needle_length.ini", "configs/sweeps/sobol_device.ini",
+                           "configs/sweeps/throughput.ini"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char *err = NULL;
+        cr_assert_eq(sweep_cmd(MH_BIN " sweep --check %s%s", files[i], "", &err), 0, "%s: %s", files[i], err);
+        free(err);
+    }
+}

@@ -158,11 +158,12 @@ static int run_point(const mh_sweep *s, const char *dir, int i, char *msg, size_
     return 1;
 }
 
-/* Points not complete yet (in increasing order) into todo; their number, or -1 (reported). */
-static int pending(const mh_sweep *s, const char *dir, int *todo)
+/* Points i = first, first + stride, ... not complete yet (in increasing order) into todo; their
+ * number, or -1 (reported). */
+static int pending(const mh_sweep *s, const char *dir, int first, int stride, int *todo)
 {
     int n = 0;
-    for (int i = 0; i < mh_sweep_npoints(s); i++) {
+    for (int i = first; i < mh_sweep_npoints(s); i += stride) {
         mh_ctx ctx;
         mh_ctx_init(&ctx);
         mh_config *cfg = NULL;
@@ -232,9 +233,10 @@ static int run_local(const mh_sweep *s, const char *dir, const int *todo, int nt
                 k++;
             fflush(NULL);
             pid_t pid = fork();
-            if (pid < 0) {
+            if (pid < 0) { /* run what is running to its end, start nothing more */
                 fprintf(stderr, "microheal: cannot start a process: %s\n", strerror(errno));
-                stop_signal = SIGTERM;
+                failed += ntodo - next;
+                next = ntodo;
                 break;
             }
             if (pid == 0) {
@@ -427,14 +429,12 @@ static int run_task(const sweep_args *a)
     mh_sweep *s = NULL;
     int rc = load(a, true, false, &s);
     int *todo = rc == 0 ? malloc((size_t)mh_sweep_npoints(s) * sizeof *todo) : NULL;
-    int n = todo != NULL ? pending(s, a->sweep, todo) : -1;
+    int n = todo != NULL ? pending(s, a->sweep, (int)t, (int)m, todo) : -1; /* this task's share only */
     if (rc == 0 && n < 0)
         rc = 1;
     omp_set_num_threads(threads);
     int failed = 0, ran = 0;
     for (int k = 0; rc == 0 && k < n; k++) {
-        if (todo[k] % m != t)
-            continue;
         char msg[MH_MSG_LEN];
         double t0 = now_s();
         int bad = run_point(s, a->sweep, todo[k], msg, sizeof msg);
@@ -516,7 +516,7 @@ static int run_mpi(int argc, char **argv, const sweep_args *a)
         head[0] = load(a, false, true, &s);
     if (head[0] == 0 && rank == 0) {
         todo = malloc((size_t)mh_sweep_npoints(s) * sizeof *todo);
-        head[1] = todo != NULL ? pending(s, a->dir, todo) : -1;
+        head[1] = todo != NULL ? pending(s, a->dir, 0, 1, todo) : -1;
         head[0] = head[1] < 0 ? 1 : 0;
     }
     /* rank 0's verdict and the number of points to run, then every rank loads the frozen plan */
@@ -601,7 +601,7 @@ int mh_cmd_sweep(int argc, char **argv)
     mh_sweep *s = NULL;
     rc = load(&a, false, true, &s);
     int *todo = rc == 0 ? malloc((size_t)mh_sweep_npoints(s) * sizeof *todo) : NULL;
-    int n = todo != NULL ? pending(s, a.dir, todo) : -1;
+    int n = todo != NULL ? pending(s, a.dir, 0, 1, todo) : -1;
     if (rc == 0 && n < 0)
         rc = 1;
     if (rc == 0) {
