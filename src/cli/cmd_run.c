@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 static const char *usage_run =
@@ -168,13 +167,6 @@ static char *default_output(const char *cfg_path)
 static volatile sig_atomic_t stop_signal = 0;
 static void on_stop_signal(int sig) { stop_signal = sig; }
 
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 /* When to checkpoint, and where. */
 typedef struct {
     mh_h5_writer *w;
@@ -195,7 +187,7 @@ static mh_status on_step(void *user, const mh_sim *sim, mh_ctx *ctx)
     mh_sim_get_state(sim, &st);
     const int sig = stop_signal;
     bool due = sig != 0 || (c->every_days > 0.0 && st.t_days >= c->next_day) ||
-               (c->every_s > 0.0 && now_s() - c->last_s >= c->every_s);
+               (c->every_s > 0.0 && mh_cli_now_s() - c->last_s >= c->every_s);
     if (!due)
         return MH_OK;
     mh_status s = mh_checkpoint_write(c->ckpt, sim, c->config_text, c->w, ctx);
@@ -203,7 +195,7 @@ static mh_status on_step(void *user, const mh_sim *sim, mh_ctx *ctx)
         return s;
     if (c->every_days > 0.0)
         c->next_day = next_multiple(st.t_days, c->every_days);
-    c->last_s = now_s();
+    c->last_s = mh_cli_now_s();
     if (!c->quiet)
         fprintf(stderr, "checkpoint at day %.6g: %s\n", st.t_days, c->ckpt);
     if (sig != 0)
@@ -292,7 +284,7 @@ int mh_cmd_run(int argc, char **argv)
             if (resume)
                 fprintf(stderr, "resuming at day %.6g from %s\n", st0.t_days, ckpt);
         }
-        double t0 = now_s();
+        double t0 = mh_cli_now_s();
         run_ctl ctl = {w, ckpt, text, mh_config_real(cfg, MH_P_CKPT_DAYS), 60.0 * mh_config_real(cfg, MH_P_CKPT_MINUTES),
                        0.0, t0, quiet};
         if (ctl.every_days > 0.0)
@@ -325,7 +317,7 @@ int mh_cmd_run(int argc, char **argv)
                 fprintf(stderr,
                         "wrote %s: %ld steps (%ld rejected) in %.2f s; session 1: channels closed %.1f h, erythema "
                         "%.2f days, collagen (dermis) x%.3f at day 42\n",
-                        outp, acc, rej, now_s() - t0, m->closure_hours[0], m->erythema_days[0],
+                        outp, acc, rej, mh_cli_now_s() - t0, m->closure_hours[0], m->erythema_days[0],
                         m->gain[MH_OL_DERMIS][MH_OQ_CT][0]);
             }
         }

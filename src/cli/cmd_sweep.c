@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 static const char *usage_sweep =
@@ -158,6 +157,19 @@ static int run_point(const mh_sweep *s, const char *dir, int i, char *msg, size_
     return 1;
 }
 
+/* Runs point i (run_point) and reports it on stderr unless quiet (a failure always, with its message);
+ * 0: complete, 1: failed. For the Slurm tasks and the MPI ranks (the local pool reports in the parent). */
+static int run_reported(const mh_sweep *s, const char *dir, int i, int quiet)
+{
+    char msg[MH_MSG_LEN];
+    double t0 = mh_cli_now_s();
+    int bad = run_point(s, dir, i, msg, sizeof msg);
+    if (!quiet || bad)
+        fprintf(stderr, "point %d %s in %.1f s%s%s\n", i, bad ? "FAILED" : "complete", mh_cli_now_s() - t0,
+                bad ? ": " : "", bad ? msg : "");
+    return bad;
+}
+
 /* Points i = first, first + stride, ... not complete yet (in increasing order) into todo; their
  * number, or -1 (reported). */
 static int pending(const mh_sweep *s, const char *dir, int first, int stride, int *todo)
@@ -177,13 +189,6 @@ static int pending(const mh_sweep *s, const char *dir, int first, int stride, in
         mh_config_destroy(&cfg);
     }
     return n;
-}
-
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
 /* Writes the summary and reports it; the exit status of the sweep. */
@@ -246,7 +251,7 @@ static int run_local(const mh_sweep *s, const char *dir, const int *todo, int nt
                 char msg[MH_MSG_LEN];
                 _exit(run_point(s, dir, todo[next], msg, sizeof msg));
             }
-            sl[k] = (slot){pid, todo[next++], now_s()};
+            sl[k] = (slot){pid, todo[next++], mh_cli_now_s()};
             running++;
         }
         int status;
@@ -275,7 +280,7 @@ static int run_local(const mh_sweep *s, const char *dir, const int *todo, int nt
             }
             if (!quiet)
                 fprintf(stderr, "[%d/%d] point %d %s in %.1f s\n", done, ntodo, sl[k].point,
-                        ok ? "complete" : "FAILED", now_s() - sl[k].t0);
+                        ok ? "complete" : "FAILED", mh_cli_now_s() - sl[k].t0);
             sl[k].pid = 0;
             running--;
         }
@@ -434,16 +439,8 @@ static int run_task(const sweep_args *a)
         rc = 1;
     omp_set_num_threads(threads);
     int failed = 0, ran = 0;
-    for (int k = 0; rc == 0 && k < n; k++) {
-        char msg[MH_MSG_LEN];
-        double t0 = now_s();
-        int bad = run_point(s, a->sweep, todo[k], msg, sizeof msg);
-        failed += bad;
-        ran++;
-        if (!a->quiet || bad)
-            fprintf(stderr, "point %d %s in %.1f s%s%s\n", todo[k], bad ? "FAILED" : "complete", now_s() - t0,
-                    bad ? ": " : "", bad ? msg : "");
-    }
+    for (int k = 0; rc == 0 && k < n; k++, ran++)
+        failed += run_reported(s, a->sweep, todo[k], a->quiet);
     if (rc == 0 && !a->quiet)
         fprintf(stderr, "task %ld of %ld: %d points run, %d failed (%d threads)\n", t, m, ran, failed, threads);
     free(todo);
@@ -484,13 +481,7 @@ typedef struct {
 static int farm_task(void *user, int task)
 {
     const farm_user *u = user;
-    char msg[MH_MSG_LEN];
-    double t0 = now_s();
-    int bad = run_point(u->s, u->dir, u->todo[task], msg, sizeof msg);
-    if (!u->quiet || bad)
-        fprintf(stderr, "point %d %s in %.1f s%s%s\n", u->todo[task], bad ? "FAILED" : "complete", now_s() - t0,
-                bad ? ": " : "", bad ? msg : "");
-    return bad;
+    return run_reported(u->s, u->dir, u->todo[task], u->quiet);
 }
 
 /* Under mpirun: rank 0 plans, prepares DIR and lists the pending points; every rank (rank 0 too) runs
@@ -610,7 +601,7 @@ int mh_cmd_sweep(int argc, char **argv)
         if (!a.quiet)
             fprintf(stderr, "%d points, %d complete, %d to run: %ld processes x %d threads\n", mh_sweep_npoints(s),
                     mh_sweep_npoints(s) - n, n, procs, threads);
-        double t0 = now_s();
+        double t0 = mh_cli_now_s();
         int failed = n > 0 ? run_local(s, a.dir, todo, n, (int)procs, threads, a.quiet) : 0;
         if (stop_signal) {
             fprintf(stderr, "microheal: stopped by signal %d; the complete points are kept: run the same command to "
@@ -618,7 +609,7 @@ int mh_cmd_sweep(int argc, char **argv)
             rc = 128 + stop_signal;
         } else {
             if (!a.quiet && n > 0)
-                fprintf(stderr, "%d points run in %.1f s (%d failed)\n", n, now_s() - t0, failed);
+                fprintf(stderr, "%d points run in %.1f s (%d failed)\n", n, mh_cli_now_s() - t0, failed);
             rc = summarise(s, a.dir, a.quiet);
         }
     }

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* Seconds of the monotonic clock (for wall times of runs and points). */
+double mh_cli_now_s(void);
 /* Exit status of a library status: 0 ok, 2 bad input (or a contraindication), 1 anything else. */
 int mh_cli_exit_code(mh_status st);
 /* Prints "microheal: MESSAGE" for ctx's error to stderr; returns its exit status. */

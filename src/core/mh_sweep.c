@@ -266,7 +266,7 @@ static mh_status parse_axis(mh_sweep *s, axis_store *ax, mh_ctx *ctx)
 
 /* ---- values of an axis ---- */
 
-/* Value v (index of a grid level or a point of the unit interval, see below) of axis into row r. */
+/* Row r, axis a: the value text given to the configuration and its number (NaN if not numeric). */
 static void put_value(mh_sweep *s, int r, int a, const char *text, double num)
 {
     snprintf(s->vtext[(size_t)r * s->naxes + a], MH_SWEEP_VALUE_LEN, "%s", text);

@@ -149,18 +149,19 @@ herr_t mh_h5_attr_double(hid_t obj, const char *name, double v)
     return rc;
 }
 
-/* Writes a 1-D dataset (creating intermediate groups) with an optional units attribute. */
-static herr_t write_vec(hid_t file, const char *name, hid_t type, const void *data, size_t n, const char *units)
+herr_t mh_h5_write_vector(hid_t loc, const char *name, hid_t type, const void *data, size_t n, const char *units)
 {
     hsize_t dim = n;
     hid_t sp = H5Screate_simple(1, &dim, NULL);
     hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
     H5Pset_create_intermediate_group(lcpl, 1);
-    /* Fletcher-32 (on a chunked layout): a damaged value is refused when read, not misread */
+    /* Fletcher-32 (on a chunked layout): a damaged value is refused when read, not misread; no
+     * modification time: the same values give the same bytes */
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_obj_track_times(dcpl, 0);
     if (n > 0 && (H5Pset_chunk(dcpl, 1, &dim) < 0 || H5Pset_fletcher32(dcpl) < 0))
         dim = 0; /* fails below */
-    hid_t d = dim == n ? H5Dcreate2(file, name, type, sp, lcpl, dcpl, H5P_DEFAULT) : H5I_INVALID_HID;
+    hid_t d = dim == n ? H5Dcreate2(loc, name, type, sp, lcpl, dcpl, H5P_DEFAULT) : H5I_INVALID_HID;
     H5Pclose(dcpl);
     herr_t rc = -1;
     if (d >= 0) {
@@ -321,18 +322,18 @@ static herr_t write_body(mh_h5_writer *w, const mh_sim *sim, const char *config_
         return -1;
     for (int i = 0; i < g->nx; i++)
         c[i] = (i + 0.5) * g->dx_mm;
-    rc |= write_vec(root, "/grid/x_mm", H5T_NATIVE_DOUBLE, c, (size_t)g->nx, "mm");
+    rc |= mh_h5_write_vector(root, "/grid/x_mm", H5T_NATIVE_DOUBLE, c, (size_t)g->nx, "mm");
     for (int j = 0; j < g->ny; j++)
         c[j] = (j + 0.5) * g->dx_mm;
     if (g->dims == 3)
-        rc |= write_vec(root, "/grid/y_mm", H5T_NATIVE_DOUBLE, c, (size_t)g->ny, "mm");
+        rc |= mh_h5_write_vector(root, "/grid/y_mm", H5T_NATIVE_DOUBLE, c, (size_t)g->ny, "mm");
     for (int k = 0; k < g->nz; k++)
         c[k] = (k + 0.5) * g->dx_mm;
-    rc |= write_vec(root, "/grid/z_mm", H5T_NATIVE_DOUBLE, c, (size_t)g->nz, "mm (depth below the surface)");
+    rc |= mh_h5_write_vector(root, "/grid/z_mm", H5T_NATIVE_DOUBLE, c, (size_t)g->nz, "mm (depth below the surface)");
     free(c);
-    rc |= write_vec(root, "/grid/layer", H5T_NATIVE_UCHAR, g->layer, (size_t)g->nz,
+    rc |= mh_h5_write_vector(root, "/grid/layer", H5T_NATIVE_UCHAR, g->layer, (size_t)g->nz,
                     "0 stratum_corneum, 1 viable_epidermis, 2 papillary_dermis, 3 reticular_dermis, 4 hypodermis");
-    rc |= write_vec(root, "/grid/layer_top_mm", H5T_NATIVE_DOUBLE, g->skin.top_mm, MH_LAYER_COUNT + 1, "mm");
+    rc |= mh_h5_write_vector(root, "/grid/layer_top_mm", H5T_NATIVE_DOUBLE, g->skin.top_mm, MH_LAYER_COUNT + 1, "mm");
     hid_t gg = H5Gopen2(root, "/grid", H5P_DEFAULT);
     if (gg >= 0) {
         rc |= mh_h5_attr_double(gg, "dx_mm", g->dx_mm);
@@ -356,11 +357,11 @@ static herr_t write_body(mh_h5_writer *w, const mh_sim *sim, const char *config_
     for (int a = 0; a < 4; a++) {
         for (size_t q = 0; q < np; q++)
             col[q] = a == 0 ? p[q].x_mm : a == 1 ? p[q].y_mm : a == 2 ? p[q].depth_mm : p[q].radius_mm;
-        rc |= write_vec(root, pn[a], H5T_NATIVE_DOUBLE, col, np, "mm");
+        rc |= mh_h5_write_vector(root, pn[a], H5T_NATIVE_DOUBLE, col, np, "mm");
     }
     for (size_t q = 0; q < np; q++)
         ses[q] = p[q].session;
-    rc |= write_vec(root, "/punctures/session", H5T_NATIVE_INT, ses, np, "1-based session index");
+    rc |= mh_h5_write_vector(root, "/punctures/session", H5T_NATIVE_INT, ses, np, "1-based session index");
     free(col);
     free(ses);
 
@@ -374,7 +375,7 @@ static herr_t write_body(mh_h5_writer *w, const mh_sim *sim, const char *config_
             v[r] = s->data[r * MH_OBS_COUNT + (size_t)k];
         char name[128];
         snprintf(name, sizeof name, "/series/%s", mh_obs_name(k));
-        rc |= write_vec(root, name, H5T_NATIVE_DOUBLE, v, s->nt, mh_obs_unit(k));
+        rc |= mh_h5_write_vector(root, name, H5T_NATIVE_DOUBLE, v, s->nt, mh_obs_unit(k));
     }
     free(v);
 
@@ -382,24 +383,24 @@ static herr_t write_body(mh_h5_writer *w, const mh_sim *sim, const char *config_
     const mh_summary *m = mh_sim_summary(sim);
     if (m != NULL) {
         size_t n = (size_t)m->nsessions;
-        rc |= write_vec(root, "/summary/session_days", H5T_NATIVE_DOUBLE, m->session_days, n, "day");
-        rc |= write_vec(root, "/summary/closure_hours", H5T_NATIVE_DOUBLE, m->closure_hours, n, "h");
-        rc |= write_vec(root, "/summary/erythema_days", H5T_NATIVE_DOUBLE, m->erythema_days, n, "day");
-        rc |= write_vec(root, "/summary/erythema_peak", H5T_NATIVE_DOUBLE, m->erythema_peak, n, "1");
-        rc |= write_vec(root, "/summary/erythema_peak_hours", H5T_NATIVE_DOUBLE, m->erythema_peak_hours, n, "h");
-        rc |= write_vec(root, "/summary/reepithelialized_days", H5T_NATIVE_DOUBLE, m->reepithelialized_days, n, "day");
-        rc |= write_vec(root, "/summary/bleeding", H5T_NATIVE_DOUBLE, m->bleeding, n, "uL/cm^2");
+        rc |= mh_h5_write_vector(root, "/summary/session_days", H5T_NATIVE_DOUBLE, m->session_days, n, "day");
+        rc |= mh_h5_write_vector(root, "/summary/closure_hours", H5T_NATIVE_DOUBLE, m->closure_hours, n, "h");
+        rc |= mh_h5_write_vector(root, "/summary/erythema_days", H5T_NATIVE_DOUBLE, m->erythema_days, n, "day");
+        rc |= mh_h5_write_vector(root, "/summary/erythema_peak", H5T_NATIVE_DOUBLE, m->erythema_peak, n, "1");
+        rc |= mh_h5_write_vector(root, "/summary/erythema_peak_hours", H5T_NATIVE_DOUBLE, m->erythema_peak_hours, n, "h");
+        rc |= mh_h5_write_vector(root, "/summary/reepithelialized_days", H5T_NATIVE_DOUBLE, m->reepithelialized_days, n, "day");
+        rc |= mh_h5_write_vector(root, "/summary/bleeding", H5T_NATIVE_DOUBLE, m->bleeding, n, "uL/cm^2");
         double gd[MH_GAIN_DAYS + 1];
         memcpy(gd, m->gain_days, sizeof m->gain_days);
         gd[MH_GAIN_DAYS] = s->nt ? s->data[(s->nt - 1) * MH_OBS_COUNT + MH_OBS_T] : NAN;
-        rc |= write_vec(root, "/summary/gain_days", H5T_NATIVE_DOUBLE, gd, MH_GAIN_DAYS + 1,
+        rc |= mh_h5_write_vector(root, "/summary/gain_days", H5T_NATIVE_DOUBLE, gd, MH_GAIN_DAYS + 1,
                         "day (42, 90, 180, end; NaN beyond the run)");
         for (int L = 0; L < MH_OL_COUNT; L++)
             for (int q = 0; q < MH_OQ_COUNT; q++) {
                 const char *full = mh_obs_name(mh_obs_layer_col((mh_obs_layer)L, (mh_obs_quantity)q));
                 char name[128];
                 snprintf(name, sizeof name, "/summary/%s", full);
-                rc |= write_vec(root, name, H5T_NATIVE_DOUBLE, m->gain[L][q], MH_GAIN_DAYS + 1,
+                rc |= mh_h5_write_vector(root, name, H5T_NATIVE_DOUBLE, m->gain[L][q], MH_GAIN_DAYS + 1,
                                 "1 (relative to untreated) at /summary/gain_days");
             }
     }

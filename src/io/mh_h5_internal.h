@@ -15,6 +15,9 @@ hid_t mh_h5_create(const char *path);
 /* Scalar attributes of obj; negative on failure. */
 herr_t mh_h5_attr_string(hid_t obj, const char *name, const char *value);
 herr_t mh_h5_attr_double(hid_t obj, const char *name, double v);
+/* Writes a 1-D dataset of n values of type at name under loc (creating intermediate groups), with
+ * Fletcher-32, no modification time and, unless NULL, a "units" attribute; negative on failure. */
+herr_t mh_h5_write_vector(hid_t loc, const char *name, hid_t type, const void *data, size_t n, const char *units);
 /* Reads scalar attribute attr of obj (path names the file in messages): a variable-length string
  * (malloc'ed into *out) or a number. MH_ERR_IO when it is missing or of another type. */
 mh_status mh_h5_get_attr_string(hid_t obj, const char *path, const char *attr, char **out, mh_ctx *ctx);

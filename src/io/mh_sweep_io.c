@@ -56,22 +56,28 @@ static char *read_text(const char *path)
     return t;
 }
 
-/* Writes text to path through a temporary file (fsync, rename). */
-static mh_status write_text(const char *path, const char *text, mh_ctx *ctx)
+/* Writes path through a temporary file (fsync, rename): fill(f, user) writes the contents. */
+static mh_status write_file(const char *path, void (*fill)(FILE *, const void *), const void *user, mh_ctx *ctx)
 {
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%.4000s.tmp.%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "wb");
     if (f == NULL)
         return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write: %s", tmp, strerror(errno));
-    size_t n = strlen(text);
-    bool ok = fwrite(text, 1, n, f) == n;
-    ok = fclose(f) == 0 && ok;
-    if (!ok) {
+    fill(f, user);
+    const bool bad = ferror(f) != 0;
+    if (fclose(f) != 0 || bad) {
         remove(tmp);
         return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write (disk full?)", path);
     }
     return mh_h5_commit(tmp, path, ctx);
+}
+
+static void fill_text(FILE *f, const void *text) { fputs(text, f); }
+
+static mh_status write_text(const char *path, const char *text, mh_ctx *ctx)
+{
+    return write_file(path, fill_text, text, ctx);
 }
 
 /* First line where a and b differ (1-based), its text in a and in b. */
@@ -352,27 +358,18 @@ static void csv_number(FILE *f, double x)
     fputs(t, f);
 }
 
-/* Writes a text table through a temporary file; fill writes the rows. */
-static mh_status write_csv(const char *path, void (*fill)(FILE *, const mh_sweep *, const table *, const void *),
-                           const mh_sweep *s, const table *t, const void *extra, mh_ctx *ctx)
-{
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%.4000s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (f == NULL)
-        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write: %s", tmp, strerror(errno));
-    fill(f, s, t, extra);
-    const bool bad = ferror(f) != 0;
-    if (fclose(f) != 0 || bad) {
-        remove(tmp);
-        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write (disk full?)", path);
-    }
-    return mh_h5_commit(tmp, path, ctx);
-}
+/* What the summary's files are written from. */
+typedef struct {
+    const mh_sweep *s;
+    const table *t;
+    const double *sobol; /* MH_MET_COUNT x 2 x k (first order, total), or NULL */
+} summary_view;
 
-static void fill_summary(FILE *f, const mh_sweep *s, const table *t, const void *extra)
+static void fill_summary(FILE *f, const void *user)
 {
-    (void)extra;
+    const summary_view *v = user;
+    const mh_sweep *s = v->s;
+    const table *t = v->t;
     const int na = mh_sweep_naxes(s);
     fputs("point,row,replicate,seed,status,config_sha256", f);
     for (int a = 0; a < na; a++)
@@ -398,34 +395,30 @@ static void fill_summary(FILE *f, const mh_sweep *s, const table *t, const void 
     }
 }
 
-/* Sobol indices of every metric: S1 then ST, metric-major (MH_MET_COUNT x 2 x k). */
-typedef struct {
-    double *idx;
-} sobol_tab;
-
-static void fill_sobol(FILE *f, const mh_sweep *s, const table *t, const void *extra)
+static void fill_sobol(FILE *f, const void *user)
 {
-    (void)t;
-    const sobol_tab *so = extra;
+    const summary_view *v = user;
+    const mh_sweep *s = v->s;
     const int k = mh_sweep_naxes(s);
     fputs("metric,axis,first_order,total\n", f);
     for (int m = 0; m < MH_MET_COUNT; m++)
         for (int a = 0; a < k; a++) {
             fprintf(f, "%s,%s,", mh_sweep_metric_name((mh_sweep_metric)m), mh_sweep_axis_at(s, a)->key);
-            csv_number(f, so->idx[((size_t)m * 2) * k + a]);
+            csv_number(f, v->sobol[((size_t)m * 2) * k + a]);
             fputc(',', f);
-            csv_number(f, so->idx[((size_t)m * 2 + 1) * k + a]);
+            csv_number(f, v->sobol[((size_t)m * 2 + 1) * k + a]);
             fputc('\n', f);
         }
 }
 
-/* Indices from the mean over replicates of each row (NaN when a replicate is not ok). */
-static mh_status sobol_indices(const mh_sweep *s, const table *t, sobol_tab *so, mh_ctx *ctx)
+/* Sobol indices of every metric, first order then total, metric-major (MH_MET_COUNT x 2 x k, malloc'ed
+ * into *idx), from the mean over replicates of each row (NaN when a replicate is not ok). */
+static mh_status sobol_indices(const mh_sweep *s, const table *t, double **idx, mh_ctx *ctx)
 {
     const int k = mh_sweep_naxes(s), nr = mh_sweep_nrows(s), R = mh_sweep_replicates(s);
-    so->idx = malloc((size_t)MH_MET_COUNT * 2 * k * sizeof *so->idx);
+    double *x = *idx = malloc((size_t)MH_MET_COUNT * 2 * k * sizeof *x);
     double *y = malloc((size_t)nr * sizeof *y);
-    mh_status st = so->idx == NULL || y == NULL ? MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory") : MH_OK;
+    mh_status st = x == NULL || y == NULL ? MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory") : MH_OK;
     for (int m = 0; st == MH_OK && m < MH_MET_COUNT; m++) {
         for (int r = 0; r < nr; r++) {
             double sum = 0.0;
@@ -433,33 +426,13 @@ static mh_status sobol_indices(const mh_sweep *s, const table *t, sobol_tab *so,
                 sum += t->metric[((size_t)r * R + q) * MH_MET_COUNT + m]; /* NaN for a point not ok */
             y[r] = sum / R;
         }
-        st = mh_sweep_sobol(s, y, so->idx + (size_t)m * 2 * k, so->idx + ((size_t)m * 2 + 1) * k, ctx);
+        st = mh_sweep_sobol(s, y, x + (size_t)m * 2 * k, x + ((size_t)m * 2 + 1) * k, ctx);
     }
     free(y);
     return st;
 }
 
 /* ---- summary.h5 ---- */
-
-/* A 1-D dataset (no modification times, so the same summary has the same bytes). */
-static herr_t put_dataset(hid_t loc, const char *name, hid_t type, size_t n, const void *data, const char *units)
-{
-    hsize_t dim = n;
-    hid_t sp = H5Screate_simple(1, &dim, NULL);
-    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE), dcpl = H5Pcreate(H5P_DATASET_CREATE);
-    H5Pset_create_intermediate_group(lcpl, 1);
-    H5Pset_obj_track_times(dcpl, 0);
-    hid_t d = H5Dcreate2(loc, name, type, sp, lcpl, dcpl, H5P_DEFAULT);
-    herr_t rc = d < 0 ? -1 : n > 0 ? H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) : 0;
-    if (rc >= 0 && units != NULL)
-        rc = mh_h5_attr_string(d, "units", units);
-    if (d >= 0)
-        H5Dclose(d);
-    H5Pclose(dcpl);
-    H5Pclose(lcpl);
-    H5Sclose(sp);
-    return rc;
-}
 
 /* Group name of loc, without modification times (for the same reason). */
 static herr_t put_group(hid_t loc, const char *name)
@@ -477,7 +450,7 @@ static herr_t put_strings(hid_t loc, const char *name, const char *data, size_t 
     hid_t t = H5Tcopy(H5T_C_S1);
     H5Tset_size(t, len);
     H5Tset_strpad(t, H5T_STR_NULLTERM);
-    herr_t rc = put_dataset(loc, name, t, n, data, NULL);
+    herr_t rc = mh_h5_write_vector(loc, name, t, data, n, NULL);
     H5Tclose(t);
     return rc;
 }
@@ -489,8 +462,10 @@ static void set_text(char *txt, int i, const char *s)
     txt[(size_t)i * MH_SWEEP_VALUE_LEN + MH_SWEEP_VALUE_LEN - 1] = '\0';
 }
 
-static herr_t write_h5_body(hid_t f, const mh_sweep *s, const table *t, const sobol_tab *so)
+static herr_t write_h5_body(hid_t f, const summary_view *v)
 {
+    const mh_sweep *s = v->s;
+    const table *t = v->t;
     const int n = t->npoints, na = mh_sweep_naxes(s);
     herr_t rc = 0;
     hid_t root = H5Gopen2(f, "/", H5P_DEFAULT);
@@ -512,7 +487,7 @@ static herr_t write_h5_body(hid_t f, const mh_sweep *s, const table *t, const so
                   : col == 1 ? mh_sweep_row(s, i)
                   : col == 2 ? mh_sweep_replicate(s, i)
                              : (long long)mh_sweep_seed(s, i);
-        rc |= put_dataset(f, names[col], H5T_NATIVE_LLONG, (size_t)n, iv, NULL);
+        rc |= mh_h5_write_vector(f, names[col], H5T_NATIVE_LLONG, iv, (size_t)n, NULL);
     }
     if (rc >= 0) {
         for (int i = 0; i < n; i++)
@@ -532,7 +507,7 @@ static herr_t write_h5_body(hid_t f, const mh_sweep *s, const table *t, const so
             set_text(txt, i, mh_sweep_value_text(s, r, a));
         }
         const char *unit = mh_param_table()[ax->param].unit;
-        rc |= ax->numeric ? put_dataset(f, name, H5T_NATIVE_DOUBLE, (size_t)n, dv, unit)
+        rc |= ax->numeric ? mh_h5_write_vector(f, name, H5T_NATIVE_DOUBLE, dv, (size_t)n, unit)
                           : put_strings(f, name, txt, (size_t)n, MH_SWEEP_VALUE_LEN);
     }
     for (int k = 0; rc >= 0 && k < MH_MET_COUNT; k++) {
@@ -540,9 +515,9 @@ static herr_t write_h5_body(hid_t f, const mh_sweep *s, const table *t, const so
         snprintf(name, sizeof name, "metrics/%s", mh_sweep_metric_name((mh_sweep_metric)k));
         for (int i = 0; i < n; i++)
             dv[i] = t->metric[(size_t)i * MH_MET_COUNT + k];
-        rc |= put_dataset(f, name, H5T_NATIVE_DOUBLE, (size_t)n, dv, mh_sweep_metric_unit((mh_sweep_metric)k));
+        rc |= mh_h5_write_vector(f, name, H5T_NATIVE_DOUBLE, dv, (size_t)n, mh_sweep_metric_unit((mh_sweep_metric)k));
     }
-    if (rc >= 0 && so->idx != NULL) {
+    if (rc >= 0 && v->sobol != NULL) {
         const int k = na;
         for (int a = 0; a < na; a++)
             set_text(txt, a, mh_sweep_axis_at(s, a)->key);
@@ -553,9 +528,9 @@ static herr_t write_h5_body(hid_t f, const mh_sweep *s, const table *t, const so
             snprintf(name, sizeof name, "sobol/%s", mh_sweep_metric_name((mh_sweep_metric)m));
             rc |= put_group(f, name);
             snprintf(name, sizeof name, "sobol/%s/first_order", mh_sweep_metric_name((mh_sweep_metric)m));
-            rc |= put_dataset(f, name, H5T_NATIVE_DOUBLE, (size_t)k, so->idx + (size_t)m * 2 * k, "1");
+            rc |= mh_h5_write_vector(f, name, H5T_NATIVE_DOUBLE, v->sobol + (size_t)m * 2 * k, (size_t)k, "1");
             snprintf(name, sizeof name, "sobol/%s/total", mh_sweep_metric_name((mh_sweep_metric)m));
-            rc |= put_dataset(f, name, H5T_NATIVE_DOUBLE, (size_t)k, so->idx + ((size_t)m * 2 + 1) * k, "1");
+            rc |= mh_h5_write_vector(f, name, H5T_NATIVE_DOUBLE, v->sobol + ((size_t)m * 2 + 1) * k, (size_t)k, "1");
         }
     }
     free(iv);
@@ -564,14 +539,14 @@ static herr_t write_h5_body(hid_t f, const mh_sweep *s, const table *t, const so
     return rc;
 }
 
-static mh_status write_h5(const char *path, const mh_sweep *s, const table *t, const sobol_tab *so, mh_ctx *ctx)
+static mh_status write_h5(const char *path, const summary_view *v, mh_ctx *ctx)
 {
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%.4000s.tmp.%ld", path, (long)getpid());
     hid_t f = mh_h5_create(tmp);
     if (f < 0)
         return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot create", tmp);
-    herr_t rc = write_h5_body(f, s, t, so);
+    herr_t rc = write_h5_body(f, v);
     if (H5Fclose(f) < 0 || rc < 0) {
         remove(tmp);
         return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write (disk full?)", path);
@@ -583,20 +558,21 @@ mh_status mh_sweep_summary_write(const mh_sweep *s, const char *dir, mh_sweep_co
 {
     mh_h5_quiet();
     table t = {0};
-    sobol_tab so = {NULL};
+    double *sobol = NULL;
     char *csv = join(dir, "summary.csv"), *h5 = join(dir, "summary.h5"), *sob = join(dir, "sobol.csv");
     mh_status st = csv == NULL || h5 == NULL || sob == NULL ? MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory")
                                                              : gather(s, dir, &t, counts, ctx);
     if (st == MH_OK && mh_sweep_get_design(s) == MH_SWEEP_SOBOL)
-        st = sobol_indices(s, &t, &so, ctx);
+        st = sobol_indices(s, &t, &sobol, ctx);
+    const summary_view v = {s, &t, sobol};
     if (st == MH_OK)
-        st = write_csv(csv, fill_summary, s, &t, NULL, ctx);
-    if (st == MH_OK && so.idx != NULL)
-        st = write_csv(sob, fill_sobol, s, &t, &so, ctx);
+        st = write_file(csv, fill_summary, &v, ctx);
+    if (st == MH_OK && sobol != NULL)
+        st = write_file(sob, fill_sobol, &v, ctx);
     if (st == MH_OK)
-        st = write_h5(h5, s, &t, &so, ctx);
+        st = write_h5(h5, &v, ctx);
     table_free(&t);
-    free(so.idx);
+    free(sobol);
     free(csv);
     free(h5);
     free(sob);
