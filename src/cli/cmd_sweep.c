@@ -28,6 +28,7 @@ static const char *usage_sweep =
     "       microheal sweep --collect DIR\n"
     "       microheal sweep --task I --of M DIR        (what each task of the Slurm array runs)\n"
     "       microheal sweep --check SWEEP.ini          (validate every point, run nothing)\n"
+    "       microheal sweep --plot DIR [--metric NAME] [--scripts SCRIPTDIR]\n"
     "\n"
     "Runs every point of the sweep (papers/sweeps.md; configs/sweeps/ has examples) to\n"
     "DIR/points/pNNNNNN.h5 and writes DIR/summary.csv and DIR/summary.h5 (one row per point: inputs,\n"
@@ -42,13 +43,18 @@ static const char *usage_sweep =
     "runs its share of the points with SLURM_CPUS_PER_TASK threads) and DIR/slurm/collect.sbatch;\n"
     "--submit submits both with sbatch, the second after the array (--dependency=afterany).\n"
     "--collect builds the summary from the outputs in DIR.\n"
+    "--plot draws a metric (default collagen_gain_d42, or collagen_gain_end when no run reached day 42)\n"
+    "into DIR/plots: response_AXIS.png per axis (mean, sd and min-max over replicates; a scatter for lhs\n"
+    "and sobol) and, for a grid, heatmap_A_B.png of the first two numeric axes; .dat files beside them.\n"
+    "Metrics: collagen_gain_d42, collagen_gain_d90, collagen_gain_d180, collagen_gain_end, erythema_days,\n"
+    "closure_hours, bleeding.\n"
     "Exit status: 0 every point complete, 1 some point failed or is missing, 2 bad input.\n";
 
 typedef struct {
-    const char *sweep, *dir, *task, *of, *procs, *threads, *array_max, *cpus, *time, *partition;
+    const char *sweep, *dir, *task, *of, *procs, *threads, *array_max, *cpus, *time, *partition, *metric, *scripts;
     const char *sbatch_opts[32];
     int nsbatch;
-    int slurm, submit, collect, check, quiet;
+    int slurm, submit, collect, check, quiet, plot;
 } sweep_args;
 
 static int parse_args(int argc, char **argv, sweep_args *a)
@@ -65,6 +71,8 @@ static int parse_args(int argc, char **argv, sweep_args *a)
                            : strcmp(s, "--cpus-per-task") == 0 ? &a->cpus
                            : strcmp(s, "--time") == 0          ? &a->time
                            : strcmp(s, "--partition") == 0     ? &a->partition
+                           : strcmp(s, "--metric") == 0        ? &a->metric
+                           : strcmp(s, "--scripts") == 0       ? &a->scripts
                            : strcmp(s, "--sbatch-option") == 0 ? &a->sbatch_opts[a->nsbatch]
                                                                : NULL;
         if (dst != NULL) {
@@ -79,6 +87,8 @@ static int parse_args(int argc, char **argv, sweep_args *a)
             a->submit = 1;
         } else if (strcmp(s, "--collect") == 0) {
             a->collect = 1;
+        } else if (strcmp(s, "--plot") == 0) {
+            a->plot = 1;
         } else if (strcmp(s, "--check") == 0) {
             a->check = 1;
         } else if (strcmp(s, "-q") == 0 || strcmp(s, "--quiet") == 0) {
@@ -92,12 +102,14 @@ static int parse_args(int argc, char **argv, sweep_args *a)
         }
     }
     if (a->sweep == NULL)
-        return mh_cli_usage_error(usage_sweep, "%s", a->collect || a->task ? "missing DIR" : "missing SWEEP.ini");
+        return mh_cli_usage_error(usage_sweep, "%s", a->collect || a->task || a->plot ? "missing DIR" : "missing SWEEP.ini");
     if (a->submit && !a->slurm)
         return mh_cli_usage_error(usage_sweep, "%s", "--submit goes with --slurm");
+    if ((a->metric != NULL || a->scripts != NULL) && !a->plot)
+        return mh_cli_usage_error(usage_sweep, "%s", "--metric and --scripts go with --plot");
     if ((a->task == NULL) != (a->of == NULL))
         return mh_cli_usage_error(usage_sweep, "%s", "--task and --of go together");
-    if (!a->collect && a->task == NULL && !a->check && a->dir == NULL)
+    if (!a->collect && !a->plot && a->task == NULL && !a->check && a->dir == NULL)
         return mh_cli_usage_error(usage_sweep, "%s", "missing -o DIR");
     return 0;
 }
@@ -564,6 +576,8 @@ int mh_cmd_sweep(int argc, char **argv)
         mh_sweep_destroy(&s);
         return rc;
     }
+    if (a.plot)
+        return mh_cli_sweep_plot(a.sweep, a.metric, a.scripts, usage_sweep);
     if (a.task != NULL)
         return run_task(&a);
     if (a.slurm)

@@ -15,6 +15,12 @@ int mh_cli_sensitivity(int argc, char **argv);
 /* `microheal sweep` (cmd_sweep.c): exit 0 every point complete, 1 a point failed or is missing, 2 bad
  * input; 128 + N when signal N stopped a local sweep. */
 int mh_cmd_sweep(int argc, char **argv);
+/* `microheal sweep --plot DIR` (cmd_sweep_plot.c): metric (NULL: collagen_gain_d42, or collagen_gain_end
+ * when no point has a day-42 value) against each axis and, for a grid, on the first two numeric axes,
+ * as DIR/plots/NAME.dat and NAME.png through the gnuplot scripts in scripts (NULL: mh_cli_scripts_dir's
+ * default). usage is printed after an unknown metric. Exit status: 0 ok, 2 bad input (no sweep in DIR,
+ * unknown metric), 1 other failure (gnuplot, a file). */
+int mh_cli_sweep_plot(const char *dir, const char *metric, const char *scripts, const char *usage);
 
 #define MH_USAGE_CALIBRATE_LINE                                                                                        \
     "  calibrate TARGETS --fit KEY,... [-o REPORT.md]         fit parameters to target data\n"

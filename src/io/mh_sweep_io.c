@@ -347,6 +347,23 @@ static mh_status gather(const mh_sweep *s, const char *dir, table *t, mh_sweep_c
     return MH_OK;
 }
 
+mh_status mh_sweep_summary_read(const mh_sweep *s, const char *dir, double *metric, int *status,
+                                mh_sweep_counts *counts, mh_ctx *ctx)
+{
+    mh_h5_quiet();
+    table t = {0};
+    mh_sweep_counts c;
+    mh_status st = gather(s, dir, &t, &c, ctx);
+    if (st == MH_OK) {
+        memcpy(metric, t.metric, (size_t)t.npoints * MH_MET_COUNT * sizeof *metric);
+        memcpy(status, t.status, (size_t)t.npoints * sizeof *status);
+        if (counts != NULL)
+            *counts = c;
+    }
+    table_free(&t);
+    return st;
+}
+
 /* A number as the CSV writes it: fewest digits that read back, "nan" for NaN. */
 static void csv_number(FILE *f, double x)
 {

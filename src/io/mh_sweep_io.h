@@ -50,4 +50,11 @@ typedef struct {
  * are rows with that status (and NaN metrics). */
 mh_status mh_sweep_summary_write(const mh_sweep *s, const char *dir, mh_sweep_counts *counts, mh_ctx *ctx);
 
+/* The metrics and status of every point as summary_write gathers them (from the outputs and failure
+ * records of DIR), writing nothing. metric: npoints x MH_MET_COUNT (NaN where not ok or not reached);
+ * status: npoints, 0 ok, 1 failed, 2 missing; counts may be NULL. Both arrays are the caller's.
+ * MH_ERR_NOMEM when memory runs out, or the error of a point's configuration. */
+mh_status mh_sweep_summary_read(const mh_sweep *s, const char *dir, double *metric, int *status,
+                                mh_sweep_counts *counts, mh_ctx *ctx);
+
 #endif
