@@ -138,6 +138,7 @@ static inline mh_test_wounded mh_test_wound(const mh_config *cfg, double strip_m
     cr_assert_eq(mh_fields_create(w.g->ncell, &ctx, &w.f), MH_OK);
     mh_model_baseline(w.g, w.f);
     w.aux.k_close = mh_alloc_doubles(w.g->ncell);
+    w.aux.w_open = mh_alloc_doubles(w.g->ncell);
     mh_model_wound(w.g, &w.p, pu, w.npunct, w.f, &w.aux, &w.surface_cells);
     free(pu);
     double *D[MH_NSPECIES];
@@ -151,6 +152,7 @@ static inline void mh_test_wounded_free(mh_test_wounded *w)
 {
     mh_fields_destroy(&w->f);
     mh_free(w->aux.k_close);
+    mh_free(w->aux.w_open);
     mh_stepper_destroy(&w->st);
     mh_grid_destroy(&w->g);
 }

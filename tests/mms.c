@@ -7,15 +7,16 @@
 #include <string.h>
 
 /* Amplitudes: F and C3 stay above their baseline (m = 1) so (F - m)+ and (C3 - m)+ are smooth. */
-static const double A[MH_NSPECIES] = {0.5, 0.5, 0.6, 0.4, 0.3, 0.5, 0.8, 2.0, 2.0, 1.5, 1.5};
-static const double a_amp[MH_NSPECIES] = {0.4, 0.3, 0.3, 0.4, 0.3, 0.4, 0.4, 0.3, 0.3, 0.2, 0.2};
+static const double A[MH_NSPECIES] = {0.5, 0.5, 0.6, 0.4, 0.3, 0.5, 0.8, 2.0, 2.0, 1.5, 1.5, 0.5};
+static const double a_amp[MH_NSPECIES] = {0.4, 0.3, 0.3, 0.4, 0.3, 0.4, 0.4, 0.3, 0.3, 0.2, 0.2, 0.3};
 #define MMS_OMEGA (2.0 * M_PI) /* 1/day */
 #define MMS_L 1.0              /* mm: Lx = Ly = Lz */
 
 /* Diffusivities (mm^2/day) and chemotaxis coefficient of the test: each operator contributes an
  * error of similar size; the calibrated values are far smaller for K, I, F and chi. */
-static const double D_mms[MH_NSPECIES] = {0, 0, 0.02, 0, 0.05, 0.01, 0.05, 0.01, 0, 0, 0};
+static const double D_mms[MH_NSPECIES] = {0, 0, 0.02, 0, 0.05, 0.01, 0.05, 0.01, 0, 0, 0, 0.03};
 #define MMS_CHI 0.05
+#define MMS_W_OPEN 0.7 /* lumen weight of every cell (the compound's exchange) */
 
 typedef struct {
     double phi, grad2, lap; /* Phi, |grad Phi|^2, laplacian of Phi */
@@ -53,7 +54,7 @@ static void source(const mh_model_params *p, double k_close, const mms_shape *sh
 {
     double u[MH_NSPECIES], P[MH_NSPECIES], L[MH_NSPECIES];
     exact(sh, t, u);
-    mh_model_rates(p, 1.0, 1.0, 1.0, k_close, u, P, L);
+    mh_model_rates(p, 1.0, 1.0, 1.0, 0.0, k_close, MMS_W_OPEN, u, P, L);
     for (int s = 0; s < MH_NSPECIES; s++) {
         double amp = A[s] * a_amp[s];
         S[s] = amp * sh->phi * dtau(t) - D_mms[s] * amp * tau(t) * sh->lap - (P[s] - L[s] * u[s]);
@@ -73,6 +74,9 @@ static void params(mh_model_params *p)
     p->chi = MMS_CHI, p->r_F = 0.5, p->F_max = 4.0, p->delta_F = 0.05;
     p->s_3 = 0.3, p->k_31 = 0.033, p->s_1 = 0.05, p->rho_1 = 0.0039, p->s_E = 0.01, p->rho_E = 0.002;
     p->w_3 = 0.1, p->gamma = 0.1 / 0.9, p->a_age = 1.0, p->beta_B = 0.2;
+    /* a compound on the skin, PRP-like (every term of Q and its growth-factor release active; the
+     * top row's exchange s_top is 0 here: this test's rows are alike) */
+    p->a_on = 1.0, p->c_film = 0.8, p->k_ex = 2.0, p->k_clr = 1.0, p->k_deg = 0.5, p->g_prp = 0.5;
 }
 
 mh_status mms_run(const mms_setup *su, mh_fields **out, mh_grid **gout, mh_ctx *ctx)
@@ -92,7 +96,8 @@ mh_status mms_run(const mms_setup *su, mh_fields **out, mh_grid **gout, mh_ctx *
     for (int k = 0; k < n; k++)
         g->epidermal[k] = 1.0; /* every rate active: m = e = v = 1 */
     aux.k_close = mh_alloc_doubles(g->ncell);
-    if (aux.k_close == NULL) {
+    aux.w_open = mh_alloc_doubles(g->ncell);
+    if (aux.k_close == NULL || aux.w_open == NULL) {
         st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (mms)");
         goto done;
     }
@@ -118,6 +123,7 @@ mh_status mms_run(const mms_setup *su, mh_fields **out, mh_grid **gout, mh_ctx *
                 for (int s = 0; s < MH_NSPECIES; s++)
                     f->u[s][q] = u[s];
                 aux.k_close[q] = k_close;
+                aux.w_open[q] = MMS_W_OPEN;
             }
     for (int step = 0; step < su->steps; step++) {
         const double t = step * dt;
@@ -140,6 +146,7 @@ done:
         mh_free(Dp[s]);
     mh_stepper_destroy(&stepper);
     mh_free(aux.k_close);
+    mh_free(aux.w_open);
     if (st == MH_OK)
         *out = f;
     else

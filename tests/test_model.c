@@ -60,7 +60,7 @@ Test(model, untreated_skin_is_a_steady_state, .timeout = 120)
     mh_ctx_init(&ctx);
     cr_assert_eq(mh_fields_create(g->ncell, &ctx, &f0), MH_OK);
     mh_fields_copy(f0, f);
-    mh_model_aux aux = {mh_alloc_doubles(g->ncell)};
+    mh_model_aux aux = {mh_alloc_doubles(g->ncell), mh_alloc_doubles(g->ncell)};
     /* the simulator's step: diffusing species are those with a non-zero profile */
     double *D[MH_NSPECIES];
     cr_assert_eq(mh_model_diffusion_profiles(&p, g, D, &ctx), MH_OK);
@@ -74,6 +74,7 @@ Test(model, untreated_skin_is_a_steady_state, .timeout = 120)
                       "%s drifted at cell %zu: %g -> %g", mh_species_name((mh_species)s), q, f0->u[s][q],
                       f->u[s][q]);
     mh_free(aux.k_close);
+    mh_free(aux.w_open);
     mh_model_diffusion_profiles_free(D);
     mh_stepper_destroy(&st);
     mh_fields_destroy(&f0);
@@ -187,7 +188,12 @@ Test(model, chemotaxis_matches_reference)
 Test(model, uniform_loss_list_matches_the_rates)
 {
     mh_model_fixture x = fixture(NULL, 1.0);
-    const mh_model_params p = x.p;
+    mh_model_params p = x.p;
+    /* a compound on the skin (its loss depends on the open lumen, the vessels and the top row) */
+    p.a_on = 1.0;
+    p.c_film = 1.0;
+    p.k_ex = 1440.0;
+    p.k_clr = 24.0;
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     double L0[MH_NSPECIES];
     bool varies[MH_NSPECIES] = {false};
@@ -196,7 +202,7 @@ Test(model, uniform_loss_list_matches_the_rates)
         for (int s = 0; s < MH_NSPECIES; s++)
             u[s] = 3.0 * gsl_rng_uniform(rng);
         mh_model_rates(&p, gsl_rng_uniform(rng), gsl_rng_uniform(rng), gsl_rng_uniform(rng),
-                       10.0 * gsl_rng_uniform(rng), u, P, L);
+                       100.0 * gsl_rng_uniform(rng), 10.0 * gsl_rng_uniform(rng), gsl_rng_uniform(rng), u, P, L);
         for (int s = 0; s < MH_NSPECIES; s++) {
             if (trial == 0)
                 L0[s] = L[s];

@@ -204,8 +204,8 @@ Test(sim, stopped_continued_and_restored_runs_match_an_uninterrupted_one, .timeo
     size_t np = 0;
     const mh_puncture *p = mh_sim_punctures(a, &np);
     const mh_series *s = mh_sim_series(a);
-    cr_assert_eq(mh_sim_restore(b, &st, (const double *const *)mh_sim_fields(a)->u, mh_sim_closure_rates(a), p, np,
-                                s->data, s->nt, "test", &ctx),
+    cr_assert_eq(mh_sim_restore(b, &st, (const double *const *)mh_sim_fields(a)->u, mh_sim_closure_rates(a),
+                                mh_sim_lumen_weights(a), p, np, s->data, s->nt, "test", &ctx),
                  MH_OK, "%s", ctx.msg);
     mh_ctx_init(&ctx);
     cr_assert_eq(mh_sim_run(a, &sink, &ctx), MH_OK, "%s", ctx.msg);
@@ -238,6 +238,7 @@ Test(sim, restore_rejects_a_state_that_does_not_fit, .timeout = 240)
     const mh_series *s = mh_sim_series(a);
     const double *const *u = (const double *const *)mh_sim_fields(a)->u;
     const double *kc = mh_sim_closure_rates(a);
+    const double *wo = mh_sim_lumen_weights(a);
     cr_assert_eq(mh_sim_create(cfg, &ctx, &b), MH_OK, "%s", ctx.msg);
 
     struct {
@@ -254,7 +255,7 @@ Test(sim, restore_rejects_a_state_that_does_not_fit, .timeout = 240)
     bad[4].st.dt_days = -1.0;
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         mh_ctx_init(&ctx);
-        cr_assert_eq(mh_sim_restore(b, &bad[k].st, u, kc, p, np, s->data, bad[k].nt, "ckpt.h5", &ctx), MH_ERR_INPUT,
+        cr_assert_eq(mh_sim_restore(b, &bad[k].st, u, kc, wo, p, np, s->data, bad[k].nt, "ckpt.h5", &ctx), MH_ERR_INPUT,
                      "case %zu accepted", k);
         cr_assert(strstr(ctx.msg, "ckpt.h5") && strstr(ctx.msg, bad[k].what), "case %zu: %s", k, ctx.msg);
     }
@@ -266,7 +267,7 @@ Test(sim, restore_rejects_a_state_that_does_not_fit, .timeout = 240)
     for (int sp = 0; sp < MH_NSPECIES; sp++)
         u2[sp] = sp == 0 ? f0 : u[sp];
     mh_ctx_init(&ctx);
-    cr_assert_eq(mh_sim_restore(b, &good, u2, kc, p, np, s->data, s->nt, "ckpt.h5", &ctx), MH_ERR_INPUT);
+    cr_assert_eq(mh_sim_restore(b, &good, u2, kc, wo, p, np, s->data, s->nt, "ckpt.h5", &ctx), MH_ERR_INPUT);
     cr_assert(strstr(ctx.msg, "non-finite"), "%s", ctx.msg);
     free(f0);
     /* b was left untouched: it runs from day 0 to the result of an uninterrupted run */

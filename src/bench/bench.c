@@ -225,8 +225,8 @@ static double model_step_time(const char *cfgdir, int reps, mh_ctx *ctx)
     mh_fields *u = NULL;
     mh_stepper *st = NULL;
     double *D[MH_NSPECIES] = {0};
-    mh_model_aux aux = {mh_alloc_doubles(g->ncell)};
-    if (aux.k_close == NULL || mh_fields_create(g->ncell, ctx, &u) != MH_OK)
+    mh_model_aux aux = {mh_alloc_doubles(g->ncell), mh_alloc_doubles(g->ncell)};
+    if (aux.k_close == NULL || aux.w_open == NULL || mh_fields_create(g->ncell, ctx, &u) != MH_OK)
         goto free_all;
     mh_fields_copy(u, mh_sim_fields(sim));
     if (mh_model_diffusion_profiles(p, g, D, ctx) != MH_OK)
@@ -249,6 +249,7 @@ free_all:
     mh_stepper_destroy(&st);
     mh_model_diffusion_profiles_free(D);
     mh_free(aux.k_close);
+    mh_free(aux.w_open);
     mh_fields_destroy(&u);
 done:
     mh_sim_destroy(&sim);

@@ -127,6 +127,10 @@ static bool parse_value(const mh_param_info *info, const char *text, mh_value *v
         v->nlist = 0;
         return true;
     }
+    if ((info->flags & MH_F_NONE) && strcmp(buf, "none") == 0) {
+        v->nlist = 0;
+        return true;
+    }
     switch (info->type) {
     case MH_T_REAL:
     case MH_T_INT: {
@@ -607,6 +611,11 @@ mh_status mh_config_validate(const mh_config *cfg, mh_ctx *ctx)
                         mh_config_origin(cfg, c), param_table[c].key, mh_config_real(cfg, MH_P_M_AGE_LO),
                         mh_config_real(cfg, MH_P_M_AGE_HI));
     }
+    const double *w = NULL;
+    const int nw = mh_config_list(cfg, MH_P_AFT_PIH_W, &w);
+    if (nw != 6)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: aftercare.pih_weight_by_type: needs 6 values (Fitzpatrick types I to VI), not %d",
+                        mh_config_origin(cfg, MH_P_AFT_PIH_W), nw);
     if (mh_config_real(cfg, MH_P_SOLV_DTMIN) >= mh_config_real(cfg, MH_P_SOLV_DTMAX) * 3600.0) {
         static const mh_param_id rule[] = {MH_P_SOLV_DTMIN, MH_P_SOLV_DTMAX};
         mh_param_id c = mh_config_culprit(cfg, 0, rule, 2);
@@ -652,6 +661,8 @@ static size_t fmt_value(const mh_param_info *info, const mh_value *v, size_t col
     case MH_T_BOOL: return (size_t)snprintf(out, len, "%s", v->num != 0 ? "true" : "false");
     case MH_T_CHOICE: return (size_t)snprintf(out, len, "%s", v->choice);
     case MH_T_LIST: {
+        if (v->nlist == 0)
+            return (size_t)snprintf(out, len, "none");
         size_t used = 0;
         out[0] = '\0';
         for (int i = 0; i < v->nlist && used + 32 < len; i++) {

@@ -11,6 +11,7 @@ typedef enum { MH_T_REAL, MH_T_INT, MH_T_BOOL, MH_T_CHOICE, MH_T_LIST } mh_param
 
 #define MH_F_AUTO 1u
 #define MH_F_SESSION 2u
+#define MH_F_NONE 4u /* a list that may be empty, written "none" */
 
 typedef enum {
 #define MH_PARAM(id, key, type, unit, def, lo, hi, flags, help, src) MH_P_##id,

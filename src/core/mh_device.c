@@ -27,6 +27,7 @@ double mh_device_default_penetration(mh_device_type t)
     case MH_DEV_PEN: return 0.30;    /* ASSUMPTION: perpendicular motorised stamping, above a roller */
     case MH_DEV_STAMP: return 0.30;  /* ASSUMPTION: as the pen */
     case MH_DEV_PATCH: return 0.77;  /* Donnelly et al. 2010: 600 um -> ~460 um in human skin in vivo */
+    case MH_DEV_NONE: return 0.0;    /* no needles */
     }
     return 0.3;
 }
@@ -39,6 +40,8 @@ static mh_device_type type_of(const char *s)
         return MH_DEV_STAMP;
     if (strcmp(s, "patch") == 0)
         return MH_DEV_PATCH;
+    if (strcmp(s, "none") == 0)
+        return MH_DEV_NONE;
     return MH_DEV_PEN;
 }
 
@@ -66,7 +69,15 @@ mh_status mh_device_resolve(const mh_config *cfg, int s, mh_device *dev, mh_ctx 
     dev->depth_mm = dev->penetration_fraction * dev->needle_length_mm;
     double tan_a = tan(mh_config_real_s(cfg, MH_P_DEV_ANGLE, s) * M_PI / 180.0);
     dev->surface_radius_mm = fmin(0.5 * dev->needle_diameter_mm, dev->depth_mm * tan_a);
+    /* a patch is worn 20 min (Rouphael et al. 2017); the other devices are withdrawn at once */
+    dev->wear_time_days = (mh_config_is_auto_s(cfg, MH_P_DEV_WEAR, s) ? (dev->type == MH_DEV_PATCH ? 20.0 : 0.0)
+                                                                      : mh_config_real_s(cfg, MH_P_DEV_WEAR, s)) /
+                          1440.0;
 
+    if (dev->type == MH_DEV_NONE) {
+        dev->density_per_cm2 = 0.0; /* no punctures (mh_device_punctures) */
+        return MH_OK;
+    }
     if (!mh_config_is_auto_s(cfg, MH_P_DEV_DENSITY, s)) {
         dev->density_per_cm2 = mh_config_real_s(cfg, MH_P_DEV_DENSITY, s);
     } else {
@@ -81,6 +92,7 @@ mh_status mh_device_resolve(const mh_config *cfg, int s, mh_device *dev, mh_ctx 
             break;
         case MH_DEV_STAMP:
         case MH_DEV_PATCH:
+        case MH_DEV_NONE:
             dev->density_per_cm2 = dev->passes * dev->needles / mh_config_real_s(cfg, MH_P_DEV_STAMP_AREA, s);
             break;
         }
@@ -106,7 +118,7 @@ mh_status mh_device_resolve(const mh_config *cfg, int s, mh_device *dev, mh_ctx 
     return MH_OK;
 }
 
-double mh_device_strip_mm(double density_per_cm2) { return 10.0 / sqrt(density_per_cm2); }
+double mh_device_strip_mm(double density_per_cm2) { return 10.0 / sqrt(density_per_cm2 > 0.0 ? density_per_cm2 : 1.0); }
 
 /* Lattice points: `count` rows/columns fitted to the extent, so periodic domains tile exactly. */
 static int lattice_count(double extent, double spacing)
@@ -120,6 +132,8 @@ mh_status mh_device_punctures(const mh_device *dev, double width_mm, double leng
 {
     *out = NULL;
     *n = 0;
+    if (dev->type == MH_DEV_NONE)
+        return MH_OK;
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     if (rng == NULL)
         return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (random number generator)");

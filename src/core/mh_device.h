@@ -5,7 +5,8 @@
 #include "mh_config.h"
 #include "mh_grid.h"
 
-typedef enum { MH_DEV_PEN = 0, MH_DEV_ROLLER, MH_DEV_STAMP, MH_DEV_PATCH } mh_device_type;
+/* MH_DEV_NONE: no needles (a session that only applies a compound to intact skin). */
+typedef enum { MH_DEV_PEN = 0, MH_DEV_ROLLER, MH_DEV_STAMP, MH_DEV_PATCH, MH_DEV_NONE } mh_device_type;
 typedef enum { MH_PAT_GRID = 0, MH_PAT_HEX, MH_PAT_RANDOM } mh_pattern;
 
 /* A device as resolved for one session. */
@@ -17,6 +18,7 @@ typedef struct {
     double depth_mm;             /* effective channel depth = fraction x length */
     double surface_radius_mm;    /* min(needle radius, depth tan(half-angle)) */
     double density_per_cm2;      /* requested (given or derived from the device) */
+    double wear_time_days;       /* the needles stay in the skin this long (a patch), channels held open */
     int needles, passes;
 } mh_device;
 
@@ -32,7 +34,8 @@ double mh_device_default_penetration(mh_device_type t);
 /* Resolves the device of session s (1-based) from device.* and its [session.s] overrides. */
 mh_status mh_device_resolve(const mh_config *cfg, int session, mh_device *dev, mh_ctx *ctx);
 
-/* Strip width (mm) that a 2-D cross-section represents for areal density n (1/cm^2): 1/sqrt(n). */
+/* Strip width (mm) that a 2-D cross-section represents for areal density n (1/cm^2): 1/sqrt(n);
+ * 10 mm (as for one puncture per cm^2) for n = 0, a session without needles. */
 double mh_device_strip_mm(double density_per_cm2);
 
 /* Generates the punctures of one session over [0, width) x [0, length) mm,

@@ -19,6 +19,7 @@ typedef enum {
     MH_S_C3,    /* collagen III */
     MH_S_C1,    /* collagen I */
     MH_S_E,     /* elastin */
+    MH_S_Q,     /* a compound applied after needling (mh_delivery) */
     MH_NSPECIES
 } mh_species;
 

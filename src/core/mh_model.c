@@ -13,6 +13,8 @@
  *   C3' = a s_3 phi F - k_31 (C3 - m)
  *   C1' = a s_1 (F - m)+ + gamma k_31 (C3 - m)+ - rho_1 (C1 - m)
  *   E'  = a s_E (F - m)+ - rho_E (E - m)
+ *   Q'  = div(D_Q grad Q) + a(t) (k_ex O + s_top) (1 - Q) - (k_clr v + k_deg) Q   (applied compound)
+ * with G' gaining g_prp Q when the compound is PRP and O' = 0 while the needles stay in (a patch).
  * Reactions are integrated by the Patankar (production-destruction) Euler step
  * u_new = (u + dt P) / (1 + dt L) with P, L >= 0 from the old state: first order, and
  * unconditionally positive (Patankar 1980; Burchard, Deleersnijder & Meister 2003).
@@ -90,6 +92,7 @@ double mh_model_diffusivity(const mh_model_params *p, mh_species s, mh_layer l)
     case MH_S_G: return l == MH_LAYER_SC ? 0.0 : p->D_G;
     case MH_S_I: return epi ? 0.0 : p->D_I;              /* leukocytes in the vascularised tissue */
     case MH_S_F: return derm ? p->D_F : 0.0;             /* dermal fibroblasts */
+    case MH_S_Q: return l == MH_LAYER_SC ? p->D_Q_sc : p->D_Q; /* the stratum corneum as a membrane */
     default: return 0.0;
     }
 }
@@ -178,15 +181,14 @@ void mh_model_wound(const mh_grid *g, const mh_model_params *p, const mh_punctur
                     if (ddx * ddx + dy * dy > r_in * r_in)
                         continue;
                     size_t c = mh_idx(g, i, j, k);
-                    bool epi = g->epidermal[k] > 0.0;
                     if (k == 0 && f->u[MH_S_O][c] < 1.0)
                         surf++;
                     f->u[MH_S_D][c] = fmax(f->u[MH_S_D][c], w);
-                    if (epi) {
-                        f->u[MH_S_O][c] = 1.0;
+                    f->u[MH_S_O][c] = 1.0; /* the channel, open down to its tip */
+                    aux->w_open[c] = fmax(aux->w_open[c], w);
+                    aux->k_close[c] = 1.0 / tau;
+                    if (g->epidermal[k] > 0.0)
                         f->u[MH_S_K][c] = 0.0;
-                        aux->k_close[c] = 1.0 / tau;
-                    }
                     f->u[MH_S_B][c] = fmax(f->u[MH_S_B][c], w * p->b_bleed * p->f_bleed * g->vascular[k]);
                     f->u[MH_S_F][c] *= 1.0 - w * p->kill_F; /* cells in the needle path die; matrix is displaced */
                 }

@@ -21,9 +21,19 @@ typedef struct {
     double w_3, gamma;          /* gamma = w_3 / (1 - w_3) */
     double a_age;               /* synthesis factor of the patient's age */
     double beta_B, beta_I;
+    /* the applied compound (mh_delivery; all 0 without one) */
+    double D_Q, D_Q_sc;         /* mm^2/day: viable tissue, stratum corneum */
+    double s_top;               /* 1/day: exchange of the top cell row with the film through intact stratum corneum */
+    double k_ex, k_clr, k_deg;  /* 1/day: open lumen with its cell, vascular uptake (x v), breakdown */
+    double g_prp;               /* 1/day: growth factor released per unit Q (PRP) */
+    /* set by the time loop for each step: 1 while the compound is on the skin (a), the film's
+     * concentration relative to the applied one (c, 0 when it is off), 1 while the needles stay in
+     * the skin and hold the channels open (h); else 0 */
+    double a_on, c_film, hold;
 } mh_model_params;
 
-/* Reads model.* and patient.* into p. */
+/* Reads model.* and patient.* into p (the delivery members stay 0: the simulation sets them from
+ * mh_delivery, which needs the grid). */
 mh_status mh_model_params_from_config(const mh_config *cfg, mh_model_params *p, mh_ctx *ctx);
 
 /* Age factor a(age): 1 below age_lo, ratio above age_hi, linear between (Varani 2006). */
@@ -35,13 +45,16 @@ void mh_model_baseline(const mh_grid *g, mh_fields *f);
 /* Per-cell closure rate 1/tau (1/day) of open channel cells; caller owns arrays. */
 typedef struct {
     double *k_close; /* ncell */
+    double *w_open;  /* ncell: the section weight of a channel cell's lumen (1 in 3-D, 0 outside channels) */
 } mh_model_aux;
 
-/* Marks the channels of punctures p[0..n) on the fields: damage, open channel,
- * epidermal loss, blood in vascularised cells, a fraction kill_F of fibroblasts killed; the matrix is displaced, not removed.
+/* Marks the channels of punctures p[0..n) on the fields: damage, open channel (every channel cell,
+ * down to the tip), epidermal loss, blood in vascularised cells, a fraction kill_F of fibroblasts killed;
+ * the matrix is displaced, not removed.
  * In 2-D, damage, blood and the killed fraction carry the section weight w_k = pi r_k^2 / (s W_k)
  * (r_k channel radius at depth row k, W_k the slit's width in cells x dx, s = grid length, capped at 1),
- * so the injured amount per area matches the 3-D patch; open channel and epidermal loss do not.
+ * so the injured amount per area matches the 3-D patch; open channel and epidermal loss do not (they
+ * are per channel), and the weight of the open lumen goes to aux->w_open (the compound's exchange).
  * Writes each channel cell's closure rate into aux->k_close. Returns the number
  * of channel cells at the surface (k = 0) in *surface_cells. */
 void mh_model_wound(const mh_grid *g, const mh_model_params *p, const mh_puncture *punct, size_t n,
@@ -74,19 +87,22 @@ static const bool mh_model_uniform_loss[MH_NSPECIES] = {
 
 /* Local reaction rates of one cell in production-destruction form, du_s/dt = P[s] - L[s] u[s]
  * with P, L >= 0 for u >= 0. m, e, v: dermal, epidermal and vascular profile values of the
- * cell's depth; k_close: its channel closure rate (1/day). u, P, L have MH_NSPECIES entries. */
-static inline void mh_model_rates(const mh_model_params *p, double m, double e, double v, double k_close,
-                                  const double *restrict u, double *restrict P, double *restrict L)
+ * cell's depth; s_top: its row's exchange with the film (p->s_top in the top row, else 0);
+ * k_close: its channel closure rate (1/day); w_open: its lumen weight (mh_model_aux).
+ * u, P, L have MH_NSPECIES entries. */
+static inline void mh_model_rates(const mh_model_params *p, double m, double e, double v, double s_top,
+                                  double k_close, double w_open, const double *restrict u, double *restrict P,
+                                  double *restrict L)
 {
     const double D = u[MH_S_D], K = u[MH_S_K], B = u[MH_S_B], H = u[MH_S_H], I = u[MH_S_I];
-    const double G = u[MH_S_G], F = u[MH_S_F], C3 = u[MH_S_C3];
+    const double G = u[MH_S_G], F = u[MH_S_F], C3 = u[MH_S_C3], O = u[MH_S_O], Q = u[MH_S_Q];
     const double phi = G / (1.0 + G);
     const double Fex = F > m ? F - m : 0.0, C3ex = C3 > m ? C3 - m : 0.0;
     const double a = p->a_age;
     P[MH_S_D] = 0.0;
     L[MH_S_D] = p->k_D + p->k_DI * I;
     P[MH_S_O] = 0.0;
-    L[MH_S_O] = k_close;
+    L[MH_S_O] = (1.0 - p->hold) * k_close; /* held open while the needles stay in */
     P[MH_S_K] = e * p->r_K * K; /* logistic r K (1 - K) only where epidermis belongs */
     L[MH_S_K] = e * p->r_K * K;
     P[MH_S_B] = 0.0;
@@ -95,7 +111,7 @@ static inline void mh_model_rates(const mh_model_params *p, double m, double e, 
     L[MH_S_H] = p->k_H;
     P[MH_S_I] = p->r_I * v * H;
     L[MH_S_I] = p->k_I;
-    P[MH_S_G] = p->s_GB * B + p->s_GI * I;
+    P[MH_S_G] = p->s_GB * B + p->s_GI * I + p->g_prp * Q;
     L[MH_S_G] = p->k_G;
     P[MH_S_F] = p->r_F * phi * F + p->delta_F * m;
     L[MH_S_F] = p->r_F * phi * F / p->F_max + p->delta_F;
@@ -105,6 +121,9 @@ static inline void mh_model_rates(const mh_model_params *p, double m, double e, 
     L[MH_S_C1] = p->rho_1;
     P[MH_S_E] = a * p->s_E * Fex + p->rho_E * m;
     L[MH_S_E] = p->rho_E;
+    const double in = p->a_on * (p->k_ex * w_open * O + s_top); /* exchange with the film */
+    P[MH_S_Q] = in * p->c_film;
+    L[MH_S_Q] = in + p->k_clr * v + p->k_deg;
 }
 
 /* Depth profiles of the diffusion coefficients on grid g: D[s] is a new array of nz values

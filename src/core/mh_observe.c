@@ -2,6 +2,8 @@
  *
  *   erythema       = sum v (H + beta_I I + beta_B B) dV / sum v dV          (vascular-weighted mean)
  *   open_channels  = sum_{surface cells} O / (surface channel cells of the latest session)
+ *   open_area      = mean of w O over the surface row (w: the cell's lumen weight, mh_model_aux)
+ *   compound_*     = c0 sum Q dV / area (ug/cm^2); influx a (k_ex w O + s_top) (c - Q), loss (k_clr v + k_deg) Q
  *   reepithelialized = 1 - sum e (1 - K) / (deficit right after the latest session)
  *   bleeding       = sum B dV / area, in uL/cm^2 (B = blood volume fraction)
  *   <layer>/<q>    = mean of q over the cells of the layer (1.0 = untreated)
@@ -9,12 +11,14 @@
 #include "mh_observe.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char *obs_names[MH_OBS_COUNT] = {
     "t_days", "dt_days", "erythema", "open_channels", "reepithelialized", "bleeding", "damage", "inflammation",
-    "growth_factor",
+    "growth_factor", "open_area", "compound_in_skin", "compound_in_dermis", "compound_depth90", "compound_influx",
+    "compound_loss", "compound_delivered", "compound_removed",
     "papillary_dermis/collagen_I", "papillary_dermis/collagen_III", "papillary_dermis/collagen_total",
     "papillary_dermis/elastin", "papillary_dermis/fibroblasts",
     "reticular_dermis/collagen_I", "reticular_dermis/collagen_III", "reticular_dermis/collagen_total",
@@ -23,7 +27,9 @@ static const char *obs_names[MH_OBS_COUNT] = {
 static const char *base_units[MH_OBS_LAYER0] = {
     "day", "day", "1 (vascular-weighted mean of H + beta_I I + beta_B B)", "1 (fraction of the latest session's channels)",
     "1 (fraction of the epidermal deficit restored)", "uL/cm^2", "1 (mean over the domain)",
-    "1 (mean over the dermis)", "1 (mean over the dermis, units of K_G)"};
+    "1 (mean over the dermis)", "1 (mean over the dermis, units of K_G)", "1 (fraction of the skin surface)",
+    "ug/cm^2", "ug/cm^2", "um (depth above which 90 % of the compound in the skin lies)", "ug/cm^2/day", "ug/cm^2/day",
+    "ug/cm^2 (time integral of compound_influx)", "ug/cm^2 (time integral of compound_loss)"};
 const char *mh_obs_name(int col) { return (col >= 0 && col < MH_OBS_COUNT) ? obs_names[col] : "unknown"; }
 
 const char *mh_obs_unit(int col)
@@ -48,12 +54,12 @@ double mh_observe_deficit(const mh_grid *g, const mh_fields *f)
     return sum;
 }
 
-enum { R_ERY, R_VOL_V, R_OPEN, R_DEF, R_BLOOD, R_DAMAGE, R_I, R_G, R_C1, R_C3, R_E, R_F, R_N };
+enum { R_ERY, R_VOL_V, R_OPEN, R_AREA, R_DEF, R_BLOOD, R_DAMAGE, R_I, R_G, R_C1, R_C3, R_E, R_F, R_Q, R_QIN, R_QOUT, R_N };
 
 size_t mh_observe_work_size(const mh_grid *g) { return (size_t)g->nz * R_N; }
 
-void mh_observe(const mh_grid *g, const mh_model_params *p, const mh_fields *f, const mh_obs_ref *ref, double *work,
-                double *row)
+void mh_observe(const mh_grid *g, const mh_model_params *p, const mh_model_aux *aux, const mh_fields *f,
+                const mh_obs_ref *ref, double c0_mg_ml, double *work, double *row)
 {
     const size_t rowlen = (size_t)g->nx * (size_t)g->ny;
     const int nz = g->nz;
@@ -63,12 +69,19 @@ void mh_observe(const mh_grid *g, const mh_model_params *p, const mh_fields *f, 
         double *r = part + (size_t)k * R_N;
         for (int c = 0; c < R_N; c++)
             r[c] = 0.0;
-        const double v = g->vascular[k];
+        const double v = g->vascular[k], s_top = k == 0 ? p->s_top : 0.0, loss = p->k_clr * v + p->k_deg;
         for (size_t q = rowlen * (size_t)k; q < rowlen * (size_t)(k + 1); q++) {
+            const double Q = f->u[MH_S_Q][q];
+            r[R_Q] += Q;
+            const double wO = aux->w_open[q] * f->u[MH_S_O][q];
+            r[R_QIN] += p->a_on * (p->k_ex * wO + s_top) * (p->c_film - Q);
+            r[R_QOUT] += loss * Q;
             r[R_ERY] += v * (f->u[MH_S_H][q] + p->beta_I * f->u[MH_S_I][q] + p->beta_B * f->u[MH_S_B][q]);
             r[R_VOL_V] += v;
-            if (k == 0)
+            if (k == 0) {
                 r[R_OPEN] += f->u[MH_S_O][q];
+                r[R_AREA] += wO;
+            }
             if (g->epidermal[k] > 0.0)
                 r[R_DEF] += 1.0 - f->u[MH_S_K][q];
             r[R_BLOOD] += f->u[MH_S_B][q];
@@ -102,6 +115,26 @@ void mh_observe(const mh_grid *g, const mh_model_params *p, const mh_fields *f, 
     const double ndermis = ncell_l[MH_OL_DERMIS];
     row[MH_OBS_ERYTHEMA] = tot[R_VOL_V] > 0 ? tot[R_ERY] / tot[R_VOL_V] : 0.0;
     row[MH_OBS_OPEN] = ref->surface_cells > 0 ? tot[R_OPEN] / (double)ref->surface_cells : 0.0;
+    row[MH_OBS_OPEN_AREA] = tot[R_AREA] / (double)rowlen;
+    const double amount = cell_mm3 / area_mm2 * c0_mg_ml * 100.0; /* ug/mm^3 x mm^3/mm^2 -> ug/cm^2 */
+    row[MH_OBS_Q_SKIN] = tot[R_Q] * amount;
+    row[MH_OBS_Q_DERMIS] = lay[MH_OL_DERMIS][R_Q] * amount;
+    row[MH_OBS_Q_INFLUX] = tot[R_QIN] * amount;
+    row[MH_OBS_Q_LOSS] = tot[R_QOUT] * amount;
+    /* depth of the 90 % quantile: the row where the running sum from the top passes it, interpolated */
+    double depth90 = 0.0;
+    if (tot[R_Q] > 0.0) {
+        double run = 0.0;
+        for (int k = 0; k < nz; k++) {
+            const double q = part[(size_t)k * R_N + R_Q];
+            if (run + q >= 0.9 * tot[R_Q]) {
+                depth90 = (k + (0.9 * tot[R_Q] - run) / q) * g->dx_mm * 1000.0;
+                break;
+            }
+            run += q;
+        }
+    }
+    row[MH_OBS_Q_DEPTH] = depth90;
     row[MH_OBS_REEPI] = ref->deficit > 0 ? 1.0 - tot[R_DEF] / ref->deficit : 1.0;
     row[MH_OBS_BLEEDING] = tot[R_BLOOD] * cell_mm3 / area_mm2 * 100.0; /* mm^3/mm^2 -> uL/cm^2 */
     row[MH_OBS_DAMAGE] = tot[R_DAMAGE] / (double)g->ncell;
@@ -177,20 +210,73 @@ static double first_crossing(const mh_series *s, size_t r0, size_t r1, int col, 
     return NAN;
 }
 
-mh_status mh_summary_compute(const mh_series *s, const double *sd, int ns, double closure_fraction,
-                             double erythema_visible, double reepi_fraction, mh_summary *out, mh_ctx *ctx)
+static const mh_summary_field summary_fields[] = {
+    {"session_days", "day", offsetof(mh_summary, session_days)},
+    {"closure_hours", "h", offsetof(mh_summary, closure_hours)},
+    {"erythema_days", "day", offsetof(mh_summary, erythema_days)},
+    {"erythema_peak", "1", offsetof(mh_summary, erythema_peak)},
+    {"erythema_peak_hours", "h", offsetof(mh_summary, erythema_peak_hours)},
+    {"reepithelialized_days", "day", offsetof(mh_summary, reepithelialized_days)},
+    {"bleeding", "uL/cm^2", offsetof(mh_summary, bleeding)},
+    {"downtime_days", "day", offsetof(mh_summary, downtime_days)},
+    {"delivered", "ug/cm^2 (by the end of the application; NaN without a compound)", offsetof(mh_summary, delivered)},
+    {"compound_depth_um", "um (90 % of the compound above it at the end of the application)",
+     offsetof(mh_summary, compound_depth_um)},
+    {"pih_index", "1 (MED-weighted visible redness at the sun exposures, times the skin type's weight)",
+     offsetof(mh_summary, pih_index)},
+    {"infection_index", "%.h (open surface area x hours of the water exposures)", offsetof(mh_summary, infection_index)},
+};
+#define MH_NSUMMARY ((int)(sizeof summary_fields / sizeof summary_fields[0]))
+
+const mh_summary_field *mh_summary_fields(int *n)
+{
+    *n = MH_NSUMMARY;
+    return summary_fields;
+}
+
+double *mh_summary_array(const mh_summary *m, int i) { return *(double *const *)((const char *)m + summary_fields[i].offset); }
+
+/* Post-inflammatory hyperpigmentation index of session k (papers/delivery.md, "Aftercare"): the
+ * sum over its sun exposures of dose x erythema / visible threshold, times the type's weight. */
+static double pih_index(const mh_series *s, double t0, double t1, const mh_summary_settings *set)
+{
+    double sum = 0.0;
+    for (int j = 0; j < set->n_sun; j++) {
+        const double t = t0 + set->sun_days[j], e = t < t1 ? mh_series_at(s, MH_OBS_ERYTHEMA, t) : NAN;
+        if (!isnan(e))
+            sum += set->sun_dose_med * e / set->erythema_visible;
+    }
+    return set->pih_weight * sum;
+}
+
+/* Infection-risk index of session k: open surface (%) x hours of each water exposure (trapezoid over it). */
+static double infection_index(const mh_series *s, double t0, double t1, const mh_summary_settings *set)
+{
+    double sum = 0.0;
+    const double h = set->water_hours / 24.0;
+    for (int j = 0; j < set->n_water; j++) {
+        const double t = t0 + set->water_days[j];
+        const double a = t < t1 ? mh_series_at(s, MH_OBS_OPEN_AREA, t) : NAN, b = mh_series_at(s, MH_OBS_OPEN_AREA, fmin(t + h, t1));
+        if (!isnan(a))
+            sum += 0.5 * (a + (isnan(b) ? a : b)) * 100.0 * set->water_hours;
+    }
+    return sum;
+}
+
+mh_status mh_summary_compute(const mh_series *s, const double *sd, int ns, const mh_summary_settings *set,
+                             mh_summary *out, mh_ctx *ctx)
 {
     memset(out, 0, sizeof *out);
     out->nsessions = ns;
-    double **arrs[] = {&out->session_days,  &out->closure_hours,        &out->erythema_days, &out->erythema_peak,
-                       &out->erythema_peak_hours, &out->reepithelialized_days, &out->bleeding};
-    for (size_t a = 0; a < sizeof arrs / sizeof arrs[0]; a++) {
-        *arrs[a] = calloc((size_t)(ns > 0 ? ns : 1), sizeof(double));
-        if (*arrs[a] == NULL) {
+    for (int a = 0; a < MH_NSUMMARY; a++) {
+        double **arr = (double **)((char *)out + summary_fields[a].offset);
+        *arr = calloc((size_t)(ns > 0 ? ns : 1), sizeof(double));
+        if (*arr == NULL) {
             mh_summary_free(out);
             return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (summary)");
         }
     }
+    const double closure_fraction = set->closure_fraction, erythema_visible = set->erythema_visible;
     for (int k = 0; k < ns; k++) {
         double t0 = sd[k], t1 = k + 1 < ns ? sd[k + 1] : INFINITY;
         size_t r0 = 0, r1 = 0;
@@ -203,7 +289,7 @@ mh_status mh_summary_compute(const mh_series *s, const double *sd, int ns, doubl
             r1++;
         out->session_days[k] = t0;
         out->closure_hours[k] = (first_crossing(s, r0, r1, MH_OBS_OPEN, closure_fraction, true) - t0) * 24.0;
-        out->reepithelialized_days[k] = first_crossing(s, r0, r1, MH_OBS_REEPI, reepi_fraction, false) - t0;
+        out->reepithelialized_days[k] = first_crossing(s, r0, r1, MH_OBS_REEPI, set->reepi_fraction, false) - t0;
         out->bleeding[k] = r0 < s->nt ? at(s, r0, MH_OBS_BLEEDING) : NAN;
         double peak = -1.0, tpeak = NAN, last = NAN;
         for (size_t r = r0; r < r1; r++) {
@@ -229,6 +315,14 @@ mh_status mh_summary_compute(const mh_series *s, const double *sd, int ns, doubl
         out->erythema_days[k] = isnan(last) ? 0.0 : last - t0;
         out->erythema_peak[k] = peak;
         out->erythema_peak_hours[k] = (tpeak - t0) * 24.0;
+        out->downtime_days[k] = fmax(out->erythema_days[k], out->reepithelialized_days[k]); /* NaN if not restored */
+        if (isnan(out->reepithelialized_days[k]))
+            out->downtime_days[k] = NAN;
+        const double te = set->delivery_end != NULL ? set->delivery_end[k] : NAN;
+        out->delivered[k] = isnan(te) ? NAN : mh_series_at(s, MH_OBS_Q_DELIVERED, te) - mh_series_at(s, MH_OBS_Q_DELIVERED, t0);
+        out->compound_depth_um[k] = isnan(te) ? NAN : mh_series_at(s, MH_OBS_Q_DEPTH, te);
+        out->pih_index[k] = pih_index(s, t0, t1, set);
+        out->infection_index[k] = infection_index(s, t0, t1, set);
     }
     const double gd[MH_GAIN_DAYS] = {42.0, 90.0, 180.0};
     double tend = s->nt ? at(s, s->nt - 1, MH_OBS_T) : NAN;
@@ -244,14 +338,26 @@ mh_status mh_summary_compute(const mh_series *s, const double *sd, int ns, doubl
     return MH_OK;
 }
 
+bool mh_summary_copy(const mh_summary *src, mh_summary *dst)
+{
+    *dst = *src;
+    const size_t n = (size_t)(src->nsessions > 0 ? src->nsessions : 1);
+    bool ok = true;
+    for (int a = 0; a < MH_NSUMMARY; a++) {
+        double **d = (double **)((char *)dst + summary_fields[a].offset);
+        *d = ok ? malloc(n * sizeof **d) : NULL;
+        ok = ok && *d != NULL;
+        if (ok)
+            memcpy(*d, mh_summary_array(src, a), n * sizeof **d);
+    }
+    if (!ok)
+        mh_summary_free(dst);
+    return ok;
+}
+
 void mh_summary_free(mh_summary *s)
 {
-    free(s->session_days);
-    free(s->closure_hours);
-    free(s->erythema_days);
-    free(s->erythema_peak);
-    free(s->erythema_peak_hours);
-    free(s->reepithelialized_days);
-    free(s->bleeding);
+    for (int a = 0; a < MH_NSUMMARY; a++)
+        free(mh_summary_array(s, a));
     memset(s, 0, sizeof *s);
 }

@@ -15,6 +15,14 @@ typedef enum {
     MH_OBS_DAMAGE,
     MH_OBS_INFLAM,
     MH_OBS_GF,
+    MH_OBS_OPEN_AREA,  /* open lumen at the surface, fraction of the skin area */
+    MH_OBS_Q_SKIN,     /* applied compound in the skin, ug/cm^2 */
+    MH_OBS_Q_DERMIS,   /* of it in the dermis */
+    MH_OBS_Q_DEPTH,    /* depth above which 90 % of it lies, um */
+    MH_OBS_Q_INFLUX,   /* rate at which it enters from the film, ug/cm^2/day */
+    MH_OBS_Q_LOSS,     /* rate at which vessels and breakdown remove it, ug/cm^2/day */
+    MH_OBS_Q_DELIVERED, /* entered so far (time integral of the influx), ug/cm^2 */
+    MH_OBS_Q_REMOVED,   /* removed so far (time integral of the loss), ug/cm^2 */
     MH_OBS_LAYER0, /* 3 layers x 5 quantities follow */
     MH_OBS_COUNT = MH_OBS_LAYER0 + 15
 } mh_obs;
@@ -40,10 +48,12 @@ double mh_observe_deficit(const mh_grid *g, const mh_fields *f);
 size_t mh_observe_work_size(const mh_grid *g);
 
 /* Fills row[MH_OBS_ERYTHEMA .. MH_OBS_COUNT-1] from the state, using work (mh_observe_work_size
- * doubles, owned by the caller). Sums are formed per depth row and added in a fixed order: the
+ * doubles, owned by the caller), except the two running integrals MH_OBS_Q_DELIVERED and
+ * MH_OBS_Q_REMOVED, which the time loop adds up. c0_mg_ml converts the compound's relative
+ * concentration into amounts. Sums are formed per depth row and added in a fixed order: the
  * result does not depend on the thread count. */
-void mh_observe(const mh_grid *g, const mh_model_params *p, const mh_fields *f, const mh_obs_ref *ref, double *work,
-                double *row);
+void mh_observe(const mh_grid *g, const mh_model_params *p, const mh_model_aux *aux, const mh_fields *f,
+                const mh_obs_ref *ref, double c0_mg_ml, double *work, double *row);
 
 /* Growable table of observables, nt rows of MH_OBS_COUNT columns (row-major). */
 typedef struct {
@@ -67,12 +77,42 @@ typedef struct {
     double *erythema_peak_hours; /* time of that peak */
     double *reepithelialized_days; /* time until reepithelialized >= the threshold */
     double *bleeding;            /* blood volume right after the session, uL/cm^2 */
+    double *downtime_days;       /* until the redness is gone and the epidermis restored: max of the two */
+    double *delivered;           /* compound entered by the end of the application, ug/cm^2 (NaN: none) */
+    double *compound_depth_um;   /* compound_depth90 at the end of the application, um (NaN: none) */
+    double *pih_index;           /* post-inflammatory hyperpigmentation index of the sun exposures */
+    double *infection_index;     /* open surface x hours of the water exposures, %.h */
     double gain_days[MH_GAIN_DAYS];                /* 42, 90, 180 */
     double gain[MH_OL_COUNT][MH_OQ_COUNT][MH_GAIN_DAYS + 1]; /* relative value at those days and at the end */
 } mh_summary;
 
-mh_status mh_summary_compute(const mh_series *s, const double *session_days, int nsessions, double closure_fraction,
-                             double erythema_visible, double reepi_fraction, mh_summary *out, mh_ctx *ctx);
+/* The per-session arrays of mh_summary as a table (name as in the output's /summary group, unit),
+ * in output order; *n gets the count. */
+typedef struct {
+    const char *name, *unit;
+    size_t offset; /* of the double * member of mh_summary */
+} mh_summary_field;
+const mh_summary_field *mh_summary_fields(int *n);
+/* The array of field i of summary m (nsessions values). */
+double *mh_summary_array(const mh_summary *m, int i);
+
+/* What a summary needs besides the series (papers/model.md "Observables", papers/delivery.md "Aftercare"). */
+typedef struct {
+    double closure_fraction, erythema_visible, reepi_fraction; /* observables.* */
+    const double *delivery_end;     /* per session: end of the application (day), or NULL without one */
+    const double *sun_days;         /* days after each session with sun exposure (n_sun) */
+    int n_sun;
+    double sun_dose_med, pih_weight; /* dose per exposure; the patient's type weight */
+    const double *water_days;       /* days after each session with water exposure (n_water) */
+    int n_water;
+    double water_hours;
+} mh_summary_settings;
+
+/* The summary of a run whose sessions were on days session_days[0..nsessions). */
+mh_status mh_summary_compute(const mh_series *s, const double *session_days, int nsessions,
+                             const mh_summary_settings *set, mh_summary *out, mh_ctx *ctx);
 void mh_summary_free(mh_summary *s);
+/* Deep copy of src into dst (free with mh_summary_free); false, with dst freed, if memory ran out. */
+bool mh_summary_copy(const mh_summary *src, mh_summary *dst);
 
 #endif

@@ -8,6 +8,7 @@
  * they restart at solver.dt_initial_s after each session and never exceed solver.dt_max_h. */
 #include "mh_sim.h"
 
+#include "mh_delivery.h"
 #include "mh_step.h"
 
 #include <math.h>
@@ -30,6 +31,7 @@ struct mh_sim {
     int nsessions;
     double session_days[MH_MAX_SESSIONS];
     mh_device dev[MH_MAX_SESSIONS];
+    mh_delivery del; /* the applied compound and when it is on the skin */
     mh_puncture *punct;
     size_t npunct;
     mh_series series;
@@ -38,6 +40,60 @@ struct mh_sim {
     mh_summary summary;
     bool set_up, started, have_fault, have_summary;
 };
+
+/* The applied compound: its coefficients in the model's parameters (they need the grid's stratum
+ * corneum rows). */
+static mh_status setup_delivery(mh_sim *s, mh_ctx *ctx)
+{
+    mh_status st = mh_delivery_resolve(s->cfg, s->session_days, s->dev, s->nsessions, s->par.s_GB, &s->del, ctx);
+    if (st != MH_OK)
+        return st;
+    int n_sc = 0;
+    while (n_sc < s->grid->nz && s->grid->layer[n_sc] == MH_LAYER_SC)
+        n_sc++;
+    mh_model_params *p = &s->par;
+    p->D_Q = s->del.compound == MH_CMP_NONE ? 0.0 : s->del.D_tissue_cm2_s * 100.0 * 86400.0; /* cm^2/s -> mm^2/day */
+    mh_delivery_sc(&s->del, s->grid->dx_mm, n_sc, &p->D_Q_sc, &p->s_top);
+    p->k_ex = s->del.k_ex_per_day;
+    p->k_clr = s->del.k_clr_per_day;
+    p->k_deg = s->del.k_deg_per_day;
+    p->g_prp = s->del.g_prp_per_day;
+    return MH_OK;
+}
+
+/* Sets the parameters that change with time for a step over (t0, t1): whether the compound is on
+ * the skin and whether needles hold the channels open (steps land on the times where either
+ * changes, so the midpoint decides). */
+static void set_step_flags(mh_sim *s, double t0, double t1)
+{
+    const double mid = 0.5 * (t0 + t1);
+    s->par.a_on = mh_delivery_on(&s->del, t0, t1) ? 1.0 : 0.0;
+    /* the film's concentration: what is left of its dose after what entered since it was applied (at
+     * the start of the step, from the series: explicit in time) */
+    s->par.c_film = 0.0;
+    for (int k = 0; k < s->del.nsessions && s->par.a_on > 0.0; k++)
+        if (s->del.on_days[k] <= mid && mid < s->del.off_days[k]) {
+            const double in = mh_series_at(&s->series, MH_OBS_Q_DELIVERED, t0) -
+                              mh_series_at(&s->series, MH_OBS_Q_DELIVERED, s->del.on_days[k]);
+            s->par.c_film = isnan(in) ? 1.0 : fmax(0.0, 1.0 - in / s->del.dose_ug_cm2);
+        }
+    s->par.hold = 0.0;
+    for (int k = 0; k < s->nsessions; k++)
+        if (s->session_days[k] <= mid && mid < s->session_days[k] + s->dev[k].wear_time_days)
+            s->par.hold = 1.0;
+}
+
+/* The first time after t at which set_step_flags changes its answer (INFINITY if none). */
+static double next_flag_change(const mh_sim *s, double t)
+{
+    double next = mh_delivery_next_event(&s->del, t);
+    for (int k = 0; k < s->nsessions; k++) {
+        const double end = s->session_days[k] + s->dev[k].wear_time_days;
+        if (s->dev[k].wear_time_days > 0.0 && end > t && end < next)
+            next = end;
+    }
+    return next;
+}
 
 mh_status mh_sim_create(const mh_config *cfg, mh_ctx *ctx, mh_sim **out)
 {
@@ -83,14 +139,19 @@ mh_status mh_sim_create(const mh_config *cfg, mh_ctx *ctx, mh_sim **out)
                           skin.top_mm[MH_LAYER_COUNT]);
             goto fail;
         }
-    if ((st = mh_grid_create(cfg, &skin, mh_device_strip_mm(s->dev[0].density_per_cm2), ctx, &s->grid)) != MH_OK)
+    int first = 0; /* the first session with needles sets the strip of a 2-D section */
+    while (first + 1 < s->nsessions && s->dev[first].type == MH_DEV_NONE)
+        first++;
+    if ((st = mh_grid_create(cfg, &skin, mh_device_strip_mm(s->dev[first].density_per_cm2), ctx, &s->grid)) != MH_OK)
         goto fail;
     if ((st = mh_model_params_from_config(cfg, &s->par, ctx)) != MH_OK)
         goto fail;
+    if ((st = setup_delivery(s, ctx)) != MH_OK)
+        goto fail;
     if ((st = mh_model_diffusion_profiles(&s->par, s->grid, s->D, ctx)) != MH_OK)
         goto fail;
-    /* state (MH_NSPECIES fields), the closure rates, the stepper's per-cell buffers */
-    s->cell_bytes = (MH_NSPECIES + 1) * s->grid->ncell * sizeof(double) +
+    /* state (MH_NSPECIES fields), the closure rates and lumen weights, the stepper's per-cell buffers */
+    s->cell_bytes = (MH_NSPECIES + 2) * s->grid->ncell * sizeof(double) +
                     mh_stepper_cell_bytes(s->grid, (const double *const *)s->D);
     s->st.dt_days = mh_config_real(cfg, MH_P_SOLV_DT0) / 86400.0;
     *out = s;
@@ -106,15 +167,16 @@ mh_status mh_sim_setup(mh_sim *s, mh_ctx *ctx)
         return MH_OK;
     mh_fields *u = NULL;
     mh_stepper *stepper = NULL;
-    double *k_close = mh_alloc_doubles(s->grid->ncell);
+    double *k_close = mh_alloc_doubles(s->grid->ncell), *w_open = mh_alloc_doubles(s->grid->ncell);
     double *obs_work = mh_alloc_doubles(mh_observe_work_size(s->grid));
-    mh_status st = k_close != NULL && obs_work != NULL ? MH_OK : MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (work arrays)");
+    mh_status st = k_close != NULL && w_open != NULL && obs_work != NULL ? MH_OK : MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (work arrays)");
     if (st == MH_OK)
         st = mh_fields_create(s->grid->ncell, ctx, &u);
     if (st == MH_OK)
         st = mh_stepper_create(s->grid, (const double *const *)s->D, ctx, &stepper); /* copies D */
     if (st != MH_OK) {
         mh_free(k_close);
+        mh_free(w_open);
         mh_free(obs_work);
         mh_fields_destroy(&u);
         return st;
@@ -123,6 +185,7 @@ mh_status mh_sim_setup(mh_sim *s, mh_ctx *ctx)
     s->u = u;
     s->stepper = stepper;
     s->aux.k_close = k_close;
+    s->aux.w_open = w_open;
     s->obs_work = obs_work;
     mh_model_baseline(s->grid, s->u);
     s->set_up = true;
@@ -139,6 +202,7 @@ void mh_sim_destroy(mh_sim **sim)
     mh_fields_destroy(&s->u);
     mh_stepper_destroy(&s->stepper);
     mh_free(s->aux.k_close);
+    mh_free(s->aux.w_open);
     mh_free(s->obs_work);
     free(s->punct);
     mh_series_free(&s->series);
@@ -178,7 +242,11 @@ static mh_status record(mh_sim *s, double t, double dt, mh_ctx *ctx)
     double row[MH_OBS_COUNT];
     row[MH_OBS_T] = t;
     row[MH_OBS_DT] = dt;
-    mh_observe(s->grid, &s->par, s->u, &s->st.ref, s->obs_work, row);
+    mh_observe(s->grid, &s->par, &s->aux, s->u, &s->st.ref, s->del.c0_mg_ml, s->obs_work, row);
+    /* the running integrals: the step's rates at its end (the reaction step is implicit in Q) */
+    const double *prev = s->series.nt > 0 ? s->series.data + (s->series.nt - 1) * MH_OBS_COUNT : NULL;
+    row[MH_OBS_Q_DELIVERED] = (prev != NULL ? prev[MH_OBS_Q_DELIVERED] : 0.0) + dt * row[MH_OBS_Q_INFLUX];
+    row[MH_OBS_Q_REMOVED] = (prev != NULL ? prev[MH_OBS_Q_REMOVED] : 0.0) + dt * row[MH_OBS_Q_LOSS];
     return mh_series_append(&s->series, row, ctx);
 }
 
@@ -229,6 +297,7 @@ mh_status mh_sim_run(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
             c->dt_days = dt_init;
             event = true;
         }
+        set_step_flags(s, c->t_days, c->t_days); /* the rates of the row recorded at the events */
         if (s->series.nt == 0 || event)
             if ((st = record(s, c->t_days, 0.0, ctx)) != MH_OK)
                 return st;
@@ -246,6 +315,7 @@ mh_status mh_sim_run(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
             t_next = s->session_days[c->sessions_done];
         if (c->snapshots_done < nsnap && snap[c->snapshots_done] < t_next)
             t_next = snap[c->snapshots_done];
+        t_next = fmin(t_next, next_flag_change(s, c->t_days));
 
         /* the largest step allowed: dt_max and the chemotaxis limit of the current state (which a
          * rejected attempt leaves as it was) */
@@ -265,6 +335,7 @@ mh_status mh_sim_run(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
                 lands = n <= 1.0;
                 h = lands ? rest : rest / n;
             }
+            set_step_flags(s, c->t_days, lands ? t_next : c->t_days + h);
             mh_change ch;
             if ((st = mh_stepper_try(s->stepper, &s->par, &s->aux, s->u, h, atol, &ch, ctx)) != MH_OK)
                 return st;
@@ -294,9 +365,18 @@ mh_status mh_sim_run(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
         if (sink != NULL && sink->step != NULL && (st = sink->step(sink->user, s, ctx)) != MH_OK)
             return st;
     }
-    st = mh_summary_compute(&s->series, s->session_days, s->nsessions, mh_config_real(cfg, MH_P_OUT_CLOSURE),
-                            mh_config_real(cfg, MH_P_OUT_ERY_VIS), mh_config_real(cfg, MH_P_OUT_REEPI), &s->summary,
-                            ctx);
+    const double *w = NULL;
+    mh_config_list(cfg, MH_P_AFT_PIH_W, &w); /* six values (mh_config_validate) */
+    mh_summary_settings set = {.closure_fraction = mh_config_real(cfg, MH_P_OUT_CLOSURE),
+                               .erythema_visible = mh_config_real(cfg, MH_P_OUT_ERY_VIS),
+                               .reepi_fraction = mh_config_real(cfg, MH_P_OUT_REEPI),
+                               .delivery_end = s->del.nsessions > 0 ? s->del.off_days : NULL,
+                               .sun_dose_med = mh_config_real(cfg, MH_P_AFT_SUN_DOSE),
+                               .pih_weight = w[mh_config_int(cfg, MH_P_PAT_FITZ) - 1],
+                               .water_hours = mh_config_real(cfg, MH_P_AFT_WATER_H)};
+    set.n_sun = mh_config_list(cfg, MH_P_AFT_SUN, &set.sun_days);
+    set.n_water = mh_config_list(cfg, MH_P_AFT_WATER, &set.water_days);
+    st = mh_summary_compute(&s->series, s->session_days, s->nsessions, &set, &s->summary, ctx);
     if (st == MH_OK)
         s->have_summary = true;
     return st;
@@ -304,6 +384,7 @@ mh_status mh_sim_run(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
 
 void mh_sim_get_state(const mh_sim *s, mh_sim_state *out) { *out = s->st; }
 const double *mh_sim_closure_rates(const mh_sim *s) { return s->aux.k_close; }
+const double *mh_sim_lumen_weights(const mh_sim *s) { return s->aux.w_open; }
 const mh_sim_fault *mh_sim_get_fault(const mh_sim *s) { return s->have_fault ? &s->fault : NULL; }
 
 /* True when every one of n values is finite and, if nonneg, not negative. */
@@ -325,7 +406,8 @@ static int count_upto(const double *x, int n, double t)
 }
 
 mh_status mh_sim_restore(mh_sim *s, const mh_sim_state *st, const double *const u[MH_NSPECIES],
-                         const double *k_close, const mh_puncture *p, size_t np, const double *series, size_t nt,
+                         const double *k_close, const double *w_open, const mh_puncture *p, size_t np,
+                         const double *series, size_t nt,
                          const char *origin, mh_ctx *ctx)
 {
     if (s->started)
@@ -355,6 +437,8 @@ mh_status mh_sim_restore(mh_sim *s, const mh_sim_state *st, const double *const 
         bad = "observables' reference out of range";
     else if (!all_finite(k_close, ncell, true))
         bad = "closure rates not finite and non-negative";
+    else if (!all_finite(w_open, ncell, true))
+        bad = "lumen weights not finite and non-negative";
     else if (nt == 0 ? st->sessions_done > 0 || t > 0.0 : series[(nt - 1) * MH_OBS_COUNT + MH_OBS_T] != t)
         bad = "series does not end at its time";
     for (int sp = 0; sp < MH_NSPECIES && bad == NULL; sp++)
@@ -385,6 +469,7 @@ mh_status mh_sim_restore(mh_sim *s, const mh_sim_state *st, const double *const 
     for (int sp = 0; sp < MH_NSPECIES; sp++)
         memcpy(s->u->u[sp], u[sp], ncell * sizeof(double));
     memcpy(s->aux.k_close, k_close, ncell * sizeof(double));
+    memcpy(s->aux.w_open, w_open, ncell * sizeof(double));
     if (np > 0)
         memcpy(pc, p, np * sizeof *p);
     if (nt > 0)

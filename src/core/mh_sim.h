@@ -58,19 +58,22 @@ mh_status mh_sim_run(mh_sim *sim, const mh_sink *sink, mh_ctx *ctx);
 
 /* The scalars of the state (for a checkpoint). */
 void mh_sim_get_state(const mh_sim *sim, mh_sim_state *out);
-/* Closure rates of the channel cells (ncell values; NULL before mh_sim_setup). */
+/* Closure rates and lumen weights of the channel cells (ncell values each, mh_model_aux; NULL before
+ * mh_sim_setup). */
 const double *mh_sim_closure_rates(const mh_sim *sim);
+const double *mh_sim_lumen_weights(const mh_sim *sim);
 /* The fault of the last mh_sim_run that returned MH_ERR_NUMERIC, else NULL. */
 const mh_sim_fault *mh_sim_get_fault(const mh_sim *sim);
 
 /* Puts a simulation that has not run at a saved state: st, the fields u (MH_NSPECIES arrays of
- * ncell), the closure rates k_close (ncell), the punctures so far (np) and the series so far (nt rows
+ * ncell), the closure rates k_close and lumen weights w_open (ncell each), the punctures so far (np) and the series so far (nt rows
  * of MH_OBS_COUNT). Everything is copied and checked against this simulation's schedule, grid and
  * output times first (counts, order, finite and non-negative values); on any inconsistency it fails
  * with MH_ERR_INPUT naming what does not fit (origin, e.g. the checkpoint's path, leads the
  * message) and leaves the simulation as it was. MH_ERR_STATE after mh_sim_run. */
 mh_status mh_sim_restore(mh_sim *sim, const mh_sim_state *st, const double *const u[MH_NSPECIES],
-                         const double *k_close, const mh_puncture *p, size_t np, const double *series, size_t nt,
+                         const double *k_close, const double *w_open, const mh_puncture *p, size_t np,
+                         const double *series, size_t nt,
                          const char *origin, mh_ctx *ctx);
 
 const mh_grid *mh_sim_grid(const mh_sim *sim);

@@ -110,12 +110,12 @@ static int find_change(const double *a, const double *b, int n, double atol, dou
     return -1;
 }
 
-#define MH_CHUNK 256 /* cells per block of the reaction and change loops (11 x 2 KiB of output stay in L1) */
+#define MH_CHUNK 256 /* cells per block of the reaction and change loops (12 x 2 KiB of output stay in L1) */
 
 /* Reaction update (Patankar-Euler, u <- (u + dt P) / (1 + dt L)) of the n <= MH_CHUNK cells from q0
  * on, all in depth row k, from the old state u with F after chemotaxis (Fc): species s's new values
  * go to out[s][0 .. n). An out[s] may be u's own array at q0 (in place: each cell is read before it
- * is written). Divisions bound this loop (12 per cell, with the one in mh_model_rates), so it
+ * is written). Divisions bound this loop (one per species and the one in mh_model_rates), so it
  * multiplies by reciprocals: 1 / (1 + dt L) of the species with a uniform loss rate
  * (mh_model_uniform_loss) is formed once per call, those of the others by one division per cell.
  * Each reciprocal is within a few ulps of the quotient it replaces. */
@@ -125,18 +125,18 @@ static void react_cells(const mh_grid *g, const mh_model_params *p, const mh_mod
     const double *in[MH_NSPECIES];
     for (int sp = 0; sp < MH_NSPECIES; sp++)
         in[sp] = (sp == MH_S_F ? Fc : u->u[sp]) + q0;
-    const double *kc = aux->k_close + q0;
-    const double m = g->dermal[k], e = g->epidermal[k], v = g->vascular[k];
+    const double *kc = aux->k_close + q0, *wo = aux->w_open + q0;
+    const double m = g->dermal[k], e = g->epidermal[k], v = g->vascular[k], st = k == 0 ? p->s_top : 0.0;
     const mh_model_params pl = *p; /* a local copy: the stores to out cannot alias it */
     double inv[MH_NSPECIES];       /* 1 / (1 + dt L) of the uniform-loss species (any state gives L) */
     {
         double x[MH_NSPECIES] = {0}, P[MH_NSPECIES], L[MH_NSPECIES];
-        mh_model_rates(&pl, m, e, v, 0.0, x, P, L);
+        mh_model_rates(&pl, m, e, v, st, 0.0, 0.0, x, P, L);
         for (int sp = 0; sp < MH_NSPECIES; sp++)
             inv[sp] = 1.0 / (1.0 + dt * L[sp]);
     }
     /* no loop-carried dependence (an in-place out[s] is read and written at the same i): ivdep
-     * spares the 11 x 11 run-time alias checks that stop GCC from vectorising ('#pragma omp simd'
+     * spares the 12 x 12 run-time alias checks that stop GCC from vectorising ('#pragma omp simd'
      * would privatise x, P and L into per-lane arrays that GCC 12 does not vectorise) */
 #pragma GCC ivdep
     for (int i = 0; i < n; i++) {
@@ -144,7 +144,7 @@ static void react_cells(const mh_grid *g, const mh_model_params *p, const mh_mod
 #pragma GCC unroll 16
         for (int sp = 0; sp < MH_NSPECIES; sp++)
             x[sp] = in[sp][i];
-        mh_model_rates(&pl, m, e, v, kc[i], x, P, L);
+        mh_model_rates(&pl, m, e, v, st, kc[i], wo[i], x, P, L);
         /* the other divisors by one division (batch inversion): prefix products, the reciprocal
          * of the whole product, then 1/d_s = (1/(d_0 .. d_s)) (d_0 .. d_{s-1}) from the last down;
          * d_s = 1 (exact, folded away) for the uniform-loss species; every d_s >= 1 */

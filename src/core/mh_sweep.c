@@ -716,6 +716,8 @@ static const struct {
 } metric_info[MH_MET_COUNT] = {
     {"collagen_gain_d42", "1"}, {"collagen_gain_d90", "1"}, {"collagen_gain_d180", "1"}, {"collagen_gain_end", "1"},
     {"erythema_days", "day"},   {"closure_hours", "h"},     {"bleeding", "uL/cm^2"},
+    {"downtime_days", "day"},   {"delivered", "ug/cm^2"},   {"pih_index", "1"},
+    {"infection_index", "%.h"},
 };
 
 const char *mh_sweep_metric_name(mh_sweep_metric m) { return metric_info[m].name; }
@@ -729,6 +731,10 @@ void mh_sweep_metrics(const mh_summary *sum, double out[MH_MET_COUNT])
     out[MH_MET_ERYTHEMA] = one ? sum->erythema_days[0] : NAN;
     out[MH_MET_CLOSURE] = one ? sum->closure_hours[0] : NAN;
     out[MH_MET_BLEEDING] = one ? sum->bleeding[0] : NAN;
+    out[MH_MET_DOWNTIME] = one ? sum->downtime_days[0] : NAN;
+    out[MH_MET_DELIVERED] = one ? sum->delivered[0] : NAN;
+    out[MH_MET_PIH] = one ? sum->pih_index[0] : NAN;
+    out[MH_MET_INFECTION] = one ? sum->infection_index[0] : NAN;
 }
 
 /* ---- Sobol indices ---- */

@@ -116,6 +116,10 @@ typedef enum {
     MH_MET_ERYTHEMA, /* erythema days of session 1 */
     MH_MET_CLOSURE,  /* channel closure hours of session 1 */
     MH_MET_BLEEDING, /* blood volume after session 1, uL/cm^2 */
+    MH_MET_DOWNTIME, /* downtime days of session 1 (redness or open epidermis, whichever lasts longer) */
+    MH_MET_DELIVERED, /* compound delivered by the end of session 1's application, ug/cm^2 (NaN: none) */
+    MH_MET_PIH,      /* hyperpigmentation index of session 1's sun exposures */
+    MH_MET_INFECTION, /* infection-risk index of session 1's water exposures, %.h */
     MH_MET_COUNT
 } mh_sweep_metric;
 

@@ -23,28 +23,13 @@ typedef enum { OBS_METRIC, OBS_VALUE, OBS_GAIN, OBS_INCREMENT, OBS_PEAK_DAY, OBS
 
 typedef struct {
     obs_kind kind;
-    int metric; /* OBS_METRIC: index into metrics[] */
+    int metric; /* OBS_METRIC: index into mh_summary_fields */
     int col;    /* series column otherwise */
     double day; /* OBS_VALUE, OBS_GAIN, OBS_INCREMENT */
 } obs_spec;
 
-static const struct {
-    const char *name;
-    size_t offset; /* of the double * member of mh_summary */
-} metrics[] = {
-    {"closure_hours", offsetof(mh_summary, closure_hours)},
-    {"erythema_days", offsetof(mh_summary, erythema_days)},
-    {"erythema_peak", offsetof(mh_summary, erythema_peak)},
-    {"erythema_peak_hours", offsetof(mh_summary, erythema_peak_hours)},
-    {"reepithelialized_days", offsetof(mh_summary, reepithelialized_days)},
-    {"bleeding", offsetof(mh_summary, bleeding)},
-};
-#define NMETRICS ((int)(sizeof metrics / sizeof metrics[0]))
-
-static const double *metric_array(const mh_summary *m, int metric)
-{
-    return *(double *const *)((const char *)m + metrics[metric].offset);
-}
+/* The metrics a target may name: the summary's per-session arrays (mh_summary_fields). */
+static const double *metric_array(const mh_summary *m, int metric) { return mh_summary_array(m, metric); }
 
 static const struct {
     const char *prefix;
@@ -61,15 +46,18 @@ static bool parse_observable(const char *text, obs_spec *o, char *why, size_t wl
     memset(o, 0, sizeof *o);
     const char *colon = strchr(text, ':');
     if (colon == NULL) {
-        for (int i = 0; i < NMETRICS; i++)
+        int nm = 0;
+        const mh_summary_field *metrics = mh_summary_fields(&nm);
+        for (int i = 0; i < nm; i++)
             if (strcmp(text, metrics[i].name) == 0) {
                 o->kind = OBS_METRIC;
                 o->metric = i;
                 return true;
             }
         snprintf(why, wlen,
-                 "'%s': unknown observable (closure_hours, erythema_days, erythema_peak, erythema_peak_hours, "
-                 "reepithelialized_days, bleeding, or value:|gain:|increment:COLUMN@day=D, peak_day:|peak:COLUMN)",
+                 "'%s': unknown observable (a per-session summary value: closure_hours, erythema_days, "
+                 "erythema_peak, erythema_peak_hours, reepithelialized_days, bleeding, downtime_days, delivered, "
+                 "compound_depth_um, pih_index, infection_index; or value:|gain:|increment:COLUMN@day=D, peak_day:|peak:COLUMN)",
                  text);
         return false;
     }
@@ -695,18 +683,7 @@ static bool copy_results(const mh_sim *sim, run_entry *e)
     const mh_summary *m = mh_sim_summary(sim);
     e->series.data = copy_doubles(s->data, s->nt * MH_OBS_COUNT);
     e->series.nt = e->series.cap = s->nt;
-    e->summary = *m;
-    size_t ns = (size_t)(m->nsessions > 0 ? m->nsessions : 1);
-    e->summary.session_days = copy_doubles(m->session_days, ns);
-    e->summary.closure_hours = copy_doubles(m->closure_hours, ns);
-    e->summary.erythema_days = copy_doubles(m->erythema_days, ns);
-    e->summary.erythema_peak = copy_doubles(m->erythema_peak, ns);
-    e->summary.erythema_peak_hours = copy_doubles(m->erythema_peak_hours, ns);
-    e->summary.reepithelialized_days = copy_doubles(m->reepithelialized_days, ns);
-    e->summary.bleeding = copy_doubles(m->bleeding, ns);
-    const mh_summary *c = &e->summary;
-    return e->series.data && c->session_days && c->closure_hours && c->erythema_days && c->erythema_peak &&
-           c->erythema_peak_hours && c->reepithelialized_days && c->bleeding;
+    return e->series.data != NULL && mh_summary_copy(m, &e->summary);
 }
 
 /* Finds cfg's run in the cache or runs it. *out stays valid until the next run is added. */

@@ -3,7 +3,7 @@
  * Layout (both kinds; README.md, "Long runs and restarts"): root attributes program = "microheal",
  * kind = "checkpoint" | "fault", version, config (the resolved configuration), created;
  * /state with attributes t_days, dt_days, sessions_done, snapshots_done, accepted, rejected,
- * surface_cells, deficit (mh_sim_state), and datasets fields/<species> and k_close (float64, the
+ * surface_cells, deficit (mh_sim_state), and datasets fields/<species>, k_close and w_open (float64, the
  * grid's shape [nz, (ny,) nx]), punctures (compound), series [nt, MH_OBS_COUNT]; a checkpoint also
  * holds /fields, the snapshots written so far, as in an output. Every dataset of /state is chunked
  * with the Fletcher-32 filter and the file uses the HDF5 1.8 format, whose metadata is checksummed,
@@ -141,6 +141,7 @@ static herr_t write_state(hid_t file, const mh_sim *sim, const char *kind, const
     if (fg >= 0)
         H5Gclose(fg);
     rc |= write_checked(grp, "k_close", H5T_NATIVE_DOUBLE, mh_sim_closure_rates(sim), rank, dims);
+    rc |= write_checked(grp, "w_open", H5T_NATIVE_DOUBLE, mh_sim_lumen_weights(sim), rank, dims);
 
     size_t np = 0;
     const mh_puncture *p = mh_sim_punctures(sim, &np);
@@ -373,7 +374,8 @@ static mh_status resume_from(hid_t file, const char *path, mh_sim *sim, const ch
     const mh_grid *g = mh_sim_grid(sim);
     hsize_t dims[3];
     int rank = grid_shape(g, dims);
-    double *u[MH_NSPECIES] = {0}, *k_close = mh_alloc_doubles(g->ncell), *series = NULL;
+    double *u[MH_NSPECIES] = {0}, *k_close = mh_alloc_doubles(g->ncell), *w_open = mh_alloc_doubles(g->ncell);
+    double *series = NULL;
     mh_puncture *p = NULL;
     mh_sim_state s;
     st = read_scalars(grp, path, &s, ctx);
@@ -387,7 +389,7 @@ static mh_status resume_from(hid_t file, const char *path, mh_sim *sim, const ch
         for (int sp = 0; sp < MH_NSPECIES; sp++)
             if ((u[sp] = mh_alloc_doubles(g->ncell)) == NULL)
                 p = NULL; /* reported below */
-        if (p == NULL || series == NULL || k_close == NULL)
+        if (p == NULL || series == NULL || k_close == NULL || w_open == NULL)
             st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory reading %s", path);
     }
     for (int sp = 0; sp < MH_NSPECIES && st == MH_OK; sp++) {
@@ -397,6 +399,8 @@ static mh_status resume_from(hid_t file, const char *path, mh_sim *sim, const ch
     }
     if (st == MH_OK)
         st = read_checked(grp, path, "k_close", H5T_NATIVE_DOUBLE, k_close, rank, dims, ctx);
+    if (st == MH_OK)
+        st = read_checked(grp, path, "w_open", H5T_NATIVE_DOUBLE, w_open, rank, dims, ctx);
     if (st == MH_OK) {
         hid_t pt = puncture_type();
         hsize_t pd = (hsize_t)np;
@@ -408,7 +412,8 @@ static mh_status resume_from(hid_t file, const char *path, mh_sim *sim, const ch
         st = read_checked(grp, path, "series", H5T_NATIVE_DOUBLE, series, 2, sd, ctx);
     }
     if (st == MH_OK)
-        st = mh_sim_restore(sim, &s, (const double *const *)u, k_close, p, (size_t)np, series, (size_t)nt, path, ctx);
+        st = mh_sim_restore(sim, &s, (const double *const *)u, k_close, w_open, p, (size_t)np, series, (size_t)nt,
+                            path, ctx);
     if (st == MH_OK)
         st = mh_h5_writer_adopt(w, file, g, (size_t)nsnap, path, ctx);
     if (st == MH_OK) { /* the killed run's partial output is superseded */
@@ -424,6 +429,7 @@ static mh_status resume_from(hid_t file, const char *path, mh_sim *sim, const ch
     for (int sp = 0; sp < MH_NSPECIES; sp++)
         mh_free(u[sp]);
     mh_free(k_close);
+    mh_free(w_open);
     free(p);
     free(series);
     return st;

@@ -84,21 +84,20 @@ mh_status mh_export_punctures(const char *path, FILE *out, mh_ctx *ctx)
 
 mh_status mh_export_summary(const char *path, FILE *out, mh_ctx *ctx)
 {
-    const char *per[] = {"session_days", "closure_hours", "erythema_days", "erythema_peak", "erythema_peak_hours",
-                         "reepithelialized_days", "bleeding"};
-    const int nper = (int)(sizeof per / sizeof per[0]);
-    double *c[7] = {0};
+    int nper = 0;
+    const mh_summary_field *per = mh_summary_fields(&nper);
+    double *c[32] = {0};
     size_t n = 0;
-    mh_status st = MH_OK;
+    mh_status st = nper <= 32 ? MH_OK : MH_ERROR(ctx, MH_ERR_STATE, "internal: too many summary fields");
     for (int a = 0; a < nper && st == MH_OK; a++) {
         char name[96];
-        snprintf(name, sizeof name, "/summary/%s", per[a]);
+        snprintf(name, sizeof name, "/summary/%s", per[a].name);
         st = mh_h5_read_vector(path, name, &c[a], &n, ctx);
     }
     if (st == MH_OK) {
         fprintf(out, "# session");
         for (int a = 0; a < nper; a++)
-            fprintf(out, " %s", per[a]);
+            fprintf(out, " %s", per[a].name);
         fprintf(out, "\n");
         for (size_t k = 0; k < n; k++) {
             fprintf(out, "%zu", k + 1);

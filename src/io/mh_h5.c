@@ -383,13 +383,13 @@ static herr_t write_body(mh_h5_writer *w, const mh_sim *sim, const char *config_
     const mh_summary *m = mh_sim_summary(sim);
     if (m != NULL) {
         size_t n = (size_t)m->nsessions;
-        rc |= mh_h5_write_vector(root, "/summary/session_days", H5T_NATIVE_DOUBLE, m->session_days, n, "day");
-        rc |= mh_h5_write_vector(root, "/summary/closure_hours", H5T_NATIVE_DOUBLE, m->closure_hours, n, "h");
-        rc |= mh_h5_write_vector(root, "/summary/erythema_days", H5T_NATIVE_DOUBLE, m->erythema_days, n, "day");
-        rc |= mh_h5_write_vector(root, "/summary/erythema_peak", H5T_NATIVE_DOUBLE, m->erythema_peak, n, "1");
-        rc |= mh_h5_write_vector(root, "/summary/erythema_peak_hours", H5T_NATIVE_DOUBLE, m->erythema_peak_hours, n, "h");
-        rc |= mh_h5_write_vector(root, "/summary/reepithelialized_days", H5T_NATIVE_DOUBLE, m->reepithelialized_days, n, "day");
-        rc |= mh_h5_write_vector(root, "/summary/bleeding", H5T_NATIVE_DOUBLE, m->bleeding, n, "uL/cm^2");
+        int nf = 0;
+        const mh_summary_field *sf = mh_summary_fields(&nf);
+        for (int i = 0; i < nf; i++) {
+            char name[128];
+            snprintf(name, sizeof name, "/summary/%s", sf[i].name);
+            rc |= mh_h5_write_vector(root, name, H5T_NATIVE_DOUBLE, mh_summary_array(m, i), n, sf[i].unit);
+        }
         double gd[MH_GAIN_DAYS + 1];
         memcpy(gd, m->gain_days, sizeof m->gain_days);
         gd[MH_GAIN_DAYS] = s->nt ? s->data[(s->nt - 1) * MH_OBS_COUNT + MH_OBS_T] : NAN;

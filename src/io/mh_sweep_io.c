@@ -218,18 +218,22 @@ bool mh_sweep_point_complete(const char *dir, int point, const char *cfg_text, d
                  sha, want);
         ok = false;
     }
-    /* the metrics, through a summary of one session */
-    double closure = NAN, erythema = NAN, bleeding = NAN;
+    /* the metrics, through a summary of session 1: every per-session array's first value */
+    int nf = 0;
+    const mh_summary_field *sf = mh_summary_fields(&nf);
+    double first[32];
     mh_summary sum = {0};
     sum.nsessions = 1;
-    sum.closure_hours = &closure;
-    sum.erythema_days = &erythema;
-    sum.bleeding = &bleeding;
+    bool read = nf <= 32;
+    for (int i = 0; i < nf && read; i++) {
+        char name[160];
+        snprintf(name, sizeof name, "/summary/%s", sf[i].name);
+        *(double **)((char *)&sum + sf[i].offset) = &first[i];
+        read = !ok || read_first(f, name, &first[i], 1);
+    }
     char gain[160];
     snprintf(gain, sizeof gain, "/summary/%s", mh_obs_name(mh_obs_layer_col(MH_OL_DERMIS, MH_OQ_CT)));
-    if (ok && !(read_first(f, "/summary/closure_hours", &closure, 1) &&
-                read_first(f, "/summary/erythema_days", &erythema, 1) && read_first(f, "/summary/bleeding", &bleeding, 1) &&
-                read_first(f, gain, sum.gain[MH_OL_DERMIS][MH_OQ_CT], MH_GAIN_DAYS + 1))) {
+    if (ok && !(read && read_first(f, gain, sum.gain[MH_OL_DERMIS][MH_OQ_CT], MH_GAIN_DAYS + 1))) {
         snprintf(why, whylen, "%s: its summary does not read back (damaged?)", path);
         ok = false;
     }
