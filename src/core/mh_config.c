@@ -454,13 +454,13 @@ typedef struct mh_loading {
     bool known;                      /* dev, ino hold the file's identity (stat succeeded) */
     dev_t dev;
     ino_t ino;
-    int depth;                                          /* 1 for the file given */
-    int first_key_line;                                 /* line of the file's first key, 0 before it */
+    int depth;                                           /* 1 for the file given */
+    int first_key_line;                                  /* line of the file's first key, 0 before it */
     unsigned char seen[MH_MAX_SESSIONS + 1][MH_P_COUNT]; /* keys the file has given, by session */
 } mh_loading;
 
-static mh_status config_key(void *user, const char *section, const char *name, const char *value,
-                            const mh_ini_pos *pos, mh_ctx *ctx);
+static mh_status config_key(void *user, const char *section, const char *name, const char *value, const mh_ini_pos *pos,
+                            mh_ctx *ctx);
 
 /* A record for reading path (not copied: it must outlive the record); NULL when memory runs out. */
 static mh_loading *loading_create(mh_config *cfg, const mh_loading *parent, const char *path)
