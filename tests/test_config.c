@@ -1,6 +1,9 @@
 /* test_config: loading, --set, validation messages with FILE:LINE, contraindications, resolved text. */
 #include "helpers.h"
 
+#include <errno.h>
+#include <sys/stat.h>
+
 /* Loads text, then validates it (set_up: creates the simulation, as `microheal check` does). */
 static mh_status load_text_as(const char *text, bool set_up, mh_ctx *ctx, mh_config **cfg, char **path)
 {
@@ -392,4 +395,246 @@ Test(config, initial_step_within_the_step_limits)
     expect_error("[solver]\ndt_initial_s = 86400\n", 2, "solver.dt_initial_s", "must lie between");
     expect_error("[solver]\ndt_max_h = 0.001\n", 2, "solver.dt_max_h", "solver.dt_initial_s = 30 s must lie");
     expect_error("[solver]\ndt_min_s = 60\n", 2, "solver.dt_min_s", "must lie between");
+}
+
+/* ---- include ---- */
+
+/* A temporary folder of files that include one another: the paths written, kept for the test. */
+typedef struct {
+    char dir[64];
+    char path[16][512];
+    int n;
+} test_dir;
+
+static test_dir dir_new(void)
+{
+    test_dir d = {.dir = "/tmp/mh_include_XXXXXX"};
+    cr_assert_not_null(mkdtemp(d.dir));
+    return d;
+}
+
+static void dir_remove(test_dir *d)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", d->dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+/* Writes text to DIR/NAME, creating NAME's folder (one level) if it has one; returns the path. */
+static const char *put_file(test_dir *d, const char *name, const char *text)
+{
+    cr_assert(d->n < 16);
+    char path[sizeof d->path[0]];
+    snprintf(path, sizeof path, "%s/%s", d->dir, name);
+    char *slash = strrchr(path, '/');
+    *slash = '\0';
+    cr_assert(mkdir(path, 0700) == 0 || errno == EEXIST, "mkdir %s", path);
+    *slash = '/';
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "cannot write %s", path);
+    fputs(text, f);
+    fclose(f);
+    return strcpy(d->path[d->n++], path);
+}
+
+/* Loads path into a new configuration; the status, the configuration in *cfg (caller destroys). */
+static mh_status load_file(const char *path, mh_ctx *ctx, mh_config **cfg)
+{
+    mh_ctx_init(ctx);
+    cr_assert_eq(mh_config_create(ctx, cfg), MH_OK);
+    return mh_config_load(*cfg, path, ctx);
+}
+
+/* origin of key id (session s) must be "DIR/NAME:LINE". */
+static void expect_origin(const mh_config *cfg, mh_param_id id, int s, const char *dir, const char *name, int line)
+{
+    char want[512];
+    snprintf(want, sizeof want, "%s/%s:%d", dir, name, line);
+    cr_assert_str_eq(mh_config_origin_s(cfg, id, s), want, "origin of %s", mh_param_table()[id].key);
+}
+
+/* The included file is read first; the including file's values then override it (no "given twice"),
+ * also per session; every origin names the file and line of the value in effect, the included file's
+ * path without the "ind/.." detour; the resolved text is flat (no include line) and loads back as
+ * itself. */
+Test(config, include_loads_first_and_the_including_file_overrides)
+{
+    test_dir dir = dir_new();
+    put_file(&dir, "devices/dev.ini",
+             "; a device\n[device]\ntype = roller\nneedles = 192\nneedle_length_mm = 1.0\n"
+             "[session.2]\nneedle_length_mm = 0.5\npattern = hex\n");
+    const char *top = put_file(&dir, "ind/top.ini",
+                               "; an indication\ninclude = ../devices/dev.ini\n\n[device]\nneedle_length_mm = 2.0\n"
+                               "[session.2]\nneedle_length_mm = 0.7\n");
+    mh_ctx ctx;
+    mh_config *cfg = NULL;
+    cr_assert_eq(load_file(top, &ctx, &cfg), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_config_validate(cfg, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert_str_eq(mh_config_choice(cfg, MH_P_DEV_TYPE), "roller");
+    cr_assert_eq(mh_config_int(cfg, MH_P_DEV_NEEDLES), 192);
+    cr_assert_eq(mh_config_real(cfg, MH_P_DEV_LENGTH), 2.0);
+    cr_assert_eq(mh_config_real_s(cfg, MH_P_DEV_LENGTH, 2), 0.7);
+    cr_assert_str_eq(mh_config_choice_s(cfg, MH_P_DEV_PATTERN, 2), "hex");
+    expect_origin(cfg, MH_P_DEV_TYPE, 0, dir.dir, "devices/dev.ini", 3);
+    expect_origin(cfg, MH_P_DEV_NEEDLES, 0, dir.dir, "devices/dev.ini", 4);
+    expect_origin(cfg, MH_P_DEV_LENGTH, 0, dir.dir, "ind/top.ini", 5);
+    expect_origin(cfg, MH_P_DEV_LENGTH, 2, dir.dir, "ind/top.ini", 7);
+    expect_origin(cfg, MH_P_DEV_PATTERN, 2, dir.dir, "devices/dev.ini", 8);
+    cr_assert_str_eq(mh_config_origin(cfg, MH_P_SEED), "default");
+    const char *text = mh_config_text(cfg);
+    cr_assert(strstr(text, "include") == NULL, "the resolved text holds an include:\n%s", text);
+    mh_config *back = reload_resolved(cfg);
+    mh_config_destroy(&back);
+    mh_config_destroy(&cfg);
+    dir_remove(&dir);
+}
+
+/* Includes nest (a path is relative to the file that names it), a file may include several, and a
+ * later include overrides an earlier one, as the including file overrides both. */
+Test(config, include_nests_and_a_later_include_overrides_an_earlier_one)
+{
+    test_dir dir = dir_new();
+    put_file(&dir, "sub/c.ini", "[device]\nneedles = 5\npasses = 3\npattern = hex\n");
+    put_file(&dir, "sub/b.ini", "include = c.ini\n[device]\npasses = 4\n");
+    put_file(&dir, "d.ini", "[device]\npattern = grid\n");
+    const char *a = put_file(&dir, "a.ini", "include = sub/b.ini\ninclude = d.ini\n[grid]\ndx_um = 20\n");
+    mh_ctx ctx;
+    mh_config *cfg = NULL;
+    cr_assert_eq(load_file(a, &ctx, &cfg), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_config_int(cfg, MH_P_DEV_NEEDLES), 5);
+    cr_assert_eq(mh_config_int(cfg, MH_P_DEV_PASSES), 4);
+    cr_assert_str_eq(mh_config_choice(cfg, MH_P_DEV_PATTERN), "grid");
+    cr_assert_eq(mh_config_real(cfg, MH_P_GRID_DX), 20);
+    expect_origin(cfg, MH_P_DEV_NEEDLES, 0, dir.dir, "sub/c.ini", 2);
+    expect_origin(cfg, MH_P_DEV_PASSES, 0, dir.dir, "sub/b.ini", 3);
+    expect_origin(cfg, MH_P_DEV_PATTERN, 0, dir.dir, "d.ini", 2);
+    expect_origin(cfg, MH_P_GRID_DX, 0, dir.dir, "a.ini", 4);
+    mh_config_destroy(&cfg);
+    dir_remove(&dir);
+}
+
+/* Loading file load fails with a message that starts with "AT:LINE: " and start (AT: the file that holds
+ * the faulty line) and holds also and also2 (each may be NULL). */
+static void expect_fault(const char *load, const char *at, int line, const char *start, const char *also,
+                         const char *also2)
+{
+    mh_ctx ctx;
+    mh_config *cfg = NULL;
+    cr_assert_neq(load_file(load, &ctx, &cfg), MH_OK, "%s was accepted", load);
+    expect_message(&ctx, at, line, start);
+    cr_assert(also == NULL || strstr(ctx.msg, also) != NULL, "message '%s' lacks '%s'", ctx.msg, also);
+    cr_assert(also2 == NULL || strstr(ctx.msg, also2) != NULL, "message '%s' lacks '%s'", ctx.msg, also2);
+    mh_config_destroy(&cfg);
+}
+
+/* Writes text to DIR/NAME; loading it fails at its line line with a message that starts with start. */
+static void expect_file_fault(test_dir *d, const char *name, const char *text, int line, const char *start)
+{
+    const char *path = put_file(d, name, text);
+    expect_fault(path, path, line, start, NULL, NULL);
+}
+
+Test(config, include_cycle_is_refused_naming_the_files)
+{
+    test_dir dir = dir_new();
+    const char *x = put_file(&dir, "x.ini", "include = y.ini\n");
+    const char *y = put_file(&dir, "y.ini", "; y\ninclude = x.ini\n");
+    const char *self = put_file(&dir, "self.ini", "include = ./self.ini\n");
+    char want[1024], from[512];
+    snprintf(want, sizeof want, "include cycle (%s -> %s -> %s)", x, y, x);
+    snprintf(from, sizeof from, "(included from %s:1)", x);
+    /* raised where x is included again, reached through x */
+    expect_fault(x, y, 2, "include: x.ini: ", want, from);
+    snprintf(want, sizeof want, "include cycle (%s -> %s)", self, self);
+    expect_fault(self, self, 1, "include: ./self.ini: ", want, NULL);
+    dir_remove(&dir);
+}
+
+/* A missing file, a folder, an empty name and an error inside an included file all name the file and
+ * line of the fault; the last also says which line included that file. */
+Test(config, include_errors_name_file_line_and_key)
+{
+    test_dir dir = dir_new();
+    expect_file_fault(&dir, "ind/miss.ini", "; one\n; two\ninclude = ../devices/nope.ini\n", 3,
+                      "include: ../devices/nope.ini: No such file or directory");
+    expect_file_fault(&dir, "ind/folder.ini", "include = ..\n", 1, "include: ..: not a regular file");
+    expect_file_fault(&dir, "ind/empty.ini", "include =\n", 1, "include: no file named");
+    const char *bad = put_file(&dir, "devices/bad.ini", "[device]\nneedles = 3\nneedle_length_mm = 99\n");
+    const char *top = put_file(&dir, "ind/top.ini", "include = ../devices/bad.ini\n");
+    char from[512];
+    snprintf(from, sizeof from, "(included from %s:1)", top);
+    expect_fault(bad, bad, 3, "device.needle_length_mm: 99 is out of range", NULL, NULL);
+    expect_fault(top, bad, 3, "device.needle_length_mm: 99 is out of range", from, NULL);
+    dir_remove(&dir);
+}
+
+/* include stands at the top of a file: after a key (which it would then override) or inside a section
+ * it is refused, and so is an indented line after it; --set cannot include. */
+Test(config, include_stands_at_the_top_of_a_file)
+{
+    test_dir dir = dir_new();
+    put_file(&dir, "dev.ini", "[device]\nneedles = 3\n");
+    expect_file_fault(&dir, "late.ini", "seed = 7\ninclude = dev.ini\n", 2,
+                      "include: dev.ini: must come before the file's own keys (line 1 gives one)");
+    expect_file_fault(&dir, "inside.ini", "[device]\ninclude = dev.ini\n", 2,
+                      "device.include: include stands at the top of the file");
+    expect_file_fault(&dir, "session.ini", "[schedule]\nsessions = 2\n[session.2]\ninclude = dev.ini\n", 4,
+                      "session.2.include: include stands at the top");
+    expect_file_fault(&dir, "indented.ini", "include = dev.ini\n  dev.ini\n", 2,
+                      "include: an indented line continues the include of line 1");
+    mh_config *cfg = mh_test_config(NULL);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    cr_assert_eq(mh_config_set(cfg, "include=dev.ini", "--set #1", &ctx), MH_ERR_INPUT);
+    cr_assert(strstr(ctx.msg, "--set #1: include: only a configuration file includes another") == ctx.msg, "%s",
+              ctx.msg);
+    mh_config_destroy(&cfg);
+    dir_remove(&dir);
+}
+
+/* A key given twice in one file is still refused, in an included file and in the including one, also
+ * in a session section; the first place named is in the same file. */
+Test(config, a_key_twice_in_one_file_stays_an_error)
+{
+    test_dir dir = dir_new();
+    const char *twice = put_file(&dir, "twice.ini", "[device]\nneedles = 3\nneedles = 4\n");
+    const char *top = put_file(&dir, "top.ini", "include = twice.ini\n");
+    char first[512];
+    snprintf(first, sizeof first, "given twice (first at %s:2)", twice);
+    expect_fault(top, twice, 3, "device.needles: ", first, NULL);
+    put_file(&dir, "dev.ini", "[device]\nneedles = 3\n[session.2]\nneedles = 5\n");
+    const char *again = put_file(&dir, "again.ini", "include = dev.ini\n[device]\nneedles = 4\nneedles = 6\n");
+    snprintf(first, sizeof first, "given twice (first at %s:3)", again);
+    expect_fault(again, again, 4, "device.needles: ", first, NULL);
+    const char *sess = put_file(&dir, "sess.ini",
+                                "include = dev.ini\n[schedule]\nsessions = 2\n[session.2]\nneedles = 6\nneedles = 7\n");
+    expect_fault(sess, sess, 6, "session.2.needles: given twice", NULL, NULL);
+    dir_remove(&dir);
+}
+
+/* A chain of MH_INCLUDE_DEPTH (8) files loads; one file more is refused where it would be included. */
+Test(config, include_depth_is_limited)
+{
+    test_dir dir = dir_new();
+    char name[512], text[64];
+    for (int i = 0; i <= 8; i++) {
+        snprintf(name, sizeof name, "f%d.ini", i);
+        if (i < 8)
+            snprintf(text, sizeof text, "include = f%d.ini\n[device]\nneedles = %d\n", i + 1, i + 1);
+        else
+            snprintf(text, sizeof text, "[device]\npasses = 9\n");
+        put_file(&dir, name, text);
+    }
+    snprintf(name, sizeof name, "%s/f1.ini", dir.dir); /* f1 .. f8: 8 files */
+    mh_ctx ctx;
+    mh_config *cfg = NULL;
+    cr_assert_eq(load_file(name, &ctx, &cfg), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_config_int(cfg, MH_P_DEV_PASSES), 9);
+    cr_assert_eq(mh_config_int(cfg, MH_P_DEV_NEEDLES), 2);
+    mh_config_destroy(&cfg);
+    snprintf(name, sizeof name, "%s/f0.ini", dir.dir); /* f0 .. f8: 9 files */
+    char f7[512];
+    snprintf(f7, sizeof f7, "%s/f7.ini", dir.dir);
+    expect_fault(name, f7, 1, "include: f8.ini: includes nested more than 8 files deep", NULL, NULL);
+    dir_remove(&dir);
 }

@@ -259,28 +259,42 @@ Test(sweep, bad_sweep_files_name_file_line_and_key)
     free(p);
 }
 
-Test(sweep, frozen_copy_plans_the_same_points)
+/* Loads the sweep file p into *s, freezes it into the fresh folder dir (a mkdtemp template), twice (the
+ * second finds the same plan), and loads the frozen copy back into *t, in the folder resume_in unless it
+ * is NULL (the working folder is restored); every point of both has the same configuration. */
+static void freeze_and_reload(const char *p, char *dir, const char *resume_in, mh_sweep **s, mh_sweep **t)
 {
-    char *p = sweep_file("design = lhs\nsamples = 6\nreplicates = 2\n[axes]\nmodel.k_D = logrange(0.1, 1)\n"
-                         "device.type = pen, roller\n[set]\nsimulation.days = 60\n");
     mh_ctx ctx;
     mh_ctx_init(&ctx);
-    mh_sweep *s = NULL, *t = NULL;
-    cr_assert_eq(mh_sweep_load(p, &ctx, &s), MH_OK, "%s", ctx.msg);
-    char dir[] = "/tmp/mh_sweep_dir_XXXXXX";
+    cr_assert_eq(mh_sweep_load(p, &ctx, s), MH_OK, "%s", ctx.msg);
     cr_assert(mkdtemp(dir) != NULL);
-    cr_assert_eq(mh_sweep_dir_prepare(s, dir, &ctx), MH_OK, "%s", ctx.msg);
-    cr_assert_eq(mh_sweep_dir_prepare(s, dir, &ctx), MH_OK, "a second prepare of the same sweep: %s", ctx.msg);
-    cr_assert_eq(mh_sweep_dir_load(dir, &ctx, &t), MH_OK, "%s", ctx.msg);
-    cr_assert_eq(mh_sweep_npoints(t), mh_sweep_npoints(s));
-    for (int i = 0; i < mh_sweep_npoints(s); i++) {
+    cr_assert_eq(mh_sweep_dir_prepare(*s, dir, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_sweep_dir_prepare(*s, dir, &ctx), MH_OK, "a second prepare of the same sweep: %s", ctx.msg);
+    char cwd[4096];
+    cr_assert(getcwd(cwd, sizeof cwd) != NULL);
+    cr_assert(resume_in == NULL || chdir(resume_in) == 0);
+    cr_assert_eq(mh_sweep_dir_load(dir, &ctx, t), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(chdir(cwd), 0);
+    cr_assert_eq(mh_sweep_npoints(*t), mh_sweep_npoints(*s));
+    for (int i = 0; i < mh_sweep_npoints(*s); i++) {
         mh_config *a = NULL, *b = NULL;
-        cr_assert_eq(mh_sweep_point_config(s, i, &ctx, &a), MH_OK);
-        cr_assert_eq(mh_sweep_point_config(t, i, &ctx, &b), MH_OK);
+        cr_assert_eq(mh_sweep_point_config(*s, i, &ctx, &a), MH_OK, "%s", ctx.msg);
+        cr_assert_eq(mh_sweep_point_config(*t, i, &ctx, &b), MH_OK, "%s", ctx.msg);
         cr_assert_str_eq(mh_config_text(a), mh_config_text(b), "point %d", i);
         mh_config_destroy(&a);
         mh_config_destroy(&b);
     }
+}
+
+Test(sweep, frozen_copy_plans_the_same_points)
+{
+    char *p = sweep_file("design = lhs\nsamples = 6\nreplicates = 2\n[axes]\nmodel.k_D = logrange(0.1, 1)\n"
+                         "device.type = pen, roller\n[set]\nsimulation.days = 60\n");
+    mh_sweep *s = NULL, *t = NULL;
+    char dir[] = "/tmp/mh_sweep_dir_XXXXXX";
+    freeze_and_reload(p, dir, NULL, &s, &t);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
     /* another sweep into the same folder is refused, naming the line that differs */
     mh_sweep *u = load_ok("design = lhs\nsamples = 7\nreplicates = 2\n[axes]\nmodel.k_D = logrange(0.1, 1)\n"
                           "device.type = pen, roller\n[set]\nsimulation.days = 60\n");
@@ -314,6 +328,44 @@ static char *read_file(const char *path)
 }
 
 /* Runs cmd (a format with the sweep file and the folder); its exit status. */
+/* A base that includes a device preset freezes as its resolved text: DIR/base.ini has no include and
+ * stands alone, and the sweep loaded from DIR in another working folder plans the same points. */
+Test(sweep, a_base_with_an_include_freezes_self_contained)
+{
+    char cwd[4096];
+    cr_assert(getcwd(cwd, sizeof cwd) != NULL);
+    char body[4200];
+    snprintf(body, sizeof body,
+             "[sweep]\nbase = %s/configs/indications/acne_scars_rolling.ini\n[axes]\n"
+             "device.needle_length_mm = 1.0, 2.0\n",
+             cwd);
+    char *p = mh_test_write_ini(body);
+    mh_sweep *s = NULL, *t = NULL;
+    char dir[] = "/tmp/mh_sweep_inc_XXXXXX";
+    freeze_and_reload(p, dir, "/", &s, &t);
+    char base[256];
+    snprintf(base, sizeof base, "%s/base.ini", dir);
+    char *frozen = read_file(base);
+    cr_assert(strstr(frozen, "include") == NULL, "DIR/base.ini holds an include:\n%s", frozen);
+    cr_assert(strstr(frozen, "type = roller") != NULL, "the preset's device is not in DIR/base.ini");
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_config *alone = NULL, *last = NULL;
+    cr_assert_eq(mh_config_create(&ctx, &alone), MH_OK);
+    cr_assert_eq(mh_config_load(alone, base, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert_str_eq(mh_config_text(alone), mh_sweep_base_text(s));
+    cr_assert_eq(mh_sweep_point_config(t, 1, &ctx, &last), MH_OK, "%s", ctx.msg);
+    cr_assert_str_eq(mh_config_choice(last, MH_P_DEV_TYPE), "roller");
+    cr_assert_eq(mh_config_real(last, MH_P_DEV_LENGTH), 2.0);
+    mh_config_destroy(&alone);
+    mh_config_destroy(&last);
+    mh_sweep_destroy(&s);
+    mh_sweep_destroy(&t);
+    free(frozen);
+    unlink(p);
+    free(p);
+}
+
 static int sweep_cmd(const char *fmt, const char *sweep, const char *dir, char **err)
 {
     char cmd[2048];

@@ -9,14 +9,16 @@
 #include "mh_ini.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
-#define MH_ORIGIN_LEN 160
+#define MH_ORIGIN_LEN 256 /* "FILE:LINE"; a longer path is cut short (in messages only) */
 #define MH_CHOICE_LEN 32
 #define MH_MAX_OVERRIDES 512
 #define MH_KEY_LEN 224 /* a key as given (at most 199 characters), with "session.N." or "device." before it */
@@ -337,9 +339,11 @@ static int key_row(int session, const char *key, char *name, size_t len)
     return mh_param_find(full);
 }
 
-/* Assigns value to key; session 0 = base. where = "FILE:LINE" for messages. */
+/* Assigns value to key; session 0 = base. where = "FILE:LINE" for messages. seen (NULL for --set): the
+ * keys the file being read has given so far, by session; a key it gives twice is refused, and a key
+ * given is marked. A value from an earlier file (one this file includes) is overridden. */
 static mh_status assign(mh_config *cfg, int session, const char *key, const char *value, const char *where,
-                        bool reject_duplicate, mh_ctx *ctx)
+                        unsigned char (*seen)[MH_P_COUNT], mh_ctx *ctx)
 {
     char keyname[MH_KEY_LEN];
     int id = key_row(session, key, keyname, sizeof keyname);
@@ -372,7 +376,7 @@ static mh_status assign(mh_config *cfg, int session, const char *key, const char
             slot = &fresh;
         }
     }
-    if (reject_duplicate && strcmp(slot->origin, "default") != 0)
+    if (seen != NULL && seen[session][id])
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: given twice (first at %s)", where, keyname, slot->origin);
     mh_value v = *slot;
     char why[400];
@@ -383,6 +387,8 @@ static mh_status assign(mh_config *cfg, int session, const char *key, const char
         cfg->overrides[cfg->noverrides++] = (mh_override){session, id, v};
     else
         *slot = v;
+    if (seen != NULL)
+        seen[session][id] = 1;
     free(cfg->text);
     cfg->text = NULL;
     return MH_OK;
@@ -441,12 +447,121 @@ static int session_of(const char *section, const char **rest)
 
 /* ---------- INI loading ---------- */
 
+#define MH_INCLUDE_DEPTH 8 /* files in one chain of includes, the first one counted */
+
+/* A file being read: what the key handler needs. A file that includes another reads it with a fresh
+ * record whose parent is its own, so the chain of includers is there for cycles and messages. */
+typedef struct mh_loading {
+    mh_config *cfg;
+    const struct mh_loading *parent; /* the file that includes this one; NULL for the file given */
+    const char *path;                /* as opened: an included file resolved against its includer's folder */
+    bool known;                      /* dev, ino hold the file's identity (stat succeeded) */
+    dev_t dev;
+    ino_t ino;
+    int depth;                                           /* 1 for the file given */
+    int first_key_line;                                  /* line of the file's first key, 0 before it */
+    unsigned char seen[MH_MAX_SESSIONS + 1][MH_P_COUNT]; /* keys the file has given, by session */
+} mh_loading;
+
+static mh_status config_key(void *user, const char *section, const char *name, const char *value, const mh_ini_pos *pos,
+                            mh_ctx *ctx);
+
+/* A record for reading path (not copied: it must outlive the record); NULL when memory runs out. */
+static mh_loading *loading_create(mh_config *cfg, const mh_loading *parent, const char *path)
+{
+    mh_loading *ld = calloc(1, sizeof *ld);
+    if (ld == NULL)
+        return NULL;
+    ld->cfg = cfg;
+    ld->parent = parent;
+    ld->path = path;
+    ld->depth = parent != NULL ? parent->depth + 1 : 1;
+    struct stat sb;
+    if (stat(path, &sb) == 0) {
+        ld->known = true;
+        ld->dev = sb.st_dev;
+        ld->ino = sb.st_ino;
+    }
+    return ld;
+}
+
+/* "include = FILE" at the top of the file of ld (where: "FILE:LINE"): reads FILE, named relative to
+ * the including file's folder, into the configuration, as a file of its own (its keys may be given
+ * again by the including file, which overrides them). Refused after the file's first key, deeper than
+ * MH_INCLUDE_DEPTH files, for a file that is not a regular file, and for a file already in the chain
+ * of includers (a cycle). An error inside FILE names FILE and its line, then "(included from where)". */
+static mh_status include_file(mh_loading *ld, const char *value, const char *where, mh_ctx *ctx)
+{
+    char rel[MH_KEY_LEN];
+    snprintf(rel, sizeof rel, "%s", value); /* a value holds at most 197 characters (one line) */
+    trim(rel);
+    if (rel[0] == '\0')
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: include: no file named", where);
+    if (ld->first_key_line > 0)
+        return MH_ERROR(ctx, MH_ERR_INPUT,
+                        "%s: include: %s: must come before the file's own keys (line %d gives one), so that "
+                        "they override what it includes",
+                        where, rel, ld->first_key_line);
+    if (ld->depth >= MH_INCLUDE_DEPTH)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: include: %s: includes nested more than %d files deep", where, rel,
+                        MH_INCLUDE_DEPTH);
+    char *path = mh_ini_resolve(ld->path, rel);
+    if (path == NULL)
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "%s: include: out of memory", where);
+    mh_status st = MH_OK;
+    mh_loading *child = NULL;
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        st = MH_ERROR(ctx, MH_ERR_INPUT, "%s: include: %s: %s", where, rel, strerror(errno));
+    } else if (!S_ISREG(sb.st_mode)) {
+        st = MH_ERROR(ctx, MH_ERR_INPUT, "%s: include: %s: not a regular file", where, rel);
+    } else {
+        const mh_loading *chain[MH_INCLUDE_DEPTH];
+        int n = 0;
+        bool cycle = false;
+        for (const mh_loading *p = ld; p != NULL && n < MH_INCLUDE_DEPTH; p = p->parent) {
+            chain[n++] = p;
+            cycle |= p->known && p->dev == sb.st_dev && p->ino == sb.st_ino;
+        }
+        if (cycle) {
+            char files[MH_MSG_LEN] = "";
+            size_t used = 0;
+            for (int i = n - 1; i >= 0 && used < sizeof files; i--)
+                used += (size_t)snprintf(files + used, sizeof files - used, "%s -> ", chain[i]->path);
+            st = MH_ERROR(ctx, MH_ERR_INPUT, "%s: include: %s: include cycle (%s%s)", where, rel, files, path);
+        } else if ((child = loading_create(ld->cfg, ld, path)) == NULL) {
+            st = MH_ERROR(ctx, MH_ERR_NOMEM, "%s: include: out of memory", where);
+        } else if ((st = mh_ini_parse(path, config_key, child, ctx)) != MH_OK) {
+            const size_t used = strlen(ctx->msg); /* say which line brought the file in */
+            snprintf(ctx->msg + used, sizeof ctx->msg - used, " (included from %s)", where);
+        }
+    }
+    free(child);
+    free(path);
+    return st;
+}
+
 static mh_status config_key(void *user, const char *section, const char *name, const char *value,
                             const mh_ini_pos *pos, mh_ctx *ctx)
 {
-    mh_config *cfg = user;
+    mh_loading *ld = user;
+    mh_config *cfg = ld->cfg;
     char where[MH_ORIGIN_LEN];
     snprintf(where, sizeof where, "%s:%d", pos->path, pos->line);
+    if (strcmp(name, "include") == 0) {
+        if (section[0] != '\0')
+            return MH_ERROR(ctx, MH_ERR_INPUT,
+                            "%s: %s.include: include stands at the top of the file, before any [section]", where,
+                            section);
+        if (pos->continues > 0)
+            return MH_ERROR(ctx, MH_ERR_INPUT,
+                            "%s: include: an indented line continues the include of line %d; an include names one "
+                            "file (remove the indentation, or give another include line)",
+                            where, pos->continues);
+        return include_file(ld, value, where, ctx);
+    }
+    if (ld->first_key_line == 0)
+        ld->first_key_line = pos->line;
     const char *rest = NULL;
     int session = session_of(section, &rest);
     if (session < 0 || (session > 0 && *rest != '\0'))
@@ -461,12 +576,17 @@ static mh_status config_key(void *user, const char *section, const char *name, c
         snprintf(key, sizeof key, "%s.%s", section, name);
     if (pos->continues > 0)
         return continue_list(cfg, session, key, value, where, pos->continues, ctx);
-    return assign(cfg, session, key, value, where, true, ctx);
+    return assign(cfg, session, key, value, where, ld->seen, ctx);
 }
 
 mh_status mh_config_load(mh_config *cfg, const char *path, mh_ctx *ctx)
 {
-    return mh_ini_parse(path, config_key, cfg, ctx);
+    mh_loading *ld = loading_create(cfg, NULL, path);
+    if (ld == NULL)
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "%s: out of memory", path);
+    mh_status st = mh_ini_parse(path, config_key, ld, ctx);
+    free(ld);
+    return st;
 }
 
 mh_status mh_config_set(mh_config *cfg, const char *assignment, const char *origin, mh_ctx *ctx)
@@ -485,7 +605,10 @@ mh_status mh_config_set(mh_config *cfg, const char *assignment, const char *orig
     int session = session_of(key, &rest);
     if (session < 0 || (session > 0 && *rest == '\0'))
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: bad session key (use session.N.key)", origin, key);
-    return assign(cfg, session, session > 0 ? rest : key, eq + 1, origin, false, ctx);
+    if (strcmp(key, "include") == 0)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: include: only a configuration file includes another (at its top)",
+                        origin);
+    return assign(cfg, session, session > 0 ? rest : key, eq + 1, origin, NULL, ctx);
 }
 
 /* ---------- accessors ---------- */

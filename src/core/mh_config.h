@@ -45,7 +45,14 @@ void mh_config_destroy(mh_config **cfg);
 mh_status mh_config_clone(const mh_config *src, mh_ctx *ctx, mh_config **out);
 
 /* Reads an INI file. Unknown sections or keys, duplicates, bad values and
- * unreadable files fail with "FILE:LINE: key: what is wrong" in ctx. */
+ * unreadable files fail with "FILE:LINE: key: what is wrong" in ctx.
+ * "include = OTHER.ini" lines at the top of a file (before any key or [section]) read OTHER.ini first,
+ * named relative to the including file's folder; the including file's own values then override those,
+ * while a key given twice within one file stays an error. Includes nest up to 8 files deep; a cycle, a
+ * missing or non-regular file fails with "FILE:LINE: include: OTHER.ini: ...", and an error inside an
+ * included file names that file and line, then "(included from FILE:LINE)". Every value's origin names
+ * the file and line it came from; the resolved text (mh_config_text) holds the values, not the includes.
+ * On failure cfg holds the values read up to the fault. */
 mh_status mh_config_load(mh_config *cfg, const char *path, mh_ctx *ctx);
 /* Applies "section.key=value" (origin names it in messages, e.g. "--set #2"). */
 mh_status mh_config_set(mh_config *cfg, const char *assignment, const char *origin, mh_ctx *ctx);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MH_INI_LINE_BUF 256 /* more than a line of libinih's buffer (INI_MAX_LINE, 200) */
 
@@ -140,4 +141,64 @@ bool mh_ini_number(const char *text, double *out)
         return false;
     *out = v;
     return true;
+}
+
+/* path with its "." parts and "name/.." pairs dropped (a leading "/" and leading ".." parts stay; "/.."
+ * is "/"); malloc'ed, NULL when memory runs out. Text only: the caller checks the file is the same. */
+static char *collapse_dots(const char *path)
+{
+    char *out = malloc(strlen(path) + 2);
+    if (out == NULL)
+        return NULL;
+    size_t len = 0, fixed = 0; /* out[0, fixed) is what ".." cannot take away: "/" or "../.." */
+    if (path[0] == '/') {
+        out[len++] = '/';
+        fixed = 1;
+    }
+    for (const char *p = path;;) {
+        while (*p == '/')
+            p++;
+        const size_t k = strcspn(p, "/");
+        if (k == 0)
+            break;
+        const bool dot = k == 1 && p[0] == '.', dotdot = k == 2 && p[0] == '.' && p[1] == '.';
+        if (dotdot && len > fixed) {
+            while (len > fixed && out[len - 1] != '/')
+                len--;
+            if (len > fixed)
+                len--;
+        } else if (!dot && !(dotdot && fixed == 1 && out[0] == '/')) {
+            if (len > 0 && out[len - 1] != '/')
+                out[len++] = '/';
+            memcpy(out + len, p, k);
+            len += k;
+            if (dotdot)
+                fixed = len;
+        }
+        p += k;
+    }
+    if (len == 0)
+        out[len++] = '.';
+    out[len] = '\0';
+    return out;
+}
+
+char *mh_ini_resolve(const char *from, const char *rel)
+{
+    const char *slash = strrchr(from, '/');
+    const size_t dir = rel[0] == '/' || slash == NULL ? 0 : (size_t)(slash - from) + 1;
+    const size_t n = dir + strlen(rel) + 1;
+    char *joined = malloc(n);
+    if (joined == NULL)
+        return NULL;
+    snprintf(joined, n, "%.*s%s", (int)dir, from, rel);
+    char *shorter = collapse_dots(joined);
+    struct stat a, b;
+    if (shorter != NULL && strcmp(shorter, joined) != 0 && stat(joined, &a) == 0 && stat(shorter, &b) == 0 &&
+        a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+        free(joined);
+        return shorter;
+    }
+    free(shorter);
+    return joined;
 }

@@ -33,4 +33,11 @@ mh_status mh_ini_parse(const char *path, mh_ini_handler handler, void *user, mh_
  * numbers here (callers that need finite values check). False for anything else or an overflow. */
 bool mh_ini_number(const char *text, double *out);
 
+/* The path of a file that the file at from names as rel: rel itself when absolute (or when from has no
+ * folder part), else from's folder joined with rel. "." parts and "folder/.." pairs are then dropped
+ * from the joined path where the shorter path still names the same file (a symbolic link to a folder
+ * keeps its ".."), so that messages read "configs/devices/x.ini", not "configs/indications/../devices/
+ * x.ini". malloc'ed (the caller frees); NULL when memory runs out. */
+char *mh_ini_resolve(const char *from, const char *rel);
+
 #endif

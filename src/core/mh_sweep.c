@@ -528,23 +528,11 @@ mh_status mh_sweep_check(const mh_sweep *s, mh_ctx *ctx)
 
 /* ---- load ---- */
 
-/* Path of the base: relative to the sweep file's folder unless absolute. */
-static char *base_path(const char *sweep_path, const char *base)
-{
-    const char *slash = strrchr(sweep_path, '/');
-    size_t dir = base[0] == '/' || slash == NULL ? 0 : (size_t)(slash - sweep_path) + 1;
-    size_t n = dir + strlen(base) + 1;
-    char *p = malloc(n);
-    if (p != NULL)
-        snprintf(p, n, "%.*s%s", (int)dir, sweep_path, base);
-    return p;
-}
-
 static mh_status load_base(mh_sweep *s, mh_ctx *ctx)
 {
     if (s->k[K_BASE].value == NULL || s->k[K_BASE].value[0] == '\0')
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s:0: base: missing in [sweep] (the base configuration file)", s->path);
-    char *bp = base_path(s->path, s->k[K_BASE].value);
+    char *bp = mh_ini_resolve(s->path, s->k[K_BASE].value); /* relative to the sweep file's folder */
     if (bp == NULL)
         return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
     mh_status st = mh_config_create(ctx, &s->base);

@@ -20,7 +20,8 @@
  * stopping at the first failure, mh_sim_create (which validates) and the getters that print the
  * set-up. Besides the sanitizers' reports it aborts (a crash for libFuzzer) when
  *   - a rejection's message does not start with where the culprit was given: "PATH:LINE: " for the
- *     file or "--set #N: " for an assignment (never "default: ..." or no location at all);
+ *     file (or for a file it includes: any file that exists) or "--set #N: " for an assignment (never
+ *     "default: ..." or no location at all);
  *   - a failed mh_config_set changed the configuration (its resolved text differs);
  *   - an accepted configuration's resolved text (mh_config_text, what `run` stores) does not load
  *     back into a fresh configuration as the same text;
@@ -104,12 +105,31 @@ static size_t split_input(const uint8_t *data, size_t size, size_t *sets)
     return size;
 }
 
-/* True when msg starts with "PATH:LINE: " or "--set #N: " (N from 1 to nsets). */
+/* Whether msg starts with the name of a file that exists, then ':' (a file the input includes); the
+ * length of the name in *n. */
+static bool names_a_file(const char *msg, size_t *n)
+{
+    for (size_t k = strcspn(msg, ":\n"); msg[k] == ':'; k += 1 + strcspn(msg + k + 1, ":\n")) {
+        char *name = strndup(msg, k);
+        if (name == NULL)
+            fail("out of memory");
+        const bool exists = name[0] != '\0' && access(name, F_OK) == 0;
+        free(name);
+        if (exists) {
+            *n = k;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* True when msg starts with "PATH:LINE: " (PATH: the input's file or a file it includes) or "--set #N: "
+ * (N from 1 to nsets). */
 static bool names_where(const char *msg, const char *path, int nsets)
 {
     const char *p = NULL;
     size_t n = strlen(path);
-    if (strncmp(msg, path, n) == 0 && msg[n] == ':') {
+    if ((strncmp(msg, path, n) == 0 && msg[n] == ':') || names_a_file(msg, &n)) {
         p = msg + n + 1;
     } else if (strncmp(msg, "--set #", 7) == 0) {
         char *end = NULL;
