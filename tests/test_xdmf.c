@@ -390,7 +390,8 @@ static bool check_xdmf(const char *xmf, char *why, size_t nwhy)
         ok = ok && ((topo >= 0 && attr_is(&e[topo], "TopologyType", "3DCoRectMesh") &&
                      attr_is(&e[topo], "Dimensions", mesh)) ||
                     fail(why, nwhy, "grid %zu: topology is not a 3DCoRectMesh of %s points", s, mesh));
-        int io = geo < 0 ? -1 : xml_child(&d, geo, "DataItem", 0), is = geo < 0 ? -1 : xml_child(&d, geo, "DataItem", 1);
+        int io = geo < 0 ? -1 : xml_child(&d, geo, "DataItem", 0),
+            is = geo < 0 ? -1 : xml_child(&d, geo, "DataItem", 1);
         ok = ok && ((io >= 0 && is >= 0 && attr_is(&e[geo], "GeometryType", "ORIGIN_DXDYDZ") &&
                      numbers(e[io].text, o, 4) == 3 && numbers(e[is].text, sp, 4) == 3) ||
                     fail(why, nwhy, "grid %zu: geometry is not ORIGIN_DXDYDZ with 3 + 3 numbers", s));
@@ -410,7 +411,8 @@ static bool check_xdmf(const char *xmf, char *why, size_t nwhy)
                     at = c;
             }
             int hs = at < 0 ? -1 : xml_child(&d, at, "DataItem", 0);
-            int sel = hs < 0 ? -1 : xml_child(&d, hs, "DataItem", 0), dat = hs < 0 ? -1 : xml_child(&d, hs, "DataItem", 1);
+            int sel = hs < 0 ? -1 : xml_child(&d, hs, "DataItem", 0),
+                dat = hs < 0 ? -1 : xml_child(&d, hs, "DataItem", 1);
             ok = (at >= 0 && attr_is(&e[at], "Center", "Node") && sel >= 0 && dat >= 0 &&
                   attr_is(&e[hs], "ItemType", "HyperSlab") && attr_is(&e[hs], "Dimensions", mesh)) ||
                  fail(why, nwhy, "grid %zu: no node-centred HyperSlab attribute %s of %s values", s, v.field[f], mesh);
@@ -448,12 +450,12 @@ static bool check_xdmf(const char *xmf, char *why, size_t nwhy)
 
 /* A small 2-D run: three punctures, snapshots at 0, 6 h, 1 and 2 days. */
 #define RUN_2D                                                                                                         \
-    " run configs/default.ini -q --set grid.dx_um=40 --set simulation.days=2 --set schedule.sessions=1 "             \
+    " run configs/default.ini -q --set grid.dx_um=40 --set simulation.days=2 --set schedule.sessions=1 "               \
     "--set output.snapshot_days=0,0.25,1,2 "
 /* A small 3-D patch, 25 x 20 cells (x and y differ, so a swap shows), one centred puncture. */
 #define RUN_3D                                                                                                         \
-    " run configs/default.ini -q --set simulation.dims=3 --set grid.dx_um=40 --set grid.width_mm=1 "                 \
-    "--set grid.length_mm=0.8 --set simulation.days=1 --set schedule.sessions=1 --set device.pattern=grid "         \
+    " run configs/default.ini -q --set simulation.dims=3 --set grid.dx_um=40 --set grid.width_mm=1 "                   \
+    "--set grid.length_mm=0.8 --set simulation.days=1 --set schedule.sessions=1 --set device.pattern=grid "            \
     "--set device.density_per_cm2=100 --set output.snapshot_days=0,0.25,1 "
 
 /* Runs MH_BIN with args (a format with dir for each of its %s, three at most) and expects exit status
@@ -516,8 +518,8 @@ Test(xdmf, a_3d_run_writes_a_well_formed_xdmf_that_matches_its_hdf5, .timeout = 
 Test(xdmf, the_checker_refuses_malformed_or_mismatched_files, .timeout = 120)
 {
     static const char *const bad_xml[] = {
-        "<a><b></a></b>", "<a x=\"1\" x=\"2\"/>", "<a x=1/>", "<a>&nbsp;</a>", "<a>1 < 2</a>", "<a/><b/>",
-        "<a><!-- x -- y --></a>", "<a>", "text<a/>", "<a x=\"<\"/>"};
+        "<a><b></a></b>", "<a x=\"1\" x=\"2\"/>",   "<a x=1/>", "<a>&nbsp;</a>", "<a>1 < 2</a>",
+        "<a/><b/>",       "<a><!-- x -- y --></a>", "<a>",      "text<a/>",      "<a x=\"<\"/>"};
     char why[1024];
     for (size_t k = 0; k < sizeof bad_xml / sizeof bad_xml[0]; k++) {
         xml_doc d = {0};
@@ -692,7 +694,8 @@ Test(xdmf, damaged_outputs_are_described_or_refused_without_a_crash, .timeout = 
                 n = (long)gsl_rng_uniform_int(r, (unsigned long)size);
             else
                 for (int b = 0; b < 1 << (2 * (k % 4)); b++) /* 1, 4, 16 or 64 flipped bits */
-                    copy[gsl_rng_uniform_int(r, (unsigned long)size)] ^= (unsigned char)(1u << gsl_rng_uniform_int(r, 8));
+                    copy[gsl_rng_uniform_int(r, (unsigned long)size)] ^=
+                        (unsigned char)(1u << gsl_rng_uniform_int(r, 8));
             FILE *o = fopen(bad, "wb");
             fwrite(copy, 1, (size_t)n, o);
             fclose(o);
@@ -742,8 +745,8 @@ static void add(char *cmd, size_t cap, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Opens xmf in pvpython (tests/paraview/open_xdmf.py under xvfb-run, at most 240 s each: about 5 s on an idle machine) and has it check
- * the time steps, array names, dimensions, bounds (the surface on top: the vertical axis ends at minus
+/* Opens xmf in pvpython (tests/paraview/open_xdmf.py under xvfb-run, at most 240 s each: about 5 s on an idle machine)
+ * and has it check the time steps, array names, dimensions, bounds (the surface on top: the vertical axis ends at minus
  * the first centre's depth), the range of field at snapshot s and its values at three points (the
  * maximum, the middle of the surface, a bottom corner: a flipped or transposed axis moves them)
  * against the HDF5 file, and render a picture to png. */
@@ -789,8 +792,7 @@ static void paraview_check(const char *dir, const char *name, const char *field,
             -v.z[nz - 1], -v.z[0]);
     add(cmd, cap, " --field %s --time %.17g --range %.17g,%.17g", field, t, (double)lo, (double)hi);
     /* cells (i, j, k) of the HDF5 dataset [k][j][i]; VTK's points are (i, j, k) in 3-D, (i, k, 0) in 2-D */
-    const size_t probe[3][3] = {
-        {qmax % nx, qmax / nx % ny, qmax / (nx * ny)}, {nx / 2, ny / 2, 0}, {0, 0, nz - 1}};
+    const size_t probe[3][3] = {{qmax % nx, qmax / nx % ny, qmax / (nx * ny)}, {nx / 2, ny / 2, 0}, {0, 0, nz - 1}};
     for (int p = 0; p < 3; p++) {
         size_t i = probe[p][0], j = probe[p][1], k = probe[p][2];
         double val = (double)u[(k * ny + j) * nx + i];

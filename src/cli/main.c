@@ -23,7 +23,7 @@ static const char *usage_main =
     "  run CONFIG [-o OUT.h5] [--set ...] [--resume]          simulate, write HDF5 (checkpoints)\n"
     "  check CONFIG [--set section.key=value ...]             validate a configuration only\n"
     "  info OUT.h5                                            describe an output file\n"
-    "  export OUT.h5 WHAT [-o FILE]                           tables for gnuplot; --xdmf for ParaView\n"
+    "  export OUT.h5 WHAT [-o FILE]                           tables for gnuplot, XDMF\n"
     MH_USAGE_CALIBRATE_LINE
     MH_USAGE_VALIDATE_LINE
     "  sensitivity CONFIG [--method oat|morris] [-o DIR] ...  rank the parameters by their effect\n"

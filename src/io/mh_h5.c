@@ -127,8 +127,8 @@ mh_status mh_h5_writer_open(const char *path, mh_ctx *ctx, mh_h5_writer **out)
     const char *slash = strrchr(path, '/'), *base = slash == NULL ? path : slash + 1;
     if (strchr(base, ':') != NULL) {
         writer_free(w);
-        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: an output's file name cannot hold ':' (its XDMF file could not name it)",
-                        path);
+        return MH_ERROR(ctx, MH_ERR_INPUT,
+                        "%s: an output's file name cannot hold ':' (its XDMF file could not name it)", path);
     }
     w->file = mh_h5_create(w->tmp);
     if (w->file < 0) {

@@ -43,16 +43,16 @@ char *mh_xdmf_path(const char *h5_path)
 
 /* What the XDMF describes, read from the output. */
 typedef struct {
-    int dims;           /* 2 or 3 */
-    size_t nx, ny, nz;  /* cells (ny = 1 in 2-D) */
-    double x0, y0, z0;  /* first cell centre (mm; z0: depth) */
-    double dx;          /* cell size (mm), the same on every axis */
-    double *t;          /* snapshot times (day) */
+    int dims;          /* 2 or 3 */
+    size_t nx, ny, nz; /* cells (ny = 1 in 2-D) */
+    double x0, y0, z0; /* first cell centre (mm; z0: depth) */
+    double dx;         /* cell size (mm), the same on every axis */
+    double *t;         /* snapshot times (day) */
     size_t nt;
-    double *top;        /* /grid/layer_top_mm: depth of each layer's top and of the bottom */
+    double *top; /* /grid/layer_top_mm: depth of each layer's top and of the bottom */
     size_t ntop;
-    char **field;       /* names of the datasets of /fields besides t_days, in name order */
-    int *precision;     /* their float size in bytes (4 or 8) */
+    char **field;   /* names of the datasets of /fields besides t_days, in name order */
+    int *precision; /* their float size in bytes (4 or 8) */
     size_t nfield;
 } desc;
 
@@ -130,8 +130,7 @@ static mh_status read_axis(hid_t file, const char *origin, const char *dataset, 
     *c0 = ok ? c[0] : 0.0;
     free(c);
     return ok ? MH_OK
-              : MH_ERROR(ctx, MH_ERR_IO, "%s: %s is not a uniform axis of %g mm cells (corrupt?)", origin, dataset,
-                         dx);
+              : MH_ERROR(ctx, MH_ERR_IO, "%s: %s is not a uniform axis of %g mm cells (corrupt?)", origin, dataset, dx);
 }
 
 static mh_status read_desc(hid_t file, const char *origin, desc *d, mh_ctx *ctx)
@@ -190,12 +189,23 @@ static void put_escaped(FILE *out, const char *s)
 {
     for (; *s != '\0'; s++) {
         switch (*s) {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '"': fputs("&quot;", out); break;
-        case '\'': fputs("&apos;", out); break;
-        default: fputc(*s, out);
+        case '&':
+            fputs("&amp;", out);
+            break;
+        case '<':
+            fputs("&lt;", out);
+            break;
+        case '>':
+            fputs("&gt;", out);
+            break;
+        case '"':
+            fputs("&quot;", out);
+            break;
+        case '\'':
+            fputs("&apos;", out);
+            break;
+        default:
+            fputc(*s, out);
         }
     }
 }
@@ -258,7 +268,8 @@ static void put_xdmf(const desc *d, const char *h5_ref, FILE *out)
             fprintf(out,
                     "\" AttributeType=\"Scalar\" Center=\"Node\">\n"
                     "     <DataItem ItemType=\"HyperSlab\" Dimensions=\"%s\" Type=\"HyperSlab\">\n"
-                    "      <DataItem Dimensions=\"3 %d\" NumberType=\"Int\" Format=\"XML\">%zu 0 0%s 1 1 1%s 1 %s</DataItem>\n"
+                    "      <DataItem Dimensions=\"3 %d\" NumberType=\"Int\" Format=\"XML\">%zu 0 0%s 1 1 1%s 1 "
+                    "%s</DataItem>\n"
                     "      <DataItem Dimensions=\"%zu %s\" NumberType=\"Float\" Precision=\"%d\" Format=\"HDF\">",
                     mesh, d->dims + 1, s, more, more1, slab, d->nt, slab, d->precision[f]);
             put_escaped(out, h5_ref);
@@ -366,8 +377,8 @@ mh_status mh_xdmf_write(const char *h5_path, const char *xmf_path, mh_ctx *ctx)
     if (xmf_path == NULL && (xmf_path = own = mh_xdmf_path(h5_path)) == NULL)
         return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
     struct stat hs, xs;
-    if (strcmp(h5_path, xmf_path) == 0 || (stat(h5_path, &hs) == 0 && stat(xmf_path, &xs) == 0 &&
-                                           hs.st_dev == xs.st_dev && hs.st_ino == xs.st_ino)) {
+    if (strcmp(h5_path, xmf_path) == 0 ||
+        (stat(h5_path, &hs) == 0 && stat(xmf_path, &xs) == 0 && hs.st_dev == xs.st_dev && hs.st_ino == xs.st_ino)) {
         MH_ERROR(ctx, MH_ERR_INPUT, "%s: the XDMF file would replace the HDF5 file it describes", xmf_path);
         free(own);
         return MH_ERR_INPUT;
