@@ -474,6 +474,15 @@ static void run_in(const char *dir, const char *args, int rc, char **err)
         free(e);
 }
 
+/* Removes a test's folder and frees its name (the ParaView test keeps its pictures for a look). */
+static void remove_dir(char *dir)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+    free(dir);
+}
+
 static void expect_valid(const char *xmf)
 {
     char why[1024];
@@ -501,7 +510,7 @@ Test(xdmf, a_2d_run_writes_a_well_formed_xdmf_that_matches_its_hdf5, .timeout = 
     snprintf(cmd, sizeof cmd, MH_BIN " info %s/run.h5 | grep -q '^xdmf: %s (ParaView: open it with the XDMF Reader)$'",
              moved, xmf);
     cr_assert_eq(mh_test_sh(cmd, NULL), 0, "%s", cmd);
-    free(dir);
+    remove_dir(dir);
 }
 
 Test(xdmf, a_3d_run_writes_a_well_formed_xdmf_that_matches_its_hdf5, .timeout = 120)
@@ -510,7 +519,7 @@ Test(xdmf, a_3d_run_writes_a_well_formed_xdmf_that_matches_its_hdf5, .timeout = 
     run_in(dir, RUN_3D "-o %s/patch.h5", 0, NULL);
     snprintf(xmf, sizeof xmf, "%s/patch.xmf", dir);
     expect_valid(xmf);
-    free(dir);
+    remove_dir(dir);
 }
 
 /* The checks above can fail: a malformed document, a changed time, dimension or dataset name is
@@ -534,7 +543,7 @@ Test(xdmf, the_checker_refuses_malformed_or_mismatched_files, .timeout = 120)
     cr_assert_str_eq(d.el[0].text, "t >");
     free(d.el);
 
-    char *dir = mh_test_temp_dir("xdmf"), xmf[256], cmd[1024];
+    char *dir = mh_test_temp_dir("xdmf"), xmf[256];
     run_in(dir, RUN_2D "-o %s/run.h5", 0, NULL);
     snprintf(xmf, sizeof xmf, "%s/run.xmf", dir);
     expect_valid(xmf);
@@ -556,9 +565,7 @@ Test(xdmf, the_checker_refuses_malformed_or_mismatched_files, .timeout = 120)
                       edits[k][1]);
         free(text);
     }
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
-    free(dir);
+    remove_dir(dir);
 }
 
 /* A failed run leaves neither file: a full disk, a numerical fault, an XDMF file that cannot be
@@ -597,9 +604,7 @@ Test(xdmf, a_failed_run_leaves_no_xdmf_and_no_output, .timeout = 180)
     cr_assert(strstr(err, "cannot hold ':'"), "%s", err);
     free(err);
     cr_assert_eq(mh_test_count_files(dir, "a:b"), 0);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
-    free(dir);
+    remove_dir(dir);
 }
 
 /* export --xdmf: the same bytes as the run's file; elsewhere with a relative path; refused for a
@@ -623,6 +628,15 @@ Test(xdmf, export_rewrites_it_anywhere_and_refuses_what_it_cannot_describe, .tim
     char *text = slurp(path);
     cr_assert(strstr(text, ">../../run.h5:/fields/damage<") != NULL, "the HDF5 file named relatively");
     free(text);
+    /* a name that XML must escape */
+    snprintf(cmd, sizeof cmd, "cp %s/run.h5 '%s/a&b.h5'", dir, dir);
+    cr_assert_eq(system(cmd), 0);
+    run_in(dir, " export '%s/a&b.h5' --xdmf", 0, NULL);
+    snprintf(path, sizeof path, "%s/a&b.xmf", dir);
+    expect_valid(path);
+    text = slurp(path);
+    cr_assert(strstr(text, ">a&amp;b.h5:/fields/damage<") != NULL);
+    free(text);
 
     run_in(dir,
            " run configs/default.ini -q --set grid.dx_um=20 --set simulation.days=1 --set schedule.sessions=1 "
@@ -637,9 +651,7 @@ Test(xdmf, export_rewrites_it_anywhere_and_refuses_what_it_cannot_describe, .tim
     free(err);
     snprintf(path, sizeof path, "%s/run.xmf", dir);
     expect_valid(path);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
-    free(dir);
+    remove_dir(dir);
 }
 
 /* Sweep points are run outputs written by the same writer: each gets its XDMF file. */
@@ -661,7 +673,7 @@ Test(xdmf, sweep_points_get_theirs, .timeout = 180)
     }
     snprintf(path, sizeof path, "%s/out/points", dir);
     cr_assert_eq(mh_test_count_files(path, ".tmp."), 0);
-    free(dir);
+    remove_dir(dir);
 }
 
 /* Randomly damaged and truncated copies of an output are described or refused with a message that
@@ -722,7 +734,7 @@ Test(xdmf, damaged_outputs_are_described_or_refused_without_a_crash, .timeout = 
                  "2: a refusal without the file's name or with a file left; 3: nothing refused; 4: no file written");
     free(data);
     free(copy);
-    free(dir);
+    remove_dir(dir);
 }
 
 /* ---- ParaView itself ---- */
@@ -816,7 +828,7 @@ static void paraview_check(const char *dir, const char *name, const char *field,
     h5_view_free(&v);
 }
 
-Test(xdmf, paraview_opens_it_as_a_time_series, .timeout = 600)
+Test(xdmf, paraview_opens_it_as_a_time_series, .timeout = 600) /* keeps its folder: the pictures */
 {
     if (!on_path("pvpython") || !on_path("xvfb-run"))
         cr_skip_test("ParaView's pvpython or xvfb-run is not installed; bash scripts/install-deps.sh --paraview "

@@ -187,26 +187,14 @@ static const char *num(char buf[32], double v)
 /* s with &, <, >, " and ' as XML entities. */
 static void put_escaped(FILE *out, const char *s)
 {
+    static const char *const entity[] = {
+        ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&apos;"};
     for (; *s != '\0'; s++) {
-        switch (*s) {
-        case '&':
-            fputs("&amp;", out);
-            break;
-        case '<':
-            fputs("&lt;", out);
-            break;
-        case '>':
-            fputs("&gt;", out);
-            break;
-        case '"':
-            fputs("&quot;", out);
-            break;
-        case '\'':
-            fputs("&apos;", out);
-            break;
-        default:
-            fputc(*s, out);
-        }
+        unsigned char c = (unsigned char)*s;
+        if (c < sizeof entity / sizeof entity[0] && entity[c] != NULL)
+            fputs(entity[c], out);
+        else
+            fputc(c, out);
     }
 }
 
