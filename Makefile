@@ -43,8 +43,9 @@ B := $(BUILD)
 CORE_SRC := $(wildcard src/core/*.c)
 IO_SRC := $(wildcard src/io/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
-# TEST_EXCLUDE: test files left out of this tree (make check-tsan: tests/test_farm.c and
-# tests/test_sweep.c, which need Criterion's cr_skip_test and run mpirun and Slurm; no kernel of theirs).
+# TEST_EXCLUDE: test files left out of this tree (make check-tsan: tests/test_farm.c, tests/test_sweep.c
+# and tests/test_xdmf.c, which need Criterion's cr_skip_test and run mpirun, Slurm and ParaView; no kernel
+# of theirs).
 TEST_EXCLUDE ?=
 TEST_SRC := $(filter-out $(TEST_EXCLUDE),$(wildcard tests/test_*.c))
 CORE_OBJ := $(CORE_SRC:src/%.c=$(B)/%.o)
@@ -66,6 +67,12 @@ all: microheal
 deps:
 	@pkg-config --exists $(PKGS) criterion && command -v gnuplot >/dev/null && command -v mpicc >/dev/null \
 	    && command -v slurmctld >/dev/null && command -v sbatch >/dev/null || bash scripts/install-deps.sh
+
+# Opt-in: ParaView's pvpython and Xvfb for the test that opens the XDMF files in ParaView (about 1 GB;
+# tests/test_xdmf.c skips it without them).
+.PHONY: paraview-deps
+paraview-deps:
+	bash scripts/install-deps.sh --paraview
 
 $(B)/libmicroheal.a: $(CORE_OBJ)
 	@mkdir -p $(@D)
@@ -152,7 +159,7 @@ TSAN_TESTS ?= 'diffusion/*' 'model/*' 'sim/*' 'section/periodic_*' \
 check-tsan: deps
 	@command -v $(TSAN_CC) >/dev/null && test -e $(ARCHER) && echo 'int main(void) { return 0; }' | \
 	    $(TSAN_CC) -fsanitize=thread -fopenmp=libomp -x c - -o /dev/null 2>/dev/null || bash scripts/install-deps.sh
-	$(MAKE) CC=$(TSAN_CC) BUILD=build/tsan MPI=0 TEST_EXCLUDE="tests/test_farm.c tests/test_sweep.c" OPT=-O2 OPENMP=-fopenmp=libomp \
+	$(MAKE) CC=$(TSAN_CC) BUILD=build/tsan MPI=0 TEST_EXCLUDE="tests/test_farm.c tests/test_sweep.c tests/test_xdmf.c" OPT=-O2 OPENMP=-fopenmp=libomp \
 	    SAN_FLAGS=-fsanitize=thread WARN_FLAGS="-Wno-unknown-pragmas -Wno-pass-failed" CRITERION_CFLAGS=-Itests/tsan \
 	    CRITERION_LIBS= \
 	    TEST_RUNNER_OBJ=build/tsan/tests/tsan/runner.o build/tsan/tests/run_tests

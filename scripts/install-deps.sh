@@ -3,6 +3,9 @@
 #
 # Usage: bash scripts/install-deps.sh      (`make deps` calls it when a pkg-config lookup, gnuplot or mpicc
 #                                          is missing; make check-tsan and check-valgrind when their tools are)
+#        bash scripts/install-deps.sh --paraview   the same and, opt-in (about 1 GB installed), ParaView's
+#                                          pvpython with Xvfb, for the test that opens the XDMF files in
+#                                          ParaView (make paraview-deps; skipped without them)
 #
 # Checks each package with dpkg-query and installs only the missing ones with apt-get (through sudo
 # when not root), running `apt-get update` once, and only when something has to be installed.
@@ -33,6 +36,20 @@ packages=(
     slurmd             # make check: the Slurm test of microheal sweep (its single node)
     slurm-client       # make check: the Slurm test of microheal sweep (sbatch, squeue, sinfo, scontrol)
 )
+paraview_packages=(
+    python3-paraview   # pvpython (and ParaView itself): tests/paraview/open_xdmf.py
+    xvfb               # xvfb-run: a display for pvpython on a machine without one
+    xauth              # xvfb-run needs it (only recommended by xvfb)
+)
+
+case "${1:-}" in
+'') ;;
+--paraview) packages+=("${paraview_packages[@]}") ;;
+*)
+    printf 'usage: bash scripts/install-deps.sh [--paraview]\n' >&2
+    exit 2
+    ;;
+esac
 
 die() {
     printf 'install-deps: %s\n' "$*" >&2

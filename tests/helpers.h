@@ -10,9 +10,12 @@
 #include <criterion/criterion.h>
 #include <gsl/gsl_math.h>
 
+#include <dirent.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,6 +33,35 @@ static inline char *mh_test_write_ini(const char *text)
     fputs(text, f);
     fclose(f);
     return path;
+}
+
+/* A fresh temporary directory /tmp/mh_<name>_XXXXXX; returns its malloc'ed path. */
+static inline char *mh_test_temp_dir(const char *name)
+{
+    size_t n = strlen(name) + 16;
+    char *d = malloc(n);
+    cr_assert_not_null(d);
+    snprintf(d, n, "/tmp/mh_%s_XXXXXX", name);
+    cr_assert_not_null(mkdtemp(d), "mkdtemp failed");
+    return d;
+}
+
+static inline bool mh_test_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* The number of entries of dir whose name contains part. */
+static inline int mh_test_count_files(const char *dir, const char *part)
+{
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d, "cannot open %s", dir);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        n += strstr(e->d_name, part) != NULL;
+    closedir(d);
+    return n;
 }
 
 /* Runs a shell command; returns its exit status, and its stderr in *err (malloc'ed) unless err is NULL. */

@@ -6,7 +6,6 @@
 
 #include <hdf5.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -17,32 +16,6 @@
 #define RUN_ARGS                                                                                                       \
     " run configs/default.ini -q --set grid.dx_um=20 --set simulation.days=30 --set schedule.sessions=2 "           \
     "--set schedule.interval_days=14 --set output.snapshot_days=0,1,7,14,15,28 "
-
-/* A fresh temporary directory (malloc'ed path). */
-static char *temp_dir(void)
-{
-    char *d = strdup("/tmp/mh_ckpt_XXXXXX");
-    cr_assert_not_null(mkdtemp(d));
-    return d;
-}
-
-static bool exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
-
-/* Files in dir whose name contains part. */
-static int count_files(const char *dir, const char *part)
-{
-    DIR *d = opendir(dir);
-    cr_assert_not_null(d);
-    int n = 0;
-    for (struct dirent *e; (e = readdir(d)) != NULL;)
-        n += strstr(e->d_name, part) != NULL;
-    closedir(d);
-    return n;
-}
 
 /* Starts "sh -c 'exec CMD'" in the background; returns its pid (microheal's, after the exec). */
 static pid_t start(const char *cmd)
@@ -153,7 +126,7 @@ static void reference_run(const char *dir)
 /* A fresh directory with the reference run, and the paths of the run to interrupt there. */
 static char *setup(char out[256], char ckpt[256], char ref[256])
 {
-    char *dir = temp_dir();
+    char *dir = mh_test_temp_dir("ckpt");
     reference_run(dir);
     snprintf(out, 256, "%s/run.h5", dir);
     snprintf(ckpt, 256, "%s/run.ckpt.h5", dir);
@@ -172,17 +145,17 @@ Test(checkpoint, sigkill_then_resume_is_bit_identical, .timeout = 300)
     pid_t pid = start(cmd);
     wait_for_file(ckpt, 0, pid);
     cr_assert_eq(stop(pid, SIGKILL), 1000 + SIGKILL);
-    cr_assert(!exists(out), "a killed run left a file under the final name");
-    cr_assert(exists(ckpt));
-    cr_assert_eq(count_files(dir, ".tmp."), 1, "the killed run's partial output");
+    cr_assert(!mh_test_exists(out), "a killed run left a file under the final name");
+    cr_assert(mh_test_exists(ckpt));
+    cr_assert_eq(mh_test_count_files(dir, ".tmp."), 1, "the killed run's partial output");
 
     snprintf(cmd, sizeof cmd, MH_BIN RUN_ARGS "--checkpoint-every 2 -o %s --resume", out);
     int rc = mh_test_sh(cmd, &err);
     cr_assert_eq(rc, 0, "resume: exit %d: %s", rc, err);
     free(err);
     assert_same_datasets(ref, out);
-    cr_assert(!exists(ckpt), "the checkpoint outlived the complete output");
-    cr_assert_eq(count_files(dir, ".tmp."), 0, "temporary files left behind");
+    cr_assert(!mh_test_exists(ckpt), "the checkpoint outlived the complete output");
+    cr_assert_eq(mh_test_count_files(dir, ".tmp."), 0, "temporary files left behind");
     free(dir);
 }
 
@@ -196,8 +169,8 @@ Test(checkpoint, resumed_twice_is_bit_identical, .timeout = 300)
     pid_t pid = start(cmd);
     ino_t first = wait_for_file(ckpt, 0, pid);
     cr_assert_eq(stop(pid, SIGTERM), 128 + SIGTERM, "SIGTERM: checkpoint, then exit 143");
-    cr_assert(!exists(out));
-    cr_assert_eq(count_files(dir, ".tmp."), 0, "a stopped run removes its partial output");
+    cr_assert(!mh_test_exists(out));
+    cr_assert_eq(mh_test_count_files(dir, ".tmp."), 0, "a stopped run removes its partial output");
     struct stat st;
     cr_assert_eq(stat(ckpt, &st), 0);
     cr_assert_neq(st.st_ino, first, "SIGTERM writes a checkpoint of its own");
@@ -206,13 +179,13 @@ Test(checkpoint, resumed_twice_is_bit_identical, .timeout = 300)
     pid = start(cmd);
     wait_for_file(ckpt, st.st_ino, pid);
     cr_assert_eq(stop(pid, SIGKILL), 1000 + SIGKILL);
-    cr_assert(!exists(out));
+    cr_assert(!mh_test_exists(out));
 
     int rc = mh_test_sh(cmd, &err);
     cr_assert_eq(rc, 0, "second resume: exit %d: %s", rc, err);
     free(err);
     assert_same_datasets(ref, out);
-    cr_assert(!exists(ckpt));
+    cr_assert(!mh_test_exists(ckpt));
     free(dir);
 }
 
@@ -261,7 +234,7 @@ static char *make_checkpoint(const char *dir)
     mh_h5_writer_abort(&w);
     mh_sim_destroy(&sim);
     mh_config_destroy(&cfg);
-    cr_assert(exists(ckpt));
+    cr_assert(mh_test_exists(ckpt));
     return ckpt;
 }
 
@@ -277,8 +250,8 @@ static void resume_fails(const char *dir, const char *extra, int rc, const char 
     free(err);
     char out[256];
     snprintf(out, sizeof out, "%s/run.h5", dir);
-    cr_assert(!exists(out));
-    cr_assert_eq(count_files(dir, ".tmp."), 0);
+    cr_assert(!mh_test_exists(out));
+    cr_assert_eq(mh_test_count_files(dir, ".tmp."), 0);
 }
 
 static void copy_file(const char *from, const char *to, long len)
@@ -305,7 +278,7 @@ static long file_size(const char *path)
 
 Test(checkpoint, resume_refuses_missing_foreign_other_and_damaged_checkpoints, .timeout = 300)
 {
-    char *dir = temp_dir(), ckpt[256], good[256], cmd[1024];
+    char *dir = mh_test_temp_dir("ckpt"), ckpt[256], good[256], cmd[1024];
     snprintf(ckpt, sizeof ckpt, "%s/run.ckpt.h5", dir);
     resume_fails(dir, "", 1, "no checkpoint to resume from");
 
@@ -331,7 +304,7 @@ Test(checkpoint, resume_refuses_missing_foreign_other_and_damaged_checkpoints, .
     snprintf(cmd, sizeof cmd, MH_BIN RUN_ARGS "--checkpoint-every 5 -o %s/run.h5 --resume", dir);
     cr_assert_eq(mh_test_sh(cmd, NULL), 0);
     snprintf(cmd, sizeof cmd, "%s/run.h5", dir);
-    cr_assert(exists(cmd));
+    cr_assert(mh_test_exists(cmd));
     unlink(cmd);
 
     /* truncated */
@@ -362,7 +335,7 @@ Test(checkpoint, resume_refuses_missing_foreign_other_and_damaged_checkpoints, .
  * nothing under the final name and no temporary file. */
 Test(checkpoint, unwritable_directory_and_full_disk_fail_cleanly, .timeout = 120)
 {
-    char *dir = temp_dir(), cmd[1024], *err = NULL, path[256];
+    char *dir = mh_test_temp_dir("ckpt"), cmd[1024], *err = NULL, path[256];
     snprintf(path, sizeof path, "%s/plain_file", dir);
     FILE *f = fopen(path, "w");
     fclose(f);
@@ -378,8 +351,8 @@ Test(checkpoint, unwritable_directory_and_full_disk_fail_cleanly, .timeout = 120
     cr_assert_eq(rc, 1, "exit %d (not killed by SIGXFSZ): %s", rc, err);
     cr_assert(strstr(err, "disk full"), "%s", err);
     snprintf(path, sizeof path, "%s/full.h5", dir);
-    cr_assert(!exists(path));
-    cr_assert_eq(count_files(dir, ".tmp."), 0, "a failed run removes its partial output");
+    cr_assert(!mh_test_exists(path));
+    cr_assert_eq(mh_test_count_files(dir, ".tmp."), 0, "a failed run removes its partial output");
     free(err);
 
     /* the same limit on a checkpoint: the run stops with the checkpoint's error */
@@ -387,8 +360,8 @@ Test(checkpoint, unwritable_directory_and_full_disk_fail_cleanly, .timeout = 120
     rc = mh_test_sh(cmd, &err);
     cr_assert_eq(rc, 1, "exit %d: %s", rc, err);
     cr_assert(strstr(err, "disk full") && strstr(err, "checkpoint"), "%s", err);
-    cr_assert_eq(count_files(dir, ".tmp."), 0);
-    cr_assert_eq(count_files(dir, "ck."), 0, "nothing of the failed run is left");
+    cr_assert_eq(mh_test_count_files(dir, ".tmp."), 0);
+    cr_assert_eq(mh_test_count_files(dir, "ck."), 0, "nothing of the failed run is left");
     free(err);
     free(dir);
 }
@@ -397,7 +370,7 @@ Test(checkpoint, unwritable_directory_and_full_disk_fail_cleanly, .timeout = 120
  * holds the last accepted state, which `info` describes. */
 Test(checkpoint, numerical_fault_writes_a_diagnostic_snapshot, .timeout = 120)
 {
-    char *dir = temp_dir(), cmd[1024], *err = NULL, path[256];
+    char *dir = mh_test_temp_dir("ckpt"), cmd[1024], *err = NULL, path[256];
     snprintf(cmd, sizeof cmd,
              MH_BIN " run configs/default.ini -q --set grid.dx_um=20 --set simulation.days=1 --set schedule.sessions=1 "
                     "--set solver.tol=0.00001 "
@@ -410,9 +383,9 @@ Test(checkpoint, numerical_fault_writes_a_diagnostic_snapshot, .timeout = 120)
               "%s", err);
     free(err);
     snprintf(path, sizeof path, "%s/f.h5", dir);
-    cr_assert(!exists(path));
+    cr_assert(!mh_test_exists(path));
     snprintf(path, sizeof path, "%s/f.fault.h5", dir);
-    cr_assert(exists(path));
+    cr_assert(mh_test_exists(path));
     mh_ctx ctx;
     mh_ctx_init(&ctx);
     double *v = NULL;
@@ -456,7 +429,7 @@ static void reading_fails(const char *path)
 
 Test(checkpoint, info_and_export_fail_cleanly_on_truncated_and_foreign_files, .timeout = 300)
 {
-    char *dir = temp_dir(), cmd[1024], out[256], bad[256];
+    char *dir = mh_test_temp_dir("ckpt"), cmd[1024], out[256], bad[256];
     snprintf(out, sizeof out, "%s/out.h5", dir);
     snprintf(bad, sizeof bad, "%s/bad.h5", dir);
     snprintf(cmd, sizeof cmd, MH_BIN " run configs/default.ini -q --set grid.dx_um=40 --set simulation.days=2 --set schedule.sessions=1 -o %s",
@@ -542,7 +515,7 @@ static herr_t no_vlen_visit(hid_t obj, const char *name, const H5O_info_t *info,
  * refused with a message naming the file. */
 Test(checkpoint, damaged_outputs_are_read_or_refused_without_a_crash, .timeout = 300)
 {
-    char *dir = temp_dir(), cmd[1024], out[256], bad[256];
+    char *dir = mh_test_temp_dir("ckpt"), cmd[1024], out[256], bad[256];
     snprintf(out, sizeof out, "%s/out.h5", dir);
     snprintf(bad, sizeof bad, "%s/bad.h5", dir);
     snprintf(cmd, sizeof cmd,

@@ -5,6 +5,7 @@
 #include "mh_h5.h"
 #include "mh_sim.h"
 #include "mh_version.h"
+#include "mh_xdmf.h"
 
 #include <gsl/gsl_errno.h>
 
@@ -22,7 +23,7 @@ static const char *usage_main =
     "  run CONFIG [-o OUT.h5] [--set ...] [--resume]          simulate, write HDF5 (checkpoints)\n"
     "  check CONFIG [--set section.key=value ...]             validate a configuration only\n"
     "  info OUT.h5                                            describe an output file\n"
-    "  export OUT.h5 WHAT [-o FILE]                           tables for gnuplot\n"
+    "  export OUT.h5 WHAT [-o FILE]                           tables for gnuplot, XDMF\n"
     MH_USAGE_CALIBRATE_LINE
     MH_USAGE_VALIDATE_LINE
     "  sensitivity CONFIG [--method oat|morris] [-o DIR] ...  rank the parameters by their effect\n"
@@ -43,7 +44,9 @@ static const char *usage_export =
     "  --summary                     per-session metrics and collagen gains\n"
     "  --field NAME [--day D] [--y-mm Y]  cross-section of a field at the snapshot nearest D\n"
     "                                (3-D: the plane y = Y, default the middle)\n"
-    "Writes to FILE or standard output.\n";
+    "  --xdmf                        the XDMF file for ParaView and VisIt (run writes it beside\n"
+    "                                every output: OUT.xmf); FILE names the HDF5 file relatively\n"
+    "Writes to FILE or standard output (--xdmf: FILE, default OUT.xmf beside OUT.h5).\n";
 
 static int cmd_info(int argc, char **argv)
 {
@@ -58,6 +61,8 @@ static int cmd_info(int argc, char **argv)
     return mh_h5_info(argv[0], stdout, &ctx) == MH_OK ? 0 : mh_cli_fail(&ctx);
 }
 
+#define ONE_WHAT "give one of --series, --sessions, --punctures, --summary, --field, --xdmf"
+
 static int cmd_export(int argc, char **argv)
 {
     if (mh_cli_wants_help(argc, argv)) {
@@ -69,9 +74,9 @@ static int cmd_export(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--series") == 0 || strcmp(a, "--sessions") == 0 || strcmp(a, "--punctures") == 0 ||
-            strcmp(a, "--summary") == 0) {
+            strcmp(a, "--summary") == 0 || strcmp(a, "--xdmf") == 0) {
             if (what != NULL)
-                return mh_cli_usage_error(usage_export, "%s", "give one of --series, --sessions, --punctures, --summary, --field");
+                return mh_cli_usage_error(usage_export, "%s", ONE_WHAT);
             what = a;
         } else if (strcmp(a, "--field") == 0 || strcmp(a, "--day") == 0 || strcmp(a, "--y-mm") == 0 ||
                    strcmp(a, "-o") == 0) {
@@ -80,7 +85,7 @@ static int cmd_export(int argc, char **argv)
             const char *v = argv[++i];
             if (strcmp(a, "--field") == 0) {
                 if (what != NULL)
-                    return mh_cli_usage_error(usage_export, "%s", "give one of --series, --sessions, --punctures, --summary, --field");
+                    return mh_cli_usage_error(usage_export, "%s", ONE_WHAT);
                 what = a;
                 field = v;
             } else if (strcmp(a, "-o") == 0) {
@@ -100,6 +105,8 @@ static int cmd_export(int argc, char **argv)
         return mh_cli_usage_error(usage_export, "%s", file == NULL ? "missing OUT.h5" : "missing WHAT");
     mh_ctx ctx;
     mh_ctx_init(&ctx);
+    if (strcmp(what, "--xdmf") == 0) /* a file beside the HDF5 one by default; written atomically */
+        return mh_xdmf_write(file, outp, &ctx) == MH_OK ? 0 : mh_cli_fail(&ctx);
     char *tmp = NULL;
     FILE *out = stdout;
     if (outp != NULL) {

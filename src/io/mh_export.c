@@ -1,10 +1,12 @@
 /* mh_export: 'microheal info' and tables for gnuplot, read from an output file. */
 #include "mh_checkpoint.h"
 #include "mh_h5_internal.h"
+#include "mh_xdmf.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void mh_export_series_table(const mh_series *s, const char *origin, FILE *out)
 {
@@ -223,7 +225,13 @@ mh_status mh_h5_info(const char *path, FILE *out, mh_ctx *ctx)
         fprintf(out, "\nfields:");
         for (int s = 0; s < MH_NSPECIES; s++)
             fprintf(out, " %s", mh_species_name((mh_species)s));
-        fprintf(out, " collagen_total\n\n");
+        fprintf(out, " collagen_total\n");
+        char *xmf = mh_xdmf_path(path);
+        if (xmf != NULL && access(xmf, R_OK) == 0)
+            fprintf(out, "xdmf: %s (ParaView: open it with the XDMF Reader)\n\n", xmf);
+        else if (xmf != NULL)
+            fprintf(out, "xdmf: %s missing (microheal export %s --xdmf writes it)\n\n", xmf, path);
+        free(xmf);
         st = mh_export_summary(path, out, ctx);
     }
     free(version);

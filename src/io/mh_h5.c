@@ -6,6 +6,7 @@
  * /summary per-session metrics and collagen gains. */
 #include "mh_h5_internal.h"
 #include "mh_version.h"
+#include "mh_xdmf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +23,7 @@
 struct mh_h5_writer {
     hid_t file;
     char *path, *tmp;
+    char *xmf, *xmf_tmp; /* the XDMF file beside the output (mh_xdmf_path) and its temporary name */
     hid_t field[MH_NFIELDS];
     hid_t tset;
     hsize_t nsnap;
@@ -88,6 +90,17 @@ mh_status mh_h5_commit(const char *tmp, const char *path, mh_ctx *ctx)
     return MH_OK;
 }
 
+/* Frees the writer's memory (its files are closed or removed by then). */
+static void writer_free(mh_h5_writer *w)
+{
+    free(w->buf);
+    free(w->path);
+    free(w->tmp);
+    free(w->xmf);
+    free(w->xmf_tmp);
+    free(w);
+}
+
 mh_status mh_h5_writer_open(const char *path, mh_ctx *ctx, mh_h5_writer **out)
 {
     mh_h5_quiet();
@@ -95,24 +108,33 @@ mh_status mh_h5_writer_open(const char *path, mh_ctx *ctx, mh_h5_writer **out)
     mh_h5_writer *w = calloc(1, sizeof *w);
     if (w == NULL)
         return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (writer)");
-    size_t n = strlen(path) + 32;
-    w->path = strdup(path);
-    w->tmp = malloc(n);
-    if (w->path == NULL || w->tmp == NULL) {
-        mh_h5_writer_abort(&w);
-        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (writer)");
-    }
-    snprintf(w->tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    w->file = mh_h5_create(w->tmp);
+    w->file = H5I_INVALID_HID;
     for (int f = 0; f < MH_NFIELDS; f++)
         w->field[f] = H5I_INVALID_HID;
     w->tset = H5I_INVALID_HID;
+    size_t n = strlen(path) + 32;
+    w->path = strdup(path);
+    w->tmp = malloc(n);
+    w->xmf = mh_xdmf_path(path);
+    w->xmf_tmp = malloc(n + 8);
+    if (w->path == NULL || w->tmp == NULL || w->xmf == NULL || w->xmf_tmp == NULL) {
+        writer_free(w);
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (writer)");
+    }
+    snprintf(w->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    snprintf(w->xmf_tmp, n + 8, "%s.tmp.%ld", w->xmf, (long)getpid());
+    /* the XDMF beside names the output by its file name, and XDMF separates file and dataset by ':' */
+    const char *slash = strrchr(path, '/'), *base = slash == NULL ? path : slash + 1;
+    if (strchr(base, ':') != NULL) {
+        writer_free(w);
+        return MH_ERROR(ctx, MH_ERR_INPUT,
+                        "%s: an output's file name cannot hold ':' (its XDMF file could not name it)", path);
+    }
+    w->file = mh_h5_create(w->tmp);
     if (w->file < 0) {
         char msg[512];
         snprintf(msg, sizeof msg, "%s: cannot create the output file (is the directory writable?)", w->tmp);
-        free(w->path);
-        free(w->tmp);
-        free(w);
+        writer_free(w);
         return MH_ERROR(ctx, MH_ERR_IO, "%s", msg);
     }
     *out = w;
@@ -423,18 +445,25 @@ mh_status mh_h5_writer_finish(mh_h5_writer **wp, const mh_sim *sim, const char *
         mh_h5_writer_abort(wp);
         return MH_ERROR(ctx, MH_ERR_IO, "%s", msg);
     }
-    herr_t cl = H5Fclose(w->file);
-    w->file = H5I_INVALID_HID;
-    mh_status st = cl < 0 ? MH_ERROR(ctx, MH_ERR_IO, "%s: cannot close the output (disk full?)", w->tmp)
-                          : mh_h5_commit(w->tmp, w->path, ctx);
+    /* the XDMF file, from the complete output; committed right after it, so that a run leaves both
+     * files or neither (a failure to rename the XDMF file removes the output too) */
+    const char *slash = strrchr(w->path, '/');
+    mh_status st = mh_xdmf_write_tmp(w->file, w->tmp, slash == NULL ? w->path : slash + 1, w->xmf_tmp, ctx);
     if (st != MH_OK) {
         mh_h5_writer_abort(wp);
         return st;
     }
-    free(w->buf);
-    free(w->path);
-    free(w->tmp);
-    free(w);
+    herr_t cl = H5Fclose(w->file);
+    w->file = H5I_INVALID_HID;
+    st = cl < 0 ? MH_ERROR(ctx, MH_ERR_IO, "%s: cannot close the output (disk full?)", w->tmp)
+                : mh_h5_commit(w->tmp, w->path, ctx);
+    if (st == MH_OK && (st = mh_h5_commit(w->xmf_tmp, w->xmf, ctx)) != MH_OK)
+        remove(w->path);
+    if (st != MH_OK) {
+        mh_h5_writer_abort(wp);
+        return st;
+    }
+    writer_free(w);
     *wp = NULL;
     return MH_OK;
 }
@@ -447,12 +476,9 @@ void mh_h5_writer_abort(mh_h5_writer **wp)
     close_all(w);
     if (w->file >= 0)
         H5Fclose(w->file);
-    if (w->tmp != NULL)
-        remove(w->tmp);
-    free(w->buf);
-    free(w->path);
-    free(w->tmp);
-    free(w);
+    remove(w->tmp);
+    remove(w->xmf_tmp);
+    writer_free(w);
     *wp = NULL;
 }
 
@@ -551,8 +577,7 @@ hid_t mh_h5_open_microheal(const char *path, char **kind, mh_ctx *ctx)
     return file;
 }
 
-/* Opens a run's output read-only (not a checkpoint or fault snapshot). */
-static hid_t open_ro(const char *path, mh_ctx *ctx)
+hid_t mh_h5_open_output(const char *path, mh_ctx *ctx)
 {
     char *kind = NULL;
     hid_t file = mh_h5_open_microheal(path, &kind, ctx);
@@ -567,7 +592,7 @@ static hid_t open_ro(const char *path, mh_ctx *ctx)
     return file;
 }
 
-static mh_status read_vec(hid_t file, const char *path, const char *dataset, double **out, size_t *n, mh_ctx *ctx)
+mh_status mh_h5_get_vector(hid_t file, const char *path, const char *dataset, double **out, size_t *n, mh_ctx *ctx)
 {
     *out = NULL;
     *n = 0;
@@ -604,10 +629,10 @@ static mh_status read_vec(hid_t file, const char *path, const char *dataset, dou
 
 mh_status mh_h5_read_vector(const char *path, const char *dataset, double **out, size_t *n, mh_ctx *ctx)
 {
-    hid_t file = open_ro(path, ctx);
+    hid_t file = mh_h5_open_output(path, ctx);
     if (file < 0)
         return ctx->status;
-    mh_status st = read_vec(file, path, dataset, out, n, ctx);
+    mh_status st = mh_h5_get_vector(file, path, dataset, out, n, ctx);
     H5Fclose(file);
     return st;
 }
@@ -698,7 +723,7 @@ mh_status mh_h5_get_attr_double(hid_t obj, const char *path, const char *attr, d
 
 mh_status mh_h5_read_root_string(const char *path, const char *attr, char **out, mh_ctx *ctx)
 {
-    hid_t file = open_ro(path, ctx);
+    hid_t file = mh_h5_open_output(path, ctx);
     if (file < 0)
         return ctx->status;
     mh_status st = mh_h5_get_attr_string(file, path, attr, out, ctx);
@@ -710,12 +735,12 @@ mh_status mh_h5_read_field(const char *path, const char *name, double day, float
                            double *t_actual, mh_ctx *ctx)
 {
     *out = NULL;
-    hid_t file = open_ro(path, ctx);
+    hid_t file = mh_h5_open_output(path, ctx);
     if (file < 0)
         return ctx->status;
     double *t = NULL;
     size_t nt = 0;
-    mh_status st = read_vec(file, path, "/fields/t_days", &t, &nt, ctx);
+    mh_status st = mh_h5_get_vector(file, path, "/fields/t_days", &t, &nt, ctx);
     if (st != MH_OK) {
         H5Fclose(file);
         return st;

@@ -9,12 +9,15 @@
 
 typedef struct mh_h5_writer mh_h5_writer;
 
-/* Opens "<path>.tmp.<pid>" for writing; the final name appears only at mh_h5_writer_finish. */
+/* Opens "<path>.tmp.<pid>" for writing; the final name appears only at mh_h5_writer_finish. MH_ERR_INPUT
+ * when path's file name holds ':' (its XDMF file could not name it); MH_ERR_IO when it cannot be created. */
 mh_status mh_h5_writer_open(const char *path, mh_ctx *ctx, mh_h5_writer **out);
 /* Snapshot callback for mh_sink (user = the writer): appends every field at t. */
 mh_status mh_h5_snapshot(void *user, double t_days, const mh_grid *g, const mh_model_params *p, const mh_fields *f,
                          mh_ctx *ctx);
-/* Writes root attributes, grid, punctures, series and summary, closes, and renames to the final path. */
+/* Writes root attributes, grid, punctures, series and summary, closes, and renames to the final path;
+ * then the XDMF file beside it (mh_xdmf_path: OUT.h5 -> OUT.xmf), written before and renamed right after
+ * it. On failure neither file is left under its final name and the writer is freed (*w = NULL). */
 mh_status mh_h5_writer_finish(mh_h5_writer **w, const mh_sim *sim, const char *config_text, unsigned long seed,
                               mh_ctx *ctx);
 /* Closes and deletes the temporary file (after a failure); accepts NULL. */

@@ -29,6 +29,14 @@ mh_status mh_h5_get_attr_double(hid_t obj, const char *path, const char *attr, d
  * not HDF5, truncated or corrupt, or foreign. */
 hid_t mh_h5_open_microheal(const char *path, char **kind, mh_ctx *ctx);
 
+/* Opens a run's output read-only: mh_h5_open_microheal, and MH_ERR_IO naming what it is when the file is
+ * a checkpoint or a fault snapshot. */
+hid_t mh_h5_open_output(const char *path, mh_ctx *ctx);
+/* Reads the 1-D dataset of file (path names the file in messages) as float64 into a malloc'ed array
+ * of *n values (one more allocated, so never NULL on success). MH_ERR_IO when it is missing, of
+ * another rank or unreadable; MH_ERR_NOMEM. */
+mh_status mh_h5_get_vector(hid_t file, const char *path, const char *dataset, double **out, size_t *n, mh_ctx *ctx);
+
 /* Makes a finished temporary file final: fsync, rename to path, fsync of the directory. On failure
  * the temporary file is removed and MH_ERR_IO returned; a file already at path is then untouched. */
 mh_status mh_h5_commit(const char *tmp, const char *path, mh_ctx *ctx);
@@ -44,5 +52,11 @@ size_t mh_h5_writer_snapshots(const mh_h5_writer *w);
  * grid g and their number must be nsnap; MH_ERR_INPUT naming origin otherwise. */
 mh_status mh_h5_writer_adopt(mh_h5_writer *w, hid_t src, const mh_grid *g, size_t nsnap, const char *origin,
                              mh_ctx *ctx);
+
+/* (mh_xdmf.c) Writes to the file tmp the XDMF of the run output open as file (origin names it in
+ * messages), naming the HDF5 file h5_ref (relative to tmp's directory). MH_ERR_INPUT when h5_ref holds
+ * ':'; MH_ERR_IO when what it describes is missing or malformed (nothing written) or tmp cannot be
+ * written (removed). */
+mh_status mh_xdmf_write_tmp(hid_t file, const char *origin, const char *h5_ref, const char *tmp, mh_ctx *ctx);
 
 #endif

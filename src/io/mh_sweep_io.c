@@ -275,14 +275,17 @@ void mh_sweep_point_clear(const char *dir, int point)
 
 void mh_sweep_point_clean(const char *dir, int point)
 {
-    char *pat = mh_sweep_point_path(dir, point, "h5.tmp.*");
-    glob_t g;
-    if (pat != NULL && glob(pat, GLOB_NOSORT, NULL, &g) == 0) {
-        for (size_t i = 0; i < g.gl_pathc; i++)
-            remove(g.gl_pathv[i]);
-        globfree(&g);
+    static const char *const pattern[] = {"h5.tmp.*", "xmf.tmp.*"}; /* the output and its XDMF file */
+    for (int k = 0; k < 2; k++) {
+        char *pat = mh_sweep_point_path(dir, point, pattern[k]);
+        glob_t g;
+        if (pat != NULL && glob(pat, GLOB_NOSORT, NULL, &g) == 0) {
+            for (size_t i = 0; i < g.gl_pathc; i++)
+                remove(g.gl_pathv[i]);
+            globfree(&g);
+        }
+        free(pat);
     }
-    free(pat);
 }
 
 /* ---- summary ---- */
