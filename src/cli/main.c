@@ -43,6 +43,7 @@ static const char *usage_export =
     "  --summary                     per-session metrics and collagen gains\n"
     "  --field NAME [--day D] [--y-mm Y]  cross-section of a field at the snapshot nearest D\n"
     "                                (3-D: the plane y = Y, default the middle)\n"
+    "  --profile NAME [--day D]      lateral mean of a field against depth at the snapshot nearest D\n"
     "Writes to FILE or standard output.\n";
 
 static int cmd_info(int argc, char **argv)
@@ -65,22 +66,23 @@ static int cmd_export(int argc, char **argv)
         return 0;
     }
     const char *file = NULL, *what = NULL, *field = NULL, *outp = NULL;
+    const char *one_what = "give one of --series, --sessions, --punctures, --summary, --field, --profile";
     double day = 0.0, y = -1.0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--series") == 0 || strcmp(a, "--sessions") == 0 || strcmp(a, "--punctures") == 0 ||
             strcmp(a, "--summary") == 0) {
             if (what != NULL)
-                return mh_cli_usage_error(usage_export, "%s", "give one of --series, --sessions, --punctures, --summary, --field");
+                return mh_cli_usage_error(usage_export, "%s", one_what);
             what = a;
-        } else if (strcmp(a, "--field") == 0 || strcmp(a, "--day") == 0 || strcmp(a, "--y-mm") == 0 ||
-                   strcmp(a, "-o") == 0) {
+        } else if (strcmp(a, "--field") == 0 || strcmp(a, "--profile") == 0 || strcmp(a, "--day") == 0 ||
+                   strcmp(a, "--y-mm") == 0 || strcmp(a, "-o") == 0) {
             if (i + 1 >= argc)
                 return mh_cli_usage_error(usage_export, "%s needs an argument", a);
             const char *v = argv[++i];
-            if (strcmp(a, "--field") == 0) {
+            if (strcmp(a, "--field") == 0 || strcmp(a, "--profile") == 0) {
                 if (what != NULL)
-                    return mh_cli_usage_error(usage_export, "%s", "give one of --series, --sessions, --punctures, --summary, --field");
+                    return mh_cli_usage_error(usage_export, "%s", one_what);
                 what = a;
                 field = v;
             } else if (strcmp(a, "-o") == 0) {
@@ -124,6 +126,8 @@ static int cmd_export(int argc, char **argv)
         st = mh_export_punctures(file, out, &ctx);
     else if (strcmp(what, "--summary") == 0)
         st = mh_export_summary(file, out, &ctx);
+    else if (strcmp(what, "--profile") == 0)
+        st = mh_export_profile(file, field, day, out, &ctx);
     else
         st = mh_export_field(file, field, day, y, out, &ctx);
     if (outp != NULL) {
