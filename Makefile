@@ -203,8 +203,9 @@ validate: deps
 		./microheal validate configs/validation/targets.ini -o results/validation
 	$(MAKE) sensitivity
 
+# The gallery of results/default.h5 (make demo writes it) into results/: microheal plot (README, "Plots").
 plots: microheal
-	bash scripts/plot.sh results/default.h5 results
+	./microheal plot results/default.h5 -o results
 
 # Parameter screening (papers/sensitivity.md): ranked table, CSV and bar chart in results/validation/sensitivity.
 # About 75 short runs one after another: one thread each unless OMP_NUM_THREADS says otherwise (the

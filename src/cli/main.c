@@ -23,6 +23,7 @@ static const char *usage_main =
     "  check CONFIG [--set section.key=value ...]             validate a configuration only\n"
     "  info OUT.h5                                            describe an output file\n"
     "  export OUT.h5 WHAT [-o FILE]                           tables for gnuplot\n"
+    "  plot OUT.h5 [-o DIR]                                   the gallery: PNGs and a GIF (gnuplot)\n"
     MH_USAGE_CALIBRATE_LINE
     MH_USAGE_VALIDATE_LINE
     "  sensitivity CONFIG [--method oat|morris] [-o DIR] ...  rank the parameters by their effect\n"
@@ -164,6 +165,8 @@ static int dispatch(int argc, char **argv)
         return cmd_info(argc - 2, argv + 2);
     if (strcmp(cmd, "export") == 0)
         return cmd_export(argc - 2, argv + 2);
+    if (strcmp(cmd, "plot") == 0)
+        return mh_cmd_plot(argc - 2, argv + 2);
     if (strcmp(cmd, "sweep") == 0)
         return mh_cmd_sweep(argc - 2, argv + 2);
     if (strcmp(cmd, "sensitivity") == 0)
