@@ -111,15 +111,12 @@ static bool has_entry(const char *dir, const char *prefix)
     return found;
 }
 
-static void need_gnuplot(void)
-{
-    if (system("command -v gnuplot >/dev/null 2>&1") != 0)
-        cr_skip_test("gnuplot is not installed (package gnuplot-nox)");
-}
+static bool have_gnuplot(void) { return system("command -v gnuplot >/dev/null 2>&1") == 0; }
 
 Test(gallery, tiny_run_draws_every_picture, .timeout = 300)
 {
-    need_gnuplot();
+    if (!have_gnuplot())
+        cr_skip_test("gnuplot is not installed (package gnuplot-nox)");
     char *dir = fresh_dir(), cmd[2304], path[1024], *err = NULL;
     tiny_run(dir, "0,0.5,1,2,7");
     /* a frame of an earlier, longer gallery is removed */
@@ -184,7 +181,8 @@ Test(gallery, tiny_run_draws_every_picture, .timeout = 300)
 
 Test(gallery, missing_or_foreign_files_are_refused_with_their_name)
 {
-    need_gnuplot();
+    if (!have_gnuplot())
+        cr_skip_test("gnuplot is not installed (package gnuplot-nox)");
     char *dir = fresh_dir(), cmd[2304], path[1024], *err = NULL;
     snprintf(cmd, sizeof cmd, MH_BIN " plot %s/none.h5", dir);
     cr_assert_eq(mh_test_sh(cmd, &err), 1);
