@@ -78,8 +78,8 @@ static int gif_frames(const char *path, unsigned w, unsigned h)
     unsigned char *b = slurp(path, &n);
     cr_assert(b != NULL, "%s missing", path);
     cr_assert(n > 13 && memcmp(b, "GIF89a", 6) == 0, "%s is not a GIF89a", path);
-    cr_assert_eq(b[6] | b[7] << 8, w, "%s: width", path);
-    cr_assert_eq(b[8] | b[9] << 8, h, "%s: height", path);
+    cr_assert_eq((unsigned)(b[6] | b[7] << 8), w, "%s: width", path);
+    cr_assert_eq((unsigned)(b[8] | b[9] << 8), h, "%s: height", path);
     size_t i = 13 + ((b[10] & 0x80) ? 3u * (1u << ((b[10] & 7) + 1)) : 0); /* global colour table */
     int frames = 0;
     while (i < n && b[i] != 0x3b) {
