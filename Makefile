@@ -100,15 +100,18 @@ microheal $(B)/microheal: $(CLI_OBJ) $(B)/libmicroheal_io.a $(B)/libmicroheal.a
 
 $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(CRITERION_CFLAGS) -Isrc/core -Isrc/io -c $< -o $@
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(CRITERION_CFLAGS) -Isrc/core -Isrc/io -Isrc/cli -c $< -o $@
 
 # In an MPI build the tests of tests/test_farm.c run $(B)/tests/farm_check (beside run_tests) under
 # mpirun; without MPI it is removed, and they skip.
 ifeq ($(MPI),1)
 FARM_CHECK := $(B)/tests/farm_check
 endif
-$(B)/tests/run_tests: $(TEST_OBJ) $(TEST_RUNNER_OBJ) $(B)/libmicroheal_io.a $(B)/libmicroheal.a $(FARM_CHECK)
-	$(CC) $(LDFLAGS) $(filter %.o %.a,$^) $(LDLIBS) $(CRITERION_LIBS) -o $@
+# The tests of the CLI's own modules (tests/test_progress.c) link them too; the pseudo-terminal of
+# those tests (forkpty) is in libutil before glibc 2.34 (an empty stub since).
+TEST_CLI_OBJ := $(B)/cli/mh_progress.o $(B)/cli/mh_cli_util.o
+$(B)/tests/run_tests: $(TEST_OBJ) $(TEST_CLI_OBJ) $(TEST_RUNNER_OBJ) $(B)/libmicroheal_io.a $(B)/libmicroheal.a $(FARM_CHECK)
+	$(CC) $(LDFLAGS) $(filter %.o %.a,$^) $(LDLIBS) $(CRITERION_LIBS) -lutil -o $@
 ifneq ($(MPI),1)
 	rm -f $(B)/tests/farm_check
 endif
@@ -210,8 +213,9 @@ validate: deps
 		./microheal validate configs/validation/targets.ini -o results/validation
 	$(MAKE) sensitivity
 
+# The gallery of results/default.h5 (make demo writes it) into results/: microheal plot (README, "Plots").
 plots: microheal
-	bash scripts/plot.sh results/default.h5 results
+	./microheal plot results/default.h5 -o results
 
 # Parameter screening (papers/sensitivity.md): ranked table, CSV and bar chart in results/validation/sensitivity.
 # About 75 short runs one after another: one thread each unless OMP_NUM_THREADS says otherwise (the

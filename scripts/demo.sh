@@ -2,7 +2,8 @@
 # demo.sh: the `make demo` job: simulates configs/default.ini, describes the output and plots it.
 #
 # Usage: bash scripts/demo.sh     (from anywhere; works in the repository root; needs ./microheal built)
-# Writes results/default.h5 and the PNGs of scripts/plot.sh into results/. Stops at the first failure.
+# Writes results/default.h5 and the gallery of `microheal plot` (PNGs, a GIF and its frames) into results/.
+# Stops at the first failure.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -18,6 +19,6 @@ mkdir -p results
 ./microheal info results/default.h5
 echo
 echo "plots:"
-bash scripts/plot.sh results/default.h5 results
+./microheal plot results/default.h5 -o results
 echo
-echo "demo: results in $root/results (default.h5 and the PNGs above)"
+echo "demo: results in $root/results (default.h5 and the pictures above)"

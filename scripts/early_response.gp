@@ -8,7 +8,7 @@
 #             first session day is the time origin (default 0)
 #   out       PNG to write (default early_response.png)
 #   days      length of the window in days (default 7)
-# Exits with status 1 if a column is missing.
+# The canvas, fonts and column lookup: style.gp. Exits with status 1 if a column is missing.
 
 if (!exists("series")) {
     print "early_response.gp: set series='...' with gnuplot -e"
@@ -17,20 +17,8 @@ if (!exists("series")) {
 if (!exists("out")) out = "early_response.png"
 if (!exists("days")) days = 7
 
-if (strstrt(GPVAL_TERMINALS, "pngcairo")) {
-    set terminal pngcairo size 1200,800 enhanced font ",14" linewidth 2
-} else {
-    set terminal png size 1200,800 enhanced font ",14" linewidth 2
-}
-
-# Column lookup: "# 1:t_days 2:dt_days ..." -> cols = " t_days=1 dt_days=2 ..."; col(name) = 0 if absent.
-hdr = system(sprintf("grep -m1 '^# 1:' '%s'", series))
-cols = ""
-do for [i = 2:words(hdr)] {
-    w = word(hdr, i)
-    cols = cols . " " . w[strstrt(w, ":") + 1:] . "=" . w[1:strstrt(w, ":") - 1]
-}
-col(name) = (_p = strstrt(cols . " ", " " . name . "="), _p ? word(cols[_p + strlen(name) + 2:], 1) + 0 : 0)
+load system(sprintf("dirname '%s'", ARG0)) . "/style.gp"
+@png_terminal
 
 do for [name in "t_days erythema open_channels reepithelialized bleeding"] {
     if (col(name) == 0) { print "early_response.gp: no column " . name . " in " . series; exit status 1 }
@@ -57,7 +45,7 @@ set yrange [0:ymax]
 set y2range [0:*]
 set xrange [0:days]
 
-set title "Early response to the first session" font ",16"
+set title "Early response to the first session" font font_title
 set xlabel "time after first session (days)"
 set ylabel "erythema index, fraction (dimensionless)"
 set y2label "bleeding (µL/cm²)"
@@ -67,8 +55,8 @@ set ytics nomirror
 set y2tics
 set tics out
 set grid xtics ytics lc rgb "gray85" lw 0.5
-set bmargin at screen 0.19
-set key at screen 0.5, screen 0.0 center bottom horizontal Left reverse samplen 2 width 2 maxrows 2
+set bmargin at screen 0.25
+set key at screen 0.5, screen 0.01 center bottom horizontal Left reverse samplen 2 width 2 maxrows 2
 
 set style line 1 lc rgb "#b2182b" lw 2.5        # erythema
 set style line 2 lc rgb "#1b5e9e" lw 2.5        # open channels

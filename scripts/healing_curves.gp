@@ -9,7 +9,8 @@
 #   subtitle  optional second title line (e.g. the validation target)
 #   data      optional table of measured points, "# panel day value sigma" (panel 1 = papillary dermis,
 #             2 = whole dermis; day on the series' time axis), drawn with error bars
-# Time is shown relative to the first session. Exits with status 1 if a column is missing.
+# Time is shown relative to the first session. The canvas, fonts and column lookup: style.gp. Exits with
+# status 1 if a column is missing.
 
 if (!exists("series") || !exists("sessions")) {
     print "healing_curves.gp: set series='...' and sessions='...' with gnuplot -e"
@@ -17,20 +18,8 @@ if (!exists("series") || !exists("sessions")) {
 }
 if (!exists("out")) out = "healing_curves.png"
 
-if (strstrt(GPVAL_TERMINALS, "pngcairo")) {
-    set terminal pngcairo size 1200,800 enhanced font ",14" linewidth 2
-} else {
-    set terminal png size 1200,800 enhanced font ",14" linewidth 2
-}
-
-# Column lookup: "# 1:t_days 2:dt_days ..." -> cols = " t_days=1 dt_days=2 ..."; col(name) = 0 if absent.
-hdr = system(sprintf("grep -m1 '^# 1:' '%s'", series))
-cols = ""
-do for [i = 2:words(hdr)] {
-    w = word(hdr, i)
-    cols = cols . " " . w[strstrt(w, ":") + 1:] . "=" . w[1:strstrt(w, ":") - 1]
-}
-col(name) = (_p = strstrt(cols . " ", " " . name . "="), _p ? word(cols[_p + strlen(name) + 2:], 1) + 0 : 0)
+load system(sprintf("dirname '%s'", ARG0)) . "/style.gp"
+@png_terminal
 
 layers = "papillary_dermis dermis"
 layer_titles = "'papillary dermis' 'whole dermis'"
@@ -76,7 +65,7 @@ tmax = STATS_max
 set xrange [tmin:tmax]
 set yrange [ymin - ypad:ymax + ypad]
 set grid lc rgb "gray85" lw 0.5
-set ylabel "relative to untreated skin"
+set ylabel "amount (untreated = 1)" offset 0.5,0
 set mytics 2
 set mxtics 2
 set tics nomirror out
@@ -92,20 +81,21 @@ if (!exists("subtitle")) subtitle = ""
 data_clause = exists("data") ? sprintf(", '%s' using ($1 == p ? $2 - t0 : NaN):3:4 with yerrorbars pt 7 ps 1.6 " . \
     "lc rgb '#6a3d9a' lw 2 title 'data {/Symbol \\261} sigma'", data) : ""
 plot_title = "Dermal matrix after microneedling (relative to untreated skin)" . (strlen(subtitle) > 0 ? "\n" . subtitle : "")
+top = (strlen(subtitle) > 0) ? 0.83 : 0.87  # a second title line takes room
 
 set output out
 set multiplot layout 2,1 title plot_title noenhanced \
-    font ",16" margins 0.09, 0.79, 0.10, 0.88 spacing 0, 0.10
+    font font_title margins 0.10, 0.76, 0.12, top spacing 0, 0.11
 
 do for [p = 1:2] {
     layer = word(layers, p)
-    set title word(layer_titles, p) font ",15" offset 0,-0.4
+    set title word(layer_titles, p) font font_panel offset 0,-0.4
     unset arrow
     unset label
     do for [s = 1:nsessions] {
         d = word(session_days, s) - t0
         set arrow from d, graph 0 to d, graph 1 nohead lc rgb "#b2182b" lw 1.2 dt 3 back
-        set label sprintf("S%d", s) at d, graph 1 offset 0.3,-0.8 left tc rgb "#b2182b" font ",12"
+        set label sprintf("S%d", s) at d, graph 1 offset 0.3,-0.8 left tc rgb "#b2182b" font font_small
     }
     if (p == 2) {
         set xlabel "time after first session (days)"
@@ -115,7 +105,7 @@ do for [p = 1:2] {
         set format x ""
     }
     if (p == 1) {
-        set key at screen 0.985, screen 0.88 right top vertical Left reverse samplen 2 spacing 1.3 box opaque width -1
+        set key at screen 0.985, screen top + 0.01 right top vertical maxrows 10 Left reverse samplen 2 spacing 1.05 box opaque width -1
     } else {
         unset key
     }

@@ -22,7 +22,7 @@ packages=(
     libinih-dev
     libssl-dev         # libcrypto: SHA-256 of each output's configuration (microheal sweep)
     libcriterion-dev   # make check
-    gnuplot-nox        # scripts/plot.sh
+    gnuplot-nox        # microheal plot, sweep --plot, validate (scripts/*.gp)
     valgrind           # make check-valgrind
     clang-14           # make check-tsan: clang with LLVM's OpenMP runtime and ThreadSanitizer
     libomp-14-dev      # make check-tsan: libomp and Archer (libarcher.so, OpenMP semantics for TSan)

@@ -8,7 +8,6 @@
 #include "mh_h5.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,20 +156,6 @@ static void format_observable(const mh_target_info *ti, char *out, size_t len)
         snprintf(out, len, "ratio of %s", ti->observable);
     else
         snprintf(out, len, "%s", ti->observable);
-}
-
-/* snprintf that reports truncation (a path or command too long) instead of cutting it. */
-static bool fmt_text(char *out, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static bool fmt_text(char *out, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(out, len, fmt, ap);
-    va_end(ap);
-    if (n >= 0 && (size_t)n < len)
-        return true;
-    fprintf(stderr, "microheal: path or command too long: %.60s...\n", out);
-    return false;
 }
 
 /* ---------- calibrate ---------- */
@@ -333,7 +318,7 @@ int mh_cmd_calibrate(int argc, char **argv)
 /* Opens DIR/NAME for writing; prints why not. */
 static FILE *open_out(const char *dir, const char *name, char *path, size_t len)
 {
-    if (!fmt_text(path, len, "%s/%s", dir, name))
+    if (!mh_cli_fmt(path, len, "%s/%s", dir, name))
         return NULL;
     FILE *f = fopen(path, "w");
     if (f == NULL)
@@ -502,11 +487,11 @@ static bool plot_curves(const char *dir, const char *scripts, mh_targets *t, con
         if (!ok)
             return false;
         char script[4096], vars[16384];
-        ok = fmt_text(script, sizeof script, "%s/healing_curves.gp", scripts) &&
-             fmt_text(png, sizeof png, "%s/item%s_healing_curves.png", dir, ti->item[0] ? ti->item : "-") &&
-             fmt_text(vars, sizeof vars, "series='%s'; sessions='%s'; out='%s'; subtitle='item %s: %s'%s%s%s", spath,
-                      sesspath, png, ti->item, ti->name, datum ? "; data='" : "", datum ? dpath : "",
-                      datum ? "'" : "") &&
+        ok = mh_cli_fmt(script, sizeof script, "%s/healing_curves.gp", scripts) &&
+             mh_cli_fmt(png, sizeof png, "%s/item%s_healing_curves.png", dir, ti->item[0] ? ti->item : "-") &&
+             mh_cli_fmt(vars, sizeof vars, "series='%s'; sessions='%s'; out='%s'; subtitle='item %s: %s'%s%s%s", spath,
+                        sesspath, png, ti->item, ti->name, datum ? "; data='" : "", datum ? dpath : "",
+                        datum ? "'" : "") &&
              mh_cli_run_gnuplot(script, vars);
     }
     return ok;
@@ -564,8 +549,8 @@ int mh_cmd_validate(int argc, char **argv)
     if (rc < 0) {
         char script[8192], vars[8192];
         bool plotted =
-            fmt_text(script, sizeof script, "%s/validation.gp", scripts) &&
-            fmt_text(vars, sizeof vars, "data='%s/validation_plot.dat'; out='%s/validation.png'", dir, dir) &&
+            mh_cli_fmt(script, sizeof script, "%s/validation.gp", scripts) &&
+            mh_cli_fmt(vars, sizeof vars, "data='%s/validation_plot.dat'; out='%s/validation.png'", dir, dir) &&
             mh_cli_run_gnuplot(script, vars) && plot_curves(dir, scripts, t, a.sets, &ctx);
         long runs = 0, hits = 0;
         mh_targets_stats(t, &runs, &hits);

@@ -5,6 +5,7 @@
 #include "mh_cli_util.h"
 #include "mh_config.h"
 #include "mh_h5.h"
+#include "mh_progress.h"
 #include "mh_sim.h"
 
 #include <math.h>
@@ -21,7 +22,9 @@ static const char *usage_run =
     "Simulates the treatment in CONFIG (INI; see configs/default.ini) and writes OUT.h5\n"
     "(default: CONFIG's name with .h5 in the current directory). The file appears only when\n"
     "complete. --set overrides one key (repeatable), e.g. --set device.needle_length_mm=1.0 or\n"
-    "--set session.2.needle_length_mm=0.5. -q prints nothing but errors.\n"
+    "--set session.2.needle_length_mm=0.5. On a terminal a progress bar shows the simulated day, the\n"
+    "wall time elapsed and an estimate of the time left (from the pace so far). -q (--quiet) prints\n"
+    "nothing but errors: no set-up, no bar, no summary line.\n"
     "\n"
     "Checkpoints: OUT.ckpt.h5 is written every checkpoint.every_minutes of wall-clock time (default 30),\n"
     "whenever the run passes a multiple of checkpoint.every_days (--checkpoint-every DAYS), and on SIGINT\n"
@@ -174,6 +177,7 @@ typedef struct {
     double every_days, every_s; /* 0: off */
     double next_day, last_s;    /* the next multiple of every_days; wall-clock time of the last checkpoint */
     int quiet;
+    mh_progress bar;            /* on stderr when it is a terminal */
 } run_ctl;
 
 /* Next multiple of step strictly after t. */
@@ -186,6 +190,7 @@ static mh_status on_step(void *user, const mh_sim *sim, mh_ctx *ctx)
     mh_sim_state st;
     mh_sim_get_state(sim, &st);
     const int sig = stop_signal;
+    mh_progress_update(&c->bar, st.t_days);
     bool due = sig != 0 || (c->every_days > 0.0 && st.t_days >= c->next_day) ||
                (c->every_s > 0.0 && mh_cli_now_s() - c->last_s >= c->every_s);
     if (!due)
@@ -196,6 +201,7 @@ static mh_status on_step(void *user, const mh_sim *sim, mh_ctx *ctx)
     if (c->every_days > 0.0)
         c->next_day = next_multiple(st.t_days, c->every_days);
     c->last_s = mh_cli_now_s();
+    mh_progress_clear(&c->bar);
     if (!c->quiet)
         fprintf(stderr, "checkpoint at day %.6g: %s\n", st.t_days, c->ckpt);
     if (sig != 0)
@@ -286,7 +292,7 @@ int mh_cmd_run(int argc, char **argv)
         }
         double t0 = mh_cli_now_s();
         run_ctl ctl = {w, ckpt, text, mh_config_real(cfg, MH_P_CKPT_DAYS), 60.0 * mh_config_real(cfg, MH_P_CKPT_MINUTES),
-                       0.0, t0, quiet};
+                       0.0, t0, quiet, {0}};
         if (ctl.every_days > 0.0)
             ctl.next_day = next_multiple(st0.t_days, ctl.every_days);
         struct sigaction sa = {0}, old_int, old_term;
@@ -296,7 +302,9 @@ int mh_cmd_run(int argc, char **argv)
         sigaction(SIGINT, &sa, &old_int);
         sigaction(SIGTERM, &sa, &old_term);
         mh_sink sink = {on_snapshot, on_step, &ctl};
+        mh_progress_start(&ctl.bar, stderr, quiet, "day", st0.t_days, mh_config_real(cfg, MH_P_SIM_DAYS));
         mh_status st = mh_sim_run(sim, &sink, &ctx);
+        mh_progress_finish(&ctl.bar);
         sigaction(SIGINT, &old_int, NULL);
         sigaction(SIGTERM, &old_term, NULL);
         if (st == MH_ERR_NUMERIC) {
@@ -314,11 +322,19 @@ int mh_cmd_run(int argc, char **argv)
                 long acc, rej;
                 mh_sim_steps(sim, &acc, &rej);
                 const mh_summary *m = mh_sim_summary(sim);
+                /* wall time: seconds, and HH:MM:SS from a minute on; the gain at day 42, or at the end of a
+                 * shorter run */
+                const double wall = mh_cli_now_s() - t0, *gain = m->gain[MH_OL_DERMIS][MH_OQ_CT];
+                const bool minutes = wall >= 60.0, d42 = !isnan(gain[0]);
+                char hms[32], at[48] = "at day 42";
+                mh_progress_hms(wall, hms, sizeof hms);
+                if (!d42)
+                    snprintf(at, sizeof at, "at the end (day %g)", mh_config_real(cfg, MH_P_SIM_DAYS));
                 fprintf(stderr,
-                        "wrote %s: %ld steps (%ld rejected) in %.2f s; session 1: channels closed %.1f h, erythema "
-                        "%.2f days, collagen (dermis) x%.3f at day 42\n",
-                        outp, acc, rej, mh_cli_now_s() - t0, m->closure_hours[0], m->erythema_days[0],
-                        m->gain[MH_OL_DERMIS][MH_OQ_CT][0]);
+                        "wrote %s: %ld steps (%ld rejected) in %.2f s%s%s%s; session 1: channels closed %.1f h, "
+                        "erythema %.2f days, collagen (dermis) x%.3f %s\n",
+                        outp, acc, rej, wall, minutes ? " (" : "", minutes ? hms : "", minutes ? ")" : "",
+                        m->closure_hours[0], m->erythema_days[0], d42 ? gain[0] : gain[MH_GAIN_DAYS], at);
             }
         }
     }

@@ -3,6 +3,7 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "mh_cli.h"
 #include "mh_cli_util.h"
+#include "mh_progress.h"
 #include "mh_farm.h"
 #include "mh_h5.h"
 #include "mh_sim.h"
@@ -38,7 +39,9 @@ static const char *usage_sweep =
     "\n"
     "Locally, PROCS processes of T OpenMP threads run at once: by default PROCS x T = the cores\n"
     "(T = 1 unless given). Under mpirun the points go to the ranks as they ask (a dynamic task farm;\n"
-    "T threads per rank, default 1); the summary is the same as a local run's.\n"
+    "T threads per rank, default 1); the summary is the same as a local run's. A local sweep on a\n"
+    "terminal shows a progress bar (points done, elapsed, time left), redrawn as points complete;\n"
+    "-q prints nothing but failures.\n"
     "--slurm writes DIR/slurm/sweep.sbatch (a job array of at most M tasks, default 1000; each task\n"
     "runs its share of the points with SLURM_CPUS_PER_TASK threads) and DIR/slurm/collect.sbatch;\n"
     "--submit submits both with sbatch, the second after the array (--dependency=afterany).\n"
@@ -243,6 +246,8 @@ static int run_local(const mh_sweep *s, const char *dir, const int *todo, int nt
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
     int next = 0, running = 0, done = 0, failed = 0;
+    mh_progress bar; /* points done of ntodo, on a terminal */
+    mh_progress_start(&bar, stderr, quiet, "points", 0, ntodo);
     while ((next < ntodo && !stop_signal) || running > 0) {
         while (next < ntodo && running < procs && !stop_signal) {
             int k = 0;
@@ -290,9 +295,11 @@ static int run_local(const mh_sweep *s, const char *dir, const int *todo, int nt
                     mh_sweep_point_clean(dir, sl[k].point);
                 }
             }
+            mh_progress_clear(&bar);
             if (!quiet)
                 fprintf(stderr, "[%d/%d] point %d %s in %.1f s\n", done, ntodo, sl[k].point,
                         ok ? "complete" : "FAILED", mh_cli_now_s() - sl[k].t0);
+            mh_progress_update(&bar, done);
             sl[k].pid = 0;
             running--;
         }
@@ -301,6 +308,7 @@ static int run_local(const mh_sweep *s, const char *dir, const int *todo, int nt
                 if (sl[k].pid != 0)
                     kill(sl[k].pid, SIGTERM);
     }
+    mh_progress_finish(&bar);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     free(sl);

@@ -24,6 +24,7 @@ static const char *usage_main =
     "  check CONFIG [--set section.key=value ...]             validate a configuration only\n"
     "  info OUT.h5                                            describe an output file\n"
     "  export OUT.h5 WHAT [-o FILE]                           tables for gnuplot, XDMF\n"
+    "  plot OUT.h5 [-o DIR]                                   the gallery: PNGs and a GIF (gnuplot)\n"
     MH_USAGE_CALIBRATE_LINE
     MH_USAGE_VALIDATE_LINE
     "  sensitivity CONFIG [--method oat|morris] [-o DIR] ...  rank the parameters by their effect\n"
@@ -44,6 +45,7 @@ static const char *usage_export =
     "  --summary                     per-session metrics and collagen gains\n"
     "  --field NAME [--day D] [--y-mm Y]  cross-section of a field at the snapshot nearest D\n"
     "                                (3-D: the plane y = Y, default the middle)\n"
+    "  --profile NAME [--day D]      lateral mean of a field against depth at the snapshot nearest D\n"
     "  --xdmf                        the XDMF file for ParaView and VisIt (run writes it beside\n"
     "                                every output: OUT.xmf); FILE names the HDF5 file relatively\n"
     "Writes to FILE or standard output (--xdmf: FILE, default OUT.xmf beside OUT.h5).\n";
@@ -61,7 +63,7 @@ static int cmd_info(int argc, char **argv)
     return mh_h5_info(argv[0], stdout, &ctx) == MH_OK ? 0 : mh_cli_fail(&ctx);
 }
 
-#define ONE_WHAT "give one of --series, --sessions, --punctures, --summary, --field, --xdmf"
+#define ONE_WHAT "give one of --series, --sessions, --punctures, --summary, --field, --profile, --xdmf"
 
 static int cmd_export(int argc, char **argv)
 {
@@ -78,12 +80,12 @@ static int cmd_export(int argc, char **argv)
             if (what != NULL)
                 return mh_cli_usage_error(usage_export, "%s", ONE_WHAT);
             what = a;
-        } else if (strcmp(a, "--field") == 0 || strcmp(a, "--day") == 0 || strcmp(a, "--y-mm") == 0 ||
-                   strcmp(a, "-o") == 0) {
+        } else if (strcmp(a, "--field") == 0 || strcmp(a, "--profile") == 0 || strcmp(a, "--day") == 0 ||
+                   strcmp(a, "--y-mm") == 0 || strcmp(a, "-o") == 0) {
             if (i + 1 >= argc)
                 return mh_cli_usage_error(usage_export, "%s needs an argument", a);
             const char *v = argv[++i];
-            if (strcmp(a, "--field") == 0) {
+            if (strcmp(a, "--field") == 0 || strcmp(a, "--profile") == 0) {
                 if (what != NULL)
                     return mh_cli_usage_error(usage_export, "%s", ONE_WHAT);
                 what = a;
@@ -131,6 +133,8 @@ static int cmd_export(int argc, char **argv)
         st = mh_export_punctures(file, out, &ctx);
     else if (strcmp(what, "--summary") == 0)
         st = mh_export_summary(file, out, &ctx);
+    else if (strcmp(what, "--profile") == 0)
+        st = mh_export_profile(file, field, day, out, &ctx);
     else
         st = mh_export_field(file, field, day, y, out, &ctx);
     if (outp != NULL) {
@@ -167,6 +171,8 @@ static int dispatch(int argc, char **argv)
         return cmd_info(argc - 2, argv + 2);
     if (strcmp(cmd, "export") == 0)
         return cmd_export(argc - 2, argv + 2);
+    if (strcmp(cmd, "plot") == 0)
+        return mh_cmd_plot(argc - 2, argv + 2);
     if (strcmp(cmd, "sweep") == 0)
         return mh_cmd_sweep(argc - 2, argv + 2);
     if (strcmp(cmd, "sensitivity") == 0)

@@ -22,6 +22,11 @@ int mh_cmd_sweep(int argc, char **argv);
  * unknown metric), 1 other failure (gnuplot, a file). */
 int mh_cli_sweep_plot(const char *dir, const char *metric, const char *scripts, const char *usage);
 
+/* `microheal plot OUT.h5 [-o DIR] [--scripts DIR]` (cmd_plot.c): the gallery of a run (PNGs and a GIF
+ * through the gnuplot scripts). Exit status: 0 ok, 2 bad input, 1 other failure (the file is missing or
+ * not a run's output, gnuplot is missing or fails, a file cannot be written). */
+int mh_cmd_plot(int argc, char **argv);
+
 #define MH_USAGE_CALIBRATE_LINE                                                                                        \
     "  calibrate TARGETS --fit KEY,... [-o REPORT.md]         fit parameters to target data\n"
 #define MH_USAGE_VALIDATE_LINE                                                                                         \

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -36,6 +37,18 @@ bool mh_cli_wants_help(int argc, char **argv)
     for (int i = 0; i < argc; i++)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
             return true;
+    return false;
+}
+
+bool mh_cli_fmt(char *out, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(out, len, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < len)
+        return true;
+    fprintf(stderr, "microheal: path or command too long: %.60s...\n", out);
     return false;
 }
 
@@ -95,22 +108,53 @@ bool mh_cli_scripts_dir(const char *given, char *out, size_t len)
     return w > 0 && (size_t)w < len;
 }
 
+bool mh_cli_have_program(const char *name)
+{
+    const char *path = getenv("PATH");
+    for (const char *p = path; p != NULL && *p != '\0';) {
+        const char *colon = strchr(p, ':');
+        const int n = colon != NULL ? (int)(colon - p) : (int)strlen(p);
+        char file[4096];
+        /* an empty entry is the working directory */
+        const int w =
+            n > 0 ? snprintf(file, sizeof file, "%.*s/%s", n, p, name) : snprintf(file, sizeof file, "./%s", name);
+        if (w > 0 && (size_t)w < sizeof file && access(file, X_OK) == 0)
+            return true;
+        p = colon != NULL ? colon + 1 : NULL;
+    }
+    return false;
+}
+
 bool mh_cli_run_gnuplot(const char *script, const char *vars)
 {
     fflush(NULL);
+    FILE *log = tmpfile(); /* gnuplot's messages, shown when it fails (NULL: straight to stderr) */
     pid_t pid = fork();
     if (pid < 0) {
         fprintf(stderr, "microheal: cannot start gnuplot: %s\n", strerror(errno));
+        if (log != NULL)
+            fclose(log);
         return false;
     }
     if (pid == 0) {
+        if (log != NULL)
+            dup2(fileno(log), STDERR_FILENO);
         execlp("gnuplot", "gnuplot", "-e", vars, script, (char *)NULL);
         _exit(127);
     }
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+    const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (!ok && log != NULL) {
+        rewind(log);
+        char buf[4096];
+        for (size_t n; (n = fread(buf, 1, sizeof buf, log)) > 0;)
+            fwrite(buf, 1, n, stderr);
+    }
+    if (log != NULL)
+        fclose(log);
+    if (ok)
         return true;
     if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
         fprintf(stderr, "microheal: gnuplot not found (install gnuplot-nox, or run make deps)\n");

@@ -22,6 +22,8 @@ bool mh_cli_wants_help(int argc, char **argv);
 /* Splits the comma-separated list s in place into items (blanks around an item are dropped).
  * Returns the number of items, or -1 if an item is empty or there are more than max. */
 int mh_cli_split_list(char *s, const char **items, int max);
+/* snprintf into out[len]; false after a message ("path or command too long") when it does not fit. */
+bool mh_cli_fmt(char *out, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Whole string s is a finite number. */
 bool mh_cli_parse_double(const char *s, double *v);
 /* mkdir -p; prints why not and returns false on failure. */
@@ -29,7 +31,10 @@ bool mh_cli_mkdirs(const char *path);
 /* The folder of gnuplot scripts: given (--scripts) if not NULL, else scripts/ beside the executable
  * when it exists there, else scripts/ relative to the working directory. False if it does not fit. */
 bool mh_cli_scripts_dir(const char *given, char *out, size_t len);
-/* Runs gnuplot -e VARS SCRIPT; true if it exits with 0, else false after a message. */
+/* Whether an executable file name is in one of the folders of PATH. */
+bool mh_cli_have_program(const char *name);
+/* Runs gnuplot -e VARS SCRIPT; true if it exits with 0, else false after gnuplot's messages (held back
+ * while it runs: a successful run prints nothing) and one of its own. */
 bool mh_cli_run_gnuplot(const char *script, const char *vars);
 
 #endif

@@ -139,31 +139,48 @@ mh_status mh_export_summary(const char *path, FILE *out, mh_ctx *ctx)
     return MH_OK;
 }
 
+/* The snapshot of field name nearest to day with its shape and day, and the grid's depths (nz values)
+ * and, unless x is NULL, lateral positions (nx values); all malloc'ed, nothing allocated on failure. */
+static mh_status read_section(const char *path, const char *name, double day, float **f, int shape[3], double *t,
+                              double **x, double **z, mh_ctx *ctx)
+{
+    *z = NULL;
+    if (x != NULL)
+        *x = NULL;
+    mh_status st = mh_h5_read_field(path, name, day, f, shape, t, ctx);
+    if (st != MH_OK)
+        return st;
+    size_t nx = (size_t)shape[2], nz = 0;
+    if (x != NULL)
+        st = mh_h5_read_vector(path, "/grid/x_mm", x, &nx, ctx);
+    if (st == MH_OK)
+        st = mh_h5_read_vector(path, "/grid/z_mm", z, &nz, ctx);
+    if (st == MH_OK && ((int)nx != shape[2] || (int)nz != shape[0]))
+        st = MH_ERROR(ctx, MH_ERR_IO, "%s: grid and field shapes disagree", path);
+    if (st != MH_OK) {
+        free(*f);
+        *f = NULL;
+        free(*z);
+        *z = NULL;
+        if (x != NULL) {
+            free(*x);
+            *x = NULL;
+        }
+    }
+    return st;
+}
+
 mh_status mh_export_field(const char *path, const char *name, double day, double y_mm, FILE *out, mh_ctx *ctx)
 {
     float *f = NULL;
     int shape[3];
-    double t = 0;
-    mh_status st = mh_h5_read_field(path, name, day, &f, shape, &t, ctx);
+    double t = 0, *x = NULL, *z = NULL;
+    mh_status st = read_section(path, name, day, &f, shape, &t, &x, &z, ctx);
     if (st != MH_OK)
         return st;
-    double *x = NULL, *z = NULL;
-    size_t nx = 0, nz = 0;
-    if ((st = mh_h5_read_vector(path, "/grid/x_mm", &x, &nx, ctx)) != MH_OK ||
-        (st = mh_h5_read_vector(path, "/grid/z_mm", &z, &nz, ctx)) != MH_OK) {
-        free(f);
-        free(x);
-        return st;
-    }
-    if ((int)nx != shape[2] || (int)nz != shape[0]) {
-        free(f);
-        free(x);
-        free(z);
-        return MH_ERROR(ctx, MH_ERR_IO, "%s: grid and field shapes disagree", path);
-    }
     int j = shape[1] / 2;
     if (shape[1] > 1 && y_mm >= 0) {
-        double dx = nx > 1 ? x[1] - x[0] : 1.0;
+        double dx = shape[2] > 1 ? x[1] - x[0] : 1.0;
         j = (int)floor(y_mm / dx);
         if (j < 0 || j >= shape[1]) {
             free(f);
@@ -183,6 +200,41 @@ mh_status mh_export_field(const char *path, const char *name, double day, double
     free(x);
     free(z);
     return MH_OK;
+}
+
+mh_status mh_export_profile(const char *path, const char *name, double day, FILE *out, mh_ctx *ctx)
+{
+    float *f = NULL;
+    int shape[3];
+    double t = 0, *z = NULL, *layer = NULL, *top = NULL;
+    size_t nl = 0, ntop = 0;
+    mh_status st = read_section(path, name, day, &f, shape, &t, NULL, &z, ctx);
+    if (st == MH_OK && (st = mh_h5_read_vector(path, "/grid/layer", &layer, &nl, ctx)) == MH_OK &&
+        (st = mh_h5_read_vector(path, "/grid/layer_top_mm", &top, &ntop, ctx)) == MH_OK &&
+        ((int)nl != shape[0] || ntop != MH_LAYER_COUNT + 1))
+        st = MH_ERROR(ctx, MH_ERR_IO, "%s: /grid/layer or /grid/layer_top_mm does not fit the grid", path);
+    if (st == MH_OK) {
+        fprintf(out, "# %s lateral mean at day %.6g (requested %g); columns depth_mm layer mean\n# layer_top_mm", name,
+                t, day);
+        for (size_t l = 0; l < ntop; l++)
+            fprintf(out, " %.6g", top[l]);
+        fprintf(out, "\n# layers:");
+        for (int l = 0; l < MH_LAYER_COUNT; l++)
+            fprintf(out, " %d %s", l, mh_layer_name((mh_layer)l));
+        fprintf(out, "\n");
+        const size_t plane = (size_t)shape[1] * (size_t)shape[2];
+        for (int k = 0; k < shape[0]; k++) {
+            double sum = 0.0; /* in cell order */
+            for (size_t q = 0; q < plane; q++)
+                sum += f[(size_t)k * plane + q];
+            fprintf(out, "%.6f %d %.9g\n", z[k], (int)layer[k], sum / (double)plane);
+        }
+    }
+    free(f);
+    free(z);
+    free(layer);
+    free(top);
+    return st;
 }
 
 mh_status mh_h5_info(const char *path, FILE *out, mh_ctx *ctx)

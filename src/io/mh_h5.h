@@ -52,5 +52,10 @@ void mh_export_csv_text(FILE *f, const char *s);
 /* Field cross-section "x_mm depth_mm value" with a blank line between rows (gnuplot image format);
  * in 3-D the plane at y_mm (negative = the middle). */
 mh_status mh_export_field(const char *path, const char *name, double day, double y_mm, FILE *out, mh_ctx *ctx);
+/* Depth profile of field name at the snapshot nearest day: per depth cell "depth_mm layer mean", the
+ * mean over the whole plane (x, and y in 3-D), with the layer tops (/grid/layer_top_mm) and the layer
+ * ids' names in '#' header lines. Matrix fields (collagen, elastin, fibroblasts) are 1.0 in untreated
+ * dermis, so mean - 1 is their relative change there. */
+mh_status mh_export_profile(const char *path, const char *name, double day, FILE *out, mh_ctx *ctx);
 
 #endif

@@ -1,0 +1,468 @@
+/* cmd_plot: `microheal plot OUT.h5`: the gallery of one run for a class (healing curves, early response,
+ * cross-sections, depth response, an animation of the first week), tables exported from the output and
+ * drawn by the gnuplot scripts into PNGs and a GIF. */
+#include "mh_cli.h"
+#include "mh_cli_util.h"
+#include "mh_h5.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *usage_plot =
+    "usage: microheal plot OUT.h5 [-o DIR] [--scripts DIR]\n"
+    "\n"
+    "Draws the gallery of a run with gnuplot into DIR (default: OUT_plots beside OUT.h5), 1600 x 1000\n"
+    "pixels with large fonts, for projection:\n"
+    "  healing_curves.png          collagen I, III, total and elastin against time, sessions marked\n"
+    "  early_response.png          erythema, open channels, re-epithelialisation, bleeding (first week)\n"
+    "  cross_section_collagen.png  total collagen in the cross-section at days 0, 1, 7, 42 and 180\n"
+    "  depth_response.png          change of the matrix against depth at days 7, 42 and 180\n"
+    "  first_week.gif              animation of the first week (blood, inflammatory cells, fibroblasts,\n"
+    "                              collagen III), one frame per stored snapshot, and the same frames as\n"
+    "  first_week/frame_000.png ...  numbered PNGs\n"
+    "Days count from the first session; each uses the nearest stored snapshot (output.snapshot_days),\n"
+    "named in the panel's title; days beyond the run are left out with a note. --scripts DIR: the\n"
+    "folder of the gnuplot scripts (default: scripts/ beside the executable, else ./scripts).\n"
+    "Prints the files written; a file appears only when complete.\n";
+
+/* The days of the figures, after the first session. */
+static const double section_days[] = {0, 1, 7, 42, 180};
+static const double depth_days[] = {7, 42, 180};
+#define WEEK_DAYS 7.0
+/* The quantities, in the order scripts/depth_response.gp and scripts/first_week.gp expect them. */
+static const char *const depth_quantities[] = {"collagen_total", "collagen_I", "collagen_III", "elastin"};
+static const char *const week_quantities[] = {"blood", "inflammatory_cells", "fibroblasts", "collagen_III"};
+#define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* One gallery being drawn. */
+typedef struct {
+    const char *h5;
+    char dir[PATH_MAX];     /* the gallery's folder */
+    char tmp[PATH_MAX];     /* DIR/.plot-XXXXXX: tables and drawings until they are complete */
+    char scripts[PATH_MAX]; /* the gnuplot scripts' folder */
+    double *snap;           /* snapshot days (absolute) */
+    size_t nsnap;
+    double t0, t_end;     /* the first session's day; the run's last day */
+    char layer_tops[256]; /* /grid/layer_top_mm as words */
+} gallery;
+
+/* "day D" for a day after the first session, with hours for a fraction of the first day. */
+static void day_words(double rel, char *out, size_t len)
+{
+    if (rel > 0.0 && rel < 1.0)
+        snprintf(out, len, "day %g (%g h)", rel, rel * 24.0);
+    else
+        snprintf(out, len, "day %g", rel);
+}
+
+/* A snapshot chosen for a day asked for (after the first session). */
+typedef struct {
+    long snap;
+    double asked;
+} pick;
+
+/* The snapshots nearest to each of days[0..n), each at most once, into picks; returns how many. A day
+ * beyond the run, or whose snapshot an earlier day took, is left out with a note naming the figure. */
+static int pick_days(const gallery *g, const double *days, int n, const char *figure, pick *picks)
+{
+    int np = 0;
+    for (int d = 0; d < n; d++) {
+        if (g->t0 + days[d] > g->t_end + 1e-9) {
+            fprintf(stderr, "microheal: note: %s: day %g is beyond the run (it ends on day %g): left out\n", figure,
+                    days[d], g->t_end - g->t0);
+            continue;
+        }
+        long best = -1;
+        for (size_t i = 0; i < g->nsnap; i++)
+            if (best < 0 || fabs(g->snap[i] - g->t0 - days[d]) < fabs(g->snap[best] - g->t0 - days[d]))
+                best = (long)i;
+        bool taken = false;
+        for (int k = 0; k < np; k++)
+            taken |= picks[k].snap == best;
+        if (best < 0 || taken) {
+            fprintf(stderr, "microheal: note: %s: day %g: %s: left out\n", figure, days[d],
+                    best < 0 ? "no snapshots stored (output.snapshot_days)" : "its nearest snapshot is shown already");
+            continue;
+        }
+        picks[np++] = (pick){best, days[d]};
+    }
+    return np;
+}
+
+/* The title of a pick: "day 7", or "day 6 (nearest to 7)" when the snapshot is of another day. */
+static void pick_title(const gallery *g, pick p, char *out, size_t len)
+{
+    const double got = g->snap[p.snap] - g->t0;
+    if (fabs(got - p.asked) <= 1e-9 * (1.0 + fabs(p.asked)))
+        snprintf(out, len, "day %g", p.asked);
+    else
+        snprintf(out, len, "day %g (nearest to %g)", got, p.asked);
+}
+
+/* Writes the table TMP/NAME: series ('s'), sessions ('S'), a cross-section of field at day ('f') or its
+ * depth profile ('p'); its path in path. 0, or the exit status after a message. */
+static int table(const gallery *g, const char *name, char what, const char *field, double day, char *path, size_t len)
+{
+    if (!mh_cli_fmt(path, len, "%s/%s", g->tmp, name))
+        return 1;
+    FILE *f = fopen(path, "w");
+    if (f == NULL) {
+        fprintf(stderr, "microheal: %s: cannot write: %s\n", path, strerror(errno));
+        return 1;
+    }
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_status st = what == 's'   ? mh_export_series(g->h5, f, &ctx)
+                   : what == 'S' ? mh_export_sessions(g->h5, f, &ctx)
+                   : what == 'f' ? mh_export_field(g->h5, field, day, -1.0, f, &ctx)
+                                 : mh_export_profile(g->h5, field, day, f, &ctx);
+    const bool bad = ferror(f) != 0;
+    if (fclose(f) != 0 || bad) {
+        fprintf(stderr, "microheal: %s: cannot write (disk full?)\n", path);
+        return 1;
+    }
+    return st == MH_OK ? 0 : mh_cli_fail(&ctx);
+}
+
+/* Moves TMP/NAME to DIR/NAME (both relative to their folders) and prints the new path unless quiet. */
+static int publish(const gallery *g, const char *name, bool quiet)
+{
+    char from[PATH_MAX], to[PATH_MAX];
+    if (!mh_cli_fmt(from, sizeof from, "%s/%s", g->tmp, name) || !mh_cli_fmt(to, sizeof to, "%s/%s", g->dir, name))
+        return 1;
+    if (rename(from, to) != 0) {
+        fprintf(stderr, "microheal: %s: cannot write: %s\n", to, strerror(errno));
+        return 1;
+    }
+    if (!quiet)
+        printf("%s\n", to);
+    return 0;
+}
+
+/* gnuplot's -e text, built in a memory stream (POSIX open_memstream). */
+typedef struct {
+    FILE *f;
+    char *text;
+    size_t len;
+} vars;
+
+static bool vars_open(vars *v)
+{
+    v->text = NULL;
+    v->f = open_memstream(&v->text, &v->len);
+    if (v->f == NULL)
+        fprintf(stderr, "microheal: out of memory\n");
+    return v->f != NULL;
+}
+
+/* Runs SCRIPT.gp with the variables of v (closed and freed here) and, unless name is NULL, out = TMP/NAME,
+ * then publishes NAME. */
+static int draw(const gallery *g, const char *script, const char *name, vars *v)
+{
+    char gp[PATH_MAX], out[PATH_MAX];
+    int rc = !mh_cli_fmt(gp, sizeof gp, "%s/%s.gp", g->scripts, script);
+    if (rc == 0 && name != NULL && mh_cli_fmt(out, sizeof out, "%s/%s", g->tmp, name))
+        fprintf(v->f, "; out='%s'", out);
+    if (fclose(v->f) != 0 || v->text == NULL) {
+        fprintf(stderr, "microheal: out of memory\n");
+        rc = 1;
+    }
+    if (rc == 0 && !mh_cli_run_gnuplot(gp, v->text))
+        rc = 1;
+    free(v->text);
+    v->text = NULL;
+    return rc != 0 ? 1 : name != NULL ? publish(g, name, false) : 0;
+}
+
+/* Closes and frees v without drawing. */
+static void vars_drop(vars *v)
+{
+    fclose(v->f);
+    free(v->text);
+    v->text = NULL;
+}
+
+/* healing_curves.png and early_response.png. */
+static int draw_curves(const gallery *g)
+{
+    char series[PATH_MAX], sessions[PATH_MAX], name[64];
+    int rc = table(g, "series.txt", 's', NULL, 0, series, sizeof series);
+    if (rc == 0)
+        rc = table(g, "sessions.txt", 'S', NULL, 0, sessions, sizeof sessions);
+    const char *scripts[2] = {"healing_curves", "early_response"};
+    for (int k = 0; k < 2 && rc == 0; k++) {
+        vars v;
+        if (!vars_open(&v))
+            return 1;
+        fprintf(v.f, "series='%s'; sessions='%s'", series, sessions);
+        snprintf(name, sizeof name, "%s.png", scripts[k]);
+        rc = draw(g, scripts[k], name, &v);
+    }
+    return rc;
+}
+
+/* A figure of the snapshots nearest to some days: for each quantity and each day a table (what: 'f' the
+ * cross-section, 'p' the depth profile), listed in the script's variable files_var quantity after
+ * quantity; the days' titles in titles_var. */
+typedef struct {
+    const char *script; /* draws NAME.png */
+    const double *days;
+    int ndays;
+    const char *const *quantities;
+    int nquantities;
+    char what;
+    const char *files_var, *titles_var;
+    bool layer_tops; /* pass layer_tops too */
+} day_figure;
+
+static int draw_days(const gallery *g, const day_figure *fig)
+{
+    char figure[64], path[PATH_MAX], title[96], name[96];
+    snprintf(figure, sizeof figure, "%s.png", fig->script);
+    pick picks[8];
+    const int n = pick_days(g, fig->days, fig->ndays < 8 ? fig->ndays : 8, figure, picks);
+    if (n == 0)
+        return 0;
+    vars v;
+    if (!vars_open(&v))
+        return 1;
+    int rc = 0;
+    fprintf(v.f, "%s=\"", fig->files_var);
+    for (int q = 0; q < fig->nquantities && rc == 0; q++)
+        for (int k = 0; k < n && rc == 0; k++) {
+            snprintf(name, sizeof name, "%s_%s_%d.txt", fig->script, fig->quantities[q], k);
+            rc = table(g, name, fig->what, fig->quantities[q], g->snap[picks[k].snap], path, sizeof path);
+            fprintf(v.f, "%s'%s'", q + k > 0 ? " " : "", path);
+        }
+    fprintf(v.f, "\"; %s=\"", fig->titles_var);
+    for (int k = 0; k < n; k++) {
+        pick_title(g, picks[k], title, sizeof title);
+        fprintf(v.f, "%s'%s'", k > 0 ? " " : "", title);
+    }
+    fputs("\"", v.f);
+    if (fig->layer_tops)
+        fprintf(v.f, "; layer_tops='%s'", g->layer_tops);
+    if (rc != 0) {
+        vars_drop(&v);
+        return rc;
+    }
+    return draw(g, fig->script, figure, &v);
+}
+
+/* cross_section_collagen.png (total collagen at section_days) and depth_response.png (the profiles of
+ * depth_quantities at depth_days). */
+static int draw_sections_and_depth(const gallery *g)
+{
+    static const char *const total[] = {"collagen_total"};
+    const day_figure sections = {
+        "cross_section_collagen", section_days, COUNT(section_days), total, 1, 'f', "fields", "titles", true};
+    const day_figure depth = {
+        "depth_response", depth_days, COUNT(depth_days), depth_quantities, COUNT(depth_quantities), 'p', "profiles",
+        "days",           false};
+    int rc = draw_days(g, &sections);
+    return rc != 0 ? rc : draw_days(g, &depth);
+}
+
+/* Removes DIR/first_week/frame_NNN.png from n on (frames of an earlier, longer gallery). */
+static void remove_stale_frames(const gallery *g, int n)
+{
+    char path[PATH_MAX];
+    for (int k = n; mh_cli_fmt(path, sizeof path, "%s/first_week/frame_%03d.png", g->dir, k) && remove(path) == 0; k++)
+        ;
+}
+
+/* Whether snapshot i lies in the first WEEK_DAYS days after the first session (and in the run). */
+static bool in_week(const gallery *g, size_t i)
+{
+    const double t = g->snap[i];
+    return t >= g->t0 - 1e-9 && t <= g->t0 + WEEK_DAYS + 1e-9 && t <= g->t_end + 1e-9;
+}
+
+/* first_week.gif and first_week/frame_NNN.png: every snapshot of the first WEEK_DAYS days. */
+static int draw_week(const gallery *g)
+{
+    const char *figure = "first_week.gif";
+    int n = 0;
+    for (size_t i = 0; i < g->nsnap; i++)
+        n += in_week(g, i);
+    if (n < 2) {
+        fprintf(stderr,
+                "microheal: note: %s: %d snapshot%s in days 0 to %g: no animation (add days to "
+                "output.snapshot_days)\n",
+                figure, n, n == 1 ? "" : "s", WEEK_DAYS);
+        return 0;
+    }
+    char path[PATH_MAX], frames[PATH_MAX], title[96], name[96];
+    if (!mh_cli_fmt(frames, sizeof frames, "%s/first_week", g->tmp) ||
+        !mh_cli_fmt(path, sizeof path, "%s/first_week", g->dir) || !mh_cli_mkdirs(frames) || !mh_cli_mkdirs(path))
+        return 1;
+    vars v;
+    if (!vars_open(&v))
+        return 1;
+    int rc = 0, k = 0;
+    fputs("frames=\"", v.f);
+    for (size_t i = 0; i < g->nsnap && rc == 0; i++) {
+        if (!in_week(g, i))
+            continue;
+        for (int q = 0; q < COUNT(week_quantities) && rc == 0; q++) {
+            snprintf(name, sizeof name, "frame_%03d_%s.txt", k, week_quantities[q]);
+            rc = table(g, name, 'f', week_quantities[q], g->snap[i], path, sizeof path);
+            fprintf(v.f, "%s'%s'", k + q > 0 ? " " : "", path);
+        }
+        k++;
+    }
+    fputs("\"; titles=\"", v.f);
+    k = 0;
+    for (size_t i = 0; i < g->nsnap; i++)
+        if (in_week(g, i)) {
+            day_words(g->snap[i] - g->t0, title, sizeof title);
+            fprintf(v.f, "%s'%s'", k++ > 0 ? " " : "", title);
+        }
+    fprintf(v.f, "\"; frames_dir='%s'; gif='%s/first_week.gif'", frames, g->tmp);
+    if (rc != 0) {
+        vars_drop(&v);
+        return rc;
+    }
+    if ((rc = draw(g, "first_week", NULL, &v)) != 0)
+        return rc;
+    for (k = 0; k < n && rc == 0; k++) {
+        snprintf(name, sizeof name, "first_week/frame_%03d.png", k);
+        rc = publish(g, name, true);
+    }
+    if (rc != 0)
+        return rc;
+    remove_stale_frames(g, n);
+    printf("%s/first_week/frame_000.png to frame_%03d.png (%d frames)\n", g->dir, n - 1, n);
+    if (!mh_cli_fmt(path, sizeof path, "%s/first_week.gif", g->tmp))
+        return 1;
+    if (access(path, F_OK) == 0)
+        return publish(g, "first_week.gif", false);
+    mh_cli_fmt(path, sizeof path, "%s/first_week.gif", g->dir);
+    remove(path); /* an older animation would not match the frames */
+    fprintf(stderr, "microheal: note: %s: gnuplot has no gif terminal: the PNG frames only\n", figure);
+    return 0;
+}
+
+/* Reads what the figures need from the output: snapshot days, the run's end, the first session and the
+ * layer tops. MH_ERR_IO with the file's name when it is missing, not HDF5 or not a run's output. */
+static mh_status load(gallery *g, mh_ctx *ctx)
+{
+    double *t = NULL, *sessions = NULL, *tops = NULL;
+    size_t nt = 0, ns = 0, ntop = 0;
+    mh_status st = mh_h5_read_vector(g->h5, "/series/t_days", &t, &nt, ctx);
+    if (st == MH_OK)
+        st = mh_h5_read_vector(g->h5, "/fields/t_days", &g->snap, &g->nsnap, ctx);
+    if (st == MH_OK)
+        st = mh_h5_read_vector(g->h5, "/summary/session_days", &sessions, &ns, ctx);
+    if (st == MH_OK)
+        st = mh_h5_read_vector(g->h5, "/grid/layer_top_mm", &tops, &ntop, ctx);
+    if (st == MH_OK && nt == 0)
+        st = MH_ERROR(ctx, MH_ERR_IO, "%s: the series is empty", g->h5);
+    if (st == MH_OK) {
+        g->t_end = t[nt - 1];
+        g->t0 = ns > 0 ? sessions[0] : 0.0;
+        size_t used = 0;
+        for (size_t l = 0; l < ntop && used < sizeof g->layer_tops; l++)
+            used +=
+                (size_t)snprintf(g->layer_tops + used, sizeof g->layer_tops - used, "%s%.6g", l ? " " : "", tops[l]);
+    }
+    free(t);
+    free(sessions);
+    free(tops);
+    return st;
+}
+
+/* Removes the temporary folder and what is left in it (its first_week/ subfolder included). */
+static void remove_tmp(const gallery *g)
+{
+    char path[PATH_MAX];
+    const char *sub[2] = {"/first_week", ""};
+    for (int s = 0; s < 2; s++) {
+        char dir[PATH_MAX];
+        if (!mh_cli_fmt(dir, sizeof dir, "%s%s", g->tmp, sub[s]))
+            continue;
+        DIR *d = opendir(dir);
+        for (struct dirent *e; d != NULL && (e = readdir(d)) != NULL;)
+            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+                mh_cli_fmt(path, sizeof path, "%s/%s", dir, e->d_name))
+                remove(path);
+        if (d != NULL)
+            closedir(d);
+        rmdir(dir);
+    }
+}
+
+/* DIR for OUT.h5: OUT_plots (OUT without its .h5 ending). */
+static bool default_dir(const char *h5, char *out, size_t len)
+{
+    size_t n = strlen(h5);
+    if (n > 3 && strcmp(h5 + n - 3, ".h5") == 0)
+        n -= 3;
+    return mh_cli_fmt(out, len, "%.*s_plots", (int)n, h5);
+}
+
+int mh_cmd_plot(int argc, char **argv)
+{
+    if (mh_cli_wants_help(argc, argv)) {
+        fputs(usage_plot, stdout);
+        return 0;
+    }
+    gallery g = {0};
+    const char *dir = NULL, *scripts = NULL;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-o") == 0 || strcmp(a, "--scripts") == 0) {
+            if (i + 1 >= argc)
+                return mh_cli_usage_error(usage_plot, "%s needs an argument", a);
+            *(strcmp(a, "-o") == 0 ? &dir : &scripts) = argv[++i];
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return mh_cli_usage_error(usage_plot, "unknown option %s", a);
+        } else if (g.h5 == NULL) {
+            g.h5 = a;
+        } else {
+            return mh_cli_usage_error(usage_plot, "unexpected argument %s", a);
+        }
+    }
+    if (g.h5 == NULL)
+        return mh_cli_usage_error(usage_plot, "%s", "missing OUT.h5");
+    if (dir != NULL ? !mh_cli_fmt(g.dir, sizeof g.dir, "%s", dir) : !default_dir(g.h5, g.dir, sizeof g.dir))
+        return 2;
+    if (strpbrk(g.dir, "'\"\\") != NULL) { /* the paths go into gnuplot strings */
+        fprintf(stderr, "microheal: %s: a quote or backslash in the folder's name is not supported\n", g.dir);
+        return 2;
+    }
+    if (!mh_cli_scripts_dir(scripts, g.scripts, sizeof g.scripts)) {
+        fprintf(stderr, "microheal: --scripts: path too long\n");
+        return 2;
+    }
+    if (!mh_cli_have_program("gnuplot")) {
+        fprintf(stderr, "microheal: gnuplot not found (install gnuplot-nox, or run make deps)\n");
+        return 1;
+    }
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    int rc = 0;
+    if (load(&g, &ctx) != MH_OK)
+        rc = mh_cli_fail(&ctx);
+    if (rc == 0 && (!mh_cli_mkdirs(g.dir) || !mh_cli_fmt(g.tmp, sizeof g.tmp, "%s/.plot-XXXXXX", g.dir)))
+        rc = 1;
+    if (rc == 0 && mkdtemp(g.tmp) == NULL) {
+        fprintf(stderr, "microheal: %s: cannot create: %s\n", g.tmp, strerror(errno));
+        rc = 1;
+    } else if (rc == 0) {
+        rc = draw_curves(&g);
+        if (rc == 0)
+            rc = draw_sections_and_depth(&g);
+        if (rc == 0)
+            rc = draw_week(&g);
+        remove_tmp(&g);
+    }
+    free(g.snap);
+    return rc;
+}
