@@ -47,6 +47,18 @@ bool mh_cli_parse_double(const char *s, double *v)
     return end != s && *end == '\0' && errno == 0 && isfinite(*v);
 }
 
+long mh_cli_whole(const char *usage, const char *opt, const char *s, long lo, long hi)
+{
+    double x;
+    if (!mh_cli_parse_double(s, &x) || x != (double)(long)x || x < lo || x > hi) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "%s: '%%s' is not a whole number in [%ld, %ld]", opt, lo, hi);
+        mh_cli_usage_error(usage, msg, s);
+        return -1;
+    }
+    return (long)x;
+}
+
 bool mh_cli_mkdirs(const char *path)
 {
     char *p = strdup(path);

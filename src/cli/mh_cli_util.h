@@ -24,6 +24,9 @@ bool mh_cli_wants_help(int argc, char **argv);
 int mh_cli_split_list(char *s, const char **items, int max);
 /* Whole string s is a finite number. */
 bool mh_cli_parse_double(const char *s, double *v);
+/* The whole number in [lo, hi] that option opt's text s gives; -1 after a usage error (usage printed) if
+ * it is not one. */
+long mh_cli_whole(const char *usage, const char *opt, const char *s, long lo, long hi);
 /* mkdir -p; prints why not and returns false on failure. */
 bool mh_cli_mkdirs(const char *path);
 /* The folder of gnuplot scripts: given (--scripts) if not NULL, else scripts/ beside the executable
