@@ -368,6 +368,70 @@ void mh_sweep_io_csv_number(FILE *f, double x)
     fputs(t, f);
 }
 
+void mh_sweep_io_csv_head_end(FILE *f)
+{
+    for (int k = 0; k < MH_MET_COUNT; k++)
+        fprintf(f, ",%s", mh_sweep_metric_name((mh_sweep_metric)k));
+    fputs(",message\n", f);
+}
+
+void mh_sweep_io_csv_row_end(FILE *f, const mh_sweep_table *t, int i)
+{
+    for (int k = 0; k < MH_MET_COUNT; k++) {
+        fputc(',', f);
+        mh_sweep_io_csv_number(f, t->metric[(size_t)i * MH_MET_COUNT + k]);
+    }
+    fputc(',', f);
+    mh_export_csv_text(f, t->message[i] != NULL ? t->message[i] : "");
+    fputc('\n', f);
+}
+
+herr_t mh_sweep_io_write_axis(hid_t loc, const char *name, const mh_sweep *s, int a)
+{
+    const mh_sweep_axis *ax = mh_sweep_axis_at(s, a);
+    const int n = mh_sweep_npoints(s);
+    double *dv = malloc((size_t)n * sizeof *dv);
+    char *txt = malloc((size_t)n * MH_SWEEP_VALUE_LEN);
+    herr_t rc = dv == NULL || txt == NULL ? -1 : 0;
+    for (int i = 0; rc >= 0 && i < n; i++) {
+        const int r = mh_sweep_row(s, i);
+        dv[i] = mh_sweep_value(s, r, a);
+        mh_sweep_io_set_text(txt, i, MH_SWEEP_VALUE_LEN, mh_sweep_value_text(s, r, a));
+    }
+    const char *unit = mh_param_table()[ax->param].unit;
+    if (rc >= 0)
+        rc = ax->numeric ? mh_h5_write_vector(loc, name, H5T_NATIVE_DOUBLE, dv, (size_t)n, unit)
+                         : mh_sweep_io_strings(loc, name, txt, (size_t)n, MH_SWEEP_VALUE_LEN);
+    free(dv);
+    free(txt);
+    return rc;
+}
+
+herr_t mh_sweep_io_write_outcomes(hid_t loc, const mh_sweep_table *t)
+{
+    const int n = t->npoints;
+    double *dv = malloc((size_t)n * sizeof *dv);
+    char *txt = malloc((size_t)n * MH_SWEEP_VALUE_LEN);
+    herr_t rc = dv == NULL || txt == NULL ? -1 : 0;
+    for (int i = 0; rc >= 0 && i < n; i++)
+        mh_sweep_io_set_text(txt, i, MH_SWEEP_VALUE_LEN, status_name[t->status[i]]);
+    if (rc >= 0) {
+        rc |= mh_sweep_io_strings(loc, "status", txt, (size_t)n, MH_SWEEP_VALUE_LEN);
+        rc |= mh_sweep_io_strings(loc, "config_sha256", (const char *)t->sha, (size_t)n, MH_SHA256_HEX);
+        rc |= mh_sweep_io_group(loc, "metrics");
+    }
+    for (int k = 0; rc >= 0 && k < MH_MET_COUNT; k++) {
+        char name[160];
+        snprintf(name, sizeof name, "metrics/%s", mh_sweep_metric_name((mh_sweep_metric)k));
+        for (int i = 0; i < n; i++)
+            dv[i] = t->metric[(size_t)i * MH_MET_COUNT + k];
+        rc |= mh_h5_write_vector(loc, name, H5T_NATIVE_DOUBLE, dv, (size_t)n, mh_sweep_metric_unit((mh_sweep_metric)k));
+    }
+    free(dv);
+    free(txt);
+    return rc;
+}
+
 /* What the summary's files are written from. */
 typedef struct {
     const mh_sweep *s;
@@ -384,9 +448,7 @@ static void fill_summary(FILE *f, const void *user)
     fputs("point,row,replicate,seed,status,config_sha256", f);
     for (int a = 0; a < na; a++)
         fprintf(f, ",%s", mh_sweep_axis_at(s, a)->key);
-    for (int k = 0; k < MH_MET_COUNT; k++)
-        fprintf(f, ",%s", mh_sweep_metric_name((mh_sweep_metric)k));
-    fputs(",message\n", f);
+    mh_sweep_io_csv_head_end(f);
     for (int i = 0; i < t->npoints; i++) {
         const int r = mh_sweep_row(s, i);
         fprintf(f, "%d,%d,%d,%lu,%s,%s", i, r, mh_sweep_replicate(s, i), mh_sweep_seed(s, i), status_name[t->status[i]],
@@ -395,13 +457,7 @@ static void fill_summary(FILE *f, const void *user)
             fputc(',', f);
             mh_export_csv_text(f, mh_sweep_value_text(s, r, a));
         }
-        for (int k = 0; k < MH_MET_COUNT; k++) {
-            fputc(',', f);
-            mh_sweep_io_csv_number(f, t->metric[(size_t)i * MH_MET_COUNT + k]);
-        }
-        fputc(',', f);
-        mh_export_csv_text(f, t->message[i] != NULL ? t->message[i] : "");
-        fputc('\n', f);
+        mh_sweep_io_csv_row_end(f, t, i);
     }
 }
 
@@ -484,9 +540,8 @@ static herr_t write_h5_body(hid_t f, const void *user)
     rc |= mh_h5_attr_double(root, "samples", mh_sweep_samples(s));
     H5Gclose(root);
     long long *iv = malloc((size_t)n * sizeof *iv);
-    char *txt = malloc((size_t)n * MH_SWEEP_VALUE_LEN);
-    double *dv = malloc((size_t)n * sizeof *dv);
-    if (iv == NULL || txt == NULL || dv == NULL)
+    char *txt = malloc((size_t)(na > 0 ? na : 1) * MH_SWEEP_VALUE_LEN);
+    if (iv == NULL || txt == NULL)
         rc = -1;
     for (int col = 0; rc >= 0 && col < 4; col++) {
         static const char *names[] = {"point", "row", "replicate", "seed"};
@@ -497,34 +552,14 @@ static herr_t write_h5_body(hid_t f, const void *user)
                              : (long long)mh_sweep_seed(s, i);
         rc |= mh_h5_write_vector(f, names[col], H5T_NATIVE_LLONG, iv, (size_t)n, NULL);
     }
-    if (rc >= 0) {
-        for (int i = 0; i < n; i++)
-            mh_sweep_io_set_text(txt, i, MH_SWEEP_VALUE_LEN, status_name[t->status[i]]);
-        rc |= mh_sweep_io_strings(f, "status", txt, (size_t)n, MH_SWEEP_VALUE_LEN);
-        rc |= mh_sweep_io_strings(f, "config_sha256", (const char *)t->sha, (size_t)n, MH_SHA256_HEX);
-    }
     rc |= mh_sweep_io_group(f, "inputs");
-    rc |= mh_sweep_io_group(f, "metrics");
     for (int a = 0; rc >= 0 && a < na; a++) {
-        const mh_sweep_axis *ax = mh_sweep_axis_at(s, a);
         char name[160];
-        snprintf(name, sizeof name, "inputs/%s", ax->key);
-        for (int i = 0; i < n; i++) {
-            const int r = mh_sweep_row(s, i);
-            dv[i] = mh_sweep_value(s, r, a);
-            mh_sweep_io_set_text(txt, i, MH_SWEEP_VALUE_LEN, mh_sweep_value_text(s, r, a));
-        }
-        const char *unit = mh_param_table()[ax->param].unit;
-        rc |= ax->numeric ? mh_h5_write_vector(f, name, H5T_NATIVE_DOUBLE, dv, (size_t)n, unit)
-                          : mh_sweep_io_strings(f, name, txt, (size_t)n, MH_SWEEP_VALUE_LEN);
+        snprintf(name, sizeof name, "inputs/%s", mh_sweep_axis_at(s, a)->key);
+        rc |= mh_sweep_io_write_axis(f, name, s, a);
     }
-    for (int k = 0; rc >= 0 && k < MH_MET_COUNT; k++) {
-        char name[160];
-        snprintf(name, sizeof name, "metrics/%s", mh_sweep_metric_name((mh_sweep_metric)k));
-        for (int i = 0; i < n; i++)
-            dv[i] = t->metric[(size_t)i * MH_MET_COUNT + k];
-        rc |= mh_h5_write_vector(f, name, H5T_NATIVE_DOUBLE, dv, (size_t)n, mh_sweep_metric_unit((mh_sweep_metric)k));
-    }
+    if (rc >= 0)
+        rc |= mh_sweep_io_write_outcomes(f, t);
     if (rc >= 0 && v->sobol != NULL) {
         const int k = na;
         for (int a = 0; a < na; a++)
@@ -543,7 +578,6 @@ static herr_t write_h5_body(hid_t f, const void *user)
     }
     free(iv);
     free(txt);
-    free(dv);
     return rc;
 }
 

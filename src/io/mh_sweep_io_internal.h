@@ -18,7 +18,7 @@ typedef struct {
 } mh_sweep_table;
 
 /* Fills t (zeroed by the caller) and c from DIR, point by point in order. MH_ERR_NOMEM, or the error of a
- * point's configuration; t is freed by mh_sweep_table_free in any case. */
+ * point's configuration; the caller frees t with mh_sweep_table_free, also after a failure. */
 mh_status mh_sweep_table_gather(const mh_sweep *s, const char *dir, mh_sweep_table *t, mh_sweep_counts *c,
                                 mh_ctx *ctx);
 void mh_sweep_table_free(mh_sweep_table *t);
@@ -33,6 +33,15 @@ mh_status mh_sweep_io_write_text(const char *path, void (*fill)(FILE *, const vo
 mh_status mh_sweep_io_write_h5(const char *path, herr_t (*body)(hid_t, const void *), const void *user, mh_ctx *ctx);
 /* A number as the CSV files write it: the fewest digits that read back, "nan" for NaN. */
 void mh_sweep_io_csv_number(FILE *f, double x);
+/* The end of a CSV table's header, ",METRIC,...,message\n" (every metric of the table), and of point i's
+ * row: its metrics and message. */
+void mh_sweep_io_csv_head_end(FILE *f);
+void mh_sweep_io_csv_row_end(FILE *f, const mh_sweep_table *t, int i);
+/* Under loc: the values of axis a for every point as dataset name (float64 with the key's unit for a
+ * numeric axis, else strings); status, config_sha256 and metrics/METRIC (with units) of every point of
+ * t. Negative on failure. */
+herr_t mh_sweep_io_write_axis(hid_t loc, const char *name, const mh_sweep *s, int a);
+herr_t mh_sweep_io_write_outcomes(hid_t loc, const mh_sweep_table *t);
 /* Group name of loc, without modification times (the same contents give the same bytes). */
 herr_t mh_sweep_io_group(hid_t loc, const char *name);
 /* n fixed-length strings of len bytes each (data: n x len) as a 1-D dataset. */
