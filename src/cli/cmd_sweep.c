@@ -118,15 +118,7 @@ static long whole(const char *opt, const char *s, long lo, long hi) { return mh_
 /* Writes the summary and reports it; the exit status of the sweep. */
 static int summarise(const mh_sweep *s, const char *dir, int quiet)
 {
-    mh_ctx ctx;
-    mh_ctx_init(&ctx);
-    mh_sweep_counts c;
-    if (mh_sweep_summary_write(s, dir, &c, &ctx) != MH_OK)
-        return mh_cli_fail(&ctx);
-    if (!quiet || c.failed + c.missing > 0)
-        fprintf(stderr, "%s/summary.csv, summary.h5: %d points: %d complete, %d failed, %d missing\n", dir,
-                mh_sweep_npoints(s), c.ok, c.failed, c.missing);
-    return c.failed + c.missing > 0 ? 1 : 0;
+    return mh_pool_tabulate(s, dir, mh_sweep_summary_write, "summary.csv, summary.h5", "point", quiet);
 }
 
 /* ---- Slurm ---- */

@@ -34,5 +34,10 @@ bool mh_cli_mkdirs(const char *path);
 bool mh_cli_scripts_dir(const char *given, char *out, size_t len);
 /* Runs gnuplot -e VARS SCRIPT; true if it exits with 0, else false after a message. */
 bool mh_cli_run_gnuplot(const char *script, const char *vars);
+/* Writes the table at path through a temporary file (fill(f, user) writes it); false after a message. */
+bool mh_cli_write_table(const char *path, void (*fill)(FILE *, const void *), const void *user);
+/* Draws png with SCRIPT from the table dat: gnuplot -e "dat='DAT'; out='TMP'; VARS" SCRIPT, TMP renamed to png
+ * when gnuplot succeeded (no partial PNG under its name); false after a message. */
+bool mh_cli_draw(const char *script, const char *dat, const char *vars, const char *png);
 
 #endif

@@ -211,3 +211,17 @@ int mh_pool_run_local(const mh_sweep *s, const char *dir, long procs, int thread
         fprintf(stderr, "%d %ss run in %.1f s (%d failed)\n", n, noun, mh_cli_now_s() - t0, failed);
     return 0;
 }
+
+int mh_pool_tabulate(const mh_sweep *s, const char *dir, mh_pool_table_fn write, const char *files, const char *noun,
+                     int quiet)
+{
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_sweep_counts c;
+    if (write(s, dir, &c, &ctx) != MH_OK)
+        return mh_cli_fail(&ctx);
+    if (!quiet || c.failed + c.missing > 0)
+        fprintf(stderr, "%s/%s: %d %ss: %d complete, %d failed, %d missing\n", dir, files, mh_sweep_npoints(s), noun,
+                c.ok, c.failed, c.missing);
+    return c.failed + c.missing > 0 ? 1 : 0;
+}

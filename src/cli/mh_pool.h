@@ -3,7 +3,7 @@
 #ifndef MH_POOL_H
 #define MH_POOL_H
 
-#include "mh_sweep.h"
+#include "mh_sweep_io.h"
 
 /* Runs point i to DIR/points/pNNNNNN.h5 (or records its failure in pNNNNNN.failed) in this process and
  * reports it on stderr unless quiet (a failure always, with its message). 0: complete, 1: failed. */
@@ -20,5 +20,15 @@ int mh_pool_pending(const mh_sweep *s, const char *dir, int first, int stride, i
  * when every pending point ran (some may have failed: their records say why), 1 after an error
  * (reported), 128 + N when signal N (SIGINT, SIGTERM) stopped the pool: the complete points are kept. */
 int mh_pool_run_local(const mh_sweep *s, const char *dir, long procs, int threads, const char *noun, int quiet);
+
+/* A writer of the table of s in DIR from its outputs (mh_sweep_summary_write, mh_compare_write). */
+typedef mh_status (*mh_pool_table_fn)(const mh_sweep *s, const char *dir, mh_sweep_counts *counts, mh_ctx *ctx);
+
+/* Writes the table of s with write and reports what it holds on stderr, "DIR/FILES: N NOUNs: ... complete, ...
+ * failed, ... missing" (files names what write writes, e.g. "summary.csv, summary.h5"; nothing when quiet and
+ * all are complete). 1 when a point failed or is missing, 0 when all are complete, or the exit status of
+ * the writer's error (reported). */
+int mh_pool_tabulate(const mh_sweep *s, const char *dir, mh_pool_table_fn write, const char *files, const char *noun,
+                     int quiet);
 
 #endif
