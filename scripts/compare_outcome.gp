@@ -42,6 +42,9 @@ if (mode eq "bars") {
     set boxwidth 0.6
     stats dat using 1 nooutput
     set xrange [-0.6:STATS_max + 0.6]
+    stats dat using col nooutput
+    ymin = STATS_min > 0 ? 0 : STATS_min   # bars of positive values start at 0
+    set yrange [ymin:*]
     set offsets 0, 0, graph 0.05, 0
     set xtics rotate by -30 left noenhanced
     plot dat using 1:col:xtic(3) with boxes lc rgb "#1b5e9e", \
