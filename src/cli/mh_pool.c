@@ -130,6 +130,7 @@ static int run_pool(const mh_sweep *s, const char *dir, const int *todo, int nto
                 sigaction(SIGINT, &old_int, NULL);
                 sigaction(SIGTERM, &old_term, NULL);
                 omp_set_num_threads(threads);
+                free(sl); /* the parent's (a leak checker in the child would count it) */
                 char msg[MH_MSG_LEN];
                 _exit(run_point(s, dir, todo[next], msg, sizeof msg));
             }
