@@ -90,6 +90,37 @@ static inline int mh_test_sh(const char *cmd, char **err)
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
+/* The whole of a text file up to 1 MiB (malloc'ed, NUL-terminated), or NULL when it cannot be opened. */
+static inline char *mh_test_read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    char *t = calloc(1, 1 << 20);
+    cr_assert(t != NULL);
+    size_t n = fread(t, 1, (1 << 20) - 1, f);
+    t[n] = '\0';
+    fclose(f);
+    return t;
+}
+
+/* Asserts that path is a PNG: its signature, then an IHDR chunk (13 bytes) with a non-zero width and height. */
+static inline void mh_test_is_png(const char *path)
+{
+    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    unsigned char b[24] = {0};
+    FILE *f = fopen(path, "rb");
+    cr_assert(f != NULL, "%s missing", path);
+    cr_assert_eq(fread(b, 1, 24, f), 24, "%s is too short", path);
+    fclose(f);
+    cr_assert(memcmp(b, sig, 8) == 0, "%s is not a PNG", path);
+    cr_assert(b[8] == 0 && b[9] == 0 && b[10] == 0 && b[11] == 13 && memcmp(b + 12, "IHDR", 4) == 0,
+              "%s: no IHDR chunk first", path);
+    const unsigned w = (unsigned)b[16] << 24 | (unsigned)b[17] << 16 | (unsigned)b[18] << 8 | b[19];
+    const unsigned hgt = (unsigned)b[20] << 24 | (unsigned)b[21] << 16 | (unsigned)b[22] << 8 | b[23];
+    cr_assert(w > 0 && hgt > 0, "%s: %u x %u pixels", path, w, hgt);
+}
+
 /* Loads configs/default.ini, then applies each "key=value" of sets (NULL-terminated). */
 static inline mh_config *mh_test_config(const char *const *sets)
 {

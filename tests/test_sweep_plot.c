@@ -69,17 +69,6 @@ static int blocks_of(const char *path, int *counts, int max)
     return nb;
 }
 
-static void is_png(const char *path)
-{
-    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-    unsigned char b[8] = {0};
-    FILE *f = fopen(path, "rb");
-    cr_assert(f != NULL, "%s missing", path);
-    cr_assert_eq(fread(b, 1, 8, f), 8, "%s is empty", path);
-    fclose(f);
-    cr_assert(memcmp(b, sig, 8) == 0, "%s is not a PNG", path);
-}
-
 static const char *grid_body = "replicates = 2\n[axes]\ndevice.needle_length_mm = 0.5, 1.5\n"
                                "device.density_per_cm2 = 100, 200\n";
 
@@ -153,7 +142,7 @@ Test(sweep_plot, grid_blocks_spread_and_pngs, .timeout = 240)
                           "heatmap_device.needle_length_mm_device.density_per_cm2"};
     for (int i = 0; i < 3; i++) {
         snprintf(path, sizeof path, "%s/plots/%s.png", out, pngs[i]);
-        is_png(path);
+        mh_test_is_png(path);
     }
 
     /* an unknown metric is a usage error naming the metrics */
@@ -187,7 +176,7 @@ Test(sweep_plot, lhs_is_one_scatter_block_of_the_complete_points, .timeout = 240
     cr_assert_eq(blocks_of(path, counts, 8), 1);
     cr_assert_eq(counts[0], 4);
     snprintf(path, sizeof path, "%s/plots/response_device.needle_length_mm.png", out);
-    is_png(path);
+    mh_test_is_png(path);
     snprintf(path, sizeof path, "%s/plots/heatmap_device.needle_length_mm_device.density_per_cm2.dat", out);
     cr_assert(access(path, F_OK) != 0, "a heat map for lhs");
     free(sweep);

@@ -3,10 +3,8 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "mh_cli.h"
 #include "mh_cli_util.h"
-#include "mh_progress.h"
 #include "mh_farm.h"
-#include "mh_h5.h"
-#include "mh_sim.h"
+#include "mh_pool.h"
 #include "mh_sweep.h"
 #include "mh_sweep_io.h"
 #include "mh_version.h"
@@ -14,7 +12,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <omp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,201 +115,12 @@ static int parse_args(int argc, char **argv, sweep_args *a)
 }
 
 /* A whole number in [lo, hi] from option opt (text s); -1 after a usage message if it is not one. */
-static long whole(const char *opt, const char *s, long lo, long hi)
-{
-    double x;
-    if (!mh_cli_parse_double(s, &x) || x != (double)(long)x || x < lo || x > hi) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "%s: '%%s' is not a whole number in [%ld, %ld]", opt, lo, hi);
-        mh_cli_usage_error(usage_sweep, msg, s);
-        return -1;
-    }
-    return (long)x;
-}
-
-/* Runs point i to its output (or its failure record). 0: complete; 1: failed. */
-static int run_point(const mh_sweep *s, const char *dir, int i, char *msg, size_t msglen)
-{
-    mh_ctx ctx;
-    mh_ctx_init(&ctx);
-    mh_config *cfg = NULL;
-    mh_sim *sim = NULL;
-    mh_h5_writer *w = NULL;
-    char *path = mh_sweep_point_path(dir, i, "h5");
-    mh_sweep_point_clean(dir, i);
-    mh_status st = path == NULL ? MH_ERROR(&ctx, MH_ERR_NOMEM, "out of memory") : MH_OK;
-    if (st == MH_OK)
-        st = mh_sweep_point_config(s, i, &ctx, &cfg);
-    const char *text = st == MH_OK ? mh_config_text(cfg) : NULL;
-    if (st == MH_OK && text == NULL)
-        st = MH_ERROR(&ctx, MH_ERR_NOMEM, "out of memory");
-    if (st == MH_OK)
-        st = mh_sim_create(cfg, &ctx, &sim);
-    if (st == MH_OK)
-        st = mh_h5_writer_open(path, &ctx, &w);
-    if (st == MH_OK) {
-        mh_sink sink = {mh_h5_snapshot, NULL, w};
-        st = mh_sim_run(sim, &sink, &ctx);
-    }
-    if (st == MH_OK)
-        st = mh_h5_writer_finish(&w, sim, text, mh_sweep_seed(s, i), &ctx);
-    mh_h5_writer_abort(&w);
-    mh_sim_destroy(&sim);
-    mh_config_destroy(&cfg);
-    free(path);
-    if (st == MH_OK) {
-        mh_sweep_point_clear(dir, i);
-        return 0;
-    }
-    snprintf(msg, msglen, "%s", ctx.msg);
-    mh_ctx wctx;
-    mh_ctx_init(&wctx);
-    if (mh_sweep_point_failed(dir, i, ctx.msg, &wctx) != MH_OK)
-        fprintf(stderr, "microheal: point %d: %s\n", i, wctx.msg);
-    return 1;
-}
-
-/* Runs point i (run_point) and reports it on stderr unless quiet (a failure always, with its message);
- * 0: complete, 1: failed. For the Slurm tasks and the MPI ranks (the local pool reports in the parent). */
-static int run_reported(const mh_sweep *s, const char *dir, int i, int quiet)
-{
-    char msg[MH_MSG_LEN];
-    double t0 = mh_cli_now_s();
-    int bad = run_point(s, dir, i, msg, sizeof msg);
-    if (!quiet || bad)
-        fprintf(stderr, "point %d %s in %.1f s%s%s\n", i, bad ? "FAILED" : "complete", mh_cli_now_s() - t0,
-                bad ? ": " : "", bad ? msg : "");
-    return bad;
-}
-
-/* Points i = first, first + stride, ... not complete yet (in increasing order) into todo; their
- * number, or -1 (reported). */
-static int pending(const mh_sweep *s, const char *dir, int first, int stride, int *todo)
-{
-    int n = 0;
-    for (int i = first; i < mh_sweep_npoints(s); i += stride) {
-        mh_ctx ctx;
-        mh_ctx_init(&ctx);
-        mh_config *cfg = NULL;
-        if (mh_sweep_point_config(s, i, &ctx, &cfg) != MH_OK) {
-            mh_cli_fail(&ctx);
-            return -1;
-        }
-        const char *text = mh_config_text(cfg);
-        if (text == NULL || !mh_sweep_point_complete(dir, i, text, NULL, NULL, 0))
-            todo[n++] = i;
-        mh_config_destroy(&cfg);
-    }
-    return n;
-}
+static long whole(const char *opt, const char *s, long lo, long hi) { return mh_cli_whole(usage_sweep, opt, s, lo, hi); }
 
 /* Writes the summary and reports it; the exit status of the sweep. */
 static int summarise(const mh_sweep *s, const char *dir, int quiet)
 {
-    mh_ctx ctx;
-    mh_ctx_init(&ctx);
-    mh_sweep_counts c;
-    if (mh_sweep_summary_write(s, dir, &c, &ctx) != MH_OK)
-        return mh_cli_fail(&ctx);
-    if (!quiet || c.failed + c.missing > 0)
-        fprintf(stderr, "%s/summary.csv, summary.h5: %d points: %d complete, %d failed, %d missing\n", dir,
-                mh_sweep_npoints(s), c.ok, c.failed, c.missing);
-    return c.failed + c.missing > 0 ? 1 : 0;
-}
-
-/* ---- local process pool ---- */
-
-static volatile sig_atomic_t stop_signal = 0;
-static void on_stop(int sig) { stop_signal = sig; }
-
-typedef struct {
-    pid_t pid;
-    int point;
-    double t0;
-} slot;
-
-/* Runs the points of todo in PROCS child processes of `threads` threads each. */
-static int run_local(const mh_sweep *s, const char *dir, const int *todo, int ntodo, int procs, int threads,
-                     int quiet)
-{
-    slot *sl = calloc((size_t)procs, sizeof *sl);
-    if (sl == NULL) {
-        fprintf(stderr, "microheal: out of memory\n");
-        return 1;
-    }
-    struct sigaction sa = {0}, old_int, old_term;
-    sa.sa_handler = on_stop;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
-    int next = 0, running = 0, done = 0, failed = 0;
-    mh_progress bar; /* points done of ntodo, on a terminal */
-    mh_progress_start(&bar, stderr, quiet, "points", 0, ntodo);
-    while ((next < ntodo && !stop_signal) || running > 0) {
-        while (next < ntodo && running < procs && !stop_signal) {
-            int k = 0;
-            while (sl[k].pid != 0)
-                k++;
-            fflush(NULL);
-            pid_t pid = fork();
-            if (pid < 0) { /* run what is running to its end, start nothing more */
-                fprintf(stderr, "microheal: cannot start a process: %s\n", strerror(errno));
-                failed += ntodo - next;
-                next = ntodo;
-                break;
-            }
-            if (pid == 0) {
-                sigaction(SIGINT, &old_int, NULL);
-                sigaction(SIGTERM, &old_term, NULL);
-                omp_set_num_threads(threads);
-                char msg[MH_MSG_LEN];
-                _exit(run_point(s, dir, todo[next], msg, sizeof msg));
-            }
-            sl[k] = (slot){pid, todo[next++], mh_cli_now_s()};
-            running++;
-        }
-        int status;
-        pid_t pid = waitpid(-1, &status, 0);
-        if (pid < 0) {
-            if (errno == EINTR)
-                continue;
-            break;
-        }
-        for (int k = 0; k < procs; k++) {
-            if (sl[k].pid != pid)
-                continue;
-            const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-            done++;
-            if (!ok) {
-                failed++;
-                if (!WIFEXITED(status)) { /* killed: no record written by the child */
-                    char m[128];
-                    mh_ctx c;
-                    mh_ctx_init(&c);
-                    snprintf(m, sizeof m, "the process running it ended by signal %d", WTERMSIG(status));
-                    if (!stop_signal)
-                        mh_sweep_point_failed(dir, sl[k].point, m, &c);
-                    mh_sweep_point_clean(dir, sl[k].point);
-                }
-            }
-            mh_progress_clear(&bar);
-            if (!quiet)
-                fprintf(stderr, "[%d/%d] point %d %s in %.1f s\n", done, ntodo, sl[k].point,
-                        ok ? "complete" : "FAILED", mh_cli_now_s() - sl[k].t0);
-            mh_progress_update(&bar, done);
-            sl[k].pid = 0;
-            running--;
-        }
-        if (stop_signal)
-            for (int k = 0; k < procs; k++)
-                if (sl[k].pid != 0)
-                    kill(sl[k].pid, SIGTERM);
-    }
-    mh_progress_finish(&bar);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
-    free(sl);
-    return failed;
+    return mh_pool_tabulate(s, dir, mh_sweep_summary_write, "summary.csv, summary.h5", "point", quiet);
 }
 
 /* ---- Slurm ---- */
@@ -454,13 +262,13 @@ static int run_task(const sweep_args *a)
     mh_sweep *s = NULL;
     int rc = load(a, true, false, &s);
     int *todo = rc == 0 ? malloc((size_t)mh_sweep_npoints(s) * sizeof *todo) : NULL;
-    int n = todo != NULL ? pending(s, a->sweep, (int)t, (int)m, todo) : -1; /* this task's share only */
+    int n = todo != NULL ? mh_pool_pending(s, a->sweep, (int)t, (int)m, todo) : -1; /* this task's share only */
     if (rc == 0 && n < 0)
         rc = 1;
     omp_set_num_threads(threads);
     int failed = 0, ran = 0;
     for (int k = 0; rc == 0 && k < n; k++, ran++)
-        failed += run_reported(s, a->sweep, todo[k], a->quiet);
+        failed += mh_pool_run_reported(s, a->sweep, todo[k], a->quiet);
     if (rc == 0 && !a->quiet)
         fprintf(stderr, "task %ld of %ld: %d points run, %d failed (%d threads)\n", t, m, ran, failed, threads);
     free(todo);
@@ -501,7 +309,7 @@ typedef struct {
 static int farm_task(void *user, int task)
 {
     const farm_user *u = user;
-    return run_reported(u->s, u->dir, u->todo[task], u->quiet);
+    return mh_pool_run_reported(u->s, u->dir, u->todo[task], u->quiet);
 }
 
 /* Under mpirun: rank 0 plans, prepares DIR and lists the pending points; every rank (rank 0 too) runs
@@ -527,7 +335,7 @@ static int run_mpi(int argc, char **argv, const sweep_args *a)
         head[0] = load(a, false, true, &s);
     if (head[0] == 0 && rank == 0) {
         todo = malloc((size_t)mh_sweep_npoints(s) * sizeof *todo);
-        head[1] = todo != NULL ? pending(s, a->dir, 0, 1, todo) : -1;
+        head[1] = todo != NULL ? mh_pool_pending(s, a->dir, 0, 1, todo) : -1;
         head[0] = head[1] < 0 ? 1 : 0;
     }
     /* rank 0's verdict and the number of points to run, then every rank loads the frozen plan */
@@ -605,37 +413,16 @@ int mh_cmd_sweep(int argc, char **argv)
             return mh_cli_usage_error(usage_sweep, "%s", "-j is for local runs; under mpirun the ranks are the processes");
         return run_mpi(argc, argv, &a);
     }
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    cores = cores < 1 ? 1 : cores;
     int threads = threads_of(&a, 1);
-    long procs = a.procs ? whole("-j", a.procs, 1, 4096) : cores / threads > 0 ? cores / threads : 1;
+    long procs = a.procs ? whole("-j", a.procs, 1, 4096) : 0; /* 0: cores / threads */
     if (threads < 0 || procs < 0)
         return 2;
     mh_sweep *s = NULL;
     rc = load(&a, false, true, &s);
-    int *todo = rc == 0 ? malloc((size_t)mh_sweep_npoints(s) * sizeof *todo) : NULL;
-    int n = todo != NULL ? pending(s, a.dir, 0, 1, todo) : -1;
-    if (rc == 0 && n < 0)
-        rc = 1;
-    if (rc == 0) {
-        if (procs > n && n > 0)
-            procs = n;
-        if (!a.quiet)
-            fprintf(stderr, "%d points, %d complete, %d to run: %ld processes x %d threads\n", mh_sweep_npoints(s),
-                    mh_sweep_npoints(s) - n, n, procs, threads);
-        double t0 = mh_cli_now_s();
-        int failed = n > 0 ? run_local(s, a.dir, todo, n, (int)procs, threads, a.quiet) : 0;
-        if (stop_signal) {
-            fprintf(stderr, "microheal: stopped by signal %d; the complete points are kept: run the same command to "
-                            "go on\n", (int)stop_signal);
-            rc = 128 + stop_signal;
-        } else {
-            if (!a.quiet && n > 0)
-                fprintf(stderr, "%d points run in %.1f s (%d failed)\n", n, mh_cli_now_s() - t0, failed);
-            rc = summarise(s, a.dir, a.quiet);
-        }
-    }
-    free(todo);
+    if (rc == 0)
+        rc = mh_pool_run_local(s, a.dir, procs, threads, "point", a.quiet);
+    if (rc == 0)
+        rc = summarise(s, a.dir, a.quiet);
     mh_sweep_destroy(&s);
     return rc;
 }

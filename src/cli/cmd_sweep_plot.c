@@ -261,35 +261,29 @@ static void fill_heatmap(FILE *f, const plot *P, int a, int b)
     free(rows);
 }
 
-/* Writes PLOTS/NAME.dat (through a temporary file) and draws PLOTS/NAME.png with SCRIPT and vars. */
+/* A table of draw(): fill(f, P, a, b). */
+typedef struct {
+    const plot *P;
+    void (*fill)(FILE *, const plot *, int, int);
+    int a, b;
+} table_job;
+
+static void fill_job(FILE *f, const void *user)
+{
+    const table_job *j = user;
+    j->fill(f, j->P, j->a, j->b);
+}
+
+/* Writes PLOTS/NAME.dat and draws PLOTS/NAME.png with SCRIPT and vars; 0, or 1 after a message. */
 static int draw(const plot *P, const char *name, const char *script, const char *vars,
                 void (*fill)(FILE *, const plot *, int, int), int a, int b)
 {
-    char dat[PATH_MAX + 300], tmp[PATH_MAX + 320], png[PATH_MAX + 300], ptmp[PATH_MAX + 320], gp[PATH_MAX + 64];
-    char all[2 * PATH_MAX + 3000];
+    char dat[PATH_MAX + 300], png[PATH_MAX + 300], gp[PATH_MAX + 64];
     snprintf(dat, sizeof dat, "%s/%s.dat", P->plots, name);
-    snprintf(tmp, sizeof tmp, "%s.tmp", dat);
     snprintf(png, sizeof png, "%s/%s.png", P->plots, name);
-    snprintf(ptmp, sizeof ptmp, "%s/%s.tmp.png", P->plots, name);
     snprintf(gp, sizeof gp, "%s/%s", P->scripts, script);
-    FILE *f = fopen(tmp, "w");
-    if (f == NULL) {
-        fprintf(stderr, "microheal: %s: cannot write\n", tmp);
-        return 1;
-    }
-    fill(f, P, a, b);
-    const bool bad = ferror(f) != 0;
-    if (fclose(f) != 0 || bad || rename(tmp, dat) != 0) {
-        fprintf(stderr, "microheal: %s: cannot write (disk full?)\n", dat);
-        remove(tmp);
-        return 1;
-    }
-    snprintf(all, sizeof all, "dat='%s'; out='%s'; %s", dat, ptmp, vars);
-    if (!mh_cli_run_gnuplot(gp, all) || rename(ptmp, png) != 0) {
-        remove(ptmp);
-        return 1;
-    }
-    return 0;
+    const table_job job = {P, fill, a, b};
+    return mh_cli_write_table(dat, fill_job, &job) && mh_cli_draw(gp, dat, vars, png) ? 0 : 1;
 }
 
 static void fill_response_ab(FILE *f, const plot *P, int a, int b)

@@ -29,6 +29,7 @@ static const char *usage_main =
     MH_USAGE_VALIDATE_LINE
     "  sensitivity CONFIG [--method oat|morris] [-o DIR] ...  rank the parameters by their effect\n"
     "  sweep SWEEP.ini -o DIR [-j N] | --slurm | --collect    parameter sweeps (local, MPI, Slurm)\n"
+    "  compare A.ini B.ini -o DIR | --vary K=V1,V2 BASE.ini  variants side by side: table, plots\n"
     "\n"
     "  microheal COMMAND --help   options of one command\n"
     "  microheal --version\n";
@@ -175,6 +176,8 @@ static int dispatch(int argc, char **argv)
         return mh_cmd_plot(argc - 2, argv + 2);
     if (strcmp(cmd, "sweep") == 0)
         return mh_cmd_sweep(argc - 2, argv + 2);
+    if (strcmp(cmd, "compare") == 0)
+        return mh_cmd_compare(argc - 2, argv + 2);
     if (strcmp(cmd, "sensitivity") == 0)
         return mh_cli_sensitivity(argc - 2, argv + 2);
     if (strcmp(cmd, "calibrate") == 0)

@@ -26,6 +26,15 @@ int mh_cli_sweep_plot(const char *dir, const char *metric, const char *scripts, 
  * through the gnuplot scripts). Exit status: 0 ok, 2 bad input, 1 other failure (the file is missing or
  * not a run's output, gnuplot is missing or fails, a file cannot be written). */
 int mh_cmd_plot(int argc, char **argv);
+/* `microheal compare` (cmd_compare.c): exit 0 every variant complete and plotted, 1 a variant failed or
+ * is missing or a plot failed, 2 bad input; 128 + N when signal N stopped the runs. */
+int mh_cmd_compare(int argc, char **argv);
+/* The plots of a comparison s whose tables are in DIR (cmd_compare_plot.c): DIR/healing_curves.png and
+ * DIR/outcome_METRIC.png for every metric with a value, .dat tables beside them, through the gnuplot
+ * scripts in scripts (NULL: mh_cli_scripts_dir's default); says what it drew on stderr unless quiet. 0, or
+ * 1 after a message (gnuplot, a file). */
+struct mh_sweep;
+int mh_cli_compare_plot(const struct mh_sweep *s, const char *dir, const char *scripts, int quiet);
 
 #define MH_USAGE_CALIBRATE_LINE                                                                                        \
     "  calibrate TARGETS --fit KEY,... [-o REPORT.md]         fit parameters to target data\n"

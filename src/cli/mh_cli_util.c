@@ -60,6 +60,18 @@ bool mh_cli_parse_double(const char *s, double *v)
     return end != s && *end == '\0' && errno == 0 && isfinite(*v);
 }
 
+long mh_cli_whole(const char *usage, const char *opt, const char *s, long lo, long hi)
+{
+    double x;
+    if (!mh_cli_parse_double(s, &x) || x != (double)(long)x || x < lo || x > hi) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "%s: '%%s' is not a whole number in [%ld, %ld]", opt, lo, hi);
+        mh_cli_usage_error(usage, msg, s);
+        return -1;
+    }
+    return (long)x;
+}
+
 bool mh_cli_mkdirs(const char *path)
 {
     char *p = strdup(path);
@@ -161,6 +173,43 @@ bool mh_cli_run_gnuplot(const char *script, const char *vars)
     else
         fprintf(stderr, "microheal: gnuplot %s failed\n", script);
     return false;
+}
+
+bool mh_cli_write_table(const char *path, void (*fill)(FILE *, const void *), const void *user)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%.4000s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (f == NULL) {
+        fprintf(stderr, "microheal: %s: cannot write: %s\n", tmp, strerror(errno));
+        return false;
+    }
+    fill(f, user);
+    const bool bad = ferror(f) != 0;
+    if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
+        fprintf(stderr, "microheal: %s: cannot write (disk full?)\n", path);
+        remove(tmp);
+        return false;
+    }
+    return true;
+}
+
+bool mh_cli_draw(const char *script, const char *dat, const char *vars, const char *png)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%.4000s.tmp.png", png);
+    size_t n = strlen(dat) + strlen(tmp) + strlen(vars) + 32;
+    char *all = malloc(n);
+    if (all == NULL) {
+        fprintf(stderr, "microheal: out of memory\n");
+        return false;
+    }
+    snprintf(all, n, "dat='%s'; out='%s'; %s", dat, tmp, vars);
+    const bool ok = mh_cli_run_gnuplot(script, all) && rename(tmp, png) == 0;
+    if (!ok)
+        remove(tmp);
+    free(all);
+    return ok;
 }
 
 int mh_cli_split_list(char *s, const char **items, int max)

@@ -26,6 +26,9 @@ int mh_cli_split_list(char *s, const char **items, int max);
 bool mh_cli_fmt(char *out, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Whole string s is a finite number. */
 bool mh_cli_parse_double(const char *s, double *v);
+/* The whole number in [lo, hi] that option opt's text s gives; -1 after a usage error (usage printed) if
+ * it is not one. */
+long mh_cli_whole(const char *usage, const char *opt, const char *s, long lo, long hi);
 /* mkdir -p; prints why not and returns false on failure. */
 bool mh_cli_mkdirs(const char *path);
 /* The folder of gnuplot scripts: given (--scripts) if not NULL, else scripts/ beside the executable
@@ -36,5 +39,10 @@ bool mh_cli_have_program(const char *name);
 /* Runs gnuplot -e VARS SCRIPT; true if it exits with 0, else false after gnuplot's messages (held back
  * while it runs: a successful run prints nothing) and one of its own. */
 bool mh_cli_run_gnuplot(const char *script, const char *vars);
+/* Writes the table at path through a temporary file (fill(f, user) writes it); false after a message. */
+bool mh_cli_write_table(const char *path, void (*fill)(FILE *, const void *), const void *user);
+/* Draws png with SCRIPT from the table dat: gnuplot -e "dat='DAT'; out='TMP'; VARS" SCRIPT, TMP renamed to png
+ * when gnuplot succeeded (no partial PNG under its name); false after a message. */
+bool mh_cli_draw(const char *script, const char *dat, const char *vars, const char *png);
 
 #endif

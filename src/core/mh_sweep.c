@@ -37,7 +37,7 @@ typedef struct {
 
 enum { K_BASE = 0, K_DESIGN, K_SAMPLES, K_REPLICATES, K_SEED, K_COUNT };
 static const char *const sweep_keys[K_COUNT] = {"base", "design", "samples", "replicates", "seed"};
-static const char *const design_names[] = {"grid", "oat", "lhs", "sobol"};
+static const char *const design_names[] = {"grid", "oat", "lhs", "sobol", "list"};
 
 struct mh_sweep {
     char *path;
@@ -49,8 +49,11 @@ struct mh_sweep {
     axis_store ax[MH_SWEEP_MAX_AXES];
     int nsets;
     set_entry sets[MAX_SETS];
-    mh_config *base;  /* base file + [set] */
+    mh_config *base;  /* base file + [set] (NULL for design list) */
     char *base_text;  /* resolved text of the base file, before [set] */
+    int nconfigs;        /* design list: rows */
+    mh_config **configs; /* design list: row r's configuration (its file + [set]) */
+    char **labels;       /* design list: row r's label (its file's name) */
     int nrows;
     char (*vtext)[MH_SWEEP_VALUE_LEN]; /* nrows x naxes */
     double *vnum;                      /* nrows x naxes */
@@ -82,6 +85,40 @@ static char *trim(char *s)
 
 /* ---- reading the sweep file ---- */
 
+/* Axis name = value given at where (a [axes] line, or --vary). */
+static mh_status add_axis(mh_sweep *s, const char *name, const char *value, const char *where, mh_ctx *ctx)
+{
+    for (int a = 0; a < s->naxes; a++)
+        if (strcmp(s->ax[a].key, name) == 0)
+            return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: axis given twice (first at %s)", where, name, s->ax[a].where);
+    if (s->naxes == MH_SWEEP_MAX_AXES)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: more than %d axes", where, name, MH_SWEEP_MAX_AXES);
+    axis_store *ax = &s->ax[s->naxes];
+    if (strlen(name) >= sizeof ax->key)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %.63s...: unknown parameter", where, name);
+    if ((ax->text = dup_str(value)) == NULL)
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+    snprintf(ax->key, sizeof ax->key, "%s", name);
+    snprintf(ax->where, sizeof ax->where, "%s", where);
+    s->naxes++;
+    return MH_OK;
+}
+
+/* Assignment name = value given at where (a [set] line, or --set). */
+static mh_status add_set(mh_sweep *s, const char *name, const char *value, const char *where, mh_ctx *ctx)
+{
+    if (s->nsets == MAX_SETS)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: more than %d keys in [set]", where, name, MAX_SETS);
+    set_entry *e = &s->sets[s->nsets];
+    e->name = dup_str(name);
+    e->value = dup_str(value);
+    snprintf(e->where, sizeof e->where, "%s", where);
+    s->nsets++;
+    if (e->name == NULL || e->value == NULL)
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+    return MH_OK;
+}
+
 static mh_status on_key(void *user, const char *section, const char *name, const char *value, const mh_ini_pos *pos,
                         mh_ctx *ctx)
 {
@@ -104,34 +141,10 @@ static mh_status on_key(void *user, const char *section, const char *name, const
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: unknown key in [sweep] (base, design, samples, replicates, seed)",
                         where, name);
     }
-    if (strcmp(section, "axes") == 0) {
-        for (int a = 0; a < s->naxes; a++)
-            if (strcmp(s->ax[a].key, name) == 0)
-                return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: axis given twice (first at %s)", where, name, s->ax[a].where);
-        if (s->naxes == MH_SWEEP_MAX_AXES)
-            return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: more than %d axes", where, name, MH_SWEEP_MAX_AXES);
-        axis_store *ax = &s->ax[s->naxes];
-        if (strlen(name) >= sizeof ax->key)
-            return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %.63s...: unknown parameter", where, name);
-        if ((ax->text = dup_str(value)) == NULL)
-            return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
-        snprintf(ax->key, sizeof ax->key, "%s", name);
-        snprintf(ax->where, sizeof ax->where, "%s", where);
-        s->naxes++;
-        return MH_OK;
-    }
-    if (strcmp(section, "set") == 0) {
-        if (s->nsets == MAX_SETS)
-            return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: more than %d keys in [set]", where, name, MAX_SETS);
-        set_entry *e = &s->sets[s->nsets];
-        e->name = dup_str(name);
-        e->value = dup_str(value);
-        snprintf(e->where, sizeof e->where, "%s", where);
-        s->nsets++;
-        if (e->name == NULL || e->value == NULL)
-            return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
-        return MH_OK;
-    }
+    if (strcmp(section, "axes") == 0)
+        return add_axis(s, name, value, where, ctx);
+    if (strcmp(section, "set") == 0)
+        return add_set(s, name, value, where, ctx);
     return MH_ERROR(ctx, MH_ERR_INPUT, "%s: [%s]: unknown section (a sweep file has [sweep], [axes] and [set])", where,
                     section);
 }
@@ -338,11 +351,13 @@ static mh_status alloc_rows(mh_sweep *s, long nrows, mh_ctx *ctx)
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s: the design has %ld rows x %d replicates, more than %d points",
                         s->path, nrows, s->replicates, MH_SWEEP_MAX_POINTS);
     s->nrows = (int)nrows;
-    s->vtext = calloc((size_t)nrows * s->naxes, sizeof *s->vtext);
-    s->vnum = calloc((size_t)nrows * s->naxes, sizeof *s->vnum);
+    s->vtext = calloc((size_t)nrows * s->naxes + 1, sizeof *s->vtext); /* + 1: a list has no axes */
+    s->vnum = calloc((size_t)nrows * s->naxes + 1, sizeof *s->vnum);
     s->oat_axis = calloc((size_t)nrows, sizeof *s->oat_axis);
     if (s->vtext == NULL || s->vnum == NULL || s->oat_axis == NULL)
         return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+    for (int r = 0; r < s->nrows; r++)
+        s->oat_axis[r] = -1;
     return MH_OK;
 }
 
@@ -469,11 +484,14 @@ static mh_status apply_row(const mh_sweep *s, int r, mh_config *cfg, mh_ctx *ctx
     return MH_OK;
 }
 
+/* What row r's axis values apply to: the base, or (design list) the row's own configuration. */
+static const mh_config *row_base(const mh_sweep *s, int r) { return s->configs != NULL ? s->configs[r] : s->base; }
+
 static char *row_text(const mh_sweep *s, int r, mh_ctx *ctx)
 {
     mh_config *c = NULL;
     char *t = NULL;
-    if (mh_config_clone(s->base, ctx, &c) == MH_OK && apply_row(s, r, c, ctx) == MH_OK) {
+    if (mh_config_clone(row_base(s, r), ctx, &c) == MH_OK && apply_row(s, r, c, ctx) == MH_OK) {
         const char *x = mh_config_text(c);
         if (x == NULL || (t = dup_str(x)) == NULL)
             MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
@@ -488,7 +506,7 @@ mh_status mh_sweep_point_config(const mh_sweep *s, int point, mh_ctx *ctx, mh_co
     if (point < 0 || point >= mh_sweep_npoints(s))
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s: no point %d (the sweep has %d)", s->path, point, mh_sweep_npoints(s));
     mh_config *c = NULL;
-    mh_status st = mh_config_clone(s->base, ctx, &c);
+    mh_status st = mh_config_clone(row_base(s, mh_sweep_row(s, point)), ctx, &c);
     if (st == MH_OK)
         st = apply_row(s, mh_sweep_row(s, point), c, ctx);
     if (st == MH_OK) {
@@ -514,19 +532,70 @@ mh_status mh_sweep_check(const mh_sweep *s, mh_ctx *ctx)
         mh_status st = mh_sweep_point_config(s, i, &pc, &c);
         mh_config_destroy(&c);
         if (st != MH_OK) {
-            char vals[512] = "";
-            size_t used = 0;
-            const int r = mh_sweep_row(s, i);
-            for (int a = 0; a < s->naxes && used < sizeof vals; a++)
-                used += (size_t)snprintf(vals + used, sizeof vals - used, "%s%s = %s", a ? ", " : "", s->ax[a].key,
-                                         mh_sweep_value_text(s, r, a));
-            return MH_ERROR(ctx, st, "point %d (%s): %s", i, vals, pc.msg);
+            char label[512];
+            mh_sweep_row_label(s, mh_sweep_row(s, i), label, sizeof label);
+            return MH_ERROR(ctx, st, "point %d (%s): %s", i, label, pc.msg);
         }
     }
     return MH_OK;
 }
 
+mh_status mh_sweep_check_distinct(const mh_sweep *s, mh_ctx *ctx)
+{
+    const int n = mh_sweep_npoints(s);
+    char **text = calloc((size_t)n, sizeof *text);
+    mh_status st = text == NULL ? MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory") : MH_OK;
+    for (int i = 0; st == MH_OK && i < n; i++) {
+        mh_config *c = NULL;
+        st = mh_sweep_point_config(s, i, ctx, &c);
+        const char *t = st == MH_OK ? mh_config_text(c) : NULL;
+        if (st == MH_OK && (t == NULL || (text[i] = dup_str(t)) == NULL))
+            st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+        mh_config_destroy(&c);
+        for (int j = 0; st == MH_OK && j < i; j++)
+            if (strcmp(text[j], text[i]) == 0) {
+                char a[512], b[512];
+                mh_sweep_row_label(s, mh_sweep_row(s, j), a, sizeof a);
+                mh_sweep_row_label(s, mh_sweep_row(s, i), b, sizeof b);
+                st = MH_ERROR(ctx, MH_ERR_INPUT, "%s and %s give the same configuration (points %d and %d)", a, b, j,
+                              i);
+            }
+    }
+    for (int i = 0; text != NULL && i < n; i++)
+        free(text[i]);
+    free(text);
+    return st;
+}
+
 /* ---- load ---- */
+
+/* Applies [set] to cfg. */
+static mh_status apply_sets(const mh_sweep *s, mh_config *cfg, mh_ctx *ctx)
+{
+    mh_status st = MH_OK;
+    for (int i = 0; i < s->nsets && st == MH_OK; i++) {
+        size_t n = strlen(s->sets[i].name) + strlen(s->sets[i].value) + 2;
+        char *assign = malloc(n);
+        if (assign == NULL)
+            return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+        snprintf(assign, n, "%s=%s", s->sets[i].name, s->sets[i].value);
+        st = mh_config_set(cfg, assign, s->sets[i].where, ctx);
+        free(assign);
+    }
+    return st;
+}
+
+/* *cfg: the configuration file at path, and (unless text is NULL) its resolved text, malloc'ed into *text. */
+static mh_status load_config(const char *path, mh_config **cfg, char **text, mh_ctx *ctx)
+{
+    mh_status st = mh_config_create(ctx, cfg);
+    if (st == MH_OK)
+        st = mh_config_load(*cfg, path, ctx);
+    const char *t = st == MH_OK ? mh_config_text(*cfg) : NULL;
+    if (st == MH_OK && text != NULL && (t == NULL || (*text = dup_str(t)) == NULL))
+        st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+    return st;
+}
 
 static mh_status load_base(mh_sweep *s, mh_ctx *ctx)
 {
@@ -535,41 +604,71 @@ static mh_status load_base(mh_sweep *s, mh_ctx *ctx)
     char *bp = mh_ini_resolve(s->path, s->k[K_BASE].value); /* relative to the sweep file's folder */
     if (bp == NULL)
         return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
-    mh_status st = mh_config_create(ctx, &s->base);
-    if (st == MH_OK && (st = mh_config_load(s->base, bp, ctx)) != MH_OK) {
+    mh_status st = load_config(bp, &s->base, &s->base_text, ctx);
+    if (st != MH_OK) {
         char msg[MH_MSG_LEN];
         snprintf(msg, sizeof msg, "%s", ctx->msg);
         mh_ctx_init(ctx);
         st = MH_ERROR(ctx, st, "%s: base: %s", s->k[K_BASE].where, msg);
     }
     free(bp);
-    if (st != MH_OK)
-        return st;
-    const char *t = mh_config_text(s->base);
-    if (t == NULL || (s->base_text = dup_str(t)) == NULL)
-        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
-    for (int i = 0; i < s->nsets && st == MH_OK; i++) {
-        size_t n = strlen(s->sets[i].name) + strlen(s->sets[i].value) + 2;
-        char *assign = malloc(n);
-        if (assign == NULL)
-            return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
-        snprintf(assign, n, "%s=%s", s->sets[i].name, s->sets[i].value);
-        st = mh_config_set(s->base, assign, s->sets[i].where, ctx);
-        free(assign);
-    }
+    if (st == MH_OK)
+        st = apply_sets(s, s->base, ctx);
     if (st == MH_OK)
         s->base_seed = (unsigned long)mh_config_int(s->base, MH_P_SEED);
     return st;
 }
 
-mh_status mh_sweep_load(const char *path, mh_ctx *ctx, mh_sweep **out)
+/* Checks the axes and plans the rows of s's design. */
+static mh_status plan(mh_sweep *s, mh_ctx *ctx)
 {
-    *out = NULL;
+    mh_status st = MH_OK;
+    for (int a = 0; st == MH_OK && a < s->naxes; a++)
+        st = parse_axis(s, &s->ax[a], ctx);
+    if (st == MH_OK) {
+        switch (s->design) {
+        case MH_SWEEP_GRID: st = plan_grid(s, ctx); break;
+        case MH_SWEEP_OAT: st = plan_oat(s, ctx); break;
+        case MH_SWEEP_LHS: st = plan_lhs(s, ctx); break;
+        case MH_SWEEP_SOBOL: st = plan_sobol(s, ctx); break;
+        case MH_SWEEP_LIST: st = alloc_rows(s, s->nconfigs, ctx); break;
+        }
+    }
+    return st;
+}
+
+/* The end of a load or create: the axes checked and the rows planned into *out when st is MH_OK; s
+ * destroyed otherwise. */
+static mh_status finish(mh_sweep *s, mh_status st, mh_ctx *ctx, mh_sweep **out)
+{
+    if (st == MH_OK)
+        st = plan(s, ctx);
+    if (st != MH_OK) {
+        mh_sweep_destroy(&s);
+        return st;
+    }
+    *out = s;
+    return MH_OK;
+}
+
+static mh_sweep *sweep_alloc(const char *path, mh_ctx *ctx)
+{
     mh_sweep *s = calloc(1, sizeof *s);
     if (s == NULL || (s->path = dup_str(path)) == NULL) {
         free(s);
-        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+        MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+        return NULL;
     }
+    s->replicates = 1;
+    return s;
+}
+
+mh_status mh_sweep_load(const char *path, mh_ctx *ctx, mh_sweep **out)
+{
+    *out = NULL;
+    mh_sweep *s = sweep_alloc(path, ctx);
+    if (s == NULL)
+        return ctx->status;
     mh_status st = mh_ini_parse(path, on_key, s, ctx);
     if (st == MH_OK)
         st = load_base(s, ctx);
@@ -605,22 +704,66 @@ mh_status mh_sweep_load(const char *path, mh_ctx *ctx, mh_sweep **out)
                       s->k[K_REPLICATES].where, s->base_seed, s->replicates);
     if (st == MH_OK && s->naxes == 0)
         st = MH_ERROR(ctx, MH_ERR_INPUT, "%s:0: [axes]: no axis (give at least one key with its values)", path);
-    for (int a = 0; st == MH_OK && a < s->naxes; a++)
-        st = parse_axis(s, &s->ax[a], ctx);
-    if (st == MH_OK) {
-        switch (s->design) {
-        case MH_SWEEP_GRID: st = plan_grid(s, ctx); break;
-        case MH_SWEEP_OAT: st = plan_oat(s, ctx); break;
-        case MH_SWEEP_LHS: st = plan_lhs(s, ctx); break;
-        case MH_SWEEP_SOBOL: st = plan_sobol(s, ctx); break;
-        }
+    return finish(s, st, ctx, out);
+}
+
+/* The name of the file at path (what follows its last '/'). */
+static const char *file_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash != NULL ? slash + 1 : path;
+}
+
+/* Design list: row r is configuration file paths[r] with [set], labelled with the file's name (with the paths
+ * as given when two names are the same). */
+static mh_status load_list(mh_sweep *s, const char *const *paths, int n, mh_ctx *ctx)
+{
+    s->design = MH_SWEEP_LIST;
+    s->configs = calloc((size_t)n, sizeof *s->configs);
+    s->labels = calloc((size_t)n, sizeof *s->labels);
+    if (s->configs == NULL || s->labels == NULL)
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+    s->nconfigs = n;
+    bool same_names = false;
+    for (int r = 0; r < n; r++)
+        for (int q = 0; q < r; q++)
+            same_names = same_names || strcmp(file_name(paths[r]), file_name(paths[q])) == 0;
+    mh_status st = MH_OK;
+    for (int r = 0; st == MH_OK && r < n; r++) {
+        st = load_config(paths[r], &s->configs[r], NULL, ctx);
+        if (st == MH_OK)
+            st = apply_sets(s, s->configs[r], ctx);
+        if (st == MH_OK && (s->labels[r] = dup_str(same_names ? paths[r] : file_name(paths[r]))) == NULL)
+            st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
     }
-    if (st != MH_OK) {
-        mh_sweep_destroy(&s);
-        return st;
+    return st;
+}
+
+mh_status mh_sweep_create(const char *const *configs, int nconfigs, const mh_sweep_assign *sets, int nsets,
+                          const mh_sweep_assign *axis, mh_ctx *ctx, mh_sweep **out)
+{
+    *out = NULL;
+    if (nconfigs < 1 || (axis != NULL && nconfigs > 1))
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: an axis varies one configuration file (%d given)",
+                        axis != NULL ? axis->where : "sweep", nconfigs);
+    mh_sweep *s = sweep_alloc(axis != NULL ? axis->where : "the list of configurations", ctx);
+    if (s == NULL)
+        return ctx->status;
+    mh_status st = MH_OK;
+    for (int i = 0; st == MH_OK && i < nsets; i++)
+        st = add_set(s, sets[i].key, sets[i].value, sets[i].where, ctx);
+    if (st == MH_OK && axis == NULL)
+        st = load_list(s, configs, nconfigs, ctx);
+    if (st == MH_OK && axis != NULL) {
+        st = add_axis(s, axis->key, axis->value, axis->where, ctx);
+        if (st == MH_OK)
+            st = load_config(configs[0], &s->base, &s->base_text, ctx);
+        if (st == MH_OK)
+            st = apply_sets(s, s->base, ctx);
+        if (st == MH_OK)
+            s->design_seed = s->base_seed = (unsigned long)mh_config_int(s->base, MH_P_SEED);
     }
-    *out = s;
-    return MH_OK;
+    return finish(s, st, ctx, out);
 }
 
 void mh_sweep_destroy(mh_sweep **sp)
@@ -640,6 +783,12 @@ void mh_sweep_destroy(mh_sweep **sp)
     }
     mh_config_destroy(&s->base);
     free(s->base_text);
+    for (int r = 0; r < s->nconfigs; r++) {
+        mh_config_destroy(&s->configs[r]);
+        free(s->labels[r]);
+    }
+    free(s->configs);
+    free(s->labels);
     free(s->vtext);
     free(s->vnum);
     free(s->oat_axis);
@@ -662,7 +811,22 @@ int mh_sweep_row(const mh_sweep *s, int point) { return point / s->replicates; }
 int mh_sweep_replicate(const mh_sweep *s, int point) { return point % s->replicates; }
 unsigned long mh_sweep_seed(const mh_sweep *s, int point)
 {
+    if (s->configs != NULL)
+        return (unsigned long)mh_config_int(s->configs[mh_sweep_row(s, point)], MH_P_SEED);
     return s->base_seed + (unsigned long)mh_sweep_replicate(s, point);
+}
+
+void mh_sweep_row_label(const mh_sweep *s, int row, char *buf, size_t len)
+{
+    if (s->labels != NULL) {
+        snprintf(buf, len, "%s", s->labels[row]);
+        return;
+    }
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int a = 0; a < s->naxes && used < len; a++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%s=%s", a ? ", " : "", s->ax[a].key,
+                                 mh_sweep_value_text(s, row, a));
 }
 const char *mh_sweep_value_text(const mh_sweep *s, int row, int a) { return s->vtext[(size_t)row * s->naxes + a]; }
 double mh_sweep_value(const mh_sweep *s, int row, int a) { return s->vnum[(size_t)row * s->naxes + a]; }
@@ -671,6 +835,8 @@ const char *mh_sweep_base_text(const mh_sweep *s) { return s->base_text; }
 
 const char *mh_sweep_frozen_text(const mh_sweep *s, const char *base_name)
 {
+    if (s->design == MH_SWEEP_LIST)
+        return NULL; /* no sweep file says it */
     mh_sweep *m = (mh_sweep *)s; /* the text is a cache */
     free(m->frozen);
     size_t cap = 1024 + strlen(base_name);

@@ -33,8 +33,12 @@
  * range needs its n; a value that the key's validator rejects (2.5 for an integer) is an error
  * naming the sweep file's line.
  *
- * Lifecycle: mh_sweep_load (reads the sweep file and its base, plans every row, runs nothing),
- * the accessors, mh_sweep_point_config per point, mh_sweep_destroy. */
+ * A sweep can also be built from its pieces (mh_sweep_create, for microheal compare): one axis over a
+ * configuration file (design grid), or a list of configuration files (design list: row r is file r,
+ * no axes, each file's own seed).
+ *
+ * Lifecycle: mh_sweep_load (reads the sweep file and its base, plans every row, runs nothing) or
+ * mh_sweep_create, the accessors, mh_sweep_point_config per point, mh_sweep_destroy. */
 #ifndef MH_SWEEP_H
 #define MH_SWEEP_H
 
@@ -43,7 +47,7 @@
 
 #include <stdbool.h>
 
-typedef enum { MH_SWEEP_GRID = 0, MH_SWEEP_OAT, MH_SWEEP_LHS, MH_SWEEP_SOBOL } mh_sweep_design;
+typedef enum { MH_SWEEP_GRID = 0, MH_SWEEP_OAT, MH_SWEEP_LHS, MH_SWEEP_SOBOL, MH_SWEEP_LIST } mh_sweep_design;
 typedef enum { MH_AXIS_LIST = 0, MH_AXIS_RANGE, MH_AXIS_LOGRANGE } mh_axis_kind;
 
 #define MH_SWEEP_MAX_AXES 20       /* sobol: 2k <= 40, GSL's Sobol dimensions */
@@ -72,21 +76,42 @@ typedef struct mh_sweep mh_sweep;
  * base that does not load; MH_ERR_NOMEM when memory runs out. Rows are planned but their
  * configurations are not built (mh_sweep_check does that). *out is NULL on failure. */
 mh_status mh_sweep_load(const char *path, mh_ctx *ctx, mh_sweep **out);
+
+/* An assignment given outside a sweep file (microheal compare's --set and --vary). */
+typedef struct {
+    const char *key, *value; /* "device.needle_length_mm", "0.5, 1.0, 1.5" */
+    const char *where;       /* who gave it, the prefix of its messages: "--set #2", "--vary" */
+} mh_sweep_assign;
+
+/* A sweep from its pieces, one replicate per row; sets (nsets of them) act as a sweep file's [set]:
+ *  - axis given: design grid over configs[0] (nconfigs must be 1), as a sweep file with that base,
+ *    [set] and the one axis (every rule of mh_sweep_load holds; messages start with axis->where);
+ *  - axis NULL: design list, row r the file configs[r] with sets applied, labelled with the file's
+ *    name (the path as given when two files share a name), seed its own.
+ * Fails with MH_ERR_INPUT for a file that does not load ("FILE:LINE: key: ..."), a bad assignment
+ * or axis, or an axis with several files; MH_ERR_NOMEM. Configurations are checked by
+ * mh_sweep_check. *out is NULL on failure. */
+mh_status mh_sweep_create(const char *const *configs, int nconfigs, const mh_sweep_assign *sets, int nsets,
+                          const mh_sweep_assign *axis, mh_ctx *ctx, mh_sweep **out);
 void mh_sweep_destroy(mh_sweep **s);
 
 /* Builds and validates the configuration of every point (mh_sweep_point_config) and stops at the
  * first that fails, with its message prefixed by the axis values of that row. Cheap: no run. */
 mh_status mh_sweep_check(const mh_sweep *s, mh_ctx *ctx);
+/* MH_ERR_INPUT ("LABEL and LABEL give the same configuration (points i and j)") when two points have the
+ * same configuration text (e.g. "1" and "1.0" of an axis, or one file given twice); MH_ERR_NOMEM; the
+ * error of a point's configuration. */
+mh_status mh_sweep_check_distinct(const mh_sweep *s, mh_ctx *ctx);
 
 mh_sweep_design mh_sweep_get_design(const mh_sweep *s);
-const char *mh_sweep_design_name(mh_sweep_design d); /* "grid", "oat", "lhs", "sobol" */
+const char *mh_sweep_design_name(mh_sweep_design d); /* "grid", "oat", "lhs", "sobol", "list" */
 int mh_sweep_naxes(const mh_sweep *s);
 const mh_sweep_axis *mh_sweep_axis_at(const mh_sweep *s, int a);
 int mh_sweep_nrows(const mh_sweep *s);
 int mh_sweep_replicates(const mh_sweep *s);
 int mh_sweep_samples(const mh_sweep *s);
 int mh_sweep_npoints(const mh_sweep *s); /* rows x replicates */
-/* Row and replicate of point i, and its seed. */
+/* Row and replicate of point i, and its seed (the base seed + the replicate; design list: the row's own). */
 int mh_sweep_row(const mh_sweep *s, int point);
 int mh_sweep_replicate(const mh_sweep *s, int point);
 unsigned long mh_sweep_seed(const mh_sweep *s, int point);
@@ -95,6 +120,9 @@ unsigned long mh_sweep_seed(const mh_sweep *s, int point);
 const char *mh_sweep_value_text(const mh_sweep *s, int row, int a);
 double mh_sweep_value(const mh_sweep *s, int row, int a);
 int mh_sweep_oat_axis(const mh_sweep *s, int row);
+/* Row r in words: design list, its label (a file's name); else "KEY=VALUE" of each axis, ", " apart
+ * (truncated to len). */
+void mh_sweep_row_label(const mh_sweep *s, int row, char *buf, size_t len);
 
 /* The configuration of point i: the base with [set], the row's axis values and the replicate's seed,
  * validated (cross-key rules and contraindications). Messages name the sweep file's line of the
@@ -103,7 +131,8 @@ mh_status mh_sweep_point_config(const mh_sweep *s, int point, mh_ctx *ctx, mh_co
 
 /* The sweep as a self-contained pair of texts, for a copy in the output folder: the sweep file with
  * "base = BASE_NAME" (sweep_text) and the base configuration's resolved text (base_text), from
- * which mh_sweep_load plans the same points. Owned by s. */
+ * which mh_sweep_load plans the same points. Owned by s. NULL for design list (no sweep file says it),
+ * or when memory runs out. */
 const char *mh_sweep_frozen_text(const mh_sweep *s, const char *base_name);
 const char *mh_sweep_base_text(const mh_sweep *s);
 

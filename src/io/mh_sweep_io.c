@@ -2,6 +2,7 @@
 #include "mh_sweep_io.h"
 
 #include "mh_h5_internal.h"
+#include "mh_sweep_io_internal.h"
 
 #include <errno.h>
 #include <glob.h>
@@ -56,8 +57,7 @@ static char *read_text(const char *path)
     return t;
 }
 
-/* Writes path through a temporary file (fsync, rename): fill(f, user) writes the contents. */
-static mh_status write_file(const char *path, void (*fill)(FILE *, const void *), const void *user, mh_ctx *ctx)
+mh_status mh_sweep_io_write_text(const char *path, void (*fill)(FILE *, const void *), const void *user, mh_ctx *ctx)
 {
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%.4000s.tmp.%ld", path, (long)getpid());
@@ -77,7 +77,7 @@ static void fill_text(FILE *f, const void *text) { fputs(text, f); }
 
 static mh_status write_text(const char *path, const char *text, mh_ctx *ctx)
 {
-    return write_file(path, fill_text, text, ctx);
+    return mh_sweep_io_write_text(path, fill_text, text, ctx);
 }
 
 /* First line where a and b differ (1-based), its text in a and in b. */
@@ -292,16 +292,9 @@ void mh_sweep_point_clean(const char *dir, int point)
 
 static const char *status_name[] = {"ok", "failed", "missing"};
 
-/* What the summary knows of each point. */
-typedef struct {
-    int npoints;
-    int *status;                 /* 0 ok, 1 failed, 2 missing */
-    char (*sha)[MH_SHA256_HEX];
-    char **message;              /* failed points: the record's first line */
-    double *metric;              /* npoints x MH_MET_COUNT */
-} table;
+const char *mh_sweep_status_name(int status) { return status_name[status]; }
 
-static void table_free(table *t)
+void mh_sweep_table_free(mh_sweep_table *t)
 {
     for (int i = 0; t->message != NULL && i < t->npoints; i++)
         free(t->message[i]);
@@ -309,9 +302,10 @@ static void table_free(table *t)
     free(t->status);
     free(t->sha);
     free(t->metric);
+    *t = (mh_sweep_table){0};
 }
 
-static mh_status gather(const mh_sweep *s, const char *dir, table *t, mh_sweep_counts *c, mh_ctx *ctx)
+mh_status mh_sweep_table_gather(const mh_sweep *s, const char *dir, mh_sweep_table *t, mh_sweep_counts *c, mh_ctx *ctx)
 {
     const int n = mh_sweep_npoints(s);
     t->npoints = n;
@@ -358,21 +352,20 @@ mh_status mh_sweep_summary_read(const mh_sweep *s, const char *dir, double *metr
                                 mh_sweep_counts *counts, mh_ctx *ctx)
 {
     mh_h5_quiet();
-    table t = {0};
+    mh_sweep_table t = {0};
     mh_sweep_counts c;
-    mh_status st = gather(s, dir, &t, &c, ctx);
+    mh_status st = mh_sweep_table_gather(s, dir, &t, &c, ctx);
     if (st == MH_OK) {
         memcpy(metric, t.metric, (size_t)t.npoints * MH_MET_COUNT * sizeof *metric);
         memcpy(status, t.status, (size_t)t.npoints * sizeof *status);
         if (counts != NULL)
             *counts = c;
     }
-    table_free(&t);
+    mh_sweep_table_free(&t);
     return st;
 }
 
-/* A number as the CSV writes it: fewest digits that read back, "nan" for NaN. */
-static void csv_number(FILE *f, double x)
+void mh_sweep_io_csv_number(FILE *f, double x)
 {
     char t[40];
     if (isnan(x))
@@ -382,10 +375,74 @@ static void csv_number(FILE *f, double x)
     fputs(t, f);
 }
 
+void mh_sweep_io_csv_head_end(FILE *f)
+{
+    for (int k = 0; k < MH_MET_COUNT; k++)
+        fprintf(f, ",%s", mh_sweep_metric_name((mh_sweep_metric)k));
+    fputs(",message\n", f);
+}
+
+void mh_sweep_io_csv_row_end(FILE *f, const mh_sweep_table *t, int i)
+{
+    for (int k = 0; k < MH_MET_COUNT; k++) {
+        fputc(',', f);
+        mh_sweep_io_csv_number(f, t->metric[(size_t)i * MH_MET_COUNT + k]);
+    }
+    fputc(',', f);
+    mh_export_csv_text(f, t->message[i] != NULL ? t->message[i] : "");
+    fputc('\n', f);
+}
+
+herr_t mh_sweep_io_write_axis(hid_t loc, const char *name, const mh_sweep *s, int a)
+{
+    const mh_sweep_axis *ax = mh_sweep_axis_at(s, a);
+    const int n = mh_sweep_npoints(s);
+    double *dv = malloc((size_t)n * sizeof *dv);
+    char *txt = malloc((size_t)n * MH_SWEEP_VALUE_LEN);
+    herr_t rc = dv == NULL || txt == NULL ? -1 : 0;
+    for (int i = 0; rc >= 0 && i < n; i++) {
+        const int r = mh_sweep_row(s, i);
+        dv[i] = mh_sweep_value(s, r, a);
+        mh_sweep_io_set_text(txt, i, MH_SWEEP_VALUE_LEN, mh_sweep_value_text(s, r, a));
+    }
+    const char *unit = mh_param_table()[ax->param].unit;
+    if (rc >= 0)
+        rc = ax->numeric ? mh_h5_write_vector(loc, name, H5T_NATIVE_DOUBLE, dv, (size_t)n, unit)
+                         : mh_sweep_io_strings(loc, name, txt, (size_t)n, MH_SWEEP_VALUE_LEN);
+    free(dv);
+    free(txt);
+    return rc;
+}
+
+herr_t mh_sweep_io_write_outcomes(hid_t loc, const mh_sweep_table *t)
+{
+    const int n = t->npoints;
+    double *dv = malloc((size_t)n * sizeof *dv);
+    char *txt = malloc((size_t)n * MH_SWEEP_VALUE_LEN);
+    herr_t rc = dv == NULL || txt == NULL ? -1 : 0;
+    for (int i = 0; rc >= 0 && i < n; i++)
+        mh_sweep_io_set_text(txt, i, MH_SWEEP_VALUE_LEN, status_name[t->status[i]]);
+    if (rc >= 0) {
+        rc |= mh_sweep_io_strings(loc, "status", txt, (size_t)n, MH_SWEEP_VALUE_LEN);
+        rc |= mh_sweep_io_strings(loc, "config_sha256", (const char *)t->sha, (size_t)n, MH_SHA256_HEX);
+        rc |= mh_sweep_io_group(loc, "metrics");
+    }
+    for (int k = 0; rc >= 0 && k < MH_MET_COUNT; k++) {
+        char name[160];
+        snprintf(name, sizeof name, "metrics/%s", mh_sweep_metric_name((mh_sweep_metric)k));
+        for (int i = 0; i < n; i++)
+            dv[i] = t->metric[(size_t)i * MH_MET_COUNT + k];
+        rc |= mh_h5_write_vector(loc, name, H5T_NATIVE_DOUBLE, dv, (size_t)n, mh_sweep_metric_unit((mh_sweep_metric)k));
+    }
+    free(dv);
+    free(txt);
+    return rc;
+}
+
 /* What the summary's files are written from. */
 typedef struct {
     const mh_sweep *s;
-    const table *t;
+    const mh_sweep_table *t;
     const double *sobol; /* MH_MET_COUNT x 2 x k (first order, total), or NULL */
 } summary_view;
 
@@ -393,14 +450,12 @@ static void fill_summary(FILE *f, const void *user)
 {
     const summary_view *v = user;
     const mh_sweep *s = v->s;
-    const table *t = v->t;
+    const mh_sweep_table *t = v->t;
     const int na = mh_sweep_naxes(s);
     fputs("point,row,replicate,seed,status,config_sha256", f);
     for (int a = 0; a < na; a++)
         fprintf(f, ",%s", mh_sweep_axis_at(s, a)->key);
-    for (int k = 0; k < MH_MET_COUNT; k++)
-        fprintf(f, ",%s", mh_sweep_metric_name((mh_sweep_metric)k));
-    fputs(",message\n", f);
+    mh_sweep_io_csv_head_end(f);
     for (int i = 0; i < t->npoints; i++) {
         const int r = mh_sweep_row(s, i);
         fprintf(f, "%d,%d,%d,%lu,%s,%s", i, r, mh_sweep_replicate(s, i), mh_sweep_seed(s, i), status_name[t->status[i]],
@@ -409,13 +464,7 @@ static void fill_summary(FILE *f, const void *user)
             fputc(',', f);
             mh_export_csv_text(f, mh_sweep_value_text(s, r, a));
         }
-        for (int k = 0; k < MH_MET_COUNT; k++) {
-            fputc(',', f);
-            csv_number(f, t->metric[(size_t)i * MH_MET_COUNT + k]);
-        }
-        fputc(',', f);
-        mh_export_csv_text(f, t->message[i] != NULL ? t->message[i] : "");
-        fputc('\n', f);
+        mh_sweep_io_csv_row_end(f, t, i);
     }
 }
 
@@ -428,16 +477,16 @@ static void fill_sobol(FILE *f, const void *user)
     for (int m = 0; m < MH_MET_COUNT; m++)
         for (int a = 0; a < k; a++) {
             fprintf(f, "%s,%s,", mh_sweep_metric_name((mh_sweep_metric)m), mh_sweep_axis_at(s, a)->key);
-            csv_number(f, v->sobol[((size_t)m * 2) * k + a]);
+            mh_sweep_io_csv_number(f, v->sobol[((size_t)m * 2) * k + a]);
             fputc(',', f);
-            csv_number(f, v->sobol[((size_t)m * 2 + 1) * k + a]);
+            mh_sweep_io_csv_number(f, v->sobol[((size_t)m * 2 + 1) * k + a]);
             fputc('\n', f);
         }
 }
 
 /* Sobol indices of every metric, first order then total, metric-major (MH_MET_COUNT x 2 x k, malloc'ed
  * into *idx), from the mean over replicates of each row (NaN when a replicate is not ok). */
-static mh_status sobol_indices(const mh_sweep *s, const table *t, double **idx, mh_ctx *ctx)
+static mh_status sobol_indices(const mh_sweep *s, const mh_sweep_table *t, double **idx, mh_ctx *ctx)
 {
     const int k = mh_sweep_naxes(s), nr = mh_sweep_nrows(s), R = mh_sweep_replicates(s);
     double *x = *idx = malloc((size_t)MH_MET_COUNT * 2 * k * sizeof *x);
@@ -458,8 +507,7 @@ static mh_status sobol_indices(const mh_sweep *s, const table *t, double **idx, 
 
 /* ---- summary.h5 ---- */
 
-/* Group name of loc, without modification times (for the same reason). */
-static herr_t put_group(hid_t loc, const char *name)
+herr_t mh_sweep_io_group(hid_t loc, const char *name)
 {
     hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
     H5Pset_obj_track_times(gcpl, 0);
@@ -468,8 +516,7 @@ static herr_t put_group(hid_t loc, const char *name)
     return g < 0 ? -1 : H5Gclose(g);
 }
 
-/* Strings of fixed length len (n of them, each len bytes) as a 1-D dataset. */
-static herr_t put_strings(hid_t loc, const char *name, const char *data, size_t n, size_t len)
+herr_t mh_sweep_io_strings(hid_t loc, const char *name, const char *data, size_t n, size_t len)
 {
     hid_t t = H5Tcopy(H5T_C_S1);
     H5Tset_size(t, len);
@@ -479,17 +526,17 @@ static herr_t put_strings(hid_t loc, const char *name, const char *data, size_t 
     return rc;
 }
 
-/* Slot i of a table of fixed-length strings: s and NULs to the end (no stray bytes in the file). */
-static void set_text(char *txt, int i, const char *s)
+void mh_sweep_io_set_text(char *txt, int i, size_t len, const char *s)
 {
-    strncpy(txt + (size_t)i * MH_SWEEP_VALUE_LEN, s, MH_SWEEP_VALUE_LEN - 1);
-    txt[(size_t)i * MH_SWEEP_VALUE_LEN + MH_SWEEP_VALUE_LEN - 1] = '\0';
+    strncpy(txt + (size_t)i * len, s, len - 1);
+    txt[(size_t)i * len + len - 1] = '\0';
 }
 
-static herr_t write_h5_body(hid_t f, const summary_view *v)
+static herr_t write_h5_body(hid_t f, const void *user)
 {
+    const summary_view *v = user;
     const mh_sweep *s = v->s;
-    const table *t = v->t;
+    const mh_sweep_table *t = v->t;
     const int n = t->npoints, na = mh_sweep_naxes(s);
     herr_t rc = 0;
     hid_t root = H5Gopen2(f, "/", H5P_DEFAULT);
@@ -500,9 +547,8 @@ static herr_t write_h5_body(hid_t f, const summary_view *v)
     rc |= mh_h5_attr_double(root, "samples", mh_sweep_samples(s));
     H5Gclose(root);
     long long *iv = malloc((size_t)n * sizeof *iv);
-    char *txt = malloc((size_t)n * MH_SWEEP_VALUE_LEN);
-    double *dv = malloc((size_t)n * sizeof *dv);
-    if (iv == NULL || txt == NULL || dv == NULL)
+    char *txt = malloc((size_t)(na > 0 ? na : 1) * MH_SWEEP_VALUE_LEN);
+    if (iv == NULL || txt == NULL)
         rc = -1;
     for (int col = 0; rc >= 0 && col < 4; col++) {
         static const char *names[] = {"point", "row", "replicate", "seed"};
@@ -513,44 +559,24 @@ static herr_t write_h5_body(hid_t f, const summary_view *v)
                              : (long long)mh_sweep_seed(s, i);
         rc |= mh_h5_write_vector(f, names[col], H5T_NATIVE_LLONG, iv, (size_t)n, NULL);
     }
-    if (rc >= 0) {
-        for (int i = 0; i < n; i++)
-            set_text(txt, i, status_name[t->status[i]]);
-        rc |= put_strings(f, "status", txt, (size_t)n, MH_SWEEP_VALUE_LEN);
-        rc |= put_strings(f, "config_sha256", (const char *)t->sha, (size_t)n, MH_SHA256_HEX);
-    }
-    rc |= put_group(f, "inputs");
-    rc |= put_group(f, "metrics");
+    rc |= mh_sweep_io_group(f, "inputs");
     for (int a = 0; rc >= 0 && a < na; a++) {
-        const mh_sweep_axis *ax = mh_sweep_axis_at(s, a);
         char name[160];
-        snprintf(name, sizeof name, "inputs/%s", ax->key);
-        for (int i = 0; i < n; i++) {
-            const int r = mh_sweep_row(s, i);
-            dv[i] = mh_sweep_value(s, r, a);
-            set_text(txt, i, mh_sweep_value_text(s, r, a));
-        }
-        const char *unit = mh_param_table()[ax->param].unit;
-        rc |= ax->numeric ? mh_h5_write_vector(f, name, H5T_NATIVE_DOUBLE, dv, (size_t)n, unit)
-                          : put_strings(f, name, txt, (size_t)n, MH_SWEEP_VALUE_LEN);
+        snprintf(name, sizeof name, "inputs/%s", mh_sweep_axis_at(s, a)->key);
+        rc |= mh_sweep_io_write_axis(f, name, s, a);
     }
-    for (int k = 0; rc >= 0 && k < MH_MET_COUNT; k++) {
-        char name[160];
-        snprintf(name, sizeof name, "metrics/%s", mh_sweep_metric_name((mh_sweep_metric)k));
-        for (int i = 0; i < n; i++)
-            dv[i] = t->metric[(size_t)i * MH_MET_COUNT + k];
-        rc |= mh_h5_write_vector(f, name, H5T_NATIVE_DOUBLE, dv, (size_t)n, mh_sweep_metric_unit((mh_sweep_metric)k));
-    }
+    if (rc >= 0)
+        rc |= mh_sweep_io_write_outcomes(f, t);
     if (rc >= 0 && v->sobol != NULL) {
         const int k = na;
         for (int a = 0; a < na; a++)
-            set_text(txt, a, mh_sweep_axis_at(s, a)->key);
-        rc |= put_group(f, "sobol");
-        rc |= put_strings(f, "sobol/axes", txt, (size_t)na, MH_SWEEP_VALUE_LEN);
+            mh_sweep_io_set_text(txt, a, MH_SWEEP_VALUE_LEN, mh_sweep_axis_at(s, a)->key);
+        rc |= mh_sweep_io_group(f, "sobol");
+        rc |= mh_sweep_io_strings(f, "sobol/axes", txt, (size_t)na, MH_SWEEP_VALUE_LEN);
         for (int m = 0; rc >= 0 && m < MH_MET_COUNT; m++) {
             char name[160];
             snprintf(name, sizeof name, "sobol/%s", mh_sweep_metric_name((mh_sweep_metric)m));
-            rc |= put_group(f, name);
+            rc |= mh_sweep_io_group(f, name);
             snprintf(name, sizeof name, "sobol/%s/first_order", mh_sweep_metric_name((mh_sweep_metric)m));
             rc |= mh_h5_write_vector(f, name, H5T_NATIVE_DOUBLE, v->sobol + (size_t)m * 2 * k, (size_t)k, "1");
             snprintf(name, sizeof name, "sobol/%s/total", mh_sweep_metric_name((mh_sweep_metric)m));
@@ -559,18 +585,17 @@ static herr_t write_h5_body(hid_t f, const summary_view *v)
     }
     free(iv);
     free(txt);
-    free(dv);
     return rc;
 }
 
-static mh_status write_h5(const char *path, const summary_view *v, mh_ctx *ctx)
+mh_status mh_sweep_io_write_h5(const char *path, herr_t (*body)(hid_t, const void *), const void *user, mh_ctx *ctx)
 {
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%.4000s.tmp.%ld", path, (long)getpid());
     hid_t f = mh_h5_create(tmp);
     if (f < 0)
         return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot create", tmp);
-    herr_t rc = write_h5_body(f, v);
+    herr_t rc = body(f, user);
     if (H5Fclose(f) < 0 || rc < 0) {
         remove(tmp);
         return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write (disk full?)", path);
@@ -581,21 +606,21 @@ static mh_status write_h5(const char *path, const summary_view *v, mh_ctx *ctx)
 mh_status mh_sweep_summary_write(const mh_sweep *s, const char *dir, mh_sweep_counts *counts, mh_ctx *ctx)
 {
     mh_h5_quiet();
-    table t = {0};
+    mh_sweep_table t = {0};
     double *sobol = NULL;
     char *csv = join(dir, "summary.csv"), *h5 = join(dir, "summary.h5"), *sob = join(dir, "sobol.csv");
     mh_status st = csv == NULL || h5 == NULL || sob == NULL ? MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory")
-                                                             : gather(s, dir, &t, counts, ctx);
+                                                             : mh_sweep_table_gather(s, dir, &t, counts, ctx);
     if (st == MH_OK && mh_sweep_get_design(s) == MH_SWEEP_SOBOL)
         st = sobol_indices(s, &t, &sobol, ctx);
     const summary_view v = {s, &t, sobol};
     if (st == MH_OK)
-        st = write_file(csv, fill_summary, &v, ctx);
+        st = mh_sweep_io_write_text(csv, fill_summary, &v, ctx);
     if (st == MH_OK && sobol != NULL)
-        st = write_file(sob, fill_sobol, &v, ctx);
+        st = mh_sweep_io_write_text(sob, fill_sobol, &v, ctx);
     if (st == MH_OK)
-        st = write_h5(h5, &v, ctx);
-    table_free(&t);
+        st = mh_sweep_io_write_h5(h5, write_h5_body, &v, ctx);
+    mh_sweep_table_free(&t);
     free(sobol);
     free(csv);
     free(h5);

@@ -1,0 +1,54 @@
+# compare_curves.gp: healing curves of several variants overlaid (microheal compare): dermis total collagen
+# relative to untreated skin over the whole run (top panel) and the erythema index over the first week
+# (bottom panel), one colour per variant (the legend beside the top panel).
+#
+# Usage: gnuplot -e "dat='healing_curves.dat'; out='healing_curves.png'" scripts/compare_curves.gp
+#   dat     table from `microheal compare` (DIR/healing_curves.dat): one gnuplot data block per variant (two
+#           blank lines apart), each opening with a title row ("LABEL" ...); columns
+#           "t_days collagen_total_dermis erythema open_channels"
+#   out     PNG to write (default compare_curves.png)
+#   title   optional text over the top panel (drawn as given, no enhanced-text markup)
+#   early   days of the bottom panel (default 7)
+# Exits with status 1 without dat.
+
+if (!exists("dat")) {
+    print "compare_curves.gp: set dat='...' with gnuplot -e"
+    exit status 1
+}
+if (!exists("out")) out = "compare_curves.png"
+if (!exists("title")) title = "healing curves"
+if (!exists("early")) early = 7
+
+if (strstrt(GPVAL_TERMINALS, "pngcairo")) {
+    set terminal pngcairo size 1400,1000 enhanced font ",14" linewidth 2
+} else {
+    set terminal png size 1400,1000 enhanced font ",14" linewidth 2
+}
+set output out
+
+stats dat using 1 nooutput
+nblocks = STATS_blocks
+if (STATS_max < early) early = STATS_max
+
+set multiplot layout 2, 1 margins 0.09, 0.72, 0.09, 0.94 spacing 0, 0.14
+set grid lc rgb "gray85" lw 0.5
+set tics nomirror out
+set border 3
+set key outside right top vertical Left reverse noenhanced samplen 2 spacing 1.2 box
+
+set title title noenhanced font ",16"
+set xlabel "day after the first session"
+set ylabel "total collagen, dermis (1 = untreated)"
+set xrange [0:*]
+plot for [i = 0:nblocks - 1] dat index i using 1:2 with lines lc i + 1 lw 2 title columnhead(1), \
+     1 with lines lc rgb "gray50" dt 2 lw 1 title "untreated"
+
+set title "Erythema over the first week" noenhanced font ",16"
+unset key
+set xlabel "day after the first session"
+set ylabel "erythema index"
+set xrange [0:early]
+set yrange [0:*]
+plot for [i = 0:nblocks - 1] dat index i using 1:3 with lines lc i + 1 lw 2 notitle
+unset multiplot
+set output

@@ -1,0 +1,57 @@
+# compare_outcome.gp: one outcome of several variants (microheal compare): against the varied value (a
+# numeric key: points joined by a line) or as bars, one per variant, labelled (files or a choice key).
+#
+# Usage: gnuplot -e "dat='outcomes.dat'; out='outcome_M.png'; col=5; mode='line'" scripts/compare_outcome.gp
+#   dat     table from `microheal compare` (DIR/outcomes.dat): one row per variant, columns
+#           "variant value label METRIC..." (value: the varied value, or the variant for a list;
+#           NaN: no value)
+#   col     the column of the outcome to draw (4 = the first metric)
+#   out     PNG to write (default compare_outcome.png)
+#   mode    line (default) or bars
+#   title, xlabel, ylabel   optional texts (drawn as given, no enhanced-text markup)
+# Exits with status 1 without dat or col.
+
+if (!exists("dat") || !exists("col")) {
+    print "compare_outcome.gp: set dat='...' and col=N with gnuplot -e"
+    exit status 1
+}
+if (!exists("out")) out = "compare_outcome.png"
+if (!exists("mode")) mode = "line"
+if (!exists("title")) title = "outcome"
+if (!exists("xlabel")) xlabel = "variant"
+if (!exists("ylabel")) ylabel = "outcome"
+
+if (strstrt(GPVAL_TERMINALS, "pngcairo")) {
+    set terminal pngcairo size 1200,800 enhanced font ",14" linewidth 2
+} else {
+    set terminal png size 1200,800 enhanced font ",14" linewidth 2
+}
+set output out
+
+set title title noenhanced font ",16"
+set xlabel xlabel noenhanced
+set ylabel ylabel noenhanced
+set grid ytics lc rgb "gray85" lw 0.5
+set tics nomirror out
+set border 3
+set key off
+set datafile missing "NaN"
+
+if (mode eq "bars") {
+    set style fill solid 0.7 border lc rgb "gray20"
+    set boxwidth 0.6
+    stats dat using 1 nooutput
+    set xrange [-0.6:STATS_max + 0.6]
+    stats dat using col nooutput
+    ymin = STATS_min > 0 ? 0 : STATS_min   # bars of positive values start at 0
+    set yrange [ymin:*]
+    set offsets 0, 0, graph 0.05, 0
+    set xtics rotate by -30 left noenhanced
+    plot dat using 1:col:xtic(3) with boxes lc rgb "#1b5e9e", \
+         dat using 1:col:(sprintf("%.3g", column(col))) with labels offset 0, 1 notitle
+} else {
+    set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05
+    plot dat using 2:col with linespoints lc rgb "#1b5e9e" lw 2 pt 7 ps 1.6, \
+         dat using 2:col:(sprintf("%.3g", column(col))) with labels offset 0, 1.2 notitle
+}
+set output

@@ -1,0 +1,200 @@
+/* cmd_compare: `microheal compare`: run variants of a treatment side by side (configuration files, or one
+ * key of a base configuration at several values) with the sweep's local pool, and write their outcome
+ * table, time series and overlay plots to one folder (papers/compare.md). */
+#include "mh_cli.h"
+#include "mh_cli_util.h"
+#include "mh_compare_io.h"
+#include "mh_pool.h"
+#include "mh_sweep.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *usage_compare =
+    "usage: microheal compare A.ini B.ini ... -o DIR [--set KEY=VALUE ...] [options]\n"
+    "       microheal compare --vary KEY=V1,V2,... BASE.ini -o DIR [--set KEY=VALUE ...] [options]\n"
+    "options: [-j PROCS] [--threads T] [--no-plots] [--scripts SCRIPTDIR] [-q]\n"
+    "\n"
+    "Runs every variant, a configuration file or BASE.ini with KEY at one of its values, to\n"
+    "DIR/points/pNNNNNN.h5 and writes DIR/compare.csv (one row per variant: variant, label, value,\n"
+    "seed, status, config_sha256, the outcome metrics below, message), DIR/compare.h5 (the same table,\n"
+    "and every variant's time series, summary and configuration) and, with gnuplot, the plots\n"
+    "DIR/healing_curves.png (collagen and erythema of every variant) and DIR/outcome_METRIC.png (each\n"
+    "metric against the varied value, or as bars per variant), with their .dat tables beside them;\n"
+    "--no-plots draws none (no gnuplot needed), --scripts names the folder of scripts/compare_*.gp.\n"
+    "-q prints only errors.\n"
+    "\n"
+    "--set applies to every variant first (a sweep's [set]); the values of --vary are a list, or\n"
+    "range(a, b, n) or logrange(a, b, n), of a real, integer, bool or choice key (not a list key, not\n"
+    "seed, not a key that --set gives), each checked as --set checks it. --vary takes one BASE.ini\n"
+    "(to compare several files, give no --vary). Two variants with the same configuration are refused.\n"
+    "Nothing is written when an argument is wrong.\n"
+    "PROCS processes of T OpenMP threads run at once; by default they fill the cores: PROCS = the\n"
+    "variants to run (at most the cores), T = cores / PROCS. Running into DIR again reuses every\n"
+    "variant whose output is complete (the same configuration) and runs the others.\n"
+    "Exit status: 0 every variant complete and plotted, 1 a variant failed (its row says why) or a\n"
+    "plot failed, 2 bad input, 128 + N when signal N stopped the runs (run the same command to go on).\n";
+
+#define MAX_SETS 256
+
+typedef struct {
+    const char **files;
+    int nfiles;
+    const char *dir, *vary, *procs, *threads, *scripts; /* vary: the key, when --vary is given */
+    mh_sweep_assign sets[MAX_SETS];
+    char set_where[MAX_SETS][24];
+    int nsets, quiet, no_plots;
+    mh_sweep_assign axis;
+} compare_args;
+
+/* --set or --vary (opt) with its argument text, "KEY=VALUE" (text is modified: the '=' becomes a NUL). 0, or
+ * 2 after a usage message. */
+static int add_assign(compare_args *a, const char *opt, char *text)
+{
+    const bool vary = strcmp(opt, "--vary") == 0;
+    if (vary && a->vary != NULL)
+        return mh_cli_usage_error(usage_compare, "%s", "--vary is given once (to vary two keys, write a sweep)");
+    if (!vary && a->nsets == MAX_SETS)
+        return mh_cli_usage_error(usage_compare, "more than %s --set", "256");
+    char *eq = strchr(text, '=');
+    if (eq == NULL || eq == text) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "%s: '%%s' is not KEY=VALUE", opt);
+        return mh_cli_usage_error(usage_compare, msg, text);
+    }
+    *eq = '\0';
+    mh_sweep_assign *as = vary ? &a->axis : &a->sets[a->nsets];
+    as->key = text;
+    as->value = eq + 1;
+    if (vary) {
+        a->vary = text;
+        as->where = "--vary";
+    } else {
+        snprintf(a->set_where[a->nsets], sizeof a->set_where[0], "--set #%d", a->nsets + 1);
+        as->where = a->set_where[a->nsets++];
+    }
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, compare_args *a)
+{
+    memset(a, 0, sizeof *a);
+    if ((a->files = calloc((size_t)argc + 1, sizeof *a->files)) == NULL) {
+        fprintf(stderr, "microheal: out of memory\n");
+        return 1;
+    }
+    for (int i = 0; i < argc; i++) {
+        const char *s = argv[i];
+        const char **dst = strcmp(s, "-o") == 0          ? &a->dir
+                           : strcmp(s, "-j") == 0        ? &a->procs
+                           : strcmp(s, "--threads") == 0 ? &a->threads
+                           : strcmp(s, "--scripts") == 0 ? &a->scripts
+                                                         : NULL;
+        const bool assign = strcmp(s, "--set") == 0 || strcmp(s, "--vary") == 0;
+        if ((dst != NULL || assign) && i + 1 >= argc)
+            return mh_cli_usage_error(usage_compare, "%s needs an argument", s);
+        int rc = assign ? add_assign(a, s, argv[++i]) : 0;
+        if (rc != 0)
+            return rc;
+        if (assign)
+            continue;
+        if (dst != NULL)
+            *dst = argv[++i];
+        else if (strcmp(s, "--no-plots") == 0)
+            a->no_plots = 1;
+        else if (strcmp(s, "-q") == 0 || strcmp(s, "--quiet") == 0)
+            a->quiet = 1;
+        else if (s[0] == '-' && s[1] != '\0')
+            return mh_cli_usage_error(usage_compare, "unknown option %s", s);
+        else
+            a->files[a->nfiles++] = s;
+    }
+    if (a->nfiles == 0)
+        return mh_cli_usage_error(usage_compare, "%s", a->vary != NULL ? "missing BASE.ini" : "missing A.ini B.ini ...");
+    if (a->vary != NULL && a->nfiles > 1)
+        return mh_cli_usage_error(usage_compare, "--vary takes one BASE.ini, not %s files (to compare files, give no "
+                                  "--vary)", a->nfiles == 2 ? "2" : "several");
+    if (a->dir == NULL)
+        return mh_cli_usage_error(usage_compare, "%s", "missing -o DIR");
+    if (a->scripts != NULL && a->no_plots)
+        return mh_cli_usage_error(usage_compare, "%s", "--scripts goes without --no-plots");
+    return 0;
+}
+
+/* Plans the variants and checks every one of them (nothing is written); 0 or the exit status. */
+static int plan(const compare_args *a, mh_sweep **s)
+{
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_status st = mh_sweep_create(a->files, a->nfiles, a->sets, a->nsets, a->vary != NULL ? &a->axis : NULL, &ctx, s);
+    if (st == MH_OK)
+        st = mh_sweep_check(*s, &ctx);
+    if (st == MH_OK && mh_sweep_npoints(*s) < 2)
+        st = MH_ERROR(&ctx, MH_ERR_INPUT, "%s: one variant; a comparison needs two or more",
+                      a->vary != NULL ? "--vary" : a->files[0]);
+    if (st == MH_OK)
+        st = mh_sweep_check_distinct(*s, &ctx);
+    return st == MH_OK ? 0 : mh_cli_fail(&ctx);
+}
+
+/* Creates DIR/points; refuses a sweep's folder (its points are another plan's). 0 or the exit status. */
+static int prepare_dir(const char *dir)
+{
+    size_t n = strlen(dir) + 16;
+    char *path = malloc(n);
+    if (path == NULL) {
+        fprintf(stderr, "microheal: out of memory\n");
+        return 1;
+    }
+    snprintf(path, n, "%s/sweep.ini", dir);
+    int rc = 0;
+    if (access(path, F_OK) == 0) {
+        fprintf(stderr, "microheal: %s: a sweep's folder (%s); give another -o\n", dir, path);
+        rc = 2;
+    } else {
+        snprintf(path, n, "%s/points", dir);
+        rc = mh_cli_mkdirs(path) ? 0 : 1;
+    }
+    free(path);
+    return rc;
+}
+
+/* --help: the usage and the metrics of the table (the columns after config_sha256). */
+static void help(void)
+{
+    fputs(usage_compare, stdout);
+    fputs("\nMetrics (the columns after config_sha256; papers/sweeps.md defines them):\n", stdout);
+    for (int k = 0; k < MH_MET_COUNT; k++)
+        printf("  %s (%s)\n", mh_sweep_metric_name((mh_sweep_metric)k), mh_sweep_metric_unit((mh_sweep_metric)k));
+}
+
+int mh_cmd_compare(int argc, char **argv)
+{
+    if (mh_cli_wants_help(argc, argv)) {
+        help();
+        return 0;
+    }
+    compare_args a;
+    int rc = parse_args(argc, argv, &a);
+    long procs = rc == 0 && a.procs != NULL ? mh_cli_whole(usage_compare, "-j", a.procs, 1, 4096) : 0;
+    long threads = rc == 0 && a.threads != NULL ? mh_cli_whole(usage_compare, "--threads", a.threads, 1, 4096) : 0;
+    if (rc == 0 && (procs < 0 || threads < 0))
+        rc = 2;
+    mh_sweep *s = NULL;
+    if (rc == 0)
+        rc = plan(&a, &s);
+    if (rc == 0)
+        rc = prepare_dir(a.dir);
+    if (rc == 0)
+        rc = mh_pool_run_local(s, a.dir, procs, (int)threads, "variant", a.quiet);
+    if (rc == 0)
+        rc = mh_pool_tabulate(s, a.dir, mh_compare_write, "compare.csv, compare.h5", "variant", a.quiet);
+    if ((rc == 0 || rc == 1) && !a.no_plots && mh_cli_compare_plot(s, a.dir, a.scripts, a.quiet) != 0)
+        rc = 1;
+    mh_sweep_destroy(&s);
+    free(a.files);
+    return rc;
+}

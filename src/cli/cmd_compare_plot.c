@@ -1,0 +1,170 @@
+/* cmd_compare_plot: the plots of `microheal compare`: the healing curves of every variant overlaid, and each
+ * outcome against the varied value (a numeric key) or per variant as bars (files, a choice key), through
+ * scripts/compare_curves.gp and scripts/compare_outcome.gp (papers/compare.md). */
+#define _XOPEN_SOURCE 700
+#include "mh_cli.h"
+#include "mh_cli_util.h"
+#include "mh_h5.h"
+#include "mh_sweep.h"
+#include "mh_sweep_io.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What the plots of one comparison are drawn from. */
+typedef struct {
+    const mh_sweep *s;
+    const char *dir;
+    double *metric;     /* npoints x MH_MET_COUNT, NaN where the variant has no value */
+    int *status;        /* per variant: 0 complete */
+    bool numeric;       /* one numeric axis: outcomes against its value, else bars per variant */
+} compare_plot;
+
+/* Variant i's label as a gnuplot string (a double quote in it becomes a single one). */
+static void put_label(FILE *f, const mh_sweep *s, int i)
+{
+    char label[512];
+    mh_sweep_row_label(s, mh_sweep_row(s, i), label, sizeof label);
+    for (char *c = label; *c != '\0'; c++)
+        if (*c == '"')
+            *c = '\'';
+    fprintf(f, "\"%s\"", label);
+}
+
+/* healing_curves.dat: one block per complete variant, its title row, then per step t_days, dermis total
+ * collagen (relative to untreated), erythema and open channels. */
+static void fill_curves(FILE *f, const void *user)
+{
+    const compare_plot *P = user;
+    char collagen[128];
+    snprintf(collagen, sizeof collagen, "/series/%s", mh_obs_name(mh_obs_layer_col(MH_OL_DERMIS, MH_OQ_CT)));
+    const char *names[4] = {"/series/t_days", collagen, "/series/erythema", "/series/open_channels"};
+    fputs("# microheal compare: healing curves, one block per complete variant\n", f);
+    for (int i = 0, blocks = 0; i < mh_sweep_npoints(P->s); i++) {
+        if (P->status[i] != 0)
+            continue;
+        char *path = mh_sweep_point_path(P->dir, i, "h5");
+        double *v[4] = {NULL, NULL, NULL, NULL};
+        size_t n[4] = {0, 0, 0, 0};
+        mh_ctx ctx;
+        mh_ctx_init(&ctx);
+        bool ok = path != NULL;
+        for (int k = 0; k < 4 && ok; k++)
+            ok = mh_h5_read_vector(path, names[k], &v[k], &n[k], &ctx) == MH_OK && n[k] == n[0];
+        if (ok) {
+            fprintf(f, "%s# variant %d\n", blocks++ > 0 ? "\n\n" : "", i);
+            put_label(f, P->s, i);
+            fputs(" collagen_total_dermis erythema open_channels\n", f);
+            for (size_t j = 0; j < n[0]; j++)
+                fprintf(f, "%.10g %.10g %.10g %.10g\n", v[0][j], v[1][j], v[2][j], v[3][j]);
+        } else {
+            fprintf(f, "# variant %d left out: %s\n", i, ctx.msg[0] != '\0' ? ctx.msg : "out of memory");
+        }
+        for (int k = 0; k < 4; k++)
+            free(v[k]);
+        free(path);
+    }
+}
+
+/* outcomes.dat: one row per variant: variant, value (the varied value, else the variant), label, metrics. */
+static void fill_outcomes(FILE *f, const void *user)
+{
+    const compare_plot *P = user;
+    fputs("# microheal compare: outcomes, one row per variant (NaN: no value)\n# columns: variant value label", f);
+    for (int k = 0; k < MH_MET_COUNT; k++)
+        fprintf(f, " %s", mh_sweep_metric_name((mh_sweep_metric)k));
+    fputc('\n', f);
+    for (int i = 0; i < mh_sweep_npoints(P->s); i++) {
+        fprintf(f, "%d %.10g ", i, P->numeric ? mh_sweep_value(P->s, mh_sweep_row(P->s, i), 0) : (double)i);
+        put_label(f, P->s, i);
+        for (int k = 0; k < MH_MET_COUNT; k++) {
+            const double x = P->metric[(size_t)i * MH_MET_COUNT + k];
+            fprintf(f, isnan(x) ? " NaN" : " %.10g", x);
+        }
+        fputc('\n', f);
+    }
+}
+
+/* "KEY (UNIT)" of the varied key, or "variant". */
+static void x_label(const mh_sweep *s, char *out, size_t len)
+{
+    if (mh_sweep_naxes(s) == 0) {
+        snprintf(out, len, "variant");
+        return;
+    }
+    const mh_sweep_axis *ax = mh_sweep_axis_at(s, 0);
+    const char *unit = mh_param_table()[ax->param].unit;
+    snprintf(out, len, unit != NULL && unit[0] != '\0' && strcmp(unit, "-") != 0 ? "%s (%s)" : "%s", ax->key, unit);
+}
+
+/* Every plot of P: 0, or 1 after a message. */
+static int draw_all(const compare_plot *P, const char *scripts, int quiet)
+{
+    const mh_sweep *s = P->s;
+    const int n = mh_sweep_npoints(s);
+    char dat[PATH_MAX + 64], png[PATH_MAX + 64], gp[PATH_MAX + 64], vars[2048], xl[256];
+    int complete = 0, rc = 0, drawn = 0;
+    for (int i = 0; i < n; i++)
+        complete += P->status[i] == 0;
+    x_label(s, xl, sizeof xl);
+    if (complete > 0) {
+        snprintf(dat, sizeof dat, "%s/healing_curves.dat", P->dir);
+        snprintf(png, sizeof png, "%s/healing_curves.png", P->dir);
+        snprintf(gp, sizeof gp, "%s/compare_curves.gp", scripts);
+        snprintf(vars, sizeof vars, "title='Total collagen, dermis: %d variants%s%s'", complete,
+                 mh_sweep_naxes(s) > 0 ? " of " : "", mh_sweep_naxes(s) > 0 ? mh_sweep_axis_at(s, 0)->key : "");
+        rc |= !(mh_cli_write_table(dat, fill_curves, P) && mh_cli_draw(gp, dat, vars, png));
+        drawn += rc == 0;
+    }
+    snprintf(dat, sizeof dat, "%s/outcomes.dat", P->dir);
+    snprintf(gp, sizeof gp, "%s/compare_outcome.gp", scripts);
+    if (!mh_cli_write_table(dat, fill_outcomes, P))
+        return 1;
+    for (int k = 0; k < MH_MET_COUNT; k++) {
+        bool any = false;
+        for (int i = 0; i < n; i++)
+            any = any || !isnan(P->metric[(size_t)i * MH_MET_COUNT + k]);
+        if (!any) /* e.g. a gain at day 90 of a 60-day run */
+            continue;
+        const char *name = mh_sweep_metric_name((mh_sweep_metric)k);
+        snprintf(png, sizeof png, "%s/outcome_%s.png", P->dir, name);
+        snprintf(vars, sizeof vars, "col=%d; mode='%s'; title='%s %s %s'; xlabel='%s'; ylabel='%s (%s)'", 4 + k,
+                 P->numeric ? "line" : "bars", name, P->numeric ? "against" : "by",
+                 P->numeric ? mh_sweep_axis_at(s, 0)->key : "variant", xl, name, mh_sweep_metric_unit((mh_sweep_metric)k));
+        if (mh_cli_draw(gp, dat, vars, png))
+            drawn++;
+        else
+            rc = 1;
+    }
+    if (!quiet)
+        fprintf(stderr, "%s: %d plots (healing_curves.png, outcome_METRIC.png)\n", P->dir, drawn);
+    return rc;
+}
+
+int mh_cli_compare_plot(const struct mh_sweep *s, const char *dir, const char *scripts, int quiet)
+{
+    const size_t n = (size_t)mh_sweep_npoints(s);
+    compare_plot P = {s, dir, malloc(n * MH_MET_COUNT * sizeof(double)), malloc(n * sizeof(int)), false};
+    P.numeric = mh_sweep_naxes(s) == 1 && mh_sweep_axis_at(s, 0)->numeric;
+    char sdir[PATH_MAX];
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    int rc = 0;
+    if (P.metric == NULL || P.status == NULL) {
+        fprintf(stderr, "microheal: out of memory\n");
+        rc = 1;
+    } else if (mh_sweep_summary_read(s, dir, P.metric, P.status, NULL, &ctx) != MH_OK) {
+        rc = mh_cli_fail(&ctx);
+    } else if (!mh_cli_scripts_dir(scripts, sdir, sizeof sdir)) {
+        fprintf(stderr, "microheal: --scripts: the path is too long\n");
+        rc = 1;
+    }
+    if (rc == 0)
+        rc = draw_all(&P, sdir, quiet);
+    free(P.metric);
+    free(P.status);
+    return rc;
+}
