@@ -211,7 +211,7 @@ static double first_crossing(const mh_series *s, size_t r0, size_t r1, int col, 
 }
 
 static const mh_summary_field summary_fields[] = {
-    {"session_days", "day", offsetof(mh_summary, session_days)},
+    {"session_days", "day", offsetof(mh_summary, session_days)}, /* first: not an outcome (mh_targets) */
     {"closure_hours", "h", offsetof(mh_summary, closure_hours)},
     {"erythema_days", "day", offsetof(mh_summary, erythema_days)},
     {"erythema_peak", "1", offsetof(mh_summary, erythema_peak)},
@@ -227,6 +227,7 @@ static const mh_summary_field summary_fields[] = {
     {"infection_index", "%.h (open surface area x hours of the water exposures)", offsetof(mh_summary, infection_index)},
 };
 #define MH_NSUMMARY ((int)(sizeof summary_fields / sizeof summary_fields[0]))
+_Static_assert(sizeof summary_fields / sizeof summary_fields[0] == MH_SUMMARY_NFIELDS, "MH_SUMMARY_NFIELDS");
 
 const mh_summary_field *mh_summary_fields(int *n)
 {
@@ -235,6 +236,7 @@ const mh_summary_field *mh_summary_fields(int *n)
 }
 
 double *mh_summary_array(const mh_summary *m, int i) { return *(double *const *)((const char *)m + summary_fields[i].offset); }
+double **mh_summary_slot(mh_summary *m, int i) { return (double **)((char *)m + summary_fields[i].offset); }
 
 /* Post-inflammatory hyperpigmentation index of session k (papers/delivery.md, "Aftercare"): the
  * sum over its sun exposures of dose x erythema / visible threshold, times the type's weight. */
@@ -269,7 +271,7 @@ mh_status mh_summary_compute(const mh_series *s, const double *sd, int ns, const
     memset(out, 0, sizeof *out);
     out->nsessions = ns;
     for (int a = 0; a < MH_NSUMMARY; a++) {
-        double **arr = (double **)((char *)out + summary_fields[a].offset);
+        double **arr = mh_summary_slot(out, a);
         *arr = calloc((size_t)(ns > 0 ? ns : 1), sizeof(double));
         if (*arr == NULL) {
             mh_summary_free(out);
@@ -315,9 +317,9 @@ mh_status mh_summary_compute(const mh_series *s, const double *sd, int ns, const
         out->erythema_days[k] = isnan(last) ? 0.0 : last - t0;
         out->erythema_peak[k] = peak;
         out->erythema_peak_hours[k] = (tpeak - t0) * 24.0;
-        out->downtime_days[k] = fmax(out->erythema_days[k], out->reepithelialized_days[k]); /* NaN if not restored */
-        if (isnan(out->reepithelialized_days[k]))
-            out->downtime_days[k] = NAN;
+        out->downtime_days[k] = isnan(out->reepithelialized_days[k]) /* not restored within the run */
+                                    ? NAN
+                                    : fmax(out->erythema_days[k], out->reepithelialized_days[k]);
         const double te = set->delivery_end != NULL ? set->delivery_end[k] : NAN;
         out->delivered[k] = isnan(te) ? NAN : mh_series_at(s, MH_OBS_Q_DELIVERED, te) - mh_series_at(s, MH_OBS_Q_DELIVERED, t0);
         out->compound_depth_um[k] = isnan(te) ? NAN : mh_series_at(s, MH_OBS_Q_DEPTH, te);
@@ -344,7 +346,7 @@ bool mh_summary_copy(const mh_summary *src, mh_summary *dst)
     const size_t n = (size_t)(src->nsessions > 0 ? src->nsessions : 1);
     bool ok = true;
     for (int a = 0; a < MH_NSUMMARY; a++) {
-        double **d = (double **)((char *)dst + summary_fields[a].offset);
+        double **d = mh_summary_slot(dst, a);
         *d = ok ? malloc(n * sizeof **d) : NULL;
         ok = ok && *d != NULL;
         if (ok)

@@ -87,14 +87,16 @@ typedef struct {
 } mh_summary;
 
 /* The per-session arrays of mh_summary as a table (name as in the output's /summary group, unit),
- * in output order; *n gets the count. */
+ * in output order; *n gets the count, MH_SUMMARY_NFIELDS. */
+#define MH_SUMMARY_NFIELDS 12
 typedef struct {
     const char *name, *unit;
     size_t offset; /* of the double * member of mh_summary */
 } mh_summary_field;
 const mh_summary_field *mh_summary_fields(int *n);
-/* The array of field i of summary m (nsessions values). */
+/* The array of field i of summary m (nsessions values), and the member that holds it. */
 double *mh_summary_array(const mh_summary *m, int i);
+double **mh_summary_slot(mh_summary *m, int i);
 
 /* What a summary needs besides the series (papers/model.md "Observables", papers/delivery.md "Aftercare"). */
 typedef struct {

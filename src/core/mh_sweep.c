@@ -470,18 +470,26 @@ static mh_status plan_sobol(mh_sweep *s, mh_ctx *ctx)
 
 /* ---- configurations ---- */
 
+/* Sets key = value in cfg (where: for messages), through the same validator as --set. */
+static mh_status set_key(mh_config *cfg, const char *key, const char *value, const char *where, mh_ctx *ctx)
+{
+    size_t n = strlen(key) + strlen(value) + 2;
+    char *assign = malloc(n);
+    if (assign == NULL)
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+    snprintf(assign, n, "%s=%s", key, value);
+    mh_status st = mh_config_set(cfg, assign, where, ctx);
+    free(assign);
+    return st;
+}
+
 /* Applies row r's axis values to cfg. */
 static mh_status apply_row(const mh_sweep *s, int r, mh_config *cfg, mh_ctx *ctx)
 {
-    for (int a = 0; a < s->naxes; a++) {
-        char assign[64 + MH_SWEEP_VALUE_LEN + 256];
-        const char *v = s->vtext[(size_t)r * s->naxes + a];
-        snprintf(assign, sizeof assign, "%s=%s", s->ax[a].key, v);
-        mh_status st = mh_config_set(cfg, assign, s->ax[a].where, ctx);
-        if (st != MH_OK)
-            return st;
-    }
-    return MH_OK;
+    mh_status st = MH_OK;
+    for (int a = 0; a < s->naxes && st == MH_OK; a++)
+        st = set_key(cfg, s->ax[a].key, s->vtext[(size_t)r * s->naxes + a], s->ax[a].where, ctx);
+    return st;
 }
 
 /* What row r's axis values apply to: the base, or (design list) the row's own configuration. */
@@ -573,15 +581,8 @@ mh_status mh_sweep_check_distinct(const mh_sweep *s, mh_ctx *ctx)
 static mh_status apply_sets(const mh_sweep *s, mh_config *cfg, mh_ctx *ctx)
 {
     mh_status st = MH_OK;
-    for (int i = 0; i < s->nsets && st == MH_OK; i++) {
-        size_t n = strlen(s->sets[i].name) + strlen(s->sets[i].value) + 2;
-        char *assign = malloc(n);
-        if (assign == NULL)
-            return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
-        snprintf(assign, n, "%s=%s", s->sets[i].name, s->sets[i].value);
-        st = mh_config_set(cfg, assign, s->sets[i].where, ctx);
-        free(assign);
-    }
+    for (int i = 0; i < s->nsets && st == MH_OK; i++)
+        st = set_key(cfg, s->sets[i].name, s->sets[i].value, s->sets[i].where, ctx);
     return st;
 }
 

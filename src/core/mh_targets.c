@@ -48,17 +48,18 @@ static bool parse_observable(const char *text, obs_spec *o, char *why, size_t wl
     if (colon == NULL) {
         int nm = 0;
         const mh_summary_field *metrics = mh_summary_fields(&nm);
-        for (int i = 0; i < nm; i++)
+        /* the per-session outcomes: every field but the first, session_days (a time, not an outcome) */
+        for (int i = 1; i < nm; i++)
             if (strcmp(text, metrics[i].name) == 0) {
                 o->kind = OBS_METRIC;
                 o->metric = i;
                 return true;
             }
-        snprintf(why, wlen,
-                 "'%s': unknown observable (a per-session summary value: closure_hours, erythema_days, "
-                 "erythema_peak, erythema_peak_hours, reepithelialized_days, bleeding, downtime_days, delivered, "
-                 "compound_depth_um, pih_index, infection_index; or value:|gain:|increment:COLUMN@day=D, peak_day:|peak:COLUMN)",
-                 text);
+        size_t u = (size_t)snprintf(why, wlen, "'%s': unknown observable (a per-session summary value:", text);
+        for (int i = 1; i < nm && u < wlen; i++)
+            u += (size_t)snprintf(why + u, wlen - u, " %s,", metrics[i].name);
+        if (u < wlen)
+            snprintf(why + u, wlen - u, " or value:|gain:|increment:COLUMN@day=D, peak_day:|peak:COLUMN)");
         return false;
     }
     size_t plen = (size_t)(colon - text);

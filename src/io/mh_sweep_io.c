@@ -221,14 +221,14 @@ bool mh_sweep_point_complete(const char *dir, int point, const char *cfg_text, d
     /* the metrics, through a summary of session 1: every per-session array's first value */
     int nf = 0;
     const mh_summary_field *sf = mh_summary_fields(&nf);
-    double first[32];
+    double first[MH_SUMMARY_NFIELDS];
     mh_summary sum = {0};
     sum.nsessions = 1;
-    bool read = nf <= 32;
+    bool read = true;
     for (int i = 0; i < nf && read; i++) {
         char name[160];
         snprintf(name, sizeof name, "/summary/%s", sf[i].name);
-        *(double **)((char *)&sum + sf[i].offset) = &first[i];
+        *mh_summary_slot(&sum, i) = &first[i];
         read = !ok || read_first(f, name, &first[i], 1);
     }
     char gain[160];
