@@ -110,11 +110,18 @@ endif
 # The tests of the CLI's own modules (tests/test_progress.c) link them too; the pseudo-terminal of
 # those tests (forkpty) is in libutil before glibc 2.34 (an empty stub since).
 TEST_CLI_OBJ := $(B)/cli/mh_progress.o $(B)/cli/mh_cli_util.o
-$(B)/tests/run_tests: $(TEST_OBJ) $(TEST_CLI_OBJ) $(TEST_RUNNER_OBJ) $(B)/libmicroheal_io.a $(B)/libmicroheal.a $(FARM_CHECK)
+$(B)/tests/run_tests: $(TEST_OBJ) $(TEST_CLI_OBJ) $(TEST_RUNNER_OBJ) $(B)/libmicroheal_io.a $(B)/libmicroheal.a $(FARM_CHECK) \
+    $(B)/tests/kill_after_rename.so
 	$(CC) $(LDFLAGS) $(filter %.o %.a,$^) $(LDLIBS) $(CRITERION_LIBS) -lutil -o $@
 ifneq ($(MPI),1)
 	rm -f $(B)/tests/farm_check
 endif
+
+# The LD_PRELOAD shim that kills a process right after a given rename (tests/shim/kill_after_rename.c),
+# beside run_tests; plain flags, no sanitizer: it only forwards to libc.
+$(B)/tests/kill_after_rename.so: tests/shim/kill_after_rename.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -std=c11 -Wall -Wextra -Werror -fPIC -shared $< -ldl -o $@
 
 # The task farm's test program (MPI builds only): tests/mpi/farm_check.c with mh_farm.o and the
 # sanitizer hooks for Open MPI.

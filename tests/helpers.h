@@ -11,6 +11,9 @@
 #include <gsl/gsl_math.h>
 
 #include <dirent.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +25,46 @@
 /* The microheal executable in shell commands of the tests: $MICROHEAL when set (make check-asan runs the
  * suite against its sanitizer build), else ./microheal. Use as MH_BIN " run ...". */
 #define MH_BIN "${MICROHEAL:-./microheal}"
+
+/* The path of a file beside this test executable ($(B)/tests/NAME) into path. */
+static inline void mh_test_beside_exe(const char *name, char *path, size_t len)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    cr_assert(n > 0, "readlink /proc/self/exe failed");
+    exe[n] = '\0';
+    snprintf(path, len, "%s/%s", dirname(exe), name);
+}
+
+/* Runs the shell command cmd in a process group of its own, under the shim tests/shim/kill_after_rename.c,
+ * which kills the whole group with SIGKILL right after the first rename to a name that ends with suffix
+ * (as a kill between two renames would); returns true when the command was killed so. (Under
+ * AddressSanitizer the shim comes before its runtime, which is allowed by verify_asan_link_order=0.) */
+static inline bool mh_test_sh_killed_after_rename(const char *cmd, const char *suffix)
+{
+    char shim[PATH_MAX + 32];
+    mh_test_beside_exe("kill_after_rename.so", shim, sizeof shim);
+    cr_assert_eq(access(shim, R_OK), 0, "%s is missing (make builds it with the tests)", shim);
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        setpgid(0, 0);
+        const char *asan = getenv("ASAN_OPTIONS");
+        char opts[4096];
+        snprintf(opts, sizeof opts, "%s%sverify_asan_link_order=0", asan != NULL ? asan : "",
+                 asan != NULL && *asan != '\0' ? ":" : "");
+        setenv("ASAN_OPTIONS", opts, 1);
+        setenv("MH_KILL_AFTER_RENAME", suffix, 1);
+        setenv("LD_PRELOAD", shim, 1);
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    setpgid(pid, pid);
+    int status = 0;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+}
 
 /* Writes text to a fresh temporary .ini file; returns its malloc'ed path. */
 static inline char *mh_test_write_ini(const char *text)

@@ -1,8 +1,6 @@
 /* test_farm: the MPI task farm (src/cli/mh_farm.c) under mpirun, through tests/mpi/farm_check.c. */
 #include "helpers.h"
 
-#include <limits.h>
-#include <libgen.h>
 #include <time.h>
 
 /* 13 tasks of 20 to 48 ms: long enough that every rank asks for work before the counter runs out. */
@@ -12,11 +10,7 @@
  * skips the test when it is absent (built without MPI) or mpirun is not Open MPI's. */
 static void farm_check_path(char *path, size_t len)
 {
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    cr_assert(n > 0, "readlink /proc/self/exe failed");
-    exe[n] = '\0';
-    snprintf(path, len, "%s/farm_check", dirname(exe));
+    mh_test_beside_exe("farm_check", path, len);
     if (access(path, X_OK) != 0)
         cr_skip_test("this build has no MPI (no %s; make MPI=1 builds it)", path);
     if (mh_test_sh("mpirun --version 2>&1 | grep -q 'Open MPI'", NULL) != 0)

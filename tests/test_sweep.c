@@ -468,6 +468,39 @@ Test(sweep_cli, killed_sweep_loses_only_points_in_flight_and_resumes_to_the_same
     free(p);
 }
 
+/* A kill between the renames of a point's two files (its XDMF file, then its output) leaves the output
+ * with its XDMF file or neither, never a complete output with a temporary file beside it that no rerun
+ * would clean (the race that a kill at a random moment can hit). */
+Test(sweep_cli, killed_right_after_an_output_is_renamed_resumes_with_no_temporary_file, .timeout = 300)
+{
+    char *p = sweep_file(small_sweep);
+    char ref[] = "/tmp/mh_sweep_ref_XXXXXX", dir[] = "/tmp/mh_sweep_kill_XXXXXX";
+    cr_assert(mkdtemp(ref) != NULL && mkdtemp(dir) != NULL);
+    cr_assert_eq(sweep_cmd(MH_BIN " sweep %s -o %s -q", p, ref, NULL), 0);
+    char cmd[2048], path[512];
+    snprintf(cmd, sizeof cmd, "exec " MH_BIN " sweep %s -o %s -j 1 -q 2>/dev/null", p, dir);
+    cr_assert(mh_test_sh_killed_after_rename(cmd, "/p000001.h5"), "the sweep was not killed by the shim");
+    snprintf(path, sizeof path, "%s/points/p000001.xmf", dir);
+    cr_assert(mh_test_exists(path), "the output p000001.h5 is there without its XDMF file");
+    snprintf(path, sizeof path, "%s/summary.csv", dir);
+    cr_assert(!mh_test_exists(path), "a killed sweep has no summary");
+    char *err = NULL;
+    cr_assert_eq(sweep_cmd(MH_BIN " sweep %s -o %s", p, dir, &err), 0, "%s", err);
+    const char *c = strstr(err, "points, ");
+    int complete = -1;
+    cr_assert(c != NULL && sscanf(c, "points, %d complete", &complete) == 1, "%s", err);
+    cr_assert_eq(complete, 2, "points 0 and 1 were complete: %s", err);
+    free(err);
+    snprintf(path, sizeof path, "%s/points", dir);
+    cr_assert_eq(mh_test_count_files(path, ".tmp."), 0, "a temporary file was left in %s", path);
+    cr_assert_eq(mh_test_count_files(path, ".xmf"), 6);
+    char a[512], b[512];
+    snprintf(a, sizeof a, "%s/summary.csv", ref);
+    snprintf(b, sizeof b, "%s/summary.csv", dir);
+    same_file(a, b);
+    free(p);
+}
+
 Test(sweep_cli, rerun_redoes_missing_and_foreign_outputs_only, .timeout = 300)
 {
     char *p = sweep_file(small_sweep);

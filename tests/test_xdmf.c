@@ -568,6 +568,25 @@ Test(xdmf, the_checker_refuses_malformed_or_mismatched_files, .timeout = 120)
     remove_dir(dir);
 }
 
+/* Runs RUN_2D to DIR/NAME.h5 with the name NAME.EXT taken by a folder that is not empty: the run fails
+ * on that file and leaves neither NAME.h5 nor NAME.xmf, nor a temporary file. */
+static void blocked_name(const char *dir, const char *name, const char *ext)
+{
+    char path[256], args[512], *err = NULL;
+    snprintf(path, sizeof path, "%s/%s.%s", dir, name, ext);
+    cr_assert_eq(mkdir(path, 0755), 0);
+    snprintf(path, sizeof path, "%s/%s.%s/keep", dir, name, ext);
+    fclose(fopen(path, "w"));
+    snprintf(args, sizeof args, RUN_2D "-o %%s/%s.h5", name);
+    run_in(dir, args, 1, &err);
+    snprintf(path, sizeof path, "%s.%s: cannot finish the file", name, ext);
+    cr_assert(strstr(err, path), "%s", err);
+    free(err);
+    snprintf(path, sizeof path, "%s/%s.%s", dir, name, strcmp(ext, "h5") == 0 ? "xmf" : "h5");
+    cr_assert_not(mh_test_exists(path), "%s is there when %s.%s could not be put in place", path, name, ext);
+    cr_assert_eq(mh_test_count_files(dir, ".tmp."), 0);
+}
+
 /* A failed run leaves neither file: a full disk, a numerical fault, an XDMF file that cannot be
  * renamed into place (its name is taken by a folder: the output goes too), a name XDMF cannot hold. */
 Test(xdmf, a_failed_run_leaves_no_xdmf_and_no_output, .timeout = 180)
@@ -589,21 +608,35 @@ Test(xdmf, a_failed_run_leaves_no_xdmf_and_no_output, .timeout = 180)
     cr_assert_eq(mh_test_count_files(dir, "f.xmf"), 0, "a faulted run leaves no XDMF file");
     cr_assert_eq(mh_test_count_files(dir, "f.h5"), 0);
 
-    snprintf(path, sizeof path, "%s/blocked.xmf", dir);
-    cr_assert_eq(mkdir(path, 0755), 0);
-    snprintf(path, sizeof path, "%s/blocked.xmf/keep", dir);
-    fclose(fopen(path, "w"));
-    run_in(dir, RUN_2D "-o %s/blocked.h5", 1, &err);
-    cr_assert(strstr(err, "blocked.xmf: cannot finish the file"), "%s", err);
-    free(err);
-    snprintf(path, sizeof path, "%s/blocked.h5", dir);
-    cr_assert_not(mh_test_exists(path), "the output goes when its XDMF file cannot be put beside it");
-    cr_assert_eq(mh_test_count_files(dir, ".tmp."), 0);
+    /* the XDMF file's name taken by a folder: the output goes too; the output's name taken (it is
+     * renamed second): the XDMF file renamed before it goes again */
+    blocked_name(dir, "blocked", "xmf");
+    blocked_name(dir, "taken", "h5");
 
     run_in(dir, RUN_2D "-o %s/a:b.h5", 2, &err);
     cr_assert(strstr(err, "cannot hold ':'"), "%s", err);
     free(err);
     cr_assert_eq(mh_test_count_files(dir, "a:b"), 0);
+    remove_dir(dir);
+}
+
+/* A run killed between its two renames (the XDMF file first, then the output) never leaves an output
+ * without its XDMF file: killed after the first, there is no output (only its temporary file); after
+ * the second, both are there and valid. */
+Test(xdmf, a_killed_run_never_leaves_an_output_without_its_xdmf, .timeout = 180)
+{
+    char *dir = mh_test_temp_dir("xdmf"), cmd[2048], path[256];
+    snprintf(cmd, sizeof cmd, "exec " MH_BIN RUN_2D "-o %s/k1.h5", dir);
+    cr_assert(mh_test_sh_killed_after_rename(cmd, "/k1.xmf"), "the run was not killed by the shim");
+    snprintf(path, sizeof path, "%s/k1.h5", dir);
+    cr_assert_not(mh_test_exists(path), "an output without its XDMF file would be there");
+    cr_assert_eq(mh_test_count_files(dir, "k1.h5.tmp."), 1, "the output was written, not yet renamed");
+    snprintf(cmd, sizeof cmd, "exec " MH_BIN RUN_2D "-o %s/k2.h5", dir);
+    cr_assert(mh_test_sh_killed_after_rename(cmd, "/k2.h5"), "the run was not killed by the shim");
+    snprintf(path, sizeof path, "%s/k2.xmf", dir);
+    expect_valid(path);
+    cr_assert_eq(mh_test_count_files(dir, "k2.h5.tmp."), 0);
+    cr_assert_eq(mh_test_count_files(dir, "k2.xmf.tmp."), 0);
     remove_dir(dir);
 }
 

@@ -445,8 +445,10 @@ mh_status mh_h5_writer_finish(mh_h5_writer **wp, const mh_sim *sim, const char *
         mh_h5_writer_abort(wp);
         return MH_ERROR(ctx, MH_ERR_IO, "%s", msg);
     }
-    /* the XDMF file, from the complete output; committed right after it, so that a run leaves both
-     * files or neither (a failure to rename the XDMF file removes the output too) */
+    /* the XDMF file, from the complete output; committed just before it, so that an output never
+     * exists without its XDMF file: a run killed between the two renames leaves no output, and its
+     * temporary file is cleaned when the run is redone (a failure to rename the output removes the
+     * XDMF file too) */
     const char *slash = strrchr(w->path, '/');
     mh_status st = mh_xdmf_write_tmp(w->file, w->tmp, slash == NULL ? w->path : slash + 1, w->xmf_tmp, ctx);
     if (st != MH_OK) {
@@ -456,9 +458,9 @@ mh_status mh_h5_writer_finish(mh_h5_writer **wp, const mh_sim *sim, const char *
     herr_t cl = H5Fclose(w->file);
     w->file = H5I_INVALID_HID;
     st = cl < 0 ? MH_ERROR(ctx, MH_ERR_IO, "%s: cannot close the output (disk full?)", w->tmp)
-                : mh_h5_commit(w->tmp, w->path, ctx);
-    if (st == MH_OK && (st = mh_h5_commit(w->xmf_tmp, w->xmf, ctx)) != MH_OK)
-        remove(w->path);
+                : mh_h5_commit(w->xmf_tmp, w->xmf, ctx);
+    if (st == MH_OK && (st = mh_h5_commit(w->tmp, w->path, ctx)) != MH_OK)
+        remove(w->xmf);
     if (st != MH_OK) {
         mh_h5_writer_abort(wp);
         return st;
