@@ -76,7 +76,7 @@ static void params(mh_model_params *p)
     p->w_3 = 0.1, p->gamma = 0.1 / 0.9, p->a_age = 1.0, p->beta_B = 0.2;
     /* a compound on the skin, PRP-like (every term of Q and its growth-factor release active; the
      * top row's exchange s_top is 0 here: this test's rows are alike) */
-    p->a_on = 1.0, p->c_film = 0.8, p->k_ex = 2.0, p->k_clr = 1.0, p->k_deg = 0.5, p->g_prp = 0.5;
+    p->compound = true, p->a_on = 1.0, p->c_film = 0.8, p->k_ex = 2.0, p->k_clr = 1.0, p->k_deg = 0.5, p->g_prp = 0.5;
 }
 
 mh_status mms_run(const mms_setup *su, mh_fields **out, mh_grid **gout, mh_ctx *ctx)

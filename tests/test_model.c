@@ -251,3 +251,51 @@ Test(model, step_change_is_the_largest_relative_change, .timeout = 120)
     mh_test_wounded_free(&w);
     mh_config_destroy(&cfg);
 }
+
+/* Without a compound (p.compound false) the reaction kernel leaves Q out: a NaN in Q is neither read
+ * (the other species stay finite) nor written, and the other species get the same bits as with the
+ * compound's kernel run on Q = 0 with its coefficients 0. A compound that diffuses in such a run is
+ * refused. */
+Test(model, a_run_without_a_compound_leaves_q_out_and_changes_no_other_bit, .timeout = 120)
+{
+    mh_config *cfg = mh_test_config((const char *const[]){"grid.dx_um=20", NULL});
+    mh_test_wounded off = mh_test_wound(cfg, 0.3, 11), on = mh_test_wound(cfg, 0.3, 11);
+    cr_assert_not(off.p.compound, "no compound in the default config");
+    on.p.compound = true;
+    for (size_t q = 0; q < off.g->ncell; q++)
+        off.f->u[MH_S_Q][q] = NAN;
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    const double dts[] = {1e-4, 0.003, 0.02, 0.2};
+    for (int r = 0; r < 4; r++) {
+        const double dt = fmin(dts[r], mh_model_chemotaxis_dt_limit(on.g, &on.p, on.f));
+        mh_change a, b;
+        cr_assert_eq(mh_stepper_try(off.st, &off.p, &off.aux, off.f, dt, 1e-3, &a, &ctx), MH_OK, "%s", ctx.msg);
+        cr_assert_eq(mh_stepper_accept(off.st, off.f, &ctx), MH_OK);
+        cr_assert_eq(mh_stepper_try(on.st, &on.p, &on.aux, on.f, dt, 1e-3, &b, &ctx), MH_OK, "%s", ctx.msg);
+        cr_assert_eq(mh_stepper_accept(on.st, on.f, &ctx), MH_OK);
+        cr_assert(a.value == b.value && a.species == b.species && a.cell == b.cell, "step %d", r);
+        cr_assert_neq(a.species, MH_S_Q);
+        for (int s = 0; s < MH_S_Q; s++)
+            cr_assert_eq(memcmp(off.f->u[s], on.f->u[s], off.g->ncell * sizeof(double)), 0, "%s differs after step %d",
+                         mh_species_name((mh_species)s), r);
+        for (size_t q = 0; q < off.g->ncell; q++)
+            cr_assert(isnan(off.f->u[MH_S_Q][q]) && on.f->u[MH_S_Q][q] == 0.0, "Q at cell %zu", q);
+    }
+    /* a stepper that diffuses Q, stepped without a compound */
+    mh_model_params p = off.p;
+    p.D_Q = p.D_Q_sc = 0.1;
+    double *D[MH_NSPECIES];
+    mh_stepper *st = NULL;
+    cr_assert_eq(mh_model_diffusion_profiles(&p, off.g, D, &ctx), MH_OK);
+    cr_assert_not_null(D[MH_S_Q]);
+    cr_assert_eq(mh_stepper_create(off.g, (const double *const *)D, &ctx, &st), MH_OK);
+    mh_model_diffusion_profiles_free(D);
+    mh_change c;
+    cr_assert_eq(mh_stepper_try(st, &p, &off.aux, on.f, 1e-4, 1e-3, &c, &ctx), MH_ERR_STATE);
+    cr_assert(strstr(ctx.msg, "without one") != NULL, "%s", ctx.msg);
+    mh_stepper_destroy(&st);
+    mh_test_wounded_free(&off);
+    mh_test_wounded_free(&on);
+    mh_config_destroy(&cfg);
+}

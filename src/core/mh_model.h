@@ -21,7 +21,9 @@ typedef struct {
     double w_3, gamma;          /* gamma = w_3 / (1 - w_3) */
     double a_age;               /* synthesis factor of the patient's age */
     double beta_B, beta_I;
-    /* the applied compound (mh_delivery; all 0 without one) */
+    /* the applied compound (mh_delivery; all 0 without one). compound: true when the run applies one;
+     * false: Q = 0 throughout, and the reaction kernel neither reads nor writes Q (nor w_open) */
+    bool compound;
     double D_Q, D_Q_sc;         /* mm^2/day: viable tissue, stratum corneum */
     double s_top;               /* 1/day: exchange of the top cell row with the film through intact stratum corneum */
     double k_ex, k_clr, k_deg;  /* 1/day: open lumen with its cell, vascular uptake (x v), breakdown */

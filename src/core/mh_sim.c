@@ -52,6 +52,7 @@ static mh_status setup_delivery(mh_sim *s, mh_ctx *ctx)
     while (n_sc < s->grid->nz && s->grid->layer[n_sc] == MH_LAYER_SC)
         n_sc++;
     mh_model_params *p = &s->par;
+    p->compound = s->del.compound != MH_CMP_NONE;
     p->D_Q = s->del.compound == MH_CMP_NONE ? 0.0 : s->del.D_tissue_cm2_s * 100.0 * 86400.0; /* cm^2/s -> mm^2/day */
     mh_delivery_sc(&s->del, s->grid->dx_mm, n_sc, &p->D_Q_sc, &p->s_top);
     p->k_ex = s->del.k_ex_per_day;

@@ -112,16 +112,23 @@ static int find_change(const double *a, const double *b, int n, double atol, dou
 
 #define MH_CHUNK 256 /* cells per block of the reaction and change loops (12 x 2 KiB of output stay in L1) */
 
+_Static_assert(MH_S_Q == MH_NSPECIES - 1, "the compound is the last species (react_block leaves it out)");
+
 /* Reaction update (Patankar-Euler, u <- (u + dt P) / (1 + dt L)) of the n <= MH_CHUNK cells from q0
  * on, all in depth row k, from the old state u with F after chemotaxis (Fc): species s's new values
  * go to out[s][0 .. n). An out[s] may be u's own array at q0 (in place: each cell is read before it
  * is written). Divisions bound this loop (one per species and the one in mh_model_rates), so it
  * multiplies by reciprocals: 1 / (1 + dt L) of the species with a uniform loss rate
- * (mh_model_uniform_loss) is formed once per call, those of the others by one division per cell.
- * Each reciprocal is within a few ulps of the quotient it replaces. */
-static void react_cells(const mh_grid *g, const mh_model_params *p, const mh_model_aux *aux, const mh_fields *u,
-                        const double *Fc, int k, size_t q0, int n, double dt, double *const out[MH_NSPECIES])
+ * (mh_model_uniform_loss) is formed once per call, those of the others but Q by one division per
+ * cell. The compound Q, the last species, has a division of its own, so that with_q (a compound in
+ * the run) leaves the other species' bits as they are: without one, Q (and w_open) is neither read
+ * nor written and out[MH_S_Q] is left as it was. Each reciprocal is within a few ulps of the
+ * quotient it replaces. Inlined into its two callers, once for each value of with_q. */
+static inline __attribute__((always_inline)) void
+react_block(const mh_grid *g, const mh_model_params *p, const mh_model_aux *aux, const mh_fields *u, const double *Fc,
+            int k, size_t q0, int n, double dt, double *const out[MH_NSPECIES], const bool with_q)
 {
+    enum { NS = MH_NSPECIES - 1 }; /* the species in the batch: all but Q */
     const double *in[MH_NSPECIES];
     for (int sp = 0; sp < MH_NSPECIES; sp++)
         in[sp] = (sp == MH_S_F ? Fc : u->u[sp]) + q0;
@@ -132,39 +139,62 @@ static void react_cells(const mh_grid *g, const mh_model_params *p, const mh_mod
     {
         double x[MH_NSPECIES] = {0}, P[MH_NSPECIES], L[MH_NSPECIES];
         mh_model_rates(&pl, m, e, v, st, 0.0, 0.0, x, P, L);
-        for (int sp = 0; sp < MH_NSPECIES; sp++)
+        for (int sp = 0; sp < NS; sp++)
             inv[sp] = 1.0 / (1.0 + dt * L[sp]);
     }
     /* no loop-carried dependence (an in-place out[s] is read and written at the same i): ivdep
-     * spares the 12 x 12 run-time alias checks that stop GCC from vectorising ('#pragma omp simd'
-     * would privatise x, P and L into per-lane arrays that GCC 12 does not vectorise) */
+     * spares the run-time alias checks that stop GCC from vectorising ('#pragma omp simd' would
+     * privatise x, P and L into per-lane arrays that GCC 12 does not vectorise) */
 #pragma GCC ivdep
     for (int i = 0; i < n; i++) {
         double x[MH_NSPECIES], P[MH_NSPECIES], L[MH_NSPECIES];
 #pragma GCC unroll 16
-        for (int sp = 0; sp < MH_NSPECIES; sp++)
+        for (int sp = 0; sp < NS; sp++)
             x[sp] = in[sp][i];
-        mh_model_rates(&pl, m, e, v, st, kc[i], wo[i], x, P, L);
+        x[MH_S_Q] = with_q ? in[MH_S_Q][i] : 0.0;
+        mh_model_rates(&pl, m, e, v, st, kc[i], with_q ? wo[i] : 0.0, x, P, L);
         /* the other divisors by one division (batch inversion): prefix products, the reciprocal
          * of the whole product, then 1/d_s = (1/(d_0 .. d_s)) (d_0 .. d_{s-1}) from the last down;
          * d_s = 1 (exact, folded away) for the uniform-loss species; every d_s >= 1 */
-        double d[MH_NSPECIES], pre[MH_NSPECIES], ic[MH_NSPECIES], prod = 1.0;
+        double d[NS], pre[NS], ic[NS], prod = 1.0;
 #pragma GCC unroll 16
-        for (int sp = 0; sp < MH_NSPECIES; sp++) {
+        for (int sp = 0; sp < NS; sp++) {
             d[sp] = mh_model_uniform_loss[sp] ? 1.0 : 1.0 + dt * L[sp];
             pre[sp] = prod;
             prod *= d[sp];
         }
         double r = 1.0 / prod;
 #pragma GCC unroll 16
-        for (int sp = MH_NSPECIES - 1; sp >= 0; sp--) {
+        for (int sp = NS - 1; sp >= 0; sp--) {
             ic[sp] = r * pre[sp];
             r *= d[sp];
         }
 #pragma GCC unroll 16
-        for (int sp = 0; sp < MH_NSPECIES; sp++)
+        for (int sp = 0; sp < NS; sp++)
             out[sp][i] = (x[sp] + dt * P[sp]) * (mh_model_uniform_loss[sp] ? inv[sp] : ic[sp]);
+        if (with_q)
+            out[MH_S_Q][i] = (x[MH_S_Q] + dt * P[MH_S_Q]) / (1.0 + dt * L[MH_S_Q]);
     }
+}
+
+static void react_cells_q(const mh_grid *g, const mh_model_params *p, const mh_model_aux *aux, const mh_fields *u,
+                          const double *Fc, int k, size_t q0, int n, double dt, double *const out[MH_NSPECIES])
+{
+    react_block(g, p, aux, u, Fc, k, q0, n, dt, out, true);
+}
+
+static void react_cells_no_q(const mh_grid *g, const mh_model_params *p, const mh_model_aux *aux,
+                             const mh_fields *u, const double *Fc, int k, size_t q0, int n, double dt,
+                             double *const out[MH_NSPECIES])
+{
+    react_block(g, p, aux, u, Fc, k, q0, n, dt, out, false);
+}
+
+/* react_block for the run: with Q when p has a compound. */
+static void react_cells(const mh_grid *g, const mh_model_params *p, const mh_model_aux *aux, const mh_fields *u,
+                        const double *Fc, int k, size_t q0, int n, double dt, double *const out[MH_NSPECIES])
+{
+    (p->compound ? react_cells_q : react_cells_no_q)(g, p, aux, u, Fc, k, q0, n, dt, out);
 }
 
 /* Length of the block of at most MH_CHUNK cells from q0 in a row that ends at end. */
@@ -179,6 +209,9 @@ mh_status mh_stepper_try(mh_stepper *s, const mh_model_params *p, const mh_model
     const mh_grid *g = s->g;
     const size_t row = (size_t)g->nx * (size_t)g->ny;
     s->tried = NULL;
+    if (!p->compound && s->D[MH_S_Q] != NULL)
+        return MH_ERROR(ctx, MH_ERR_STATE, "the compound diffuses (D_Q > 0) in a run without one");
+    const int ns = p->compound ? MH_NSPECIES : MH_S_Q; /* the species stepped: Q only with a compound */
     mh_model_chemotaxis(g, p, dt, u->u[MH_S_F], u->u[MH_S_G], s->Fc);
     /* reactions: trial values of diffusing species; change of the others (their values are
      * recomputed on acceptance) */
@@ -194,7 +227,7 @@ mh_status mh_stepper_try(mh_stepper *s, const mh_model_params *p, const mh_model
             for (int sp = 0; sp < MH_NSPECIES; sp++)
                 out[sp] = s->D[sp] != NULL ? s->next[sp] + q0 : buf + sp * MH_CHUNK;
             react_cells(g, p, aux, u, s->Fc, k, q0, n, dt, out);
-            for (int sp = 0; sp < MH_NSPECIES; sp++)
+            for (int sp = 0; sp < ns; sp++)
                 if (s->D[sp] == NULL)
                     max_change(u->u[sp] + q0, out[sp], n, atol, &cmax[sp]);
         }
