@@ -66,26 +66,42 @@ static inline bool mh_test_sh_killed_after_rename(const char *cmd, const char *s
     return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 }
 
+/* The folder of the tests' files: $MH_TEST_TMP (tests/run.sh makes one for each run of the suite and
+ * removes it when the suite passes), else /tmp. */
+static inline const char *mh_test_tmp(void)
+{
+    const char *t = getenv("MH_TEST_TMP");
+    return t != NULL && *t != '\0' ? t : "/tmp";
+}
+
+/* Makes a fresh folder mh_<name>_XXXXXX in mh_test_tmp() and puts its path in buf (len bytes). */
+static inline void mh_test_mkdtemp(char *buf, size_t len, const char *name)
+{
+    const int n = snprintf(buf, len, "%s/mh_%s_XXXXXX", mh_test_tmp(), name);
+    cr_assert(n > 0 && (size_t)n < len, "the folder's name is too long for its buffer");
+    cr_assert_not_null(mkdtemp(buf), "mkdtemp %s failed", buf);
+}
+
 /* Writes text to a fresh temporary .ini file; returns its malloc'ed path. */
 static inline char *mh_test_write_ini(const char *text)
 {
-    char *path = strdup("/tmp/mh_test_XXXXXX");
+    char *path = malloc(PATH_MAX);
+    cr_assert_not_null(path);
+    snprintf(path, PATH_MAX, "%s/mh_test_XXXXXX", mh_test_tmp());
     int fd = mkstemp(path);
-    cr_assert(fd >= 0, "mkstemp failed");
+    cr_assert(fd >= 0, "mkstemp %s failed", path);
     FILE *f = fdopen(fd, "w");
     fputs(text, f);
     fclose(f);
     return path;
 }
 
-/* A fresh temporary directory /tmp/mh_<name>_XXXXXX; returns its malloc'ed path. */
+/* A fresh folder mh_<name>_XXXXXX in mh_test_tmp(); returns its malloc'ed path. */
 static inline char *mh_test_temp_dir(const char *name)
 {
-    size_t n = strlen(name) + 16;
-    char *d = malloc(n);
+    char *d = malloc(PATH_MAX);
     cr_assert_not_null(d);
-    snprintf(d, n, "/tmp/mh_%s_XXXXXX", name);
-    cr_assert_not_null(mkdtemp(d), "mkdtemp failed");
+    mh_test_mkdtemp(d, PATH_MAX, name);
     return d;
 }
 
@@ -110,7 +126,8 @@ static inline int mh_test_count_files(const char *dir, const char *part)
 /* Runs a shell command; returns its exit status, and its stderr in *err (malloc'ed) unless err is NULL. */
 static inline int mh_test_sh(const char *cmd, char **err)
 {
-    char errpath[] = "/tmp/mh_test_err_XXXXXX";
+    char errpath[PATH_MAX];
+    snprintf(errpath, sizeof errpath, "%s/mh_test_err_XXXXXX", mh_test_tmp());
     int fd = mkstemp(errpath);
     cr_assert(fd >= 0);
     close(fd);

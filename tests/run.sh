@@ -9,4 +9,16 @@ cd "$(dirname "$0")/.."
 # test sets its own counts (1 and 2).
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
-exec "${TEST_BIN:-build/tests/run_tests}" --jobs "${TEST_JOBS:-2}" "$@"
+# The tests' files go to a folder of this run's own (tests/helpers.h: mh_test_tmp), removed when
+# the suite passes and kept, with its name printed, when it fails or MH_TEST_KEEP is set (the
+# ParaView test's pictures are there).
+MH_TEST_TMP="$(mktemp -d "${TMPDIR:-/tmp}/microheal-tests.XXXXXX")"
+export MH_TEST_TMP
+status=0
+"${TEST_BIN:-build/tests/run_tests}" --jobs "${TEST_JOBS:-2}" "$@" || status=$?
+if ((status == 0)) && [[ -z "${MH_TEST_KEEP:-}" ]]; then
+    rm -rf "$MH_TEST_TMP"
+else
+    echo "tests/run.sh: the tests' files are kept in $MH_TEST_TMP" >&2
+fi
+exit "$status"

@@ -5,20 +5,35 @@
 
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
 /* Runs a shell command; returns its exit status and its stderr (malloc'ed, may be NULL). */
 static int sh(const char *cmd, char **err) { return mh_test_sh(cmd, err); }
 
+/* Runs the shell command that fmt and its arguments make; returns its exit status. */
+__attribute__((format(printf, 1, 2))) static int shf(const char *fmt, ...)
+{
+    char cmd[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    const int n = vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    cr_assert(n > 0 && (size_t)n < sizeof cmd, "command too long");
+    return sh(cmd, NULL);
+}
+
 Test(cli, run_writes_a_complete_hdf5_that_reads_back, .timeout = 180)
 {
-    const char *out = "/tmp/mh_cli_run.h5";
-    unlink(out);
+    char *dir = mh_test_temp_dir("cli"), out[256], cmd[1024];
+    snprintf(out, sizeof out, "%s/run.h5", dir);
     char *err = NULL;
-    int rc = sh(MH_BIN " run configs/default.ini -q -o /tmp/mh_cli_run.h5 --set grid.dx_um=20 "
-                "--set simulation.days=45 --set schedule.sessions=2 --set output.snapshot_days=0,1,42",
-                &err);
+    snprintf(cmd, sizeof cmd,
+             MH_BIN " run configs/default.ini -q -o %s --set grid.dx_um=20 --set simulation.days=45 "
+                    "--set schedule.sessions=2 --set output.snapshot_days=0,1,42",
+             out);
+    int rc = sh(cmd, &err);
     cr_assert_eq(rc, 0, "exit %d: %s", rc, err);
     free(err);
     struct stat st;
@@ -67,32 +82,34 @@ Test(cli, run_writes_a_complete_hdf5_that_reads_back, .timeout = 180)
     free(ft);
     free(px);
     /* no temporary file is left behind */
-    cr_assert_eq(sh("ls /tmp/mh_cli_run.h5.tmp.* >/dev/null 2>&1", NULL), 2);
+    cr_assert_eq(mh_test_count_files(dir, ".tmp."), 0);
     /* info and export work on it */
-    cr_assert_eq(sh(MH_BIN " info /tmp/mh_cli_run.h5 >/dev/null", NULL), 0);
-    cr_assert_eq(sh(MH_BIN " export /tmp/mh_cli_run.h5 --series -o /tmp/mh_cli_series.dat", NULL), 0);
-    cr_assert_eq(sh("test $(grep -vc '^#' /tmp/mh_cli_series.dat) -gt 10", NULL), 0);
+    cr_assert_eq(shf(MH_BIN " info %s >/dev/null", out), 0);
+    cr_assert_eq(shf(MH_BIN " export %s --series -o %s/series.dat", out, dir), 0);
+    cr_assert_eq(shf("test $(grep -vc '^#' %s/series.dat) -gt 10", dir), 0);
     /* the exit status of export itself, not of a pipe (make check-asan: a UBSan report ends it with 99) */
-    cr_assert_eq(sh(MH_BIN " export /tmp/mh_cli_run.h5 --field collagen_total --day 42 > /tmp/mh_cli_field.dat", NULL),
-                 0);
-    cr_assert_eq(sh("grep -q 'at day 42' /tmp/mh_cli_field.dat", NULL), 0);
-    unlink("/tmp/mh_cli_series.dat");
-    unlink("/tmp/mh_cli_field.dat");
-    unlink(out);
+    cr_assert_eq(shf(MH_BIN " export %s --field collagen_total --day 42 > %s/field.dat", out, dir), 0);
+    cr_assert_eq(shf("grep -q 'at day 42' %s/field.dat", dir), 0);
+    cr_assert_eq(shf("rm -rf '%s'", dir), 0);
+    free(dir);
 }
 
 Test(cli, bad_config_exits_2_with_file_line_key)
 {
     char *path = mh_test_write_ini("[grid]\ndx_um = 10\n[device]\nneedle_length_mm = 12\n");
-    char cmd[512], *err = NULL;
-    snprintf(cmd, sizeof cmd, MH_BIN " run %s -o /tmp/mh_cli_bad.h5", path);
+    char cmd[512], *err = NULL, *dir = mh_test_temp_dir("cli"), out[256];
+    snprintf(out, sizeof out, "%s/bad.h5", dir);
+    snprintf(cmd, sizeof cmd, MH_BIN " run %s -o %s", path, out);
     cr_assert_eq(sh(cmd, &err), 2);
     char want[512];
     snprintf(want, sizeof want, "%s:4: device.needle_length_mm:", path);
     cr_assert(strstr(err, want) != NULL, "stderr: %s", err);
     free(err);
     struct stat st;
-    cr_assert_neq(stat("/tmp/mh_cli_bad.h5", &st), 0, "no output may appear on bad input");
+    cr_assert_neq(stat(out, &st), 0, "no output may appear on bad input");
+    cr_assert_eq(mh_test_count_files(dir, ""), 2, "nothing but . and .. in %s", dir);
+    rmdir(dir);
+    free(dir);
     snprintf(cmd, sizeof cmd, MH_BIN " check %s", path);
     cr_assert_eq(sh(cmd, NULL), 2);
     unlink(path);
@@ -170,7 +187,7 @@ Test(cli, calibrate_and_validate_input_errors_exit_2)
     unlink(path);
     free(path);
     path = mh_test_write_ini("[target.x]\nsource = test\nshade = 3\n");
-    snprintf(cmd, sizeof cmd, MH_BIN " validate %s -o /tmp/mh_cli_val_bad", path);
+    snprintf(cmd, sizeof cmd, MH_BIN " validate %s -o /tmp/mh_cli_val_bad_%ld", path, (long)getpid());
     cr_assert_eq(sh(cmd, &err), 2);
     snprintf(want, sizeof want, "%s:3: shade: unknown key", path);
     cr_assert(strstr(err, want) != NULL, "%s", err);
@@ -186,29 +203,26 @@ Test(cli, calibrate_and_validate_input_errors_exit_2)
 
 Test(cli, validate_writes_tables_and_exits_1_outside_the_band, .timeout = 120)
 {
-    const char *dir = "/tmp/mh_cli_validation";
-    cr_assert_eq(sh("rm -rf /tmp/mh_cli_validation", NULL), 0);
+    char *dir = mh_test_temp_dir("cli_validation");
     char *path = bleeding_targets("(0, inf)", ""), cmd[PATH_MAX + 128], *err = NULL;
     snprintf(cmd, sizeof cmd, MH_BIN " validate %s -o %s -q", path, dir);
     cr_assert_eq(sh(cmd, &err), 0, "%s", err);
     free(err);
-    cr_assert_eq(sh("grep -q '| 5 | bleeds | `bleeding` | test | (0, inf) | (0, inf) | .* | yes |' "
-                    "/tmp/mh_cli_validation/validation.md",
-                    NULL),
-                 0);
     cr_assert_eq(
-        sh("grep -q '^5,bleeds,bleeding,test,.*,yes$' /tmp/mh_cli_validation/validation.csv", NULL), 0);
-    cr_assert_eq(sh("test -s /tmp/mh_cli_validation/validation.png", NULL), 0);
+        shf("grep -q '| 5 | bleeds | `bleeding` | test | (0, inf) | (0, inf) | .* | yes |' %s/validation.md", dir), 0);
+    cr_assert_eq(shf("grep -q '^5,bleeds,bleeding,test,.*,yes$' %s/validation.csv", dir), 0);
+    cr_assert_eq(shf("test -s %s/validation.png", dir), 0);
     unlink(path);
     free(path);
     /* the same run against a band it misses: exit 1, the table still written and saying so */
     path = bleeding_targets("-inf, 0", "");
     snprintf(cmd, sizeof cmd, MH_BIN " validate %s -o %s -q", path, dir);
     cr_assert_eq(sh(cmd, NULL), 1);
-    cr_assert_eq(sh("grep -q '| \\*\\*no\\*\\* |' /tmp/mh_cli_validation/validation.md", NULL), 0);
+    cr_assert_eq(shf("grep -q '| \\*\\*no\\*\\* |' %s/validation.md", dir), 0);
     unlink(path);
     free(path);
-    cr_assert_eq(sh("rm -rf /tmp/mh_cli_validation", NULL), 0);
+    cr_assert_eq(shf("rm -rf '%s'", dir), 0);
+    free(dir);
 }
 
 /* calibrate writes its report: one parameter (model.b_bleed, the blood filling a channel cell) fitted to
@@ -227,18 +241,22 @@ Test(cli, calibrate_writes_a_report, .timeout = 120)
     char value[64];
     snprintf(value, sizeof value, "value = %.17g\n", 1.5 * b0);
     path = bleeding_targets("(0, inf)", value);
-    unlink("/tmp/mh_cli_report.md");
-    snprintf(cmd, sizeof cmd, MH_BIN " calibrate %s --fit model.b_bleed -o /tmp/mh_cli_report.md -q", path);
+    char *dir = mh_test_temp_dir("cli"), report[256];
+    snprintf(report, sizeof report, "%s/report.md", dir);
+    snprintf(cmd, sizeof cmd, MH_BIN " calibrate %s --fit model.b_bleed -o %s -q", path, report);
     cr_assert_eq(sh(cmd, &err), 0, "%s", err);
     free(err);
     /* start 1 (the default), fitted 1.5 within 1 % */
-    cr_assert_eq(sh("awk -F'|' '/^\\| `model.b_bleed`/ { f = 1; exit !($4 == 1 && $5 > 1.485 && $5 < 1.515) } "
-                    "END { if (!f) exit 1 }' /tmp/mh_cli_report.md",
-                    NULL),
-                 0, "fitted model.b_bleed is not 1.5");
-    cr_assert_eq(sh("grep -q 'NOT scaled by chi^2/dof' /tmp/mh_cli_report.md", NULL), 0);
-    cr_assert_eq(sh("grep -q '| bleeds | 5 | `bleeding` |' /tmp/mh_cli_report.md", NULL), 0);
-    unlink("/tmp/mh_cli_report.md");
+    snprintf(cmd, sizeof cmd,
+             "awk -F'|' '/^\\| `model.b_bleed`/ { f = 1; exit !($4 == 1 && $5 > 1.485 && $5 < 1.515) } "
+             "END { if (!f) exit 1 }' %s",
+             report);
+    cr_assert_eq(sh(cmd, NULL), 0, "fitted model.b_bleed is not 1.5");
+    cr_assert_eq(shf("grep -q 'NOT scaled by chi^2/dof' %s", report), 0);
+    cr_assert_eq(shf("grep -q '| bleeds | 5 | `bleeding` |' %s", report), 0);
+    unlink(report);
+    rmdir(dir);
+    free(dir);
     unlink(path);
     free(path);
 }

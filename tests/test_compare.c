@@ -12,12 +12,7 @@
 #define TINY "--set simulation.days=3 --set grid.dx_um=40 --set schedule.sessions=1 --set output.snapshot_days=0,1"
 
 /* A fresh temporary folder (malloc'ed); the comparison's output goes to FOLDER/out. */
-static char *fresh_dir(void)
-{
-    char *d = strdup("/tmp/mh_compare_XXXXXX");
-    cr_assert(mkdtemp(d) != NULL);
-    return d;
-}
+static char *fresh_dir(void) { return mh_test_temp_dir("compare"); }
 
 static int run(char **err, const char *fmt, const char *a, const char *b)
 {
@@ -386,10 +381,7 @@ Test(compare_cli, bad_input_exits_2_names_the_key_and_writes_nothing)
 
 Test(compare_cli, help_lists_the_command_and_every_metric)
 {
-    char *out = NULL, path[] = "/tmp/mh_compare_help_XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert(fd >= 0);
-    close(fd);
+    char *out = NULL, *path = mh_test_write_ini("");
     cr_assert_eq(run(NULL, MH_BIN " compare --help > %s%s", path, ""), 0);
     out = mh_test_read_file(path);
     cr_assert(strstr(out, "usage: microheal compare A.ini B.ini") != NULL && strstr(out, "--vary KEY=V1,V2") != NULL,
@@ -400,4 +392,5 @@ Test(compare_cli, help_lists_the_command_and_every_metric)
     free(out);
     cr_assert_eq(run(NULL, MH_BIN " --help | grep -q '^  compare '%s%s", "", ""), 0, "microheal --help lacks compare");
     unlink(path);
+    free(path);
 }

@@ -401,21 +401,21 @@ Test(config, initial_step_within_the_step_limits)
 
 /* A temporary folder of files that include one another: the paths written, kept for the test. */
 typedef struct {
-    char dir[64];
+    char dir[256];
     char path[16][512];
     int n;
 } test_dir;
 
 static test_dir dir_new(void)
 {
-    test_dir d = {.dir = "/tmp/mh_include_XXXXXX"};
-    cr_assert_not_null(mkdtemp(d.dir));
+    test_dir d = {0};
+    mh_test_mkdtemp(d.dir, sizeof d.dir, "include");
     return d;
 }
 
 static void dir_remove(test_dir *d)
 {
-    char cmd[128];
+    char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", d->dir);
     cr_assert_eq(system(cmd), 0);
 }

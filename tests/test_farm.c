@@ -44,8 +44,8 @@ static void check_farm(int np)
 {
     char bin[PATH_MAX];
     farm_check_path(bin, sizeof bin);
-    char dir[] = "/tmp/mh_farm_XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
+    char dir[200];
+    mh_test_mkdtemp(dir, sizeof dir, "farm");
     char cmd[2 * PATH_MAX + 512];
     snprintf(cmd, sizeof cmd,
              "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 "

@@ -11,13 +11,8 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
-/* A fresh folder /tmp/mh_gallery_XXXXXX (malloc'ed). */
-static char *fresh_dir(void)
-{
-    char *dir = strdup("/tmp/mh_gallery_XXXXXX");
-    cr_assert(mkdtemp(dir) != NULL);
-    return dir;
-}
+/* A fresh folder mh_gallery_XXXXXX among the tests' files (malloc'ed). */
+static char *fresh_dir(void) { return mh_test_temp_dir("gallery"); }
 
 /* Runs a 10-day, one-session run at 40 um with snapshots at days (a list) into DIR/run.h5. */
 static void tiny_run(const char *dir, const char *days)

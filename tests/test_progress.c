@@ -102,13 +102,13 @@ static int count(const char *s, const char *needle)
 }
 
 #define RUN_ARGS                                                                                                       \
-    " run configs/default.ini -o /tmp/mh_progress_%d.h5 --set simulation.days=60 --set grid.dx_um=20 "                 \
+    " run configs/default.ini -o %s/progress.h5 --set simulation.days=60 --set grid.dx_um=20 "                         \
     "--set schedule.sessions=2"
 
 Test(progress, run_on_a_terminal_draws_a_bar_then_one_summary_line, .timeout = 120)
 {
-    char cmd[512], *out = NULL;
-    snprintf(cmd, sizeof cmd, MH_BIN RUN_ARGS, (int)getpid());
+    char cmd[PATH_MAX + 256], *out = NULL, *dir = mh_test_temp_dir("progress");
+    snprintf(cmd, sizeof cmd, MH_BIN RUN_ARGS, dir);
     double wall = 0;
     cr_assert_eq(run_on_pty(cmd, &out, &wall), 0, "%s", out);
     /* redrawn in place: carriage return, the bar, erase to the end of the line */
@@ -125,33 +125,35 @@ Test(progress, run_on_a_terminal_draws_a_bar_then_one_summary_line, .timeout = 1
     cr_assert_eq(count(summary, "\n"), 1, "the summary is one line: %s", summary);
     cr_assert(strstr(summary, "\r") == strstr(summary, "\r\n"), "no bar after the summary: %s", summary);
     free(out);
-    snprintf(cmd, sizeof cmd, "/tmp/mh_progress_%d.h5", (int)getpid());
-    unlink(cmd);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+    free(dir);
 }
 
 Test(progress, no_bar_when_stderr_is_not_a_terminal_and_none_with_quiet, .timeout = 120)
 {
     /* stderr on a file (mh_test_sh): the set-up and the summary, no bar */
-    char cmd[512], *err = NULL, *out = NULL;
-    snprintf(cmd, sizeof cmd, MH_BIN RUN_ARGS, (int)getpid());
+    char cmd[PATH_MAX + 256], *err = NULL, *out = NULL, *dir = mh_test_temp_dir("progress");
+    snprintf(cmd, sizeof cmd, MH_BIN RUN_ARGS, dir);
     cr_assert_eq(mh_test_sh(cmd, &err), 0, "%s", err);
-    cr_assert(strstr(err, "wrote /tmp/mh_progress_") != NULL, "%s", err);
+    cr_assert(strstr(err, "wrote ") != NULL && strstr(err, dir) != NULL, "%s", err);
     cr_assert(strstr(err, "elapsed") == NULL && strchr(err, '\r') == NULL && strchr(err, '\033') == NULL, "%s", err);
     free(err);
     /* --quiet on a terminal: nothing at all */
-    snprintf(cmd, sizeof cmd, MH_BIN RUN_ARGS " --quiet", (int)getpid());
+    snprintf(cmd, sizeof cmd, MH_BIN RUN_ARGS " --quiet", dir);
     double wall = 0;
     cr_assert_eq(run_on_pty(cmd, &out, &wall), 0, "%s", out);
     cr_assert_str_eq(out, "");
     free(out);
-    snprintf(cmd, sizeof cmd, "/tmp/mh_progress_%d.h5", (int)getpid());
-    unlink(cmd);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+    free(dir);
 }
 
 Test(progress, local_sweep_on_a_terminal_counts_points, .timeout = 120)
 {
-    char dir[] = "/tmp/mh_progress_sweep_XXXXXX", cwd[1024], path[1200], cmd[3000], *out = NULL;
-    cr_assert(mkdtemp(dir) != NULL);
+    char dir[200], cwd[1024], path[1200], cmd[3000], *out = NULL;
+    mh_test_mkdtemp(dir, sizeof dir, "progress_sweep");
     cr_assert(getcwd(cwd, sizeof cwd) != NULL);
     snprintf(path, sizeof path, "%s/sweep.ini", dir);
     FILE *f = fopen(path, "w");

@@ -351,8 +351,8 @@ Test(sensitivity, bad_keys_and_settings_are_input_errors)
 
 Test(sensitivity, cli_writes_table_csv_and_plot, .timeout = 120)
 {
-    char dir[] = "/tmp/mh_sens_cli_XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
+    char dir[200];
+    mh_test_mkdtemp(dir, sizeof dir, "sens_cli");
     char cmd[1024], *err = NULL;
     snprintf(cmd, sizeof cmd,
              MH_BIN " sensitivity configs/default.ini -q --set grid.dx_um=25 --set simulation.days=5 "

@@ -13,8 +13,8 @@
 /* A sweep file in a fresh temporary folder (base = the repository's default config); path malloc'ed. */
 static char *sweep_file(const char *body)
 {
-    char dir[] = "/tmp/mh_sweep_XXXXXX";
-    cr_assert(mkdtemp(dir) != NULL);
+    char dir[200];
+    mh_test_mkdtemp(dir, sizeof dir, "sweep");
     char cwd[4096];
     cr_assert(getcwd(cwd, sizeof cwd) != NULL);
     size_t n = strlen(dir) + 16;
@@ -259,7 +259,7 @@ Test(sweep, bad_sweep_files_name_file_line_and_key)
     free(p);
 }
 
-/* Loads the sweep file p into *s, freezes it into the fresh folder dir (a mkdtemp template), twice (the
+/* Loads the sweep file p into *s, freezes it into the fresh, empty folder dir, twice (the
  * second finds the same plan), and loads the frozen copy back into *t, in the folder resume_in unless it
  * is NULL (the working folder is restored); every point of both has the same configuration. */
 static void freeze_and_reload(const char *p, char *dir, const char *resume_in, mh_sweep **s, mh_sweep **t)
@@ -267,7 +267,6 @@ static void freeze_and_reload(const char *p, char *dir, const char *resume_in, m
     mh_ctx ctx;
     mh_ctx_init(&ctx);
     cr_assert_eq(mh_sweep_load(p, &ctx, s), MH_OK, "%s", ctx.msg);
-    cr_assert(mkdtemp(dir) != NULL);
     cr_assert_eq(mh_sweep_dir_prepare(*s, dir, &ctx), MH_OK, "%s", ctx.msg);
     cr_assert_eq(mh_sweep_dir_prepare(*s, dir, &ctx), MH_OK, "a second prepare of the same sweep: %s", ctx.msg);
     char cwd[4096];
@@ -291,7 +290,8 @@ Test(sweep, frozen_copy_plans_the_same_points)
     char *p = sweep_file("design = lhs\nsamples = 6\nreplicates = 2\n[axes]\nmodel.k_D = logrange(0.1, 1)\n"
                          "device.type = pen, roller\n[set]\nsimulation.days = 60\n");
     mh_sweep *s = NULL, *t = NULL;
-    char dir[] = "/tmp/mh_sweep_dir_XXXXXX";
+    char dir[200];
+    mh_test_mkdtemp(dir, sizeof dir, "sweep_dir");
     freeze_and_reload(p, dir, NULL, &s, &t);
     mh_ctx ctx;
     mh_ctx_init(&ctx);
@@ -329,7 +329,8 @@ Test(sweep, a_base_with_an_include_freezes_self_contained)
              cwd);
     char *p = mh_test_write_ini(body);
     mh_sweep *s = NULL, *t = NULL;
-    char dir[] = "/tmp/mh_sweep_inc_XXXXXX";
+    char dir[200];
+    mh_test_mkdtemp(dir, sizeof dir, "sweep_inc");
     freeze_and_reload(p, dir, "/", &s, &t);
     char base[256];
     snprintf(base, sizeof base, "%s/base.ini", dir);
@@ -371,8 +372,8 @@ static void same_file(const char *a, const char *b)
 Test(sweep_cli, local_pool_writes_points_and_summary, .timeout = 300)
 {
     char *p = sweep_file(small_sweep);
-    char dir[] = "/tmp/mh_sweep_out_XXXXXX";
-    cr_assert(mkdtemp(dir) != NULL);
+    char dir[200];
+    mh_test_mkdtemp(dir, sizeof dir, "sweep_out");
     char *err = NULL;
     int rc = sweep_cmd(MH_BIN " sweep %s -o %s -j 2", p, dir, &err);
     cr_assert_eq(rc, 0, "%s", err);
@@ -431,8 +432,9 @@ static pid_t start_sweep(const char *sweep, const char *dir)
 Test(sweep_cli, killed_sweep_loses_only_points_in_flight_and_resumes_to_the_same_summary, .timeout = 300)
 {
     char *p = sweep_file(small_sweep);
-    char ref[] = "/tmp/mh_sweep_ref_XXXXXX", dir[] = "/tmp/mh_sweep_kill_XXXXXX";
-    cr_assert(mkdtemp(ref) != NULL && mkdtemp(dir) != NULL);
+    char ref[200], dir[200];
+    mh_test_mkdtemp(ref, sizeof ref, "sweep_ref");
+    mh_test_mkdtemp(dir, sizeof dir, "sweep_kill");
     cr_assert_eq(sweep_cmd(MH_BIN " sweep %s -o %s -q", p, ref, NULL), 0);
     /* SIGKILL the whole sweep (parent and its point processes) once two points are complete */
     pid_t pg = start_sweep(p, dir);
@@ -474,8 +476,9 @@ Test(sweep_cli, killed_sweep_loses_only_points_in_flight_and_resumes_to_the_same
 Test(sweep_cli, killed_right_after_an_output_is_renamed_resumes_with_no_temporary_file, .timeout = 300)
 {
     char *p = sweep_file(small_sweep);
-    char ref[] = "/tmp/mh_sweep_ref_XXXXXX", dir[] = "/tmp/mh_sweep_kill_XXXXXX";
-    cr_assert(mkdtemp(ref) != NULL && mkdtemp(dir) != NULL);
+    char ref[200], dir[200];
+    mh_test_mkdtemp(ref, sizeof ref, "sweep_ref");
+    mh_test_mkdtemp(dir, sizeof dir, "sweep_kill");
     cr_assert_eq(sweep_cmd(MH_BIN " sweep %s -o %s -q", p, ref, NULL), 0);
     char cmd[2048], path[512];
     snprintf(cmd, sizeof cmd, "exec " MH_BIN " sweep %s -o %s -j 1 -q 2>/dev/null", p, dir);
@@ -504,8 +507,8 @@ Test(sweep_cli, killed_right_after_an_output_is_renamed_resumes_with_no_temporar
 Test(sweep_cli, rerun_redoes_missing_and_foreign_outputs_only, .timeout = 300)
 {
     char *p = sweep_file(small_sweep);
-    char dir[] = "/tmp/mh_sweep_redo_XXXXXX";
-    cr_assert(mkdtemp(dir) != NULL);
+    char dir[200];
+    mh_test_mkdtemp(dir, sizeof dir, "sweep_redo");
     cr_assert_eq(sweep_cmd(MH_BIN " sweep %s -o %s -q", p, dir, NULL), 0);
     char sum[512], cmd[2048];
     snprintf(sum, sizeof sum, "%s/summary.csv", dir);
@@ -533,8 +536,8 @@ Test(sweep_cli, rerun_redoes_missing_and_foreign_outputs_only, .timeout = 300)
 Test(sweep_cli, a_failed_point_is_a_row_with_its_message_and_exit_1, .timeout = 300)
 {
     char *p = sweep_file(small_sweep);
-    char dir[] = "/tmp/mh_sweep_fail_XXXXXX";
-    cr_assert(mkdtemp(dir) != NULL);
+    char dir[200];
+    mh_test_mkdtemp(dir, sizeof dir, "sweep_fail");
     char cmd[1024];
     /* a folder where point 3's output should go: its rename fails */
     snprintf(cmd, sizeof cmd, "mkdir -p %s/points/p000003.h5/x", dir);
@@ -581,8 +584,7 @@ Test(sweep_cli, bad_arguments_and_files_exit_2_with_a_message)
 /* Runs the small sweep locally into a fresh folder (the reference); returns the folder (malloc'ed). */
 static char *reference_sweep(const char *sweep)
 {
-    char *ref = strdup("/tmp/mh_sweep_ref_XXXXXX");
-    cr_assert(mkdtemp(ref) != NULL);
+    char *ref = mh_test_temp_dir("sweep_ref");
     cr_assert_eq(sweep_cmd(MH_BIN " sweep %s -o %s -q -j 2", sweep, ref, NULL), 0);
     return ref;
 }
@@ -609,8 +611,8 @@ Test(sweep_cli, mpirun_with_2_and_3_ranks_gives_the_local_summary, .timeout = 60
     char *p = sweep_file(small_sweep);
     char *ref = reference_sweep(p);
     for (int np = 2; np <= 3; np++) {
-        char dir[] = "/tmp/mh_sweep_mpi_XXXXXX";
-        cr_assert(mkdtemp(dir) != NULL);
+        char dir[200];
+        mh_test_mkdtemp(dir, sizeof dir, "sweep_mpi");
         char cmd[2048], *err = NULL;
         snprintf(cmd, sizeof cmd, MPIRUN " -np %d " MH_BIN " sweep %s -o %s", np, p, dir);
         int rc = mh_test_sh(cmd, &err);
@@ -640,8 +642,9 @@ Test(sweep_cli, slurm_job_array_on_a_real_single_node_cluster_gives_the_local_su
     cr_assert_eq(geteuid(), 0, "the throwaway Slurm cluster of tests/slurm/cluster.sh needs root");
     char *p = sweep_file(small_sweep);
     char *ref = reference_sweep(p);
-    char dir[] = "/tmp/mh_sweep_slurm_XXXXXX", cl[] = "/tmp/mh_slurm_cluster_XXXXXX";
-    cr_assert(mkdtemp(dir) != NULL && mkdtemp(cl) != NULL);
+    char dir[200], cl[200];
+    mh_test_mkdtemp(dir, sizeof dir, "sweep_slurm");
+    mh_test_mkdtemp(cl, sizeof cl, "slurm_cluster");
     /* a 4-task array (--array-max 4) of 1-CPU tasks for 6 points, then the summary job after it;
      * every wait bounded; the cluster is stopped whatever happens */
     char cmd[4096], *err = NULL;

@@ -8,8 +8,8 @@
  * output folder; both malloc'ed. */
 static void sweep_setup(const char *body, char **sweep, char **out)
 {
-    char dir[] = "/tmp/mh_splot_XXXXXX";
-    cr_assert(mkdtemp(dir) != NULL);
+    char dir[200];
+    mh_test_mkdtemp(dir, sizeof dir, "splot");
     char cwd[4096];
     cr_assert(getcwd(cwd, sizeof cwd) != NULL);
     size_t n = strlen(dir) + 16;
@@ -156,8 +156,8 @@ Test(sweep_plot, grid_blocks_spread_and_pngs, .timeout = 240)
 
 Test(sweep_plot, no_sweep_in_folder_is_bad_input)
 {
-    char dir[] = "/tmp/mh_splot_empty_XXXXXX";
-    cr_assert(mkdtemp(dir) != NULL);
+    char dir[200];
+    mh_test_mkdtemp(dir, sizeof dir, "splot_empty");
     char *err = NULL;
     cr_assert_eq(sh(&err, MH_BIN " sweep --plot %s%s", dir, ""), 2);
     cr_assert(strstr(err, "no sweep here") != NULL, "%s", err);

@@ -474,7 +474,8 @@ static void run_in(const char *dir, const char *args, int rc, char **err)
         free(e);
 }
 
-/* Removes a test's folder and frees its name (the ParaView test keeps its pictures for a look). */
+/* Removes a test's folder and frees its name (the ParaView test keeps its pictures for a look: after
+ * the suite too with MH_TEST_KEEP=1, tests/run.sh). */
 static void remove_dir(char *dir)
 {
     char cmd[300];
@@ -861,7 +862,7 @@ static void paraview_check(const char *dir, const char *name, const char *field,
     h5_view_free(&v);
 }
 
-Test(xdmf, paraview_opens_it_as_a_time_series, .timeout = 600) /* keeps its folder: the pictures */
+Test(xdmf, paraview_opens_it_as_a_time_series, .timeout = 600) /* keeps its folder: the pictures (MH_TEST_KEEP) */
 {
     if (!on_path("pvpython") || !on_path("xvfb-run"))
         cr_skip_test("ParaView's pvpython or xvfb-run is not installed; bash scripts/install-deps.sh --paraview "
