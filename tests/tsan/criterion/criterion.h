@@ -34,6 +34,7 @@ void mh_shim_log(const char *fmt, ...);
     static void suite##_##name##_impl(void)
 
 #define MH_SHIM_IF_(fatal, c, ...) mh_shim_check(__FILE__, __LINE__, fatal, (c) ? 1 : 0, #c, __VA_ARGS__)
+#define MH_SHIM_NOT_(fatal, c, ...) mh_shim_check(__FILE__, __LINE__, fatal, (c) ? 0 : 1, "!(" #c ")", __VA_ARGS__)
 #define MH_SHIM_OP_(fatal, op, a, b, ...)                                                                              \
     mh_shim_check(__FILE__, __LINE__, fatal, ((a)op(b)) ? 1 : 0, #a " " #op " " #b, __VA_ARGS__)
 #define MH_SHIM_NULL_(fatal, op, p, ...)                                                                               \
@@ -44,6 +45,7 @@ void mh_shim_log(const char *fmt, ...);
     mh_shim_check(__FILE__, __LINE__, fatal, mh_shim_near((a), (b), (eps)), #a " == " #b " +- " #eps, __VA_ARGS__)
 
 #define cr_assert(...) MH_SHIM_IF_(1, __VA_ARGS__, "")
+#define cr_assert_not(...) MH_SHIM_NOT_(1, __VA_ARGS__, "")
 #define cr_expect(...) MH_SHIM_IF_(0, __VA_ARGS__, "")
 #define cr_assert_eq(...) MH_SHIM_OP_(1, ==, __VA_ARGS__, "")
 #define cr_assert_neq(...) MH_SHIM_OP_(1, !=, __VA_ARGS__, "")
