@@ -622,15 +622,17 @@ Test(xdmf, a_failed_run_leaves_no_xdmf_and_no_output, .timeout = 180)
 }
 
 /* A run killed between its two renames (the XDMF file first, then the output) never leaves an output
- * without its XDMF file: killed after the first, there is no output (only its temporary file); after
- * the second, both are there and valid. */
+ * without its own XDMF file: killed after the first, there is no output (only its temporary file),
+ * not even the older output of the same name that the new XDMF file would not describe; after the
+ * second, both are there and valid. */
 Test(xdmf, a_killed_run_never_leaves_an_output_without_its_xdmf, .timeout = 180)
 {
     char *dir = mh_test_temp_dir("xdmf"), cmd[2048], path[256];
+    run_in(dir, RUN_2D "--set simulation.days=1 --set output.snapshot_days=0,1 -o %s/k1.h5", 0, NULL);
     snprintf(cmd, sizeof cmd, "exec " MH_BIN RUN_2D "-o %s/k1.h5", dir);
     cr_assert(mh_test_sh_killed_after_rename(cmd, "/k1.xmf"), "the run was not killed by the shim");
     snprintf(path, sizeof path, "%s/k1.h5", dir);
-    cr_assert_not(mh_test_exists(path), "an output without its XDMF file would be there");
+    cr_assert_not(mh_test_exists(path), "an output without its own XDMF file is there (the older one)");
     cr_assert_eq(mh_test_count_files(dir, "k1.h5.tmp."), 1, "the output was written, not yet renamed");
     snprintf(cmd, sizeof cmd, "exec " MH_BIN RUN_2D "-o %s/k2.h5", dir);
     cr_assert(mh_test_sh_killed_after_rename(cmd, "/k2.h5"), "the run was not killed by the shim");

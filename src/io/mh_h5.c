@@ -445,10 +445,10 @@ mh_status mh_h5_writer_finish(mh_h5_writer **wp, const mh_sim *sim, const char *
         mh_h5_writer_abort(wp);
         return MH_ERROR(ctx, MH_ERR_IO, "%s", msg);
     }
-    /* the XDMF file, from the complete output; committed just before it, so that an output never
-     * exists without its XDMF file: a run killed between the two renames leaves no output, and its
-     * temporary file is cleaned when the run is redone (a failure to rename the output removes the
-     * XDMF file too) */
+    /* the XDMF file, from the complete output; committed just before it, and an older output of the
+     * same name removed first, so that an output never exists without its own XDMF file: a run killed
+     * between the renames leaves no output (and its temporary file, which a sweep removes when it
+     * redoes the point); a failure to rename the output removes the XDMF file too */
     const char *slash = strrchr(w->path, '/');
     mh_status st = mh_xdmf_write_tmp(w->file, w->tmp, slash == NULL ? w->path : slash + 1, w->xmf_tmp, ctx);
     if (st != MH_OK) {
@@ -457,6 +457,8 @@ mh_status mh_h5_writer_finish(mh_h5_writer **wp, const mh_sim *sim, const char *
     }
     herr_t cl = H5Fclose(w->file);
     w->file = H5I_INVALID_HID;
+    if (cl >= 0)
+        remove(w->path); /* may not exist; a folder in its place makes the rename below fail */
     st = cl < 0 ? MH_ERROR(ctx, MH_ERR_IO, "%s: cannot close the output (disk full?)", w->tmp)
                 : mh_h5_commit(w->xmf_tmp, w->xmf, ctx);
     if (st == MH_OK && (st = mh_h5_commit(w->tmp, w->path, ctx)) != MH_OK)
