@@ -36,31 +36,40 @@ static inline void mh_test_beside_exe(const char *name, char *path, size_t len)
     snprintf(path, len, "%s/%s", dirname(exe), name);
 }
 
+/* Starts the shell command cmd in a process group of its own (so that the group can be killed as a
+ * whole), with the variables of env set (name, value pairs, ending with a NULL name; env may be
+ * NULL); returns its pid, which is the group's id. */
+static inline pid_t mh_test_spawn_group(const char *cmd, const char *const (*env)[2])
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        setpgid(0, 0);
+        for (int i = 0; env != NULL && env[i][0] != NULL; i++)
+            setenv(env[i][0], env[i][1], 1);
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    setpgid(pid, pid);
+    return pid;
+}
+
 /* Runs the shell command cmd in a process group of its own, under the shim tests/shim/kill_after_rename.c,
  * which kills the whole group with SIGKILL right after the first rename to a name that ends with suffix
  * (as a kill between two renames would); returns true when the command was killed so. (Under
  * AddressSanitizer the shim comes before its runtime, which is allowed by verify_asan_link_order=0.) */
 static inline bool mh_test_sh_killed_after_rename(const char *cmd, const char *suffix)
 {
-    char shim[PATH_MAX + 32];
+    char shim[PATH_MAX + 32], opts[4096];
     mh_test_beside_exe("kill_after_rename.so", shim, sizeof shim);
     cr_assert_eq(access(shim, R_OK), 0, "%s is missing (make builds it with the tests)", shim);
-    fflush(NULL);
-    pid_t pid = fork();
-    cr_assert(pid >= 0);
-    if (pid == 0) {
-        setpgid(0, 0);
-        const char *asan = getenv("ASAN_OPTIONS");
-        char opts[4096];
-        snprintf(opts, sizeof opts, "%s%sverify_asan_link_order=0", asan != NULL ? asan : "",
-                 asan != NULL && *asan != '\0' ? ":" : "");
-        setenv("ASAN_OPTIONS", opts, 1);
-        setenv("MH_KILL_AFTER_RENAME", suffix, 1);
-        setenv("LD_PRELOAD", shim, 1);
-        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-        _exit(127);
-    }
-    setpgid(pid, pid);
+    const char *asan = getenv("ASAN_OPTIONS");
+    snprintf(opts, sizeof opts, "%s%sverify_asan_link_order=0", asan != NULL ? asan : "",
+             asan != NULL && *asan != '\0' ? ":" : "");
+    const char *const env[][2] = {
+        {"ASAN_OPTIONS", opts}, {"MH_KILL_AFTER_RENAME", suffix}, {"LD_PRELOAD", shim}, {NULL, NULL}};
+    const pid_t pid = mh_test_spawn_group(cmd, env);
     int status = 0;
     cr_assert_eq(waitpid(pid, &status, 0), pid);
     return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
@@ -148,6 +157,16 @@ static inline int mh_test_sh(const char *cmd, char **err)
     }
     unlink(errpath);
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/* Runs a shell command that must exit with rc and say want on stderr. */
+static inline void mh_test_sh_fails(const char *cmd, int rc, const char *want)
+{
+    char *err = NULL;
+    const int got = mh_test_sh(cmd, &err);
+    cr_assert_eq(got, rc, "%s: exit %d, not %d: %s", cmd, got, rc, err);
+    cr_assert(strstr(err, want) != NULL, "%s: stderr lacks '%s': %s", cmd, want, err);
+    free(err);
 }
 
 /* The whole of a text file up to 1 MiB (malloc'ed, NUL-terminated), or NULL when it cannot be opened. */

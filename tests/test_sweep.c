@@ -416,26 +416,54 @@ Test(sweep_cli, local_pool_writes_points_and_summary, .timeout = 300)
 /* Starts the sweep in its own process group; returns the group's id. */
 static pid_t start_sweep(const char *sweep, const char *dir)
 {
-    pid_t pid = fork();
-    cr_assert(pid >= 0);
-    if (pid == 0) {
-        setpgid(0, 0);
-        char cmd[2048];
-        snprintf(cmd, sizeof cmd, "exec " MH_BIN " sweep %s -o %s -j 1 -q 2>/dev/null", sweep, dir);
-        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-        _exit(127);
-    }
-    setpgid(pid, pid);
-    return pid;
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "exec " MH_BIN " sweep %s -o %s -j 1 -q 2>/dev/null", sweep, dir);
+    return mh_test_spawn_group(cmd, NULL);
+}
+
+/* Runs the small sweep locally into a fresh folder (the reference); returns the folder (malloc'ed). */
+static char *reference_sweep(const char *sweep)
+{
+    char *ref = mh_test_temp_dir("sweep_ref");
+    cr_assert_eq(sweep_cmd(MH_BIN " sweep %s -o %s -q -j 2", sweep, ref, NULL), 0);
+    return ref;
+}
+
+static void same_summary(const char *ref, const char *dir)
+{
+    char a[512], b[512];
+    snprintf(a, sizeof a, "%s/summary.csv", ref);
+    snprintf(b, sizeof b, "%s/summary.csv", dir);
+    same_file(a, b);
+    snprintf(a, sizeof a, "%s/summary.h5", ref);
+    snprintf(b, sizeof b, "%s/summary.h5", dir);
+    same_file(a, b);
+}
+
+/* Reruns the killed sweep p in dir: it must end with the summary of the uninterrupted sweep in ref, byte
+ * for byte, no temporary file and an XDMF file beside each of the 6 outputs; returns how many points
+ * the rerun found complete. */
+static int resume_killed(const char *p, const char *ref, const char *dir)
+{
+    char path[512], *err = NULL;
+    snprintf(path, sizeof path, "%s/summary.csv", dir);
+    cr_assert_not(mh_test_exists(path), "a killed sweep has no summary");
+    cr_assert_eq(sweep_cmd(MH_BIN " sweep %s -o %s", p, dir, &err), 0, "%s", err);
+    int complete = -1;
+    const char *c = strstr(err, "points, ");
+    cr_assert(c != NULL && sscanf(c, "points, %d complete", &complete) == 1, "%s", err);
+    free(err);
+    snprintf(path, sizeof path, "%s/points", dir);
+    cr_assert_eq(mh_test_count_files(path, ".tmp."), 0, "a temporary file was left in %s", path);
+    cr_assert_eq(mh_test_count_files(path, ".xmf"), 6);
+    same_summary(ref, dir);
+    return complete;
 }
 
 Test(sweep_cli, killed_sweep_loses_only_points_in_flight_and_resumes_to_the_same_summary, .timeout = 300)
 {
-    char *p = sweep_file(small_sweep);
-    char ref[200], dir[200];
-    mh_test_mkdtemp(ref, sizeof ref, "sweep_ref");
+    char *p = sweep_file(small_sweep), *ref = reference_sweep(p), dir[200];
     mh_test_mkdtemp(dir, sizeof dir, "sweep_kill");
-    cr_assert_eq(sweep_cmd(MH_BIN " sweep %s -o %s -q", p, ref, NULL), 0);
     /* SIGKILL the whole sweep (parent and its point processes) once two points are complete */
     pid_t pg = start_sweep(p, dir);
     char p1[512];
@@ -445,28 +473,10 @@ Test(sweep_cli, killed_sweep_loses_only_points_in_flight_and_resumes_to_the_same
     cr_assert_eq(access(p1, F_OK), 0, "point 1 never completed");
     kill(-pg, SIGKILL);
     waitpid(pg, NULL, 0);
-    char sum[512];
-    snprintf(sum, sizeof sum, "%s/summary.csv", dir);
-    cr_assert_neq(access(sum, F_OK), 0, "a killed sweep has no summary");
     /* the rerun keeps what was complete and redoes the rest */
-    char *err = NULL;
-    cr_assert_eq(sweep_cmd(MH_BIN " sweep %s -o %s", p, dir, &err), 0, "%s", err);
-    int complete = -1;
-    const char *c = strstr(err, "points, ");
-    cr_assert(c != NULL && sscanf(c, "points, %d complete", &complete) == 1, "%s", err);
-    cr_assert_geq(complete, 2, "%s", err);
-    cr_assert_lt(complete, 6, "%s", err);
-    free(err);
-    /* no temporary file left behind, and the summary is the uninterrupted sweep's, byte for byte */
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "ls %s/points | grep -q tmp", dir);
-    cr_assert_neq(system(cmd), 0, "a temporary file was left in %s/points", dir);
-    char a[512], b[512];
-    snprintf(a, sizeof a, "%s/summary.csv", ref);
-    same_file(a, sum);
-    snprintf(a, sizeof a, "%s/summary.h5", ref);
-    snprintf(b, sizeof b, "%s/summary.h5", dir);
-    same_file(a, b);
+    const int complete = resume_killed(p, ref, dir);
+    cr_assert(complete >= 2 && complete < 6, "%d points were complete", complete);
+    free(ref);
     free(p);
 }
 
@@ -475,32 +485,15 @@ Test(sweep_cli, killed_sweep_loses_only_points_in_flight_and_resumes_to_the_same
  * would clean (the race that a kill at a random moment can hit). */
 Test(sweep_cli, killed_right_after_an_output_is_renamed_resumes_with_no_temporary_file, .timeout = 300)
 {
-    char *p = sweep_file(small_sweep);
-    char ref[200], dir[200];
-    mh_test_mkdtemp(ref, sizeof ref, "sweep_ref");
+    char *p = sweep_file(small_sweep), *ref = reference_sweep(p), dir[200];
     mh_test_mkdtemp(dir, sizeof dir, "sweep_kill");
-    cr_assert_eq(sweep_cmd(MH_BIN " sweep %s -o %s -q", p, ref, NULL), 0);
     char cmd[2048], path[512];
     snprintf(cmd, sizeof cmd, "exec " MH_BIN " sweep %s -o %s -j 1 -q 2>/dev/null", p, dir);
     cr_assert(mh_test_sh_killed_after_rename(cmd, "/p000001.h5"), "the sweep was not killed by the shim");
     snprintf(path, sizeof path, "%s/points/p000001.xmf", dir);
     cr_assert(mh_test_exists(path), "the output p000001.h5 is there without its XDMF file");
-    snprintf(path, sizeof path, "%s/summary.csv", dir);
-    cr_assert(!mh_test_exists(path), "a killed sweep has no summary");
-    char *err = NULL;
-    cr_assert_eq(sweep_cmd(MH_BIN " sweep %s -o %s", p, dir, &err), 0, "%s", err);
-    const char *c = strstr(err, "points, ");
-    int complete = -1;
-    cr_assert(c != NULL && sscanf(c, "points, %d complete", &complete) == 1, "%s", err);
-    cr_assert_eq(complete, 2, "points 0 and 1 were complete: %s", err);
-    free(err);
-    snprintf(path, sizeof path, "%s/points", dir);
-    cr_assert_eq(mh_test_count_files(path, ".tmp."), 0, "a temporary file was left in %s", path);
-    cr_assert_eq(mh_test_count_files(path, ".xmf"), 6);
-    char a[512], b[512];
-    snprintf(a, sizeof a, "%s/summary.csv", ref);
-    snprintf(b, sizeof b, "%s/summary.csv", dir);
-    same_file(a, b);
+    cr_assert_eq(resume_killed(p, ref, dir), 2, "points 0 and 1 were complete");
+    free(ref);
     free(p);
 }
 
@@ -560,9 +553,7 @@ Test(sweep_cli, a_failed_point_is_a_row_with_its_message_and_exit_1, .timeout = 
 Test(sweep_cli, bad_arguments_and_files_exit_2_with_a_message)
 {
     char *err = NULL;
-    cr_assert_eq(mh_test_sh(MH_BIN " sweep", &err), 2);
-    cr_assert(strstr(err, "missing SWEEP.ini") != NULL, "%s", err);
-    free(err);
+    mh_test_sh_fails(MH_BIN " sweep", 2, "missing SWEEP.ini");
     char *p = sweep_file("[axes]\ndevice.needle_length_mm = 0.5, 9\n");
     cr_assert_eq(sweep_cmd(MH_BIN " sweep --check %s%s", p, "", &err), 2);
     cr_assert(strstr(err, "sweep.ini:4: device.needle_length_mm") != NULL, "%s", err);
@@ -570,35 +561,12 @@ Test(sweep_cli, bad_arguments_and_files_exit_2_with_a_message)
     cr_assert_eq(sweep_cmd(MH_BIN " sweep %s%s", p, "", &err), 2);
     cr_assert(strstr(err, "missing -o DIR") != NULL, "%s", err);
     free(err);
-    cr_assert_eq(mh_test_sh(MH_BIN " sweep --collect /nonexistent/dir", &err), 2);
-    cr_assert(strstr(err, "no sweep here") != NULL, "%s", err);
-    free(err);
-    cr_assert_eq(mh_test_sh(MH_BIN " sweep --task 3 --of 2 /tmp", &err), 2);
-    cr_assert(strstr(err, "--task") != NULL, "%s", err);
-    free(err);
+    mh_test_sh_fails(MH_BIN " sweep --collect /nonexistent/dir", 2, "no sweep here");
+    mh_test_sh_fails(MH_BIN " sweep --task 3 --of 2 /tmp", 2, "--task");
     free(p);
 }
 
 /* ---- the same summary under MPI and Slurm ---- */
-
-/* Runs the small sweep locally into a fresh folder (the reference); returns the folder (malloc'ed). */
-static char *reference_sweep(const char *sweep)
-{
-    char *ref = mh_test_temp_dir("sweep_ref");
-    cr_assert_eq(sweep_cmd(MH_BIN " sweep %s -o %s -q -j 2", sweep, ref, NULL), 0);
-    return ref;
-}
-
-static void same_summary(const char *ref, const char *dir)
-{
-    char a[512], b[512];
-    snprintf(a, sizeof a, "%s/summary.csv", ref);
-    snprintf(b, sizeof b, "%s/summary.csv", dir);
-    same_file(a, b);
-    snprintf(a, sizeof a, "%s/summary.h5", ref);
-    snprintf(b, sizeof b, "%s/summary.h5", dir);
-    same_file(a, b);
-}
 
 /* Open MPI as root (this machine's tests) and more ranks than cores. */
 #define MPIRUN                                                                                                         \
