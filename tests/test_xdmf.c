@@ -569,8 +569,9 @@ Test(xdmf, the_checker_refuses_malformed_or_mismatched_files, .timeout = 120)
     remove_dir(dir);
 }
 
-/* Runs RUN_2D to DIR/NAME.h5 with the name NAME.EXT taken by a folder that is not empty: the run fails
- * on that file and leaves neither NAME.h5 nor NAME.xmf, nor a temporary file. */
+/* Runs RUN_2D to DIR/NAME.h5 with the name NAME.EXT taken by a folder that is not empty: the run is
+ * refused before it starts (exit 2, naming that file: an output replaces only a regular file) and
+ * leaves neither NAME.h5 nor NAME.xmf, nor a temporary file, and the folder as it was. */
 static void blocked_name(const char *dir, const char *name, const char *ext)
 {
     char path[256], args[512], *err = NULL;
@@ -579,10 +580,12 @@ static void blocked_name(const char *dir, const char *name, const char *ext)
     snprintf(path, sizeof path, "%s/%s.%s/keep", dir, name, ext);
     fclose(fopen(path, "w"));
     snprintf(args, sizeof args, RUN_2D "-o %%s/%s.h5", name);
-    run_in(dir, args, 1, &err);
-    snprintf(path, sizeof path, "%s.%s: cannot finish the file", name, ext);
+    run_in(dir, args, 2, &err);
+    snprintf(path, sizeof path, "%s.%s: exists and is a directory", name, ext);
     cr_assert(strstr(err, path), "%s", err);
     free(err);
+    snprintf(path, sizeof path, "%s/%s.%s/keep", dir, name, ext);
+    cr_assert(mh_test_exists(path), "the folder in the way was changed");
     snprintf(path, sizeof path, "%s/%s.%s", dir, name, strcmp(ext, "h5") == 0 ? "xmf" : "h5");
     cr_assert_not(mh_test_exists(path), "%s is there when %s.%s could not be put in place", path, name, ext);
     cr_assert_eq(mh_test_count_files(dir, ".tmp."), 0);
@@ -609,8 +612,7 @@ Test(xdmf, a_failed_run_leaves_no_xdmf_and_no_output, .timeout = 180)
     cr_assert_eq(mh_test_count_files(dir, "f.xmf"), 0, "a faulted run leaves no XDMF file");
     cr_assert_eq(mh_test_count_files(dir, "f.h5"), 0);
 
-    /* the XDMF file's name taken by a folder: the output goes too; the output's name taken (it is
-     * renamed second): the XDMF file renamed before it goes again */
+    /* the XDMF file's name taken by a folder, or the output's */
     blocked_name(dir, "blocked", "xmf");
     blocked_name(dir, "taken", "h5");
 

@@ -94,12 +94,8 @@ mh_status mh_file_check_output(const char *path, mh_ctx *ctx)
     if (path[n - 1] == '/')
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s: an output's name cannot end in '/' (it names a folder)", path);
     struct stat st;
-    if (lstat(path, &st) != 0) {
-        if (errno == ENOENT)
-            return MH_OK;
-        return MH_ERROR(ctx, errno == ENOTDIR ? MH_ERR_INPUT : MH_ERR_IO, "%s: cannot write: %s", path,
-                        strerror(errno));
-    }
+    if (lstat(path, &st) != 0)
+        return MH_OK; /* nothing there (or its folder is missing or closed: creating the file will say so) */
     if (S_ISLNK(st.st_mode) && stat(path, &st) != 0)
         return MH_OK; /* a dangling link: the rename replaces the link itself */
     if (!S_ISREG(st.st_mode))
@@ -199,7 +195,10 @@ mh_status mh_file_commit(const char *tmp, const char *path, mh_ctx *ctx)
     /* the rename itself is durable once the folder is synced */
     const char *slash = strrchr(path, '/');
     char dir[4096];
-    snprintf(dir, sizeof dir, "%.*s", slash == NULL ? 1 : slash == path ? 1 : (int)(slash - path),
+    snprintf(dir, sizeof dir, "%.*s",
+             slash == NULL   ? 1
+             : slash == path ? 1
+                             : (int)(slash - path),
              slash == NULL ? "." : path);
     sync_path(dir, O_RDONLY | O_DIRECTORY);
     return MH_OK;
@@ -231,6 +230,24 @@ static long temp_pid(const char *name, const char *base, size_t nbase)
     return k > 0 && (p[k] == '\0' || p[k] == '.') ? pid : 0;
 }
 
+/* Whether process pid runs: it exists and is not a zombie (a killed process whose parent died too waits,
+ * for a moment, to be reaped by init; its files are as dead as it is). */
+static bool process_runs(long pid)
+{
+    if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+        return false;
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return true; /* no /proc: trust kill */
+    const size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *end = strrchr(buf, ')'); /* "pid (comm) S ...": comm may hold blanks and parentheses */
+    return end == NULL || end[1] != ' ' || end[2] != 'Z';
+}
+
 int mh_file_remove_stale(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -247,7 +264,7 @@ int mh_file_remove_stale(const char *path)
     int removed = 0;
     for (struct dirent *e; (e = readdir(d)) != NULL;) {
         const long pid = temp_pid(e->d_name, base, nbase);
-        if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+        if (pid <= 0 || pid == (long)getpid() || process_runs(pid))
             continue; /* not a temporary of path, or its writer (or a process of that pid) runs */
         char file[8192];
         if (snprintf(file, sizeof file, "%s/%s", dir, e->d_name) < (int)sizeof file && mh_file_remove_regular(file))
@@ -298,8 +315,10 @@ mh_status mh_lock_acquire(const char *lock_path, bool shared, const char *what, 
             if (err != EWOULDBLOCK)
                 return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot lock %s: %s", lock_path, what, strerror(err));
             if (pid > 0)
-                return MH_ERROR(ctx, MH_ERR_IO, "%s is in use: process %ld holds its lock %s (wait for it to end, or "
-                                "write elsewhere)", what, pid, lock_path);
+                return MH_ERROR(ctx, MH_ERR_IO,
+                                "%s is in use: process %ld holds its lock %s (wait for it to end, or "
+                                "write elsewhere)",
+                                what, pid, lock_path);
             return MH_ERROR(ctx, MH_ERR_IO, "%s is in use: another process holds its lock %s", what, lock_path);
         }
         /* the name may have been removed (by a holder releasing it) or replaced since it was opened */

@@ -10,11 +10,11 @@
  * so a damaged checkpoint fails to load instead of resuming from wrong values. */
 #include "mh_checkpoint.h"
 
+#include "mh_file.h"
 #include "mh_h5_internal.h"
 #include "mh_version.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +35,7 @@ static char *beside(const char *output, const char *suffix)
 
 char *mh_checkpoint_path(const char *output) { return beside(output, ".ckpt.h5"); }
 char *mh_fault_path(const char *output) { return beside(output, ".fault.h5"); }
+char *mh_output_lock_path(const char *output) { return beside(output, ".lock"); }
 
 /* ---------- writing ---------- */
 
@@ -163,28 +164,17 @@ static mh_status write_file(const char *path, const char *kind, const mh_sim *si
                             mh_h5_writer *w, const char *message, mh_ctx *ctx)
 {
     mh_h5_quiet();
-    size_t n = strlen(path) + 32;
-    char *tmp = malloc(n);
-    if (tmp == NULL)
-        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (%s)", kind);
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    hid_t file = mh_h5_create(tmp);
-    if (file < 0) {
-        mh_status st = MH_ERROR(ctx, MH_ERR_IO, "%s: cannot create the %s (is the directory writable?)", tmp, kind);
-        free(tmp);
-        return st;
-    }
+    mh_status st = mh_file_check_output(path, ctx);
+    char *tmp = NULL;
+    hid_t file = st == MH_OK ? mh_h5_create_temp(path, &tmp, ctx) : H5I_INVALID_HID;
+    if (file < 0)
+        return ctx->status;
     herr_t rc = write_state(file, sim, kind, config_text);
     if (rc >= 0 && w != NULL) {
-        /* the partial output the run writes, and who writes it: a resume deletes it once it has taken
-         * over, and refuses while that process still runs */
-        rc |= mh_h5_attr_string(file, "partial_output", mh_h5_writer_tmp(w));
         rc |= mh_h5_attr_double(file, "pid", (double)getpid());
         rc |= mh_h5_attr_double(file, "snapshots_written", (double)mh_h5_writer_snapshots(w));
-        hid_t src = mh_h5_writer_file(w);
-        if (mh_h5_writer_snapshots(w) > 0 && (H5Fflush(src, H5F_SCOPE_LOCAL) < 0 ||
-                                              H5Ocopy(src, "/fields", file, "/fields", H5P_DEFAULT, H5P_DEFAULT) < 0))
-            rc = -1;
+        if (rc >= 0)
+            rc = mh_h5_writer_copy_snapshots(w, mh_sim_grid(sim), file);
     }
     const mh_sim_fault *f = mh_sim_get_fault(sim);
     if (rc >= 0 && message != NULL && f != NULL) {
@@ -199,10 +189,9 @@ static mh_status write_file(const char *path, const char *kind, const mh_sim *si
     }
     if (H5Fclose(file) < 0)
         rc = -1;
-    mh_status st = MH_OK;
     if (rc < 0) {
-        remove(tmp);
-        st = MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write the %s (disk full?)", tmp, kind);
+        unlink(tmp);
+        st = MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write the %s (disk full?)", path, kind);
     } else {
         st = mh_h5_commit(tmp, path, ctx);
     }
@@ -354,17 +343,6 @@ static mh_status resume_from(hid_t file, const char *path, mh_sim *sim, const ch
         st = MH_ERROR(ctx, MH_ERR_INPUT, "%s: attribute snapshots_written is not a count", path);
     free(version);
     free(saved);
-    double pid = 0.0;
-    if (st == MH_OK && (st = mh_h5_get_attr_double(file, path, "pid", &pid, ctx)) == MH_OK && pid > 0.0 &&
-        pid < 4194305.0 && (pid_t)pid != getpid() && kill((pid_t)pid, 0) == 0) {
-        char *partial = NULL;
-        mh_ctx quiet;
-        mh_ctx_init(&quiet);
-        if (mh_h5_get_attr_string(file, path, "partial_output", &partial, &quiet) == MH_OK && access(partial, F_OK) == 0)
-            st = MH_ERROR(ctx, MH_ERR_IO, "%s: process %ld, which wrote it, is still running and writing %s; stop it "
-                          "first", path, (long)pid, partial);
-        free(partial);
-    }
     if (st != MH_OK)
         return st;
 
@@ -416,15 +394,6 @@ static mh_status resume_from(hid_t file, const char *path, mh_sim *sim, const ch
                             path, ctx);
     if (st == MH_OK)
         st = mh_h5_writer_adopt(w, file, g, (size_t)nsnap, path, ctx);
-    if (st == MH_OK) { /* the killed run's partial output is superseded */
-        char *partial = NULL;
-        mh_ctx quiet;
-        mh_ctx_init(&quiet);
-        if (mh_h5_get_attr_string(file, path, "partial_output", &partial, &quiet) == MH_OK &&
-            strcmp(partial, mh_h5_writer_tmp(w)) != 0)
-            remove(partial);
-        free(partial);
-    }
     H5Gclose(grp);
     for (int sp = 0; sp < MH_NSPECIES; sp++)
         mh_free(u[sp]);

@@ -5,10 +5,12 @@
 
 #include "mh_h5.h"
 
-/* Files beside an output OUT.h5 (OUT when the name does not end in .h5): "OUT.ckpt.h5" (checkpoint)
- * and "OUT.fault.h5" (fault snapshot). malloc'ed; NULL when memory runs out. */
+/* Files beside an output OUT.h5 (OUT when the name does not end in .h5): "OUT.ckpt.h5" (checkpoint),
+ * "OUT.fault.h5" (fault snapshot) and "OUT.lock" (the lock its writer holds, mh_lock_acquire).
+ * malloc'ed; NULL when memory runs out. */
 char *mh_checkpoint_path(const char *output);
 char *mh_fault_path(const char *output);
+char *mh_output_lock_path(const char *output);
 
 /* Writes everything the run's continuation needs to path, through "<path>.tmp.<pid>", fsync and
  * rename, so that path always holds a complete checkpoint (the newest one written) or nothing:

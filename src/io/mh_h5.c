@@ -4,6 +4,7 @@
  * /grid, /punctures, /series (one dataset per observable, "units" attribute; 1-D datasets carry Fletcher-32),
  * /fields/<species> snapshots [nsnap, nz, (ny,) nx] float32 chunked + deflate, /fields/t_days,
  * /summary per-session metrics and collagen gains. */
+#include "mh_file.h"
 #include "mh_h5_internal.h"
 #include "mh_version.h"
 #include "mh_xdmf.h"
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,14 +37,17 @@ static const char *field_name(int f) { return f < MH_NSPECIES ? mh_species_name(
 
 void mh_h5_quiet(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
 
-hid_t mh_h5_create(const char *path)
+/* Creates path with the HDF5 1.8+ file format, whose metadata carries checksums, so that a damaged file
+ * is reported when read instead of being misread; H5F_ACC_EXCL: an existing entry of that name (a planted
+ * symbolic link too) makes it fail instead of being opened. H5I_INVALID_HID on failure. */
+static hid_t create_excl(const char *path)
 {
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), fcpl = H5Pcreate(H5P_FILE_CREATE);
     hid_t file = H5I_INVALID_HID;
     /* no modification times on the root group: the same content gives the same bytes */
     if (fapl >= 0 && fcpl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST) >= 0 &&
         H5Pset_obj_track_times(fcpl, 0) >= 0)
-        file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
+        file = H5Fcreate(path, H5F_ACC_EXCL, fcpl, fapl);
     if (fcpl >= 0)
         H5Pclose(fcpl);
     if (fapl >= 0)
@@ -50,14 +55,34 @@ hid_t mh_h5_create(const char *path)
     return file;
 }
 
-/* fsync of the file or directory at path; false on failure. */
-static bool sync_path(const char *path, int flags)
+hid_t mh_h5_create_temp(const char *path, char **tmp, mh_ctx *ctx)
 {
-    int fd = open(path, flags);
-    if (fd < 0)
-        return false;
-    bool ok = fsync(fd) == 0 || errno == EINVAL; /* some file systems cannot sync a directory */
-    return close(fd) == 0 && ok;
+    *tmp = NULL;
+    for (int attempt = 0; attempt < 64; attempt++) {
+        char *name = mh_file_temp_name(path);
+        if (name == NULL) {
+            MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (temporary file of %s)", path);
+            return H5I_INVALID_HID;
+        }
+        struct stat st;
+        if (lstat(name, &st) == 0) { /* taken: another name */
+            free(name);
+            continue;
+        }
+        hid_t file = create_excl(name);
+        if (file >= 0) {
+            *tmp = name;
+            return file;
+        }
+        /* created but not written (a full disk): no 0-byte file is left behind */
+        if (lstat(name, &st) == 0 && S_ISREG(st.st_mode))
+            unlink(name);
+        MH_ERROR(ctx, MH_ERR_IO, "%s: cannot create the file (is the folder writable, the disk full?)", name);
+        free(name);
+        return H5I_INVALID_HID;
+    }
+    MH_ERROR(ctx, MH_ERR_IO, "%s: cannot find a free name for a temporary file beside it", path);
+    return H5I_INVALID_HID;
 }
 
 bool mh_sha256_hex(const void *data, size_t n, char hex[MH_SHA256_HEX])
@@ -72,23 +97,7 @@ bool mh_sha256_hex(const void *data, size_t n, char hex[MH_SHA256_HEX])
     return true;
 }
 
-mh_status mh_h5_commit(const char *tmp, const char *path, mh_ctx *ctx)
-{
-    int err = 0;
-    if (!sync_path(tmp, O_RDONLY) || rename(tmp, path) != 0)
-        err = errno;
-    if (err != 0) {
-        remove(tmp);
-        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot finish the file: %s", path, strerror(err));
-    }
-    /* the rename itself is durable once the directory is synced */
-    const char *slash = strrchr(path, '/');
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%.*s", slash == NULL ? 1 : slash == path ? 1 : (int)(slash - path),
-             slash == NULL ? "." : path);
-    sync_path(dir, O_RDONLY | O_DIRECTORY);
-    return MH_OK;
-}
+mh_status mh_h5_commit(const char *tmp, const char *path, mh_ctx *ctx) { return mh_file_commit(tmp, path, ctx); }
 
 /* Frees the writer's memory (its files are closed or removed by then). */
 static void writer_free(mh_h5_writer *w)
@@ -105,6 +114,10 @@ mh_status mh_h5_writer_open(const char *path, mh_ctx *ctx, mh_h5_writer **out)
 {
     mh_h5_quiet();
     *out = NULL;
+    /* refused before the run, not after it: a device node, FIFO or folder under either final name */
+    mh_status st = mh_file_check_output(path, ctx);
+    if (st != MH_OK)
+        return st;
     mh_h5_writer *w = calloc(1, sizeof *w);
     if (w == NULL)
         return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (writer)");
@@ -112,17 +125,12 @@ mh_status mh_h5_writer_open(const char *path, mh_ctx *ctx, mh_h5_writer **out)
     for (int f = 0; f < MH_NFIELDS; f++)
         w->field[f] = H5I_INVALID_HID;
     w->tset = H5I_INVALID_HID;
-    size_t n = strlen(path) + 32;
     w->path = strdup(path);
-    w->tmp = malloc(n);
     w->xmf = mh_xdmf_path(path);
-    w->xmf_tmp = malloc(n + 8);
-    if (w->path == NULL || w->tmp == NULL || w->xmf == NULL || w->xmf_tmp == NULL) {
+    if (w->path == NULL || w->xmf == NULL) {
         writer_free(w);
         return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (writer)");
     }
-    snprintf(w->tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    snprintf(w->xmf_tmp, n + 8, "%s.tmp.%ld", w->xmf, (long)getpid());
     /* the XDMF beside names the output by its file name, and XDMF separates file and dataset by ':' */
     const char *slash = strrchr(path, '/'), *base = slash == NULL ? path : slash + 1;
     if (strchr(base, ':') != NULL) {
@@ -130,12 +138,14 @@ mh_status mh_h5_writer_open(const char *path, mh_ctx *ctx, mh_h5_writer **out)
         return MH_ERROR(ctx, MH_ERR_INPUT,
                         "%s: an output's file name cannot hold ':' (its XDMF file could not name it)", path);
     }
-    w->file = mh_h5_create(w->tmp);
-    if (w->file < 0) {
-        char msg[512];
-        snprintf(msg, sizeof msg, "%s: cannot create the output file (is the directory writable?)", w->tmp);
+    if ((st = mh_file_check_output(w->xmf, ctx)) != MH_OK) {
         writer_free(w);
-        return MH_ERROR(ctx, MH_ERR_IO, "%s", msg);
+        return st;
+    }
+    w->file = mh_h5_create_temp(path, &w->tmp, ctx);
+    if (w->file < 0) {
+        writer_free(w);
+        return ctx->status;
     }
     *out = w;
     return MH_OK;
@@ -197,7 +207,9 @@ herr_t mh_h5_write_vector(hid_t loc, const char *name, hid_t type, const void *d
     return rc;
 }
 
-static herr_t create_field_sets(mh_h5_writer *w, const mh_grid *g)
+/* Creates the empty, extendible snapshot datasets of grid g in file: /fields/<field> for every field
+ * (into field[]) and /fields/t_days (into *tset), with their units. Negative on failure. */
+static herr_t create_field_sets(hid_t file, const mh_grid *g, hid_t field[MH_NFIELDS], hid_t *tset)
 {
     int rank = g->dims == 3 ? 4 : 3;
     hsize_t dims[4], maxd[4], chunk[4];
@@ -217,7 +229,7 @@ static herr_t create_field_sets(mh_h5_writer *w, const mh_grid *g)
         chunk[1] = (chunk[1] + 1) / 2;
         bytes /= 2;
     }
-    hid_t grp = H5Gcreate2(w->file, "/fields", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t grp = H5Gcreate2(file, "/fields", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (grp < 0)
         return -1;
     hid_t sp = H5Screate_simple(rank, dims, maxd);
@@ -227,12 +239,13 @@ static herr_t create_field_sets(mh_h5_writer *w, const mh_grid *g)
     H5Pset_deflate(dcpl, 4);
     herr_t rc = 0;
     for (int f = 0; f < MH_NFIELDS && rc >= 0; f++) {
-        w->field[f] = H5Dcreate2(grp, field_name(f), H5T_NATIVE_FLOAT, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-        if (w->field[f] < 0)
+        field[f] = H5Dcreate2(grp, field_name(f), H5T_NATIVE_FLOAT, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+        if (field[f] < 0)
             rc = -1;
         else
-            rc = mh_h5_attr_string(w->field[f], "units",
-                             f < MH_NSPECIES ? mh_species_unit((mh_species)f) : "1 (relative to untreated dermis)");
+            rc = mh_h5_attr_string(field[f], "units",
+                                   f < MH_NSPECIES ? mh_species_unit((mh_species)f)
+                                                   : "1 (relative to untreated dermis)");
     }
     H5Pclose(dcpl);
     H5Sclose(sp);
@@ -240,8 +253,8 @@ static herr_t create_field_sets(mh_h5_writer *w, const mh_grid *g)
     hid_t sp1 = H5Screate_simple(1, &d1, &m1);
     hid_t dcpl1 = H5Pcreate(H5P_DATASET_CREATE);
     H5Pset_chunk(dcpl1, 1, &c1);
-    w->tset = H5Dcreate2(grp, "t_days", H5T_NATIVE_DOUBLE, sp1, H5P_DEFAULT, dcpl1, H5P_DEFAULT);
-    if (w->tset < 0 || mh_h5_attr_string(w->tset, "units", "day") < 0)
+    *tset = H5Dcreate2(grp, "t_days", H5T_NATIVE_DOUBLE, sp1, H5P_DEFAULT, dcpl1, H5P_DEFAULT);
+    if (*tset < 0 || mh_h5_attr_string(*tset, "units", "day") < 0)
         rc = -1;
     H5Pclose(dcpl1);
     H5Sclose(sp1);
@@ -273,19 +286,27 @@ static herr_t append(hid_t d, hsize_t index, hid_t memtype, const void *data)
     return rc;
 }
 
+/* The writer's snapshot buffer holds at least ncell floats; false when memory runs out. */
+static bool ensure_buf(mh_h5_writer *w, size_t ncell)
+{
+    if (w->bufn >= ncell)
+        return true;
+    free(w->buf);
+    w->bufn = 0;
+    if ((w->buf = malloc(ncell * sizeof *w->buf)) == NULL)
+        return false;
+    w->bufn = ncell;
+    return true;
+}
+
 mh_status mh_h5_snapshot(void *user, double t, const mh_grid *g, const mh_model_params *p, const mh_fields *f,
                          mh_ctx *ctx)
 {
     mh_h5_writer *w = user;
-    if (w->tset < 0 && create_field_sets(w, g) < 0)
+    if (w->tset < 0 && create_field_sets(w->file, g, w->field, &w->tset) < 0)
         return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot create the field datasets", w->tmp);
-    if (w->bufn < g->ncell) {
-        free(w->buf);
-        w->buf = malloc(g->ncell * sizeof *w->buf);
-        if (w->buf == NULL)
-            return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (snapshot buffer)");
-        w->bufn = g->ncell;
-    }
+    if (!ensure_buf(w, g->ncell))
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (snapshot buffer)");
     for (int k = 0; k < MH_NFIELDS; k++) {
         if (k < MH_NSPECIES)
             for (size_t q = 0; q < g->ncell; q++)
@@ -433,7 +454,7 @@ mh_status mh_h5_writer_finish(mh_h5_writer **wp, const mh_sim *sim, const char *
                               mh_ctx *ctx)
 {
     mh_h5_writer *w = *wp;
-    if (w->tset < 0 && create_field_sets(w, mh_sim_grid(sim)) < 0) {
+    if (w->tset < 0 && create_field_sets(w->file, mh_sim_grid(sim), w->field, &w->tset) < 0) {
         mh_h5_writer_abort(wp);
         return MH_ERROR(ctx, MH_ERR_IO, "cannot create the field datasets");
     }
@@ -447,22 +468,24 @@ mh_status mh_h5_writer_finish(mh_h5_writer **wp, const mh_sim *sim, const char *
     }
     /* the XDMF file, from the complete output; committed just before it, and an older output of the
      * same name removed first, so that an output never exists without its own XDMF file: a run killed
-     * between the renames leaves no output (and its temporary file, which a sweep removes when it
-     * redoes the point); a failure to rename the output removes the XDMF file too */
+     * between the renames leaves no output (and its temporary file, which the next writer of the same
+     * output removes, mh_file_remove_stale); a failure to rename the output removes the XDMF file too */
     const char *slash = strrchr(w->path, '/');
-    mh_status st = mh_xdmf_write_tmp(w->file, w->tmp, slash == NULL ? w->path : slash + 1, w->xmf_tmp, ctx);
+    mh_status st = mh_xdmf_write_tmp(w->file, w->tmp, slash == NULL ? w->path : slash + 1, w->xmf, &w->xmf_tmp, ctx);
     if (st != MH_OK) {
         mh_h5_writer_abort(wp);
         return st;
     }
     herr_t cl = H5Fclose(w->file);
     w->file = H5I_INVALID_HID;
-    if (cl >= 0)
-        remove(w->path); /* may not exist; a folder in its place makes the rename below fail */
-    st = cl < 0 ? MH_ERROR(ctx, MH_ERR_IO, "%s: cannot close the output (disk full?)", w->tmp)
-                : mh_h5_commit(w->xmf_tmp, w->xmf, ctx);
+    if (cl < 0)
+        st = MH_ERROR(ctx, MH_ERR_IO, "%s: cannot close the output (disk full?)", w->tmp);
+    else if (!mh_file_remove_regular(w->path)) /* may not exist; never a folder or device in its place */
+        st = MH_ERROR(ctx, MH_ERR_INPUT, "%s: exists and is not a regular file; not replaced", w->path);
+    if (st == MH_OK)
+        st = mh_h5_commit(w->xmf_tmp, w->xmf, ctx);
     if (st == MH_OK && (st = mh_h5_commit(w->tmp, w->path, ctx)) != MH_OK)
-        remove(w->xmf);
+        mh_file_remove_regular(w->xmf);
     if (st != MH_OK) {
         mh_h5_writer_abort(wp);
         return st;
@@ -480,15 +503,24 @@ void mh_h5_writer_abort(mh_h5_writer **wp)
     close_all(w);
     if (w->file >= 0)
         H5Fclose(w->file);
-    remove(w->tmp);
-    remove(w->xmf_tmp);
+    if (w->tmp != NULL)
+        unlink(w->tmp);
+    if (w->xmf_tmp != NULL)
+        unlink(w->xmf_tmp);
     writer_free(w);
     *wp = NULL;
 }
 
-hid_t mh_h5_writer_file(const mh_h5_writer *w) { return w->file; }
-const char *mh_h5_writer_tmp(const mh_h5_writer *w) { return w->tmp; }
 size_t mh_h5_writer_snapshots(const mh_h5_writer *w) { return (size_t)w->nsnap; }
+
+/* The rank of a snapshot set of grid g and the shape of one snapshot (depth first). */
+static int snapshot_shape(const mh_grid *g, hsize_t shape[3])
+{
+    shape[0] = (hsize_t)g->nz;
+    shape[1] = g->dims == 3 ? (hsize_t)g->ny : (hsize_t)g->nx;
+    shape[2] = (hsize_t)g->nx;
+    return g->dims == 3 ? 4 : 3;
+}
 
 /* True when dataset d has rank `rank`, extent n along its first axis and the grid's shape after it. */
 static bool snapshot_shape_fits(hid_t d, int rank, const hsize_t *shape, hsize_t n)
@@ -505,6 +537,86 @@ static bool snapshot_shape_fits(hid_t d, int rank, const hsize_t *shape, hsize_t
     return ok;
 }
 
+/* Opens the snapshot sets of file (every field, then t_days) into d, each checked to hold n snapshots
+ * of grid g's shape; false, with nothing left open, otherwise. */
+static bool open_snapshot_sets(hid_t file, const mh_grid *g, hsize_t n, hid_t d[MH_NFIELDS + 1])
+{
+    hsize_t shape[3];
+    const int rank = snapshot_shape(g, shape);
+    bool ok = true;
+    for (int f = 0; f <= MH_NFIELDS; f++) {
+        char name[96];
+        snprintf(name, sizeof name, "/fields/%s", f < MH_NFIELDS ? field_name(f) : "t_days");
+        d[f] = ok && H5Lexists(file, name, H5P_DEFAULT) > 0 ? H5Dopen2(file, name, H5P_DEFAULT) : H5I_INVALID_HID;
+        ok = d[f] >= 0 && snapshot_shape_fits(d[f], f < MH_NFIELDS ? rank : 1, shape, n);
+    }
+    for (int f = 0; !ok && f <= MH_NFIELDS; f++)
+        if (d[f] >= 0)
+            H5Dclose(d[f]);
+    return ok;
+}
+
+/* Reads snapshot r of the open set d (rank dims of grid g's shape, or t_days when rank is 1) into buf
+ * as memtype. Negative on failure. */
+static herr_t read_snapshot(hid_t d, int rank, const hsize_t *shape, hsize_t r, hid_t memtype, void *buf)
+{
+    hsize_t start[4] = {r, 0, 0, 0}, count[4] = {1, shape[0], shape[1], shape[2]};
+    hid_t fs = H5Dget_space(d), ms = H5Screate_simple(rank, count, NULL);
+    herr_t rc = fs < 0 || ms < 0 || H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) < 0
+                    ? -1
+                    : H5Dread(d, memtype, ms, fs, H5P_DEFAULT, buf);
+    if (ms >= 0)
+        H5Sclose(ms);
+    if (fs >= 0)
+        H5Sclose(fs);
+    return rc;
+}
+
+/* Appends snapshots [0, n) of the open sets src (every field, then t_days) to the sets dst (the same),
+ * one snapshot at a time through buf (room for one snapshot of grid g). Dataset by dataset, not with
+ * H5Ocopy: HDF5 1.10's H5Ocopy frees twice when a write fails on a full disk. Negative on failure. */
+static herr_t copy_snapshots(const hid_t *src, const hid_t *dst, const mh_grid *g, hsize_t n, float *buf)
+{
+    hsize_t shape[3];
+    const int rank = snapshot_shape(g, shape);
+    herr_t rc = 0;
+    for (hsize_t r = 0; rc >= 0 && r < n; r++) {
+        for (int f = 0; rc >= 0 && f < MH_NFIELDS; f++)
+            if ((rc = read_snapshot(src[f], rank, shape, r, H5T_NATIVE_FLOAT, buf)) >= 0)
+                rc = append(dst[f], r, H5T_NATIVE_FLOAT, buf);
+        double t = 0.0;
+        if (rc >= 0 && (rc = read_snapshot(src[MH_NFIELDS], 1, shape, r, H5T_NATIVE_DOUBLE, &t)) >= 0)
+            rc = append(dst[MH_NFIELDS], r, H5T_NATIVE_DOUBLE, &t);
+    }
+    return rc;
+}
+
+/* Closes the n open datasets of d. */
+static void close_sets(hid_t *d, int n)
+{
+    for (int f = 0; f < n; f++)
+        if (d[f] >= 0) {
+            H5Dclose(d[f]);
+            d[f] = H5I_INVALID_HID;
+        }
+}
+
+herr_t mh_h5_writer_copy_snapshots(mh_h5_writer *w, const mh_grid *g, hid_t dst)
+{
+    if (w->nsnap == 0)
+        return 0;
+    hid_t src[MH_NFIELDS + 1], to[MH_NFIELDS + 1];
+    for (int f = 0; f <= MH_NFIELDS; f++) {
+        src[f] = f < MH_NFIELDS ? w->field[f] : w->tset;
+        to[f] = H5I_INVALID_HID;
+    }
+    herr_t rc = ensure_buf(w, g->ncell) ? create_field_sets(dst, g, to, &to[MH_NFIELDS]) : -1;
+    if (rc >= 0)
+        rc = copy_snapshots(src, to, g, w->nsnap, w->buf);
+    close_sets(to, MH_NFIELDS + 1);
+    return rc;
+}
+
 mh_status mh_h5_writer_adopt(mh_h5_writer *w, hid_t src, const mh_grid *g, size_t nsnap, const char *origin,
                              mh_ctx *ctx)
 {
@@ -513,30 +625,26 @@ mh_status mh_h5_writer_adopt(mh_h5_writer *w, hid_t src, const mh_grid *g, size_
     if (H5Lexists(src, "/fields", H5P_DEFAULT) <= 0)
         return nsnap == 0 ? MH_OK
                           : MH_ERROR(ctx, MH_ERR_INPUT, "%s: %zu snapshots expected, none stored", origin, nsnap);
-    if (H5Ocopy(src, "/fields", w->file, "/fields", H5P_DEFAULT, H5P_DEFAULT) < 0)
-        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot copy its snapshots into %s (corrupt, or disk full?)", origin,
-                        w->tmp);
-    int rank = g->dims == 3 ? 4 : 3;
-    hsize_t shape[3] = {(hsize_t)g->nz, (hsize_t)g->ny, (hsize_t)g->nx};
-    if (g->dims != 3)
-        shape[1] = (hsize_t)g->nx;
-    bool ok = true;
-    for (int f = 0; f < MH_NFIELDS && ok; f++) {
-        char name[96];
-        snprintf(name, sizeof name, "/fields/%s", field_name(f));
-        w->field[f] = H5Lexists(w->file, name, H5P_DEFAULT) > 0 ? H5Dopen2(w->file, name, H5P_DEFAULT) : -1;
-        ok = w->field[f] >= 0 && snapshot_shape_fits(w->field[f], rank, shape, nsnap);
-    }
-    if (ok) {
-        w->tset = H5Lexists(w->file, "/fields/t_days", H5P_DEFAULT) > 0
-                      ? H5Dopen2(w->file, "/fields/t_days", H5P_DEFAULT)
-                      : H5I_INVALID_HID;
-        ok = w->tset >= 0 && snapshot_shape_fits(w->tset, 1, shape, nsnap);
-    }
-    if (!ok) {
-        close_all(w);
+    hid_t from[MH_NFIELDS + 1];
+    if (!open_snapshot_sets(src, g, nsnap, from))
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s: its snapshots do not fit this run (%zu of the grid's shape expected)",
                         origin, nsnap);
+    if (!ensure_buf(w, g->ncell)) {
+        close_sets(from, MH_NFIELDS + 1);
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (snapshot buffer)");
+    }
+    herr_t rc = create_field_sets(w->file, g, w->field, &w->tset);
+    if (rc >= 0) {
+        hid_t to[MH_NFIELDS + 1];
+        for (int f = 0; f <= MH_NFIELDS; f++)
+            to[f] = f < MH_NFIELDS ? w->field[f] : w->tset;
+        rc = copy_snapshots(from, to, g, nsnap, w->buf);
+    }
+    close_sets(from, MH_NFIELDS + 1);
+    if (rc < 0) {
+        close_all(w);
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot copy its snapshots into %s (damaged, or disk full?)", origin,
+                        w->tmp);
     }
     w->nsnap = nsnap;
     return MH_OK;

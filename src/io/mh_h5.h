@@ -9,8 +9,10 @@
 
 typedef struct mh_h5_writer mh_h5_writer;
 
-/* Opens "<path>.tmp.<pid>" for writing; the final name appears only at mh_h5_writer_finish. MH_ERR_INPUT
- * when path's file name holds ':' (its XDMF file could not name it); MH_ERR_IO when it cannot be created. */
+/* Opens a fresh temporary file beside path for writing ("<path>.tmp.<pid>.<random>", mh_h5_create_temp);
+ * the final name appears only at mh_h5_writer_finish. MH_ERR_INPUT when path or its XDMF file's name
+ * (mh_xdmf_path) exists and is not a regular file, or when path's file name holds ':' (its XDMF file
+ * could not name it); MH_ERR_IO when the temporary file cannot be created. */
 mh_status mh_h5_writer_open(const char *path, mh_ctx *ctx, mh_h5_writer **out);
 /* Snapshot callback for mh_sink (user = the writer): appends every field at t. */
 mh_status mh_h5_snapshot(void *user, double t_days, const mh_grid *g, const mh_model_params *p, const mh_fields *f,

@@ -9,9 +9,12 @@
 
 /* Turns off HDF5's printing of its error stack: errors are reported through mh_ctx. */
 void mh_h5_quiet(void);
-/* Creates (truncates) path with the HDF5 1.8+ file format, whose metadata carries checksums, so
- * that a damaged file is reported when read instead of being misread. H5I_INVALID_HID on failure. */
-hid_t mh_h5_create(const char *path);
+/* Creates a fresh temporary HDF5 file beside path (mh_file_temp_name: "<path>.tmp.<pid>.<random>"),
+ * with the HDF5 1.8+ file format, whose metadata carries checksums, so that a damaged file is reported
+ * when read instead of being misread. H5F_ACC_EXCL: an existing entry of the name, a planted symbolic
+ * link too, is never opened. Its malloc'ed name goes to *tmp. H5I_INVALID_HID with MH_ERR_IO in ctx
+ * on failure (no file left behind). */
+hid_t mh_h5_create_temp(const char *path, char **tmp, mh_ctx *ctx);
 /* Scalar attributes of obj; negative on failure. */
 herr_t mh_h5_attr_string(hid_t obj, const char *name, const char *value);
 herr_t mh_h5_attr_double(hid_t obj, const char *name, double v);
@@ -37,26 +40,30 @@ hid_t mh_h5_open_output(const char *path, mh_ctx *ctx);
  * another rank or unreadable; MH_ERR_NOMEM. */
 mh_status mh_h5_get_vector(hid_t file, const char *path, const char *dataset, double **out, size_t *n, mh_ctx *ctx);
 
-/* Makes a finished temporary file final: fsync, rename to path, fsync of the directory. On failure
- * the temporary file is removed and MH_ERR_IO returned; a file already at path is then untouched. */
+/* Makes a finished temporary file final (mh_file_commit): path must be missing or a regular file;
+ * fsync, rename to path, fsync of the directory. On failure the temporary file is removed; a file
+ * already at path is then untouched. */
 mh_status mh_h5_commit(const char *tmp, const char *path, mh_ctx *ctx);
 
-/* The writer's open (temporary) file, for copying its snapshots into a checkpoint. */
-hid_t mh_h5_writer_file(const mh_h5_writer *w);
-/* The writer's temporary file name ("<path>.tmp.<pid>"). */
-const char *mh_h5_writer_tmp(const mh_h5_writer *w);
+/* Writes the snapshots the writer holds into file dst (a checkpoint) as /fields, the datasets of an
+ * output, one snapshot at a time (no H5Ocopy: HDF5 1.10's double-frees when a write fails on a full
+ * disk); nothing when it holds none. Negative on failure. */
+herr_t mh_h5_writer_copy_snapshots(mh_h5_writer *w, const mh_grid *g, hid_t dst);
 /* Number of snapshots the writer holds. */
 size_t mh_h5_writer_snapshots(const mh_h5_writer *w);
 /* Takes over the snapshots in group /fields of src (a checkpoint; origin names it in messages)
- * as if they had been written through this writer, which must hold none yet. Their shapes must fit
- * grid g and their number must be nsnap; MH_ERR_INPUT naming origin otherwise. */
+ * as if they had been written through this writer, which must hold none yet: copied one at a time.
+ * Their shapes must fit grid g and their number must be nsnap; MH_ERR_INPUT naming origin otherwise,
+ * MH_ERR_IO when they cannot be read or written (damaged, disk full). */
 mh_status mh_h5_writer_adopt(mh_h5_writer *w, hid_t src, const mh_grid *g, size_t nsnap, const char *origin,
                              mh_ctx *ctx);
 
-/* (mh_xdmf.c) Writes to the file tmp the XDMF of the run output open as file (origin names it in
- * messages), naming the HDF5 file h5_ref (relative to tmp's directory). MH_ERR_INPUT when h5_ref holds
- * ':'; MH_ERR_IO when what it describes is missing or malformed (nothing written) or tmp cannot be
- * written (removed). */
-mh_status mh_xdmf_write_tmp(hid_t file, const char *origin, const char *h5_ref, const char *tmp, mh_ctx *ctx);
+/* (mh_xdmf.c) Writes the XDMF of the run output open as file (origin names it in messages), naming the
+ * HDF5 file h5_ref (relative to xmf_path's directory), to a fresh temporary file beside xmf_path
+ * (mh_file_temp_open), complete and synced; its malloc'ed name goes to *tmp, for mh_h5_commit. MH_ERR_INPUT
+ * when h5_ref holds ':'; MH_ERR_IO when what it describes is missing or malformed or the temporary
+ * file cannot be written (nothing is left then, *tmp NULL). */
+mh_status mh_xdmf_write_tmp(hid_t file, const char *origin, const char *h5_ref, const char *xmf_path, char **tmp,
+                            mh_ctx *ctx);
 
 #endif

@@ -1,11 +1,11 @@
 /* mh_sweep_io: a sweep's folder: frozen plan, point outputs and failures, summary (CSV and HDF5). */
 #include "mh_sweep_io.h"
 
+#include "mh_file.h"
 #include "mh_h5_internal.h"
 #include "mh_sweep_io_internal.h"
 
 #include <errno.h>
-#include <glob.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,22 +269,18 @@ void mh_sweep_point_clear(const char *dir, int point)
 {
     char *path = mh_sweep_point_path(dir, point, "failed");
     if (path != NULL)
-        remove(path);
+        mh_file_remove_regular(path);
     free(path);
 }
 
 void mh_sweep_point_clean(const char *dir, int point)
 {
-    static const char *const pattern[] = {"h5.tmp.*", "xmf.tmp.*"}; /* the output and its XDMF file */
+    static const char *const ext[] = {"h5", "xmf"}; /* the output and its XDMF file */
     for (int k = 0; k < 2; k++) {
-        char *pat = mh_sweep_point_path(dir, point, pattern[k]);
-        glob_t g;
-        if (pat != NULL && glob(pat, GLOB_NOSORT, NULL, &g) == 0) {
-            for (size_t i = 0; i < g.gl_pathc; i++)
-                remove(g.gl_pathv[i]);
-            globfree(&g);
-        }
-        free(pat);
+        char *path = mh_sweep_point_path(dir, point, ext[k]);
+        if (path != NULL)
+            mh_file_remove_stale(path);
+        free(path);
     }
 }
 
@@ -590,17 +586,20 @@ static herr_t write_h5_body(hid_t f, const void *user)
 
 mh_status mh_sweep_io_write_h5(const char *path, herr_t (*body)(hid_t, const void *), const void *user, mh_ctx *ctx)
 {
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%.4000s.tmp.%ld", path, (long)getpid());
-    hid_t f = mh_h5_create(tmp);
+    mh_status st = mh_file_check_output(path, ctx);
+    char *tmp = NULL;
+    hid_t f = st == MH_OK ? mh_h5_create_temp(path, &tmp, ctx) : H5I_INVALID_HID;
     if (f < 0)
-        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot create", tmp);
+        return ctx->status;
     herr_t rc = body(f, user);
     if (H5Fclose(f) < 0 || rc < 0) {
-        remove(tmp);
-        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write (disk full?)", path);
+        unlink(tmp);
+        st = MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write (disk full?)", path);
+    } else {
+        st = mh_h5_commit(tmp, path, ctx);
     }
-    return mh_h5_commit(tmp, path, ctx);
+    free(tmp);
+    return st;
 }
 
 mh_status mh_sweep_summary_write(const mh_sweep *s, const char *dir, mh_sweep_counts *counts, mh_ctx *ctx)

@@ -36,7 +36,9 @@ bool mh_sweep_point_complete(const char *dir, int point, const char *cfg_text, d
 /* Records point i's failure (message) in DIR/points/pNNNNNN.failed; removes that file (clear). */
 mh_status mh_sweep_point_failed(const char *dir, int point, const char *message, mh_ctx *ctx);
 void mh_sweep_point_clear(const char *dir, int point);
-/* Removes the temporary files a killed run of point i left (DIR/points/pNNNNNN.h5.tmp.*, pNNNNNN.xmf.tmp.*). */
+/* Removes the temporary files that killed runs of point i left (DIR/points/pNNNNNN.h5.tmp.PID.*,
+ * pNNNNNN.xmf.tmp.PID.*) whose process PID is gone (mh_file_remove_stale); call it holding the point's
+ * lock (DIR/points/pNNNNNN.lock). */
 void mh_sweep_point_clean(const char *dir, int point);
 
 /* Point counts of a summary. */

@@ -12,6 +12,7 @@
  * The layers (names, depths) are an Information element: a per-depth id has no XDMF form that ParaView
  * reads without a per-cell dataset. README.md, "Open in ParaView or VisIt". */
 #define _XOPEN_SOURCE 700 /* realpath */
+#include "mh_file.h"
 #include "mh_h5_internal.h"
 #include "mh_skin.h"
 #include "mh_version.h"
@@ -270,24 +271,29 @@ static void put_xdmf(const desc *d, const char *h5_ref, FILE *out)
     fputs("  </Grid>\n </Domain>\n</Xdmf>\n", out);
 }
 
-mh_status mh_xdmf_write_tmp(hid_t file, const char *origin, const char *h5_ref, const char *tmp, mh_ctx *ctx)
+mh_status mh_xdmf_write_tmp(hid_t file, const char *origin, const char *h5_ref, const char *xmf_path, char **tmp,
+                            mh_ctx *ctx)
 {
+    *tmp = NULL;
     if (strchr(h5_ref, ':') != NULL)
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s: XDMF cannot name an HDF5 file whose name holds ':' (%s)", origin,
                         h5_ref);
     desc d = {0};
     mh_status st = read_desc(file, origin, &d, ctx);
-    if (st == MH_OK) {
-        FILE *out = fopen(tmp, "wb");
-        if (out == NULL) {
-            st = MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write: %s", tmp, strerror(errno));
+    char *name = NULL;
+    FILE *out = st == MH_OK ? mh_file_temp_open(xmf_path, &name, ctx) : NULL;
+    if (st == MH_OK && out == NULL)
+        st = ctx->status;
+    if (out != NULL) {
+        put_xdmf(&d, h5_ref, out);
+        bool ok = fflush(out) == 0 && ferror(out) == 0 && (fsync(fileno(out)) == 0 || errno == EINVAL);
+        ok = fclose(out) == 0 && ok;
+        if (ok) {
+            *tmp = name;
         } else {
-            put_xdmf(&d, h5_ref, out);
-            bool bad = ferror(out) != 0;
-            if (fclose(out) != 0 || bad) {
-                remove(tmp);
-                st = MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write (disk full?)", tmp);
-            }
+            unlink(name);
+            free(name);
+            st = MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write (disk full?)", xmf_path);
         }
     }
     desc_free(&d);
@@ -372,19 +378,14 @@ mh_status mh_xdmf_write(const char *h5_path, const char *xmf_path, mh_ctx *ctx)
         return MH_ERR_INPUT;
     }
     char *ref = NULL, *tmp = NULL;
-    mh_status st = MH_OK;
-    hid_t file = mh_h5_open_output(h5_path, ctx);
-    if (file < 0)
+    mh_status st = mh_file_check_output(xmf_path, ctx);
+    hid_t file = st == MH_OK ? mh_h5_open_output(h5_path, ctx) : H5I_INVALID_HID;
+    if (st == MH_OK && file < 0)
         st = ctx->status;
-    else if ((ref = relative_ref(h5_path, xmf_path, ctx)) == NULL)
+    else if (st == MH_OK && (ref = relative_ref(h5_path, xmf_path, ctx)) == NULL)
         st = ctx->status;
-    size_t n = strlen(xmf_path) + 32;
-    if (st == MH_OK && (tmp = malloc(n)) == NULL)
-        st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
-    if (st == MH_OK) {
-        snprintf(tmp, n, "%s.tmp.%ld", xmf_path, (long)getpid());
-        st = mh_xdmf_write_tmp(file, h5_path, ref, tmp, ctx);
-    }
+    if (st == MH_OK)
+        st = mh_xdmf_write_tmp(file, h5_path, ref, xmf_path, &tmp, ctx);
     if (file >= 0)
         H5Fclose(file);
     if (st == MH_OK)
