@@ -111,15 +111,16 @@ endif
 # those tests (forkpty) is in libutil before glibc 2.34 (an empty stub since).
 TEST_CLI_OBJ := $(B)/cli/mh_progress.o $(B)/cli/mh_cli_util.o
 $(B)/tests/run_tests: $(TEST_OBJ) $(TEST_CLI_OBJ) $(TEST_RUNNER_OBJ) $(B)/libmicroheal_io.a $(B)/libmicroheal.a $(FARM_CHECK) \
-    $(B)/tests/kill_after_rename.so
+    $(B)/tests/kill_after_rename.so $(B)/tests/signal_at_open.so
 	$(CC) $(LDFLAGS) $(filter %.o %.a,$^) $(LDLIBS) $(CRITERION_LIBS) -lutil -o $@
 ifneq ($(MPI),1)
 	rm -f $(B)/tests/farm_check
 endif
 
-# The LD_PRELOAD shim that kills a process right after a given rename (tests/shim/kill_after_rename.c),
-# beside run_tests; plain flags, no sanitizer: it only forwards to libc.
-$(B)/tests/kill_after_rename.so: tests/shim/kill_after_rename.c
+# The LD_PRELOAD shims that kill a process right after a given rename (tests/shim/kill_after_rename.c)
+# and send it a signal right after a given file is opened (tests/shim/signal_at_open.c), beside
+# run_tests; plain flags, no sanitizer: they only forward to libc.
+$(B)/tests/%.so: tests/shim/%.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -std=c11 -Wall -Wextra -Werror -fPIC -shared $< -ldl -o $@
 

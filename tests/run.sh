@@ -16,6 +16,10 @@ MH_TEST_TMP="$(mktemp -d "${TMPDIR:-/tmp}/microheal-tests.XXXXXX")"
 export MH_TEST_TMP
 status=0
 "${TEST_BIN:-build/tests/run_tests}" --jobs "${TEST_JOBS:-2}" "$@" || status=$?
+# the small tmpfs of the full-disk test (tests/test_checkpoint.c), if a failed test left it mounted
+awk -v t="$MH_TEST_TMP/" 'index($2, t) == 1 { print $2 }' /proc/mounts 2>/dev/null | while read -r m; do
+    umount "$m" || true
+done
 if ((status == 0)) && [[ -z "${MH_TEST_KEEP:-}" ]]; then
     rm -rf "$MH_TEST_TMP"
 else

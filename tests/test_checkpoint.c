@@ -1,5 +1,6 @@
 /* test_checkpoint: `microheal run` killed and resumed, atomic outputs, bad checkpoints, full disks,
  * fault snapshots, and `info`/`export` on damaged or foreign HDF5 (README.md, "Long runs and restarts"). */
+#define _DEFAULT_SOURCE /* mknod, S_IFIFO */
 #include "helpers.h"
 
 #include "mh_h5.h"
@@ -9,6 +10,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -342,7 +344,7 @@ Test(checkpoint, unwritable_directory_and_full_disk_fail_cleanly, .timeout = 120
     snprintf(cmd, sizeof cmd, MH_BIN RUN_ARGS "-o %s/plain_file/out.h5", dir);
     int rc = mh_test_sh(cmd, &err);
     cr_assert_eq(rc, 1, "exit %d: %s", rc, err);
-    cr_assert(strstr(err, "cannot create the output file"), "%s", err);
+    cr_assert(strstr(err, "cannot make the lock file"), "%s", err);
     free(err);
 
     /* 40 blocks of 512 bytes: the first snapshots fit, the run's output does not */
@@ -585,5 +587,422 @@ Test(checkpoint, damaged_outputs_are_read_or_refused_without_a_crash, .timeout =
     gsl_rng_free(r);
     free(data);
     free(copy);
+    free(dir);
+}
+
+/* ---- hostile files and awkward moments (issue 17; papers/reliability.md, "Hostile files") ---- */
+
+static void write_text_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "cannot write %s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* The file at path holds exactly text. */
+static void holds(const char *path, const char *text)
+{
+    char *got = mh_test_read_file(path);
+    cr_assert_not_null(got, "%s is gone", path);
+    cr_assert_str_eq(got, text, "%s was changed", path);
+    free(got);
+}
+
+/* A pid that no process has now: a child's, after it has been reaped. */
+static long dead_pid(void)
+{
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0)
+        _exit(0);
+    cr_assert_eq(waitpid(pid, NULL, 0), pid);
+    return (long)pid;
+}
+
+/* An output name that exists and is not a regular file (a FIFO, an empty folder, a device node, a FIFO
+ * in the checkpoint's place or a folder in the XDMF file's) is refused before the run, exit 2, naming
+ * it; it is left as it was and nothing else is written. (Before: each was replaced by a regular file,
+ * or removed, once the run was complete.) */
+Test(hostile, outputs_that_are_not_regular_files_are_refused_and_left_alone, .timeout = 120)
+{
+    char *dir = mh_test_temp_dir("hostile_out"), path[512], cmd[2048], *err = NULL;
+    struct {
+        const char *name, *make, *says; /* the -o name; what is in the way; what the message says */
+    } cases[] = {
+        {"fifo.h5", "fifo.h5", "a FIFO"},
+        {"empty.h5", "empty.h5/", "a directory"},
+        {"ck.h5", "ck.ckpt.h5", "a FIFO"},
+        {"x.h5", "x.xmf/", "a directory"},
+        {"node.h5", "node.h5!", "a character device"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char made[512];
+        snprintf(made, sizeof made, "%s/%s", dir, cases[k].make);
+        const size_t n = strlen(made);
+        mode_t want = S_IFIFO;
+        if (made[n - 1] == '/') {
+            made[n - 1] = '\0';
+            cr_assert_eq(mkdir(made, 0755), 0);
+            want = S_IFDIR;
+        } else if (made[n - 1] == '!') {
+            made[n - 1] = '\0';
+            if (mknod(made, S_IFCHR | 0666, makedev(1, 3)) != 0) { /* the numbers of /dev/null */
+                cr_log_info("hostile: no device node test here (mknod: %s; needs root)", strerror(errno));
+                continue;
+            }
+            want = S_IFCHR;
+        } else {
+            cr_assert_eq(mkfifo(made, 0600), 0);
+        }
+        snprintf(cmd, sizeof cmd, "timeout 60 " MH_BIN RUN_ARGS "--checkpoint-every 5 -o %s/%s", dir, cases[k].name);
+        mh_test_sh_fails(cmd, 2, cases[k].says);
+        mh_test_sh_fails(cmd, 2, made);
+        struct stat st;
+        cr_assert_eq(lstat(made, &st), 0, "%s is gone", made);
+        cr_assert_eq(st.st_mode & S_IFMT, want, "%s changed its type", made);
+    }
+    cr_assert_eq(mh_test_count_files(dir, ".tmp."), 0);
+    cr_assert_eq(mh_test_count_files(dir, ".lock"), 0);
+    snprintf(path, sizeof path, "%s/empty.h5", dir);
+    cr_assert_eq(rmdir(path), 0, "the empty folder is still empty");
+    free(err);
+    free(dir);
+}
+
+/* A checkpoint's attribute partial_output named a file that --resume then deleted (with pid = 0). The
+ * temporary files a resume removes are derived from the output's name: a victim named there stays. */
+Test(hostile, a_checkpoint_cannot_name_a_file_to_delete, .timeout = 300)
+{
+    char out[256], ckpt[256], ref[256], cmd[1024], victim[512], *err = NULL;
+    char *dir = setup(out, ckpt, ref);
+    snprintf(victim, sizeof victim, "%s/victim.txt", dir);
+    write_text_file(victim, "precious\n");
+    snprintf(cmd, sizeof cmd, MH_BIN RUN_ARGS "--checkpoint-every 3 -o %s", out);
+    pid_t pid = start(cmd);
+    wait_for_file(ckpt, 0, pid);
+    cr_assert_eq(stop(pid, SIGTERM), 128 + SIGTERM);
+    /* what a crafted checkpoint holds: the victim as the partial output of a process 0 */
+    hid_t f = H5Fopen(ckpt, H5F_ACC_RDWR, H5P_DEFAULT);
+    cr_assert(f >= 0);
+    static const char *const attrs[] = {"partial_output", "pid"};
+    for (int k = 0; k < 2; k++)
+        if (H5Aexists(f, attrs[k]) > 0)
+            cr_assert(H5Adelete(f, attrs[k]) >= 0);
+    hid_t t = H5Tcopy(H5T_C_S1), sp = H5Screate(H5S_SCALAR);
+    H5Tset_size(t, strlen(victim) + 1);
+    hid_t a = H5Acreate2(f, "partial_output", t, sp, H5P_DEFAULT, H5P_DEFAULT);
+    cr_assert(a >= 0 && H5Awrite(a, t, victim) >= 0);
+    H5Aclose(a);
+    const double zero = 0.0;
+    a = H5Acreate2(f, "pid", H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT);
+    cr_assert(a >= 0 && H5Awrite(a, H5T_NATIVE_DOUBLE, &zero) >= 0);
+    H5Aclose(a);
+    H5Sclose(sp);
+    H5Tclose(t);
+    cr_assert(H5Fclose(f) >= 0);
+
+    snprintf(cmd, sizeof cmd, MH_BIN RUN_ARGS "--checkpoint-every 3 -o %s --resume", out);
+    int rc = mh_test_sh(cmd, &err);
+    cr_assert_eq(rc, 0, "resume: exit %d: %s", rc, err);
+    free(err);
+    holds(victim, "precious\n");
+    assert_same_datasets(ref, out);
+    free(dir);
+}
+
+/* Two runs to one output: the second is refused, naming the first one's pid, while the first runs; the
+ * first one's checkpoint survives it (before, the second, shorter run deleted it when it finished) and
+ * the first completes. */
+Test(hostile, a_second_run_to_the_same_output_is_refused_naming_the_first, .timeout = 300)
+{
+    char *dir = mh_test_temp_dir("hostile_lock"), out[256], ckpt[256], cmd[1024], want[64];
+    snprintf(out, sizeof out, "%s/run.h5", dir);
+    snprintf(ckpt, sizeof ckpt, "%s/run.ckpt.h5", dir);
+    snprintf(cmd, sizeof cmd, MH_BIN RUN_ARGS "--checkpoint-every 2 -o %s", out);
+    pid_t pid = start(cmd);
+    wait_for_file(ckpt, 0, pid);
+    snprintf(cmd, sizeof cmd,
+             MH_BIN " run configs/default.ini -q --set grid.dx_um=40 --set simulation.days=2 "
+                    "--set schedule.sessions=1 -o %s",
+             out);
+    snprintf(want, sizeof want, "process %ld holds its lock", (long)pid);
+    mh_test_sh_fails(cmd, 1, want);
+    cr_assert(mh_test_exists(ckpt), "the second run deleted the first one's checkpoint");
+    int status = 0;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the first run failed");
+    char *err = NULL;
+    snprintf(cmd, sizeof cmd, MH_BIN " info %s >/dev/null", out);
+    cr_assert_eq(mh_test_sh(cmd, &err), 0, "%s", err);
+    free(err);
+    cr_assert_not(mh_test_exists(ckpt));
+    cr_assert_eq(mh_test_count_files(dir, ".lock"), 0, "the lock file outlived the run");
+    free(dir);
+}
+
+/* Symbolic links planted at the temporary names the run used to take (OUT.h5.tmp.PID for the output,
+ * its XDMF file and checkpoint: predictable, PID being the process's, which exec keeps) are not
+ * written through: what they point at is untouched. */
+Test(hostile, planted_links_at_temporary_names_are_not_followed, .timeout = 120)
+{
+    char *dir = mh_test_temp_dir("hostile_link"), cmd[2048], v[3][512], *err = NULL;
+    static const char *const names[] = {"run.h5", "run.xmf", "run.ckpt.h5"};
+    for (int k = 0; k < 3; k++) {
+        snprintf(v[k], sizeof v[k], "%s/victim%d", dir, k);
+        write_text_file(v[k], "keep me\n");
+    }
+    /* exec: the run's pid is the shell's, $$ */
+    snprintf(cmd, sizeof cmd,
+             "ln -s victim0 %s/%s.tmp.$$ && ln -s victim1 %s/%s.tmp.$$ && ln -s victim2 %s/%s.tmp.$$ && exec " MH_BIN
+                 RUN_ARGS "--checkpoint-every 5 -o %s/run.h5",
+             dir, names[0], dir, names[1], dir, names[2], dir);
+    int rc = mh_test_sh(cmd, &err);
+    cr_assert_eq(rc, 0, "exit %d: %s", rc, err);
+    free(err);
+    for (int k = 0; k < 3; k++)
+        holds(v[k], "keep me\n");
+    char path[512];
+    snprintf(path, sizeof path, "%s/run.h5", dir);
+    struct stat st;
+    cr_assert(lstat(path, &st) == 0 && S_ISREG(st.st_mode), "the output is not a regular file of its own");
+    free(dir);
+}
+
+/* Temporary files that dead writers left beside the output, its XDMF file and its checkpoint (a run
+ * killed before its first checkpoint, or between a write and its rename) are removed by the next run to
+ * the same output; one of a live process stays. */
+Test(hostile, a_run_removes_the_temporaries_of_dead_writers_of_its_output, .timeout = 120)
+{
+    char *dir = mh_test_temp_dir("hostile_stale"), f[6][512], cmd[1024], *err = NULL;
+    const long dead = dead_pid(), live = (long)getpid();
+    snprintf(f[0], sizeof f[0], "%s/run.h5.tmp.%ld", dir, dead);
+    snprintf(f[1], sizeof f[1], "%s/run.h5.tmp.%ld.a1b2c3", dir, dead);
+    snprintf(f[2], sizeof f[2], "%s/run.xmf.tmp.%ld", dir, dead);
+    snprintf(f[3], sizeof f[3], "%s/run.ckpt.h5.tmp.%ld.zz", dir, dead);
+    snprintf(f[4], sizeof f[4], "%s/run.fault.h5.tmp.%ld", dir, dead);
+    snprintf(f[5], sizeof f[5], "%s/run.h5.tmp.%ld.live", dir, live);
+    for (int k = 0; k < 6; k++)
+        write_text_file(f[k], "");
+    snprintf(cmd, sizeof cmd,
+             MH_BIN " run configs/default.ini -q --set grid.dx_um=40 --set simulation.days=2 "
+                    "--set schedule.sessions=1 -o %s/run.h5",
+             dir);
+    int rc = mh_test_sh(cmd, &err);
+    cr_assert_eq(rc, 0, "%s", err);
+    free(err);
+    for (int k = 0; k < 5; k++)
+        cr_assert_not(mh_test_exists(f[k]), "%s was left", f[k]);
+    cr_assert(mh_test_exists(f[5]), "a live process's temporary file was removed");
+    free(dir);
+}
+
+/* Runs cmd in a process group of its own under tests/shim/signal_at_open.c, which sends signal sig to
+ * the process right after it opens a file whose name ends with suffix; its exit status, or 1000 + the
+ * signal that killed it. */
+static int sh_signal_at_open(const char *cmd, int sig, const char *suffix)
+{
+    char shim[PATH_MAX + 32], opts[4096], spec[256];
+    mh_test_beside_exe("signal_at_open.so", shim, sizeof shim);
+    cr_assert_eq(access(shim, R_OK), 0, "%s is missing (make builds it with the tests)", shim);
+    const char *asan = getenv("ASAN_OPTIONS");
+    snprintf(opts, sizeof opts, "%s%sverify_asan_link_order=0", asan != NULL ? asan : "",
+             asan != NULL && *asan != '\0' ? ":" : "");
+    snprintf(spec, sizeof spec, "%d:%s", sig, suffix);
+    const char *const env[][2] = {
+        {"ASAN_OPTIONS", opts}, {"MH_SIGNAL_AT_OPEN", spec}, {"LD_PRELOAD", shim}, {NULL, NULL}};
+    const pid_t pid = mh_test_spawn_group(cmd, env);
+    int status = 0;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status);
+}
+
+/* SIGHUP (a closed ssh session) stops a run as SIGTERM does: a checkpoint, exit 128 + 1, and the resume
+ * gives the uninterrupted run's bits. (Before: SIGHUP killed the run with no checkpoint.) */
+Test(hostile, sighup_stops_a_run_with_a_checkpoint, .timeout = 300)
+{
+    char out[256], ckpt[256], ref[256], cmd[1024], *err = NULL;
+    char *dir = setup(out, ckpt, ref);
+    snprintf(cmd, sizeof cmd, MH_BIN RUN_ARGS "--checkpoint-every 3 -o %s", out);
+    pid_t pid = start(cmd);
+    ino_t first = wait_for_file(ckpt, 0, pid);
+    cr_assert_eq(stop(pid, SIGHUP), 128 + SIGHUP, "SIGHUP: checkpoint, then exit 129");
+    struct stat st;
+    cr_assert_eq(stat(ckpt, &st), 0);
+    cr_assert_neq(st.st_ino, first, "SIGHUP writes a checkpoint of its own");
+    cr_assert_eq(mh_test_count_files(dir, ".tmp."), 0);
+    snprintf(cmd, sizeof cmd, MH_BIN RUN_ARGS "--checkpoint-every 3 -o %s --resume", out);
+    int rc = mh_test_sh(cmd, &err);
+    cr_assert_eq(rc, 0, "resume: exit %d: %s", rc, err);
+    free(err);
+    assert_same_datasets(ref, out);
+    free(dir);
+}
+
+/* SIGTERM while the checkpoint is being read back (--resume) stops the run before it starts: exit
+ * 128 + 15, no temporary file, the checkpoint as it was, and a resume after that still gives the
+ * uninterrupted run's bits. (Before: the handler came later, so the signal killed the run and left its
+ * partial output behind.) */
+Test(hostile, a_sigterm_while_resuming_stops_the_run_cleanly, .timeout = 300)
+{
+    char out[256], ckpt[256], ref[256], cmd[1024], *err = NULL;
+    char *dir = setup(out, ckpt, ref);
+    snprintf(cmd, sizeof cmd, MH_BIN RUN_ARGS "--checkpoint-every 3 -o %s", out);
+    pid_t pid = start(cmd);
+    wait_for_file(ckpt, 0, pid);
+    cr_assert_eq(stop(pid, SIGTERM), 128 + SIGTERM);
+    struct stat st;
+    cr_assert_eq(stat(ckpt, &st), 0);
+    char *before = mh_test_read_file(ckpt);
+    snprintf(cmd, sizeof cmd, "exec " MH_BIN RUN_ARGS "--checkpoint-every 3 -o %s --resume 2>/dev/null", out);
+    cr_assert_eq(sh_signal_at_open(cmd, SIGTERM, "run.ckpt.h5"), 128 + SIGTERM, "an early SIGTERM: exit 143");
+    cr_assert_eq(mh_test_count_files(dir, ".tmp."), 0, "the stopped run left a temporary file");
+    cr_assert_not(mh_test_exists(out));
+    struct stat st2;
+    cr_assert(stat(ckpt, &st2) == 0 && st2.st_ino == st.st_ino, "the checkpoint was replaced");
+    char *after = mh_test_read_file(ckpt);
+    cr_assert(memcmp(before, after, 1 << 20) == 0, "the checkpoint changed");
+    free(before);
+    free(after);
+
+    snprintf(cmd, sizeof cmd, MH_BIN RUN_ARGS "--checkpoint-every 3 -o %s --resume", out);
+    int rc = mh_test_sh(cmd, &err);
+    cr_assert_eq(rc, 0, "resume: exit %d: %s", rc, err);
+    free(err);
+    assert_same_datasets(ref, out);
+    free(dir);
+}
+
+#include <sys/statvfs.h>
+
+/* Mounts a tmpfs of kb KiB at the folder dir (as root, where the kernel lets a test do it); false
+ * when it cannot, or MH_TEST_NO_TMPFS is set, and the test limits file sizes with ulimit -f instead
+ * (tests/run.sh unmounts what a failed test left mounted). */
+static bool mount_small_disk(const char *dir, int kb)
+{
+    if (geteuid() != 0 || getenv("MH_TEST_NO_TMPFS") != NULL)
+        return false;
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "mount -t tmpfs -o size=%dk tmpfs '%s' 2>/dev/null", kb, dir);
+    return system(cmd) == 0;
+}
+
+/* Fills the file system of dir until about keep_kb KiB are free (dir/filler); false when it cannot. */
+static void leave_free(const char *dir, long keep_kb)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/filler", dir);
+    unlink(path);
+    struct statvfs v;
+    cr_assert_eq(statvfs(dir, &v), 0);
+    long long n = (long long)v.f_bavail * (long long)v.f_frsize - keep_kb * 1024LL;
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    static char block[4096];
+    for (; n > 0; n -= (long long)sizeof block)
+        fwrite(block, 1, n < (long long)sizeof block ? (size_t)n : sizeof block, f);
+    fclose(f);
+}
+
+/* Counts the temporary files (".tmp.") under dir, subfolders included. */
+static int count_tmp_deep(const char *dir)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "find '%s' -name '*.tmp.*' | wc -l", dir);
+    FILE *p = popen(cmd, "r");
+    int n = -1;
+    cr_assert(p != NULL && fscanf(p, "%d", &n) == 1);
+    pclose(p);
+    return n;
+}
+
+/* Runs cmd, which must fail with exit 1 (never a crash: HDF5 1.10's H5Ocopy freed twice when a write
+ * failed, exit 134 or 139) and say want. */
+static void fails_cleanly(const char *cmd, const char *want)
+{
+    char *err = NULL;
+    const int rc = mh_test_sh(cmd, &err);
+    cr_assert_eq(rc, 1, "%s: exit %d, not 1: %s", cmd, rc, err);
+    cr_assert(strstr(err, want) != NULL, "%s: stderr lacks '%s': %s", cmd, want, err);
+    free(err);
+}
+
+/* A full disk (a 3 MB tmpfs where the test can mount one, else a file-size limit, ulimit -f) while an
+ * output, a checkpoint, a resume and a comparison are written: each fails with a clear error and exit
+ * 1, an older output and checkpoint are kept as they were, and no temporary file is left. (Before: a
+ * checkpoint or resume on a full disk crashed, 4 of 4 times with a 3 MB tmpfs.) */
+Test(hostile, a_full_disk_fails_cleanly_and_keeps_what_was_there, .timeout = 300)
+{
+    char *dir = mh_test_temp_dir("hostile_full"), cmd[2048], path[512], *err = NULL;
+    const bool tmpfs = mount_small_disk(dir, 3072);
+    cr_log_info("hostile: full disk by %s", tmpfs ? "a 3 MB tmpfs" : "ulimit -f (no tmpfs could be mounted)");
+    /* (1) an older output of the same name stays as it was when the new one does not fit */
+    snprintf(cmd, sizeof cmd,
+             MH_BIN " run configs/default.ini -q --set grid.dx_um=40 --set simulation.days=2 "
+                    "--set schedule.sessions=1 -o %s/out.h5",
+             dir);
+    cr_assert_eq(mh_test_sh(cmd, NULL), 0);
+    snprintf(path, sizeof path, "%s/out.h5", dir);
+    char *older = mh_test_read_file(path);
+    struct stat st0;
+    cr_assert_eq(stat(path, &st0), 0);
+    if (tmpfs)
+        leave_free(dir, 200);
+    snprintf(cmd, sizeof cmd, "%s" MH_BIN RUN_ARGS "-o %s/out.h5", tmpfs ? "" : "ulimit -f 400; ", dir);
+    fails_cleanly(cmd, "disk full");
+    char *now = mh_test_read_file(path);
+    struct stat st1;
+    cr_assert(stat(path, &st1) == 0 && st1.st_size == st0.st_size && memcmp(older, now, 1 << 20) == 0,
+              "the older output changed");
+    free(now);
+    free(older);
+    cr_assert_eq(count_tmp_deep(dir), 0, "temporary files left after the output");
+    snprintf(path, sizeof path, "%s/filler", dir);
+    unlink(path);
+
+    /* (2) a checkpoint that does not fit: the run stops with the checkpoint's error and the older
+     * checkpoint stays, complete */
+    snprintf(cmd, sizeof cmd, "%s" MH_BIN RUN_ARGS "--checkpoint-every 2 -o %s/ck.h5", tmpfs ? "" : "ulimit -f 3000; ",
+             dir);
+    fails_cleanly(cmd, "cannot write the checkpoint");
+    char ckpt[512];
+    snprintf(ckpt, sizeof ckpt, "%s/ck.ckpt.h5", dir);
+    cr_assert(mh_test_exists(ckpt), "the older checkpoint is gone");
+    snprintf(cmd, sizeof cmd, MH_BIN " info %s >/dev/null", ckpt);
+    cr_assert_eq(mh_test_sh(cmd, &err), 0, "the older checkpoint is not complete: %s", err);
+    free(err);
+    cr_assert_eq(count_tmp_deep(dir), 0, "temporary files left after the checkpoint");
+
+    /* (3) resuming from it on the same full disk */
+    char *ck = mh_test_read_file(ckpt);
+    snprintf(cmd, sizeof cmd, "%s" MH_BIN RUN_ARGS "--checkpoint-every 2 -o %s/ck.h5 --resume",
+             tmpfs ? "" : "ulimit -f 3000; ", dir);
+    fails_cleanly(cmd, "disk full");
+    char *ck2 = mh_test_read_file(ckpt);
+    cr_assert(ck2 != NULL && memcmp(ck, ck2, 1 << 20) == 0, "the checkpoint changed");
+    free(ck);
+    free(ck2);
+    cr_assert_eq(count_tmp_deep(dir), 0, "temporary files left after the resume");
+
+    /* (4) a comparison whose variants do not fit */
+    if (tmpfs)
+        leave_free(dir, 300);
+    snprintf(cmd, sizeof cmd,
+             "%s" MH_BIN " compare --vary device.needle_length_mm=0.5,1.0 configs/default.ini -q --no-plots -j 1 "
+             "--set grid.dx_um=20 --set simulation.days=30 --set schedule.sessions=1 -o %s/cmp",
+             tmpfs ? "" : "ulimit -f 400; ", dir);
+    char *cerr = NULL;
+    const int rc = mh_test_sh(cmd, &cerr);
+    cr_assert_eq(rc, 1, "compare on a full disk: exit %d: %s", rc, cerr);
+    free(cerr);
+    snprintf(path, sizeof path, "%s/cmp/compare.csv", dir); /* its table says why each variant failed */
+    char *csv = mh_test_read_file(path);
+    cr_assert(csv != NULL && strstr(csv, "failed") && strstr(csv, "disk full"), "%s", csv ? csv : "no compare.csv");
+    free(csv);
+    cr_assert_eq(count_tmp_deep(dir), 0, "temporary files left after the comparison");
+    if (tmpfs) {
+        snprintf(cmd, sizeof cmd, "umount '%s'", dir);
+        cr_assert_eq(system(cmd), 0);
+    }
     free(dir);
 }

@@ -654,3 +654,38 @@ Test(sweep_cli, the_example_sweeps_are_valid)
         free(err);
     }
 }
+
+/* Two sweeps into one folder: the second is refused while the first runs, naming the first one's pid
+ * (it holds DIR/.lock), and the first completes every point. (Before: the second deleted the first's
+ * temporary files, and the first one's points failed.) */
+Test(hostile, a_second_sweep_into_the_same_folder_is_refused_naming_the_first, .timeout = 300)
+{
+    static const char *body = "replicates = 4\n[axes]\ndevice.needle_length_mm = 0.5, 1.0, 1.5\n[set]\n"
+                              "simulation.days = 3\ngrid.dx_um = 40\nschedule.sessions = 1\n"
+                              "output.snapshot_days = 0, 1\n";
+    char *p = sweep_file(body), dir[200], first[512], want[64], *err = NULL;
+    mh_test_mkdtemp(dir, sizeof dir, "sweep_twice");
+    pid_t pid = start_sweep(p, dir);
+    snprintf(first, sizeof first, "%s/points/p000000.h5", dir);
+    for (int i = 0; i < 2400 && access(first, F_OK) != 0; i++)
+        nanosleep(&(struct timespec){0, 25000000}, NULL);
+    cr_assert_eq(access(first, F_OK), 0, "the first sweep never completed a point");
+    snprintf(want, sizeof want, "process %ld holds its lock", (long)pid);
+    int rc = sweep_cmd(MH_BIN " sweep %s -o %s -q -j 2", p, dir, &err);
+    cr_assert_eq(rc, 1, "the second sweep: exit %d: %s", rc, err);
+    cr_assert(strstr(err, want) != NULL, "the holder is not named: %s", err);
+    free(err);
+    int status = 0;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the first sweep failed (status %d)", status);
+    char path[512];
+    snprintf(path, sizeof path, "%s/summary.csv", dir);
+    char *csv = mh_test_read_file(path);
+    cr_assert_not_null(csv);
+    cr_assert_null(strstr(csv, ",failed,"), "a point of the first sweep failed: %s", csv);
+    free(csv);
+    snprintf(path, sizeof path, "%s/points", dir);
+    cr_assert_eq(mh_test_count_files(path, ".lock"), 0, "point locks outlived the sweep");
+    cr_assert_eq(mh_test_count_files(path, ".tmp."), 0);
+    free(p);
+}

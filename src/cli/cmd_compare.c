@@ -184,16 +184,20 @@ int mh_cmd_compare(int argc, char **argv)
     if (rc == 0 && (procs < 0 || threads < 0))
         rc = 2;
     mh_sweep *s = NULL;
+    mh_lock *lock = NULL;
     if (rc == 0)
         rc = plan(&a, &s);
     if (rc == 0)
         rc = prepare_dir(a.dir);
+    if (rc == 0 && (lock = mh_cli_lock_dir(a.dir, false)) == NULL) /* one comparison into DIR at a time */
+        rc = 1;
     if (rc == 0)
         rc = mh_pool_run_local(s, a.dir, procs, (int)threads, "variant", a.quiet);
     if (rc == 0)
         rc = mh_pool_tabulate(s, a.dir, mh_compare_write, "compare.csv, compare.h5", "variant", a.quiet);
     if ((rc == 0 || rc == 1) && !a.no_plots && mh_cli_compare_plot(s, a.dir, a.scripts, a.quiet) != 0)
         rc = 1;
+    mh_lock_release(&lock);
     mh_sweep_destroy(&s);
     free(a.files);
     return rc;

@@ -4,9 +4,11 @@
 #include "mh_cli.h"
 #include "mh_cli_util.h"
 #include "mh_config.h"
+#include "mh_file.h"
 #include "mh_h5.h"
 #include "mh_progress.h"
 #include "mh_sim.h"
+#include "mh_xdmf.h"
 
 #include <math.h>
 #include <signal.h>
@@ -27,11 +29,14 @@ static const char *usage_run =
     "nothing but errors: no set-up, no bar, no summary line.\n"
     "\n"
     "Checkpoints: OUT.ckpt.h5 is written every checkpoint.every_minutes of wall-clock time (default 30),\n"
-    "whenever the run passes a multiple of checkpoint.every_days (--checkpoint-every DAYS), and on SIGINT\n"
-    "or SIGTERM, which then stop the run (exit status 128 + the signal's number). --resume continues from\n"
-    "OUT.ckpt.h5 with the same CONFIG and --set options; the result is the same, bit for bit. The\n"
+    "whenever the run passes a multiple of checkpoint.every_days (--checkpoint-every DAYS), and on SIGINT,\n"
+    "SIGTERM or SIGHUP, which then stop the run (exit status 128 + the signal's number). --resume continues\n"
+    "from OUT.ckpt.h5 with the same CONFIG and --set options; the result is the same, bit for bit. The\n"
     "checkpoint is deleted once OUT.h5 is complete. A numerical fault (NaN/Inf, or a step below\n"
-    "solver.dt_min_s) stops the run and writes the last good state to OUT.fault.h5.\n";
+    "solver.dt_min_s) stops the run and writes the last good state to OUT.fault.h5.\n"
+    "\n"
+    "One run writes OUT.h5 at a time: it holds the lock OUT.lock while it runs, and a second run to the same\n"
+    "output is refused, naming the first one's process. OUT.h5 may replace only a regular file.\n";
 
 static const char *usage_check =
     "usage: microheal check CONFIG [--set section.key=value ...] [--override-contraindications]\n"
@@ -170,6 +175,59 @@ static char *default_output(const char *cfg_path)
 static volatile sig_atomic_t stop_signal = 0;
 static void on_stop_signal(int sig) { stop_signal = sig; }
 
+/* The signals that stop a run after a checkpoint: SIGINT (Ctrl-C), SIGTERM (kill, Slurm's time limit)
+ * and SIGHUP (the terminal or ssh session closed). */
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+#define N_STOP_SIGNALS (int)(sizeof stop_signals / sizeof stop_signals[0])
+
+static const char *signal_name(int sig)
+{
+    return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : sig == SIGHUP ? "SIGHUP" : "?";
+}
+
+/* Catches the stop signals (into stop_signal; a second one acts as if none were caught), keeping the
+ * old actions in old; restore_stop_signals puts them back. */
+static void catch_stop_signals(struct sigaction old[N_STOP_SIGNALS])
+{
+    struct sigaction sa = {0};
+    sa.sa_handler = on_stop_signal;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    for (int k = 0; k < N_STOP_SIGNALS; k++)
+        sigaction(stop_signals[k], &sa, &old[k]);
+}
+
+static void restore_stop_signals(const struct sigaction old[N_STOP_SIGNALS])
+{
+    for (int k = 0; k < N_STOP_SIGNALS; k++)
+        sigaction(stop_signals[k], &old[k], NULL);
+}
+
+/* Takes the lock of output outp (OUT.lock beside it) and, holding it, removes the temporary files that
+ * dead writers of the output, its XDMF file, checkpoint and fault snapshot left (a run killed before
+ * its first checkpoint, or between a write and its rename). 0, or the exit status after a message. */
+static int lock_output(const char *outp, mh_lock **lock, mh_ctx *ctx)
+{
+    char *lp = mh_output_lock_path(outp), what[64 + 4096];
+    if (lp == NULL) {
+        MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+        return mh_cli_fail(ctx);
+    }
+    snprintf(what, sizeof what, "output %.4000s", outp);
+    mh_status st = mh_lock_acquire(lp, false, what, ctx, lock);
+    free(lp);
+    if (st != MH_OK)
+        return mh_cli_fail(ctx);
+    char *beside[4] = {mh_xdmf_path(outp), mh_checkpoint_path(outp), mh_fault_path(outp), NULL};
+    mh_file_remove_stale(outp);
+    for (int k = 0; k < 3; k++) {
+        if (beside[k] != NULL)
+            mh_file_remove_stale(beside[k]);
+        free(beside[k]);
+    }
+    return 0;
+}
+
 /* When to checkpoint, and where. */
 typedef struct {
     mh_h5_writer *w;
@@ -206,7 +264,7 @@ static mh_status on_step(void *user, const mh_sim *sim, mh_ctx *ctx)
         fprintf(stderr, "checkpoint at day %.6g: %s\n", st.t_days, c->ckpt);
     if (sig != 0)
         return MH_ERROR(ctx, MH_ERR_STOPPED, "stopped by signal %d (%s) at day %.6g; continue with --resume from %s",
-                        sig, sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "?", st.t_days, c->ckpt);
+                        sig, signal_name(sig), st.t_days, c->ckpt);
     return MH_OK;
 }
 
@@ -256,11 +314,16 @@ int mh_cmd_run(int argc, char **argv)
         fputs(usage_run, stdout);
         return 0;
     }
+    /* first of all: a signal that comes while the configuration loads or a checkpoint is read back must
+     * not kill the run by signal, with a temporary file left behind */
+    struct sigaction old_actions[N_STOP_SIGNALS];
+    catch_stop_signals(old_actions);
     mh_ctx ctx;
     mh_ctx_init(&ctx);
     mh_config *cfg = NULL;
     mh_sim *sim = NULL;
     mh_h5_writer *w = NULL;
+    mh_lock *lock = NULL;
     const char *path = NULL, *outp = NULL, *text = NULL;
     char *outbuf = NULL, *ckpt = NULL;
     int quiet = 0, resume = 0;
@@ -276,12 +339,21 @@ int mh_cmd_run(int argc, char **argv)
         rc = mh_cli_fail(&ctx);
     if (rc == 0)
         rc = check_memory(sim, &ctx);
+    if (rc == 0 && (mh_file_check_output(outp, &ctx) != MH_OK || mh_file_check_output(ckpt, &ctx) != MH_OK))
+        rc = mh_cli_fail(&ctx);
+    if (rc == 0)
+        rc = lock_output(outp, &lock, &ctx);
     if (rc == 0 && mh_h5_writer_open(outp, &ctx, &w) != MH_OK)
         rc = mh_cli_fail(&ctx);
     if (rc == 0 && resume && mh_checkpoint_resume(ckpt, sim, text, w, &ctx) != MH_OK)
         rc = mh_cli_fail(&ctx);
     if (rc == 0 && !resume && !quiet && access(ckpt, F_OK) == 0)
         fprintf(stderr, "microheal: note: %s exists; starting from day 0 (--resume continues it)\n", ckpt);
+    if (rc == 0 && stop_signal != 0) { /* nothing new to keep: the checkpoint, if any, is as it was */
+        fprintf(stderr, "microheal: stopped by signal %d (%s) before the run started; nothing was written\n",
+                (int)stop_signal, signal_name(stop_signal));
+        rc = 128 + stop_signal;
+    }
     if (rc == 0) {
         mh_sim_state st0;
         mh_sim_get_state(sim, &st0);
@@ -295,18 +367,10 @@ int mh_cmd_run(int argc, char **argv)
                        0.0, t0, quiet, {0}};
         if (ctl.every_days > 0.0)
             ctl.next_day = next_multiple(st0.t_days, ctl.every_days);
-        struct sigaction sa = {0}, old_int, old_term;
-        sa.sa_handler = on_stop_signal;
-        sa.sa_flags = SA_RESETHAND; /* a second signal acts as if none were caught */
-        sigemptyset(&sa.sa_mask);
-        sigaction(SIGINT, &sa, &old_int);
-        sigaction(SIGTERM, &sa, &old_term);
         mh_sink sink = {on_snapshot, on_step, &ctl};
         mh_progress_start(&ctl.bar, stderr, quiet, "day", st0.t_days, mh_config_real(cfg, MH_P_SIM_DAYS));
         mh_status st = mh_sim_run(sim, &sink, &ctx);
         mh_progress_finish(&ctl.bar);
-        sigaction(SIGINT, &old_int, NULL);
-        sigaction(SIGTERM, &old_term, NULL);
         if (st == MH_ERR_NUMERIC) {
             rc = report_fault(sim, outp, text, &ctx);
         } else if (st == MH_ERR_STOPPED) {
@@ -317,7 +381,7 @@ int mh_cmd_run(int argc, char **argv)
         } else if (mh_h5_writer_finish(&w, sim, text, (unsigned long)mh_config_int(cfg, MH_P_SEED), &ctx) != MH_OK) {
             rc = mh_cli_fail(&ctx);
         } else {
-            remove(ckpt); /* superseded by the complete output */
+            mh_file_remove_regular(ckpt); /* superseded by the complete output */
             if (!quiet) {
                 long acc, rej;
                 mh_sim_steps(sim, &acc, &rej);
@@ -339,9 +403,11 @@ int mh_cmd_run(int argc, char **argv)
         }
     }
     mh_h5_writer_abort(&w);
+    mh_lock_release(&lock);
     mh_sim_destroy(&sim);
     mh_config_destroy(&cfg);
     free(outbuf);
     free(ckpt);
+    restore_stop_signals(old_actions);
     return rc;
 }

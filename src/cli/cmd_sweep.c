@@ -235,8 +235,9 @@ static int threads_of(const sweep_args *a, int dflt)
     return dflt;
 }
 
-/* Loads the sweep: from SWEEP.ini (and prepares DIR), or from DIR's frozen plan. */
-static int load(const sweep_args *a, bool from_dir, bool prepare, mh_sweep **s)
+/* Loads the sweep: from SWEEP.ini (and prepares DIR), or from DIR's frozen plan. Unless lock is NULL, first
+ * takes the lock of the folder (mh_cli_lock_dir): exclusive to prepare it, shared to read its plan. */
+static int load(const sweep_args *a, bool from_dir, bool prepare, mh_sweep **s, mh_lock **lock)
 {
     mh_ctx ctx;
     mh_ctx_init(&ctx);
@@ -244,6 +245,8 @@ static int load(const sweep_args *a, bool from_dir, bool prepare, mh_sweep **s)
     if (st == MH_OK && !from_dir)
         st = mh_sweep_check(*s, &ctx);
     if (st == MH_OK && prepare && !mh_cli_mkdirs(a->dir))
+        return 1;
+    if (st == MH_OK && lock != NULL && (*lock = mh_cli_lock_dir(prepare ? a->dir : a->sweep, !prepare)) == NULL)
         return 1;
     if (st == MH_OK && prepare)
         st = mh_sweep_dir_prepare(*s, a->dir, &ctx);
@@ -260,7 +263,8 @@ static int run_task(const sweep_args *a)
     if (threads < 0)
         return 2;
     mh_sweep *s = NULL;
-    int rc = load(a, true, false, &s);
+    mh_lock *lock = NULL; /* shared: the tasks of one array run side by side */
+    int rc = load(a, true, false, &s, &lock);
     int *todo = rc == 0 ? malloc((size_t)mh_sweep_npoints(s) * sizeof *todo) : NULL;
     int n = todo != NULL ? mh_pool_pending(s, a->sweep, (int)t, (int)m, todo) : -1; /* this task's share only */
     if (rc == 0 && n < 0)
@@ -273,16 +277,19 @@ static int run_task(const sweep_args *a)
         fprintf(stderr, "task %ld of %ld: %d points run, %d failed (%d threads)\n", t, m, ran, failed, threads);
     free(todo);
     mh_sweep_destroy(&s);
+    mh_lock_release(&lock);
     return rc != 0 ? rc : failed > 0 ? 1 : 0;
 }
 
 static int run_slurm(const sweep_args *a)
 {
     mh_sweep *s = NULL;
-    int rc = load(a, false, true, &s);
+    mh_lock *lock = NULL;
+    int rc = load(a, false, true, &s, &lock);
     char array[PATH_MAX + 32], collect[PATH_MAX + 32], id[64], id2[64];
     if (rc == 0)
         rc = write_slurm(s, a->dir, a, array, collect, sizeof array);
+    mh_lock_release(&lock); /* before the tasks, which take it shared, can start */
     if (rc == 0 && !a->quiet)
         fprintf(stderr, "%d points; wrote %s and %s\n", mh_sweep_npoints(s), array, collect);
     if (rc == 0 && a->submit) {
@@ -331,8 +338,9 @@ static int run_mpi(int argc, char **argv, const sweep_args *a)
     int threads = threads_of(a, 1);
     mh_sweep *s = NULL;
     int *todo = NULL, head[2] = {threads < 0 ? 2 : 0, 0};
+    mh_lock *lock = NULL; /* rank 0's, for the whole sweep */
     if (head[0] == 0 && rank == 0)
-        head[0] = load(a, false, true, &s);
+        head[0] = load(a, false, true, &s, &lock);
     if (head[0] == 0 && rank == 0) {
         todo = malloc((size_t)mh_sweep_npoints(s) * sizeof *todo);
         head[1] = todo != NULL ? mh_pool_pending(s, a->dir, 0, 1, todo) : -1;
@@ -345,7 +353,7 @@ static int run_mpi(int argc, char **argv, const sweep_args *a)
         todo = malloc(((size_t)n + 1) * sizeof *todo);
         sweep_args frozen = *a;
         frozen.sweep = a->dir;
-        rc = todo == NULL ? 1 : load(&frozen, true, false, &s);
+        rc = todo == NULL ? 1 : load(&frozen, true, false, &s, NULL);
     }
     int ready = rc == 0;
     mpi_ok = mpi_ok && mh_farm_all_true(&ready, err, sizeof err) == 0;
@@ -370,6 +378,7 @@ static int run_mpi(int argc, char **argv, const sweep_args *a)
     }
     free(todo);
     mh_sweep_destroy(&s);
+    mh_lock_release(&lock);
     mh_farm_finalize();
     return rc;
 }
@@ -386,10 +395,12 @@ int mh_cmd_sweep(int argc, char **argv)
         return rc;
     if (a.collect) {
         mh_sweep *s = NULL;
-        rc = load(&a, true, false, &s);
+        mh_lock *lock = NULL;
+        rc = load(&a, true, false, &s, &lock);
         if (rc == 0)
             rc = summarise(s, a.sweep, a.quiet);
         mh_sweep_destroy(&s);
+        mh_lock_release(&lock);
         return rc;
     }
     if (a.plot)
@@ -400,7 +411,7 @@ int mh_cmd_sweep(int argc, char **argv)
         return run_slurm(&a);
     if (a.check) {
         mh_sweep *s = NULL;
-        rc = load(&a, false, false, &s);
+        rc = load(&a, false, false, &s, NULL);
         if (rc == 0)
             printf("%s: valid: design %s, %d axes, %d rows x %d replicates = %d points\n", a.sweep,
                    mh_sweep_design_name(mh_sweep_get_design(s)), mh_sweep_naxes(s), mh_sweep_nrows(s),
@@ -418,11 +429,13 @@ int mh_cmd_sweep(int argc, char **argv)
     if (threads < 0 || procs < 0)
         return 2;
     mh_sweep *s = NULL;
-    rc = load(&a, false, true, &s);
+    mh_lock *lock = NULL; /* one sweep into DIR at a time */
+    rc = load(&a, false, true, &s, &lock);
     if (rc == 0)
         rc = mh_pool_run_local(s, a.dir, procs, threads, "point", a.quiet);
     if (rc == 0)
         rc = summarise(s, a.dir, a.quiet);
     mh_sweep_destroy(&s);
+    mh_lock_release(&lock);
     return rc;
 }

@@ -239,3 +239,16 @@ double mh_cli_now_s(void)
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
+
+mh_lock *mh_cli_lock_dir(const char *dir, bool shared)
+{
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    char path[4200], what[4200];
+    mh_lock *lock = NULL;
+    if (!mh_cli_fmt(path, sizeof path, "%s/.lock", dir) || !mh_cli_fmt(what, sizeof what, "folder %s", dir))
+        return NULL;
+    if (mh_lock_acquire(path, shared, what, &ctx, &lock) != MH_OK)
+        mh_cli_fail(&ctx);
+    return lock;
+}

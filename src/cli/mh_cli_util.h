@@ -4,6 +4,7 @@
 #define MH_CLI_UTIL_H
 
 #include "mh_ctx.h"
+#include "mh_file.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -44,5 +45,9 @@ bool mh_cli_write_table(const char *path, void (*fill)(FILE *, const void *), co
 /* Draws png with SCRIPT from the table dat: gnuplot -e "dat='DAT'; out='TMP'; VARS" SCRIPT, TMP renamed to png
  * when gnuplot succeeded (no partial PNG under its name); false after a message. */
 bool mh_cli_draw(const char *script, const char *dat, const char *vars, const char *png);
+/* Takes the lock DIR/.lock of a folder that a command fills (a sweep's, a comparison's): exclusive for the
+ * process that runs or prepares it, shared for what may run beside others (Slurm tasks, --collect).
+ * NULL after a message naming the holder's pid when another process holds it. */
+mh_lock *mh_cli_lock_dir(const char *dir, bool shared);
 
 #endif

@@ -2,7 +2,9 @@
  * (see mh_pool.h). */
 #include "mh_pool.h"
 #include "mh_progress.h"
+#include "mh_checkpoint.h"
 #include "mh_cli_util.h"
+#include "mh_file.h"
 #include "mh_h5.h"
 #include "mh_sim.h"
 #include "mh_sweep_io.h"
@@ -24,9 +26,19 @@ static int run_point(const mh_sweep *s, const char *dir, int i, char *msg, size_
     mh_config *cfg = NULL;
     mh_sim *sim = NULL;
     mh_h5_writer *w = NULL;
-    char *path = mh_sweep_point_path(dir, i, "h5");
-    mh_sweep_point_clean(dir, i);
-    mh_status st = path == NULL ? MH_ERROR(&ctx, MH_ERR_NOMEM, "out of memory") : MH_OK;
+    mh_lock *lock = NULL;
+    char *path = mh_sweep_point_path(dir, i, "h5"), *lock_path = path != NULL ? mh_output_lock_path(path) : NULL;
+    mh_status st = lock_path == NULL ? MH_ERROR(&ctx, MH_ERR_NOMEM, "out of memory") : MH_OK;
+    if (st == MH_OK && mh_lock_acquire(lock_path, false, path, &ctx, &lock) != MH_OK) {
+        /* another process runs this point (a second sweep into the same folder): no failure record of
+         * ours may replace its outcome */
+        snprintf(msg, msglen, "%s", ctx.msg);
+        free(path);
+        free(lock_path);
+        return 1;
+    }
+    if (st == MH_OK)
+        mh_sweep_point_clean(dir, i); /* what dead runs of the point left, under its lock */
     if (st == MH_OK)
         st = mh_sweep_point_config(s, i, &ctx, &cfg);
     const char *text = st == MH_OK ? mh_config_text(cfg) : NULL;
@@ -46,16 +58,18 @@ static int run_point(const mh_sweep *s, const char *dir, int i, char *msg, size_
     mh_sim_destroy(&sim);
     mh_config_destroy(&cfg);
     free(path);
-    if (st == MH_OK) {
+    free(lock_path);
+    if (st == MH_OK)
         mh_sweep_point_clear(dir, i);
-        return 0;
+    if (st != MH_OK) {
+        snprintf(msg, msglen, "%s", ctx.msg);
+        mh_ctx wctx;
+        mh_ctx_init(&wctx);
+        if (mh_sweep_point_failed(dir, i, ctx.msg, &wctx) != MH_OK)
+            fprintf(stderr, "microheal: point %d: %s\n", i, wctx.msg);
     }
-    snprintf(msg, msglen, "%s", ctx.msg);
-    mh_ctx wctx;
-    mh_ctx_init(&wctx);
-    if (mh_sweep_point_failed(dir, i, ctx.msg, &wctx) != MH_OK)
-        fprintf(stderr, "microheal: point %d: %s\n", i, wctx.msg);
-    return 1;
+    mh_lock_release(&lock);
+    return st == MH_OK ? 0 : 1;
 }
 
 /* For the Slurm tasks and the MPI ranks; the local pool reports in the parent. */
