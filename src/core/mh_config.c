@@ -531,7 +531,7 @@ static mh_status include_file(mh_loading *ld, const char *value, const char *whe
             st = MH_ERROR(ctx, MH_ERR_INPUT, "%s: include: %s: include cycle (%s%s)", where, rel, files, path);
         } else if ((child = loading_create(ld->cfg, ld, path)) == NULL) {
             st = MH_ERROR(ctx, MH_ERR_NOMEM, "%s: include: out of memory", where);
-        } else if ((st = mh_ini_parse(path, config_key, child, ctx)) != MH_OK) {
+        } else if ((st = mh_ini_parse(path, "configuration", config_key, child, ctx)) != MH_OK) {
             const size_t used = strlen(ctx->msg); /* say which line brought the file in */
             snprintf(ctx->msg + used, sizeof ctx->msg - used, " (included from %s)", where);
         }
@@ -584,7 +584,7 @@ mh_status mh_config_load(mh_config *cfg, const char *path, mh_ctx *ctx)
     mh_loading *ld = loading_create(cfg, NULL, path);
     if (ld == NULL)
         return MH_ERROR(ctx, MH_ERR_NOMEM, "%s: out of memory", path);
-    mh_status st = mh_ini_parse(path, config_key, ld, ctx);
+    mh_status st = mh_ini_parse(path, "configuration", config_key, ld, ctx);
     free(ld);
     return st;
 }
