@@ -9,7 +9,9 @@
 
 #include <gsl/gsl_errno.h>
 
+#include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +190,28 @@ static int dispatch(int argc, char **argv)
     return 2;
 }
 
+/* Flushes and closes standard output, as the coreutils' close_stdout does: a write that failed (a full
+ * disk, /dev/full, a file-size limit, a closed pipe) turns the exit status rc into 1, with a message,
+ * instead of leaving a cut-short output behind a success. A standard output that was closed before
+ * the start (">&-") and never written to is fine. */
+static int close_stdout(int rc)
+{
+    errno = 0;
+    const bool flush_failed = fflush(stdout) != 0;
+    int err = flush_failed ? errno : 0;
+    bool failed = flush_failed || ferror(stdout) != 0;
+    errno = 0;
+    if (fclose(stdout) != 0 && !failed && errno != EBADF) {
+        failed = true;
+        err = errno;
+    }
+    if (!failed)
+        return rc;
+    fprintf(stderr, "microheal: standard output: write error%s%s\n", err != 0 ? ": " : "",
+            err != 0 ? strerror(err) : "");
+    return rc == 0 ? 1 : rc;
+}
+
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off(); /* GSL errors come back as return codes */
@@ -195,11 +219,10 @@ int main(int argc, char **argv)
      * of killing the process */
     signal(SIGXFSZ, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
-    int rc = dispatch(argc, argv);
+    int rc = close_stdout(dispatch(argc, argv));
     /* Every file is closed or removed by now. Leave without the atexit handlers: HDF5 1.10's
      * (H5_term_library) dereferences a file whose H5Fclose failed on a full disk and dies with
      * SIGSEGV after the error has been reported (tests/test_checkpoint.c, full disk). */
-    fflush(stdout);
     fflush(stderr);
     _exit(rc);
 }
