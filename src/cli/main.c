@@ -108,25 +108,17 @@ static int cmd_export(int argc, char **argv)
     }
     if (file == NULL || what == NULL)
         return mh_cli_usage_error(usage_export, "%s", file == NULL ? "missing OUT.h5" : "missing WHAT");
+    int rc = mh_cli_check_output(usage_export, "-o", outp, true);
+    if (rc != 0)
+        return rc;
     mh_ctx ctx;
     mh_ctx_init(&ctx);
     if (strcmp(what, "--xdmf") == 0) /* a file beside the HDF5 one by default; written atomically */
         return mh_xdmf_write(file, outp, &ctx) == MH_OK ? 0 : mh_cli_fail(&ctx);
-    char *tmp = NULL;
-    FILE *out = stdout;
-    if (outp != NULL) {
-        size_t n = strlen(outp) + 8;
-        tmp = malloc(n);
-        if (tmp == NULL)
-            return 1;
-        snprintf(tmp, n, "%s.tmp", outp);
-        out = fopen(tmp, "w");
-        if (out == NULL) {
-            fprintf(stderr, "microheal: %s: cannot write\n", tmp);
-            free(tmp);
-            return 1;
-        }
-    }
+    char *tmp = NULL; /* FILE is written through a fresh temporary beside it, renamed when complete */
+    FILE *out = outp != NULL ? mh_cli_text_open(outp, &tmp, &rc) : stdout;
+    if (out == NULL)
+        return rc;
     mh_status st;
     if (strcmp(what, "--series") == 0)
         st = mh_export_series(file, out, &ctx);
@@ -140,15 +132,15 @@ static int cmd_export(int argc, char **argv)
         st = mh_export_profile(file, field, day, out, &ctx);
     else
         st = mh_export_field(file, field, day, y, out, &ctx);
-    if (outp != NULL) {
-        int bad = fclose(out) != 0;
-        if (st == MH_OK && (bad || rename(tmp, outp) != 0))
-            st = MH_ERROR(&ctx, MH_ERR_IO, "%s: cannot write", outp);
-        if (st != MH_OK)
-            remove(tmp);
+    rc = st == MH_OK ? 0 : mh_cli_fail(&ctx);
+    if (outp != NULL && rc != 0) {
+        fclose(out);
+        unlink(tmp);
         free(tmp);
+    } else if (outp != NULL) {
+        rc = mh_cli_text_close(out, tmp, outp);
     }
-    return st == MH_OK ? 0 : mh_cli_fail(&ctx);
+    return rc;
 }
 
 static int dispatch(int argc, char **argv)

@@ -6,6 +6,7 @@
 #include "mh_h5.h"
 
 #include <hdf5.h>
+#include <stdio.h>
 
 /* Turns off HDF5's printing of its error stack: errors are reported through mh_ctx. */
 void mh_h5_quiet(void);
@@ -53,6 +54,11 @@ size_t mh_h5_writer_snapshots(const mh_h5_writer *w);
 mh_status mh_h5_writer_adopt(mh_h5_writer *w, hid_t src, const mh_grid *g, size_t nsnap, const char *origin,
                              mh_ctx *ctx);
 
+/* (mh_xdmf.c) Writes to out the XDMF of the run output open as file (origin names it in messages),
+ * naming the HDF5 file h5_ref (relative to the XDMF file's directory). MH_ERR_INPUT when h5_ref holds
+ * ':' (out may then be NULL: nothing is written); MH_ERR_IO when what it describes is missing or
+ * malformed (nothing written). The caller checks out for write errors. */
+mh_status mh_xdmf_put(hid_t file, const char *origin, const char *h5_ref, FILE *out, mh_ctx *ctx);
 /* (mh_xdmf.c) Writes to the file tmp the XDMF of the run output open as file (origin names it in
  * messages), naming the HDF5 file h5_ref (relative to tmp's directory). MH_ERR_INPUT when h5_ref holds
  * ':'; MH_ERR_IO when what it describes is missing or malformed (nothing written) or tmp cannot be

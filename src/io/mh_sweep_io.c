@@ -67,18 +67,14 @@ static mh_status read_text(const char *path, const char *what, char **out, mh_ct
 
 mh_status mh_sweep_io_write_text(const char *path, void (*fill)(FILE *, const void *), const void *user, mh_ctx *ctx)
 {
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%.4000s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
+    char *tmp = NULL; /* a fresh name (O_EXCL | O_NOFOLLOW): a planted link cannot redirect the write */
+    FILE *f = mh_file_temp_open(path, &tmp, ctx);
     if (f == NULL)
-        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write: %s", tmp, strerror(errno));
+        return ctx->status;
     fill(f, user);
-    const bool bad = ferror(f) != 0;
-    if (fclose(f) != 0 || bad) {
-        remove(tmp);
-        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write (disk full?)", path);
-    }
-    return mh_h5_commit(tmp, path, ctx);
+    mh_status st = mh_file_finish(f, tmp, path, ctx);
+    free(tmp);
+    return st;
 }
 
 static void fill_text(FILE *f, const void *text) { fputs(text, f); }

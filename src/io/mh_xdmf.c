@@ -12,6 +12,7 @@
  * The layers (names, depths) are an Information element: a per-depth id has no XDMF form that ParaView
  * reads without a per-cell dataset. README.md, "Open in ParaView or VisIt". */
 #define _XOPEN_SOURCE 700 /* realpath */
+#include "mh_file.h"
 #include "mh_h5_internal.h"
 #include "mh_skin.h"
 #include "mh_version.h"
@@ -270,27 +271,33 @@ static void put_xdmf(const desc *d, const char *h5_ref, FILE *out)
     fputs("  </Grid>\n </Domain>\n</Xdmf>\n", out);
 }
 
-mh_status mh_xdmf_write_tmp(hid_t file, const char *origin, const char *h5_ref, const char *tmp, mh_ctx *ctx)
+mh_status mh_xdmf_put(hid_t file, const char *origin, const char *h5_ref, FILE *out, mh_ctx *ctx)
 {
     if (strchr(h5_ref, ':') != NULL)
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s: XDMF cannot name an HDF5 file whose name holds ':' (%s)", origin,
                         h5_ref);
     desc d = {0};
     mh_status st = read_desc(file, origin, &d, ctx);
-    if (st == MH_OK) {
-        FILE *out = fopen(tmp, "wb");
-        if (out == NULL) {
-            st = MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write: %s", tmp, strerror(errno));
-        } else {
-            put_xdmf(&d, h5_ref, out);
-            bool bad = ferror(out) != 0;
-            if (fclose(out) != 0 || bad) {
-                remove(tmp);
-                st = MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write (disk full?)", tmp);
-            }
-        }
-    }
+    if (st == MH_OK)
+        put_xdmf(&d, h5_ref, out);
     desc_free(&d);
+    return st;
+}
+
+mh_status mh_xdmf_write_tmp(hid_t file, const char *origin, const char *h5_ref, const char *tmp, mh_ctx *ctx)
+{
+    if (strchr(h5_ref, ':') != NULL) /* before the file is made */
+        return mh_xdmf_put(file, origin, h5_ref, NULL, ctx);
+    FILE *out = fopen(tmp, "wb");
+    if (out == NULL)
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write: %s", tmp, strerror(errno));
+    mh_status st = mh_xdmf_put(file, origin, h5_ref, out, ctx);
+    bool bad = ferror(out) != 0;
+    if (fclose(out) != 0 || bad || st != MH_OK) {
+        remove(tmp);
+        if (st == MH_OK)
+            st = MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write (disk full?)", tmp);
+    }
     return st;
 }
 
@@ -372,23 +379,24 @@ mh_status mh_xdmf_write(const char *h5_path, const char *xmf_path, mh_ctx *ctx)
         return MH_ERR_INPUT;
     }
     char *ref = NULL, *tmp = NULL;
-    mh_status st = MH_OK;
-    hid_t file = mh_h5_open_output(h5_path, ctx);
-    if (file < 0)
+    mh_status st = mh_file_check_output(xmf_path, ctx); /* before the HDF5 file is read */
+    hid_t file = st == MH_OK ? mh_h5_open_output(h5_path, ctx) : H5I_INVALID_HID;
+    if (st == MH_OK && file < 0)
         st = ctx->status;
-    else if ((ref = relative_ref(h5_path, xmf_path, ctx)) == NULL)
+    else if (st == MH_OK && (ref = relative_ref(h5_path, xmf_path, ctx)) == NULL)
         st = ctx->status;
-    size_t n = strlen(xmf_path) + 32;
-    if (st == MH_OK && (tmp = malloc(n)) == NULL)
-        st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
-    if (st == MH_OK) {
-        snprintf(tmp, n, "%s.tmp.%ld", xmf_path, (long)getpid());
-        st = mh_xdmf_write_tmp(file, h5_path, ref, tmp, ctx);
+    /* a fresh temporary (O_EXCL | O_NOFOLLOW: a planted link cannot redirect it), renamed when complete */
+    FILE *out = st == MH_OK ? mh_file_temp_open(xmf_path, &tmp, ctx) : NULL;
+    if (st == MH_OK && out == NULL)
+        st = ctx->status;
+    if (out != NULL && (st = mh_xdmf_put(file, h5_path, ref, out, ctx)) != MH_OK) {
+        fclose(out);
+        unlink(tmp);
+    } else if (out != NULL) {
+        st = mh_file_finish(out, tmp, xmf_path, ctx);
     }
     if (file >= 0)
         H5Fclose(file);
-    if (st == MH_OK)
-        st = mh_h5_commit(tmp, xmf_path, ctx);
     free(tmp);
     free(ref);
     free(own);
