@@ -110,7 +110,8 @@ static int parse_args(int argc, char **argv, const char *usage, const char *cons
     }
     if (a->targets == NULL)
         return bad_usage(usage, "missing TARGETS", "");
-    return -1;
+    const int named = mh_cli_check_output(usage, "-o", a->out, false);
+    return named != 0 ? named : -1;
 }
 
 /* Splits a comma-separated list (in a copy, *buf) into *items (mh_cli_split_list). False when out

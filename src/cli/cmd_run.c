@@ -273,6 +273,8 @@ int mh_cmd_run(int argc, char **argv)
     int quiet = 0, resume = 0;
     run_opts o = {NULL, &quiet, &resume, true, true};
     int rc = load_config(argc, argv, usage_run, &cfg, &o, &path, &ctx);
+    if (rc == 0)
+        rc = mh_cli_check_output(usage_run, "-o", o.output, false);
     if (rc == 0 && (outp = o.output) == NULL)
         outp = outbuf = default_output(path);
     if (rc == 0 && (outp == NULL || (ckpt = mh_checkpoint_path(outp)) == NULL || (text = mh_config_text(cfg)) == NULL)) {

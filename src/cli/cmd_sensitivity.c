@@ -156,6 +156,9 @@ static int parse_args(int argc, char **argv, cli_args *a)
     }
     if (a->cfg_path == NULL)
         return bad_usage("%s", "missing CONFIG");
+    const int named = mh_cli_check_output(usage_sensitivity, "-o", a->outdir, false);
+    if (named != 0)
+        return named;
     if (strchr(a->outdir, '\'') != NULL || strchr(a->outdir, '"') != NULL)
         return bad_usage("-o: '%s': quotes are not allowed in DIR", a->outdir);
     return 0;

@@ -111,7 +111,7 @@ static int parse_args(int argc, char **argv, sweep_args *a)
         return mh_cli_usage_error(usage_sweep, "%s", "--task and --of go together");
     if (!a->collect && !a->plot && a->task == NULL && !a->check && a->dir == NULL)
         return mh_cli_usage_error(usage_sweep, "%s", "missing -o DIR");
-    return 0;
+    return mh_cli_check_output(usage_sweep, "-o", a->dir, false);
 }
 
 /* A whole number in [lo, hi] from option opt (text s); -1 after a usage message if it is not one. */
