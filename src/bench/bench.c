@@ -16,6 +16,7 @@
  * Each figure is the median of repeated measurements; the JSON records how many. */
 #include "mh_config.h"
 #include "mh_diffusion.h"
+#include "mh_file.h"
 #include "mh_sim.h"
 #include "mh_step.h"
 
@@ -393,16 +394,21 @@ int main(int argc, char **argv)
         }
     }
 
-    FILE *fp = fopen(out, "w");
+    mh_ctx fctx; /* through a fresh temporary file, renamed onto out when complete */
+    mh_ctx_init(&fctx);
+    char *tmp = NULL;
+    FILE *fp = mh_file_temp_open(out, &tmp, &fctx);
     if (fp == NULL)
-        return fail(out, NULL);
+        return fail(out, &fctx);
     fprintf(fp, "{\n");
     for (int i = 0; i < nkeys; i++)
         fprintf(fp, keys[i].is_int ? "  \"%s\": %.0f%s\n" : "  \"%s\": %.6g%s\n", keys[i].key, keys[i].value,
                 i + 1 < nkeys ? "," : "");
     fprintf(fp, "}\n");
-    if (fclose(fp) != 0)
-        return fail(out, NULL);
+    const mh_status fst = mh_file_finish(fp, tmp, out, &fctx);
+    free(tmp);
+    if (fst != MH_OK)
+        return fail(out, &fctx);
     printf("\nwrote %s\n", out);
     return 0;
 }

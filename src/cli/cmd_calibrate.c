@@ -7,7 +7,6 @@
 #include "mh_calibrate.h"
 #include "mh_h5.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,7 +110,8 @@ static int parse_args(int argc, char **argv, const char *usage, const char *cons
     }
     if (a->targets == NULL)
         return bad_usage(usage, "missing TARGETS", "");
-    return -1;
+    const int named = mh_cli_check_output(usage, "-o", a->out, false);
+    return named != 0 ? named : -1;
 }
 
 /* Splits a comma-separated list (in a copy, *buf) into *items (mh_cli_split_list). False when out
@@ -268,6 +268,8 @@ int mh_cmd_calibrate(int argc, char **argv)
         rc = bad_usage(usage_calibrate, "--fit: expected KEY[,KEY...], not ", a.fit);
     if (rc < 0 && a.only != NULL && !split_list(a.only, &onlybuf, &only, &nonly))
         rc = bad_usage(usage_calibrate, "--only: expected NAME[,NAME...], not ", a.only);
+    if (rc < 0 && a.out != NULL && (rc = mh_cli_check_output(NULL, "-o", a.out, true)) == 0) /* before the fit */
+        rc = -1;
     if (rc < 0 && mh_targets_load(a.targets, &ctx, &t) != MH_OK)
         rc = mh_cli_fail(&ctx);
     if (rc < 0) {
@@ -289,16 +291,14 @@ int mh_cmd_calibrate(int argc, char **argv)
         if (mh_calibrate_fit(t, &o, &ctx, &c) != MH_OK) {
             rc = mh_cli_fail(&ctx);
         } else {
-            FILE *f = a.out != NULL ? fopen(a.out, "w") : stdout;
-            if (f == NULL) {
-                fprintf(stderr, "microheal: %s: cannot write: %s\n", a.out, strerror(errno));
-                rc = 1;
-            } else {
+            /* REPORT through a fresh temporary file renamed when complete; standard output is checked
+             * when the program ends (main.c) */
+            char *tmp = NULL;
+            FILE *f = a.out != NULL ? mh_cli_text_open(a.out, &tmp, &rc) : stdout;
+            if (f != NULL) {
                 write_report(f, t, c, &o, argc, argv, seconds_since(&t0));
-                rc = (a.out != NULL ? fclose(f) : fflush(f)) == 0 ? 0 : 1;
-                if (rc != 0)
-                    fprintf(stderr, "microheal: %s: write failed\n", a.out ? a.out : "standard output");
-                else if (a.out != NULL && !a.quiet)
+                rc = a.out != NULL ? mh_cli_text_close(f, tmp, a.out) : 0;
+                if (rc == 0 && a.out != NULL && !a.quiet)
                     fprintf(stderr, "wrote %s\n", a.out);
             }
         }
@@ -315,31 +315,22 @@ int mh_cmd_calibrate(int argc, char **argv)
 
 /* ---------- validate ---------- */
 
-/* Opens DIR/NAME for writing; prints why not. */
-static FILE *open_out(const char *dir, const char *name, char *path, size_t len)
+/* Opens DIR/NAME (its path into path) for writing through a fresh temporary file (mh_cli_text_open), whose
+ * name goes to *tmp; finish it with mh_cli_text_close. NULL after a message, with the exit status in *rc. */
+static FILE *open_out(const char *dir, const char *name, char *path, size_t len, char **tmp, int *rc)
 {
-    if (!mh_cli_fmt(path, len, "%s/%s", dir, name))
-        return NULL;
-    FILE *f = fopen(path, "w");
-    if (f == NULL)
-        fprintf(stderr, "microheal: %s: cannot write: %s\n", path, strerror(errno));
-    return f;
+    *rc = 1;
+    return mh_cli_fmt(path, len, "%s/%s", dir, name) ? mh_cli_text_open(path, tmp, rc) : NULL;
 }
 
-static bool close_out(FILE *f, const char *path)
+/* DIR/validation.md and DIR/validation.csv: 0, or the exit status after a message. */
+static int write_tables(const char *dir, const mh_targets *t, const double *model)
 {
-    if (fclose(f) == 0)
-        return true;
-    fprintf(stderr, "microheal: %s: write failed\n", path);
-    return false;
-}
-
-static bool write_tables(const char *dir, const mh_targets *t, const double *model)
-{
-    char path[4096];
-    FILE *md = open_out(dir, "validation.md", path, sizeof path);
+    char path[4096], *tmp = NULL;
+    int rc = 0;
+    FILE *md = open_out(dir, "validation.md", path, sizeof path, &tmp, &rc);
     if (md == NULL)
-        return false;
+        return rc;
     int n = mh_targets_count(t), nin = 0;
     for (int i = 0; i < n; i++)
         nin += mh_target_in_band(mh_targets_info(t, i), model[i]);
@@ -358,10 +349,10 @@ static bool write_tables(const char *dir, const mh_targets *t, const double *mod
     }
     fprintf(md, "\nData value: datum ± sigma, or the band where the source gives only a bound. Band: the acceptance "
                 "band, '(' or ')' for an open end.\n");
-    bool ok = close_out(md, path);
-    FILE *csv = open_out(dir, "validation.csv", path, sizeof path);
+    rc = mh_cli_text_close(md, tmp, path);
+    FILE *csv = rc == 0 ? open_out(dir, "validation.csv", path, sizeof path, &tmp, &rc) : NULL;
     if (csv == NULL)
-        return false;
+        return rc;
     fprintf(csv, "item,target,observable,source,value,sigma,band_lo,band_hi,lo_open,hi_open,model,within_band\n");
     for (int i = 0; i < n; i++) {
         const mh_target_info *ti = mh_targets_info(t, i);
@@ -378,17 +369,18 @@ static bool write_tables(const char *dir, const mh_targets *t, const double *mod
                 ti->has_sigma ? ti->sigma : NAN, ti->band_lo, ti->band_hi, ti->lo_open, ti->hi_open, model[i],
                 mh_target_in_band(ti, model[i]) ? "yes" : "no");
     }
-    return close_out(csv, path) && ok;
+    return mh_cli_text_close(csv, tmp, path);
 }
 
 /* One row per target for scripts/validation.gp: index name item band_lo band_hi datum sigma model
- * ymin ymax within; infinite band ends drawn at the panel's edge. */
-static bool write_plot_data(const char *dir, const mh_targets *t, const double *model)
+ * ymin ymax within; infinite band ends drawn at the panel's edge. 0, or the exit status after a message. */
+static int write_plot_data(const char *dir, const mh_targets *t, const double *model)
 {
-    char path[4096];
-    FILE *f = open_out(dir, "validation_plot.dat", path, sizeof path);
+    char path[4096], *tmp = NULL;
+    int rc = 0;
+    FILE *f = open_out(dir, "validation_plot.dat", path, sizeof path, &tmp, &rc);
     if (f == NULL)
-        return false;
+        return rc;
     for (int i = 0; i < mh_targets_count(t); i++) {
         const mh_target_info *ti = mh_targets_info(t, i);
         double v[6] = {ti->band_lo,
@@ -415,7 +407,7 @@ static bool write_plot_data(const char *dir, const mh_targets *t, const double *
                 ti->has_value && ti->has_sigma ? ti->sigma : 0.0, isfinite(model[i]) ? model[i] : NAN, ymin, ymax,
                 mh_target_in_band(ti, model[i]) ? 1 : 0);
     }
-    return close_out(f, path);
+    return mh_cli_text_close(f, tmp, path);
 }
 
 /* Whether an observable looks at the dermal matrix (a per-layer column), and which panel of
@@ -460,29 +452,33 @@ static bool plot_curves(const char *dir, const char *scripts, mh_targets *t, con
         }
         char name[256], spath[4096], sesspath[4096], dpath[4096] = "", png[4096];
         snprintf(name, sizeof name, "item%s_series.txt", ti->item[0] ? ti->item : "-");
-        FILE *f = open_out(dir, name, spath, sizeof spath);
+        char *tmp = NULL;
+        int rc = 0;
+        FILE *f = open_out(dir, name, spath, sizeof spath, &tmp, &rc);
         if (f == NULL)
             return false;
         mh_export_series_table(s, ti->name, f);
-        ok = close_out(f, spath);
+        ok = mh_cli_text_close(f, tmp, spath) == 0;
         snprintf(name, sizeof name, "item%s_sessions.txt", ti->item[0] ? ti->item : "-");
-        if (ok && (f = open_out(dir, name, sesspath, sizeof sesspath)) != NULL) {
+        if (ok && (f = open_out(dir, name, sesspath, sizeof sesspath, &tmp, &rc)) != NULL) {
             fprintf(f, "# session day\n");
             for (int k = 0; k < m->nsessions; k++)
                 fprintf(f, "%d %.9g\n", k + 1, m->session_days[k]);
-            ok = close_out(f, sesspath);
+            ok = mh_cli_text_close(f, tmp, sesspath) == 0;
         } else {
             ok = false;
         }
         const char *day = strstr(ti->observable, "@day=");
         bool datum = ok && ti->has_value && ti->ratio_observable == NULL && panel > 0 && day != NULL;
         snprintf(name, sizeof name, "item%s_data.txt", ti->item[0] ? ti->item : "-");
-        if (datum && (f = open_out(dir, name, dpath, sizeof dpath)) != NULL) {
+        if (datum && (f = open_out(dir, name, dpath, sizeof dpath, &tmp, &rc)) != NULL) {
             double offset = strncmp(ti->observable, "increment:", 10) == 0 ? 1.0 : 0.0;
             fprintf(f, "# panel day value sigma (%s: %s)\n%d %s %.9g %.9g\n", ti->name, ti->observable, panel, day + 5,
                     ti->value + offset, ti->has_sigma ? ti->sigma : 0.0);
-            datum = close_out(f, dpath);
+            datum = mh_cli_text_close(f, tmp, dpath) == 0;
             ok = datum;
+        } else if (datum) {
+            ok = false; /* open_out said why */
         }
         if (!ok)
             return false;
@@ -539,8 +535,11 @@ int mh_cmd_validate(int argc, char **argv)
                     in ? "within" : "OUTSIDE");
         }
     }
-    if (rc < 0 && !(write_tables(dir, t, model) && write_plot_data(dir, t, model)))
-        rc = 1;
+    int wrote = rc < 0 ? write_tables(dir, t, model) : 0;
+    if (rc < 0 && wrote == 0)
+        wrote = write_plot_data(dir, t, model);
+    if (rc < 0 && wrote != 0)
+        rc = wrote;
     char scripts[4096];
     if (rc < 0 && !mh_cli_scripts_dir(a.scripts, scripts, sizeof scripts)) {
         fprintf(stderr, "microheal: cannot find the scripts folder (give --scripts DIR)\n");

@@ -119,6 +119,9 @@ static int parse_args(int argc, char **argv, compare_args *a)
                                   "--vary)", a->nfiles == 2 ? "2" : "several");
     if (a->dir == NULL)
         return mh_cli_usage_error(usage_compare, "%s", "missing -o DIR");
+    const int named = mh_cli_check_output(usage_compare, "-o", a->dir, false);
+    if (named != 0)
+        return named;
     if (a->scripts != NULL && a->no_plots)
         return mh_cli_usage_error(usage_compare, "%s", "--scripts goes without --no-plots");
     return 0;

@@ -431,6 +431,9 @@ int mh_cmd_plot(int argc, char **argv)
     }
     if (g.h5 == NULL)
         return mh_cli_usage_error(usage_plot, "%s", "missing OUT.h5");
+    const int named = mh_cli_check_output(usage_plot, "-o", dir, false);
+    if (named != 0)
+        return named;
     if (dir != NULL ? !mh_cli_fmt(g.dir, sizeof g.dir, "%s", dir) : !default_dir(g.h5, g.dir, sizeof g.dir))
         return 2;
     if (strpbrk(g.dir, "'\"\\") != NULL) { /* the paths go into gnuplot strings */

@@ -42,7 +42,9 @@ static const char *usage_check =
     "usage: microheal check CONFIG [--set section.key=value ...] [--override-contraindications]\n"
     "\n"
     "Validates CONFIG and prints the resolved set-up (layers, grid, devices, sessions)\n"
-    "without running. Exit 0 if valid, 2 with FILE:LINE: key: reason if not.\n";
+    "without running it through: it refuses what run would refuse at its start (a grid larger than\n"
+    "this machine's memory; a grid too fine for the first step after session 1, which it takes).\n"
+    "Exit 0 if valid, 2 with FILE:LINE: key: reason if not (1 for the memory).\n";
 
 /* Options of run and check besides CONFIG; NULL members are options the command does not take. */
 typedef struct {
@@ -133,6 +135,22 @@ static void print_setup(const mh_sim *sim, FILE *out)
                 dev[k].depth_mm * 1e3, dev[k].surface_radius_mm * 1e3, pats[dev[k].pattern], dev[k].density_per_cm2);
 }
 
+/* Fails (exit 1) when the run's arrays cannot fit this machine's memory: better than being killed. */
+static int check_memory(const mh_sim *sim, mh_ctx *ctx)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    double need = (double)mh_sim_cell_bytes(sim), have = pages > 0 && page > 0 ? (double)pages * (double)page : 0.0;
+    if (have > 0.0 && need > have) {
+        const mh_grid *g = mh_sim_grid(sim);
+        MH_ERROR(ctx, MH_ERR_NOMEM,
+                 "the grid's %zu cells need %.3g GiB, more than this machine's %.3g GiB; choose a coarser "
+                 "grid.dx_um or a smaller domain",
+                 g->ncell, need / (1u << 30), have / (1u << 30));
+        return mh_cli_fail(ctx);
+    }
+    return 0;
+}
+
 int mh_cmd_check(int argc, char **argv)
 {
     if (mh_cli_wants_help(argc, argv)) {
@@ -147,6 +165,11 @@ int mh_cmd_check(int argc, char **argv)
     run_opts o = {0};
     int rc = load_config(argc, argv, usage_check, &cfg, &o, &path, &ctx);
     if (rc == 0 && mh_sim_create(cfg, &ctx, &sim) != MH_OK)
+        rc = mh_cli_fail(&ctx);
+    /* what run refuses, by the same code: the memory, then the steps up to the first after session 1 */
+    if (rc == 0)
+        rc = check_memory(sim, &ctx);
+    if (rc == 0 && mh_sim_probe(sim, &ctx) != MH_OK)
         rc = mh_cli_fail(&ctx);
     if (rc == 0) {
         printf("%s: valid\n", path);
@@ -275,22 +298,6 @@ static mh_status on_snapshot(void *user, double t_days, const mh_grid *g, const 
     return mh_h5_snapshot(((run_ctl *)user)->w, t_days, g, p, f, ctx);
 }
 
-/* Fails (exit 1) when the run's arrays cannot fit this machine's memory: better than being killed. */
-static int check_memory(const mh_sim *sim, mh_ctx *ctx)
-{
-    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    double need = (double)mh_sim_cell_bytes(sim), have = pages > 0 && page > 0 ? (double)pages * (double)page : 0.0;
-    if (have > 0.0 && need > have) {
-        const mh_grid *g = mh_sim_grid(sim);
-        MH_ERROR(ctx, MH_ERR_NOMEM,
-                 "the grid's %zu cells need %.3g GiB, more than this machine's %.3g GiB; choose a coarser "
-                 "grid.dx_um or a smaller domain",
-                 g->ncell, need / (1u << 30), have / (1u << 30));
-        return mh_cli_fail(ctx);
-    }
-    return 0;
-}
-
 /* After a numerical fault: the diagnostic snapshot beside the output, named in the message. */
 static int report_fault(const mh_sim *sim, const char *outp, const char *text, mh_ctx *ctx)
 {
@@ -329,6 +336,8 @@ int mh_cmd_run(int argc, char **argv)
     int quiet = 0, resume = 0;
     run_opts o = {NULL, &quiet, &resume, true, true};
     int rc = load_config(argc, argv, usage_run, &cfg, &o, &path, &ctx);
+    if (rc == 0)
+        rc = mh_cli_check_output(usage_run, "-o", o.output, false);
     if (rc == 0 && (outp = o.output) == NULL)
         outp = outbuf = default_output(path);
     if (rc == 0 && (outp == NULL || (ckpt = mh_checkpoint_path(outp)) == NULL || (text = mh_config_text(cfg)) == NULL)) {

@@ -9,7 +9,6 @@
 
 #include "mh_sensitivity.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -157,6 +156,9 @@ static int parse_args(int argc, char **argv, cli_args *a)
     }
     if (a->cfg_path == NULL)
         return bad_usage("%s", "missing CONFIG");
+    const int named = mh_cli_check_output(usage_sensitivity, "-o", a->outdir, false);
+    if (named != 0)
+        return named;
     if (strchr(a->outdir, '\'') != NULL || strchr(a->outdir, '"') != NULL)
         return bad_usage("-o: '%s': quotes are not allowed in DIR", a->outdir);
     return 0;
@@ -185,26 +187,19 @@ typedef struct {
     double seconds;
 } report_data;
 
-/* Writes DIR/NAME with body: into NAME.tmp, renamed when complete. Returns 0, or 1 after a message. */
+/* Writes DIR/NAME with body, through a fresh temporary file renamed when complete (mh_cli_text_open).
+ * Returns 0, or the exit status after a message. */
 static int write_file(const report_data *d, const char *name, void (*body)(FILE *, const report_data *))
 {
-    char tmp[PATH_MAX], final[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s/%s.tmp", d->a->outdir, name);
-    snprintf(final, sizeof final, "%s/%s", d->a->outdir, name);
-    FILE *f = fopen(tmp, "w");
-    if (f == NULL) {
-        fprintf(stderr, "microheal: %s: cannot write: %s\n", tmp, strerror(errno));
+    char final[PATH_MAX], *tmp = NULL;
+    if (!mh_cli_fmt(final, sizeof final, "%s/%s", d->a->outdir, name))
         return 1;
-    }
+    int rc = 0;
+    FILE *f = mh_cli_text_open(final, &tmp, &rc);
+    if (f == NULL)
+        return rc;
     body(f, d);
-    int bad = ferror(f) != 0;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, final) != 0) {
-        fprintf(stderr, "microheal: %s: cannot write\n", final);
-        remove(tmp);
-        return 1;
-    }
-    return 0;
+    return mh_cli_text_close(f, tmp, final);
 }
 
 static void fmt_num(char *out, size_t len, double x)

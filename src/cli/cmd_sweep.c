@@ -111,7 +111,7 @@ static int parse_args(int argc, char **argv, sweep_args *a)
         return mh_cli_usage_error(usage_sweep, "%s", "--task and --of go together");
     if (!a->collect && !a->plot && a->task == NULL && !a->check && a->dir == NULL)
         return mh_cli_usage_error(usage_sweep, "%s", "missing -o DIR");
-    return 0;
+    return mh_cli_check_output(usage_sweep, "-o", a->dir, false);
 }
 
 /* A whole number in [lo, hi] from option opt (text s); -1 after a usage message if it is not one. */
@@ -160,11 +160,11 @@ static int write_slurm(const mh_sweep *s, const char *dir, const sweep_args *a, 
     snprintf(collect_path, len, "%s/collect.sbatch", sdir);
     for (int which = 0; which < 2; which++) {
         const char *path = which == 0 ? array_path : collect_path;
-        FILE *f = fopen(path, "w");
-        if (f == NULL) {
-            fprintf(stderr, "microheal: %s: cannot write: %s\n", path, strerror(errno));
-            return 1;
-        }
+        char *tmp = NULL; /* a fresh temporary file, renamed when complete (a planted link cannot redirect it) */
+        int rc = 0;
+        FILE *f = mh_cli_text_open(path, &tmp, &rc);
+        if (f == NULL)
+            return rc;
         fprintf(f, "#!/bin/bash\n# %s of the microheal %s sweep in %s (written by microheal sweep --slurm)\n",
                 which == 0 ? "Job array" : "Summary", MH_VERSION, adir);
         fprintf(f, "#SBATCH --job-name=%s\n#SBATCH --chdir=%s\n", which == 0 ? "mh-sweep" : "mh-collect", adir);
@@ -191,10 +191,8 @@ static int write_slurm(const mh_sweep *s, const char *dir, const sweep_args *a, 
         }
         shell_quote(f, adir);
         fputc('\n', f);
-        if (fclose(f) != 0) {
-            fprintf(stderr, "microheal: %s: cannot write\n", path);
-            return 1;
-        }
+        if ((rc = mh_cli_text_close(f, tmp, path)) != 0)
+            return rc;
     }
     return 0;
 }

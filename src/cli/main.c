@@ -9,7 +9,9 @@
 
 #include <gsl/gsl_errno.h>
 
+#include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,25 +108,17 @@ static int cmd_export(int argc, char **argv)
     }
     if (file == NULL || what == NULL)
         return mh_cli_usage_error(usage_export, "%s", file == NULL ? "missing OUT.h5" : "missing WHAT");
+    int rc = mh_cli_check_output(usage_export, "-o", outp, true);
+    if (rc != 0)
+        return rc;
     mh_ctx ctx;
     mh_ctx_init(&ctx);
     if (strcmp(what, "--xdmf") == 0) /* a file beside the HDF5 one by default; written atomically */
         return mh_xdmf_write(file, outp, &ctx) == MH_OK ? 0 : mh_cli_fail(&ctx);
-    char *tmp = NULL;
-    FILE *out = stdout;
-    if (outp != NULL) {
-        size_t n = strlen(outp) + 8;
-        tmp = malloc(n);
-        if (tmp == NULL)
-            return 1;
-        snprintf(tmp, n, "%s.tmp", outp);
-        out = fopen(tmp, "w");
-        if (out == NULL) {
-            fprintf(stderr, "microheal: %s: cannot write\n", tmp);
-            free(tmp);
-            return 1;
-        }
-    }
+    char *tmp = NULL; /* FILE is written through a fresh temporary beside it, renamed when complete */
+    FILE *out = outp != NULL ? mh_cli_text_open(outp, &tmp, &rc) : stdout;
+    if (out == NULL)
+        return rc;
     mh_status st;
     if (strcmp(what, "--series") == 0)
         st = mh_export_series(file, out, &ctx);
@@ -138,15 +132,15 @@ static int cmd_export(int argc, char **argv)
         st = mh_export_profile(file, field, day, out, &ctx);
     else
         st = mh_export_field(file, field, day, y, out, &ctx);
-    if (outp != NULL) {
-        int bad = fclose(out) != 0;
-        if (st == MH_OK && (bad || rename(tmp, outp) != 0))
-            st = MH_ERROR(&ctx, MH_ERR_IO, "%s: cannot write", outp);
-        if (st != MH_OK)
-            remove(tmp);
+    rc = st == MH_OK ? 0 : mh_cli_fail(&ctx);
+    if (outp != NULL && rc != 0) {
+        fclose(out);
+        unlink(tmp);
         free(tmp);
+    } else if (outp != NULL) {
+        rc = mh_cli_text_close(out, tmp, outp);
     }
-    return st == MH_OK ? 0 : mh_cli_fail(&ctx);
+    return rc;
 }
 
 static int dispatch(int argc, char **argv)
@@ -188,6 +182,28 @@ static int dispatch(int argc, char **argv)
     return 2;
 }
 
+/* Flushes and closes standard output, as the coreutils' close_stdout does: a write that failed (a full
+ * disk, /dev/full, a file-size limit, a closed pipe) turns the exit status rc into 1, with a message,
+ * instead of leaving a cut-short output behind a success. A standard output that was closed before
+ * the start (">&-") and never written to is fine. */
+static int close_stdout(int rc)
+{
+    errno = 0;
+    const bool flush_failed = fflush(stdout) != 0;
+    int err = flush_failed ? errno : 0;
+    bool failed = flush_failed || ferror(stdout) != 0;
+    errno = 0;
+    if (fclose(stdout) != 0 && !failed && errno != EBADF) {
+        failed = true;
+        err = errno;
+    }
+    if (!failed)
+        return rc;
+    fprintf(stderr, "microheal: standard output: write error%s%s\n", err != 0 ? ": " : "",
+            err != 0 ? strerror(err) : "");
+    return rc == 0 ? 1 : rc;
+}
+
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off(); /* GSL errors come back as return codes */
@@ -195,11 +211,10 @@ int main(int argc, char **argv)
      * of killing the process */
     signal(SIGXFSZ, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
-    int rc = dispatch(argc, argv);
+    int rc = close_stdout(dispatch(argc, argv));
     /* Every file is closed or removed by now. Leave without the atexit handlers: HDF5 1.10's
      * (H5_term_library) dereferences a file whose H5Fclose failed on a full disk and dies with
      * SIGSEGV after the error has been reported (tests/test_checkpoint.c, full disk). */
-    fflush(stdout);
     fflush(stderr);
     _exit(rc);
 }

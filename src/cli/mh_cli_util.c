@@ -1,6 +1,8 @@
 /* mh_cli_util: helpers shared by the microheal commands (see mh_cli_util.h). */
 #include "mh_cli_util.h"
 
+#include "mh_file.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -175,23 +177,52 @@ bool mh_cli_run_gnuplot(const char *script, const char *vars)
     return false;
 }
 
+int mh_cli_check_output(const char *usage, const char *opt, const char *path, bool is_file)
+{
+    if (path != NULL && path[0] == '\0') {
+        if (usage != NULL)
+            return mh_cli_usage_error(usage, "%s: the name is empty", opt);
+        fprintf(stderr, "microheal: %s: the name is empty\n", opt);
+        return 2;
+    }
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    if (is_file && path != NULL && mh_file_check_output(path, &ctx) != MH_OK)
+        return mh_cli_fail(&ctx);
+    return 0;
+}
+
+FILE *mh_cli_text_open(const char *path, char **tmp, int *rc)
+{
+    *tmp = NULL;
+    if ((*rc = mh_cli_check_output(NULL, "output", path, true)) != 0)
+        return NULL;
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    FILE *f = mh_file_temp_open(path, tmp, &ctx);
+    if (f == NULL)
+        *rc = mh_cli_fail(&ctx);
+    return f;
+}
+
+int mh_cli_text_close(FILE *f, char *tmp, const char *path)
+{
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    const mh_status st = mh_file_finish(f, tmp, path, &ctx);
+    free(tmp);
+    return st == MH_OK ? 0 : mh_cli_fail(&ctx);
+}
+
 bool mh_cli_write_table(const char *path, void (*fill)(FILE *, const void *), const void *user)
 {
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%.4000s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (f == NULL) {
-        fprintf(stderr, "microheal: %s: cannot write: %s\n", tmp, strerror(errno));
+    char *tmp = NULL;
+    int rc = 0;
+    FILE *f = mh_cli_text_open(path, &tmp, &rc);
+    if (f == NULL)
         return false;
-    }
     fill(f, user);
-    const bool bad = ferror(f) != 0;
-    if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
-        fprintf(stderr, "microheal: %s: cannot write (disk full?)\n", path);
-        remove(tmp);
-        return false;
-    }
-    return true;
+    return mh_cli_text_close(f, tmp, path) == 0;
 }
 
 bool mh_cli_draw(const char *script, const char *dat, const char *vars, const char *png)

@@ -40,6 +40,19 @@ bool mh_cli_have_program(const char *name);
 /* Runs gnuplot -e VARS SCRIPT; true if it exits with 0, else false after gnuplot's messages (held back
  * while it runs: a successful run prints nothing) and one of its own. */
 bool mh_cli_run_gnuplot(const char *script, const char *vars);
+/* Checks the name that option opt (e.g. "-o") gives an output before any work is done: empty is a usage
+ * error; for a file (is_file), an existing directory, device, FIFO or socket of that name is refused
+ * (mh_file_check_output). 0, or the exit status (2) after a message (with usage when usage is not NULL). */
+int mh_cli_check_output(const char *usage, const char *opt, const char *path, bool is_file);
+/* Opens a text output: a fresh temporary file beside path (mh_file_temp_open: O_CREAT | O_EXCL |
+ * O_NOFOLLOW, so a planted symbolic link cannot redirect it), its malloc'ed name in *tmp, after checking
+ * that path may be replaced (mh_cli_check_output). NULL after a message, with the exit status in *rc (2 for
+ * a name that is not a regular file's, 1 otherwise). Finish it with mh_cli_text_close. */
+FILE *mh_cli_text_open(const char *path, char **tmp, int *rc);
+/* Finishes a text output of mh_cli_text_open (mh_file_finish: flush, fsync, checks, rename onto path) and
+ * frees tmp; on failure the temporary file is removed and an older file at path is untouched. 0, or the
+ * exit status after a message. */
+int mh_cli_text_close(FILE *f, char *tmp, const char *path);
 /* Writes the table at path through a temporary file (fill(f, user) writes it); false after a message. */
 bool mh_cli_write_table(const char *path, void (*fill)(FILE *, const void *), const void *user);
 /* Draws png with SCRIPT from the table dat: gnuplot -e "dat='DAT'; out='TMP'; VARS" SCRIPT, TMP renamed to png

@@ -291,6 +291,20 @@ void mh_config_destroy(mh_config **cfg)
 
 /* ---------- assignment ---------- */
 
+#define MH_QUOTE_CHARS 40 /* of a name read from a file that a message quotes */
+
+/* name as a message quotes it: its first MH_QUOTE_CHARS printable characters, "..." where it goes on
+ * (an unknown key may be the first line of any file that an include names, a password file's: the
+ * message must not hand that file over). out holds MH_QUOTE_CHARS + 4 bytes; returns out. */
+static const char *quoted(const char *name, char *out)
+{
+    size_t n = 0;
+    for (; n < MH_QUOTE_CHARS && name[n] != '\0' && isprint((unsigned char)name[n]); n++)
+        out[n] = name[n];
+    snprintf(out + n, 4, "%s", name[n] != '\0' ? "..." : "");
+    return out;
+}
+
 static int edit_distance(const char *a, const char *b)
 {
     int la = (int)strlen(a), lb = (int)strlen(b);
@@ -348,12 +362,12 @@ static mh_status assign(mh_config *cfg, int session, const char *key, const char
     char keyname[MH_KEY_LEN];
     int id = key_row(session, key, keyname, sizeof keyname);
     if (id < 0) {
-        char hint[128];
+        char hint[128], q[MH_QUOTE_CHARS + 4];
         suggest(keyname, hint, sizeof hint);
         if (session > 0)
             return MH_ERROR(ctx, MH_ERR_INPUT, "%s: session.%d.%s: unknown key (a session overrides device keys only)",
-                            where, session, key);
-        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: unknown key%s", where, key, hint);
+                            where, session, quoted(key, q));
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: unknown key%s", where, quoted(key, q), hint);
     }
     const mh_param_info *info = &param_table[id];
     if (session > 0 && !(info->flags & MH_F_SESSION))
@@ -531,7 +545,7 @@ static mh_status include_file(mh_loading *ld, const char *value, const char *whe
             st = MH_ERROR(ctx, MH_ERR_INPUT, "%s: include: %s: include cycle (%s%s)", where, rel, files, path);
         } else if ((child = loading_create(ld->cfg, ld, path)) == NULL) {
             st = MH_ERROR(ctx, MH_ERR_NOMEM, "%s: include: out of memory", where);
-        } else if ((st = mh_ini_parse(path, config_key, child, ctx)) != MH_OK) {
+        } else if ((st = mh_ini_parse(path, "configuration", config_key, child, ctx)) != MH_OK) {
             const size_t used = strlen(ctx->msg); /* say which line brought the file in */
             snprintf(ctx->msg + used, sizeof ctx->msg - used, " (included from %s)", where);
         }
@@ -548,11 +562,12 @@ static mh_status config_key(void *user, const char *section, const char *name, c
     mh_config *cfg = ld->cfg;
     char where[MH_ORIGIN_LEN];
     snprintf(where, sizeof where, "%s:%d", pos->path, pos->line);
+    char q[MH_QUOTE_CHARS + 4];
     if (strcmp(name, "include") == 0) {
         if (section[0] != '\0')
             return MH_ERROR(ctx, MH_ERR_INPUT,
                             "%s: %s.include: include stands at the top of the file, before any [section]", where,
-                            section);
+                            quoted(section, q));
         if (pos->continues > 0)
             return MH_ERROR(ctx, MH_ERR_INPUT,
                             "%s: include: an indented line continues the include of line %d; an include names one "
@@ -560,13 +575,14 @@ static mh_status config_key(void *user, const char *section, const char *name, c
                             where, pos->continues);
         return include_file(ld, value, where, ctx);
     }
-    if (ld->first_key_line == 0)
+    const bool first = ld->first_key_line == 0;
+    if (first)
         ld->first_key_line = pos->line;
     const char *rest = NULL;
     int session = session_of(section, &rest);
     if (session < 0 || (session > 0 && *rest != '\0'))
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s: [%s]: bad session section (use [session.N], N = 1..%d)", where,
-                        section, MH_MAX_SESSIONS);
+                        quoted(section, q), MH_MAX_SESSIONS);
     char key[200];
     if (session > 0)
         snprintf(key, sizeof key, "%s", name);
@@ -576,6 +592,11 @@ static mh_status config_key(void *user, const char *section, const char *name, c
         snprintf(key, sizeof key, "%s.%s", section, name);
     if (pos->continues > 0)
         return continue_list(cfg, session, key, value, where, pos->continues, ctx);
+    char keyname[MH_KEY_LEN];
+    if (first && ld->parent != NULL && key_row(session, key, keyname, sizeof keyname) < 0)
+        return MH_ERROR(ctx, MH_ERR_INPUT,
+                        "%s: %s: unknown key, and the file's first: %s is not a microheal configuration", where,
+                        quoted(keyname, q), pos->path);
     return assign(cfg, session, key, value, where, ld->seen, ctx);
 }
 
@@ -584,7 +605,7 @@ mh_status mh_config_load(mh_config *cfg, const char *path, mh_ctx *ctx)
     mh_loading *ld = loading_create(cfg, NULL, path);
     if (ld == NULL)
         return MH_ERROR(ctx, MH_ERR_NOMEM, "%s: out of memory", path);
-    mh_status st = mh_ini_parse(path, config_key, ld, ctx);
+    mh_status st = mh_ini_parse(path, "configuration", config_key, ld, ctx);
     free(ld);
     return st;
 }

@@ -383,6 +383,42 @@ mh_status mh_sim_run(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
     return st;
 }
 
+/* mh_sink.step of mh_sim_probe: stops the run at its first step accepted after the first session. The
+ * status is returned bare (no message recorded): it is the probe's own stop, not an error. */
+static mh_status probe_step(void *user, const mh_sim *s, mh_ctx *ctx)
+{
+    (void)user;
+    (void)ctx;
+    return s->st.sessions_done > 0 ? MH_ERR_STOPPED : MH_OK;
+}
+
+mh_status mh_sim_probe(mh_sim *s, mh_ctx *ctx)
+{
+    if (s->started)
+        return MH_ERROR(ctx, MH_ERR_STATE, "mh_sim_probe: the run has started");
+    const mh_sink sink = {NULL, probe_step, NULL};
+    mh_ctx rctx; /* the run's own message, quoted in the one that names the key */
+    mh_ctx_init(&rctx);
+    const mh_status st = mh_sim_run(s, &sink, &rctx);
+    if (st == MH_OK || st == MH_ERR_STOPPED)
+        return MH_OK;
+    if (st != MH_ERR_NUMERIC)
+        return MH_ERROR(ctx, st, "%s", rctx.msg);
+    const mh_config *cfg = s->cfg;
+    if (s->fault.non_finite)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "a run of this configuration would stop at day %g: %s", s->fault.t_days,
+                        rctx.msg);
+    /* the run's rule (mh_sim_run): even a step of solver.dt_min_s changes a field by more than 2 solver.tol */
+    static const mh_param_id rule[] = {MH_P_GRID_DX, MH_P_SOLV_DTMIN, MH_P_SOLV_TOL, MH_P_SOLV_ATOL};
+    const mh_param_id c = mh_config_culprit(cfg, 0, rule, (int)(sizeof rule / sizeof rule[0]));
+    return MH_ERROR(ctx, MH_ERR_INPUT,
+                    "%s: %s: a run would stop at day %g, where even its shortest step (solver.dt_min_s = %g s) "
+                    "changes a field by more than the solver accepts (2 x solver.tol): %s; choose a coarser "
+                    "grid.dx_um (%g um now) or a smaller solver.dt_min_s",
+                    mh_config_origin(cfg, c), mh_param_table()[c].key, s->fault.t_days,
+                    mh_config_real(cfg, MH_P_SOLV_DTMIN), rctx.msg, mh_config_real(cfg, MH_P_GRID_DX));
+}
+
 void mh_sim_get_state(const mh_sim *s, mh_sim_state *out) { *out = s->st; }
 const double *mh_sim_closure_rates(const mh_sim *s) { return s->aux.k_close; }
 const double *mh_sim_lumen_weights(const mh_sim *s) { return s->aux.w_open; }

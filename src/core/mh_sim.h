@@ -56,6 +56,15 @@ mh_status mh_sim_setup(mh_sim *sim, mh_ctx *ctx);
  * accepted state); a sink's status when a callback stops it. */
 mh_status mh_sim_run(mh_sim *sim, const mh_sink *sink, mh_ctx *ctx);
 
+/* Runs the simulation (mh_sim_run, no sink) up to its first step accepted after the first session, the
+ * step where a run on too fine a grid stops: there, even a step of solver.dt_min_s can change a field at a
+ * channel's edge by more than 2 solver.tol (the diffusion across the edge grows as 1 / dx^2). MH_OK when
+ * that step is taken (mh_sim_run goes on from there, as after a stop); MH_ERR_INPUT naming the key
+ * (grid.dx_um, or the solver key that was given) and quoting the run's fault when the run would stop
+ * there; MH_ERR_NOMEM as mh_sim_setup; MH_ERR_STATE when the run has started. It allocates the per-cell
+ * arrays and steps the whole grid: check the memory (mh_sim_cell_bytes) first. */
+mh_status mh_sim_probe(mh_sim *sim, mh_ctx *ctx);
+
 /* The scalars of the state (for a checkpoint). */
 void mh_sim_get_state(const mh_sim *sim, mh_sim_state *out);
 /* Closure rates and lumen weights of the channel cells (ncell values each, mh_model_aux; NULL before

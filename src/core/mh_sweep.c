@@ -670,7 +670,7 @@ mh_status mh_sweep_load(const char *path, mh_ctx *ctx, mh_sweep **out)
     mh_sweep *s = sweep_alloc(path, ctx);
     if (s == NULL)
         return ctx->status;
-    mh_status st = mh_ini_parse(path, on_key, s, ctx);
+    mh_status st = mh_ini_parse(path, "sweep file", on_key, s, ctx);
     if (st == MH_OK)
         st = load_base(s, ctx);
     if (st == MH_OK && s->k[K_DESIGN].value != NULL) {

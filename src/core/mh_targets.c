@@ -582,7 +582,7 @@ mh_status mh_targets_load(const char *path, mh_ctx *ctx, mh_targets **out)
         mh_targets_destroy(&t);
         return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory reading %s", path);
     }
-    mh_status st = mh_ini_parse(path, targets_key, t, ctx);
+    mh_status st = mh_ini_parse(path, "targets file", targets_key, t, ctx);
     if (st == MH_OK && t->n == 0)
         st = MH_ERROR(ctx, MH_ERR_INPUT, "%s:0: no [target.NAME] sections", path);
     for (int i = 0; st == MH_OK && i < t->n; i++) {

@@ -6,6 +6,7 @@
 #include "mh_h5.h"
 
 #include <hdf5.h>
+#include <stdio.h>
 
 /* Turns off HDF5's printing of its error stack: errors are reported through mh_ctx. */
 void mh_h5_quiet(void);
@@ -58,11 +59,14 @@ size_t mh_h5_writer_snapshots(const mh_h5_writer *w);
 mh_status mh_h5_writer_adopt(mh_h5_writer *w, hid_t src, const mh_grid *g, size_t nsnap, const char *origin,
                              mh_ctx *ctx);
 
-/* (mh_xdmf.c) Writes the XDMF of the run output open as file (origin names it in messages), naming the
- * HDF5 file h5_ref (relative to xmf_path's directory), to a fresh temporary file beside xmf_path
- * (mh_file_temp_open), complete and synced; its malloc'ed name goes to *tmp, for mh_h5_commit. MH_ERR_INPUT
- * when h5_ref holds ':'; MH_ERR_IO when what it describes is missing or malformed or the temporary
- * file cannot be written (nothing is left then, *tmp NULL). */
+/* (mh_xdmf.c) Writes to out the XDMF of the run output open as file (origin names it in messages),
+ * naming the HDF5 file h5_ref (relative to the XDMF file's directory). MH_ERR_INPUT when h5_ref holds
+ * ':' (out may then be NULL: nothing is written); MH_ERR_IO when what it describes is missing or
+ * malformed (nothing written). The caller checks out for write errors. */
+mh_status mh_xdmf_put(hid_t file, const char *origin, const char *h5_ref, FILE *out, mh_ctx *ctx);
+/* (mh_xdmf.c) mh_xdmf_put to a fresh temporary file beside xmf_path (mh_file_temp_open), complete and
+ * synced; its malloc'ed name goes to *tmp, for mh_h5_commit. The errors of mh_xdmf_put, and MH_ERR_IO
+ * when the temporary file cannot be written (nothing is left then, *tmp NULL). */
 mh_status mh_xdmf_write_tmp(hid_t file, const char *origin, const char *h5_ref, const char *xmf_path, char **tmp,
                             mh_ctx *ctx);
 

@@ -30,12 +30,17 @@ char *mh_sweep_point_path(const char *dir, int point, const char *ext)
     return join(dir, name);
 }
 
-/* The whole of a text file (malloc'ed, NUL-terminated), or NULL (errno tells why). */
-static char *read_text(const char *path)
+/* The whole of the text file path (a regular file of at most MH_FILE_MAX_CONFIG_BYTES: what names it in
+ * messages) into *out, malloc'ed and NUL-terminated; *out = NULL (and MH_OK) when there is no such file. */
+static mh_status read_text(const char *path, const char *what, char **out, mh_ctx *ctx)
 {
-    FILE *f = fopen(path, "rb");
+    *out = NULL;
+    struct stat st;
+    if (lstat(path, &st) != 0 && errno == ENOENT)
+        return MH_OK;
+    FILE *f = mh_file_open_input(path, what, MH_FILE_MAX_CONFIG_BYTES, ctx);
     if (f == NULL)
-        return NULL;
+        return ctx->status;
     size_t cap = 4096, n = 0;
     char *t = malloc(cap);
     while (t != NULL) {
@@ -51,26 +56,24 @@ static char *read_text(const char *path)
     fclose(f);
     if (t == NULL || bad) {
         free(t);
-        return NULL;
+        return t == NULL ? MH_ERROR(ctx, MH_ERR_NOMEM, "%s: out of memory", path)
+                         : MH_ERROR(ctx, MH_ERR_IO, "%s: cannot read", path);
     }
     t[n] = '\0';
-    return t;
+    *out = t;
+    return MH_OK;
 }
 
 mh_status mh_sweep_io_write_text(const char *path, void (*fill)(FILE *, const void *), const void *user, mh_ctx *ctx)
 {
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%.4000s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
+    char *tmp = NULL; /* a fresh name (O_EXCL | O_NOFOLLOW): a planted link cannot redirect the write */
+    FILE *f = mh_file_temp_open(path, &tmp, ctx);
     if (f == NULL)
-        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write: %s", tmp, strerror(errno));
+        return ctx->status;
     fill(f, user);
-    const bool bad = ferror(f) != 0;
-    if (fclose(f) != 0 || bad) {
-        remove(tmp);
-        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write (disk full?)", path);
-    }
-    return mh_h5_commit(tmp, path, ctx);
+    mh_status st = mh_file_finish(f, tmp, path, ctx);
+    free(tmp);
+    return st;
 }
 
 static void fill_text(FILE *f, const void *text) { fputs(text, f); }
@@ -105,13 +108,11 @@ static mh_status freeze(const char *dir, const char *name, const char *text, mh_
     char *path = join(dir, name);
     if (path == NULL)
         return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
-    mh_status st = MH_OK;
-    char *old = read_text(path);
-    if (old == NULL && errno != ENOENT) {
-        st = MH_ERROR(ctx, MH_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
-    } else if (old == NULL) {
+    char *old = NULL;
+    mh_status st = read_text(path, "frozen plan", &old, ctx);
+    if (st == MH_OK && old == NULL) {
         st = write_text(path, text, ctx);
-    } else if (strcmp(old, text) != 0) {
+    } else if (st == MH_OK && strcmp(old, text) != 0) {
         char la[160], lb[160];
         int line = first_difference(old, text, la, lb, sizeof la);
         st = MH_ERROR(ctx, MH_ERR_INPUT,
@@ -328,7 +329,11 @@ mh_status mh_sweep_table_gather(const mh_sweep *s, const char *dir, mh_sweep_tab
             for (int k = 0; k < MH_MET_COUNT; k++)
                 m[k] = NAN;
             char *fp = mh_sweep_point_path(dir, i, "failed");
-            char *msg = fp != NULL ? read_text(fp) : NULL;
+            char *msg = NULL;
+            mh_ctx rctx; /* a record that cannot be read (not a regular file): the point counts as missing */
+            mh_ctx_init(&rctx);
+            if (fp != NULL)
+                read_text(fp, "failure record", &msg, &rctx);
             free(fp);
             if (msg != NULL) {
                 msg[strcspn(msg, "\n")] = '\0';

@@ -271,32 +271,40 @@ static void put_xdmf(const desc *d, const char *h5_ref, FILE *out)
     fputs("  </Grid>\n </Domain>\n</Xdmf>\n", out);
 }
 
-mh_status mh_xdmf_write_tmp(hid_t file, const char *origin, const char *h5_ref, const char *xmf_path, char **tmp,
-                            mh_ctx *ctx)
+mh_status mh_xdmf_put(hid_t file, const char *origin, const char *h5_ref, FILE *out, mh_ctx *ctx)
 {
-    *tmp = NULL;
     if (strchr(h5_ref, ':') != NULL)
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s: XDMF cannot name an HDF5 file whose name holds ':' (%s)", origin,
                         h5_ref);
     desc d = {0};
     mh_status st = read_desc(file, origin, &d, ctx);
-    char *name = NULL;
-    FILE *out = st == MH_OK ? mh_file_temp_open(xmf_path, &name, ctx) : NULL;
-    if (st == MH_OK && out == NULL)
-        st = ctx->status;
-    if (out != NULL) {
+    if (st == MH_OK)
         put_xdmf(&d, h5_ref, out);
-        bool ok = fflush(out) == 0 && ferror(out) == 0 && (fsync(fileno(out)) == 0 || errno == EINVAL);
-        ok = fclose(out) == 0 && ok;
-        if (ok) {
-            *tmp = name;
-        } else {
-            unlink(name);
-            free(name);
-            st = MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write (disk full?)", xmf_path);
-        }
-    }
     desc_free(&d);
+    return st;
+}
+
+mh_status mh_xdmf_write_tmp(hid_t file, const char *origin, const char *h5_ref, const char *xmf_path, char **tmp,
+                            mh_ctx *ctx)
+{
+    *tmp = NULL;
+    if (strchr(h5_ref, ':') != NULL) /* refused before a temporary file is made */
+        return mh_xdmf_put(file, origin, h5_ref, NULL, ctx);
+    char *name = NULL;
+    FILE *out = mh_file_temp_open(xmf_path, &name, ctx);
+    if (out == NULL)
+        return ctx->status;
+    mh_status st = mh_xdmf_put(file, origin, h5_ref, out, ctx);
+    bool ok = fflush(out) == 0 && ferror(out) == 0 && (fsync(fileno(out)) == 0 || errno == EINVAL);
+    ok = fclose(out) == 0 && ok;
+    if (st == MH_OK && !ok)
+        st = MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write (disk full?)", xmf_path);
+    if (st == MH_OK) {
+        *tmp = name;
+    } else {
+        unlink(name);
+        free(name);
+    }
     return st;
 }
 
@@ -378,12 +386,13 @@ mh_status mh_xdmf_write(const char *h5_path, const char *xmf_path, mh_ctx *ctx)
         return MH_ERR_INPUT;
     }
     char *ref = NULL, *tmp = NULL;
-    mh_status st = mh_file_check_output(xmf_path, ctx);
+    mh_status st = mh_file_check_output(xmf_path, ctx); /* before the HDF5 file is read */
     hid_t file = st == MH_OK ? mh_h5_open_output(h5_path, ctx) : H5I_INVALID_HID;
     if (st == MH_OK && file < 0)
         st = ctx->status;
     else if (st == MH_OK && (ref = relative_ref(h5_path, xmf_path, ctx)) == NULL)
         st = ctx->status;
+    /* a fresh temporary (O_EXCL | O_NOFOLLOW: a planted link cannot redirect it), renamed when complete */
     if (st == MH_OK)
         st = mh_xdmf_write_tmp(file, h5_path, ref, xmf_path, &tmp, ctx);
     if (file >= 0)
