@@ -928,8 +928,8 @@ static void fails_cleanly(const char *cmd, const char *want)
 }
 
 /* A full disk (a 3 MB tmpfs where the test can mount one, else a file-size limit, ulimit -f) while an
- * output, a checkpoint, a resume and a comparison are written: each fails with a clear error and exit
- * 1, an older output and checkpoint are kept as they were, and no temporary file is left. (Before: a
+ * output, a checkpoint, a resume, a comparison and an export are written: each fails with a clear error
+ * and exit 1, an older output, checkpoint and table are kept as they were, and no temporary file is left. (Before: a
  * checkpoint or resume on a full disk crashed, 4 of 4 times with a 3 MB tmpfs.) */
 Test(hostile, a_full_disk_fails_cleanly_and_keeps_what_was_there, .timeout = 300)
 {
@@ -1000,6 +1000,16 @@ Test(hostile, a_full_disk_fails_cleanly_and_keeps_what_was_there, .timeout = 300
     cr_assert(csv != NULL && strstr(csv, "failed") && strstr(csv, "disk full"), "%s", csv ? csv : "no compare.csv");
     free(csv);
     cr_assert_eq(count_tmp_deep(dir), 0, "temporary files left after the comparison");
+
+    /* (5) export -o: the older table stays when the new one does not fit */
+    snprintf(path, sizeof path, "%s/s.dat", dir);
+    write_text_file(path, "older table\n");
+    if (tmpfs)
+        leave_free(dir, 0);
+    snprintf(cmd, sizeof cmd, "%s" MH_BIN " export %s/out.h5 --series -o %s", tmpfs ? "" : "ulimit -f 1; ", dir, path);
+    fails_cleanly(cmd, "disk full");
+    holds(path, "older table\n");
+    cr_assert_eq(count_tmp_deep(dir), 0, "temporary files left after the export");
     if (tmpfs) {
         snprintf(cmd, sizeof cmd, "umount '%s'", dir);
         cr_assert_eq(system(cmd), 0);
