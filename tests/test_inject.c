@@ -1,8 +1,29 @@
 /* test_inject: hostile names never become commands (papers/reliability.md, "Shell and gnuplot injection"):
- * the gnuplot file-name function and runner (src/cli/mh_cli_util.c). */
+ * the gnuplot file-name function and runner (src/cli/mh_cli_util.c), then every command that drives
+ * gnuplot (plot, compare, sweep --plot, validate, sensitivity) on folders, files and labels named with
+ * quotes, $(...), backquotes, a gnuplot macro, blanks, a newline, and a leading '<', '|' or '-'. Each
+ * asserts that no PWNED file appears, that the command succeeded, and that its pictures are PNGs. Runs
+ * are tiny (dx 40 um, a few days). */
 #include "helpers.h"
 
 #include "mh_cli_util.h"
+
+#include <stdarg.h>
+
+/* Names that ran commands through gnuplot or a shell before: the issue's reproduction (a gnuplot string
+ * closed and system() called), one with every kind of quote and substitution, a blank and a newline, and
+ * names that gnuplot reads as a command to read from ('<') or write to ('|'), and an option-like one. */
+static const char *const hostile[] = {
+    "q'; system('touch PWNED'); x='",
+    "h\"'$(touch PWNED)`touch PWNED` @ARG1 ;x='\nline two",
+    "<touch PWNED;",
+    "|touch PWNED;",
+    "-x",
+};
+#define NHOSTILE ((int)(sizeof hostile / sizeof hostile[0]))
+
+/* The tiny run of every variant and point. */
+#define TINY "--set grid.dx_um=40 --set schedule.sessions=1"
 
 /* s in single quotes for sh, into out. */
 static void shq(char *out, size_t len, const char *s)
@@ -23,6 +44,23 @@ static void shq(char *out, size_t len, const char *s)
     out[n] = '\0';
 }
 
+/* Runs a shell command in folder dir, with $M the microheal executable and $S the repository's scripts
+ * folder (absolute paths); fmt's %s arguments are put in as they are (quote names with shq). Returns the
+ * exit status and stderr in *err. */
+static int sh_in(const char *dir, char **err, const char *fmt, ...)
+{
+    char body[16384], qdir[2048], cmd[20000];
+    va_list ap;
+    va_start(ap, fmt);
+    const int n = vsnprintf(body, sizeof body, fmt, ap);
+    va_end(ap);
+    cr_assert(n > 0 && (size_t)n < sizeof body);
+    shq(qdir, sizeof qdir, dir);
+    snprintf(cmd, sizeof cmd,
+             "M=$(realpath \"${MICROHEAL:-./microheal}\") && S=$(realpath scripts) && cd %s && { %s; }", qdir, body);
+    return mh_test_sh(cmd, err);
+}
+
 /* Asserts that no file named PWNED (or starting so) is in dir or below it, or in the working directory. */
 static void no_pwned(const char *dir)
 {
@@ -30,6 +68,22 @@ static void no_pwned(const char *dir)
     shq(q, sizeof q, dir);
     snprintf(cmd, sizeof cmd, "test -z \"$(find %s . -maxdepth 1 -name 'PWNED*'; find %s -name 'PWNED*')\"", q, q);
     cr_assert_eq(system(cmd), 0, "a PWNED file appeared in %s or the working directory: a command ran", dir);
+}
+
+/* dir/name (name relative to dir) into out. */
+static void join(char *out, size_t len, const char *dir, const char *name)
+{
+    const int n = snprintf(out, len, "%s/%s", dir, name);
+    cr_assert(n > 0 && (size_t)n < len);
+}
+
+/* Asserts that dir/sub/name.png is a PNG. */
+static void png_in(const char *dir, const char *sub, const char *name)
+{
+    char a[4096], b[4400];
+    join(a, sizeof a, dir, sub);
+    snprintf(b, sizeof b, "%s/%s.png", a, name);
+    mh_test_is_png(b);
 }
 
 static bool have_gnuplot(void) { return system("command -v gnuplot >/dev/null 2>&1") == 0; }
@@ -125,5 +179,184 @@ Test(inject, gnuplot_gets_paths_and_text_as_arguments_only, .timeout = 60)
     cr_assert(!mh_gp_run(&g, "<echo.gp"));
     no_pwned(dir);
     cr_assert_eq(chdir(cwd), 0);
+    free(dir);
+}
+
+/* ---- microheal plot ---- */
+
+Test(inject, plot_into_and_from_hostile_folders, .timeout = 300)
+{
+    if (!have_gnuplot())
+        cr_skip_test("gnuplot is not installed (package gnuplot-nox)");
+    char *dir = mh_test_temp_dir("inject_plot"), *err = NULL, q[1024], q2[1024];
+    /* the run itself in a hostile folder; 7 days, so that every figure is drawn */
+    shq(q, sizeof q, hostile[1]);
+    int rc = sh_in(dir, &err,
+                   "mkdir %s && \"$M\" run \"$S\"/../configs/default.ini -q -o %s/run.h5 " TINY
+                   " --set simulation.days=7 --set output.snapshot_days=0,1,7",
+                   q, q);
+    cr_assert_eq(rc, 0, "%s", err);
+    free(err);
+    /* --scripts from a copy whose name gnuplot would run as a command */
+    rc = sh_in(dir, &err, "cp -r \"$S\" '<scripts'");
+    cr_assert_eq(rc, 0, "%s", err);
+    free(err);
+    const char *pngs[] = {"healing_curves", "early_response",       "cross_section_collagen",
+                          "depth_response", "first_week/frame_000", "first_week/frame_002"};
+    /* the default folder beside the run (hostile[1]/run_plots), then each hostile name as -o */
+    for (int k = -1; k < NHOSTILE; k++) {
+        char sub[1024];
+        if (k < 0) {
+            rc = sh_in(dir, &err, "\"$M\" plot %s/run.h5 --scripts '<scripts' > /dev/null", q);
+            join(sub, sizeof sub, hostile[1], "run_plots");
+        } else {
+            shq(q2, sizeof q2, hostile[k]);
+            rc = sh_in(dir, &err, "\"$M\" plot %s/run.h5 -o %s --scripts \"$S\" > /dev/null", q, q2);
+            snprintf(sub, sizeof sub, "%s", hostile[k]);
+        }
+        cr_assert_eq(rc, 0, "plot -o %s: exit %d: %s", sub, rc, err);
+        free(err);
+        no_pwned(dir);
+        for (size_t i = 0; i < sizeof pngs / sizeof pngs[0]; i++)
+            png_in(dir, sub, pngs[i]);
+    }
+    free(dir);
+}
+
+/* ---- microheal compare ---- */
+
+Test(inject, compare_into_hostile_folders_with_hostile_labels, .timeout = 300)
+{
+    if (!have_gnuplot())
+        cr_skip_test("gnuplot is not installed (package gnuplot-nox)");
+    char *dir = mh_test_temp_dir("inject_compare"), *err = NULL, q[1024], q2[1024], ini[1024];
+    /* two variants named after their files: a hostile name and a shallower pen */
+    snprintf(ini, sizeof ini, "%s.ini", hostile[1]);
+    shq(q, sizeof q, ini);
+    int rc = sh_in(dir, &err,
+                   "cp \"$S\"/../configs/default.ini %s && "
+                   "sed 's/^needle_length_mm = 1.5 /needle_length_mm = 0.5 /' \"$S\"/../configs/default.ini > b.ini",
+                   q);
+    cr_assert_eq(rc, 0, "%s", err);
+    free(err);
+    for (int k = 0; k < NHOSTILE; k++) {
+        shq(q2, sizeof q2, hostile[k]);
+        if (k == 0) /* the files, labelled with their names */
+            rc =
+                sh_in(dir, &err,
+                      "\"$M\" compare %s b.ini " TINY " --set simulation.days=2 -o %s -j 2 -q --scripts \"$S\"", q, q2);
+        else /* a key varied */
+            rc = sh_in(dir, &err,
+                       "\"$M\" compare --vary device.needle_length_mm=0.5,1.5 \"$S\"/../configs/default.ini " TINY
+                       " --set simulation.days=2 -o %s -j 2 -q --scripts \"$S\"",
+                       q2);
+        cr_assert_eq(rc, 0, "compare -o %s: exit %d: %s", hostile[k], rc, err);
+        free(err);
+        no_pwned(dir);
+        png_in(dir, hostile[k], "healing_curves");
+        png_in(dir, hostile[k], "outcome_collagen_gain_end");
+        png_in(dir, hostile[k], "outcome_closure_hours");
+    }
+    /* the hostile label is data in the tables: one quoted column, its double quote made a single one */
+    char path[2048], label[1024], want[1100];
+    snprintf(path, sizeof path, "%s/%s/outcomes.dat", dir, hostile[0]);
+    char *dat = mh_test_read_file(path);
+    cr_assert(dat != NULL, "no %s", path);
+    snprintf(label, sizeof label, "%s", ini);
+    for (char *c = label; *c != '\0'; c++)
+        *c = *c == '"' ? '\'' : *c == '\n' ? ' ' : *c;
+    snprintf(want, sizeof want, "\n0 0 \"%s\" ", label);
+    cr_assert(strstr(dat, want) != NULL, "%s lacks %s:\n%s", path, want, dat);
+    free(dat);
+    free(dir);
+}
+
+/* ---- microheal sweep --plot ---- */
+
+Test(inject, sweep_plot_of_a_sweep_copied_to_hostile_names, .timeout = 300)
+{
+    if (!have_gnuplot())
+        cr_skip_test("gnuplot is not installed (package gnuplot-nox)");
+    char *dir = mh_test_temp_dir("inject_splot"), *err = NULL, q[1024], path[2048];
+    join(path, sizeof path, dir, "sweep.ini");
+    FILE *f = fopen(path, "w");
+    cr_assert(f != NULL);
+    char cwd[PATH_MAX];
+    cr_assert(getcwd(cwd, sizeof cwd) != NULL);
+    fprintf(f,
+            "[sweep]\nbase = %s/configs/default.ini\n[axes]\ndevice.needle_length_mm = 0.5, 1.5\n"
+            "device.density_per_cm2 = 100, 200\ndevice.type = pen, roller\n[set]\nsimulation.days = 2\n"
+            "grid.dx_um = 40\nschedule.sessions = 1\noutput.snapshot_days = 0, 1\n",
+            cwd);
+    fclose(f);
+    int rc = sh_in(dir, &err, "\"$M\" sweep sweep.ini -o base -j 2 -q");
+    cr_assert_eq(rc, 0, "%s", err);
+    free(err);
+    for (int k = 0; k < NHOSTILE; k++) {
+        shq(q, sizeof q, hostile[k]);
+        /* (a DIR that starts with '-' is named ./-x: sweep would take -x for an option) */
+        rc = sh_in(dir, &err, "cp -r -- base %s && \"$M\" sweep --plot %s%s --scripts \"$S\" > /dev/null", q,
+                   hostile[k][0] == '-' ? "./" : "", q);
+        cr_assert_eq(rc, 0, "sweep --plot %s: exit %d: %s", hostile[k], rc, err);
+        free(err);
+        no_pwned(dir);
+        char sub[1200];
+        join(sub, sizeof sub, hostile[k], "plots");
+        png_in(dir, sub, "response_device.needle_length_mm");
+        png_in(dir, sub, "response_device.type"); /* the value texts as tics */
+        png_in(dir, sub, "heatmap_device.needle_length_mm_device.density_per_cm2");
+    }
+    free(dir);
+}
+
+/* ---- microheal validate and sensitivity ---- */
+
+Test(inject, validate_into_a_hostile_folder_with_scripts_from_another, .timeout = 300)
+{
+    if (!have_gnuplot())
+        cr_skip_test("gnuplot is not installed (package gnuplot-nox)");
+    char *dir = mh_test_temp_dir("inject_validate"), *err = NULL, q[1024], path[2048], cwd[PATH_MAX];
+    cr_assert(getcwd(cwd, sizeof cwd) != NULL);
+    /* a matrix target (healing curves with the datum) and a closure target; bands wide enough to hold (target
+     * names are letters, digits, '_', '-' and '.': mh_targets refuses others) */
+    join(path, sizeof path, dir, "targets.ini");
+    FILE *f = fopen(path, "w");
+    cr_assert(f != NULL);
+    fprintf(f,
+            "[defaults]\nconfig = %s/configs/default.ini\nset = grid.dx_um=40\n"
+            "[target.gain]\nitem = 6\nsource = test\n"
+            "set = schedule.sessions=1; simulation.days=2\nobservable = gain:dermis/collagen_total@day=2\n"
+            "value = 0.01\nsigma = 0.005\nband = -10, 10\n"
+            "[target.closure]\nitem = 2\nsource = test\nset = schedule.sessions=1; simulation.days=2\n"
+            "observable = closure_hours\nvalue = 12\nsigma = 2\nband = 0, 1000\n",
+            cwd);
+    fclose(f);
+    shq(q, sizeof q, hostile[1]);
+    int rc =
+        sh_in(dir, &err, "cp -r \"$S\" '|scripts' && \"$M\" validate targets.ini -o %s --scripts '|scripts' -q", q);
+    cr_assert_eq(rc, 0, "validate: exit %d: %s", rc, err);
+    free(err);
+    no_pwned(dir);
+    png_in(dir, hostile[1], "validation");
+    png_in(dir, hostile[1], "item6_healing_curves");
+    free(dir);
+}
+
+Test(inject, sensitivity_chart_in_a_hostile_folder, .timeout = 300)
+{
+    if (!have_gnuplot())
+        cr_skip_test("gnuplot is not installed (package gnuplot-nox)");
+    char *dir = mh_test_temp_dir("inject_sens"), *err = NULL, q[2048], out[1024], cmd[4096];
+    join(out, sizeof out, dir, hostile[1]);
+    shq(q, sizeof q, out);
+    snprintf(cmd, sizeof cmd,
+             MH_BIN " sensitivity configs/default.ini -q " TINY " --set simulation.days=2 --observables "
+                    "erythema_days,closure_hours --params model.k_D -o %s",
+             q);
+    const int rc = mh_test_sh(cmd, &err);
+    cr_assert_eq(rc, 0, "exit %d: %s", rc, err);
+    free(err);
+    no_pwned(dir);
+    png_in(dir, hostile[1], "sensitivity");
     free(dir);
 }

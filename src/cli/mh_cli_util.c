@@ -180,30 +180,6 @@ static bool run_gnuplot(const char *const *argv, const char *script)
     return false;
 }
 
-bool mh_cli_run_gnuplot(const char *script, const char *vars)
-{
-    const char *argv[] = {"gnuplot", "-e", vars, script, NULL};
-    return run_gnuplot(argv, script);
-}
-
-bool mh_cli_draw(const char *script, const char *dat, const char *vars, const char *png)
-{
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%.4000s.tmp.png", png);
-    size_t n = strlen(dat) + strlen(tmp) + strlen(vars) + 32;
-    char *all = malloc(n);
-    if (all == NULL) {
-        fprintf(stderr, "microheal: out of memory\n");
-        return false;
-    }
-    snprintf(all, n, "dat='%s'; out='%s'; %s", dat, tmp, vars);
-    const bool ok = mh_cli_run_gnuplot(script, all) && rename(tmp, png) == 0;
-    if (!ok)
-        remove(tmp);
-    free(all);
-    return ok;
-}
-
 bool mh_cli_gnuplot_path(const char *path, char *out, size_t len)
 {
     if (path == NULL || path[0] == '\0') {

@@ -91,12 +91,6 @@ bool mh_gp_draw(mh_gp *g, const char *script, const char *dat, const char *png);
  * row) a blank, the only changes; the text stays data, never a command. */
 void mh_gp_put_data_text(FILE *f, const char *text);
 
-/* Runs gnuplot -e VARS SCRIPT; true if it exits with 0, else false after gnuplot's messages (held back
- * while it runs: a successful run prints nothing) and one of its own. */
-bool mh_cli_run_gnuplot(const char *script, const char *vars);
-/* Draws png with SCRIPT from the table dat: gnuplot -e "dat='DAT'; out='TMP'; VARS" SCRIPT, TMP renamed to png
- * when gnuplot succeeded (no partial PNG under its name); false after a message. */
-bool mh_cli_draw(const char *script, const char *dat, const char *vars, const char *png);
 /* Writes the table at path through a temporary file (fill(f, user) writes it); false after a message. */
 bool mh_cli_write_table(const char *path, void (*fill)(FILE *, const void *), const void *user);
 
