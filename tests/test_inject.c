@@ -1,9 +1,9 @@
 /* test_inject: hostile names never become commands (papers/reliability.md, "Shell and gnuplot injection"):
  * the gnuplot file-name function and runner (src/cli/mh_cli_util.c), then every command that drives
- * gnuplot (plot, compare, sweep --plot, validate, sensitivity) on folders, files and labels named with
- * quotes, $(...), backquotes, a gnuplot macro, blanks, a newline, and a leading '<', '|' or '-'. Each
- * asserts that no PWNED file appears, that the command succeeded, and that its pictures are PNGs. Runs
- * are tiny (dx 40 um, a few days). */
+ * gnuplot (plot, compare, sweep --plot, validate, sensitivity) and sweep --slurm --submit (with a stub
+ * sbatch) on folders, files, labels and options named with quotes, $(...), backquotes, a gnuplot macro,
+ * blanks, a newline, and a leading '<', '|' or '-'. Each asserts that no PWNED file appears, that the
+ * command succeeded, and that its pictures are PNGs. Runs are tiny (dx 40 um, a few days). */
 #include "helpers.h"
 
 #include "mh_cli_util.h"
@@ -358,5 +358,233 @@ Test(inject, sensitivity_chart_in_a_hostile_folder, .timeout = 300)
     free(err);
     no_pwned(dir);
     png_in(dir, hostile[1], "sensitivity");
+    free(dir);
+}
+
+/* ---- microheal sweep --slurm --submit ---- */
+
+/* The arguments of an #SBATCH line as sbatch splits it (Slurm 22.05's get_argument, src/sbatch/opt.c: blanks
+ * outside quotes separate, quotes group and are dropped, a backslash takes the next character as it is but
+ * does not keep a blank from splitting, a '#' outside quotes ends the line) into args; their number. */
+static int sbatch_split(const char *line, char args[][1024], int max)
+{
+    int n = 0;
+    for (const char *p = line;;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p == '\0')
+            return n;
+        cr_assert(n < max);
+        size_t k = 0;
+        char quote = 0;
+        bool escape = false, comment = false;
+        while ((quote || (*p != ' ' && *p != '\t')) && *p != '\0') {
+            if (escape) {
+                escape = false;
+            } else if (*p == '\\') {
+                escape = true;
+                p++;
+                continue;
+            } else if (quote) {
+                if (*p == quote) {
+                    quote = 0;
+                    p++;
+                    continue;
+                }
+            } else if (*p == '"' || *p == '\'') {
+                quote = *p++;
+                continue;
+            } else if (*p == '#') {
+                comment = true;
+                break;
+            }
+            cr_assert(k + 1 < 1024);
+            args[n][k++] = *p++;
+        }
+        args[n][k] = '\0';
+        n += k > 0 || !comment;
+        if (comment)
+            return n;
+    }
+}
+
+/* Asserts that the batch script path holds the line "#SBATCH OPTION=VALUE" that sbatch reads as the one
+ * argument OPTION=VALUE. */
+static void sbatch_has(const char *path, const char *option, const char *value)
+{
+    char *text = mh_test_read_file(path);
+    cr_assert(text != NULL, "no %s", path);
+    char want[2048], args[8][1024];
+    snprintf(want, sizeof want, "%s=%s", option, value);
+    bool found = false;
+    for (char *line = strtok(text, "\n"); line != NULL; line = strtok(NULL, "\n"))
+        if (strncmp(line, "#SBATCH ", 8) == 0 && strstr(line, option) == line + 8) {
+            const int n = sbatch_split(line + 8, args, 8);
+            cr_assert(n == 1 && strcmp(args[0], want) == 0, "%s: '%s' gives %d arguments, the first '%s', not '%s'",
+                      path, line, n, n > 0 ? args[0] : "", want);
+            found = true;
+        }
+    cr_assert(found, "%s: no #SBATCH %s line", path, option);
+    free(text);
+}
+
+/* Writes DIR/bin/sbatch: records its arguments, one a line after a "--- call" line, in DIR/calls.txt, and
+ * prints a job id (with a cluster name, as --parsable does), or fails with exit 3 when DIR/fail exists. */
+static void stub_sbatch(const char *dir)
+{
+    char path[2048], q[2048];
+    join(path, sizeof path, dir, "bin");
+    cr_assert_eq(mkdir(path, 0777), 0);
+    join(path, sizeof path, dir, "bin/sbatch");
+    FILE *f = fopen(path, "w");
+    cr_assert(f != NULL);
+    shq(q, sizeof q, dir);
+    fprintf(
+        f,
+        "#!/bin/sh\nd=%s\n[ -e \"$d/fail\" ] && { echo 'sbatch: error: stub' >&2; exit 3; }\n"
+        "echo '--- call' >> \"$d/calls.txt\"\nfor a in \"$@\"; do printf '%%s\\n' \"$a\" >> \"$d/calls.txt\"; done\n"
+        "echo '4242;cluster'\n",
+        q);
+    fclose(f);
+    cr_assert_eq(chmod(path, 0755), 0);
+}
+
+static const char *slurm_sweep = "[axes]\ndevice.needle_length_mm = 0.5, 1.5\n[set]\nsimulation.days = 1\n"
+                                 "grid.dx_um = 40\nschedule.sessions = 1\noutput.snapshot_days = 0, 1\n";
+
+/* DIR/sweep.ini: slurm_sweep on the repository's default config. */
+static void write_slurm_sweep(const char *dir)
+{
+    char path[2048], cwd[PATH_MAX];
+    cr_assert(getcwd(cwd, sizeof cwd) != NULL);
+    join(path, sizeof path, dir, "sweep.ini");
+    FILE *f = fopen(path, "w");
+    cr_assert(f != NULL);
+    fprintf(f, "[sweep]\nbase = %s/configs/default.ini\n%s", cwd, slurm_sweep);
+    fclose(f);
+}
+
+Test(inject, slurm_submit_runs_sbatch_with_an_argv_and_the_scripts_quote_every_name, .timeout = 300)
+{
+    char *dir = mh_test_temp_dir("inject_slurm"), *err = NULL, q[1024], qt[256], qp[256], adir[2048];
+    stub_sbatch(dir);
+    write_slurm_sweep(dir);
+    /* a folder, a time and a partition that a shell or sbatch would split or run */
+    const char *name = "s'$(touch PWNED)'`touch PWNED` \"x\" #y;z%j", *time = "10 --uid=0 #t",
+               *partition = "p'$(touch PWNED)' --output=/tmp/PWNED";
+    shq(q, sizeof q, name);
+    shq(qt, sizeof qt, time);
+    shq(qp, sizeof qp, partition);
+    int rc = sh_in(dir, &err,
+                   "PATH=\"$PWD/bin:$PATH\" \"$M\" sweep --slurm sweep.ini -o %s --submit --array-max 2 --time %s "
+                   "--partition %s > submitted.txt",
+                   q, qt, qp);
+    cr_assert_eq(rc, 0, "exit %d: %s", rc, err);
+    free(err);
+    no_pwned(dir);
+    /* sbatch got exactly these arguments: the array, then the summary after it */
+    join(adir, sizeof adir, dir, name);
+    char path[4096], want[16384];
+    snprintf(want, sizeof want,
+             "--- call\n--parsable\n%s/slurm/sweep.sbatch\n--- call\n--parsable\n--dependency=afterany:4242\n"
+             "%s/slurm/collect.sbatch\n",
+             adir, adir);
+    join(path, sizeof path, dir, "calls.txt");
+    char *calls = mh_test_read_file(path);
+    cr_assert(calls != NULL, "the stub sbatch was not run");
+    cr_assert_str_eq(calls, want);
+    free(calls);
+    join(path, sizeof path, dir, "submitted.txt");
+    char *said = mh_test_read_file(path);
+    cr_assert(said != NULL && strstr(said, "submitted job array 4242 and summary job 4242") != NULL, "%s", said);
+    free(said);
+
+    /* the #SBATCH lines, as sbatch splits them, give each value as one argument; in the output file names
+     * (Slurm's patterns) the folder's '%' is doubled */
+    char array[4096], collect[4096], pattern[4096], sdir[4200];
+    snprintf(array, sizeof array, "%s/slurm/sweep.sbatch", adir);
+    snprintf(collect, sizeof collect, "%s/slurm/collect.sbatch", adir);
+    size_t k = 0;
+    for (const char *c = adir; *c != '\0'; c++) {
+        if (*c == '%')
+            pattern[k++] = '%';
+        pattern[k++] = *c;
+    }
+    pattern[k] = '\0';
+    snprintf(sdir, sizeof sdir, "%s/slurm/task-%%a.out", pattern);
+    sbatch_has(array, "--chdir", adir);
+    sbatch_has(array, "--output", sdir);
+    sbatch_has(array, "--time", time);
+    sbatch_has(array, "--partition", partition);
+    snprintf(sdir, sizeof sdir, "%s/slurm/collect.out", pattern);
+    sbatch_has(collect, "--chdir", adir);
+    sbatch_has(collect, "--output", sdir);
+
+    /* the scripts' shell lines run as Slurm would run them: each task, then the summary */
+    char qa[4200], qc[4200];
+    shq(qa, sizeof qa, array);
+    shq(qc, sizeof qc, collect);
+    rc = sh_in(dir, &err,
+               "SLURM_ARRAY_TASK_ID=0 bash %s 2>/dev/null && SLURM_ARRAY_TASK_ID=1 bash %s 2>/dev/null && bash %s", qa,
+               qa, qc);
+    cr_assert_eq(rc, 0, "the batch scripts: exit %d: %s", rc, err);
+    free(err);
+    no_pwned(dir);
+    snprintf(path, sizeof path, "%s/summary.csv", adir);
+    cr_assert(mh_test_exists(path), "no %s", path);
+
+    /* sbatch fails: its message, exit 1, nothing submitted after it */
+    join(path, sizeof path, dir, "fail");
+    FILE *f = fopen(path, "w");
+    cr_assert(f != NULL);
+    fclose(f);
+    rc = sh_in(dir, &err, "PATH=\"$PWD/bin:$PATH\" \"$M\" sweep --slurm sweep.ini -o %s --submit -q", q);
+    cr_assert_eq(rc, 1, "exit %d: %s", rc, err);
+    cr_assert(strstr(err, "sbatch error: stub") == NULL && strstr(err, "failed (exit 3)") != NULL, "%s", err);
+    free(err);
+    /* no sbatch at all */
+    rc = sh_in(dir, &err, "PATH=/nonexistent \"$M\" sweep --slurm sweep.ini -o %s --submit -q", q);
+    cr_assert_eq(rc, 1, "exit %d: %s", rc, err);
+    cr_assert(strstr(err, "is Slurm's sbatch on the PATH?") != NULL, "%s", err);
+    free(err);
+    no_pwned(dir);
+    free(dir);
+}
+
+Test(inject, slurm_refuses_line_breaks_and_a_backslash_in_the_folder, .timeout = 60)
+{
+    char *dir = mh_test_temp_dir("inject_slurm_nl"), *err = NULL, q[256], path[2048];
+    stub_sbatch(dir);
+    write_slurm_sweep(dir);
+    /* a line break would give the batch script a line of its own: a command, or an #SBATCH option; a
+     * backslash in the folder would be dropped from the tasks' output file names (Slurm's patterns) */
+    const struct {
+        const char *option, *value, *why;
+    } cases[] = {{"-o", "out\ntouch PWNED", "a line break"},
+                 {"--time", "10\n#SBATCH --uid=0", "a line break"},
+                 {"--partition", "p\rtouch PWNED", "a line break"},
+                 {"--sbatch-option", "--account=a\ntouch PWNED", "a line break"},
+                 {"-o", "out\\x", "a backslash"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        shq(q, sizeof q, cases[i].value);
+        char cmd[1024];
+        snprintf(cmd, sizeof cmd, "PATH=\"$PWD/bin:$PATH\" \"$M\" sweep --slurm sweep.ini %s%s %s --submit",
+                 strcmp(cases[i].option, "-o") == 0 ? "" : "-o ok ", cases[i].option, q);
+        const int got = sh_in(dir, &err, "%s", cmd);
+        cr_assert_eq(got, 2, "%s: exit %d: %s", cases[i].option, got, err);
+        char want[128];
+        snprintf(want, sizeof want, "%s: %s", cases[i].option, cases[i].why);
+        cr_assert(strstr(err, want) != NULL, "%s", err);
+        free(err);
+    }
+    /* nothing was submitted, no folder written */
+    join(path, sizeof path, dir, "calls.txt");
+    cr_assert(!mh_test_exists(path), "sbatch ran");
+    const char *folders[] = {"ok", "out\ntouch PWNED", "out\\x"};
+    for (int i = 0; i < 3; i++) {
+        join(path, sizeof path, dir, folders[i]);
+        cr_assert(!mh_test_exists(path), "%s was written", path);
+    }
+    no_pwned(dir);
     free(dir);
 }
