@@ -2,21 +2,23 @@
 # relative to untreated skin over the whole run (top panel) and the erythema index over the first week
 # (bottom panel), one colour per variant (the legend beside the top panel).
 #
-# Usage: gnuplot -e "dat='healing_curves.dat'; out='healing_curves.png'" scripts/compare_curves.gp
-#   dat     table from `microheal compare` (DIR/healing_curves.dat): one gnuplot data block per variant (two
+# Usage: gnuplot [-e "early=7"] -c scripts/compare_curves.gp DAT [OUT [TITLE]]
+#   DAT     table from `microheal compare` (DIR/healing_curves.dat): one gnuplot data block per variant (two
 #           blank lines apart), each opening with a title row ("LABEL" ...); columns
 #           "t_days collagen_total_dermis erythema open_channels"
-#   out     PNG to write (default compare_curves.png)
-#   title   optional text over the top panel (drawn as given, no enhanced-text markup)
+#   OUT     PNG to write (default compare_curves.png)
+#   TITLE   optional text over the top panel (drawn as given, no enhanced-text markup)
 #   early   days of the bottom panel (default 7)
-# Exits with status 1 without dat.
+# The arguments are a file name and text, never gnuplot commands; the labels are data, shown as they are
+# (papers/reliability.md). Exits with status 1 without DAT.
 
-if (!exists("dat")) {
-    print "compare_curves.gp: set dat='...' with gnuplot -e"
+if (ARGC < 1) {
+    print "usage: gnuplot -c compare_curves.gp DAT [OUT [TITLE]]"
     exit status 1
 }
-if (!exists("out")) out = "compare_curves.png"
-if (!exists("title")) title = "healing curves"
+dat = ARG1
+out = ARGC >= 2 ? ARG2 : "compare_curves.png"
+title = ARGC >= 3 ? ARG3 : "healing curves"
 if (!exists("early")) early = 7
 
 if (strstrt(GPVAL_TERMINALS, "pngcairo")) {

@@ -1,25 +1,27 @@
 # compare_outcome.gp: one outcome of several variants (microheal compare): against the varied value (a
 # numeric key: points joined by a line) or as bars, one per variant, labelled (files or a choice key).
 #
-# Usage: gnuplot -e "dat='outcomes.dat'; out='outcome_M.png'; col=5; mode='line'" scripts/compare_outcome.gp
-#   dat     table from `microheal compare` (DIR/outcomes.dat): one row per variant, columns
+# Usage: gnuplot -e "col=5; bars=0" -c scripts/compare_outcome.gp DAT [OUT [TITLE [XLABEL [YLABEL]]]]
+#   DAT     table from `microheal compare` (DIR/outcomes.dat): one row per variant, columns
 #           "variant value label METRIC..." (value: the varied value, or the variant for a list;
 #           NaN: no value)
 #   col     the column of the outcome to draw (4 = the first metric)
-#   out     PNG to write (default compare_outcome.png)
-#   mode    line (default) or bars
-#   title, xlabel, ylabel   optional texts (drawn as given, no enhanced-text markup)
-# Exits with status 1 without dat or col.
+#   bars    1: one bar per variant, labelled; 0 (default): the outcome against the value, a line
+#   OUT     PNG to write (default compare_outcome.png)
+#   TITLE, XLABEL, YLABEL   optional texts (drawn as given, no enhanced-text markup)
+# The arguments are a file name and texts, never gnuplot commands; the labels are data, shown as they
+# are (papers/reliability.md). Exits with status 1 without DAT or col.
 
-if (!exists("dat") || !exists("col")) {
-    print "compare_outcome.gp: set dat='...' and col=N with gnuplot -e"
+if (ARGC < 1 || !exists("col")) {
+    print "usage: gnuplot -e 'col=N' -c compare_outcome.gp DAT [OUT [TITLE [XLABEL [YLABEL]]]]"
     exit status 1
 }
-if (!exists("out")) out = "compare_outcome.png"
-if (!exists("mode")) mode = "line"
-if (!exists("title")) title = "outcome"
-if (!exists("xlabel")) xlabel = "variant"
-if (!exists("ylabel")) ylabel = "outcome"
+dat = ARG1
+out = ARGC >= 2 ? ARG2 : "compare_outcome.png"
+title = ARGC >= 3 ? ARG3 : "outcome"
+xlabel = ARGC >= 4 ? ARG4 : "variant"
+ylabel = ARGC >= 5 ? ARG5 : "outcome"
+if (!exists("bars")) bars = 0
 
 if (strstrt(GPVAL_TERMINALS, "pngcairo")) {
     set terminal pngcairo size 1200,800 enhanced font ",14" linewidth 2
@@ -37,7 +39,7 @@ set border 3
 set key off
 set datafile missing "NaN"
 
-if (mode eq "bars") {
+if (bars) {
     set style fill solid 0.7 border lc rgb "gray20"
     set boxwidth 0.6
     stats dat using 1 nooutput

@@ -1,23 +1,28 @@
 # early_response.gp: the first days after the first session: erythema index, open-channel fraction and
 # re-epithelialised fraction (left axis) and bleeding (right axis).
 #
-# Usage: gnuplot -e "series='S.txt'; sessions='SESS.txt'; out='early_response.png'" scripts/early_response.gp
-#   series    table from `microheal export OUT.h5 --series`; columns are looked up by name in its
+# Usage: gnuplot [-e "days=7"] -c scripts/early_response.gp SERIES [SESSIONS [OUT]]
+#   SERIES    table from `microheal export OUT.h5 --series`; columns are looked up by name in its
 #             "# 1:t_days 2:..." header line, so reordered or added columns do not matter
-#   sessions  table from `microheal export OUT.h5 --sessions` ("# session day"); optional, the
+#   SESSIONS  table from `microheal export OUT.h5 --sessions` ("# session day"); optional (or ""), the
 #             first session day is the time origin (default 0)
-#   out       PNG to write (default early_response.png)
+#   OUT       PNG to write (default early_response.png)
 #   days      length of the window in days (default 7)
-# The canvas, fonts and column lookup: style.gp. Exits with status 1 if a column is missing.
+# The arguments are file names, never gnuplot commands (papers/reliability.md). The canvas, fonts and
+# column lookup: style.gp. Exits with status 1 if a column is missing.
 
-if (!exists("series")) {
-    print "early_response.gp: set series='...' with gnuplot -e"
+if (ARGC < 1) {
+    print "usage: gnuplot -c early_response.gp SERIES [SESSIONS [OUT]]"
     exit status 1
 }
-if (!exists("out")) out = "early_response.png"
+series = ARG1
+has_sessions = ARGC >= 2 && strlen(ARG2) > 0
+sessions = has_sessions ? ARG2 : ""
+out = ARGC >= 3 ? ARG3 : "early_response.png"
 if (!exists("days")) days = 7
 
-load system(sprintf("dirname '%s'", ARG0)) . "/style.gp"
+_d = ""; do for [_i = strlen(ARG0):1:-1] { if (ARG0[_i:_i] eq "/") { _d = ARG0[1:_i]; break } }
+load (_d[1:1] eq "/" ? "" : "./") . _d . "style.gp"
 @png_terminal
 
 do for [name in "t_days erythema open_channels reepithelialized bleeding"] {
@@ -31,10 +36,11 @@ c_bleed = col("bleeding")
 
 # Time origin: the first session (the window shows the response to that one only).
 t0 = 0
-if (exists("sessions")) {
-    first = system(sprintf("awk '!/^#/ && NF >= 2 { print $2; exit }' '%s'", sessions))
-    if (strlen(first) > 0) {
-        t0 = first + 0
+if (has_sessions) {
+    _first = NaN
+    stats sessions using (_first = _first == _first ? _first : $2, 0) nooutput
+    if (_first == _first) {
+        t0 = _first
     }
 }
 

@@ -1,23 +1,33 @@
 # first_week.gp: the first week after a session as an animation: blood, inflammatory cells, fibroblasts and
 # collagen III in a cross-section, one frame per stored snapshot, as numbered PNGs and an animated GIF.
 #
-# Usage: gnuplot -e "frames=\"'B0' 'I0' 'F0' 'C0' 'B1' ...\"; titles=\"'day 0' 'day 0.25' ...\"; \
-#            frames_dir='DIR'; gif='first_week.gif'" scripts/first_week.gp
-#   frames      files from `microheal export OUT.h5 --field Q --day D`, as words (quote a name that holds
-#               blanks), frame after frame, and in each frame for Q = blood, inflammatory_cells,
-#               fibroblasts, collagen_III in this order: 4 x words(titles) files
-#   titles      one word per frame, its day (e.g. "'day 1.5'"); at least 2 frames
-#   frames_dir  folder (existing) for DIR/frame_000.png, frame_001.png, ... (one PNG per frame)
-#   gif         optional: the animated GIF to write, the same frames (needs gnuplot's gif terminal;
+# Usage: gnuplot -e "array days[3] = [0, 0.25, 1]" -c scripts/first_week.gp PREFIX FRAMES_DIR [GIF]
+#   PREFIX      the tables are the files PREFIX<KKK>_<Q>.txt from `microheal export OUT.h5 --field Q --day D`
+#               for the frames KKK = 000, 001, ... and Q = blood, inflammatory_cells, fibroblasts,
+#               collagen_III; e.g. PREFIX = "tables/frame_" names tables/frame_000_blood.txt
+#   FRAMES_DIR  folder (existing) for FRAMES_DIR/frame_000.png, frame_001.png, ... (one PNG per frame)
+#   GIF         optional: the animated GIF to write, the same frames (needs gnuplot's gif terminal;
 #               without it no GIF is written and the script says so); the last frame is held about 2 s
+#   days        array (in -e), one number per frame: its day after the session (the title: "day D", with
+#               hours for a fraction of the first day); at least 2 frames
 #   delay       optional: time per GIF frame in 1/100 s (default 70)
-# Each quantity keeps one colour range over all frames, so that frames can be compared: blood and
-# inflammatory cells from 0, fibroblasts and collagen III from min(1, smallest dermal value) (1 =
-# untreated). Fibroblasts and collagen III are 0 outside the dermis: those cells are left grey. The
-# canvas and fonts: style.gp. Exits with status 1 if the files do not match the titles.
+# The arguments are file names, never gnuplot commands (papers/reliability.md). Each quantity keeps one
+# colour range over all frames, so that frames can be compared: blood and inflammatory cells from 0,
+# fibroblasts and collagen III from min(1, smallest dermal value) (1 = untreated). Fibroblasts and
+# collagen III are 0 outside the dermis: those cells are left grey. The canvas and fonts: style.gp. Exits
+# with status 1 if a file is missing or empty.
 
-if (!exists("frames") || !exists("titles") || !exists("frames_dir") || words(titles) < 2) {
-    print "first_week.gp: set frames=\"'F1' ...\", titles=\"'day 0' 'day 1' ...\" (2 frames or more) and frames_dir='DIR'"
+if (ARGC < 2 || !exists("days")) {
+    print "usage: gnuplot -e 'array days[N] = [D1, ...]' -c first_week.gp PREFIX FRAMES_DIR [GIF] (2 frames or more)"
+    exit status 1
+}
+prefix = ARG1
+frames_dir = ARG2
+has_gif_file = ARGC >= 3 && strlen(ARG3) > 0
+gif = has_gif_file ? ARG3 : ""
+nf = |days|
+if (nf < 2) {
+    print "first_week.gp: 2 frames or more"
     exit status 1
 }
 if (!exists("delay")) delay = 70
@@ -27,14 +37,15 @@ quantity_units = "'volume fraction' 'density (model units)' 'untreated = 1' 'unt
 # 1: a value of 0 lies outside the layers the quantity lives in (left grey); 0: 0 is a value (none)
 quantity_masked = "0 0 1 1"
 nq = words(quantities)
-nf = words(titles)
-if (words(frames) != nq * nf) {
-    print sprintf("first_week.gp: %d files for %d quantities x %d frames", words(frames), nq, nf)
-    exit status 1
+array titles[nf]
+do for [k = 1:nf] {
+    titles[k] = (days[k] > 0 && days[k] < 1) ? sprintf("day %g (%g h)", days[k], days[k] * 24) \
+                                              : sprintf("day %g", days[k])
 }
-load system(sprintf("dirname '%s'", ARG0)) . "/style.gp"
+_d = ""; do for [_i = strlen(ARG0):1:-1] { if (ARG0[_i:_i] eq "/") { _d = ARG0[1:_i]; break } }
+load (_d[1:1] eq "/" ? "" : "./") . _d . "style.gp"
 
-file(k, q) = word(frames, (k - 1) * nq + q)
+file(k, q) = sprintf("%s%03d_%s.txt", prefix, k - 1, word(quantities, q))
 masked(q) = word(quantity_masked, q) + 0
 
 # One colour range per quantity over all frames.
@@ -61,8 +72,10 @@ do for [q = 1:nq] {
 }
 
 # Extent of the section: cell centres +- half a cell (the spacing of the x column).
+_x0 = NaN
+dx = 0
+stats file(1, 1) every ::0:0:1:0 using (_x0 == _x0 ? (dx = $1 - _x0) : (_x0 = $1), 0) nooutput
 stats file(1, 1) using 1:2 nooutput
-dx = system(sprintf("awk '!/^#/ && NF == 3 { if (n++) { print $1 - x; exit } x = $1 }' '%s'", file(1, 1))) + 0
 half = dx > 0 ? 0.5 * dx : 0.005
 set xrange [STATS_min_x - half:STATS_max_x + half]
 set yrange [STATS_max_y + half:STATS_min_y - half]
@@ -94,10 +107,10 @@ set ylabel "depth (mm)" offset 0.5,0
 # there, draws the same frames again into the animation (gd: the palette's colours survive, which a PNG
 # copied into a GIF would not; its fonts are smaller at the same size, hence the factor).
 has_gif = strstrt(GPVAL_TERMINALS, " gif ") > 0
-if (exists("gif") && !has_gif) {
+if (has_gif_file && !has_gif) {
     print "first_week.gp: this gnuplot has no gif terminal: no animation, the frames only"
 }
-passes = (exists("gif") && has_gif) ? 2 : 1
+passes = (has_gif_file && has_gif) ? 2 : 1
 hold = ceil(200.0 / delay) - 1
 # (macros are expanded when the loop below is read: set before it)
 gif_terminal = sprintf("set terminal gif animate delay %d loop 0 size %d,%d enhanced font 'sans,%d'", delay, width, \
@@ -118,7 +131,7 @@ do for [pass = 1:passes] {
             set output sprintf("%s/frame_%03d.png", frames_dir, k - 1)
         }
         set multiplot
-        set label 1 sprintf("The first week after microneedling: %s", word(titles, k)) at screen 0.5, \
+        set label 1 sprintf("The first week after microneedling: %s", titles[k]) at screen 0.5, \
             screen 1 - 45.0 / height center font font_title
         set label 2 sprintf("frame %d of %d; grey: no fibroblasts or collagen (epidermis, hypodermis)", k, nf) \
             at screen 0.5, screen 1 - 90.0 / height center font font_small

@@ -1,24 +1,31 @@
 # healing_curves.gp: collagen I, collagen III, total collagen and elastin relative to untreated skin,
 # papillary dermis (top panel) and whole dermis (bottom panel), with the sessions marked.
 #
-# Usage: gnuplot -e "series='S.txt'; sessions='SESS.txt'; out='healing_curves.png'" scripts/healing_curves.gp
-#   series    table from `microheal export OUT.h5 --series`; columns are looked up by name in its
+# Usage: gnuplot -c scripts/healing_curves.gp SERIES SESSIONS [OUT [SUBTITLE [DATA]]]
+#   SERIES    table from `microheal export OUT.h5 --series`; columns are looked up by name in its
 #             "# 1:t_days 2:..." header line, so reordered or added columns do not matter
-#   sessions  table from `microheal export OUT.h5 --sessions` ("# session day")
-#   out       PNG to write (default healing_curves.png)
-#   subtitle  optional second title line (e.g. the validation target)
-#   data      optional table of measured points, "# panel day value sigma" (panel 1 = papillary dermis,
+#   SESSIONS  table from `microheal export OUT.h5 --sessions` ("# session day")
+#   OUT       PNG to write (default healing_curves.png)
+#   SUBTITLE  optional second title line (e.g. the validation target), shown as given (no markup)
+#   DATA      optional table of measured points, "# panel day value sigma" (panel 1 = papillary dermis,
 #             2 = whole dermis; day on the series' time axis), drawn with error bars
-# Time is shown relative to the first session. The canvas, fonts and column lookup: style.gp. Exits with
-# status 1 if a column is missing.
+# The arguments are file names and text, never gnuplot commands (papers/reliability.md). Time is shown
+# relative to the first session. The canvas, fonts and column lookup: style.gp. Exits with status 1 if a
+# column is missing.
 
-if (!exists("series") || !exists("sessions")) {
-    print "healing_curves.gp: set series='...' and sessions='...' with gnuplot -e"
+if (ARGC < 2) {
+    print "usage: gnuplot -c healing_curves.gp SERIES SESSIONS [OUT [SUBTITLE [DATA]]]"
     exit status 1
 }
-if (!exists("out")) out = "healing_curves.png"
+series = ARG1
+sessions = ARG2
+out = ARGC >= 3 ? ARG3 : "healing_curves.png"
+subtitle = ARGC >= 4 ? ARG4 : ""
+has_data = ARGC >= 5 && strlen(ARG5) > 0
+data = has_data ? ARG5 : ""
 
-load system(sprintf("dirname '%s'", ARG0)) . "/style.gp"
+_d = ""; do for [_i = strlen(ARG0):1:-1] { if (ARG0[_i:_i] eq "/") { _d = ARG0[1:_i]; break } }
+load (_d[1:1] eq "/" ? "" : "./") . _d . "style.gp"
 @png_terminal
 
 layers = "papillary_dermis dermis"
@@ -36,8 +43,9 @@ do for [layer in layers] {
     }
 }
 
-# Session days ("# session day"), as a list of words.
-session_days = system(sprintf("awk '!/^#/ && NF >= 2 { printf \"%%s \", $2 }' '%s'", sessions))
+# Session days ("# session day": the second column of every row), as a list of numbers.
+session_days = ""
+stats sessions using (session_days = session_days . sprintf(" %.15g", $2), 0) nooutput
 nsessions = words(session_days)
 t0 = (nsessions > 0) ? word(session_days, 1) + 0 : 0
 
@@ -51,7 +59,7 @@ do for [layer in layers] {
         ymax = (STATS_max > ymax) ? STATS_max : ymax
     }
 }
-if (exists("data")) {
+if (has_data) {
     stats data using ($3 - $4) nooutput
     ymin = (STATS_min < ymin) ? STATS_min : ymin
     stats data using ($3 + $4) nooutput
@@ -77,9 +85,6 @@ set style line 3 lc rgb "#000000" lw 2.5 dt 1 # total collagen
 set style line 4 lc rgb "#1b9e77" lw 2 dt 1  # elastin
 set style line 9 lc rgb "gray50" lw 1.5 dt 2 # untreated
 
-if (!exists("subtitle")) subtitle = ""
-data_clause = exists("data") ? sprintf(", '%s' using ($1 == p ? $2 - t0 : NaN):3:4 with yerrorbars pt 7 ps 1.6 " . \
-    "lc rgb '#6a3d9a' lw 2 title 'data {/Symbol \\261} sigma'", data) : ""
 plot_title = "Dermal matrix after microneedling (relative to untreated skin)" . (strlen(subtitle) > 0 ? "\n" . subtitle : "")
 top = (strlen(subtitle) > 0) ? 0.83 : 0.87  # a second title line takes room
 
@@ -109,10 +114,22 @@ do for [p = 1:2] {
     } else {
         unset key
     }
-    plot 1.0 with lines ls 9 title "untreated", \
-         for [i = 1:words(quantities)] series using (column(c_t) - t0):(column(col(layer . "/" . word(quantities, i)))) \
-             with lines ls i title word(quantity_titles, i), \
-         NaN with lines lc rgb "#b2182b" lw 1.2 dt 3 title "session" @data_clause
+    # (two plot commands: an empty iteration over the data would still take a line of the key)
+    if (has_data) {
+        plot 1.0 with lines ls 9 title "untreated", \
+             for [i = 1:words(quantities)] series \
+                 using (column(c_t) - t0):(column(col(layer . "/" . word(quantities, i)))) \
+                 with lines ls i title word(quantity_titles, i), \
+             NaN with lines lc rgb "#b2182b" lw 1.2 dt 3 title "session", \
+             data using ($1 == p ? $2 - t0 : NaN):3:4 with yerrorbars pt 7 ps 1.6 lc rgb '#6a3d9a' lw 2 \
+                 title 'data {/Symbol \261} sigma'
+    } else {
+        plot 1.0 with lines ls 9 title "untreated", \
+             for [i = 1:words(quantities)] series \
+                 using (column(c_t) - t0):(column(col(layer . "/" . word(quantities, i)))) \
+                 with lines ls i title word(quantity_titles, i), \
+             NaN with lines lc rgb "#b2182b" lw 1.2 dt 3 title "session"
+    }
 }
 unset multiplot
 set output

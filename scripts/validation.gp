@@ -2,20 +2,24 @@
 # with its sigma (black, where the source gives a value) and the model value (blue within the band,
 # red outside).
 #
-# Usage: gnuplot -e "data='validation_plot.dat'; out='validation.png'" scripts/validation.gp
-#   data  table written by `microheal validate` (validation_plot.dat), one row per target:
-#         index name item band_lo band_hi datum sigma model ymin ymax within
+# Usage: gnuplot -c scripts/validation.gp DATA [OUT]
+#   DATA  table written by `microheal validate` (validation_plot.dat), one row per target:
+#         index "name" "item" band_lo band_hi datum sigma model ymin ymax within
 #         (band ends at infinity are drawn at the panel's edge; datum NaN = a bound-only target)
-#   out   PNG to write (default validation.png)
-# Exits with status 1 if data is not set or holds no row.
+#   OUT   PNG to write (default validation.png)
+# The arguments are file names, never gnuplot commands, and the table's texts are data, shown as they
+# are (papers/reliability.md). Exits with status 1 if DATA is not given or holds no row.
 
-if (!exists("data")) {
-    print "validation.gp: set data='...' with gnuplot -e"
+if (ARGC < 1) {
+    print "usage: gnuplot -c validation.gp DATA [OUT]"
     exit status 1
 }
-if (!exists("out")) out = "validation.png"
+data = ARG1
+out = ARGC >= 2 ? ARG2 : "validation.png"
 
-n = int(system(sprintf("awk 'NF >= 11' '%s' | wc -l", data)))
+undefine STATS_*
+stats data using 1 nooutput
+n = exists("STATS_records") ? STATS_records : 0
 if (n < 1) { print "validation.gp: no rows in " . data; exit status 1 }
 ncols = (n < 4) ? n : 4
 nrows = int((n + ncols - 1) / ncols)
@@ -26,8 +30,6 @@ if (strstrt(GPVAL_TERMINALS, "pngcairo")) {
     set terminal png size 400 * ncols, 300 * nrows + 60 enhanced font ",11" linewidth 1.5
 }
 set output out
-
-field(i, c) = system(sprintf("awk 'NF >= 11 { k++; if (k == %d) print $%d }' '%s'", i, c, data))
 
 set style line 1 lc rgb "#000000" pt 7 ps 1.3 lw 1.5   # datum +- sigma
 set style line 2 lc rgb "#1b5e9e" pt 9 ps 2.0          # model, within the band
@@ -40,12 +42,9 @@ set grid ytics lc rgb "gray85" lw 0.5
 set multiplot layout nrows, ncols title "microheal validation: model against data (green: acceptance band)" \
     font ",14" margins 0.05, 0.98, 0.02, 1.0 - 70.0 / (300 * nrows + 60) spacing 0.05, 0.08
 do for [i = 1:n] {
-    name = field(i, 2)
-    item = field(i, 3)
-    blo = field(i, 4) + 0
-    bhi = field(i, 5) + 0
-    ymin = field(i, 9) + 0
-    ymax = field(i, 10) + 0
+    # row i: its texts and numbers, read as data
+    stats data every ::(i - 1)::(i - 1) using (name = strcol(2), item = strcol(3), blo = $4, bhi = $5, ymin = $9, \
+        ymax = $10, 0) nooutput
     set yrange [ymin:ymax]
     set title sprintf("%s (item %s)", name, item) font ",10" noenhanced
     unset object

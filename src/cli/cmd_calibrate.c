@@ -401,8 +401,11 @@ static int write_plot_data(const char *dir, const mh_targets *t, const double *m
             hi = 1;
         }
         double ymin = lo - pad, ymax = hi + pad;
-        fprintf(f, "%d %s %s %.10g %.10g %.10g %.10g %.10g %.10g %.10g %d\n", i + 1, ti->name,
-                ti->item[0] ? ti->item : "-", isfinite(ti->band_lo) ? ti->band_lo : ymin,
+        fprintf(f, "%d ", i + 1);
+        mh_gp_put_data_text(f, ti->name);
+        fputc(' ', f);
+        mh_gp_put_data_text(f, ti->item[0] ? ti->item : "-");
+        fprintf(f, " %.10g %.10g %.10g %.10g %.10g %.10g %.10g %d\n", isfinite(ti->band_lo) ? ti->band_lo : ymin,
                 isfinite(ti->band_hi) ? ti->band_hi : ymax, ti->has_value ? ti->value : NAN,
                 ti->has_value && ti->has_sigma ? ti->sigma : 0.0, isfinite(model[i]) ? model[i] : NAN, ymin, ymax,
                 mh_target_in_band(ti, model[i]) ? 1 : 0);
@@ -482,13 +485,25 @@ static bool plot_curves(const char *dir, const char *scripts, mh_targets *t, con
         }
         if (!ok)
             return false;
-        char script[4096], vars[16384];
+        char script[4096], subtitle[512];
+        mh_gp v;
         ok = mh_cli_fmt(script, sizeof script, "%s/healing_curves.gp", scripts) &&
              mh_cli_fmt(png, sizeof png, "%s/item%s_healing_curves.png", dir, ti->item[0] ? ti->item : "-") &&
-             mh_cli_fmt(vars, sizeof vars, "series='%s'; sessions='%s'; out='%s'; subtitle='item %s: %s'%s%s%s", spath,
-                        sesspath, png, ti->item, ti->name, datum ? "; data='" : "", datum ? dpath : "",
-                        datum ? "'" : "") &&
-             mh_cli_run_gnuplot(script, vars);
+             mh_gp_init(&v);
+        if (ok) {
+            snprintf(subtitle, sizeof subtitle, "item %s: %s", ti->item, ti->name);
+            char *tmp = mh_gp_out_open(png); /* drawn there, renamed onto png when complete */
+            v.failed = v.failed || tmp == NULL; /* mh_gp_run then only frees v */
+            if (tmp != NULL) {
+                mh_gp_path(&v, spath);
+                mh_gp_path(&v, sesspath);
+                mh_gp_path(&v, tmp);
+                mh_gp_text(&v, subtitle);
+                if (datum)
+                    mh_gp_path(&v, dpath);
+            }
+            ok = mh_gp_out_close(tmp, png, mh_gp_run(&v, script));
+        }
     }
     return ok;
 }
@@ -503,8 +518,6 @@ int mh_cmd_validate(int argc, char **argv)
     double *model = NULL;
     int rc = parse_args(argc, argv, usage_validate, with_value, &a);
     const char *dir = a.out != NULL ? a.out : "results/validation";
-    if (rc < 0 && (strchr(dir, '\'') != NULL || (a.scripts != NULL && strchr(a.scripts, '\'') != NULL)))
-        rc = bad_usage(usage_validate, "paths with a single quote cannot be handed to gnuplot: ", dir);
     if (rc < 0 && mh_targets_load(a.targets, &ctx, &t) != MH_OK)
         rc = mh_cli_fail(&ctx);
     if (rc < 0 && (model = calloc((size_t)mh_targets_count(t), sizeof *model)) == NULL)
@@ -546,11 +559,12 @@ int mh_cmd_validate(int argc, char **argv)
         rc = 1;
     }
     if (rc < 0) {
-        char script[8192], vars[8192];
-        bool plotted =
-            mh_cli_fmt(script, sizeof script, "%s/validation.gp", scripts) &&
-            mh_cli_fmt(vars, sizeof vars, "data='%s/validation_plot.dat'; out='%s/validation.png'", dir, dir) &&
-            mh_cli_run_gnuplot(script, vars) && plot_curves(dir, scripts, t, a.sets, &ctx);
+        char script[8192], dat[8192], png[8192];
+        mh_gp v;
+        bool plotted = mh_cli_fmt(script, sizeof script, "%s/validation.gp", scripts) &&
+                       mh_cli_fmt(dat, sizeof dat, "%s/validation_plot.dat", dir) &&
+                       mh_cli_fmt(png, sizeof png, "%s/validation.png", dir) && mh_gp_init(&v) &&
+                       mh_gp_draw(&v, script, dat, png) && plot_curves(dir, scripts, t, a.sets, &ctx);
         long runs = 0, hits = 0;
         mh_targets_stats(t, &runs, &hits);
         if (!a.quiet)

@@ -23,15 +23,12 @@ typedef struct {
     bool numeric;       /* one numeric axis: outcomes against its value, else bars per variant */
 } compare_plot;
 
-/* Variant i's label as a gnuplot string (a double quote in it becomes a single one). */
+/* Variant i's label as a string of the data file (mh_gp_put_data_text). */
 static void put_label(FILE *f, const mh_sweep *s, int i)
 {
     char label[512];
     mh_sweep_row_label(s, mh_sweep_row(s, i), label, sizeof label);
-    for (char *c = label; *c != '\0'; c++)
-        if (*c == '"')
-            *c = '\'';
-    fprintf(f, "\"%s\"", label);
+    mh_gp_put_data_text(f, label);
 }
 
 /* healing_curves.dat: one block per complete variant, its title row, then per step t_days, dermis total
@@ -105,18 +102,23 @@ static int draw_all(const compare_plot *P, const char *scripts, int quiet)
 {
     const mh_sweep *s = P->s;
     const int n = mh_sweep_npoints(s);
-    char dat[PATH_MAX + 64], png[PATH_MAX + 64], gp[PATH_MAX + 64], vars[2048], xl[256];
+    char dat[PATH_MAX + 64], png[PATH_MAX + 64], gp[PATH_MAX + 64], text[1024], xl[256];
     int complete = 0, rc = 0, drawn = 0;
     for (int i = 0; i < n; i++)
         complete += P->status[i] == 0;
     x_label(s, xl, sizeof xl);
-    if (complete > 0) {
+    mh_gp g;
+    if (complete > 0) { /* ARG3: the title */
         snprintf(dat, sizeof dat, "%s/healing_curves.dat", P->dir);
         snprintf(png, sizeof png, "%s/healing_curves.png", P->dir);
         snprintf(gp, sizeof gp, "%s/compare_curves.gp", scripts);
-        snprintf(vars, sizeof vars, "title='Total collagen, dermis: %d variants%s%s'", complete,
+        snprintf(text, sizeof text, "Total collagen, dermis: %d variants%s%s", complete,
                  mh_sweep_naxes(s) > 0 ? " of " : "", mh_sweep_naxes(s) > 0 ? mh_sweep_axis_at(s, 0)->key : "");
-        rc |= !(mh_cli_write_table(dat, fill_curves, P) && mh_cli_draw(gp, dat, vars, png));
+        rc |= !(mh_cli_write_table(dat, fill_curves, P) && mh_gp_init(&g));
+        if (rc == 0) {
+            mh_gp_text(&g, text);
+            rc |= !mh_gp_draw(&g, gp, dat, png);
+        }
         drawn += rc == 0;
     }
     snprintf(dat, sizeof dat, "%s/outcomes.dat", P->dir);
@@ -131,10 +133,20 @@ static int draw_all(const compare_plot *P, const char *scripts, int quiet)
             continue;
         const char *name = mh_sweep_metric_name((mh_sweep_metric)k);
         snprintf(png, sizeof png, "%s/outcome_%s.png", P->dir, name);
-        snprintf(vars, sizeof vars, "col=%d; mode='%s'; title='%s %s %s'; xlabel='%s'; ylabel='%s (%s)'", 4 + k,
-                 P->numeric ? "line" : "bars", name, P->numeric ? "against" : "by",
-                 P->numeric ? mh_sweep_axis_at(s, 0)->key : "variant", xl, name, mh_sweep_metric_unit((mh_sweep_metric)k));
-        if (mh_cli_draw(gp, dat, vars, png))
+        if (!mh_gp_init(&g)) {
+            rc = 1;
+            continue;
+        }
+        /* col and bars in -e; ARG3 title, ARG4 x label, ARG5 y label */
+        mh_gp_num(&g, "col", 4 + k);
+        mh_gp_num(&g, "bars", P->numeric ? 0 : 1);
+        snprintf(text, sizeof text, "%s %s %s", name, P->numeric ? "against" : "by",
+                 P->numeric ? mh_sweep_axis_at(s, 0)->key : "variant");
+        mh_gp_text(&g, text);
+        mh_gp_text(&g, xl);
+        snprintf(text, sizeof text, "%s (%s)", name, mh_sweep_metric_unit((mh_sweep_metric)k));
+        mh_gp_text(&g, text);
+        if (mh_gp_draw(&g, gp, dat, png))
             drawn++;
         else
             rc = 1;

@@ -3,6 +3,7 @@
  * drawn by the gnuplot scripts into PNGs and a GIF. */
 #include "mh_cli.h"
 #include "mh_cli_util.h"
+#include "mh_file.h"
 #include "mh_h5.h"
 
 #include <dirent.h>
@@ -48,18 +49,10 @@ typedef struct {
     char scripts[PATH_MAX]; /* the gnuplot scripts' folder */
     double *snap;           /* snapshot days (absolute) */
     size_t nsnap;
-    double t0, t_end;     /* the first session's day; the run's last day */
-    char layer_tops[256]; /* /grid/layer_top_mm as words */
+    double t0, t_end;   /* the first session's day; the run's last day */
+    double *layer_tops; /* /grid/layer_top_mm */
+    size_t ntops;
 } gallery;
-
-/* "day D" for a day after the first session, with hours for a fraction of the first day. */
-static void day_words(double rel, char *out, size_t len)
-{
-    if (rel > 0.0 && rel < 1.0)
-        snprintf(out, len, "day %g (%g h)", rel, rel * 24.0);
-    else
-        snprintf(out, len, "day %g", rel);
-}
 
 /* A snapshot chosen for a day asked for (after the first session). */
 typedef struct {
@@ -95,16 +88,6 @@ static int pick_days(const gallery *g, const double *days, int n, const char *fi
     return np;
 }
 
-/* The title of a pick: "day 7", or "day 6 (nearest to 7)" when the snapshot is of another day. */
-static void pick_title(const gallery *g, pick p, char *out, size_t len)
-{
-    const double got = g->snap[p.snap] - g->t0;
-    if (fabs(got - p.asked) <= 1e-9 * (1.0 + fabs(p.asked)))
-        snprintf(out, len, "day %g", p.asked);
-    else
-        snprintf(out, len, "day %g (nearest to %g)", got, p.asked);
-}
-
 /* Writes the table TMP/NAME: series ('s'), sessions ('S'), a cross-section of field at day ('f') or its
  * depth profile ('p'); its path in path. 0, or the exit status after a message. */
 static int table(const gallery *g, const char *name, char what, const char *field, double day, char *path, size_t len)
@@ -136,80 +119,53 @@ static int publish(const gallery *g, const char *name, bool quiet)
     char from[PATH_MAX], to[PATH_MAX];
     if (!mh_cli_fmt(from, sizeof from, "%s/%s", g->tmp, name) || !mh_cli_fmt(to, sizeof to, "%s/%s", g->dir, name))
         return 1;
-    if (rename(from, to) != 0) {
-        fprintf(stderr, "microheal: %s: cannot write: %s\n", to, strerror(errno));
-        return 1;
-    }
+    mh_ctx ctx; /* a device, FIFO or folder under the name is refused, not replaced */
+    mh_ctx_init(&ctx);
+    if (mh_file_commit(from, to, &ctx) != MH_OK)
+        return mh_cli_fail(&ctx);
     if (!quiet)
         printf("%s\n", to);
     return 0;
 }
 
-/* gnuplot's -e text, built in a memory stream (POSIX open_memstream). */
-typedef struct {
-    FILE *f;
-    char *text;
-    size_t len;
-} vars;
-
-static bool vars_open(vars *v)
+/* Runs SCRIPT.gp with the arguments of v and, unless name is NULL, publishes NAME (drawn into TMP/NAME). */
+static int draw(const gallery *g, const char *script, const char *name, mh_gp *v)
 {
-    v->text = NULL;
-    v->f = open_memstream(&v->text, &v->len);
-    if (v->f == NULL)
-        fprintf(stderr, "microheal: out of memory\n");
-    return v->f != NULL;
-}
-
-/* Runs SCRIPT.gp with the variables of v (closed and freed here) and, unless name is NULL, out = TMP/NAME,
- * then publishes NAME. */
-static int draw(const gallery *g, const char *script, const char *name, vars *v)
-{
-    char gp[PATH_MAX], out[PATH_MAX];
-    int rc = !mh_cli_fmt(gp, sizeof gp, "%s/%s.gp", g->scripts, script);
-    if (rc == 0 && name != NULL && mh_cli_fmt(out, sizeof out, "%s/%s", g->tmp, name))
-        fprintf(v->f, "; out='%s'", out);
-    if (fclose(v->f) != 0 || v->text == NULL) {
-        fprintf(stderr, "microheal: out of memory\n");
-        rc = 1;
+    char gp[PATH_MAX];
+    if (!mh_cli_fmt(gp, sizeof gp, "%s/%s.gp", g->scripts, script)) {
+        mh_gp_free(v);
+        return 1;
     }
-    if (rc == 0 && !mh_cli_run_gnuplot(gp, v->text))
-        rc = 1;
-    free(v->text);
-    v->text = NULL;
-    return rc != 0 ? 1 : name != NULL ? publish(g, name, false) : 0;
+    if (!mh_gp_run(v, gp))
+        return 1;
+    return name != NULL ? publish(g, name, false) : 0;
 }
 
-/* Closes and frees v without drawing. */
-static void vars_drop(vars *v)
-{
-    fclose(v->f);
-    free(v->text);
-    v->text = NULL;
-}
-
-/* healing_curves.png and early_response.png. */
+/* healing_curves.png and early_response.png: ARG1 the series, ARG2 the sessions, ARG3 the PNG. */
 static int draw_curves(const gallery *g)
 {
-    char series[PATH_MAX], sessions[PATH_MAX], name[64];
+    char series[PATH_MAX], sessions[PATH_MAX], name[64], out[PATH_MAX];
     int rc = table(g, "series.txt", 's', NULL, 0, series, sizeof series);
     if (rc == 0)
         rc = table(g, "sessions.txt", 'S', NULL, 0, sessions, sizeof sessions);
     const char *scripts[2] = {"healing_curves", "early_response"};
     for (int k = 0; k < 2 && rc == 0; k++) {
-        vars v;
-        if (!vars_open(&v))
-            return 1;
-        fprintf(v.f, "series='%s'; sessions='%s'", series, sessions);
         snprintf(name, sizeof name, "%s.png", scripts[k]);
+        mh_gp v;
+        if (!mh_cli_fmt(out, sizeof out, "%s/%s", g->tmp, name) || !mh_gp_init(&v))
+            return 1;
+        mh_gp_path(&v, series);
+        mh_gp_path(&v, sessions);
+        mh_gp_path(&v, out);
         rc = draw(g, scripts[k], name, &v);
     }
     return rc;
 }
 
 /* A figure of the snapshots nearest to some days: for each quantity and each day a table (what: 'f' the
- * cross-section, 'p' the depth profile), listed in the script's variable files_var quantity after
- * quantity; the days' titles in titles_var. */
+ * cross-section, 'p' the depth profile) TMP/SCRIPT_QUANTITY_K.txt. The script gets the days of the
+ * snapshots and the days asked for (arrays days and asked), then ARG1 the PNG and either every table
+ * (file_args) or ARG2 the tables' prefix TMP/SCRIPT_. */
 typedef struct {
     const char *script; /* draws NAME.png */
     const double *days;
@@ -217,39 +173,47 @@ typedef struct {
     const char *const *quantities;
     int nquantities;
     char what;
-    const char *files_var, *titles_var;
-    bool layer_tops; /* pass layer_tops too */
+    bool file_args;  /* the tables as ARG2, ARG3, ... (else their prefix) */
+    bool layer_tops; /* pass the array layer_tops too */
 } day_figure;
 
 static int draw_days(const gallery *g, const day_figure *fig)
 {
-    char figure[64], path[PATH_MAX], title[96], name[96];
+    char figure[64], path[PATH_MAX], name[96];
     snprintf(figure, sizeof figure, "%s.png", fig->script);
     pick picks[8];
     const int n = pick_days(g, fig->days, fig->ndays < 8 ? fig->ndays : 8, figure, picks);
     if (n == 0)
         return 0;
-    vars v;
-    if (!vars_open(&v))
+    mh_gp v;
+    if (!mh_gp_init(&v))
         return 1;
-    int rc = 0;
-    fprintf(v.f, "%s=\"", fig->files_var);
+    double got[8], asked[8];
+    for (int k = 0; k < n; k++) {
+        got[k] = g->snap[picks[k].snap] - g->t0;
+        asked[k] = picks[k].asked;
+    }
+    mh_gp_array(&v, "days", got, n);
+    mh_gp_array(&v, "asked", asked, n);
+    if (fig->layer_tops && g->ntops > 0)
+        mh_gp_array(&v, "layer_tops", g->layer_tops, (int)g->ntops);
+    int rc = !mh_cli_fmt(path, sizeof path, "%s/%s", g->tmp, figure);
+    if (rc == 0)
+        mh_gp_path(&v, path);
     for (int q = 0; q < fig->nquantities && rc == 0; q++)
         for (int k = 0; k < n && rc == 0; k++) {
             snprintf(name, sizeof name, "%s_%s_%d.txt", fig->script, fig->quantities[q], k);
             rc = table(g, name, fig->what, fig->quantities[q], g->snap[picks[k].snap], path, sizeof path);
-            fprintf(v.f, "%s'%s'", q + k > 0 ? " " : "", path);
+            if (rc == 0 && fig->file_args)
+                mh_gp_path(&v, path);
         }
-    fprintf(v.f, "\"; %s=\"", fig->titles_var);
-    for (int k = 0; k < n; k++) {
-        pick_title(g, picks[k], title, sizeof title);
-        fprintf(v.f, "%s'%s'", k > 0 ? " " : "", title);
+    if (rc == 0 && !fig->file_args) {
+        rc = !mh_cli_fmt(path, sizeof path, "%s/%s_", g->tmp, fig->script);
+        if (rc == 0)
+            mh_gp_path(&v, path);
     }
-    fputs("\"", v.f);
-    if (fig->layer_tops)
-        fprintf(v.f, "; layer_tops='%s'", g->layer_tops);
     if (rc != 0) {
-        vars_drop(&v);
+        mh_gp_free(&v);
         return rc;
     }
     return draw(g, fig->script, figure, &v);
@@ -261,10 +225,9 @@ static int draw_sections_and_depth(const gallery *g)
 {
     static const char *const total[] = {"collagen_total"};
     const day_figure sections = {
-        "cross_section_collagen", section_days, COUNT(section_days), total, 1, 'f', "fields", "titles", true};
+        "cross_section_collagen", section_days, COUNT(section_days), total, 1, 'f', true, true};
     const day_figure depth = {
-        "depth_response", depth_days, COUNT(depth_days), depth_quantities, COUNT(depth_quantities), 'p', "profiles",
-        "days",           false};
+        "depth_response", depth_days, COUNT(depth_days), depth_quantities, COUNT(depth_quantities), 'p', false, false};
     int rc = draw_days(g, &sections);
     return rc != 0 ? rc : draw_days(g, &depth);
 }
@@ -298,35 +261,39 @@ static int draw_week(const gallery *g)
                 figure, n, n == 1 ? "" : "s", WEEK_DAYS);
         return 0;
     }
-    char path[PATH_MAX], frames[PATH_MAX], title[96], name[96];
+    char path[PATH_MAX], frames[PATH_MAX], name[96];
     if (!mh_cli_fmt(frames, sizeof frames, "%s/first_week", g->tmp) ||
         !mh_cli_fmt(path, sizeof path, "%s/first_week", g->dir) || !mh_cli_mkdirs(frames) || !mh_cli_mkdirs(path))
         return 1;
-    vars v;
-    if (!vars_open(&v))
+    double *days = malloc((size_t)n * sizeof *days);
+    mh_gp v;
+    if (days == NULL || !mh_gp_init(&v)) {
+        free(days);
         return 1;
+    }
     int rc = 0, k = 0;
-    fputs("frames=\"", v.f);
     for (size_t i = 0; i < g->nsnap && rc == 0; i++) {
         if (!in_week(g, i))
             continue;
         for (int q = 0; q < COUNT(week_quantities) && rc == 0; q++) {
             snprintf(name, sizeof name, "frame_%03d_%s.txt", k, week_quantities[q]);
             rc = table(g, name, 'f', week_quantities[q], g->snap[i], path, sizeof path);
-            fprintf(v.f, "%s'%s'", k + q > 0 ? " " : "", path);
         }
-        k++;
+        days[k++] = g->snap[i] - g->t0;
     }
-    fputs("\"; titles=\"", v.f);
-    k = 0;
-    for (size_t i = 0; i < g->nsnap; i++)
-        if (in_week(g, i)) {
-            day_words(g->snap[i] - g->t0, title, sizeof title);
-            fprintf(v.f, "%s'%s'", k++ > 0 ? " " : "", title);
-        }
-    fprintf(v.f, "\"; frames_dir='%s'; gif='%s/first_week.gif'", frames, g->tmp);
+    if (rc == 0)
+        mh_gp_array(&v, "days", days, n);
+    free(days);
+    if (rc == 0)
+        rc = !mh_cli_fmt(path, sizeof path, "%s/frame_", g->tmp);
+    if (rc == 0) {
+        mh_gp_path(&v, path);
+        mh_gp_path(&v, frames);
+        rc = !mh_cli_fmt(path, sizeof path, "%s/first_week.gif", g->tmp);
+        mh_gp_path(&v, path);
+    }
     if (rc != 0) {
-        vars_drop(&v);
+        mh_gp_free(&v);
         return rc;
     }
     if ((rc = draw(g, "first_week", NULL, &v)) != 0)
@@ -353,28 +320,23 @@ static int draw_week(const gallery *g)
  * layer tops. MH_ERR_IO with the file's name when it is missing, not HDF5 or not a run's output. */
 static mh_status load(gallery *g, mh_ctx *ctx)
 {
-    double *t = NULL, *sessions = NULL, *tops = NULL;
-    size_t nt = 0, ns = 0, ntop = 0;
+    double *t = NULL, *sessions = NULL;
+    size_t nt = 0, ns = 0;
     mh_status st = mh_h5_read_vector(g->h5, "/series/t_days", &t, &nt, ctx);
     if (st == MH_OK)
         st = mh_h5_read_vector(g->h5, "/fields/t_days", &g->snap, &g->nsnap, ctx);
     if (st == MH_OK)
         st = mh_h5_read_vector(g->h5, "/summary/session_days", &sessions, &ns, ctx);
     if (st == MH_OK)
-        st = mh_h5_read_vector(g->h5, "/grid/layer_top_mm", &tops, &ntop, ctx);
+        st = mh_h5_read_vector(g->h5, "/grid/layer_top_mm", &g->layer_tops, &g->ntops, ctx);
     if (st == MH_OK && nt == 0)
         st = MH_ERROR(ctx, MH_ERR_IO, "%s: the series is empty", g->h5);
     if (st == MH_OK) {
         g->t_end = t[nt - 1];
         g->t0 = ns > 0 ? sessions[0] : 0.0;
-        size_t used = 0;
-        for (size_t l = 0; l < ntop && used < sizeof g->layer_tops; l++)
-            used +=
-                (size_t)snprintf(g->layer_tops + used, sizeof g->layer_tops - used, "%s%.6g", l ? " " : "", tops[l]);
     }
     free(t);
     free(sessions);
-    free(tops);
     return st;
 }
 
@@ -436,10 +398,6 @@ int mh_cmd_plot(int argc, char **argv)
         return named;
     if (dir != NULL ? !mh_cli_fmt(g.dir, sizeof g.dir, "%s", dir) : !default_dir(g.h5, g.dir, sizeof g.dir))
         return 2;
-    if (strpbrk(g.dir, "'\"\\") != NULL) { /* the paths go into gnuplot strings */
-        fprintf(stderr, "microheal: %s: a quote or backslash in the folder's name is not supported\n", g.dir);
-        return 2;
-    }
     if (!mh_cli_scripts_dir(scripts, g.scripts, sizeof g.scripts)) {
         fprintf(stderr, "microheal: --scripts: path too long\n");
         return 2;
@@ -467,5 +425,6 @@ int mh_cmd_plot(int argc, char **argv)
         remove_tmp(&g);
     }
     free(g.snap);
+    free(g.layer_tops);
     return rc;
 }

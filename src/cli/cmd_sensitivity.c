@@ -159,8 +159,6 @@ static int parse_args(int argc, char **argv, cli_args *a)
     const int named = mh_cli_check_output(usage_sensitivity, "-o", a->outdir, false);
     if (named != 0)
         return named;
-    if (strchr(a->outdir, '\'') != NULL || strchr(a->outdir, '"') != NULL)
-        return bad_usage("-o: '%s': quotes are not allowed in DIR", a->outdir);
     return 0;
 }
 
@@ -358,10 +356,11 @@ static void csv_body(FILE *f, const report_data *d)
     }
 }
 
-/* Runs scripts/sensitivity.gp on the CSV; the PNG appears under its final name only when gnuplot succeeded. */
+/* Runs scripts/sensitivity.gp on the CSV (ARG1; morris in -e); the PNG appears under its final name only when
+ * gnuplot succeeded. */
 static int write_plot(const mh_sens *s, const cli_args *a)
 {
-    char dir[PATH_MAX], script[PATH_MAX + 32], vars[3 * PATH_MAX], tmp[PATH_MAX], final[PATH_MAX];
+    char dir[PATH_MAX], script[PATH_MAX + 32], csv[PATH_MAX + 32], final[PATH_MAX + 32];
     if (!mh_cli_scripts_dir(NULL, dir, sizeof dir))
         return 1;
     snprintf(script, sizeof script, "%s/sensitivity.gp", dir);
@@ -369,20 +368,12 @@ static int write_plot(const mh_sens *s, const cli_args *a)
         fprintf(stderr, "microheal: %s not found (run from the repository root, or use --no-plot)\n", script);
         return 1;
     }
-    snprintf(tmp, sizeof tmp, "%s/sensitivity.png.tmp", a->outdir);
-    snprintf(final, sizeof final, "%s/sensitivity.png", a->outdir);
-    snprintf(vars, sizeof vars, "csv='%s/sensitivity.csv'; out='%s'; method='%s'", a->outdir, tmp,
-             mh_sens_method_name(mh_sens_settings(s)->method));
-    if (!mh_cli_run_gnuplot(script, vars)) {
-        remove(tmp);
+    mh_gp g;
+    if (!mh_cli_fmt(csv, sizeof csv, "%s/sensitivity.csv", a->outdir) ||
+        !mh_cli_fmt(final, sizeof final, "%s/sensitivity.png", a->outdir) || !mh_gp_init(&g))
         return 1;
-    }
-    if (rename(tmp, final) != 0) {
-        fprintf(stderr, "microheal: %s: cannot write\n", final);
-        remove(tmp);
-        return 1;
-    }
-    return 0;
+    mh_gp_num(&g, "morris", mh_sens_settings(s)->method == MH_SENS_MORRIS ? 1 : 0);
+    return mh_gp_draw(&g, script, csv, final) ? 0 : 1;
 }
 
 /* Loads CONFIG and applies every --set in order. */

@@ -14,7 +14,9 @@
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -137,6 +139,67 @@ static void shell_quote(FILE *f, const char *s)
     fputc('\'', f);
 }
 
+/* s as one argument of an #SBATCH line: as it is when it holds only letters, digits and "/._-:,=+@%", else
+ * in double quotes with a backslash before '"' and '\\'. sbatch splits such a line at blanks outside
+ * quotes, drops the quotes, takes the character after a backslash as it is and ends the line at a '#'
+ * outside quotes (Slurm's get_argument; a backslash does not keep a blank from splitting, quotes do). s
+ * holds no newline (slurm_text_ok). */
+static void sbatch_quote(FILE *f, const char *s)
+{
+    bool plain = *s != '\0';
+    for (const char *c = s; plain && *c != '\0'; c++)
+        plain = isalnum((unsigned char)*c) || strchr("/._-:,=+@%", *c) != NULL;
+    if (plain) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            fputc('\\', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+/* The #SBATCH --output value DIR/NAME: sbatch_quote of it with every '%' of DIR doubled (Slurm reads %x in
+ * an output file name as a pattern, %% as '%'; NAME holds the patterns meant, such as %a). */
+static void sbatch_output(FILE *f, const char *dir, const char *name)
+{
+    char v[2 * PATH_MAX + 64];
+    size_t k = 0;
+    for (; *dir != '\0' && k + 2 < sizeof v; dir++) {
+        if (*dir == '%')
+            v[k++] = '%';
+        v[k++] = *dir;
+    }
+    snprintf(v + k, sizeof v - k, "%s", name);
+    sbatch_quote(f, v);
+}
+
+/* Whether text (what: the option that gave it; "-o": the sweep's folder) may go into a batch script: one
+ * line (a newline would start a line of its own, a command or an #SBATCH option of its own), without
+ * "packjob", which sbatch blanks out of an #SBATCH line before it splits it (what follows would become
+ * options of their own), and for the folder without a backslash. False after a message naming what. */
+static bool slurm_text_ok(const char *what, const char *text)
+{
+    const bool dir = strcmp(what, "-o") == 0;
+    const char *why = strchr(text, '\n') != NULL || strchr(text, '\r') != NULL ? "a line break"
+                      : dir && strchr(text, '\\') != NULL
+                          ? "a backslash (Slurm drops it from the --output file names, and the tasks cannot start)"
+                          : NULL;
+    for (const char *p = text; why == NULL && *p != '\0'; p++)
+        if (strncasecmp(p, "packjob", 7) == 0)
+            why = "the word packjob (sbatch removes it from #SBATCH lines)";
+    if (why == NULL)
+        return true;
+    fprintf(stderr, "microheal: %s: %s cannot go into a batch script: '", what, why);
+    for (const char *p = text; *p != '\0'; p++)
+        fputc(iscntrl((unsigned char)*p) ? ' ' : *p, stderr);
+    fputs("'\n", stderr);
+    return false;
+}
+
 /* Writes the job-array script and the collect script into DIR/slurm. */
 static int write_slurm(const mh_sweep *s, const char *dir, const sweep_args *a, char *array_path, char *collect_path,
                        size_t len)
@@ -153,6 +216,8 @@ static int write_slurm(const mh_sweep *s, const char *dir, const sweep_args *a, 
         return 1;
     }
     exe[n] = '\0';
+    if (!slurm_text_ok("-o", adir))
+        return 2;
     snprintf(sdir, sizeof sdir, "%s/slurm", adir);
     if (!mh_cli_mkdirs(sdir))
         return 1;
@@ -167,18 +232,27 @@ static int write_slurm(const mh_sweep *s, const char *dir, const sweep_args *a, 
             return rc;
         fprintf(f, "#!/bin/bash\n# %s of the microheal %s sweep in %s (written by microheal sweep --slurm)\n",
                 which == 0 ? "Job array" : "Summary", MH_VERSION, adir);
-        fprintf(f, "#SBATCH --job-name=%s\n#SBATCH --chdir=%s\n", which == 0 ? "mh-sweep" : "mh-collect", adir);
+        fprintf(f, "#SBATCH --job-name=%s\n#SBATCH --chdir=", which == 0 ? "mh-sweep" : "mh-collect");
+        sbatch_quote(f, adir);
         if (which == 0) {
-            fprintf(f, "#SBATCH --array=0-%ld\n#SBATCH --cpus-per-task=%ld\n", ntasks - 1, cpus);
-            fprintf(f, "#SBATCH --output=%s/task-%%a.out\n", sdir);
+            fprintf(f, "\n#SBATCH --array=0-%ld\n#SBATCH --cpus-per-task=%ld\n#SBATCH --output=", ntasks - 1, cpus);
+            sbatch_output(f, sdir, "/task-%a.out");
         } else {
-            fprintf(f, "#SBATCH --cpus-per-task=1\n#SBATCH --output=%s/collect.out\n", sdir);
+            fputs("\n#SBATCH --cpus-per-task=1\n#SBATCH --output=", f);
+            sbatch_output(f, sdir, "/collect.out");
         }
-        if (a->time)
-            fprintf(f, "#SBATCH --time=%s\n", a->time);
-        if (a->partition)
-            fprintf(f, "#SBATCH --partition=%s\n", a->partition);
-        for (int k = 0; k < a->nsbatch; k++)
+        fputc('\n', f);
+        if (a->time) {
+            fputs("#SBATCH --time=", f);
+            sbatch_quote(f, a->time);
+            fputc('\n', f);
+        }
+        if (a->partition) {
+            fputs("#SBATCH --partition=", f);
+            sbatch_quote(f, a->partition);
+            fputc('\n', f);
+        }
+        for (int k = 0; k < a->nsbatch; k++) /* options of the user's own, split by sbatch as given */
             fprintf(f, "#SBATCH %s\n", a->sbatch_opts[k]);
         if (which == 0) {
             fputs("export OMP_NUM_THREADS=\"${SLURM_CPUS_PER_TASK:-1}\"\nexec ", f);
@@ -197,23 +271,52 @@ static int write_slurm(const mh_sweep *s, const char *dir, const sweep_args *a, 
     return 0;
 }
 
-/* Runs sbatch --parsable [dependency] script; the job id into id. */
+/* Runs sbatch --parsable [--dependency=afterany:AFTER] SCRIPT (an argv, no shell) and reads the job id from
+ * its standard output ("jobid[;cluster]") into id. False after a message. */
 static bool sbatch(const char *script, const char *after, char *id, size_t len)
 {
-    char cmd[2 * PATH_MAX + 128];
-    snprintf(cmd, sizeof cmd, "sbatch --parsable %s%s%s '%s'", after ? "--dependency=afterany:" : "", after ? after : "",
-             after ? " " : "", script);
-    FILE *p = popen(cmd, "r");
-    if (p == NULL || fgets(id, (int)len, p) == NULL) {
-        if (p != NULL)
-            pclose(p);
-        fprintf(stderr, "microheal: %s failed (is Slurm's sbatch on the PATH?)\n", cmd);
+    char dep[96];
+    const char *argv[5] = {"sbatch", "--parsable", script, NULL, NULL};
+    if (after != NULL) {
+        snprintf(dep, sizeof dep, "--dependency=afterany:%s", after);
+        argv[2] = dep;
+        argv[3] = script;
+    }
+    int fd[2];
+    fflush(NULL);
+    pid_t pid = pipe(fd) == 0 ? fork() : -1;
+    if (pid < 0) {
+        fprintf(stderr, "microheal: sbatch %s: cannot start: %s\n", script, strerror(errno));
         return false;
     }
-    int rc = pclose(p);
+    if (pid == 0) {
+        close(fd[0]);
+        if (dup2(fd[1], STDOUT_FILENO) < 0)
+            _exit(127);
+        close(fd[1]);
+        execvp("sbatch", (char *const *)argv);
+        _exit(127);
+    }
+    close(fd[1]);
+    size_t got = 0;
+    for (ssize_t r; got + 1 < len && (r = read(fd[0], id + got, len - 1 - got)) != 0;)
+        if (r > 0)
+            got += (size_t)r;
+        else if (errno != EINTR)
+            break;
+    id[got] = '\0';
+    close(fd[0]); /* more output than an id: sbatch gets SIGPIPE, and fails */
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
     id[strcspn(id, ";\n")] = '\0'; /* "jobid[;cluster]" */
-    if (rc != 0 || id[0] == '\0') {
-        fprintf(stderr, "microheal: %s failed (exit %d)\n", cmd, WIFEXITED(rc) ? WEXITSTATUS(rc) : -1);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+        fprintf(stderr, "microheal: sbatch %s failed (is Slurm's sbatch on the PATH?)\n", script);
+        return false;
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || id[0] == '\0') {
+        fprintf(stderr, "microheal: sbatch %s failed (exit %d)\n", script,
+                WIFEXITED(status) ? WEXITSTATUS(status) : -1);
         return false;
     }
     return true;
@@ -281,6 +384,13 @@ static int run_task(const sweep_args *a)
 
 static int run_slurm(const sweep_args *a)
 {
+    /* what goes into the batch scripts is one line each (checked before anything is written) */
+    bool ok = slurm_text_ok("-o", a->dir) && (a->time == NULL || slurm_text_ok("--time", a->time)) &&
+              (a->partition == NULL || slurm_text_ok("--partition", a->partition));
+    for (int k = 0; ok && k < a->nsbatch; k++)
+        ok = slurm_text_ok("--sbatch-option", a->sbatch_opts[k]);
+    if (!ok)
+        return 2;
     mh_sweep *s = NULL;
     mh_lock *lock = NULL;
     int rc = load(a, false, true, &s, &lock);
@@ -295,9 +405,12 @@ static int run_slurm(const sweep_args *a)
             rc = 1;
         else
             printf("submitted job array %s and summary job %s (after the array)\n", id, id2);
-    } else if (rc == 0 && !a->quiet) {
-        fprintf(stderr, "submit with: jid=$(sbatch --parsable %s) && sbatch --dependency=afterany:$jid %s\n", array,
-                collect);
+    } else if (rc == 0 && !a->quiet) { /* a line to paste into a shell: the paths quoted */
+        fputs("submit with: jid=$(sbatch --parsable ", stderr);
+        shell_quote(stderr, array);
+        fputs(") && sbatch --dependency=afterany:$jid ", stderr);
+        shell_quote(stderr, collect);
+        fputc('\n', stderr);
     }
     mh_sweep_destroy(&s);
     return rc;

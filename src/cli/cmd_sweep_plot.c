@@ -81,21 +81,6 @@ static bool fill_x(plot *P)
     return true;
 }
 
-/* The "# xtics (...)" comment line of a choice or bool axis (the scripts set the tics from it). */
-static void write_tics(FILE *f, const plot *P, int a, const char *which)
-{
-    if (mh_sweep_axis_at(P->s, a)->numeric)
-        return;
-    fprintf(f, "# %s (", which);
-    int next = 0;
-    for (int r = 0; r < mh_sweep_nrows(P->s); r++)
-        if (xval(P, r, a) == next) {
-            fprintf(f, "%s\"%s\" %d", next > 0 ? ", " : "", mh_sweep_value_text(P->s, r, a), next);
-            next++;
-        }
-    fputs(")\n", f);
-}
-
 /* Whether rows r and q hold the same values on every axis but a (a = -1: every axis). */
 static bool same_others(const mh_sweep *s, int r, int q, int a)
 {
@@ -152,7 +137,6 @@ static void fill_response(FILE *f, const plot *P, int a)
     const mh_sweep *s = P->s;
     const int nr = mh_sweep_nrows(s), oat = mh_sweep_get_design(s) == MH_SWEEP_OAT;
     write_head(f, P, "response", "value mean sd min max n label (first row of a block: its title)");
-    write_tics(f, P, a, "xtics");
     xrow *rows = malloc((size_t)nr * sizeof *rows);
     char *done = calloc((size_t)nr, 1);
     for (int r0 = 0, block = 0; rows != NULL && done != NULL && r0 < nr; r0++) {
@@ -174,8 +158,11 @@ static void fill_response(FILE *f, const plot *P, int a)
                                         mh_sweep_axis_at(s, b)->key, mh_sweep_value_text(s, r0, b));
         if (len == 0)
             snprintf(title, sizeof title, "%s", mh_sweep_metric_name(P->metric));
-        fprintf(f, "%s# block %d: %s\n\"%s\" mean sd min max n label\n", block > 0 ? "\n\n" : "", block,
-                len > 0 ? title : "(no other axes)", title);
+        fprintf(f, "%s# block %d: ", block > 0 ? "\n\n" : "", block);
+        mh_gp_put_data_text(f, len > 0 ? title : "(no other axes)");
+        fputc('\n', f);
+        mh_gp_put_data_text(f, title);
+        fputs(" mean sd min max n label\n", f);
         block++;
         for (int i = 0, j; i < n; i = j) {
             for (j = i; j < n && rows[j].x == rows[i].x; j++)
@@ -184,11 +171,14 @@ static void fill_response(FILE *f, const plot *P, int a)
             int cnt;
             spread(P, rows + i, j - i, st, &cnt);
             if (cnt == 0) {
-                fprintf(f, "# %s: no value\n", mh_sweep_value_text(s, rows[i].row, a));
+                fputs("# ", f);
+                mh_gp_put_data_text(f, mh_sweep_value_text(s, rows[i].row, a));
+                fputs(": no value\n", f);
                 continue;
             }
-            fprintf(f, "%.10g %.10g %.10g %.10g %.10g %d \"%s\"\n", rows[i].x, st[0], st[1], st[2], st[3], cnt,
-                    mh_sweep_value_text(s, rows[i].row, a));
+            fprintf(f, "%.10g %.10g %.10g %.10g %.10g %d ", rows[i].x, st[0], st[1], st[2], st[3], cnt);
+            mh_gp_put_data_text(f, mh_sweep_value_text(s, rows[i].row, a));
+            fputc('\n', f);
         }
     }
     free(rows);
@@ -199,12 +189,13 @@ static void fill_response(FILE *f, const plot *P, int a)
 static void fill_scatter(FILE *f, const plot *P, int a)
 {
     write_head(f, P, "scatter", "value metric point label (first row: the title)");
-    write_tics(f, P, a, "xtics");
     fprintf(f, "# block 0: every point\n\"%s\" metric point label\n", mh_sweep_metric_name(P->metric));
     for (int i = 0; i < P->npoints; i++)
         if (!isnan(P->y[i])) {
             const int r = mh_sweep_row(P->s, i);
-            fprintf(f, "%.10g %.10g %d \"%s\"\n", xval(P, r, a), P->y[i], i, mh_sweep_value_text(P->s, r, a));
+            fprintf(f, "%.10g %.10g %d ", xval(P, r, a), P->y[i], i);
+            mh_gp_put_data_text(f, mh_sweep_value_text(P->s, r, a));
+            fputc('\n', f);
         }
 }
 
@@ -223,11 +214,12 @@ static int distinct(const plot *P, int a, double *v)
 }
 
 /* Grid: the mean over replicates and the other axes of every (value of a, value of b) cell; cells at
- * integer coordinates i j, the values in "# xtics"/"# ytics" lines; a blank line after each i. */
+ * integer coordinates i j, followed by the values of a and b there (the tic labels); a blank line after
+ * each i. */
 static void fill_heatmap(FILE *f, const plot *P, int a, int b)
 {
     const int nr = mh_sweep_nrows(P->s);
-    write_head(f, P, "mean over replicates and other axes", "i j mean n (i, j: indices of the values below)");
+    write_head(f, P, "mean over replicates and other axes", "i j mean n a b (i, j: indices of the values a, b)");
     double *va = malloc((size_t)nr * sizeof *va), *vb = malloc((size_t)nr * sizeof *vb);
     xrow *rows = malloc((size_t)nr * sizeof *rows);
     if (va == NULL || vb == NULL || rows == NULL) {
@@ -237,13 +229,6 @@ static void fill_heatmap(FILE *f, const plot *P, int a, int b)
         return;
     }
     const int na = distinct(P, a, va), nb = distinct(P, b, vb);
-    fputs("# xtics (", f);
-    for (int i = 0; i < na; i++)
-        fprintf(f, "%s\"%g\" %d", i > 0 ? ", " : "", va[i], i);
-    fputs(")\n# ytics (", f);
-    for (int j = 0; j < nb; j++)
-        fprintf(f, "%s\"%g\" %d", j > 0 ? ", " : "", vb[j], j);
-    fputs(")\n", f);
     for (int i = 0; i < na; i++) {
         for (int j = 0; j < nb; j++) {
             int n = 0, cnt;
@@ -252,7 +237,7 @@ static void fill_heatmap(FILE *f, const plot *P, int a, int b)
                     rows[n++] = (xrow){0.0, r};
             double st[4];
             spread(P, rows, n, st, &cnt);
-            fprintf(f, "%d %d %.10g %d\n", i, j, st[0], cnt);
+            fprintf(f, "%d %d %.10g %d %g %g\n", i, j, st[0], cnt, va[i], vb[j]);
         }
         fputc('\n', f);
     }
@@ -274,8 +259,9 @@ static void fill_job(FILE *f, const void *user)
     j->fill(f, j->P, j->a, j->b);
 }
 
-/* Writes PLOTS/NAME.dat and draws PLOTS/NAME.png with SCRIPT and vars; 0, or 1 after a message. */
-static int draw(const plot *P, const char *name, const char *script, const char *vars,
+/* Writes PLOTS/NAME.dat and draws PLOTS/NAME.png with SCRIPT and the arguments g (freed); 0, or 1 after a
+ * message. */
+static int draw(const plot *P, const char *name, const char *script, mh_gp *g,
                 void (*fill)(FILE *, const plot *, int, int), int a, int b)
 {
     char dat[PATH_MAX + 300], png[PATH_MAX + 300], gp[PATH_MAX + 64];
@@ -283,7 +269,11 @@ static int draw(const plot *P, const char *name, const char *script, const char 
     snprintf(png, sizeof png, "%s/%s.png", P->plots, name);
     snprintf(gp, sizeof gp, "%s/%s", P->scripts, script);
     const table_job job = {P, fill, a, b};
-    return mh_cli_write_table(dat, fill_job, &job) && mh_cli_draw(gp, dat, vars, png) ? 0 : 1;
+    if (!mh_cli_write_table(dat, fill_job, &job)) {
+        mh_gp_free(g);
+        return 1;
+    }
+    return mh_gp_draw(g, gp, dat, png) ? 0 : 1;
 }
 
 static void fill_response_ab(FILE *f, const plot *P, int a, int b)
@@ -299,16 +289,25 @@ static int draw_all(const plot *P)
     const mh_sweep *s = P->s;
     const mh_sweep_design d = mh_sweep_get_design(s);
     const char *mname = mh_sweep_metric_name(P->metric), *munit = mh_sweep_metric_unit(P->metric);
-    char vars[2048], name[256], xl[256], yl[256];
+    char text[1024], name[256], xl[256], yl[256];
     int rc = 0, heat[2] = {-1, -1}, nheat = 0, nplots = 0;
+    mh_gp g;
     for (int a = 0; a < mh_sweep_naxes(s); a++) {
         const mh_sweep_axis *ax = mh_sweep_axis_at(s, a);
         axis_label(ax, xl, sizeof xl);
         snprintf(name, sizeof name, "response_%s", ax->key);
-        snprintf(vars, sizeof vars, "mode='%s'; title='%s against %s (%s design)'; xlabel='%s'; ylabel='%s (%s)'",
-                 d == MH_SWEEP_GRID || d == MH_SWEEP_OAT ? "response" : "scatter", mname, ax->key,
-                 mh_sweep_design_name(d), xl, mname, munit);
-        rc |= draw(P, name, "sweep_response.gp", vars, fill_response_ab, a, 0);
+        if (!mh_gp_init(&g))
+            return 1;
+        /* scatter and ticks (a choice or bool axis: the value texts as tics) in -e; ARG3 title, ARG4 x label,
+         * ARG5 y label */
+        mh_gp_num(&g, "scatter", d == MH_SWEEP_GRID || d == MH_SWEEP_OAT ? 0 : 1);
+        mh_gp_num(&g, "ticks", ax->numeric ? 0 : 1);
+        snprintf(text, sizeof text, "%s against %s (%s design)", mname, ax->key, mh_sweep_design_name(d));
+        mh_gp_text(&g, text);
+        mh_gp_text(&g, xl);
+        snprintf(text, sizeof text, "%s (%s)", mname, munit);
+        mh_gp_text(&g, text);
+        rc |= draw(P, name, "sweep_response.gp", &g, fill_response_ab, a, 0);
         nplots++;
         if (ax->numeric && nheat < 2)
             heat[nheat++] = a;
@@ -318,9 +317,16 @@ static int draw_all(const plot *P)
         axis_label(xa, xl, sizeof xl);
         axis_label(ya, yl, sizeof yl);
         snprintf(name, sizeof name, "heatmap_%s_%s", xa->key, ya->key);
-        snprintf(vars, sizeof vars, "title='%s: mean over %d replicates'; xlabel='%s'; ylabel='%s'; cblabel='%s (%s)'",
-                 mname, mh_sweep_replicates(s), xl, yl, mname, munit);
-        rc |= draw(P, name, "sweep_heatmap.gp", vars, fill_heatmap, heat[0], heat[1]);
+        if (!mh_gp_init(&g))
+            return 1;
+        /* ARG3 title, ARG4 x label, ARG5 y label, ARG6 colour-bar label */
+        snprintf(text, sizeof text, "%s: mean over %d replicates", mname, mh_sweep_replicates(s));
+        mh_gp_text(&g, text);
+        mh_gp_text(&g, xl);
+        mh_gp_text(&g, yl);
+        snprintf(text, sizeof text, "%s (%s)", mname, munit);
+        mh_gp_text(&g, text);
+        rc |= draw(P, name, "sweep_heatmap.gp", &g, fill_heatmap, heat[0], heat[1]);
         nplots++;
     }
     if (rc == 0)

@@ -1,9 +1,10 @@
 /* mh_cli_util: helpers shared by the microheal commands (see mh_cli_util.h). */
 #include "mh_cli_util.h"
-
 #include "mh_file.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -139,7 +140,9 @@ bool mh_cli_have_program(const char *name)
     return false;
 }
 
-bool mh_cli_run_gnuplot(const char *script, const char *vars)
+/* Runs gnuplot with argv (argv[0] "gnuplot"), its stderr held back in a temporary file and shown when it
+ * fails; script names it in the message. */
+static bool run_gnuplot(const char *const *argv, const char *script)
 {
     fflush(NULL);
     FILE *log = tmpfile(); /* gnuplot's messages, shown when it fails (NULL: straight to stderr) */
@@ -153,7 +156,7 @@ bool mh_cli_run_gnuplot(const char *script, const char *vars)
     if (pid == 0) {
         if (log != NULL)
             dup2(fileno(log), STDERR_FILENO);
-        execlp("gnuplot", "gnuplot", "-e", vars, script, (char *)NULL);
+        execvp("gnuplot", (char *const *)argv);
         _exit(127);
     }
     int status = 0;
@@ -214,6 +217,193 @@ int mh_cli_text_close(FILE *f, char *tmp, const char *path)
     return st == MH_OK ? 0 : mh_cli_fail(&ctx);
 }
 
+bool mh_cli_gnuplot_path(const char *path, char *out, size_t len)
+{
+    if (path == NULL || path[0] == '\0') {
+        fprintf(stderr, "microheal: an empty path cannot be handed to gnuplot\n");
+        return false;
+    }
+    return mh_cli_fmt(out, len, "%s%s", path[0] == '/' ? "" : "./", path);
+}
+
+bool mh_gp_init(mh_gp *g)
+{
+    memset(g, 0, sizeof *g);
+    g->e = open_memstream(&g->e_text, &g->e_len);
+    if (g->e == NULL) {
+        fprintf(stderr, "microheal: out of memory\n");
+        g->failed = true;
+        return false;
+    }
+    return true;
+}
+
+void mh_gp_free(mh_gp *g)
+{
+    if (g->e != NULL)
+        fclose(g->e);
+    g->e = NULL;
+    free(g->e_text);
+    g->e_text = NULL;
+    for (int i = 0; i < g->nargs; i++)
+        free(g->arg[i]);
+    g->nargs = 0;
+}
+
+/* Marks g failed with a message (a program error: a bad name, a non-finite number, too many ARGs). */
+static void gp_fail(mh_gp *g, const char *what, const char *name)
+{
+    fprintf(stderr, "microheal: gnuplot arguments: %s: %s\n", what, name);
+    g->failed = true;
+}
+
+/* Whether name is a gnuplot identifier: a letter or '_', then letters, digits and '_'. */
+static bool gp_name_ok(const char *name)
+{
+    if (!(isalpha((unsigned char)name[0]) || name[0] == '_'))
+        return false;
+    for (const char *c = name; *c != '\0'; c++)
+        if (!(isalnum((unsigned char)*c) || *c == '_'))
+            return false;
+    return true;
+}
+
+void mh_gp_num_(mh_gp *g, const char *name, double v)
+{
+    if (!gp_name_ok(name) || !isfinite(v))
+        gp_fail(g, !gp_name_ok(name) ? "not a variable name" : "not a finite number", name);
+    else if (g->e != NULL)
+        fprintf(g->e, "%s=%.17g; ", name, v);
+}
+
+void mh_gp_array_(mh_gp *g, const char *name, const double *v, int n)
+{
+    bool ok = gp_name_ok(name) && n >= 1;
+    for (int i = 0; ok && i < n; i++)
+        ok = isfinite(v[i]);
+    if (!ok) {
+        gp_fail(g, "not a variable name, an empty array or a non-finite number", name);
+        return;
+    }
+    if (g->e == NULL)
+        return;
+    fprintf(g->e, "array %s[%d] = [", name, n);
+    for (int i = 0; i < n; i++)
+        fprintf(g->e, "%s%.17g", i > 0 ? ", " : "", v[i]);
+    fputs("]; ", g->e);
+}
+
+/* Appends a copy of s as the next ARG. */
+static void gp_arg(mh_gp *g, char *copy)
+{
+    if (copy == NULL) {
+        fprintf(stderr, "microheal: out of memory\n");
+        g->failed = true;
+    } else if (g->nargs == MH_GP_MAX_ARGS) {
+        gp_fail(g, "more than 9 ARGs", copy);
+        free(copy);
+    } else {
+        g->arg[g->nargs++] = copy;
+    }
+}
+
+void mh_gp_path(mh_gp *g, const char *path)
+{
+    const size_t len = path != NULL ? strlen(path) + 3 : 1;
+    char *safe = malloc(len);
+    if (safe != NULL && !mh_cli_gnuplot_path(path, safe, len)) {
+        free(safe);
+        g->failed = true;
+        return;
+    }
+    gp_arg(g, safe);
+}
+
+void mh_gp_text(mh_gp *g, const char *text) { gp_arg(g, strdup(text)); }
+
+bool mh_gp_run(mh_gp *g, const char *script)
+{
+    char safe[PATH_MAX + 8];
+    const char *argv[4 + MH_GP_MAX_ARGS + 2];
+    int n = 0;
+    bool ok = !g->failed && g->e != NULL && fflush(g->e) == 0 && mh_cli_gnuplot_path(script, safe, sizeof safe);
+    if (ok) {
+        argv[n++] = "gnuplot";
+        if (g->e_len > 0) {
+            argv[n++] = "-e";
+            argv[n++] = g->e_text;
+        }
+        argv[n++] = "-c";
+        argv[n++] = safe;
+        for (int i = 0; i < g->nargs; i++)
+            argv[n++] = g->arg[i];
+        argv[n] = NULL;
+    }
+    ok = ok && run_gnuplot(argv, script);
+    mh_gp_free(g);
+    return ok;
+}
+
+char *mh_gp_out_open(const char *png)
+{
+    char *tmp = NULL;
+    int rc = 0;
+    FILE *made = mh_cli_text_open(png, &tmp, &rc);
+    if (made == NULL)
+        return NULL;
+    fclose(made);
+    return tmp;
+}
+
+bool mh_gp_out_close(char *tmp, const char *png, bool drawn)
+{
+    if (tmp == NULL)
+        return false;
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    bool ok = drawn;
+    if (drawn && mh_file_commit(tmp, png, &ctx) != MH_OK) { /* the temporary file is removed then */
+        mh_cli_fail(&ctx);
+        ok = false;
+    } else if (!drawn) {
+        mh_file_remove_regular(tmp);
+    }
+    free(tmp);
+    return ok;
+}
+
+bool mh_gp_draw(mh_gp *g, const char *script, const char *dat, const char *png)
+{
+    char *tmp = g->failed ? NULL : mh_gp_out_open(png);
+    bool ok = tmp != NULL;
+    if (ok && g->nargs + 2 > MH_GP_MAX_ARGS) {
+        gp_fail(g, "more than 9 ARGs", script);
+        ok = false;
+    }
+    if (ok) { /* ARG1 = dat, ARG2 = tmp, then the others */
+        const int n = g->nargs;
+        g->nargs = 0;
+        char *rest[MH_GP_MAX_ARGS];
+        memcpy(rest, g->arg, (size_t)n * sizeof *rest);
+        mh_gp_path(g, dat);
+        mh_gp_path(g, tmp);
+        for (int i = 0; i < n; i++)
+            g->arg[g->nargs++] = rest[i];
+    }
+    if (!ok)
+        g->failed = true; /* mh_gp_run then only frees g */
+    ok = mh_gp_run(g, script) && ok;
+    return mh_gp_out_close(tmp, png, ok) && ok;
+}
+
+void mh_gp_put_data_text(FILE *f, const char *text)
+{
+    fputc('"', f);
+    for (const char *c = text; *c != '\0'; c++)
+        fputc(*c == '"' ? '\'' : iscntrl((unsigned char)*c) ? ' ' : *c, f);
+    fputc('"', f);
+}
+
 bool mh_cli_write_table(const char *path, void (*fill)(FILE *, const void *), const void *user)
 {
     char *tmp = NULL;
@@ -223,24 +413,6 @@ bool mh_cli_write_table(const char *path, void (*fill)(FILE *, const void *), co
         return false;
     fill(f, user);
     return mh_cli_text_close(f, tmp, path) == 0;
-}
-
-bool mh_cli_draw(const char *script, const char *dat, const char *vars, const char *png)
-{
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%.4000s.tmp.png", png);
-    size_t n = strlen(dat) + strlen(tmp) + strlen(vars) + 32;
-    char *all = malloc(n);
-    if (all == NULL) {
-        fprintf(stderr, "microheal: out of memory\n");
-        return false;
-    }
-    snprintf(all, n, "dat='%s'; out='%s'; %s", dat, tmp, vars);
-    const bool ok = mh_cli_run_gnuplot(script, all) && rename(tmp, png) == 0;
-    if (!ok)
-        remove(tmp);
-    free(all);
-    return ok;
 }
 
 int mh_cli_split_list(char *s, const char **items, int max)
