@@ -283,3 +283,44 @@ Test(gallery, profile_is_the_lateral_mean_of_the_section, .timeout = 120)
     fclose(f);
     free(dir);
 }
+
+/* A picture's name taken by a FIFO: the gallery (exit 2, it stops there) and compare's plots (exit 1, a
+ * plot failed; the others are drawn) refuse it, naming it, and leave it as it was. (Before: the gallery renamed its PNG onto the
+ * FIFO, and compare's plots drew into a fixed PNG.tmp.png first, through whatever link was there.) */
+Test(hostile, pictures_replace_only_regular_files, .timeout = 300)
+{
+    char *dir = fresh_dir(), cmd[2048], out[256], path[600], fifo[600], victim[600];
+    tiny_run(dir, "0,1,7");
+    mh_test_mkdtemp(out, sizeof out, "gallery_out");
+    snprintf(fifo, sizeof fifo, "%s/healing_curves.png", out);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    snprintf(cmd, sizeof cmd, "timeout 120 " MH_BIN " plot %s/run.h5 -o %s >/dev/null", dir, out);
+    mh_test_sh_fails(cmd, 2, "healing_curves.png: exists and is a FIFO");
+    struct stat st;
+    cr_assert(lstat(fifo, &st) == 0 && S_ISFIFO(st.st_mode), "the FIFO was replaced");
+    cr_assert_eq(mh_test_count_files(out, ".plot-"), 0, "the gallery's working folder was left");
+
+    char cmp[256];
+    mh_test_mkdtemp(cmp, sizeof cmp, "gallery_cmp");
+    snprintf(fifo, sizeof fifo, "%s/healing_curves.png", cmp);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    snprintf(victim, sizeof victim, "%s/victim", cmp);
+    FILE *f = fopen(victim, "w");
+    fputs("keep\n", f);
+    fclose(f);
+    char link[700]; /* where the old fixed temporary name was */
+    snprintf(link, sizeof link, "%s/outcome_erythema_days.png.tmp.png", cmp);
+    cr_assert_eq(symlink(victim, link), 0);
+    snprintf(cmd, sizeof cmd,
+             "timeout 200 " MH_BIN " compare --vary device.needle_length_mm=0.5,1.0 configs/default.ini -q -j 2 "
+             "--set grid.dx_um=40 --set simulation.days=3 --set schedule.sessions=1 -o %s",
+             cmp);
+    mh_test_sh_fails(cmd, 1, "healing_curves.png: exists and is a FIFO");
+    cr_assert(lstat(fifo, &st) == 0 && S_ISFIFO(st.st_mode), "the FIFO was replaced");
+    char *text = mh_test_read_file(victim);
+    cr_assert_str_eq(text, "keep\n", "a picture was drawn through the planted link");
+    free(text);
+    snprintf(path, sizeof path, "%s/outcome_erythema_days.png", cmp);
+    mh_test_is_png(path);
+    free(dir);
+}
