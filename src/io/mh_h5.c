@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -621,25 +620,15 @@ hid_t mh_h5_open_output(const char *path, mh_ctx *ctx)
 double mh_h5_file_bytes(hid_t obj)
 {
     hid_t file = H5Iget_file_id(obj);
-    if (file < 0)
-        return 0.0;
-    double bytes = 0.0;
-    /* the size on disk, from the descriptor of the sec2 driver (the default, which every file of microheal
-     * is opened with); HDF5's own figure (the larger of the end of file and the end of the space its
-     * superblock claims, which a file cannot exceed once open) for another driver */
-    hid_t fapl = H5Fget_access_plist(file);
-    void *handle = NULL;
-    struct stat st;
-    if (fapl >= 0 && H5Pget_driver(fapl) == H5FD_SEC2 && H5Fget_vfd_handle(file, fapl, &handle) >= 0 &&
-        handle != NULL && fstat(*(const int *)handle, &st) == 0)
-        bytes = (double)st.st_size;
     hsize_t size = 0;
-    if (bytes <= 0.0 && H5Fget_filesize(file, &size) >= 0)
-        bytes = (double)size;
-    if (fapl >= 0)
-        H5Pclose(fapl);
-    H5Fclose(file);
-    return bytes;
+    /* The larger of the end of the file (its size when opened, for the sec2 driver) and the end of the
+     * space that its superblock claims; once a file is open for reading the latter is within the former
+     * (HDF5 refuses a file whose superblock claims more: "truncated file"), so this is its real size. */
+    if (file < 0 || H5Fget_filesize(file, &size) < 0)
+        size = 0;
+    if (file >= 0)
+        H5Fclose(file);
+    return (double)size;
 }
 
 /* Why the storage of dataset d (its creation property list dcpl) is refused, or NULL; *deflated tells
