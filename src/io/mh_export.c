@@ -259,13 +259,15 @@ mh_status mh_export_field(const char *path, const char *name, double day, double
         return st;
     int j = shape[1] / 2;
     if (shape[1] > 1 && y_mm >= 0) {
-        const double dx = shape[2] > 1 ? x[1] - x[0] : 1.0, cell = floor(y_mm / dx);
-        /* dx from the file: a crafted one (0, negative, NaN) gives no cell */
-        if (!(cell >= 0.0 && cell < (double)shape[1])) {
+        const double dx = shape[2] > 1 ? x[1] - x[0] : 1.0, cell = dx > 0.0 ? floor(y_mm / dx) : -1.0;
+        if (!(dx > 0.0) || !(cell >= 0.0 && cell < (double)shape[1])) {
             free(f);
             free(x);
             free(z);
-            return MH_ERROR(ctx, MH_ERR_INPUT, "--y-mm %g lies outside the patch", y_mm);
+            /* a spacing from a crafted file (0, negative, NaN) is not divided by */
+            return !(dx > 0.0)
+                       ? MH_ERROR(ctx, MH_ERR_IO, "%s: /grid/x_mm does not increase (damaged or crafted?)", path)
+                       : MH_ERROR(ctx, MH_ERR_INPUT, "--y-mm %g lies outside the patch", y_mm);
         }
         j = (int)cell;
     }
