@@ -11,9 +11,11 @@
 
 #include "mh_checkpoint.h"
 #include "mh_h5.h"
+#include "mh_sweep_io.h"
 
 #include <hdf5.h>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 /* 2^28: a vector of doubles that would take 2 GiB */
@@ -33,7 +35,11 @@ static const char *memory_cap(void)
 {
     static char prefix[256];
     if (prefix[0] == '\0') {
-        const bool ulimit_works = mh_test_sh("ulimit -v 1048576 && " MH_BIN " --version >/dev/null", NULL) == 0;
+        /* (a sanitizer's failure to start goes to stderr, not to a report file of make check-asan) */
+        const bool ulimit_works =
+            mh_test_sh("ulimit -v 1048576 && ASAN_OPTIONS=\"$ASAN_OPTIONS:log_path=stderr\" " MH_BIN
+                       " --version >/dev/null",
+                       NULL) == 0;
         snprintf(prefix, sizeof prefix, "%s",
                  ulimit_works
                      ? "ulimit -v 1048576 &&"
@@ -520,5 +526,40 @@ Test(crafted_h5, fifos_and_devices_are_refused_at_once, .timeout = 240)
     cr_assert_eq(unlink(ckpt), 0);
     cr_assert_eq(symlink("/dev/zero", ckpt), 0);
     refused(args + 1, 2, ckpt, "character device");
+    free(dir);
+}
+
+/* A sweep's point output whose /summary/closure_hours declares 2^28 values, its chunks never written: not
+ * complete, and decided without allocating them (the sweep read each summary dataset whole: 2 GiB, which
+ * HDF5 then filled, and took the point as complete). */
+Test(crafted_h5, sweep_points_that_declare_huge_summaries_are_not_complete, .timeout = 120)
+{
+    char *dir = mh_test_temp_dir("crafted"), cmd[1200], *err = NULL, why[1024];
+    snprintf(cmd, sizeof cmd, "%s/points", dir);
+    cr_assert_eq(mkdir(cmd, 0700), 0);
+    char *path = mh_sweep_point_path(dir, 0, "h5");
+    snprintf(cmd, sizeof cmd, MH_BIN TINY_2D "-o %s", path);
+    cr_assert_eq(mh_test_sh(cmd, &err), 0, "%s", err);
+    free(err);
+    char *config = NULL;
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    cr_assert_eq(mh_h5_read_root_string(path, "config", &config, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert(mh_sweep_point_complete(dir, 0, config, NULL, why, sizeof why), "the genuine point: %s", why);
+    put_vector(path, "/summary/closure_hours", HUGE_N, false, 0.0);
+    fflush(NULL);
+    const pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0)
+        _exit(mh_sweep_point_complete(dir, 0, config, NULL, why, sizeof why) ? 1 : 0);
+    int status = 0;
+    struct rusage ru; /* the largest of the children so far: the CLI's run, and this one */
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert_eq(getrusage(RUSAGE_CHILDREN, &ru), 0);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the crafted point was taken as complete (status %d)",
+              status);
+    cr_assert_lt(ru.ru_maxrss, 512L * 1024, "%ld kB of memory to read it", ru.ru_maxrss);
+    free(config);
+    free(path);
     free(dir);
 }
