@@ -287,6 +287,20 @@ Test(crafted_h5, vectors_that_declare_more_than_the_file_holds_are_refused, .tim
     free(dir);
 }
 
+/* A vector that declares fewer values than the file's size could hold but stores none of them (its
+ * chunks never written, read back as fill values): refused too, since microheal writes every value (a
+ * file of 372 kB made export --sessions print 10000 sessions of day 0). */
+Test(crafted_h5, vectors_that_store_less_than_they_declare_are_refused, .timeout = 120)
+{
+    char out[512], bad[600];
+    char *dir = tiny_output(TINY_2D, out);
+    snprintf(bad, sizeof bad, "%s/bad.h5", dir);
+    copy(out, bad);
+    put_vector(bad, "/summary/session_days", 10000, false, 0.0);
+    readers_refuse(bad, R_INFO | R_SESSIONS | R_SUMMARY, "/summary/session_days");
+    free(dir);
+}
+
 /* Writes field name of path anew with the given shape (snapshots first), float32, shuffle + deflate as
  * microheal writes it, holding 1.0 when write, else declared only. */
 static void put_field(const char *path, const char *name, int rank, const hsize_t *dims, bool write)

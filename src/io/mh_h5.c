@@ -666,15 +666,17 @@ mh_status mh_h5_check_dataset(hid_t d, const char *path, const char *dataset, mh
     if (refused == NULL && type_bytes == 0)
         refused = "of an unreadable type";
     /* Uncompressed data occupies its bytes in the file; deflated data at least 1/DEFLATE_MAX_RATIO of
-     * them. So what a file of microheal declares, counted at the file type's size, fits in its size (times
-     * that ratio when deflated); only a damaged or crafted file declares more (chunks never written, or
-     * an extent set beyond the data), and such a file would make its readers allocate (and HDF5 fill)
-     * memory out of all proportion to its size. One chunk is bounded likewise (HDF5 allocates a whole
-     * chunk to read one), with 1 MiB allowed in any case (a file smaller than the chunks of its empty
-     * datasets). */
-    const double bytes = mh_h5_file_bytes(d), limit = bytes * (deflated ? DEFLATE_MAX_RATIO : 1.0);
+     * them. microheal writes every value of every dataset, so what a dataset declares, counted at the
+     * file type's size, fits in the bytes it stores (H5Dget_storage_size: its chunks as the chunk index
+     * gives them) and in the file's size, times that ratio when deflated; only a damaged or crafted file
+     * declares more (chunks never written, which HDF5 reads as fill values, or an extent set beyond the
+     * data), and such a file would make its readers allocate (and HDF5 fill) memory out of all
+     * proportion to it. One chunk is bounded by the file likewise (HDF5 allocates a whole chunk to read
+     * from it), with 1 MiB allowed in any case (an empty dataset's chunk may exceed a small file). */
+    const double ratio = deflated ? DEFLATE_MAX_RATIO : 1.0, bytes = mh_h5_file_bytes(d);
+    const double stored = refused == NULL ? (double)H5Dget_storage_size(d) : 0.0;
     double values = 0.0, chunk = 0.0;
-    bool too_big = false;
+    bool too_big = false, chunk_too_big = false;
     if (refused == NULL) {
         hid_t sp = H5Dget_space(d);
         const hssize_t n = sp >= 0 ? H5Sget_simple_extent_npoints(sp) : -1;
@@ -686,8 +688,8 @@ mh_status mh_h5_check_dataset(hid_t d, const char *path, const char *dataset, mh
             chunk *= (double)cdims[r];
         if (n < 0 || crank < 0)
             refused = "of an unreadable shape";
-        too_big =
-            refused == NULL && (values * (double)type_bytes > limit || (chunk > limit && chunk > (double)(1 << 20)));
+        too_big = refused == NULL && values * (double)type_bytes > fmin(stored, bytes) * ratio;
+        chunk_too_big = refused == NULL && chunk > bytes * ratio && chunk > (double)(1 << 20);
         if (sp >= 0)
             H5Sclose(sp);
     }
@@ -697,9 +699,14 @@ mh_status mh_h5_check_dataset(hid_t d, const char *path, const char *dataset, mh
         H5Pclose(dcpl);
     if (too_big)
         return MH_ERROR(ctx, MH_ERR_IO,
-                        "%s: %s declares %.0f values of %zu bytes (chunks of %.0f bytes), more than the file's %.0f "
-                        "bytes can hold%s (damaged or crafted?)",
-                        path, dataset, values, type_bytes, chunk, bytes, deflated ? " deflated" : "");
+                        "%s: %s declares %.0f values of %zu bytes, more than the %.0f bytes it stores (of the "
+                        "file's %.0f) can hold%s (damaged or crafted?)",
+                        path, dataset, values, type_bytes, stored, bytes, deflated ? " deflated" : "");
+    if (chunk_too_big)
+        return MH_ERROR(ctx, MH_ERR_IO,
+                        "%s: %s is made of chunks of %.0f bytes, more than the file's %.0f bytes can hold%s "
+                        "(damaged or crafted?)",
+                        path, dataset, chunk, bytes, deflated ? " deflated" : "");
     if (refused != NULL)
         return MH_ERROR(ctx, MH_ERR_IO, "%s: %s is %s: not a dataset microheal writes (crafted?)", path, dataset,
                         refused);
