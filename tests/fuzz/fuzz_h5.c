@@ -492,7 +492,8 @@ static void write_values(const schema *s, const ds *d, hid_t h, size_t n)
         mh_puncture *p = calloc(n + 1, sizeof *p);
         for (size_t i = 0; p != NULL && i < n; i++) {
             const double v = value_of(s, d, i, 0);
-            p[i] = (mh_puncture){v, v, v + 0.1, v + 0.01, d->values == V_DEFAULT ? 1 : (int)fmod(v, 1e9)};
+            const int session = d->values == V_DEFAULT ? 1 : isfinite(v) ? (int)fmod(v, 1e9) : -1;
+            p[i] = (mh_puncture){v, v, v + 0.1, v + 0.01, session};
         }
         hid_t t = puncture_type();
         if (p != NULL)
