@@ -470,7 +470,7 @@ Test(crafted_h5, checkpoints_that_claim_huge_counts_are_refused, .timeout = 240)
     snprintf(good, sizeof good, "%s/good.h5", dir);
     copy(ckpt, good);
     snprintf(args, sizeof args, TINY_2D "-o %s/run.h5 --resume", dir);
-    for (int which = 0; which < 2; which++) {
+    for (int which = 0; which < 3; which++) {
         copy(good, ckpt);
         hid_t f = open_without(ckpt, which == 0 ? "/state/punctures" : "/state/series");
         if (which == 0) {
@@ -480,8 +480,11 @@ Test(crafted_h5, checkpoints_that_claim_huge_counts_are_refused, .timeout = 240)
             const hsize_t n = HUGE_N, chunk = 1024;
             create(f, "/state/punctures", t, 1, &n, &chunk, false, 0.0);
             H5Tclose(t);
-        } else {
+        } else if (which == 1) {
             const hsize_t n[2] = {HUGE_N, MH_OBS_COUNT}, chunk[2] = {64, MH_OBS_COUNT};
+            create(f, "/state/series", H5T_NATIVE_DOUBLE, 2, n, chunk, false, 0.0);
+        } else { /* 2^39 rows of 2^25 values: 2^64 values, which HDF5's count of points wraps to 0 */
+            const hsize_t n[2] = {(hsize_t)1 << 39, (hsize_t)1 << 25}, chunk[2] = {1, 1024};
             create(f, "/state/series", H5T_NATIVE_DOUBLE, 2, n, chunk, false, 0.0);
         }
         H5Fclose(f);

@@ -679,14 +679,17 @@ mh_status mh_h5_check_dataset(hid_t d, const char *path, const char *dataset, mh
     bool too_big = false, chunk_too_big = false;
     if (refused == NULL) {
         hid_t sp = H5Dget_space(d);
-        const hssize_t n = sp >= 0 ? H5Sget_simple_extent_npoints(sp) : -1;
-        hsize_t cdims[H5S_MAX_RANK];
+        hsize_t dims[H5S_MAX_RANK], cdims[H5S_MAX_RANK];
+        const int rank = sp >= 0 ? H5Sget_simple_extent_dims(sp, dims, NULL) : -1;
         const int crank = H5Pget_layout(dcpl) == H5D_CHUNKED ? H5Pget_chunk(dcpl, H5S_MAX_RANK, cdims) : 0;
-        values = (double)n;
+        /* the product in double: HDF5's count of points wraps around past 2^64 */
+        values = rank >= 0 ? 1.0 : 0.0;
+        for (int r = 0; r < rank; r++)
+            values *= (double)dims[r];
         chunk = crank > 0 ? (double)type_bytes : 0.0;
         for (int r = 0; r < crank; r++)
             chunk *= (double)cdims[r];
-        if (n < 0 || crank < 0)
+        if (rank < 0 || crank < 0)
             refused = "of an unreadable shape";
         too_big = refused == NULL && values * (double)type_bytes > fmin(stored, bytes) * ratio;
         chunk_too_big = refused == NULL && chunk > bytes * ratio && chunk > (double)(1 << 20);
