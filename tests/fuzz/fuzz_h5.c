@@ -550,11 +550,12 @@ static void create_dataset(hid_t f, const schema *s, const ds *d)
             H5Gclose(g);
     } else {
         hsize_t maxd[4], chunk[4];
-        double n = 1.0;
+        double n = 1.0, chunk_bytes = 8.0;
         for (int r = 0; r < d->rank; r++) {
             maxd[r] = r == 0 && d->unlimited ? H5S_UNLIMITED : d->dims[r];
             chunk[r] = d->chunk[0] == 0 ? (d->dims[r] == 0 ? 1 : d->dims[r] < 4096 ? d->dims[r] : 4096) : d->chunk[r];
             n *= (double)d->dims[r];
+            chunk_bytes *= (double)chunk[r];
         }
         hid_t sp = d->rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(d->rank, d->dims, maxd);
         hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE), type = file_type(d->type);
@@ -581,8 +582,10 @@ static void create_dataset(hid_t f, const schema *s, const ds *d)
         if (d->storage == S_VIRTUAL && sp >= 0)
             H5Pset_virtual(dcpl, sp, d->value_byte & 1 ? env.fifo : ".", s->d[d->value_byte % (unsigned)s->n].name, sp);
         hid_t h = sp >= 0 ? H5Dcreate2(f, d->name, type, sp, lcpl, dcpl, H5P_DEFAULT) : H5I_INVALID_HID;
-        /* data only where there is little of it, in the file itself */
-        if (h >= 0 && !d->unwritten && n >= 1.0 && n <= 65536.0 && d->storage == S_DATA)
+        /* data only where there is little of it, in the file itself, and in chunks of at most 1 MiB
+         * (HDF5 allocates a whole chunk to write into it) */
+        if (h >= 0 && !d->unwritten && n >= 1.0 && n <= 65536.0 && d->storage == S_DATA &&
+            (d->layout != L_CHUNKED || chunk_bytes <= (double)(1 << 20)))
             write_values(s, d, h, (size_t)n);
         if (h >= 0 && d->role != R_STATE_FIELD && d->role != R_STATE_RATE)
             mh_h5_attr_string(h, "units", "1");
