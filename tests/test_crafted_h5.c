@@ -396,6 +396,22 @@ Test(crafted_h5, fields_that_disagree_with_the_grid_are_refused, .timeout = 240)
     free(dir);
 }
 
+/* Creates dataset name (and the groups above it) of n doubles in f, its data kept in the file other: as
+ * external raw storage, or, when is_virtual, as a virtual dataset mapping other's /series/t_days. */
+static void create_elsewhere(hid_t f, const char *name, hsize_t n, const char *other, bool is_virtual)
+{
+    hid_t sp = H5Screate_simple(1, &n, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE), lcpl = H5Pcreate(H5P_LINK_CREATE);
+    cr_assert(is_virtual ? H5Pset_virtual(dcpl, sp, other, "/series/t_days", sp) >= 0
+                         : H5Pset_external(dcpl, other, 0, n * 8) >= 0);
+    H5Pset_create_intermediate_group(lcpl, 1);
+    hid_t d = H5Dcreate2(f, name, H5T_NATIVE_DOUBLE, sp, lcpl, dcpl, H5P_DEFAULT);
+    cr_assert(d >= 0, "cannot create %s", name);
+    H5Dclose(d);
+    H5Pclose(lcpl);
+    H5Pclose(dcpl);
+    H5Sclose(sp);
+}
+
 /* What makes HDF5 open another file while it reads this one: /series/t_days kept in an external raw
  * file, or a virtual dataset mapping another file, or /series an external link. Each pointed at a FIFO,
  * which hung info and export; pointed at a file the user may read, its bytes were printed as the series
@@ -418,18 +434,10 @@ Test(crafted_h5, datasets_kept_in_other_files_are_refused, .timeout = 240)
         for (int how = 0; how < 3; how++) {
             copy(out, bad);
             hid_t f = open_without(bad, how == 2 ? "/series" : "/series/t_days");
-            if (how == 2) {
+            if (how == 2)
                 cr_assert(H5Lcreate_external(other, "/series", f, "/series", H5P_DEFAULT, H5P_DEFAULT) >= 0);
-            } else {
-                hid_t sp = H5Screate_simple(1, &n, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE);
-                cr_assert(how == 0 ? H5Pset_external(dcpl, other, 0, n * 8) >= 0
-                                   : H5Pset_virtual(dcpl, sp, other, "/series/t_days", sp) >= 0);
-                hid_t d = H5Dcreate2(f, "/series/t_days", H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-                cr_assert(d >= 0);
-                H5Dclose(d);
-                H5Pclose(dcpl);
-                H5Sclose(sp);
-            }
+            else
+                create_elsewhere(f, "/series/t_days", n, other, how == 1);
             H5Fclose(f);
             readers_refuse(bad, R_INFO | R_SERIES, "/series/t_days");
         }
@@ -496,16 +504,7 @@ Test(crafted_h5, checkpoints_that_claim_huge_counts_are_refused, .timeout = 240)
     /* the snapshots it would hand on to the output kept in another file */
     copy(good, ckpt);
     hid_t f = open_without(ckpt, "/fields/t_days");
-    const hsize_t n = 2;
-    hid_t sp = H5Screate_simple(1, &n, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE), lcpl = H5Pcreate(H5P_LINK_CREATE);
-    H5Pset_external(dcpl, "/dev/zero", 0, n * 8);
-    H5Pset_create_intermediate_group(lcpl, 1);
-    hid_t d = H5Dcreate2(f, "/fields/t_days", H5T_NATIVE_DOUBLE, sp, lcpl, dcpl, H5P_DEFAULT);
-    cr_assert(d >= 0);
-    H5Dclose(d);
-    H5Pclose(lcpl);
-    H5Pclose(dcpl);
-    H5Sclose(sp);
+    create_elsewhere(f, "/fields/t_days", 2, "/dev/zero", false);
     H5Fclose(f);
     refused(args + 1, 1, ckpt, "/fields/t_days");
     free(dir);
