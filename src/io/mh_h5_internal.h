@@ -35,8 +35,9 @@ double mh_h5_file_bytes(hid_t obj);
 /* Checks dataset d (named dataset in messages, of the file path) before anything is allocated to read
  * it: its data lies in the file itself (contiguous, chunked or compact: no external storage, no virtual
  * mapping, which would make HDF5 open other files), it is filtered only as microheal filters (shuffle,
- * deflate, Fletcher-32), and the values its extent declares, and one chunk, fit in the file's size
- * (times deflate's largest ratio when deflated). MH_ERR_IO naming path and dataset otherwise. */
+ * deflate, Fletcher-32), the values its extent declares fit in the bytes it stores and in the file's
+ * size, and one chunk in the file's size (times deflate's largest ratio when deflated). MH_ERR_IO naming
+ * path and dataset otherwise. */
 mh_status mh_h5_check_dataset(hid_t d, const char *path, const char *dataset, mh_ctx *ctx);
 
 /* Opens a run's output read-only: mh_h5_open_microheal, and MH_ERR_IO naming what it is when the file is
