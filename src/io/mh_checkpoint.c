@@ -269,6 +269,10 @@ static mh_status read_checked(hid_t loc, const char *path, const char *name, hid
     hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
     if (d < 0)
         return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot open %s (damaged?)", path, name);
+    if (mh_h5_check_dataset(d, path, name, ctx) != MH_OK) { /* its data in another file, say */
+        H5Dclose(d);
+        return ctx->status;
+    }
     hid_t sp = H5Dget_space(d);
     hsize_t got[3] = {0, 0, 0};
     bool fits = sp >= 0 && rank <= 3 && H5Sget_simple_extent_ndims(sp) == rank &&
@@ -288,10 +292,17 @@ static mh_status read_checked(hid_t loc, const char *path, const char *name, hid
     return MH_OK;
 }
 
-/* Extent of the first axis of dataset name (rank given), or -1 with an error. */
+/* Extent of the first axis of dataset name (rank given), or -1 with an error. The caller allocates that
+ * many rows: mh_h5_check_dataset bounds them by the file's size (the dataset is not compressed). */
 static long extent0(hid_t loc, const char *path, const char *name, int rank, mh_ctx *ctx)
 {
     hid_t d = H5Lexists(loc, name, H5P_DEFAULT) > 0 ? H5Dopen2(loc, name, H5P_DEFAULT) : H5I_INVALID_HID;
+    char full[64];
+    snprintf(full, sizeof full, "/state/%s", name);
+    if (d >= 0 && mh_h5_check_dataset(d, path, full, ctx) != MH_OK) {
+        H5Dclose(d);
+        return -1;
+    }
     hid_t sp = d >= 0 ? H5Dget_space(d) : H5I_INVALID_HID;
     hsize_t dims[3] = {0, 0, 0};
     long n = sp >= 0 && H5Sget_simple_extent_ndims(sp) == rank && H5Sget_simple_extent_dims(sp, dims, NULL) == rank &&
@@ -303,7 +314,7 @@ static long extent0(hid_t loc, const char *path, const char *name, int rank, mh_
     if (d >= 0)
         H5Dclose(d);
     if (n < 0)
-        MH_ERROR(ctx, MH_ERR_IO, "%s: no readable dataset %s (not a complete checkpoint)", path, name);
+        MH_ERROR(ctx, MH_ERR_IO, "%s: no readable dataset %s (not a complete checkpoint)", path, full);
     return n;
 }
 
@@ -322,6 +333,44 @@ static mh_status read_scalars(hid_t grp, const char *path, mh_sim_state *st, mh_
     *st = (mh_sim_state){v[0], v[1], (int)fmin(v[2], 1e9), (int)fmin(v[3], 1e9), (long)v[4], (long)v[5],
                          {(size_t)v[6], v[7]}};
     return MH_OK;
+}
+
+/* What check_snapshots carries through H5Literate. */
+typedef struct {
+    const char *path;
+    mh_ctx *ctx;
+} snapshots_check;
+
+static herr_t check_snapshot_link(hid_t grp, const char *name, const H5L_info_t *info, void *user)
+{
+    (void)info;
+    snapshots_check *c = user;
+    char full[160];
+    snprintf(full, sizeof full, "/fields/%.140s", name);
+    hid_t o = H5Oopen(grp, name, H5P_DEFAULT);
+    if (o < 0) {
+        MH_ERROR(c->ctx, MH_ERR_IO, "%s: cannot open %s (damaged?)", c->path, full);
+        return -1;
+    }
+    mh_status st = H5Iget_type(o) == H5I_DATASET ? mh_h5_check_dataset(o, c->path, full, c->ctx) : MH_OK;
+    H5Oclose(o);
+    return st == MH_OK ? 0 : -1;
+}
+
+/* The snapshots of /fields that the resumed run takes over into its output are stored as microheal
+ * stores them (mh_h5_check_dataset: in the file itself, not larger than it). */
+static mh_status check_snapshots(hid_t file, const char *path, mh_ctx *ctx)
+{
+    if (H5Lexists(file, "/fields", H5P_DEFAULT) <= 0)
+        return MH_OK; /* none yet */
+    hid_t grp = H5Gopen2(file, "/fields", H5P_DEFAULT);
+    snapshots_check c = {path, ctx};
+    herr_t rc = grp < 0 ? -1 : H5Literate(grp, H5_INDEX_NAME, H5_ITER_INC, NULL, check_snapshot_link, &c);
+    if (grp >= 0)
+        H5Gclose(grp);
+    if (rc < 0 && ctx->status == MH_OK)
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot list the datasets of /fields (damaged?)", path);
+    return rc < 0 ? ctx->status : MH_OK;
 }
 
 /* The resume proper, on an open checkpoint file. */
@@ -392,6 +441,8 @@ static mh_status resume_from(hid_t file, const char *path, mh_sim *sim, const ch
     if (st == MH_OK)
         st = mh_sim_restore(sim, &s, (const double *const *)u, k_close, w_open, p, (size_t)np, series, (size_t)nt,
                             path, ctx);
+    if (st == MH_OK)
+        st = check_snapshots(file, path, ctx);
     if (st == MH_OK)
         st = mh_h5_writer_adopt(w, file, g, (size_t)nsnap, path, ctx);
     H5Gclose(grp);

@@ -1,9 +1,11 @@
 /* mh_export: 'microheal info' and tables for gnuplot, read from an output file. */
 #include "mh_checkpoint.h"
+#include "mh_config.h"
 #include "mh_h5_internal.h"
 #include "mh_xdmf.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,32 +24,69 @@ void mh_export_series_table(const mh_series *s, const char *origin, FILE *out)
     }
 }
 
+static void free_columns(double **cols, int count)
+{
+    for (int a = 0; a < count; a++) {
+        free(cols[a]);
+        cols[a] = NULL;
+    }
+}
+
+/* The datasets names[0..count) of an open output as columns (malloc'ed into cols, NULL on failure), all
+ * of the same length *n: that of names[0]. MH_ERR_IO naming the file and the dataset whose length differs
+ * (a crafted file: the tables index every column by the first's length). */
+static mh_status read_columns(hid_t file, const char *path, const char *const *names, int count, double **cols,
+                              size_t *n, mh_ctx *ctx)
+{
+    mh_status st = MH_OK;
+    for (int a = 0; a < count; a++)
+        cols[a] = NULL;
+    for (int a = 0; a < count && st == MH_OK; a++) {
+        size_t m = 0;
+        st = mh_h5_get_vector(file, path, names[a], &cols[a], &m, ctx);
+        if (st == MH_OK && a == 0)
+            *n = m;
+        else if (st == MH_OK && m != *n)
+            st = MH_ERROR(ctx, MH_ERR_IO, "%s: %s has %zu values, %s %zu (damaged or crafted?)", path, names[a], m,
+                          names[0], *n);
+    }
+    if (st != MH_OK)
+        free_columns(cols, count);
+    return st;
+}
+
+/* The series of an open output: one column per observable, MH_OBS_T first. */
+static mh_status read_series(hid_t file, const char *path, double *col[MH_OBS_COUNT], size_t *n, mh_ctx *ctx)
+{
+    char names[MH_OBS_COUNT][128];
+    const char *np[MH_OBS_COUNT];
+    for (int k = 0; k < MH_OBS_COUNT; k++) {
+        snprintf(names[k], sizeof names[k], "/series/%s", mh_obs_name(k));
+        np[k] = names[k];
+    }
+    return read_columns(file, path, np, MH_OBS_COUNT, col, n, ctx);
+}
+
 mh_status mh_export_series(const char *path, FILE *out, mh_ctx *ctx)
 {
+    hid_t file = mh_h5_open_output(path, ctx);
+    if (file < 0)
+        return ctx->status;
     double *col[MH_OBS_COUNT] = {0};
-    size_t n = 0, n0 = 0;
-    mh_status st = MH_OK;
-    for (int k = 0; k < MH_OBS_COUNT && st == MH_OK; k++) {
-        char name[128];
-        snprintf(name, sizeof name, "/series/%s", mh_obs_name(k));
-        st = mh_h5_read_vector(path, name, &col[k], &n, ctx);
-        if (st == MH_OK && k == 0)
-            n0 = n;
-        if (st == MH_OK && n != n0)
-            st = MH_ERROR(ctx, MH_ERR_IO, "%s: %s has %zu rows, t_days %zu", path, name, n, n0);
-    }
-    mh_series s = {n0, n0, NULL};
-    if (st == MH_OK && (s.data = malloc((n0 > 0 ? n0 : 1) * MH_OBS_COUNT * sizeof *s.data)) == NULL)
+    size_t n = 0;
+    mh_status st = read_series(file, path, col, &n, ctx);
+    H5Fclose(file);
+    mh_series s = {n, n, NULL};
+    if (st == MH_OK && (s.data = malloc((n > 0 ? n : 1) * MH_OBS_COUNT * sizeof *s.data)) == NULL)
         st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (series of %s)", path);
     if (st == MH_OK) {
-        for (size_t r = 0; r < n0; r++)
+        for (size_t r = 0; r < n; r++)
             for (int k = 0; k < MH_OBS_COUNT; k++)
                 s.data[r * MH_OBS_COUNT + k] = col[k][r];
         mh_export_series_table(&s, path, out);
     }
     mh_series_free(&s);
-    for (int k = 0; k < MH_OBS_COUNT; k++)
-        free(col[k]);
+    free_columns(col, MH_OBS_COUNT);
     return st;
 }
 
@@ -65,37 +104,75 @@ mh_status mh_export_sessions(const char *path, FILE *out, mh_ctx *ctx)
     return MH_OK;
 }
 
+/* Whether every v[0..n) is a whole number from lo to hi (it is printed as an int). */
+static bool whole_in(const double *v, size_t n, double lo, double hi)
+{
+    for (size_t k = 0; k < n; k++)
+        if (!(v[k] >= lo && v[k] <= hi && v[k] == floor(v[k])))
+            return false;
+    return true;
+}
+
+#define NPUNCT 5
+/* The punctures of an open output: x, y, depth, radius, session, all of one length; the sessions are
+ * 1-based session numbers. */
+static mh_status read_punctures(hid_t file, const char *path, double *c[NPUNCT], size_t *n, mh_ctx *ctx)
+{
+    static const char *const names[NPUNCT] = {"/punctures/x_mm", "/punctures/y_mm", "/punctures/depth_mm",
+                                              "/punctures/radius_mm", "/punctures/session"};
+    mh_status st = read_columns(file, path, names, NPUNCT, c, n, ctx);
+    if (st == MH_OK && !whole_in(c[4], *n, 1, MH_MAX_SESSIONS)) {
+        free_columns(c, NPUNCT);
+        st = MH_ERROR(ctx, MH_ERR_IO,
+                      "%s: /punctures/session holds other than session numbers 1 to %d (damaged or "
+                      "crafted?)",
+                      path, MH_MAX_SESSIONS);
+    }
+    return st;
+}
+
 mh_status mh_export_punctures(const char *path, FILE *out, mh_ctx *ctx)
 {
-    const char *names[5] = {"/punctures/x_mm", "/punctures/y_mm", "/punctures/depth_mm", "/punctures/radius_mm",
-                            "/punctures/session"};
-    double *c[5] = {0};
+    hid_t file = mh_h5_open_output(path, ctx);
+    if (file < 0)
+        return ctx->status;
+    double *c[NPUNCT] = {0};
     size_t n = 0;
-    mh_status st = MH_OK;
-    for (int a = 0; a < 5 && st == MH_OK; a++)
-        st = mh_h5_read_vector(path, names[a], &c[a], &n, ctx);
+    mh_status st = read_punctures(file, path, c, &n, ctx);
+    H5Fclose(file);
     if (st == MH_OK) {
         fprintf(out, "# x_mm y_mm depth_mm radius_mm session\n");
         for (size_t q = 0; q < n; q++)
             fprintf(out, "%.6f %.6f %.6f %.6f %d\n", c[0][q], c[1][q], c[2][q], c[3][q], (int)c[4][q]);
     }
-    for (int a = 0; a < 5; a++)
-        free(c[a]);
+    free_columns(c, NPUNCT);
     return st;
 }
 
-mh_status mh_export_summary(const char *path, FILE *out, mh_ctx *ctx)
+#define NGAINS (MH_OL_COUNT * MH_OQ_COUNT)
+/* The summary table of an open output to out: the per-session metrics, one value per session each
+ * (/summary/session_days, the first, tells how many), then the gains, one value per /summary/gain_days
+ * each. */
+static mh_status put_summary(hid_t file, const char *path, FILE *out, mh_ctx *ctx)
 {
     int nper = 0;
     const mh_summary_field *per = mh_summary_fields(&nper);
-    double *c[MH_SUMMARY_NFIELDS] = {0};
-    size_t n = 0;
-    mh_status st = MH_OK;
-    for (int a = 0; a < nper && st == MH_OK; a++) {
-        char name[96];
-        snprintf(name, sizeof name, "/summary/%s", per[a].name);
-        st = mh_h5_read_vector(path, name, &c[a], &n, ctx);
-    }
+    char names[MH_SUMMARY_NFIELDS + 1 + NGAINS][128];
+    const char *np[MH_SUMMARY_NFIELDS + 1 + NGAINS];
+    for (int a = 0; a < nper; a++)
+        snprintf(names[a], sizeof names[a], "/summary/%s", per[a].name);
+    snprintf(names[nper], sizeof names[nper], "/summary/gain_days");
+    for (int L = 0; L < MH_OL_COUNT; L++)
+        for (int q = 0; q < MH_OQ_COUNT; q++)
+            snprintf(names[nper + 1 + L * MH_OQ_COUNT + q], sizeof names[0], "/summary/%s",
+                     mh_obs_name(mh_obs_layer_col((mh_obs_layer)L, (mh_obs_quantity)q)));
+    for (int a = 0; a < nper + 1 + NGAINS; a++)
+        np[a] = names[a];
+    double *c[MH_SUMMARY_NFIELDS] = {0}, *g[1 + NGAINS] = {0};
+    size_t n = 0, ng = 0;
+    mh_status st = read_columns(file, path, np, nper, c, &n, ctx);
+    if (st == MH_OK)
+        st = read_columns(file, path, np + nper, 1 + NGAINS, g, &ng, ctx);
     if (st == MH_OK) {
         fprintf(out, "# session");
         for (int a = 0; a < nper; a++)
@@ -107,87 +184,92 @@ mh_status mh_export_summary(const char *path, FILE *out, mh_ctx *ctx)
                 fprintf(out, " %.6g", c[a][k]);
             fprintf(out, "\n");
         }
-    }
-    for (int a = 0; a < nper; a++)
-        free(c[a]);
-    if (st != MH_OK)
-        return st;
-    double *gd = NULL;
-    size_t ng = 0;
-    if ((st = mh_h5_read_vector(path, "/summary/gain_days", &gd, &ng, ctx)) != MH_OK)
-        return st;
-    fprintf(out, "\n# relative to untreated at day:");
-    for (size_t d = 0; d < ng; d++)
-        fprintf(out, " %g", gd[d]);
-    fprintf(out, "\n");
-    free(gd);
-    for (int L = 0; L < MH_OL_COUNT; L++)
-        for (int q = 0; q < MH_OQ_COUNT; q++) {
-            const char *nm = mh_obs_name(mh_obs_layer_col((mh_obs_layer)L, (mh_obs_quantity)q));
-            char name[128];
-            snprintf(name, sizeof name, "/summary/%s", nm);
-            double *v = NULL;
-            size_t nv = 0;
-            if ((st = mh_h5_read_vector(path, name, &v, &nv, ctx)) != MH_OK)
-                return st;
-            fprintf(out, "%s", nm);
-            for (size_t d = 0; d < nv; d++)
-                fprintf(out, " %.5f", v[d]);
+        fprintf(out, "\n# relative to untreated at day:");
+        for (size_t d = 0; d < ng; d++)
+            fprintf(out, " %g", g[0][d]);
+        fprintf(out, "\n");
+        for (int a = 1; a <= NGAINS; a++) {
+            fprintf(out, "%s", np[nper + a] + strlen("/summary/"));
+            for (size_t d = 0; d < ng; d++)
+                fprintf(out, " %.5f", g[a][d]);
             fprintf(out, "\n");
-            free(v);
         }
-    return MH_OK;
+    }
+    free_columns(c, nper);
+    free_columns(g, 1 + NGAINS);
+    return st;
 }
 
-/* The snapshot of field name nearest to day with its shape and day, and the grid's depths (nz values)
- * and, unless x is NULL, lateral positions (nx values); all malloc'ed, nothing allocated on failure. */
-static mh_status read_section(const char *path, const char *name, double day, float **f, int shape[3], double *t,
-                              double **x, double **z, mh_ctx *ctx)
+mh_status mh_export_summary(const char *path, FILE *out, mh_ctx *ctx)
 {
-    *z = NULL;
-    if (x != NULL)
-        *x = NULL;
-    mh_status st = mh_h5_read_field(path, name, day, f, shape, t, ctx);
+    hid_t file = mh_h5_open_output(path, ctx);
+    if (file < 0)
+        return ctx->status;
+    mh_status st = put_summary(file, path, out, ctx);
+    H5Fclose(file);
+    return st;
+}
+
+/* The snapshot of field name nearest to day in an open output, with its shape and day, and the grid's
+ * lateral positions (nx values) and depths (nz values), checked against the field's shape (and
+ * /grid/y_mm, where there is one, against its y extent); all malloc'ed, nothing allocated on failure. */
+static mh_status read_section(hid_t file, const char *path, const char *name, double day, float **f, int shape[3],
+                              double *t, double **x, double **z, mh_ctx *ctx)
+{
+    *z = *x = NULL;
+    mh_status st = mh_h5_get_field(file, path, name, day, f, shape, t, ctx);
     if (st != MH_OK)
         return st;
-    size_t nx = (size_t)shape[2], nz = 0;
-    if (x != NULL)
-        st = mh_h5_read_vector(path, "/grid/x_mm", x, &nx, ctx);
+    double *y = NULL;
+    size_t nx = 0, nz = 0, ny = 1;
+    const bool has_y = H5Lexists(file, "/grid/y_mm", H5P_DEFAULT) > 0;
+    st = mh_h5_get_vector(file, path, "/grid/x_mm", x, &nx, ctx);
     if (st == MH_OK)
-        st = mh_h5_read_vector(path, "/grid/z_mm", z, &nz, ctx);
-    if (st == MH_OK && ((int)nx != shape[2] || (int)nz != shape[0]))
-        st = MH_ERROR(ctx, MH_ERR_IO, "%s: grid and field shapes disagree", path);
+        st = mh_h5_get_vector(file, path, "/grid/z_mm", z, &nz, ctx);
+    if (st == MH_OK && has_y)
+        st = mh_h5_get_vector(file, path, "/grid/y_mm", &y, &ny, ctx);
+    free(y);
+    if (st == MH_OK && (nx != (size_t)shape[2] || nz != (size_t)shape[0] || ny != (size_t)shape[1]))
+        st = MH_ERROR(ctx, MH_ERR_IO,
+                      "%s: /fields/%s has %d x %d x %d cells (depth, y, x), /grid/z_mm %zu values, %s%zu, /grid/x_mm "
+                      "%zu (damaged or crafted?)",
+                      path, name, shape[0], shape[1], shape[2], nz, has_y ? "/grid/y_mm " : "y (no /grid/y_mm) ", ny,
+                      nx);
     if (st != MH_OK) {
         free(*f);
-        *f = NULL;
+        free(*x);
         free(*z);
-        *z = NULL;
-        if (x != NULL) {
-            free(*x);
-            *x = NULL;
-        }
+        *f = NULL;
+        *x = *z = NULL;
     }
     return st;
 }
 
 mh_status mh_export_field(const char *path, const char *name, double day, double y_mm, FILE *out, mh_ctx *ctx)
 {
+    hid_t file = mh_h5_open_output(path, ctx);
+    if (file < 0)
+        return ctx->status;
     float *f = NULL;
     int shape[3];
     double t = 0, *x = NULL, *z = NULL;
-    mh_status st = read_section(path, name, day, &f, shape, &t, &x, &z, ctx);
+    mh_status st = read_section(file, path, name, day, &f, shape, &t, &x, &z, ctx);
+    H5Fclose(file);
     if (st != MH_OK)
         return st;
     int j = shape[1] / 2;
     if (shape[1] > 1 && y_mm >= 0) {
-        double dx = shape[2] > 1 ? x[1] - x[0] : 1.0;
-        j = (int)floor(y_mm / dx);
-        if (j < 0 || j >= shape[1]) {
+        const double dx = shape[2] > 1 ? x[1] - x[0] : 1.0, cell = dx > 0.0 ? floor(y_mm / dx) : -1.0;
+        if (!(dx > 0.0) || !(cell >= 0.0 && cell < (double)shape[1])) {
             free(f);
             free(x);
             free(z);
-            return MH_ERROR(ctx, MH_ERR_INPUT, "--y-mm %g lies outside the patch", y_mm);
+            /* a spacing from a crafted file (0, negative, NaN) is not divided by */
+            return !(dx > 0.0)
+                       ? MH_ERROR(ctx, MH_ERR_IO, "%s: /grid/x_mm does not increase (damaged or crafted?)", path)
+                       : MH_ERROR(ctx, MH_ERR_INPUT, "--y-mm %g lies outside the patch", y_mm);
         }
+        j = (int)cell;
     }
     fprintf(out, "# %s at day %.6g (requested %g); columns x_mm depth_mm value\n", name, t, day);
     for (int k = 0; k < shape[0]; k++) {
@@ -204,15 +286,22 @@ mh_status mh_export_field(const char *path, const char *name, double day, double
 
 mh_status mh_export_profile(const char *path, const char *name, double day, FILE *out, mh_ctx *ctx)
 {
+    hid_t file = mh_h5_open_output(path, ctx);
+    if (file < 0)
+        return ctx->status;
     float *f = NULL;
     int shape[3];
-    double t = 0, *z = NULL, *layer = NULL, *top = NULL;
+    double t = 0, *x = NULL, *z = NULL, *layer = NULL, *top = NULL;
     size_t nl = 0, ntop = 0;
-    mh_status st = read_section(path, name, day, &f, shape, &t, NULL, &z, ctx);
-    if (st == MH_OK && (st = mh_h5_read_vector(path, "/grid/layer", &layer, &nl, ctx)) == MH_OK &&
-        (st = mh_h5_read_vector(path, "/grid/layer_top_mm", &top, &ntop, ctx)) == MH_OK &&
-        ((int)nl != shape[0] || ntop != MH_LAYER_COUNT + 1))
-        st = MH_ERROR(ctx, MH_ERR_IO, "%s: /grid/layer or /grid/layer_top_mm does not fit the grid", path);
+    mh_status st = read_section(file, path, name, day, &f, shape, &t, &x, &z, ctx);
+    if (st == MH_OK && (st = mh_h5_get_vector(file, path, "/grid/layer", &layer, &nl, ctx)) == MH_OK &&
+        (st = mh_h5_get_vector(file, path, "/grid/layer_top_mm", &top, &ntop, ctx)) == MH_OK &&
+        ((int)nl != shape[0] || ntop != MH_LAYER_COUNT + 1 || !whole_in(layer, nl, 0, MH_LAYER_COUNT - 1)))
+        st = MH_ERROR(ctx, MH_ERR_IO,
+                      "%s: /grid/layer (%zu layer ids from 0 to %d expected) or /grid/layer_top_mm (%d values) does "
+                      "not fit the grid (damaged or crafted?)",
+                      path, (size_t)shape[0], MH_LAYER_COUNT - 1, MH_LAYER_COUNT + 1);
+    H5Fclose(file);
     if (st == MH_OK) {
         fprintf(out, "# %s lateral mean at day %.6g (requested %g); columns depth_mm layer mean\n# layer_top_mm", name,
                 t, day);
@@ -231,41 +320,56 @@ mh_status mh_export_profile(const char *path, const char *name, double day, FILE
         }
     }
     free(f);
+    free(x);
     free(z);
     free(layer);
     free(top);
     return st;
 }
 
-mh_status mh_h5_info(const char *path, FILE *out, mh_ctx *ctx)
+/* The fields an output holds: the species and collagen_total. */
+#define NFIELDS (MH_NSPECIES + 1)
+static const char *info_field(int f) { return f < MH_NSPECIES ? mh_species_name((mh_species)f) : "collagen_total"; }
+
+/* What info prints of an open output, all checked against each other first: the grid (against the
+ * root attribute dims and the shapes of the field snapshots), the punctures, the series and the
+ * summary; printed only when everything fits. */
+static mh_status put_info(hid_t file, const char *path, FILE *out, mh_ctx *ctx)
 {
-    char *version = NULL, *created = NULL, *kind = NULL;
-    hid_t file = mh_h5_open_microheal(path, &kind, ctx);
-    if (file < 0)
-        return ctx->status;
-    H5Fclose(file);
-    if (kind != NULL) { /* a checkpoint or a fault snapshot */
-        free(kind);
-        return mh_checkpoint_info(path, out, ctx);
-    }
-    mh_status st = mh_h5_read_root_string(path, "version", &version, ctx);
+    char *version = NULL, *created = NULL;
+    double dims = 0.0, *x = NULL, *z = NULL, *y = NULL, *ts = NULL, *pc[NPUNCT] = {0}, *sc[MH_OBS_COUNT] = {0};
+    size_t nx = 0, nz = 0, ny = 1, nts = 0, np = 0, nt = 0;
+    mh_status st = mh_h5_get_attr_string(file, path, "version", &version, ctx);
     if (st == MH_OK)
-        st = mh_h5_read_root_string(path, "created", &created, ctx);
-    if (st != MH_OK) {
-        free(version);
-        return st;
+        st = mh_h5_get_attr_string(file, path, "created", &created, ctx);
+    if (st == MH_OK && (st = mh_h5_get_attr_double(file, path, "dims", &dims, ctx)) == MH_OK && dims != 2.0 &&
+        dims != 3.0)
+        st = MH_ERROR(ctx, MH_ERR_IO, "%s: attribute dims is %g, not 2 or 3 (damaged or crafted?)", path, dims);
+    if (st == MH_OK && (st = mh_h5_get_vector(file, path, "/grid/x_mm", &x, &nx, ctx)) == MH_OK &&
+        (st = mh_h5_get_vector(file, path, "/grid/z_mm", &z, &nz, ctx)) == MH_OK && dims == 3.0)
+        st = mh_h5_get_vector(file, path, "/grid/y_mm", &y, &ny, ctx);
+    if (st == MH_OK)
+        st = mh_h5_get_vector(file, path, "/fields/t_days", &ts, &nts, ctx);
+    for (int f = 0; f < NFIELDS && st == MH_OK; f++) {
+        char name[96];
+        snprintf(name, sizeof name, "/fields/%s", info_field(f));
+        st = mh_h5_check_snapshots(file, path, name, (int)dims, nts, nz, ny, nx, NULL, ctx);
     }
-    double *x = NULL, *z = NULL, *y = NULL, *t = NULL, *ts = NULL, *px = NULL;
-    size_t nx = 0, nz = 0, ny = 1, nt = 0, nts = 0, np = 0;
-    if ((st = mh_h5_read_vector(path, "/grid/x_mm", &x, &nx, ctx)) == MH_OK &&
-        (st = mh_h5_read_vector(path, "/grid/z_mm", &z, &nz, ctx)) == MH_OK &&
-        (st = mh_h5_read_vector(path, "/series/t_days", &t, &nt, ctx)) == MH_OK &&
-        (st = mh_h5_read_vector(path, "/fields/t_days", &ts, &nts, ctx)) == MH_OK &&
-        (st = mh_h5_read_vector(path, "/punctures/x_mm", &px, &np, ctx)) == MH_OK) {
-        mh_ctx quiet;
-        mh_ctx_init(&quiet);
-        if (mh_h5_read_vector(path, "/grid/y_mm", &y, &ny, &quiet) != MH_OK)
-            ny = 1;
+    if (st == MH_OK)
+        st = read_punctures(file, path, pc, &np, ctx);
+    if (st == MH_OK)
+        st = read_series(file, path, sc, &nt, ctx);
+    char *text = NULL;
+    size_t text_len = 0;
+    FILE *summary = st == MH_OK ? open_memstream(&text, &text_len) : NULL;
+    if (st == MH_OK && summary == NULL)
+        st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+    if (st == MH_OK)
+        st = put_summary(file, path, summary, ctx);
+    if (summary != NULL && fclose(summary) != 0 && st == MH_OK)
+        st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+    if (st == MH_OK) {
+        const double *t = sc[MH_OBS_T];
         fprintf(out, "%s: microheal %s output, created %s\n", path, version, created);
         fprintf(out, "grid: %zu x %zu x %zu cells (x, y, depth), dx = %.4g mm, depth %.3f mm\n", nx, ny, nz,
                 nx > 1 ? x[1] - x[0] : 0.0, nz > 1 ? z[nz - 1] + 0.5 * (z[1] - z[0]) : 0.0);
@@ -275,25 +379,42 @@ mh_status mh_h5_info(const char *path, FILE *out, mh_ctx *ctx)
         for (size_t r = 0; r < nts; r++)
             fprintf(out, " %g", ts[r]);
         fprintf(out, "\nfields:");
-        for (int s = 0; s < MH_NSPECIES; s++)
-            fprintf(out, " %s", mh_species_name((mh_species)s));
-        fprintf(out, " collagen_total\n");
+        for (int f = 0; f < NFIELDS; f++)
+            fprintf(out, " %s", info_field(f));
+        fprintf(out, "\n");
         char *xmf = mh_xdmf_path(path);
         if (xmf != NULL && access(xmf, R_OK) == 0)
             fprintf(out, "xdmf: %s (ParaView: open it with the XDMF Reader)\n\n", xmf);
         else if (xmf != NULL)
             fprintf(out, "xdmf: %s missing (microheal export %s --xdmf writes it)\n\n", xmf, path);
         free(xmf);
-        st = mh_export_summary(path, out, ctx);
+        fwrite(text, 1, text_len, out);
     }
+    free(text);
     free(version);
     free(created);
     free(x);
     free(y);
     free(z);
-    free(t);
     free(ts);
-    free(px);
+    free_columns(pc, NPUNCT);
+    free_columns(sc, MH_OBS_COUNT);
+    return st;
+}
+
+mh_status mh_h5_info(const char *path, FILE *out, mh_ctx *ctx)
+{
+    char *kind = NULL;
+    hid_t file = mh_h5_open_microheal(path, &kind, ctx);
+    if (file < 0)
+        return ctx->status;
+    if (kind != NULL) { /* a checkpoint or a fault snapshot */
+        H5Fclose(file);
+        free(kind);
+        return mh_checkpoint_info(path, out, ctx);
+    }
+    mh_status st = put_info(file, path, out, ctx);
+    H5Fclose(file);
     return st;
 }
 

@@ -650,28 +650,48 @@ mh_status mh_h5_writer_adopt(mh_h5_writer *w, hid_t src, const mh_grid *g, size_
     return MH_OK;
 }
 
-/* ---------- reading ---------- */
+/* ---------- reading ----------
+ *
+ * Every file read here may have been crafted (papers/reliability.md, "Crafted HDF5"): nothing read from it is
+ * allocated or indexed before it is checked against the file's real size and against the other datasets it
+ * must agree with. */
+
+/* The most that deflate can expand: zlib's format encodes at best a run of 258 bytes per 2-bit code, so
+ * inflating n bytes gives at most about 1032 n bytes (zlib's technical notes: "the limit is 1032:1"). */
+#define DEFLATE_MAX_RATIO 1032.0
 
 hid_t mh_h5_open_microheal(const char *path, char **kind, mh_ctx *ctx)
 {
     mh_h5_quiet();
     if (kind != NULL)
         *kind = NULL;
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        MH_ERROR(ctx, MH_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    /* An external link (a group or dataset in another file) would make HDF5 open whatever file it names
+     * while it resolves a path in this one: a FIFO hangs, a device is read. microheal never writes one,
+     * so their class is taken out of the library: such a link fails to resolve. */
+    if (H5Lis_registered(H5L_TYPE_EXTERNAL) > 0)
+        H5Lunregister(H5L_TYPE_EXTERNAL);
+    /* Only a regular file is opened (a FIFO would hang H5Fopen, a device would be read), checked on the
+     * descriptor that was opened without blocking; HDF5 then opens that same file through the
+     * descriptor's name in /proc, so that the path cannot be swapped for a FIFO in between. */
+    mh_ctx why;
+    mh_ctx_init(&why);
+    FILE *held = mh_file_open_input(path, "HDF5 file", 0, &why);
+    if (held == NULL) {
+        /* not a regular file: bad input (exit 2); missing or unreadable: an I/O error, as ever */
+        MH_ERROR(ctx, why.status == MH_ERR_INPUT && access(path, F_OK) == 0 ? MH_ERR_INPUT : MH_ERR_IO, "%s", why.msg);
         return H5I_INVALID_HID;
     }
-    fclose(f);
-    if (H5Fis_hdf5(path) <= 0) {
+    char fd_path[64];
+    snprintf(fd_path, sizeof fd_path, "/proc/self/fd/%d", fileno(held));
+    const char *name = access(fd_path, R_OK) == 0 ? fd_path : path; /* no /proc: the path itself */
+    hid_t file = H5I_INVALID_HID;
+    if (H5Fis_hdf5(name) <= 0)
         MH_ERROR(ctx, MH_ERR_IO, "%s: not an HDF5 file (or truncated)", path);
-        return H5I_INVALID_HID;
-    }
-    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (file < 0) {
+    else if ((file = H5Fopen(name, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0)
         MH_ERROR(ctx, MH_ERR_IO, "%s: cannot open as HDF5 (truncated or corrupt)", path);
+    fclose(held);
+    if (file < 0)
         return H5I_INVALID_HID;
-    }
     char *program = NULL;
     mh_ctx quiet;
     mh_ctx_init(&quiet);
@@ -704,6 +724,135 @@ hid_t mh_h5_open_output(const char *path, mh_ctx *ctx)
     return file;
 }
 
+double mh_h5_file_bytes(hid_t obj)
+{
+    hid_t file = H5Iget_file_id(obj);
+    hsize_t size = 0;
+    /* The larger of the end of the file (its size when opened, for the sec2 driver) and the end of the
+     * space that its superblock claims; once a file is open for reading the latter is within the former
+     * (HDF5 refuses a file whose superblock claims more: "truncated file"), so this is its real size. */
+    if (file < 0 || H5Fget_filesize(file, &size) < 0)
+        size = 0;
+    if (file >= 0)
+        H5Fclose(file);
+    return (double)size;
+}
+
+/* Why the storage of dataset d (its creation property list dcpl) is refused, or NULL; *deflated tells
+ * whether it is deflated. */
+static const char *storage_refused(hid_t dcpl, bool *deflated)
+{
+    *deflated = false;
+    const H5D_layout_t layout = H5Pget_layout(dcpl);
+    if (layout != H5D_CONTIGUOUS && layout != H5D_CHUNKED && layout != H5D_COMPACT)
+        return layout == H5D_VIRTUAL ? "a virtual dataset (it maps other files)" : "of an unknown layout";
+    if (H5Pget_external_count(dcpl) != 0)
+        return "stored in external files";
+    const int nfilters = H5Pget_nfilters(dcpl);
+    if (nfilters < 0)
+        return "of unreadable filters";
+    for (int i = 0; i < nfilters; i++) {
+        unsigned flags = 0, config = 0, cd[8];
+        size_t ncd = sizeof cd / sizeof cd[0];
+        char fname[64];
+        const H5Z_filter_t id = H5Pget_filter2(dcpl, (unsigned)i, &flags, &ncd, cd, sizeof fname, fname, &config);
+        if (id == H5Z_FILTER_DEFLATE)
+            *deflated = true;
+        else if (id != H5Z_FILTER_SHUFFLE && id != H5Z_FILTER_FLETCHER32)
+            return "filtered by other than shuffle, deflate and Fletcher-32 (which microheal writes)";
+    }
+    return NULL;
+}
+
+mh_status mh_h5_check_dataset(hid_t d, const char *path, const char *dataset, mh_ctx *ctx)
+{
+    hid_t dcpl = H5Dget_create_plist(d), type = H5Dget_type(d);
+    bool deflated = false;
+    const char *refused = dcpl < 0 ? "of unreadable storage" : storage_refused(dcpl, &deflated);
+    const size_t type_bytes = type >= 0 ? H5Tget_size(type) : 0;
+    if (refused == NULL && type_bytes == 0)
+        refused = "of an unreadable type";
+    /* Uncompressed data occupies its bytes in the file; deflated data at least 1/DEFLATE_MAX_RATIO of
+     * them. microheal writes every value of every dataset, so what a dataset declares, counted at the
+     * file type's size, fits in the bytes it stores (H5Dget_storage_size: its chunks as the chunk index
+     * gives them) and in the file's size, times that ratio when deflated; only a damaged or crafted file
+     * declares more (chunks never written, which HDF5 reads as fill values, or an extent set beyond the
+     * data), and such a file would make its readers allocate (and HDF5 fill) memory out of all
+     * proportion to it. One chunk is bounded by the file likewise (HDF5 allocates a whole chunk to read
+     * from it), with 1 MiB allowed in any case (an empty dataset's chunk may exceed a small file). */
+    const double ratio = deflated ? DEFLATE_MAX_RATIO : 1.0, bytes = mh_h5_file_bytes(d);
+    const double stored = refused == NULL ? (double)H5Dget_storage_size(d) : 0.0;
+    double values = 0.0, chunk = 0.0;
+    bool too_big = false, chunk_too_big = false;
+    if (refused == NULL) {
+        hid_t sp = H5Dget_space(d);
+        hsize_t dims[H5S_MAX_RANK], cdims[H5S_MAX_RANK];
+        const int rank = sp >= 0 ? H5Sget_simple_extent_dims(sp, dims, NULL) : -1;
+        const int crank = H5Pget_layout(dcpl) == H5D_CHUNKED ? H5Pget_chunk(dcpl, H5S_MAX_RANK, cdims) : 0;
+        /* the product in double: HDF5's count of points wraps around past 2^64 */
+        values = rank >= 0 ? 1.0 : 0.0;
+        for (int r = 0; r < rank; r++)
+            values *= (double)dims[r];
+        chunk = crank > 0 ? (double)type_bytes : 0.0;
+        for (int r = 0; r < crank; r++)
+            chunk *= (double)cdims[r];
+        if (rank < 0 || crank < 0)
+            refused = "of an unreadable shape";
+        too_big = refused == NULL && values * (double)type_bytes > fmin(stored, bytes) * ratio;
+        chunk_too_big = refused == NULL && chunk > bytes * ratio && chunk > (double)(1 << 20);
+        if (sp >= 0)
+            H5Sclose(sp);
+    }
+    if (type >= 0)
+        H5Tclose(type);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (too_big)
+        return MH_ERROR(ctx, MH_ERR_IO,
+                        "%s: %s declares %.0f values of %zu bytes, more than the %.0f bytes it stores (of the "
+                        "file's %.0f) can hold%s (damaged or crafted?)",
+                        path, dataset, values, type_bytes, stored, bytes, deflated ? " deflated" : "");
+    if (chunk_too_big)
+        return MH_ERROR(ctx, MH_ERR_IO,
+                        "%s: %s is made of chunks of %.0f bytes, more than the file's %.0f bytes can hold%s "
+                        "(damaged or crafted?)",
+                        path, dataset, chunk, bytes, deflated ? " deflated" : "");
+    if (refused != NULL)
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: %s is %s: not a dataset microheal writes (crafted?)", path, dataset,
+                        refused);
+    return MH_OK;
+}
+
+mh_status mh_h5_check_snapshots(hid_t file, const char *path, const char *dataset, int dims, size_t nsnap, size_t nz,
+                                size_t ny, size_t nx, int *precision, mh_ctx *ctx)
+{
+    hid_t d = H5Lexists(file, dataset, H5P_DEFAULT) > 0 ? H5Dopen2(file, dataset, H5P_DEFAULT) : H5I_INVALID_HID;
+    if (d < 0)
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: no dataset %s", path, dataset);
+    mh_status st = mh_h5_check_dataset(d, path, dataset, ctx);
+    hid_t sp = st == MH_OK ? H5Dget_space(d) : H5I_INVALID_HID, type = st == MH_OK ? H5Dget_type(d) : H5I_INVALID_HID;
+    const int rank = sp >= 0 ? H5Sget_simple_extent_ndims(sp) : -1;
+    hsize_t got[4] = {0, 0, 0, 0};
+    const hsize_t want[4] = {nsnap, nz, dims == 3 ? ny : nx, nx};
+    bool ok = rank == dims + 1 && H5Sget_simple_extent_dims(sp, got, NULL) == rank && type >= 0 &&
+              H5Tget_class(type) == H5T_FLOAT && (H5Tget_size(type) == 4 || H5Tget_size(type) == 8);
+    for (int r = 0; ok && r < rank; r++)
+        ok = got[r] == want[r];
+    if (ok && precision != NULL)
+        *precision = (int)H5Tget_size(type);
+    if (type >= 0)
+        H5Tclose(type);
+    if (sp >= 0)
+        H5Sclose(sp);
+    H5Dclose(d);
+    if (st == MH_OK && !ok)
+        st = MH_ERROR(ctx, MH_ERR_IO,
+                      "%s: %s is not %zu snapshots (/fields/t_days) of the grid's %zu x %zu x %zu cells (/grid/x_mm, "
+                      "%sz_mm) as floats (damaged or crafted?)",
+                      path, dataset, nsnap, nx, ny, nz, dims == 3 ? "/grid/y_mm, " : "");
+    return st;
+}
+
 mh_status mh_h5_get_vector(hid_t file, const char *path, const char *dataset, double **out, size_t *n, mh_ctx *ctx)
 {
     *out = NULL;
@@ -713,26 +862,28 @@ mh_status mh_h5_get_vector(hid_t file, const char *path, const char *dataset, do
     hid_t d = H5Dopen2(file, dataset, H5P_DEFAULT);
     if (d < 0)
         return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot open dataset %s", path, dataset);
-    hid_t sp = H5Dget_space(d);
-    int rank = H5Sget_simple_extent_ndims(sp);
+    mh_status st = mh_h5_check_dataset(d, path, dataset, ctx);
+    hid_t sp = st == MH_OK ? H5Dget_space(d) : H5I_INVALID_HID, type = st == MH_OK ? H5Dget_type(d) : H5I_INVALID_HID;
     hsize_t dim = 0;
-    if (rank != 1) {
+    const H5T_class_t cls = type >= 0 ? H5Tget_class(type) : H5T_NO_CLASS;
+    if (st == MH_OK && (H5Sget_simple_extent_ndims(sp) != 1 || H5Sget_simple_extent_dims(sp, &dim, NULL) != 1))
+        st = MH_ERROR(ctx, MH_ERR_IO, "%s: %s is not one-dimensional", path, dataset);
+    else if (st == MH_OK && cls != H5T_FLOAT && cls != H5T_INTEGER)
+        st = MH_ERROR(ctx, MH_ERR_IO, "%s: %s does not hold numbers", path, dataset);
+    if (sp >= 0)
         H5Sclose(sp);
-        H5Dclose(d);
-        return MH_ERROR(ctx, MH_ERR_IO, "%s: %s is not one-dimensional", path, dataset);
-    }
-    H5Sget_simple_extent_dims(sp, &dim, NULL);
-    H5Sclose(sp);
-    double *v = malloc((dim + 1) * sizeof *v);
-    if (v == NULL) {
-        H5Dclose(d);
-        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory reading %s", dataset);
-    }
-    herr_t rc = dim > 0 ? H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) : 0;
+    if (type >= 0)
+        H5Tclose(type);
+    /* dim is at most the file's size (mh_h5_check_dataset) */
+    double *v = st == MH_OK ? malloc(((size_t)dim + 1) * sizeof *v) : NULL;
+    if (st == MH_OK && v == NULL)
+        st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory reading %s", dataset);
+    if (st == MH_OK && dim > 0 && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0)
+        st = MH_ERROR(ctx, MH_ERR_IO, "%s: cannot read %s (corrupt?)", path, dataset);
     H5Dclose(d);
-    if (rc < 0) {
+    if (st != MH_OK) {
         free(v);
-        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot read %s (corrupt?)", path, dataset);
+        return st;
     }
     *out = v;
     *n = (size_t)dim;
@@ -797,7 +948,9 @@ mh_status mh_h5_get_attr_string(hid_t obj, const char *path, const char *attr, c
     htri_t vlen = H5Tis_variable_str(t);
     size_t len = vlen == 0 ? H5Tget_size(t) : 0;
     char *s = NULL;
-    if (H5Tget_class(t) != H5T_STRING || vlen < 0 || (vlen == 0 && (len == 0 || len > (1u << 24)))) {
+    /* a fixed-length string is stored whole in the file: longer than the file, it is crafted */
+    if (H5Tget_class(t) != H5T_STRING || vlen < 0 ||
+        (vlen == 0 && (len == 0 || len > (1u << 24) || (double)len > mh_h5_file_bytes(obj)))) {
         st = MH_ERROR(ctx, MH_ERR_IO, "%s: attribute %s is not a string", path, attr);
     } else {
         /* fixed length (what microheal writes) into our buffer; variable length (microheal 1.0's
@@ -843,75 +996,85 @@ mh_status mh_h5_read_root_string(const char *path, const char *attr, char **out,
     return st;
 }
 
-mh_status mh_h5_read_field(const char *path, const char *name, double day, float **out, int shape[3],
-                           double *t_actual, mh_ctx *ctx)
+mh_status mh_h5_get_field(hid_t file, const char *path, const char *name, double day, float **out, int shape[3],
+                          double *t_actual, mh_ctx *ctx)
+{
+    *out = NULL;
+    double *t = NULL, dims_attr = 0.0;
+    size_t nt = 0;
+    mh_status st = mh_h5_get_attr_double(file, path, "dims", &dims_attr, ctx);
+    if (st == MH_OK && dims_attr != 2.0 && dims_attr != 3.0)
+        st = MH_ERROR(ctx, MH_ERR_IO, "%s: attribute dims is %g, not 2 or 3 (damaged or crafted?)", path, dims_attr);
+    if (st == MH_OK)
+        st = mh_h5_get_vector(file, path, "/fields/t_days", &t, &nt, ctx);
+    if (st == MH_OK && nt == 0)
+        st = MH_ERROR(ctx, MH_ERR_INPUT, "%s: no snapshots stored", path);
+    size_t best = 0;
+    for (size_t r = 1; st == MH_OK && r < nt; r++)
+        if (fabs(t[r] - day) < fabs(t[best] - day))
+            best = r;
+    if (st == MH_OK)
+        *t_actual = t[best];
+    free(t);
+    char dn[160];
+    snprintf(dn, sizeof dn, "/fields/%.140s", name);
+    if (st == MH_OK && (strchr(name, '/') != NULL || strlen(name) > 140 || H5Lexists(file, dn, H5P_DEFAULT) <= 0))
+        st = MH_ERROR(ctx, MH_ERR_INPUT, "%s: no field '%s' (see 'microheal info')", path, name);
+    if (st != MH_OK)
+        return st;
+    hid_t d = H5Dopen2(file, dn, H5P_DEFAULT);
+    if (d < 0)
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot open dataset %s", path, dn);
+    /* the snapshots are deflated: what they declare may exceed the file's size, by deflate's ratio at most */
+    st = mh_h5_check_dataset(d, path, dn, ctx);
+    hid_t fs = st == MH_OK ? H5Dget_space(d) : H5I_INVALID_HID;
+    const int rank = fs >= 0 ? H5Sget_simple_extent_ndims(fs) : -1;
+    hsize_t dims[4] = {0, 1, 1, 1};
+    if (st == MH_OK && (rank != (int)dims_attr + 1 || H5Sget_simple_extent_dims(fs, dims, NULL) != rank))
+        st = MH_ERROR(ctx, MH_ERR_IO, "%s: %s has rank %d, not %d for a %g-D run (damaged or crafted?)", path, dn, rank,
+                      (int)dims_attr + 1, dims_attr);
+    const double cells = (double)dims[1] * (double)dims[2] * (double)dims[3];
+    if (st == MH_OK && (cells < 1.0 || cells > MH_MAX_CELLS)) /* more cells than any grid */
+        st = MH_ERROR(ctx, MH_ERR_IO, "%s: %s has an impossible shape (damaged or crafted?)", path, dn);
+    if (st == MH_OK && dims[0] != nt)
+        st = MH_ERROR(ctx, MH_ERR_IO, "%s: %s holds %llu snapshots, /fields/t_days %zu times (damaged or crafted?)",
+                      path, dn, (unsigned long long)dims[0], nt);
+    float *buf = NULL;
+    if (st == MH_OK) {
+        shape[0] = (int)dims[1];
+        shape[1] = rank == 4 ? (int)dims[2] : 1;
+        shape[2] = rank == 4 ? (int)dims[3] : (int)dims[2];
+        if ((buf = malloc((size_t)cells * sizeof *buf)) == NULL)
+            st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory reading %s", dn);
+    }
+    if (st == MH_OK) {
+        hsize_t start[4] = {best, 0, 0, 0}, count[4] = {1, dims[1], dims[2], dims[3]};
+        hid_t ms = H5Screate_simple(rank, count, NULL);
+        if (ms < 0 || H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
+            H5Dread(d, H5T_NATIVE_FLOAT, ms, fs, H5P_DEFAULT, buf) < 0)
+            st = MH_ERROR(ctx, MH_ERR_IO, "%s: cannot read %s (corrupt?)", path, dn);
+        if (ms >= 0)
+            H5Sclose(ms);
+    }
+    if (fs >= 0)
+        H5Sclose(fs);
+    H5Dclose(d);
+    if (st != MH_OK) {
+        free(buf);
+        return st;
+    }
+    *out = buf;
+    return MH_OK;
+}
+
+mh_status mh_h5_read_field(const char *path, const char *name, double day, float **out, int shape[3], double *t_actual,
+                           mh_ctx *ctx)
 {
     *out = NULL;
     hid_t file = mh_h5_open_output(path, ctx);
     if (file < 0)
         return ctx->status;
-    double *t = NULL;
-    size_t nt = 0;
-    mh_status st = mh_h5_get_vector(file, path, "/fields/t_days", &t, &nt, ctx);
-    if (st != MH_OK) {
-        H5Fclose(file);
-        return st;
-    }
-    if (nt == 0) {
-        free(t);
-        H5Fclose(file);
-        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: no snapshots stored", path);
-    }
-    size_t best = 0;
-    for (size_t r = 1; r < nt; r++)
-        if (fabs(t[r] - day) < fabs(t[best] - day))
-            best = r;
-    *t_actual = t[best];
-    free(t);
-    char dn[160];
-    snprintf(dn, sizeof dn, "/fields/%s", name);
-    if (strchr(name, '/') != NULL || H5Lexists(file, dn, H5P_DEFAULT) <= 0) {
-        H5Fclose(file);
-        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: no field '%s' (see 'microheal info')", path, name);
-    }
-    hid_t d = H5Dopen2(file, dn, H5P_DEFAULT);
-    hid_t fs = H5Dget_space(d);
-    int rank = H5Sget_simple_extent_ndims(fs);
-    hsize_t dims[4] = {0, 1, 1, 1};
-    if (rank < 3 || rank > 4) {
-        H5Sclose(fs);
-        H5Dclose(d);
-        H5Fclose(file);
-        return MH_ERROR(ctx, MH_ERR_IO, "%s: %s has rank %d, expected 3 or 4", path, dn, rank);
-    }
-    H5Sget_simple_extent_dims(fs, dims, NULL);
-    double cells = (double)dims[1] * (double)dims[2] * (double)dims[3];
-    if (cells < 1.0 || cells > MH_MAX_CELLS) { /* a damaged file: more cells than any grid */
-        H5Sclose(fs);
-        H5Dclose(d);
-        H5Fclose(file);
-        return MH_ERROR(ctx, MH_ERR_IO, "%s: %s has an impossible shape (corrupt?)", path, dn);
-    }
-    shape[0] = (int)dims[1];
-    shape[1] = rank == 4 ? (int)dims[2] : 1;
-    shape[2] = rank == 4 ? (int)dims[3] : (int)dims[2];
-    size_t n = (size_t)shape[0] * (size_t)shape[1] * (size_t)shape[2];
-    float *buf = malloc(n * sizeof *buf);
-    herr_t rc = -1;
-    if (buf != NULL && best < dims[0]) {
-        hsize_t start[4] = {best, 0, 0, 0}, count[4] = {1, dims[1], dims[2], dims[3]};
-        H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
-        hid_t ms = H5Screate_simple(rank, count, NULL);
-        rc = H5Dread(d, H5T_NATIVE_FLOAT, ms, fs, H5P_DEFAULT, buf);
-        H5Sclose(ms);
-    }
-    H5Sclose(fs);
-    H5Dclose(d);
+    mh_status st = mh_h5_get_field(file, path, name, day, out, shape, t_actual, ctx);
     H5Fclose(file);
-    if (rc < 0) {
-        free(buf);
-        return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot read %s (corrupt?)", path, dn);
-    }
-    *out = buf;
-    return MH_OK;
+    return st;
 }

@@ -29,17 +29,38 @@ mh_status mh_h5_get_attr_double(hid_t obj, const char *path, const char *attr, d
 
 /* Opens path read-only and checks that microheal wrote it (root attribute program = "microheal").
  * *kind (unless NULL) receives the root attribute "kind" ("checkpoint", "fault"), malloc'ed, or NULL
- * for a run's output, which has none. H5I_INVALID_HID with MH_ERR_IO in ctx when the file is missing,
- * not HDF5, truncated or corrupt, or foreign. */
+ * for a run's output, which has none. H5I_INVALID_HID with MH_ERR_INPUT in ctx when path is not a
+ * regular file (a FIFO, a device, a directory: refused without being read, so nothing hangs), MH_ERR_IO
+ * when it is missing, not HDF5, truncated or corrupt, or foreign. External links are disabled in the
+ * process from the first call on (they would open other files while a path is resolved). */
 hid_t mh_h5_open_microheal(const char *path, char **kind, mh_ctx *ctx);
+/* The size in bytes of the file that obj (a file, group or dataset) belongs to; 0 if it cannot be told. */
+double mh_h5_file_bytes(hid_t obj);
+/* Checks dataset d (named dataset in messages, of the file path) before anything is allocated to read
+ * it: its data lies in the file itself (contiguous, chunked or compact: no external storage, no virtual
+ * mapping, which would make HDF5 open other files), it is filtered only as microheal filters (shuffle,
+ * deflate, Fletcher-32), the values its extent declares fit in the bytes it stores and in the file's
+ * size, and one chunk in the file's size (times deflate's largest ratio when deflated). MH_ERR_IO naming
+ * path and dataset otherwise. */
+mh_status mh_h5_check_dataset(hid_t d, const char *path, const char *dataset, mh_ctx *ctx);
 
 /* Opens a run's output read-only: mh_h5_open_microheal, and MH_ERR_IO naming what it is when the file is
  * a checkpoint or a fault snapshot. */
 hid_t mh_h5_open_output(const char *path, mh_ctx *ctx);
 /* Reads the 1-D dataset of file (path names the file in messages) as float64 into a malloc'ed array
  * of *n values (one more allocated, so never NULL on success). MH_ERR_IO when it is missing, of
- * another rank or unreadable; MH_ERR_NOMEM. */
+ * another rank, not numeric, refused by mh_h5_check_dataset (*n is then at most the file's size) or
+ * unreadable; MH_ERR_NOMEM. */
 mh_status mh_h5_get_vector(hid_t file, const char *path, const char *dataset, double **out, size_t *n, mh_ctx *ctx);
+/* Checks that dataset (e.g. "/fields/blood") of file holds nsnap snapshots of a grid of nx x ny x nz cells
+ * (dims 2: ny = 1, no y axis) as floats, its storage as mh_h5_check_dataset requires; *precision
+ * (unless NULL): its float size, 4 or 8. MH_ERR_IO naming path and dataset otherwise. */
+mh_status mh_h5_check_snapshots(hid_t file, const char *path, const char *dataset, int dims, size_t nsnap, size_t nz,
+                                size_t ny, size_t nx, int *precision, mh_ctx *ctx);
+/* mh_h5_read_field on an open output: also checks that the field's rank fits the root attribute dims
+ * and that it holds as many snapshots as /fields/t_days has times. */
+mh_status mh_h5_get_field(hid_t file, const char *path, const char *name, double day, float **out, int shape[3],
+                          double *t_actual, mh_ctx *ctx);
 
 /* Makes a finished temporary file final (mh_file_commit): path must be missing or a regular file;
  * fsync, rename to path, fsync of the directory. On failure the temporary file is removed; a file

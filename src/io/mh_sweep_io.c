@@ -159,24 +159,18 @@ mh_status mh_sweep_dir_load(const char *dir, mh_ctx *ctx, mh_sweep **out)
 
 /* ---- points ---- */
 
-/* Reads n doubles of 1-D dataset name (its length at least n) into v. */
-static bool read_first(hid_t file, const char *name, double *v, size_t n)
+/* Reads n doubles of 1-D dataset name (its length at least n) into v; path names the file in messages
+ * (mh_h5_get_vector bounds what a crafted dataset makes it allocate by the file's size). */
+static bool read_first(hid_t file, const char *path, const char *name, double *v, size_t n)
 {
-    hid_t d = H5Dopen2(file, name, H5P_DEFAULT);
-    if (d < 0)
-        return false;
-    hid_t sp = H5Dget_space(d);
-    hsize_t dim = 0;
-    bool ok = sp >= 0 && H5Sget_simple_extent_ndims(sp) == 1 && H5Sget_simple_extent_dims(sp, &dim, NULL) == 1 &&
-              dim >= n;
-    double *all = ok ? malloc((size_t)dim * sizeof *all) : NULL;
-    ok = all != NULL && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, all) >= 0;
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    double *all = NULL;
+    size_t dim = 0;
+    const bool ok = mh_h5_get_vector(file, path, name, &all, &dim, &ctx) == MH_OK && dim >= n;
     if (ok)
         memcpy(v, all, n * sizeof *v);
     free(all);
-    if (sp >= 0)
-        H5Sclose(sp);
-    H5Dclose(d);
     return ok;
 }
 
@@ -230,11 +224,11 @@ bool mh_sweep_point_complete(const char *dir, int point, const char *cfg_text, d
         char name[160];
         snprintf(name, sizeof name, "/summary/%s", sf[i].name);
         *mh_summary_slot(&sum, i) = &first[i];
-        read = !ok || read_first(f, name, &first[i], 1);
+        read = !ok || read_first(f, path, name, &first[i], 1);
     }
     char gain[160];
     snprintf(gain, sizeof gain, "/summary/%s", mh_obs_name(mh_obs_layer_col(MH_OL_DERMIS, MH_OQ_CT)));
-    if (ok && !(read && read_first(f, gain, sum.gain[MH_OL_DERMIS][MH_OQ_CT], MH_GAIN_DAYS + 1))) {
+    if (ok && !(read && read_first(f, path, gain, sum.gain[MH_OL_DERMIS][MH_OQ_CT], MH_GAIN_DAYS + 1))) {
         snprintf(why, whylen, "%s: its summary does not read back (damaged?)", path);
         ok = false;
     }

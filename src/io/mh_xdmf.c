@@ -92,27 +92,7 @@ static mh_status check_field(hid_t file, const char *origin, const desc *d, cons
 {
     char path[320];
     snprintf(path, sizeof path, "/fields/%.300s", name);
-    hid_t ds = H5Dopen2(file, path, H5P_DEFAULT);
-    hid_t sp = ds < 0 ? H5I_INVALID_HID : H5Dget_space(ds);
-    hid_t type = ds < 0 ? H5I_INVALID_HID : H5Dget_type(ds);
-    int rank = sp < 0 ? -1 : H5Sget_simple_extent_ndims(sp);
-    hsize_t dim[4] = {0, 0, 0, 0};
-    const hsize_t want[4] = {d->nt, d->nz, d->dims == 3 ? d->ny : d->nx, d->nx};
-    bool ok = rank == d->dims + 1 && H5Sget_simple_extent_dims(sp, dim, NULL) == rank && type >= 0 &&
-              H5Tget_class(type) == H5T_FLOAT && (H5Tget_size(type) == 4 || H5Tget_size(type) == 8);
-    for (int r = 0; ok && r < rank; r++)
-        ok = dim[r] == want[r];
-    if (ok)
-        *precision = (int)H5Tget_size(type);
-    if (type >= 0)
-        H5Tclose(type);
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (ds >= 0)
-        H5Dclose(ds);
-    return ok ? MH_OK
-              : MH_ERROR(ctx, MH_ERR_IO, "%s: %s is not %zu snapshots of the grid's %zu x %zu x %zu cells (corrupt?)",
-                         origin, path, d->nt, d->nx, d->ny, d->nz);
+    return mh_h5_check_snapshots(file, origin, path, d->dims, d->nt, d->nz, d->ny, d->nx, precision, ctx);
 }
 
 /* Reads the cell centres along one axis (dataset) into *c0 and checks that they are uniform with step
