@@ -75,6 +75,18 @@ static inline bool mh_test_sh_killed_after_rename(const char *cmd, const char *s
     return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 }
 
+/* A pid that no process has now: a child's, after it has been reaped (for the tests of what dead
+ * writers leave). */
+static inline pid_t mh_test_dead_pid(void)
+{
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0)
+        _exit(0);
+    cr_assert_eq(waitpid(pid, NULL, 0), pid);
+    return pid;
+}
+
 /* The folder of the tests' files: $MH_TEST_TMP (tests/run.sh makes one for each run of the suite and
  * removes it when the suite passes), else /tmp. */
 static inline const char *mh_test_tmp(void)

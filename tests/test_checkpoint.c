@@ -136,6 +136,34 @@ static char *setup(char out[256], char ckpt[256], char ref[256])
     return dir;
 }
 
+/* Runs RUN_ARGS to out with a checkpoint every 3 days, stops it with sig (SIGTERM, SIGHUP) once its first
+ * checkpoint is there, and checks that it wrote a checkpoint of its own (a new inode), exited with
+ * 128 + sig and left no output and no temporary file in dir. */
+static void stop_after_first_checkpoint(const char *dir, const char *out, const char *ckpt, int sig)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, MH_BIN RUN_ARGS "--checkpoint-every 3 -o %s", out);
+    pid_t pid = start(cmd);
+    ino_t first = wait_for_file(ckpt, 0, pid);
+    cr_assert_eq(stop(pid, sig), 128 + sig, "signal %d: a checkpoint, then exit %d", sig, 128 + sig);
+    cr_assert(!mh_test_exists(out));
+    cr_assert_eq(mh_test_count_files(dir, ".tmp."), 0, "a stopped run removes its partial output");
+    struct stat st;
+    cr_assert_eq(stat(ckpt, &st), 0);
+    cr_assert_neq(st.st_ino, first, "signal %d writes a checkpoint of its own", sig);
+}
+
+/* Resumes RUN_ARGS (a checkpoint every 3 days) into out: it succeeds with every dataset of ref's bits. */
+static void resume_to_reference(const char *out, const char *ref)
+{
+    char cmd[1024], *err = NULL;
+    snprintf(cmd, sizeof cmd, MH_BIN RUN_ARGS "--checkpoint-every 3 -o %s --resume", out);
+    int rc = mh_test_sh(cmd, &err);
+    cr_assert_eq(rc, 0, "resume: exit %d: %s", rc, err);
+    free(err);
+    assert_same_datasets(ref, out);
+}
+
 /* SIGKILL part-way (right after the first checkpoint appears): no output under the final name, a
  * checkpoint; --resume ends with every dataset bit-identical to an uninterrupted run's, and leaves
  * neither the checkpoint nor a temporary file behind. */
@@ -167,18 +195,12 @@ Test(checkpoint, resumed_twice_is_bit_identical, .timeout = 300)
 {
     char out[256], ckpt[256], ref[256], cmd[1024], *err = NULL;
     char *dir = setup(out, ckpt, ref);
-    snprintf(cmd, sizeof cmd, MH_BIN RUN_ARGS "--checkpoint-every 3 -o %s", out);
-    pid_t pid = start(cmd);
-    ino_t first = wait_for_file(ckpt, 0, pid);
-    cr_assert_eq(stop(pid, SIGTERM), 128 + SIGTERM, "SIGTERM: checkpoint, then exit 143");
-    cr_assert(!mh_test_exists(out));
-    cr_assert_eq(mh_test_count_files(dir, ".tmp."), 0, "a stopped run removes its partial output");
+    stop_after_first_checkpoint(dir, out, ckpt, SIGTERM);
     struct stat st;
     cr_assert_eq(stat(ckpt, &st), 0);
-    cr_assert_neq(st.st_ino, first, "SIGTERM writes a checkpoint of its own");
 
     snprintf(cmd, sizeof cmd, MH_BIN RUN_ARGS "--checkpoint-every 3 -o %s --resume", out);
-    pid = start(cmd);
+    pid_t pid = start(cmd);
     wait_for_file(ckpt, st.st_ino, pid);
     cr_assert_eq(stop(pid, SIGKILL), 1000 + SIGKILL);
     cr_assert(!mh_test_exists(out));
@@ -609,16 +631,6 @@ static void holds(const char *path, const char *text)
     free(got);
 }
 
-/* A pid that no process has now: a child's, after it has been reaped. */
-static long dead_pid(void)
-{
-    pid_t pid = fork();
-    cr_assert(pid >= 0);
-    if (pid == 0)
-        _exit(0);
-    cr_assert_eq(waitpid(pid, NULL, 0), pid);
-    return (long)pid;
-}
 
 /* An output name that exists and is not a regular file (a FIFO, an empty folder, a device node, a FIFO
  * in the checkpoint's place or a folder in the XDMF file's) is refused before the run, exit 2, naming
@@ -674,14 +686,11 @@ Test(hostile, outputs_that_are_not_regular_files_are_refused_and_left_alone, .ti
  * temporary files a resume removes are derived from the output's name: a victim named there stays. */
 Test(hostile, a_checkpoint_cannot_name_a_file_to_delete, .timeout = 300)
 {
-    char out[256], ckpt[256], ref[256], cmd[1024], victim[512], *err = NULL;
+    char out[256], ckpt[256], ref[256], victim[512];
     char *dir = setup(out, ckpt, ref);
     snprintf(victim, sizeof victim, "%s/victim.txt", dir);
     write_text_file(victim, "precious\n");
-    snprintf(cmd, sizeof cmd, MH_BIN RUN_ARGS "--checkpoint-every 3 -o %s", out);
-    pid_t pid = start(cmd);
-    wait_for_file(ckpt, 0, pid);
-    cr_assert_eq(stop(pid, SIGTERM), 128 + SIGTERM);
+    stop_after_first_checkpoint(dir, out, ckpt, SIGTERM);
     /* what a crafted checkpoint holds: the victim as the partial output of a process 0 */
     hid_t f = H5Fopen(ckpt, H5F_ACC_RDWR, H5P_DEFAULT);
     cr_assert(f >= 0);
@@ -702,12 +711,8 @@ Test(hostile, a_checkpoint_cannot_name_a_file_to_delete, .timeout = 300)
     H5Tclose(t);
     cr_assert(H5Fclose(f) >= 0);
 
-    snprintf(cmd, sizeof cmd, MH_BIN RUN_ARGS "--checkpoint-every 3 -o %s --resume", out);
-    int rc = mh_test_sh(cmd, &err);
-    cr_assert_eq(rc, 0, "resume: exit %d: %s", rc, err);
-    free(err);
+    resume_to_reference(out, ref);
     holds(victim, "precious\n");
-    assert_same_datasets(ref, out);
     free(dir);
 }
 
@@ -775,7 +780,7 @@ Test(hostile, planted_links_at_temporary_names_are_not_followed, .timeout = 120)
 Test(hostile, a_run_removes_the_temporaries_of_dead_writers_of_its_output, .timeout = 120)
 {
     char *dir = mh_test_temp_dir("hostile_stale"), f[6][512], cmd[1024], *err = NULL;
-    const long dead = dead_pid(), live = (long)getpid();
+    const long dead = (long)mh_test_dead_pid(), live = (long)getpid();
     snprintf(f[0], sizeof f[0], "%s/run.h5.tmp.%ld", dir, dead);
     snprintf(f[1], sizeof f[1], "%s/run.h5.tmp.%ld.a1b2c3", dir, dead);
     snprintf(f[2], sizeof f[2], "%s/run.xmf.tmp.%ld", dir, dead);
@@ -821,21 +826,10 @@ static int sh_signal_at_open(const char *cmd, int sig, const char *suffix)
  * gives the uninterrupted run's bits. (Before: SIGHUP killed the run with no checkpoint.) */
 Test(hostile, sighup_stops_a_run_with_a_checkpoint, .timeout = 300)
 {
-    char out[256], ckpt[256], ref[256], cmd[1024], *err = NULL;
+    char out[256], ckpt[256], ref[256];
     char *dir = setup(out, ckpt, ref);
-    snprintf(cmd, sizeof cmd, MH_BIN RUN_ARGS "--checkpoint-every 3 -o %s", out);
-    pid_t pid = start(cmd);
-    ino_t first = wait_for_file(ckpt, 0, pid);
-    cr_assert_eq(stop(pid, SIGHUP), 128 + SIGHUP, "SIGHUP: checkpoint, then exit 129");
-    struct stat st;
-    cr_assert_eq(stat(ckpt, &st), 0);
-    cr_assert_neq(st.st_ino, first, "SIGHUP writes a checkpoint of its own");
-    cr_assert_eq(mh_test_count_files(dir, ".tmp."), 0);
-    snprintf(cmd, sizeof cmd, MH_BIN RUN_ARGS "--checkpoint-every 3 -o %s --resume", out);
-    int rc = mh_test_sh(cmd, &err);
-    cr_assert_eq(rc, 0, "resume: exit %d: %s", rc, err);
-    free(err);
-    assert_same_datasets(ref, out);
+    stop_after_first_checkpoint(dir, out, ckpt, SIGHUP);
+    resume_to_reference(out, ref);
     free(dir);
 }
 
@@ -845,12 +839,9 @@ Test(hostile, sighup_stops_a_run_with_a_checkpoint, .timeout = 300)
  * partial output behind.) */
 Test(hostile, a_sigterm_while_resuming_stops_the_run_cleanly, .timeout = 300)
 {
-    char out[256], ckpt[256], ref[256], cmd[1024], *err = NULL;
+    char out[256], ckpt[256], ref[256], cmd[1024];
     char *dir = setup(out, ckpt, ref);
-    snprintf(cmd, sizeof cmd, MH_BIN RUN_ARGS "--checkpoint-every 3 -o %s", out);
-    pid_t pid = start(cmd);
-    wait_for_file(ckpt, 0, pid);
-    cr_assert_eq(stop(pid, SIGTERM), 128 + SIGTERM);
+    stop_after_first_checkpoint(dir, out, ckpt, SIGTERM);
     struct stat st;
     cr_assert_eq(stat(ckpt, &st), 0);
     char *before = mh_test_read_file(ckpt);
@@ -865,11 +856,7 @@ Test(hostile, a_sigterm_while_resuming_stops_the_run_cleanly, .timeout = 300)
     free(before);
     free(after);
 
-    snprintf(cmd, sizeof cmd, MH_BIN RUN_ARGS "--checkpoint-every 3 -o %s --resume", out);
-    int rc = mh_test_sh(cmd, &err);
-    cr_assert_eq(rc, 0, "resume: exit %d: %s", rc, err);
-    free(err);
-    assert_same_datasets(ref, out);
+    resume_to_reference(out, ref);
     free(dir);
 }
 

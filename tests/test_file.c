@@ -10,17 +10,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-/* A pid that no process has now: a child's, after it has been reaped. */
-static pid_t dead_pid(void)
-{
-    pid_t pid = fork();
-    cr_assert(pid >= 0);
-    if (pid == 0)
-        _exit(0);
-    cr_assert_eq(waitpid(pid, NULL, 0), pid);
-    return pid;
-}
-
 static void touch(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");
@@ -156,7 +145,7 @@ Test(file, only_the_temporaries_of_dead_writers_are_removed)
     char dir[256], out[300], f[32][400];
     mh_test_mkdtemp(dir, sizeof dir, "file_stale");
     snprintf(out, sizeof out, "%s/run.h5", dir);
-    const long dead = dead_pid(), live = (long)getppid(), self = (long)getpid();
+    const long dead = mh_test_dead_pid(), live = (long)getppid(), self = (long)getpid();
     int n = 0;
     snprintf(f[n++], 400, "%s.tmp.%ld", out, dead);         /* 0: old form, dead: removed */
     snprintf(f[n++], 400, "%s.tmp.%ld.ab12cd", out, dead);  /* 1: dead: removed */
