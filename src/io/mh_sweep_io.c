@@ -250,11 +250,12 @@ mh_status mh_sweep_point_failed(const char *dir, int point, const char *message,
         return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
     size_t n = strlen(message) + 2;
     char *text = malloc(n);
-    mh_status st = text == NULL ? MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory") : MH_OK;
-    if (st == MH_OK) {
-        snprintf(text, n, "%s\n", message);
-        st = write_text(path, text, ctx);
+    if (text == NULL) {
+        free(path);
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
     }
+    snprintf(text, n, "%s\n", message);
+    mh_status st = write_text(path, text, ctx);
     free(text);
     free(path);
     return st;
