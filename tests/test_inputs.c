@@ -306,8 +306,10 @@ Test(inputs, check_refuses_a_grid_that_run_cannot_step, .timeout = 180)
     cr_assert_eq(shf(NULL, MH_BIN " check configs/default.ini --set grid.dx_um=4 %s > /dev/null", small), 0);
     /* its run steps on past day 0; it is stopped (SIGINT: a checkpoint, exit 130) if it has not ended by then */
     char *err = NULL;
-    const int rc = shf(
-        &err, "timeout -s INT 15 " MH_BIN " run configs/default.ini -q --set grid.dx_um=4 %s -o %s/four.h5", small, d);
+    const int rc = shf(&err,
+                       "timeout --preserve-status -s INT 15 " MH_BIN
+                       " run configs/default.ini -q --set grid.dx_um=4 %s -o %s/four.h5",
+                       small, d);
     cr_assert(rc == 0 || rc == 130, "exit %d: %s", rc, err);
     cr_assert(strstr(err, "fell below") == NULL, "%s", err);
     free(err);
