@@ -40,16 +40,39 @@ endif
 BUILD ?= build
 B := $(BUILD)
 
-CORE_SRC := $(wildcard src/core/*.c)
-IO_SRC := $(wildcard src/io/*.c)
+# The library's layers, each a folder of src/ and an archive of its own, from the bottom up
+# (papers/architecture.md): base (status, context, files), engine (the numerical engine: grid, skin,
+# devices, model, diffusion, stepping, observables; plain parameter structs only), config (the
+# parameter table, INI files, rules between keys, and the one translation of a configuration into the
+# engine's structs), study (sweeps, designs, targets, calibration, sensitivity), io (HDF5, checkpoints,
+# XDMF, export). A layer is compiled with the include paths of itself and the layers below it only
+# (LAYER_INC), so that an engine file that includes a config header, or hdf5.h, does not compile
+# (make check-layers shows it). The CLI (src/cli) sits on all of them.
+LAYERS := base engine config study io
+INC_base := -Isrc/base
+INC_engine := $(INC_base) -Isrc/engine -Isrc/config # TEMPORARY: until the engine takes plain structs
+INC_config := $(INC_engine) -Isrc/config
+INC_study := $(INC_config) -Isrc/study
+INC_io := $(INC_study) -Isrc/io
+INC_ALL := $(INC_io) -Isrc/cli
+# The packages' compile flags each layer gets: base and the engine see GSL's, not HDF5's or libinih's.
+PKG_CFLAGS_GSL := $(shell pkg-config --cflags gsl 2>/dev/null)
+PKGC_base = $(PKG_CFLAGS_GSL)
+PKGC_engine = $(PKG_CFLAGS_GSL)
+PKGC_config = $(PKG_CFLAGS)
+PKGC_study = $(PKG_CFLAGS)
+PKGC_io = $(PKG_CFLAGS)
+$(foreach l,$(LAYERS),$(eval SRC_$(l) := $(wildcard src/$(l)/*.c)))
+$(foreach l,$(LAYERS),$(eval OBJ_$(l) := $(SRC_$(l):src/%.c=$(B)/%.o)))
+LIB_OBJ := $(foreach l,$(LAYERS),$(OBJ_$(l)))
+# The layers' archives, top layer first (the order a static link needs).
+LAYER_LIBS := $(foreach l,io study config engine base,$(B)/lib/libmh_$(l).a)
 CLI_SRC := $(wildcard src/cli/*.c)
 # TEST_EXCLUDE: test files left out of this tree (make check-tsan: tests/test_farm.c, tests/test_sweep.c
 # and tests/test_xdmf.c, which need Criterion's cr_skip_test and run mpirun, Slurm and ParaView; no kernel
 # of theirs).
 TEST_EXCLUDE ?=
 TEST_SRC := $(filter-out $(TEST_EXCLUDE),$(wildcard tests/test_*.c))
-CORE_OBJ := $(CORE_SRC:src/%.c=$(B)/%.o)
-IO_OBJ := $(IO_SRC:src/%.c=$(B)/%.o)
 CLI_OBJ := $(CLI_SRC:src/%.c=$(B)/%.o)
 # tests/test_fuzz.c replays the fuzzing corpora through the fuzz targets, compiled here like any test file.
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(B)/tests/%.o) $(B)/tests/mms.o $(B)/tests/fuzz/fuzz_config.o \
@@ -75,17 +98,32 @@ deps:
 paraview-deps:
 	bash scripts/install-deps.sh --paraview
 
-$(B)/libmicroheal.a: $(CORE_OBJ)
+# One archive per layer; libmicroheal.a holds them all (what make install installs).
+$(B)/lib/libmh_%.a:
 	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+$(foreach l,$(LAYERS),$(eval $(B)/lib/libmh_$(l).a: $(OBJ_$(l))))
+
+$(B)/libmicroheal.a: $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
 	$(AR) rcs $@ $^
 
-$(B)/libmicroheal_io.a: $(IO_OBJ)
-	@mkdir -p $(@D)
-	$(AR) rcs $@ $^
+# Each layer's objects with its own include paths (and the engine without HDF5's or libinih's).
+define layer_rule
+$(B)/$(1)/%.o: src/$(1)/%.c
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) $$(PKGC_$(1)) $$(INC_$(1)) -c $$< -o $$@
+endef
+$(foreach l,$(LAYERS),$(eval $(call layer_rule,$(l))))
 
-$(B)/%.o: src/%.c
+$(B)/cli/%.o: src/cli/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc/core -Isrc/io -c $< -o $@
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(INC_ALL) -c $< -o $@
+$(B)/bench/%.o: src/bench/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(INC_ALL) -c $< -o $@
 
 # mh_farm.o is rebuilt when MPI changes: $(B)/mpi.stamp holds the MPI of the last build of this tree
 # (rewritten only when it differs, so its time changes only then).
@@ -96,12 +134,12 @@ $(B)/mpi.stamp: FORCE
 	@echo $(MPI) | cmp -s - $@ || echo $(MPI) > $@
 FORCE:
 
-microheal $(B)/microheal: $(CLI_OBJ) $(B)/libmicroheal_io.a $(B)/libmicroheal.a
+microheal $(B)/microheal: $(CLI_OBJ) $(LAYER_LIBS)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(MPI_LIBS) -o $@
 
 $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(CRITERION_CFLAGS) -Isrc/core -Isrc/io -Isrc/cli -c $< -o $@
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(CRITERION_CFLAGS) $(INC_ALL) -c $< -o $@
 
 # In an MPI build the tests of tests/test_farm.c run $(B)/tests/farm_check (beside run_tests) under
 # mpirun; without MPI it is removed, and they skip.
@@ -111,7 +149,7 @@ endif
 # The tests of the CLI's own modules (tests/test_progress.c) link them too; the pseudo-terminal of
 # those tests (forkpty) is in libutil before glibc 2.34 (an empty stub since).
 TEST_CLI_OBJ := $(B)/cli/mh_progress.o $(B)/cli/mh_cli_util.o
-$(B)/tests/run_tests: $(TEST_OBJ) $(TEST_CLI_OBJ) $(TEST_RUNNER_OBJ) $(B)/libmicroheal_io.a $(B)/libmicroheal.a $(FARM_CHECK) \
+$(B)/tests/run_tests: $(TEST_OBJ) $(TEST_CLI_OBJ) $(TEST_RUNNER_OBJ) $(LAYER_LIBS) $(FARM_CHECK) \
     $(B)/tests/kill_after_rename.so $(B)/tests/signal_at_open.so
 	$(CC) $(LDFLAGS) $(filter %.o %.a,$^) $(LDLIBS) $(CRITERION_LIBS) -lutil -o $@
 ifneq ($(MPI),1)
@@ -132,15 +170,15 @@ $(B)/tests/farm_check: $(B)/tests/mpi/farm_check.o $(B)/cli/mh_farm.o $(B)/cli/m
 	$(CC) $(LDFLAGS) $^ $(MPI_LIBS) -o $@
 
 # The libFuzzer executables (clang only: make fuzz and make fuzz-h5 build them in build/fuzz).
-$(B)/tests/fuzz_config: $(B)/tests/fuzz/fuzz_config.o $(B)/libmicroheal.a
+$(B)/tests/fuzz_config: $(B)/tests/fuzz/fuzz_config.o $(LAYER_LIBS)
 	$(CC) $(LDFLAGS) -fsanitize=fuzzer $^ $(LDLIBS) -o $@
-$(B)/tests/fuzz_h5: $(B)/tests/fuzz/fuzz_h5.o $(B)/libmicroheal_io.a $(B)/libmicroheal.a
+$(B)/tests/fuzz_h5: $(B)/tests/fuzz/fuzz_h5.o $(LAYER_LIBS)
 	$(CC) $(LDFLAGS) -fsanitize=fuzzer $^ $(LDLIBS) -o $@
 
-$(B)/tests/verify: $(B)/tests/verify.o $(B)/tests/mms.o $(B)/libmicroheal.a
+$(B)/tests/verify: $(B)/tests/verify.o $(B)/tests/mms.o $(LAYER_LIBS)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(B)/microheal-bench: $(B)/bench/bench.o $(B)/libmicroheal.a
+$(B)/microheal-bench: $(B)/bench/bench.o $(LAYER_LIBS)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # AddressSanitizer + UndefinedBehaviorSanitizer (GCC) over the whole suite, CLI included
@@ -319,5 +357,5 @@ endif
 clean:
 	rm -rf build microheal
 
--include $(CORE_OBJ:.o=.d) $(IO_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(B)/tests/verify.d $(B)/bench/bench.d \
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(B)/tests/verify.d $(B)/bench/bench.d \
     $(B)/tests/mpi/farm_check.d
