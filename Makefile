@@ -83,7 +83,7 @@ CRITERION_LIBS ?= $(shell pkg-config --libs criterion)
 TEST_RUNNER_OBJ ?=
 
 .PHONY: all deps fuzz-deps demo check check-asan check-tsan check-valgrind clean plots verify sensitivity validate bench fuzz \
-	fuzz-build fuzz-replay fuzz-h5 fuzz-h5-build fuzz-h5-replay FORCE
+	golden fuzz-build fuzz-replay fuzz-h5 fuzz-h5-build fuzz-h5-replay FORCE
 all: microheal
 
 # Installs missing packages when a pkg-config lookup, gnuplot, mpicc or Slurm (make check's sweep test)
@@ -251,6 +251,19 @@ demo: deps
 check: deps
 	$(MAKE) microheal build/tests/run_tests
 	bash tests/run.sh
+
+# The golden outputs of tests/test_golden.c (papers/verification.md, "Golden outputs"): rebuilds microheal
+# and rewrites every tests/golden/NAME.h5 from its NAME.ini (the XDMF file beside it is not kept).
+# make check compares new runs with them bit for bit. Regenerate only when a change of the model is
+# meant to change the outputs, and say why in the commit. One OpenMP thread unless OMP_NUM_THREADS says
+# otherwise; the results do not depend on it.
+golden: deps
+	$(MAKE) microheal
+	for ini in tests/golden/*.ini; do \
+	    OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} OMP_WAIT_POLICY=$${OMP_WAIT_POLICY:-passive} \
+	        ./microheal run $$ini -o $${ini%.ini}.h5 -q || exit 1; \
+	    rm -f $${ini%.ini}.xmf; \
+	done
 
 # Model against the literature: every target of configs/validation/targets.ini (behaviour items of
 # shared/science/README.md) -> results/validation/ (validation.md, .csv, PNGs); exits non-zero if a
