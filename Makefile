@@ -50,7 +50,7 @@ B := $(BUILD)
 # (make check-layers shows it). The CLI (src/cli) sits on all of them.
 LAYERS := base engine config study io
 INC_base := -Isrc/base
-INC_engine := $(INC_base) -Isrc/engine -Isrc/config # TEMPORARY: until the engine takes plain structs
+INC_engine := $(INC_base) -Isrc/engine
 INC_config := $(INC_engine) -Isrc/config
 INC_study := $(INC_config) -Isrc/study
 INC_io := $(INC_study) -Isrc/io
@@ -141,6 +141,46 @@ $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(CRITERION_CFLAGS) $(INC_ALL) -c $< -o $@
 
+# The example programs (examples/): each built with the include paths and archives of the layers it
+# names only, so that run_2d.c shows a run through the engine's API alone; tests/test_build.c runs it.
+$(B)/examples/run_2d: examples/run_2d.c $(B)/lib/libmh_engine.a $(B)/lib/libmh_base.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS_GSL) $(INC_engine) $< $(B)/lib/libmh_engine.a $(B)/lib/libmh_base.a \
+	    $(LDFLAGS) $(shell pkg-config --libs gsl 2>/dev/null) -lm -o $@
+
+# The layering, shown: for each layer, a file that includes a header of a layer above it must not
+# compile with that layer's include paths (and one of its own layer must). make check runs it.
+LAYER_TOP_HEADER_engine := mh_config.h
+LAYER_TOP_HEADER_base := mh_sim.h
+LAYER_TOP_HEADER_config := mh_sweep.h
+LAYER_TOP_HEADER_study := mh_h5.h
+LAYER_OWN_HEADER_engine := mh_sim.h
+LAYER_OWN_HEADER_base := mh_ctx.h
+LAYER_OWN_HEADER_config := mh_build.h
+LAYER_OWN_HEADER_study := mh_sweep.h
+.PHONY: check-layers
+check-layers:
+	@mkdir -p $(B)/layers
+	@for l in base engine config study; do \
+	    case $$l in base) inc="$(INC_base)"; pc="$(PKGC_base)";; engine) inc="$(INC_engine)"; pc="$(PKGC_engine)";; \
+	        config) inc="$(INC_config)"; pc="$(PKGC_config)";; study) inc="$(INC_study)"; pc="$(PKGC_study)";; esac; \
+	    case $$l in base) up=$(LAYER_TOP_HEADER_base); own=$(LAYER_OWN_HEADER_base);; \
+	        engine) up=$(LAYER_TOP_HEADER_engine); own=$(LAYER_OWN_HEADER_engine);; \
+	        config) up=$(LAYER_TOP_HEADER_config); own=$(LAYER_OWN_HEADER_config);; \
+	        study) up=$(LAYER_TOP_HEADER_study); own=$(LAYER_OWN_HEADER_study);; esac; \
+	    printf '#include "%s"\n' "$$own" > $(B)/layers/own_$$l.c; \
+	    printf '#include "%s"\n' "$$up" > $(B)/layers/up_$$l.c; \
+	    $(CC) $(CFLAGS) $$pc $$inc -fsyntax-only $(B)/layers/own_$$l.c || { echo "check-layers: $$l cannot include its own $$own"; exit 1; }; \
+	    if $(CC) $(CFLAGS) $$pc $$inc -fsyntax-only $(B)/layers/up_$$l.c 2>/dev/null; then \
+	        echo "check-layers: a $$l file can include $$up, a header of a layer above it"; exit 1; fi; \
+	    echo "check-layers: src/$$l includes $$own, not $$up"; \
+	done
+	@printf '#include <hdf5.h>\n' > $(B)/layers/hdf5_engine.c
+	@if $(CC) $(CFLAGS) $(PKGC_engine) $(INC_engine) -fsyntax-only $(B)/layers/hdf5_engine.c 2>/dev/null; then \
+	    echo "check-layers: an engine file can include hdf5.h"; exit 1; fi
+	@echo "check-layers: src/engine cannot include hdf5.h"
+	@if grep -rn 'include *"\.\.' src; then echo "check-layers: an include by a relative path (above)"; exit 1; fi
+
 # In an MPI build the tests of tests/test_farm.c run $(B)/tests/farm_check (beside run_tests) under
 # mpirun; without MPI it is removed, and they skip.
 ifeq ($(MPI),1)
@@ -149,7 +189,7 @@ endif
 # The tests of the CLI's own modules (tests/test_progress.c) link them too; the pseudo-terminal of
 # those tests (forkpty) is in libutil before glibc 2.34 (an empty stub since).
 TEST_CLI_OBJ := $(B)/cli/mh_progress.o $(B)/cli/mh_cli_util.o
-$(B)/tests/run_tests: $(TEST_OBJ) $(TEST_CLI_OBJ) $(TEST_RUNNER_OBJ) $(LAYER_LIBS) $(FARM_CHECK) \
+$(B)/tests/run_tests: $(TEST_OBJ) $(TEST_CLI_OBJ) $(TEST_RUNNER_OBJ) $(LAYER_LIBS) $(FARM_CHECK) $(B)/examples/run_2d \
     $(B)/tests/kill_after_rename.so $(B)/tests/signal_at_open.so
 	$(CC) $(LDFLAGS) $(filter %.o %.a,$^) $(LDLIBS) $(CRITERION_LIBS) -lutil -o $@
 ifneq ($(MPI),1)
@@ -250,6 +290,7 @@ demo: deps
 
 check: deps
 	$(MAKE) microheal build/tests/run_tests
+	$(MAKE) check-layers
 	bash tests/run.sh
 
 # The golden outputs of tests/test_golden.c (papers/verification.md, "Golden outputs"): rebuilds microheal

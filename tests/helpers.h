@@ -2,6 +2,7 @@
 #ifndef MH_TEST_HELPERS_H
 #define MH_TEST_HELPERS_H
 
+#include "mh_build.h"
 #include "mh_config.h"
 #include "mh_sim.h"
 #include "mh_step.h"
@@ -231,7 +232,7 @@ static inline mh_sim *mh_test_run(const mh_config *cfg)
     mh_ctx ctx;
     mh_ctx_init(&ctx);
     mh_sim *sim = NULL;
-    cr_assert_eq(mh_sim_create(cfg, &ctx, &sim), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_build_sim(cfg, &ctx, &sim), MH_OK, "%s", ctx.msg);
     cr_assert_eq(mh_sim_run(sim, NULL, &ctx), MH_OK, "%s", ctx.msg);
     return sim;
 }
@@ -281,11 +282,11 @@ static inline mh_test_wounded mh_test_wound(const mh_config *cfg, double strip_m
     mh_ctx ctx;
     mh_ctx_init(&ctx);
     mh_skin skin;
-    cr_assert_eq(mh_skin_from_config(cfg, &skin, &ctx), MH_OK);
-    cr_assert_eq(mh_grid_create(cfg, &skin, strip_mm, &ctx, &w.g), MH_OK);
-    cr_assert_eq(mh_model_params_from_config(cfg, &w.p, &ctx), MH_OK);
+    cr_assert_eq(mh_build_skin(cfg, &skin, &ctx), MH_OK);
+    cr_assert_eq(mh_build_grid(cfg, &skin, strip_mm, &ctx, &w.g), MH_OK);
+    mh_build_model(cfg, &w.p);
     mh_device dev;
-    cr_assert_eq(mh_device_resolve(cfg, 1, &dev, &ctx), MH_OK);
+    cr_assert_eq(mh_build_device(cfg, 1, &dev, &ctx), MH_OK);
     mh_puncture *pu = NULL;
     double length = w.g->dims == 3 ? w.g->length_mm : strip_mm;
     cr_assert_eq(mh_device_punctures(&dev, w.g->width_mm, length, seed, 1, &ctx, &pu, &w.npunct), MH_OK);

@@ -250,7 +250,7 @@ static char *make_checkpoint(const char *dir)
     mh_ctx_init(&ctx);
     mh_sim *sim = NULL;
     mh_h5_writer *w = NULL;
-    cr_assert_eq(mh_sim_create(cfg, &ctx, &sim), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_build_sim(cfg, &ctx, &sim), MH_OK, "%s", ctx.msg);
     cr_assert_eq(mh_h5_writer_open(out, &ctx, &w), MH_OK, "%s", ctx.msg);
     void *u[3] = {w, ckpt, (void *)mh_config_text(cfg)};
     mh_sink sink = {snapshot_to, checkpoint_and_stop, u};

@@ -15,7 +15,7 @@ static mh_status load_text_as(const char *text, bool set_up, mh_ctx *ctx, mh_con
         st = mh_config_validate(*cfg, ctx);
     if (st == MH_OK && set_up) {
         mh_sim *sim = NULL;
-        st = mh_sim_create(*cfg, ctx, &sim);
+        st = mh_build_sim(*cfg, ctx, &sim);
         mh_sim_destroy(&sim);
     }
     return st;

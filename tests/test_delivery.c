@@ -196,7 +196,7 @@ Test(delivery, continued_run_is_bit_identical, .timeout = 300)
     mh_ctx ctx;
     mh_ctx_init(&ctx);
     mh_sim *a = NULL, *b = NULL;
-    cr_assert_eq(mh_sim_create(cfg, &ctx, &a), MH_OK);
+    cr_assert_eq(mh_build_sim(cfg, &ctx, &a), MH_OK);
     mh_sink stop = {NULL, stop_mid, NULL};
     cr_assert_eq(mh_sim_run(a, &stop, &ctx), MH_ERR_STATE);
     mh_sim_state st;
@@ -208,7 +208,7 @@ Test(delivery, continued_run_is_bit_identical, .timeout = 300)
     size_t np = 0;
     const mh_puncture *p = mh_sim_punctures(a, &np);
     const mh_series *s = mh_sim_series(a);
-    cr_assert_eq(mh_sim_create(cfg, &ctx, &b), MH_OK);
+    cr_assert_eq(mh_build_sim(cfg, &ctx, &b), MH_OK);
     cr_assert_eq(mh_sim_restore(b, &st, u, mh_sim_closure_rates(a), mh_sim_lumen_weights(a), p, np, s->data, s->nt,
                                 "test", &ctx),
                  MH_OK, "%s", ctx.msg);

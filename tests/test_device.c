@@ -12,7 +12,7 @@ static mh_device resolve(const char *const *sets, int session)
     mh_device d;
     mh_ctx ctx;
     mh_ctx_init(&ctx);
-    cr_assert_eq(mh_device_resolve(cfg, session, &d, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_build_device(cfg, session, &d, &ctx), MH_OK, "%s", ctx.msg);
     mh_config_destroy(&cfg);
     return d;
 }

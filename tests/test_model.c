@@ -34,9 +34,9 @@ static mh_model_fixture fixture(const char *const *sets, double strip_mm)
     mh_ctx ctx;
     mh_ctx_init(&ctx);
     mh_skin skin;
-    cr_assert_eq(mh_skin_from_config(x.cfg, &skin, &ctx), MH_OK, "%s", ctx.msg);
-    cr_assert_eq(mh_grid_create(x.cfg, &skin, strip_mm, &ctx, &x.g), MH_OK, "%s", ctx.msg);
-    cr_assert_eq(mh_model_params_from_config(x.cfg, &x.p, &ctx), MH_OK);
+    cr_assert_eq(mh_build_skin(x.cfg, &skin, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_build_grid(x.cfg, &skin, strip_mm, &ctx, &x.g), MH_OK, "%s", ctx.msg);
+    mh_build_model(x.cfg, &x.p);
     cr_assert_eq(mh_fields_create(x.g->ncell, &ctx, &x.f), MH_OK);
     mh_model_baseline(x.g, x.f);
     return x;

@@ -59,7 +59,7 @@ static mh_sim *create_sim(const mh_config *cfg, const char *path)
     mh_ctx ctx;
     mh_ctx_init(&ctx);
     mh_sim *sim = NULL;
-    cr_assert_eq(mh_sim_create(cfg, &ctx, &sim), MH_OK, "%s: %s", path, ctx.msg);
+    cr_assert_eq(mh_build_sim(cfg, &ctx, &sim), MH_OK, "%s: %s", path, ctx.msg);
     return sim;
 }
 
@@ -216,7 +216,7 @@ Test(presets, protocol_facts_hold)
     mh_ctx ctx;
     mh_ctx_init(&ctx);
     mh_device dev;
-    cr_assert_eq(mh_device_resolve(roller, 1, &dev, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_build_device(roller, 1, &dev, &ctx), MH_OK, "%s", ctx.msg);
     cr_assert_eq(dev.type, MH_DEV_ROLLER);
     cr_assert_eq(dev.needles, 192);
     cr_assert_eq(dev.needle_diameter_mm, 0.25);
@@ -232,7 +232,7 @@ Test(presets, protocol_facts_hold)
                    {DEVICES "/patch.ini", MH_DEV_PATCH, 100}};
     for (int i = 0; i < 4; i++) {
         mh_config *c = load_preset(devices[i].file);
-        cr_assert_eq(mh_device_resolve(c, 1, &dev, &ctx), MH_OK, "%s", ctx.msg);
+        cr_assert_eq(mh_build_device(c, 1, &dev, &ctx), MH_OK, "%s", ctx.msg);
         cr_assert_eq(dev.type, devices[i].type, "%s", devices[i].file);
         cr_assert_eq(dev.needles, devices[i].needles, "%s", devices[i].file);
         /* each device punctures at a clinical density: ~100 (patch, one application) to 300 per cm^2 */

@@ -94,7 +94,7 @@ Test(sim, channel_deeper_than_domain_is_refused)
     mh_ctx ctx;
     mh_ctx_init(&ctx);
     mh_sim *sim = NULL;
-    cr_assert_eq(mh_sim_create(cfg, &ctx, &sim), MH_ERR_INPUT);
+    cr_assert_eq(mh_build_sim(cfg, &ctx, &sim), MH_ERR_INPUT);
     cr_assert(strstr(ctx.msg, "device.needle_length_mm") != NULL, "%s", ctx.msg);
     cr_assert_null(sim);
     mh_config_destroy(&cfg);
@@ -109,7 +109,7 @@ Test(sim, tiny_step_floor_stops_with_location)
     mh_ctx ctx;
     mh_ctx_init(&ctx);
     mh_sim *sim = NULL;
-    cr_assert_eq(mh_sim_create(cfg, &ctx, &sim), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_build_sim(cfg, &ctx, &sim), MH_OK, "%s", ctx.msg);
     cr_assert_eq(mh_sim_run(sim, NULL, &ctx), MH_ERR_NUMERIC);
     cr_assert(strstr(ctx.msg, "solver.dt_min_s") && strstr(ctx.msg, "depth =") && strstr(ctx.msg, "t ="), "%s",
               ctx.msg);
@@ -190,7 +190,7 @@ Test(sim, stopped_continued_and_restored_runs_match_an_uninterrupted_one, .timeo
     mh_ctx ctx;
     mh_ctx_init(&ctx);
     mh_sim *a = NULL, *b = NULL;
-    cr_assert_eq(mh_sim_create(cfg, &ctx, &a), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_build_sim(cfg, &ctx, &a), MH_OK, "%s", ctx.msg);
     double day = 16.0; /* after session 2 (day 14) and snapshot day 14, before 28 */
     mh_sink sink = {NULL, stop_after, &day};
     cr_assert_eq(mh_sim_run(a, &sink, &ctx), MH_ERR_STOPPED);
@@ -200,7 +200,7 @@ Test(sim, stopped_continued_and_restored_runs_match_an_uninterrupted_one, .timeo
               st.sessions_done);
 
     /* restore a fresh simulation from a's state (copies: a goes on below) */
-    cr_assert_eq(mh_sim_create(cfg, &ctx, &b), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_build_sim(cfg, &ctx, &b), MH_OK, "%s", ctx.msg);
     size_t np = 0;
     const mh_puncture *p = mh_sim_punctures(a, &np);
     const mh_series *s = mh_sim_series(a);
@@ -227,7 +227,7 @@ Test(sim, restore_rejects_a_state_that_does_not_fit, .timeout = 240)
     mh_ctx ctx;
     mh_ctx_init(&ctx);
     mh_sim *a = NULL, *b = NULL;
-    cr_assert_eq(mh_sim_create(cfg, &ctx, &a), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_build_sim(cfg, &ctx, &a), MH_OK, "%s", ctx.msg);
     double day = 3.0;
     mh_sink sink = {NULL, stop_after, &day};
     cr_assert_eq(mh_sim_run(a, &sink, &ctx), MH_ERR_STOPPED);
@@ -239,7 +239,7 @@ Test(sim, restore_rejects_a_state_that_does_not_fit, .timeout = 240)
     const double *const *u = (const double *const *)mh_sim_fields(a)->u;
     const double *kc = mh_sim_closure_rates(a);
     const double *wo = mh_sim_lumen_weights(a);
-    cr_assert_eq(mh_sim_create(cfg, &ctx, &b), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_build_sim(cfg, &ctx, &b), MH_OK, "%s", ctx.msg);
 
     struct {
         const char *what;
@@ -289,7 +289,7 @@ Test(sim, nan_in_a_field_stops_the_run_with_its_location, .timeout = 60)
     mh_ctx ctx;
     mh_ctx_init(&ctx);
     mh_sim *sim = NULL;
-    cr_assert_eq(mh_sim_create(cfg, &ctx, &sim), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_build_sim(cfg, &ctx, &sim), MH_OK, "%s", ctx.msg);
     cr_assert_eq(mh_sim_setup(sim, &ctx), MH_OK, "%s", ctx.msg);
     const mh_grid *g = mh_sim_grid(sim);
     size_t cell = mh_idx(g, 37, 0, 50); /* reticular dermis, x = 0.75 mm, depth = 1.01 mm */

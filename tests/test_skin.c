@@ -10,7 +10,7 @@ Test(skin, layer_lookup_follows_thicknesses)
     mh_skin s;
     mh_ctx ctx;
     mh_ctx_init(&ctx);
-    cr_assert_eq(mh_skin_from_config(cfg, &s, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_build_skin(cfg, &s, &ctx), MH_OK, "%s", ctx.msg);
     cr_assert_eq(mh_skin_layer_at(&s, 0.0), MH_LAYER_SC);
     cr_assert_eq(mh_skin_layer_at(&s, 0.0149), MH_LAYER_SC);
     cr_assert_eq(mh_skin_layer_at(&s, 0.0151), MH_LAYER_VE);
@@ -51,8 +51,8 @@ Test(skin, dermis_thins_with_age)
     mh_skin a, b;
     mh_ctx ctx;
     mh_ctx_init(&ctx);
-    cr_assert_eq(mh_skin_from_config(young, &a, &ctx), MH_OK);
-    cr_assert_eq(mh_skin_from_config(old, &b, &ctx), MH_OK);
+    cr_assert_eq(mh_build_skin(young, &a, &ctx), MH_OK);
+    cr_assert_eq(mh_build_skin(old, &b, &ctx), MH_OK);
     double da = a.thickness_mm[MH_LAYER_PD] + a.thickness_mm[MH_LAYER_RD];
     double db = b.thickness_mm[MH_LAYER_PD] + b.thickness_mm[MH_LAYER_RD];
     /* 6 % per decade about age 40 (Branchet 1990): 1.12 and 0.76 of 1.0 mm */
@@ -68,9 +68,9 @@ Test(skin, grid_profiles_match_layers)
     mh_skin s;
     mh_ctx ctx;
     mh_ctx_init(&ctx);
-    cr_assert_eq(mh_skin_from_config(cfg, &s, &ctx), MH_OK);
+    cr_assert_eq(mh_build_skin(cfg, &s, &ctx), MH_OK);
     mh_grid *g = NULL;
-    cr_assert_eq(mh_grid_create(cfg, &s, 0.8, &ctx, &g), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_build_grid(cfg, &s, 0.8, &ctx, &g), MH_OK, "%s", ctx.msg);
     cr_assert_eq(g->nx, 200);
     cr_assert_eq(g->nz, 138); /* ceil(1.375 mm / 10 um) */
     for (int k = 0; k < g->nz; k++) {

@@ -31,6 +31,25 @@ mh_status mh_ctx_error(mh_ctx *ctx, mh_status code, const char *file, int line, 
     return code;
 }
 
+void mh_ctx_prefix(mh_ctx *ctx, const char *fmt, ...)
+{
+    if (ctx == NULL || ctx->status == MH_OK)
+        return;
+    char whole[MH_MSG_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(whole, sizeof whole, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    const size_t used = (size_t)n < sizeof whole ? (size_t)n : sizeof whole - 1;
+    const size_t rest = strnlen(ctx->msg, sizeof ctx->msg - 1), room = sizeof whole - 1 - used;
+    const size_t take = rest < room ? rest : room;
+    memcpy(whole + used, ctx->msg, take);
+    whole[used + take] = '\0';
+    memcpy(ctx->msg, whole, used + take + 1);
+}
+
 const char *mh_status_name(mh_status s)
 {
     switch (s) {

@@ -1,4 +1,4 @@
-/* mh_ctx: the library context (error record, log level, seed) and status codes. */
+/* mh_ctx: status codes, the error context every fallible call records into, and aligned allocation. */
 #ifndef MH_CTX_H
 #define MH_CTX_H
 
@@ -36,6 +36,10 @@ void mh_ctx_init(mh_ctx *ctx);
  * A second error does not overwrite the first until mh_ctx_init is called. */
 mh_status mh_ctx_error(mh_ctx *ctx, mh_status code, const char *file, int line, const char *func,
                        const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Puts the text of fmt before the recorded message (e.g. "session 2: "), cut to MH_MSG_LEN - 1
+ * characters; does nothing when no error is recorded. */
+void mh_ctx_prefix(mh_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define MH_ERROR(ctx, code, ...) mh_ctx_error((ctx), (code), __FILE__, __LINE__, __func__, __VA_ARGS__)
 

@@ -14,6 +14,7 @@
  * - Whole runs without file output: the default 2-D face config with four sessions over 180 days,
  *   and the same on a 3-D periodic unit cell of a grid pattern (0.8 mm x 0.8 mm, one channel).
  * Each figure is the median of repeated measurements; the JSON records how many. */
+#include "mh_build.h"
 #include "mh_config.h"
 #include "mh_diffusion.h"
 #include "mh_file.h"
@@ -196,7 +197,7 @@ static double run_time(const mh_config *cfg, long *steps, size_t *ncell, size_t 
 {
     double t0 = now_s();
     mh_sim *sim = NULL;
-    if (mh_sim_create(cfg, ctx, &sim) != MH_OK || mh_sim_run(sim, NULL, ctx) != MH_OK) {
+    if (mh_build_sim(cfg, ctx, &sim) != MH_OK || mh_sim_run(sim, NULL, ctx) != MH_OK) {
         mh_sim_destroy(&sim);
         return NAN;
     }
@@ -217,12 +218,12 @@ static double model_step_time(const char *cfgdir, int reps, mh_ctx *ctx)
     const char *const sets[] = {"simulation.days=1", "schedule.sessions=1", NULL};
     mh_sim *sim = NULL;
     double res = NAN;
-    if (load(cfgdir, sets, ctx, &cfg) != MH_OK || mh_sim_create(cfg, ctx, &sim) != MH_OK ||
+    if (load(cfgdir, sets, ctx, &cfg) != MH_OK || mh_build_sim(cfg, ctx, &sim) != MH_OK ||
         mh_sim_run(sim, NULL, ctx) != MH_OK)
         goto done;
     /* a copy of the state one day after the session, stepped by the simulator's stepper */
     const mh_grid *g = mh_sim_grid(sim);
-    const mh_model_params *p = mh_sim_params(sim);
+    const mh_model_params *p = mh_sim_model_params(sim);
     mh_fields *u = NULL;
     mh_stepper *st = NULL;
     double *D[MH_NSPECIES] = {0};

@@ -1,5 +1,6 @@
 /* cmd_run: `microheal run` (simulate to HDF5, with checkpoints, resume, signals and fault snapshots)
  * and `microheal check` (validate and show the set-up). */
+#include "mh_build.h"
 #include "mh_checkpoint.h"
 #include "mh_cli.h"
 #include "mh_cli_util.h"
@@ -164,12 +165,12 @@ int mh_cmd_check(int argc, char **argv)
     const char *path = NULL;
     run_opts o = {0};
     int rc = load_config(argc, argv, usage_check, &cfg, &o, &path, &ctx);
-    if (rc == 0 && mh_sim_create(cfg, &ctx, &sim) != MH_OK)
+    if (rc == 0 && mh_build_sim(cfg, &ctx, &sim) != MH_OK)
         rc = mh_cli_fail(&ctx);
     /* what run refuses, by the same code: the memory, then the steps up to the first after session 1 */
     if (rc == 0)
         rc = check_memory(sim, &ctx);
-    if (rc == 0 && mh_sim_probe(sim, &ctx) != MH_OK)
+    if (rc == 0 && mh_build_probe(cfg, sim, &ctx) != MH_OK)
         rc = mh_cli_fail(&ctx);
     if (rc == 0) {
         printf("%s: valid\n", path);
@@ -344,7 +345,7 @@ int mh_cmd_run(int argc, char **argv)
         MH_ERROR(&ctx, MH_ERR_NOMEM, "out of memory");
         rc = mh_cli_fail(&ctx);
     }
-    if (rc == 0 && mh_sim_create(cfg, &ctx, &sim) != MH_OK)
+    if (rc == 0 && mh_build_sim(cfg, &ctx, &sim) != MH_OK)
         rc = mh_cli_fail(&ctx);
     if (rc == 0)
         rc = check_memory(sim, &ctx);

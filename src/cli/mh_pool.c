@@ -1,6 +1,8 @@
 /* mh_pool: running a sweep's points to DIR/points: one point, the pending points, a local process pool
  * (see mh_pool.h). */
 #include "mh_pool.h"
+
+#include "mh_build.h"
 #include "mh_progress.h"
 #include "mh_checkpoint.h"
 #include "mh_cli_util.h"
@@ -45,7 +47,7 @@ static int run_point(const mh_sweep *s, const char *dir, int i, char *msg, size_
     if (st == MH_OK && text == NULL)
         st = MH_ERROR(&ctx, MH_ERR_NOMEM, "out of memory");
     if (st == MH_OK)
-        st = mh_sim_create(cfg, &ctx, &sim);
+        st = mh_build_sim(cfg, &ctx, &sim);
     if (st == MH_OK)
         st = mh_h5_writer_open(path, &ctx, &w);
     if (st == MH_OK) {

@@ -3,6 +3,7 @@
 #define MH_CONFIG_H
 
 #include "mh_ctx.h"
+#include "mh_device.h" /* MH_MAX_SESSIONS */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -28,7 +29,6 @@ typedef struct {
     unsigned flags;
 } mh_param_info;
 
-#define MH_MAX_SESSIONS 50
 #define MH_MAX_LIST 64
 
 typedef struct mh_config mh_config;

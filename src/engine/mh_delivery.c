@@ -7,6 +7,8 @@
  * solver's day and mm. Every value: papers/delivery.md. */
 #include "mh_delivery.h"
 
+#include "mh_units.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -45,49 +47,53 @@ double mh_delivery_potts_guy(double mw_da, double log_kow) { return pow(10.0, -2
 
 double mh_delivery_stokes_einstein(double mw_da, double D_ref, double mw_ref_da) { return D_ref * cbrt(mw_ref_da / mw_da); }
 
-/* A value with an 'auto' option: the config's, or the automatic one. */
-static double real_or(const mh_config *cfg, mh_param_id id, double automatic)
+/* A value with an 'auto' option (NAN): the given one, or the automatic one. */
+static double given_or(double given, double automatic) { return isnan(given) ? automatic : given; }
+
+bool mh_delivery_compound_from_name(const char *s, mh_compound *out)
 {
-    return mh_config_is_auto(cfg, id) ? automatic : mh_config_real(cfg, id);
+    for (int c = 0; c < MH_NCOMPOUNDS; c++)
+        if (strcmp(s, compounds[c].name) == 0) {
+            *out = (mh_compound)c;
+            return true;
+        }
+    return false;
 }
 
-mh_status mh_delivery_resolve(const mh_config *cfg, const double *session_days, const mh_device *dev, int n,
-                              double s_GB, mh_delivery *d, mh_ctx *ctx)
+mh_status mh_delivery_resolve(const mh_delivery_params *p, const double *session_days, const mh_device *dev, int n,
+                              double s_GB, double k_G, mh_delivery *d, mh_ctx *ctx)
 {
     (void)ctx;
     memset(d, 0, sizeof *d);
-    const char *name = mh_config_choice(cfg, MH_P_DEL_COMPOUND);
-    for (int c = 0; c < MH_NCOMPOUNDS; c++)
-        if (strcmp(name, compounds[c].name) == 0)
-            d->compound = (mh_compound)c;
-    d->mw_da = real_or(cfg, MH_P_DEL_MW, compounds[d->compound].mw_da);
-    d->log_kow = real_or(cfg, MH_P_DEL_LOGKOW, compounds[d->compound].log_kow);
+    d->compound = (int)p->compound >= 0 && (int)p->compound < MH_NCOMPOUNDS ? p->compound : MH_CMP_NONE;
+    d->mw_da = given_or(p->mw_da, compounds[d->compound].mw_da);
+    d->log_kow = given_or(p->log_kow, compounds[d->compound].log_kow);
     /* the table's diffusivity holds for its molecular weight only */
-    const double D_table = mh_config_is_auto(cfg, MH_P_DEL_MW) ? compounds[d->compound].D_cm2_s : 0.0;
-    d->D_tissue_cm2_s = real_or(cfg, MH_P_DEL_D,
-                                D_table > 0.0 ? D_table
-                                              : mh_delivery_stokes_einstein(d->mw_da, mh_config_real(cfg, MH_P_DEL_DREF),
-                                                                            mh_config_real(cfg, MH_P_DEL_MWREF)));
-    d->kp_cm_h = real_or(cfg, MH_P_DEL_KP, mh_delivery_potts_guy(d->mw_da, d->log_kow));
-    d->c0_mg_ml = mh_config_real(cfg, MH_P_DEL_CONC);
-    d->dose_ug_cm2 = mh_config_real(cfg, MH_P_DEL_DOSE) * d->c0_mg_ml; /* uL/cm^2 x ug/uL */
+    const double D_table = isnan(p->mw_da) ? compounds[d->compound].D_cm2_s : 0.0;
+    d->D_tissue_cm2_s = given_or(
+        p->diffusivity_cm2_s,
+        D_table > 0.0 ? D_table
+                      : mh_delivery_stokes_einstein(d->mw_da, p->reference_diffusivity_cm2_s, p->reference_mw_da));
+    d->kp_cm_h = given_or(p->sc_permeability_cm_h, mh_delivery_potts_guy(d->mw_da, d->log_kow));
+    d->c0_mg_ml = p->concentration_mg_ml;
+    d->dose_ug_cm2 = p->dose_ul_cm2 * d->c0_mg_ml; /* uL/cm^2 x ug/uL */
     if (d->compound == MH_CMP_NONE)
         return MH_OK; /* no application: every rate stays 0 */
-    d->k_ex_per_day = mh_config_real(cfg, MH_P_DEL_EXCH) * 1440.0;
-    d->k_clr_per_day = real_or(cfg, MH_P_DEL_CLEAR,
-                               d->mw_da <= MH_LYMPH_CUTOFF_DA ? MH_CLEAR_SMALL_PER_H : MH_CLEAR_LARGE_PER_H) * 24.0;
+    d->k_ex_per_day = p->channel_exchange_per_min * MH_MINUTES_PER_DAY;
+    d->k_clr_per_day =
+        given_or(p->clearance_per_h, d->mw_da <= MH_LYMPH_CUTOFF_DA ? MH_CLEAR_SMALL_PER_H : MH_CLEAR_LARGE_PER_H) *
+        MH_HOURS_PER_DAY;
     /* PRP's growth factors decay as the model's growth factor does (model.k_G, 1/day) */
-    d->k_deg_per_day = mh_config_is_auto(cfg, MH_P_DEL_DEG)
-                           ? (d->compound == MH_CMP_PRP ? mh_config_real(cfg, MH_P_M_K_G) : 0.0)
-                           : mh_config_real(cfg, MH_P_DEL_DEG) * 24.0;
-    d->g_prp_per_day = d->compound == MH_CMP_PRP ? mh_config_real(cfg, MH_P_DEL_PRP) * s_GB : 0.0;
-    const double after = mh_config_real(cfg, MH_P_DEL_AFTER) / 1440.0;
+    d->k_deg_per_day =
+        isnan(p->degradation_per_h) ? (d->compound == MH_CMP_PRP ? k_G : 0.0) : p->degradation_per_h * MH_HOURS_PER_DAY;
+    d->g_prp_per_day = d->compound == MH_CMP_PRP ? p->prp_platelet_factor * s_GB : 0.0;
+    const double after = p->apply_after_min / MH_MINUTES_PER_DAY;
     d->nsessions = n;
     for (int k = 0; k < n; k++) {
-        double contact = mh_config_real(cfg, MH_P_DEL_CONTACT) / 24.0;
-        if (mh_config_is_auto(cfg, MH_P_DEL_CONTACT))
+        double contact = p->contact_h / MH_HOURS_PER_DAY;
+        if (isnan(p->contact_h))
             contact = dev[k].type == MH_DEV_PATCH && dev[k].wear_time_days > 0.0 ? dev[k].wear_time_days
-                                                                               : MH_CONTACT_H / 24.0;
+                                                                                 : MH_CONTACT_H / MH_HOURS_PER_DAY;
         d->on_days[k] = session_days[k] + after;
         d->off_days[k] = d->on_days[k] + contact;
     }
@@ -96,7 +102,7 @@ mh_status mh_delivery_resolve(const mh_config *cfg, const double *session_days, 
 
 void mh_delivery_sc(const mh_delivery *d, double dx_mm, int n_sc, double *D_sc, double *s_top)
 {
-    const double kp_mm_day = d->kp_cm_h * 10.0 * 24.0;
+    const double kp_mm_day = d->kp_cm_h * MH_MM_PER_CM * MH_HOURS_PER_DAY;
     if (d->compound == MH_CMP_NONE) {
         *D_sc = 0.0;
         *s_top = 0.0;

@@ -11,7 +11,6 @@
 #ifndef MH_DELIVERY_H
 #define MH_DELIVERY_H
 
-#include "mh_config.h"
 #include "mh_device.h"
 
 typedef enum {
@@ -40,12 +39,33 @@ typedef struct {
     double on_days[MH_MAX_SESSIONS], off_days[MH_MAX_SESSIONS]; /* when each application starts and ends */
 } mh_delivery;
 
-/* Reads delivery.* for a run whose sessions are on days session_days[0..n) with devices dev[0..n)
- * (a patch's contact time is its wear time when delivery.contact_h is auto). With compound = none,
- * every rate is 0 and there are no applications (nsessions = 0). s_GB (1/day) is the clot's
- * growth-factor release, which PRP scales. Always MH_OK (the values were validated). */
-mh_status mh_delivery_resolve(const mh_config *cfg, const double *session_days, const mh_device *dev, int n,
-                              double s_GB, mh_delivery *out, mh_ctx *ctx);
+/* The settings of the applied compound, as given. NAN in a member marked "auto" asks for its automatic
+ * value (mh_delivery_resolve; papers/delivery.md). */
+typedef struct {
+    mh_compound compound;
+    double mw_da, log_kow;    /* auto: the compound's */
+    double diffusivity_cm2_s; /* in tissue; auto: the compound's, or Stokes-Einstein from the reference */
+    double reference_diffusivity_cm2_s, reference_mw_da;
+    double sc_permeability_cm_h; /* auto: Potts & Guy */
+    double concentration_mg_ml;  /* c0 */
+    double dose_ul_cm2;          /* volume of the film per skin area */
+    double apply_after_min;      /* from the session to the application */
+    double contact_h;            /* auto: a patch's wear time, else 8 h */
+    double channel_exchange_per_min;
+    double clearance_per_h;     /* auto: by molecular weight (lymphatic above 16 kDa) */
+    double degradation_per_h;   /* auto: model.k_G for PRP, else 0 */
+    double prp_platelet_factor; /* PRP's growth-factor release relative to the clot's */
+} mh_delivery_params;
+
+/* Resolves p for a run whose sessions are on days session_days[0..n) with devices dev[0..n) (a patch's
+ * contact time is its wear time when contact_h is auto). With compound = none, every rate is 0 and there
+ * are no applications (nsessions = 0). s_GB and k_G (1/day) are the model's growth-factor release by
+ * the clot (which PRP scales) and decay (PRP's). Always MH_OK. */
+mh_status mh_delivery_resolve(const mh_delivery_params *p, const double *session_days, const mh_device *dev, int n,
+                              double s_GB, double k_G, mh_delivery *out, mh_ctx *ctx);
+
+/* The compound named s ("none", "serum", ...): true and *out set when s names one. */
+bool mh_delivery_compound_from_name(const char *s, mh_compound *out);
 
 /* Potts & Guy (1992): log10 kp [cm/h] = -2.7 + 0.71 log Kow - 0.0061 MW [Da]. */
 double mh_delivery_potts_guy(double mw_da, double log_kow);

@@ -8,6 +8,8 @@
  * uniform positions). Sources of the defaults: papers/model.md, "Devices". */
 #include "mh_device.h"
 
+#include "mh_units.h"
+
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -32,89 +34,73 @@ double mh_device_default_penetration(mh_device_type t)
     return 0.3;
 }
 
-static mh_device_type type_of(const char *s)
+bool mh_device_type_from_name(const char *s, mh_device_type *out)
 {
-    if (strcmp(s, "roller") == 0)
-        return MH_DEV_ROLLER;
-    if (strcmp(s, "stamp") == 0)
-        return MH_DEV_STAMP;
-    if (strcmp(s, "patch") == 0)
-        return MH_DEV_PATCH;
-    if (strcmp(s, "none") == 0)
-        return MH_DEV_NONE;
-    return MH_DEV_PEN;
+    static const char *const names[] = {[MH_DEV_PEN] = "pen",
+                                        [MH_DEV_ROLLER] = "roller",
+                                        [MH_DEV_STAMP] = "stamp",
+                                        [MH_DEV_PATCH] = "patch",
+                                        [MH_DEV_NONE] = "none"};
+    for (size_t t = 0; t < sizeof names / sizeof names[0]; t++)
+        if (strcmp(s, names[t]) == 0) {
+            *out = (mh_device_type)t;
+            return true;
+        }
+    return false;
 }
 
-static mh_pattern pattern_of(const char *s)
+bool mh_device_pattern_from_name(const char *s, mh_pattern *out)
 {
-    if (strcmp(s, "grid") == 0)
-        return MH_PAT_GRID;
-    if (strcmp(s, "hex") == 0)
-        return MH_PAT_HEX;
-    return MH_PAT_RANDOM;
+    static const char *const names[] = {[MH_PAT_GRID] = "grid", [MH_PAT_HEX] = "hex", [MH_PAT_RANDOM] = "random"};
+    for (size_t t = 0; t < sizeof names / sizeof names[0]; t++)
+        if (strcmp(s, names[t]) == 0) {
+            *out = (mh_pattern)t;
+            return true;
+        }
+    return false;
 }
 
-mh_status mh_device_resolve(const mh_config *cfg, int s, mh_device *dev, mh_ctx *ctx)
+/* The density (1/cm^2) that a device's settings give when none is given. */
+static double derived_density(const mh_device_params *p)
+{
+    switch (p->type) {
+    case MH_DEV_ROLLER:
+        return p->passes * p->roller_density_per_pass_per_cm2;
+    case MH_DEV_PEN:
+        return p->passes * p->pen_rate_hz * p->needles / (p->pen_glide_speed_cm_s * 0.1 * p->pen_cartridge_width_mm);
+    case MH_DEV_STAMP:
+    case MH_DEV_PATCH:
+    case MH_DEV_NONE:
+        break;
+    }
+    return p->passes * p->needles / p->stamp_area_cm2;
+}
+
+mh_status mh_device_resolve(const mh_device_params *p, mh_device *dev, mh_ctx *ctx)
 {
     memset(dev, 0, sizeof *dev);
-    dev->type = type_of(mh_config_choice_s(cfg, MH_P_DEV_TYPE, s));
-    dev->pattern = pattern_of(mh_config_choice_s(cfg, MH_P_DEV_PATTERN, s));
-    dev->needle_length_mm = mh_config_real_s(cfg, MH_P_DEV_LENGTH, s);
-    dev->needle_diameter_mm = mh_config_real_s(cfg, MH_P_DEV_DIAM, s);
-    dev->needles = (int)mh_config_int_s(cfg, MH_P_DEV_NEEDLES, s);
-    dev->passes = (int)mh_config_int_s(cfg, MH_P_DEV_PASSES, s);
-    dev->penetration_fraction = mh_config_is_auto_s(cfg, MH_P_DEV_PENFRAC, s)
-                                    ? mh_device_default_penetration(dev->type)
-                                    : mh_config_real_s(cfg, MH_P_DEV_PENFRAC, s);
+    dev->type = p->type;
+    dev->pattern = p->pattern;
+    dev->needle_length_mm = p->needle_length_mm;
+    dev->needle_diameter_mm = p->needle_diameter_mm;
+    dev->needles = p->needles;
+    dev->passes = p->passes;
+    dev->penetration_fraction =
+        isnan(p->penetration_fraction) ? mh_device_default_penetration(dev->type) : p->penetration_fraction;
     dev->depth_mm = dev->penetration_fraction * dev->needle_length_mm;
-    double tan_a = tan(mh_config_real_s(cfg, MH_P_DEV_ANGLE, s) * M_PI / 180.0);
+    double tan_a = tan(p->tip_half_angle_deg * M_PI / 180.0);
     dev->surface_radius_mm = fmin(0.5 * dev->needle_diameter_mm, dev->depth_mm * tan_a);
     /* a patch is worn 20 min (Rouphael et al. 2017); the other devices are withdrawn at once */
-    dev->wear_time_days = (mh_config_is_auto_s(cfg, MH_P_DEV_WEAR, s) ? (dev->type == MH_DEV_PATCH ? 20.0 : 0.0)
-                                                                      : mh_config_real_s(cfg, MH_P_DEV_WEAR, s)) /
-                          1440.0;
-
+    dev->wear_time_days =
+        (isnan(p->wear_time_min) ? (dev->type == MH_DEV_PATCH ? 20.0 : 0.0) : p->wear_time_min) / MH_MINUTES_PER_DAY;
     if (dev->type == MH_DEV_NONE) {
         dev->density_per_cm2 = 0.0; /* no punctures (mh_device_punctures) */
         return MH_OK;
     }
-    if (!mh_config_is_auto_s(cfg, MH_P_DEV_DENSITY, s)) {
-        dev->density_per_cm2 = mh_config_real_s(cfg, MH_P_DEV_DENSITY, s);
-    } else {
-        switch (dev->type) {
-        case MH_DEV_ROLLER:
-            dev->density_per_cm2 = dev->passes * mh_config_real_s(cfg, MH_P_DEV_ROLLER_PP, s);
-            break;
-        case MH_DEV_PEN:
-            dev->density_per_cm2 = dev->passes * mh_config_real_s(cfg, MH_P_DEV_PEN_RATE, s) * dev->needles /
-                                   (mh_config_real_s(cfg, MH_P_DEV_PEN_SPEED, s) *
-                                    0.1 * mh_config_real_s(cfg, MH_P_DEV_PEN_WIDTH, s));
-            break;
-        case MH_DEV_STAMP:
-        case MH_DEV_PATCH:
-        case MH_DEV_NONE:
-            dev->density_per_cm2 = dev->passes * dev->needles / mh_config_real_s(cfg, MH_P_DEV_STAMP_AREA, s);
-            break;
-        }
-        const double max_density = mh_param_table()[MH_P_DEV_DENSITY].hi; /* the same limit as a given density */
-        if (dev->density_per_cm2 > max_density) {
-            /* the message points at the first setting given of those that made the density */
-            static const mh_param_id roller[] = {MH_P_DEV_PASSES, MH_P_DEV_ROLLER_PP, MH_P_DEV_TYPE, MH_P_DEV_DENSITY},
-                                     pen[] = {MH_P_DEV_PASSES,    MH_P_DEV_PEN_RATE,  MH_P_DEV_NEEDLES,
-                                              MH_P_DEV_PEN_SPEED, MH_P_DEV_PEN_WIDTH, MH_P_DEV_TYPE,
-                                              MH_P_DEV_DENSITY},
-                                     stamp[] = {MH_P_DEV_PASSES, MH_P_DEV_NEEDLES, MH_P_DEV_STAMP_AREA, MH_P_DEV_TYPE,
-                                                MH_P_DEV_DENSITY};
-            mh_param_id c = dev->type == MH_DEV_ROLLER ? mh_config_culprit(cfg, s, roller, 4)
-                            : dev->type == MH_DEV_PEN  ? mh_config_culprit(cfg, s, pen, 7)
-                                                       : mh_config_culprit(cfg, s, stamp, 5);
-            return MH_ERROR(ctx, MH_ERR_INPUT,
-                            "%s: %s: the device settings of session %d give %.0f punctures/cm^2 (more than %.0f); "
-                            "set device.density_per_cm2 or fewer passes",
-                            mh_config_origin_s(cfg, c, s), mh_param_table()[c].key, s, dev->density_per_cm2,
-                            max_density);
-        }
-    }
+    dev->density_per_cm2 = isnan(p->density_per_cm2) ? derived_density(p) : p->density_per_cm2;
+    if (!(dev->density_per_cm2 <= MH_MAX_DENSITY_PER_CM2))
+        return MH_ERROR(ctx, MH_ERR_INPUT, "the device settings give %.0f punctures/cm^2 (more than %.0f)",
+                        dev->density_per_cm2, MH_MAX_DENSITY_PER_CM2);
     return MH_OK;
 }
 

@@ -2,8 +2,12 @@
 #ifndef MH_DEVICE_H
 #define MH_DEVICE_H
 
-#include "mh_config.h"
 #include "mh_grid.h"
+
+/* Most sessions of one run. */
+#define MH_MAX_SESSIONS 50
+/* Most punctures per cm^2 of a session, given or derived from a device's settings. */
+#define MH_MAX_DENSITY_PER_CM2 20000.0
 
 /* MH_DEV_NONE: no needles (a session that only applies a compound to intact skin). */
 typedef enum { MH_DEV_PEN = 0, MH_DEV_ROLLER, MH_DEV_STAMP, MH_DEV_PATCH, MH_DEV_NONE } mh_device_type;
@@ -31,8 +35,30 @@ typedef struct {
 /* Default penetration fraction of a device type (sources in papers/model.md). */
 double mh_device_default_penetration(mh_device_type t);
 
-/* Resolves the device of session s (1-based) from device.* and its [session.s] overrides. */
-mh_status mh_device_resolve(const mh_config *cfg, int session, mh_device *dev, mh_ctx *ctx);
+/* A device's settings for one session, as given. NAN in a member marked "auto" asks for its automatic
+ * value (mh_device_resolve). Units as named; sources of the defaults: papers/model.md, "Devices". */
+typedef struct {
+    mh_device_type type;
+    mh_pattern pattern;
+    double needle_length_mm, needle_diameter_mm;
+    double tip_half_angle_deg;   /* the cone of the tip */
+    double penetration_fraction; /* auto: mh_device_default_penetration of the type */
+    double density_per_cm2;      /* auto: derived from the settings below */
+    double wear_time_min;        /* auto: 20 min for a patch, else 0 */
+    int needles, passes;
+    double roller_density_per_pass_per_cm2;                           /* a roller's punctures per pass */
+    double pen_rate_hz, pen_glide_speed_cm_s, pen_cartridge_width_mm; /* a pen's stamping */
+    double stamp_area_cm2;                                            /* a stamp's or a patch's needle area */
+} mh_device_params;
+
+/* Resolves the settings p of a session into *dev (effective depth, surface radius, density, wear time).
+ * MH_ERR_INPUT when the derived density exceeds MH_MAX_DENSITY_PER_CM2 (dev is filled all the same). */
+mh_status mh_device_resolve(const mh_device_params *p, mh_device *dev, mh_ctx *ctx);
+
+/* The device type or pattern named s ("pen", "roller", "stamp", "patch", "none"; "grid", "hex",
+ * "random"): true and *out set when s names one. */
+bool mh_device_type_from_name(const char *s, mh_device_type *out);
+bool mh_device_pattern_from_name(const char *s, mh_pattern *out);
 
 /* Strip width (mm) that a 2-D cross-section represents for areal density n (1/cm^2): 1/sqrt(n);
  * 10 mm (as for one puncture per cm^2) for n = 0, a session without needles. */

@@ -53,56 +53,68 @@ mh_status mh_grid_create_uniform(int dims, int nx, int ny, int nz, double dx_mm,
     return MH_OK;
 }
 
-mh_status mh_grid_create(const mh_config *cfg, const mh_skin *skin, double strip_mm, mh_ctx *ctx, mh_grid **out)
+mh_grid_shape_fault mh_grid_shape(const mh_grid_params *gp, const mh_skin *skin, int *nx, int *ny, int *nz,
+                                  double *cells)
+{
+    *nx = *ny = *nz = 0;
+    *cells = 0.0;
+    const double dx_mm = gp->dx_um * 1e-3, depth_mm = skin->top_mm[MH_LAYER_COUNT];
+    const bool lengthwise = gp->dims == 3;
+    if ((gp->dims != 2 && gp->dims != 3) || !(dx_mm > 0.0 && isfinite(dx_mm)) ||
+        !(gp->width_mm > 0.0 && isfinite(gp->width_mm)) ||
+        (lengthwise && !(gp->length_mm > 0.0 && isfinite(gp->length_mm))) || !(depth_mm > 0.0 && isfinite(depth_mm)))
+        return MH_GRID_BAD_PARAMS;
+    /* (the counts in double first: a spacing far below the extents does not overflow an int) */
+    const double cx = (double)lround(gp->width_mm / dx_mm),
+                 cy = lengthwise ? (double)lround(gp->length_mm / dx_mm) : 1.0;
+    const double cz = ceil(depth_mm / dx_mm - 1e-9);
+    *cells = cx * cy * cz;
+    if (*cells > MH_MAX_CELLS)
+        return MH_GRID_TOO_MANY_CELLS;
+    *nx = (int)cx;
+    *ny = (int)cy;
+    *nz = (int)cz;
+    if (*nz < 3)
+        return MH_GRID_TOO_FEW_CELLS;
+    if (gp->periodic && (*nx < 3 || (lengthwise && *ny < 3)))
+        return MH_GRID_PERIODIC_NARROW;
+    return MH_GRID_SHAPE_OK;
+}
+
+mh_status mh_grid_create(const mh_grid_params *gp, const mh_skin *skin, double strip_mm, mh_ctx *ctx, mh_grid **out)
 {
     *out = NULL;
+    int nx, ny, nz;
+    double cells;
+    switch (mh_grid_shape(gp, skin, &nx, &ny, &nz, &cells)) {
+    case MH_GRID_SHAPE_OK:
+        break;
+    case MH_GRID_BAD_PARAMS:
+        return MH_ERROR(ctx, MH_ERR_INPUT, "grid: %d-D, dx %g um, %g x %g mm over %g mm of skin: not a grid", gp->dims,
+                        gp->dx_um, gp->width_mm, gp->length_mm, skin->top_mm[MH_LAYER_COUNT]);
+    case MH_GRID_TOO_MANY_CELLS:
+    case MH_GRID_TOO_FEW_CELLS:
+        return MH_ERROR(ctx, MH_ERR_INPUT, "grid: dx %g um gives %.3g cells (%s); choose a %s spacing", gp->dx_um,
+                        cells, cells > MH_MAX_CELLS ? "too many" : "too few",
+                        cells > MH_MAX_CELLS ? "coarser" : "finer");
+    case MH_GRID_PERIODIC_NARROW:
+        return MH_ERROR(ctx, MH_ERR_INPUT,
+                        "grid: periodic boundaries need at least 3 cells across; the grid has %d x %d", nx, ny);
+    }
+    if (!(gp->dims == 3 || (strip_mm > 0.0 && isfinite(strip_mm))))
+        return MH_ERROR(ctx, MH_ERR_INPUT, "grid: the strip of a 2-D section (%g mm) is not positive", strip_mm);
     mh_grid *g = calloc(1, sizeof *g);
     if (g == NULL)
         return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (grid)");
-    g->dims = (int)mh_config_int(cfg, MH_P_SIM_DIMS);
-    g->dx_mm = mh_config_real(cfg, MH_P_GRID_DX) * 1e-3;
-    g->nx = (int)lround(mh_config_real(cfg, MH_P_GRID_WIDTH) / g->dx_mm);
+    g->dims = gp->dims;
+    g->dx_mm = gp->dx_um * 1e-3;
+    g->nx = nx;
     g->width_mm = g->nx * g->dx_mm;
-    if (g->dims == 3) {
-        g->ny = (int)lround(mh_config_real(cfg, MH_P_GRID_LENGTH) / g->dx_mm);
-        g->length_mm = g->ny * g->dx_mm;
-    } else {
-        g->ny = 1;
-        g->length_mm = strip_mm;
-    }
-    g->nz = (int)ceil(skin->top_mm[MH_LAYER_COUNT] / g->dx_mm - 1e-9);
-    g->periodic = strcmp(mh_config_choice(cfg, MH_P_GRID_BC), "periodic") == 0;
+    g->ny = ny;
+    g->length_mm = g->dims == 3 ? g->ny * g->dx_mm : strip_mm;
+    g->nz = nz;
+    g->periodic = gp->periodic;
     g->skin = *skin;
-    double cells = (double)g->nx * g->ny * g->nz;
-    if (cells > MH_MAX_CELLS || g->nz < 3) {
-        /* the message points at the first setting given of those that set the count: the spacing, the
-         * lateral extents when there are too many cells, the depth of the column */
-        const bool many = cells > MH_MAX_CELLS;
-        mh_param_id rule[4 + MH_SKIN_DEPTH_KEYS] = {MH_P_GRID_DX};
-        const mh_param_id *depth = NULL;
-        int n = 1, nd = mh_skin_depth_keys(&depth);
-        if (many) {
-            rule[n++] = MH_P_GRID_WIDTH;
-            if (g->dims == 3)
-                rule[n++] = MH_P_GRID_LENGTH;
-            rule[n++] = MH_P_SIM_DIMS;
-        }
-        for (int i = 0; i < nd; i++)
-            rule[n++] = depth[i];
-        mh_param_id c = mh_config_culprit(cfg, 0, rule, n);
-        mh_grid_destroy(&g);
-        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: grid.dx_um = %g gives %.3g cells (%s); choose a %s spacing",
-                        mh_config_origin(cfg, c), mh_param_table()[c].key, mh_config_real(cfg, MH_P_GRID_DX), cells,
-                        many ? "too many" : "too few", many ? "coarser" : "finer");
-    }
-    if (g->periodic && (g->nx < 3 || (g->dims == 3 && g->ny < 3))) {
-        mh_grid_destroy(&g);
-        return MH_ERROR(ctx, MH_ERR_INPUT,
-                        "%s: grid.lateral_bc: periodic needs at least 3 cells across; grid.width_mm%s / grid.dx_um "
-                        "gives %d x %d",
-                        mh_config_origin(cfg, MH_P_GRID_BC), g->dims == 3 ? " and grid.length_mm" : "", g->nx,
-                        g->ny);
-    }
     g->ncell = (size_t)cells;
     mh_status st = alloc_profiles(g, ctx);
     if (st != MH_OK) {

@@ -26,9 +26,31 @@ typedef struct {
     mh_skin skin;
 } mh_grid;
 
-/* Builds the grid from grid.* and the skin column. strip_mm is the lateral
- * extent in y for 2-D (the strip the section represents); ignored in 3-D. */
-mh_status mh_grid_create(const mh_config *cfg, const mh_skin *skin, double strip_mm, mh_ctx *ctx, mh_grid **out);
+/* What sets the grid: its dimension, spacing, lateral extents and lateral boundaries. */
+typedef struct {
+    int dims;                   /* 2 (a cross-section) or 3 */
+    double dx_um;               /* cell size, the same along every axis */
+    double width_mm, length_mm; /* lateral extents along x and (3-D only) y */
+    bool periodic;              /* lateral boundaries periodic, else zero flux */
+} mh_grid_params;
+
+/* What mh_grid_shape finds wrong with a grid, if anything. */
+typedef enum {
+    MH_GRID_SHAPE_OK = 0,
+    MH_GRID_TOO_MANY_CELLS,  /* more than MH_MAX_CELLS */
+    MH_GRID_TOO_FEW_CELLS,   /* fewer than 3 rows over the depth of the column */
+    MH_GRID_PERIODIC_NARROW, /* periodic with fewer than 3 cells across a lateral axis */
+    MH_GRID_BAD_PARAMS       /* dims not 2 or 3, or a spacing or extent not positive and finite */
+} mh_grid_shape_fault;
+
+/* The cell counts (*nx, *ny, *nz; *cells their product; ny = 1 in 2-D) of the grid of gp over the
+ * column skin, and what is wrong with them (a count is 0 where its spacing or extent is bad). */
+mh_grid_shape_fault mh_grid_shape(const mh_grid_params *gp, const mh_skin *skin, int *nx, int *ny, int *nz,
+                                  double *cells);
+
+/* Builds the grid of gp over the column skin. strip_mm is the lateral extent in y for 2-D (the strip
+ * the section represents); ignored in 3-D. MH_ERR_INPUT on a fault of mh_grid_shape, MH_ERR_NOMEM. */
+mh_status mh_grid_create(const mh_grid_params *gp, const mh_skin *skin, double strip_mm, mh_ctx *ctx, mh_grid **out);
 /* A bare uniform grid without a skin column, for verification and benchmarks: nx x ny x nz
  * cells of dx mm (ny = 1 and dims = 2 for a section), every depth row papillary dermis with
  * dermal = 1, epidermal = 0, vascular = 1. The caller may overwrite the profiles. */

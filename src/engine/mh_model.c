@@ -35,53 +35,6 @@ double mh_model_age_factor(double age, double age_lo, double age_hi, double rati
     return 1.0 + (ratio - 1.0) * (age - age_lo) / (age_hi - age_lo);
 }
 
-mh_status mh_model_params_from_config(const mh_config *c, mh_model_params *p, mh_ctx *ctx)
-{
-    (void)ctx;
-    memset(p, 0, sizeof *p);
-    double keloid = mh_config_real(c, MH_P_PAT_KELOID);
-    double syn = 1.0 + mh_config_real(c, MH_P_M_KAPPA_S) * keloid;
-    double rem = 1.0 / (1.0 + mh_config_real(c, MH_P_M_KAPPA_R) * keloid);
-    p->k_D = mh_config_real(c, MH_P_M_K_D);
-    p->k_DI = mh_config_real(c, MH_P_M_K_DI);
-    p->tau0_close = mh_config_real(c, MH_P_M_TAU0_CLOSE) / 24.0;
-    p->v_close = mh_config_real(c, MH_P_M_V_CLOSE) * 1e-3 * 24.0;
-    p->D_K = mh_config_real(c, MH_P_M_D_K);
-    p->r_K = mh_config_real(c, MH_P_M_R_K);
-    p->b_bleed = mh_config_real(c, MH_P_M_B_BLEED);
-    p->f_bleed = mh_config_bool(c, MH_P_PAT_ANTICOAG) ? mh_config_real(c, MH_P_M_F_ANTICOAG) : 1.0;
-    p->k_B = mh_config_real(c, MH_P_M_K_B);
-    p->D_H = mh_config_real(c, MH_P_M_D_H);
-    p->k_H = mh_config_real(c, MH_P_M_K_H);
-    p->s_H = mh_config_real(c, MH_P_M_S_H);
-    p->D_I = mh_config_real(c, MH_P_M_D_I);
-    p->r_I = mh_config_real(c, MH_P_M_R_I);
-    p->k_I = mh_config_real(c, MH_P_M_K_I);
-    p->D_G = mh_config_real(c, MH_P_M_D_G);
-    p->k_G = mh_config_real(c, MH_P_M_K_G);
-    p->s_GB = mh_config_real(c, MH_P_M_S_GB);
-    p->s_GI = mh_config_real(c, MH_P_M_S_GI);
-    p->D_F = mh_config_real(c, MH_P_M_D_F);
-    p->kill_F = mh_config_real(c, MH_P_M_KILL_F);
-    p->chi = mh_config_real(c, MH_P_M_CHI);
-    p->r_F = mh_config_real(c, MH_P_M_R_F);
-    p->F_max = mh_config_real(c, MH_P_M_F_MAX);
-    p->delta_F = mh_config_real(c, MH_P_M_DELTA_F);
-    p->s_3 = mh_config_real(c, MH_P_M_S_3) * syn;
-    p->k_31 = mh_config_real(c, MH_P_M_K_31);
-    p->s_1 = mh_config_real(c, MH_P_M_S_1) * syn;
-    p->rho_1 = mh_config_real(c, MH_P_M_RHO_1) * rem;
-    p->s_E = mh_config_real(c, MH_P_M_S_E) * syn;
-    p->rho_E = mh_config_real(c, MH_P_M_RHO_E) * rem;
-    p->w_3 = mh_config_real(c, MH_P_M_W_3);
-    p->gamma = p->w_3 / (1.0 - p->w_3);
-    p->a_age = mh_model_age_factor(mh_config_real(c, MH_P_PAT_AGE), mh_config_real(c, MH_P_M_AGE_LO),
-                                   mh_config_real(c, MH_P_M_AGE_HI), mh_config_real(c, MH_P_M_AGE_RATIO));
-    p->beta_B = mh_config_real(c, MH_P_M_BETA_B);
-    p->beta_I = mh_config_real(c, MH_P_M_BETA_I);
-    return MH_OK;
-}
-
 double mh_model_diffusivity(const mh_model_params *p, mh_species s, mh_layer l)
 {
     bool epi = (l == MH_LAYER_SC || l == MH_LAYER_VE);

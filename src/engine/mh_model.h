@@ -34,10 +34,6 @@ typedef struct {
     double a_on, c_film, hold;
 } mh_model_params;
 
-/* Reads model.* and patient.* into p (the delivery members stay 0: the simulation sets them from
- * mh_delivery, which needs the grid). */
-mh_status mh_model_params_from_config(const mh_config *cfg, mh_model_params *p, mh_ctx *ctx);
-
 /* Age factor a(age): 1 below age_lo, ratio above age_hi, linear between (Varani 2006). */
 double mh_model_age_factor(double age, double age_lo, double age_hi, double ratio);
 

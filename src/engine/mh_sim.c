@@ -8,17 +8,23 @@
  * they restart at solver.dt_initial_s after each session and never exceed solver.dt_max_h. */
 #include "mh_sim.h"
 
-#include "mh_delivery.h"
 #include "mh_step.h"
+#include "mh_units.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MH_LAND_AHEAD 8.0 /* steps before an event from which the steps are evened out */
+/* The step controller (the header above; papers/performance.md, "Time-step control"). */
+#define MH_REJECT_FACTOR 2.0 /* a step whose change exceeds this x tol is rejected */
+#define MH_SAFETY 0.9        /* the next step aims at this x tol */
+#define MH_SHRINK_MIN 0.2    /* a step shrinks to no less than this x itself */
+#define MH_GROW_MAX 2.0      /* and grows to no more than this */
+#define MH_LAND_STRETCH 1.05 /* the steps that land on an event: at most this x the controller's */
 
 struct mh_sim {
-    const mh_config *cfg;
+    mh_sim_params p; /* as given to mh_sim_create */
     mh_grid *grid;
     mh_model_params par;
     double *D[MH_NSPECIES]; /* diffusivity profiles, until mh_sim_setup hands them to the stepper */
@@ -45,7 +51,8 @@ struct mh_sim {
  * corneum rows). */
 static mh_status setup_delivery(mh_sim *s, mh_ctx *ctx)
 {
-    mh_status st = mh_delivery_resolve(s->cfg, s->session_days, s->dev, s->nsessions, s->par.s_GB, &s->del, ctx);
+    mh_status st = mh_delivery_resolve(&s->p.delivery, s->session_days, s->dev, s->nsessions, s->par.s_GB, s->par.k_G,
+                                       &s->del, ctx);
     if (st != MH_OK)
         return st;
     int n_sc = 0;
@@ -53,7 +60,7 @@ static mh_status setup_delivery(mh_sim *s, mh_ctx *ctx)
         n_sc++;
     mh_model_params *p = &s->par;
     p->compound = s->del.compound != MH_CMP_NONE;
-    p->D_Q = s->del.compound == MH_CMP_NONE ? 0.0 : s->del.D_tissue_cm2_s * 100.0 * 86400.0; /* cm^2/s -> mm^2/day */
+    p->D_Q = s->del.compound == MH_CMP_NONE ? 0.0 : s->del.D_tissue_cm2_s * MH_MM2_PER_CM2 * MH_SECONDS_PER_DAY;
     mh_delivery_sc(&s->del, s->grid->dx_mm, n_sc, &p->D_Q_sc, &p->s_top);
     p->k_ex = s->del.k_ex_per_day;
     p->k_clr = s->del.k_clr_per_day;
@@ -96,57 +103,64 @@ static double next_flag_change(const mh_sim *s, double t)
     return next;
 }
 
-mh_status mh_sim_create(const mh_config *cfg, mh_ctx *ctx, mh_sim **out)
+/* The first thing wrong with the values of p that no resolver below checks, or NULL. */
+static const char *bad_params(const mh_sim_params *p)
+{
+    if (!(p->days > 0.0 && isfinite(p->days)))
+        return "days: not positive and finite";
+    if (p->nsessions < 1 || p->nsessions > MH_MAX_SESSIONS)
+        return "nsessions: not 1 to MH_MAX_SESSIONS";
+    for (int k = 0; k < p->nsessions; k++)
+        if (!(isfinite(p->session_days[k]) && p->session_days[k] >= (k > 0 ? p->session_days[k - 1] : 0.0)))
+            return "session_days: not finite, non-negative and non-decreasing";
+    if (p->nsnapshots < 0 || p->nsnapshots > MH_MAX_DAYS)
+        return "nsnapshots: not 0 to MH_MAX_DAYS";
+    for (int k = 0; k < p->nsnapshots; k++)
+        if (!(isfinite(p->snapshot_days[k]) && p->snapshot_days[k] >= (k > 0 ? p->snapshot_days[k - 1] : 0.0)))
+            return "snapshot_days: not finite, non-negative and increasing";
+    const mh_solver_params *v = &p->solver;
+    if (!(v->tol > 0.0 && v->atol > 0.0 && v->dt_min_s > 0.0 && v->dt_initial_s >= v->dt_min_s &&
+          v->dt_max_h * MH_SECONDS_PER_HOUR >= v->dt_initial_s && isfinite(v->tol + v->atol + v->dt_max_h)))
+        return "solver: not 0 < dt_min_s <= dt_initial_s <= dt_max_h, with tol and atol positive";
+    const mh_summary_params *m = &p->summary;
+    if (m->n_sun < 0 || m->n_sun > MH_MAX_DAYS || m->n_water < 0 || m->n_water > MH_MAX_DAYS)
+        return "summary: n_sun or n_water not 0 to MH_MAX_DAYS";
+    return NULL;
+}
+
+mh_status mh_sim_create(const mh_sim_params *p, mh_ctx *ctx, mh_sim **out)
 {
     *out = NULL;
-    mh_status st = mh_config_validate(cfg, ctx);
-    if (st != MH_OK)
-        return st;
+    const char *bad = bad_params(p);
+    if (bad != NULL)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "simulation parameters: %s", bad);
     mh_sim *s = calloc(1, sizeof *s);
     if (s == NULL)
         return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (simulation)");
-    s->cfg = cfg;
-
-    const double *days = NULL;
-    int nd = mh_config_list(cfg, MH_P_SCHED_DAYS, &days);
-    if (nd > 0) {
-        s->nsessions = nd;
-        memcpy(s->session_days, days, (size_t)nd * sizeof *days);
-    } else {
-        s->nsessions = (int)mh_config_int(cfg, MH_P_SCHED_SESSIONS);
-        for (int k = 0; k < s->nsessions; k++)
-            s->session_days[k] = k * mh_config_real(cfg, MH_P_SCHED_INTERVAL);
-    }
+    s->p = *p;
+    mh_status st;
+    s->nsessions = p->nsessions;
+    memcpy(s->session_days, p->session_days, (size_t)p->nsessions * sizeof *p->session_days);
     for (int k = 0; k < s->nsessions; k++)
-        if ((st = mh_device_resolve(cfg, k + 1, &s->dev[k], ctx)) != MH_OK)
+        if ((st = mh_device_resolve(&p->device[k], &s->dev[k], ctx)) != MH_OK) {
+            mh_ctx_prefix(ctx, "session %d: ", k + 1);
             goto fail;
+        }
 
     mh_skin skin;
-    if ((st = mh_skin_from_config(cfg, &skin, ctx)) != MH_OK)
+    if ((st = mh_skin_column(&p->skin, &skin, ctx)) != MH_OK)
         goto fail;
     for (int k = 0; k < s->nsessions; k++)
         if (s->dev[k].depth_mm >= skin.top_mm[MH_LAYER_COUNT]) {
-            /* the message points at the first setting given of those that set the two depths */
-            mh_param_id rule[3 + MH_SKIN_DEPTH_KEYS] = {MH_P_DEV_LENGTH, MH_P_DEV_PENFRAC, MH_P_DEV_TYPE};
-            const mh_param_id *depth = NULL;
-            int n = 3, nd = mh_skin_depth_keys(&depth);
-            for (int i = 0; i < nd; i++)
-                rule[n++] = depth[i];
-            mh_param_id c = mh_config_culprit(cfg, k + 1, rule, n);
             st = MH_ERROR(ctx, MH_ERR_INPUT,
-                          "%s: %s: session %d reaches %.3f mm (device.needle_length_mm x penetration fraction), "
-                          "below the simulated skin (%.3f mm); increase grid.hypodermis_mm",
-                          mh_config_origin_s(cfg, c, k + 1), mh_param_table()[c].key, k + 1, s->dev[k].depth_mm,
-                          skin.top_mm[MH_LAYER_COUNT]);
+                          "session %d reaches %.3f mm (needle length x penetration fraction), below the simulated "
+                          "skin (%.3f mm)",
+                          k + 1, s->dev[k].depth_mm, skin.top_mm[MH_LAYER_COUNT]);
             goto fail;
         }
-    int first = 0; /* the first session with needles sets the strip of a 2-D section */
-    while (first + 1 < s->nsessions && s->dev[first].type == MH_DEV_NONE)
-        first++;
-    if ((st = mh_grid_create(cfg, &skin, mh_device_strip_mm(s->dev[first].density_per_cm2), ctx, &s->grid)) != MH_OK)
+    if ((st = mh_grid_create(&p->grid, &skin, mh_sim_strip_mm(s->dev, s->nsessions), ctx, &s->grid)) != MH_OK)
         goto fail;
-    if ((st = mh_model_params_from_config(cfg, &s->par, ctx)) != MH_OK)
-        goto fail;
+    s->par = p->model;
     if ((st = setup_delivery(s, ctx)) != MH_OK)
         goto fail;
     if ((st = mh_model_diffusion_profiles(&s->par, s->grid, s->D, ctx)) != MH_OK)
@@ -154,12 +168,20 @@ mh_status mh_sim_create(const mh_config *cfg, mh_ctx *ctx, mh_sim **out)
     /* state (MH_NSPECIES fields), the closure rates and lumen weights, the stepper's per-cell buffers */
     s->cell_bytes = (MH_NSPECIES + 2) * s->grid->ncell * sizeof(double) +
                     mh_stepper_cell_bytes(s->grid, (const double *const *)s->D);
-    s->st.dt_days = mh_config_real(cfg, MH_P_SOLV_DT0) / 86400.0;
+    s->st.dt_days = p->solver.dt_initial_s / MH_SECONDS_PER_DAY;
     *out = s;
     return MH_OK;
 fail:
     mh_sim_destroy(&s);
     return st;
+}
+
+double mh_sim_strip_mm(const mh_device *dev, int nsessions)
+{
+    int first = 0; /* the first session with needles sets the strip of a 2-D section */
+    while (first + 1 < nsessions && dev[first].type == MH_DEV_NONE)
+        first++;
+    return mh_device_strip_mm(dev[first].density_per_cm2);
 }
 
 mh_status mh_sim_setup(mh_sim *s, mh_ctx *ctx)
@@ -219,8 +241,7 @@ static mh_status apply_session(mh_sim *s, int k, mh_ctx *ctx)
     double length = g->dims == 3 ? g->length_mm : mh_device_strip_mm(s->dev[k].density_per_cm2);
     mh_puncture *p = NULL;
     size_t n = 0;
-    unsigned long seed = (unsigned long)mh_config_int(s->cfg, MH_P_SEED);
-    mh_status st = mh_device_punctures(&s->dev[k], g->width_mm, length, seed, k + 1, ctx, &p, &n);
+    mh_status st = mh_device_punctures(&s->dev[k], g->width_mm, length, s->p.seed, k + 1, ctx, &p, &n);
     if (st != MH_OK)
         return st;
     mh_puncture *all = realloc(s->punct, (s->npunct + n + 1) * sizeof *all);
@@ -266,7 +287,7 @@ static mh_status fault(mh_sim *s, bool non_finite, int sp, size_t cell, double h
     return MH_ERROR(ctx, MH_ERR_NUMERIC,
                     "%s in field %s at x = %.4f mm, y = %.4f mm, depth = %.4f mm, t = %.6f day (step of %.3g s)",
                     non_finite ? "non-finite value (NaN or Inf)" : "time step fell below solver.dt_min_s",
-                    mh_species_name((mh_species)sp), f->x_mm, f->y_mm, f->depth_mm, f->t_days, h * 86400.0);
+                    mh_species_name((mh_species)sp), f->x_mm, f->y_mm, f->depth_mm, f->t_days, h * MH_SECONDS_PER_DAY);
 }
 
 mh_status mh_sim_run(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
@@ -278,14 +299,14 @@ mh_status mh_sim_run(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
         return st;
     s->started = true;
     s->have_fault = false;
-    const mh_config *cfg = s->cfg;
-    const double t_end = mh_config_real(cfg, MH_P_SIM_DAYS);
-    const double tol = mh_config_real(cfg, MH_P_SOLV_TOL), atol = mh_config_real(cfg, MH_P_SOLV_ATOL);
-    const double dt_init = mh_config_real(cfg, MH_P_SOLV_DT0) / 86400.0;
-    const double dt_min = mh_config_real(cfg, MH_P_SOLV_DTMIN) / 86400.0;
-    const double dt_max = mh_config_real(cfg, MH_P_SOLV_DTMAX) / 24.0;
-    const double *snap = NULL;
-    int nsnap = mh_config_list(cfg, MH_P_OUT_SNAP, &snap);
+    const mh_solver_params *sp = &s->p.solver;
+    const double t_end = s->p.days;
+    const double tol = sp->tol, atol = sp->atol;
+    const double dt_init = sp->dt_initial_s / MH_SECONDS_PER_DAY;
+    const double dt_min = sp->dt_min_s / MH_SECONDS_PER_DAY;
+    const double dt_max = sp->dt_max_h / MH_HOURS_PER_DAY;
+    const double *snap = s->p.snapshot_days;
+    const int nsnap = s->p.nsnapshots;
     mh_sim_state *c = &s->st; /* the loop's state lives in the simulation, so that a stopped run goes on */
 
     for (;;) {
@@ -330,7 +351,7 @@ mh_status mh_sim_run(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
              * more often than not: the split step's quasi-steady states of fast species depend on
              * the step, so an abrupt cut alone changes them by more than 2 tol (papers/performance.md,
              * "Time-step control"). */
-            const double rest = t_next - c->t_days, h_cap = fmin(1.05 * h, h_max);
+            const double rest = t_next - c->t_days, h_cap = fmin(MH_LAND_STRETCH * h, h_max);
             if (rest <= MH_LAND_AHEAD * h_cap) {
                 const double n = ceil(rest / h_cap);
                 lands = n <= 1.0;
@@ -345,11 +366,11 @@ mh_status mh_sim_run(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
              * sub-steps keep finite non-negative data finite for any step */
             if (!isfinite(change))
                 return fault(s, true, ch.species, ch.cell, h, ctx);
-            if (change > 2.0 * tol) {
+            if (change > MH_REJECT_FACTOR * tol) {
                 c->rejected++;
                 if (h <= dt_min * (1.0 + 1e-12))
                     return fault(s, false, ch.species, ch.cell, h, ctx);
-                c->dt_days = fmax(dt_min, h * fmax(0.2, 0.9 * tol / change));
+                c->dt_days = fmax(dt_min, h * fmax(MH_SHRINK_MIN, MH_SAFETY * tol / change));
                 continue;
             }
             if ((st = mh_stepper_accept(s->stepper, s->u, ctx)) != MH_OK)
@@ -358,7 +379,8 @@ mh_status mh_sim_run(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
             c->t_days = lands ? t_next : c->t_days + h;
             /* the next step scales from this one, also after an event reached in even steps (a jump
              * back to a longer step would shift the quasi-steady states as a cut does) */
-            c->dt_days = change > 0.0 ? h * fmin(2.0, fmax(0.2, 0.9 * tol / change)) : 2.0 * h;
+            c->dt_days =
+                change > 0.0 ? h * fmin(MH_GROW_MAX, fmax(MH_SHRINK_MIN, MH_SAFETY * tol / change)) : MH_GROW_MAX * h;
             if ((st = record(s, c->t_days, h, ctx)) != MH_OK)
                 return st;
             break;
@@ -366,17 +388,18 @@ mh_status mh_sim_run(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
         if (sink != NULL && sink->step != NULL && (st = sink->step(sink->user, s, ctx)) != MH_OK)
             return st;
     }
-    const double *w = NULL;
-    mh_config_list(cfg, MH_P_AFT_PIH_W, &w); /* six values (mh_config_validate) */
-    mh_summary_settings set = {.closure_fraction = mh_config_real(cfg, MH_P_OUT_CLOSURE),
-                               .erythema_visible = mh_config_real(cfg, MH_P_OUT_ERY_VIS),
-                               .reepi_fraction = mh_config_real(cfg, MH_P_OUT_REEPI),
-                               .delivery_end = s->del.nsessions > 0 ? s->del.off_days : NULL,
-                               .sun_dose_med = mh_config_real(cfg, MH_P_AFT_SUN_DOSE),
-                               .pih_weight = w[mh_config_int(cfg, MH_P_PAT_FITZ) - 1],
-                               .water_hours = mh_config_real(cfg, MH_P_AFT_WATER_H)};
-    set.n_sun = mh_config_list(cfg, MH_P_AFT_SUN, &set.sun_days);
-    set.n_water = mh_config_list(cfg, MH_P_AFT_WATER, &set.water_days);
+    const mh_summary_params *m = &s->p.summary;
+    const mh_summary_settings set = {.closure_fraction = m->closure_fraction,
+                                     .erythema_visible = m->erythema_visible,
+                                     .reepi_fraction = m->reepi_fraction,
+                                     .delivery_end = s->del.nsessions > 0 ? s->del.off_days : NULL,
+                                     .sun_days = m->sun_days,
+                                     .n_sun = m->n_sun,
+                                     .sun_dose_med = m->sun_dose_med,
+                                     .pih_weight = m->pih_weight,
+                                     .water_days = m->water_days,
+                                     .n_water = m->n_water,
+                                     .water_hours = m->water_hours};
     st = mh_summary_compute(&s->series, s->session_days, s->nsessions, &set, &s->summary, ctx);
     if (st == MH_OK)
         s->have_summary = true;
@@ -397,26 +420,8 @@ mh_status mh_sim_probe(mh_sim *s, mh_ctx *ctx)
     if (s->started)
         return MH_ERROR(ctx, MH_ERR_STATE, "mh_sim_probe: the run has started");
     const mh_sink sink = {NULL, probe_step, NULL};
-    mh_ctx rctx; /* the run's own message, quoted in the one that names the key */
-    mh_ctx_init(&rctx);
-    const mh_status st = mh_sim_run(s, &sink, &rctx);
-    if (st == MH_OK || st == MH_ERR_STOPPED)
-        return MH_OK;
-    if (st != MH_ERR_NUMERIC)
-        return MH_ERROR(ctx, st, "%s", rctx.msg);
-    const mh_config *cfg = s->cfg;
-    if (s->fault.non_finite)
-        return MH_ERROR(ctx, MH_ERR_INPUT, "a run of this configuration would stop at day %g: %s", s->fault.t_days,
-                        rctx.msg);
-    /* the run's rule (mh_sim_run): even a step of solver.dt_min_s changes a field by more than 2 solver.tol */
-    static const mh_param_id rule[] = {MH_P_GRID_DX, MH_P_SOLV_DTMIN, MH_P_SOLV_TOL, MH_P_SOLV_ATOL};
-    const mh_param_id c = mh_config_culprit(cfg, 0, rule, (int)(sizeof rule / sizeof rule[0]));
-    return MH_ERROR(ctx, MH_ERR_INPUT,
-                    "%s: %s: a run would stop at day %g, where even its shortest step (solver.dt_min_s = %g s) "
-                    "changes a field by more than the solver accepts (2 x solver.tol): %s; choose a coarser "
-                    "grid.dx_um (%g um now) or a smaller solver.dt_min_s",
-                    mh_config_origin(cfg, c), mh_param_table()[c].key, s->fault.t_days,
-                    mh_config_real(cfg, MH_P_SOLV_DTMIN), rctx.msg, mh_config_real(cfg, MH_P_GRID_DX));
+    const mh_status st = mh_sim_run(s, &sink, ctx);
+    return st == MH_ERR_STOPPED ? MH_OK : st;
 }
 
 void mh_sim_get_state(const mh_sim *s, mh_sim_state *out) { *out = s->st; }
@@ -449,10 +454,9 @@ mh_status mh_sim_restore(mh_sim *s, const mh_sim_state *st, const double *const 
 {
     if (s->started)
         return MH_ERROR(ctx, MH_ERR_STATE, "mh_sim_restore: the simulation has already run");
-    const mh_config *cfg = s->cfg;
-    const double t = st->t_days, t_end = mh_config_real(cfg, MH_P_SIM_DAYS);
-    const double *snap = NULL;
-    const int nsnap = mh_config_list(cfg, MH_P_OUT_SNAP, &snap);
+    const double t = st->t_days, t_end = s->p.days;
+    const double *snap = s->p.snapshot_days;
+    const int nsnap = s->p.nsnapshots;
     const size_t ncell = s->grid->ncell;
     /* sessions and snapshots passed: those strictly before t always, one at t when the state is
      * before the events at t (a checkpoint after the step that reached it) or after them */
@@ -522,10 +526,11 @@ mh_status mh_sim_restore(mh_sim *s, const mh_sim_state *st, const double *const 
 
 const mh_grid *mh_sim_grid(const mh_sim *s) { return s->grid; }
 const mh_fields *mh_sim_fields(const mh_sim *s) { return s->u; }
-const mh_model_params *mh_sim_params(const mh_sim *s) { return &s->par; }
+const mh_model_params *mh_sim_model_params(const mh_sim *s) { return &s->par; }
 const mh_series *mh_sim_series(const mh_sim *s) { return &s->series; }
 const mh_summary *mh_sim_summary(const mh_sim *s) { return s->have_summary ? &s->summary : NULL; }
 const mh_device *mh_sim_devices(const mh_sim *s) { return s->dev; }
+const mh_sim_params *mh_sim_get_params(const mh_sim *s) { return &s->p; }
 
 const mh_puncture *mh_sim_punctures(const mh_sim *s, size_t *n)
 {

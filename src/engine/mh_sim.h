@@ -2,6 +2,7 @@
 #ifndef MH_SIM_H
 #define MH_SIM_H
 
+#include "mh_delivery.h"
 #include "mh_observe.h"
 
 typedef struct mh_sim mh_sim;
@@ -38,12 +39,63 @@ typedef struct {
     double dt_days;     /* the step that failed */
 } mh_sim_fault;
 
-/* Builds everything a run needs from a validated configuration (cfg must outlive sim): schedule,
- * devices, skin, grid and parameters. The per-cell arrays are not allocated yet (mh_sim_setup), so
- * this is cheap for any grid: mh_sim_cell_bytes says what a run would need. Fails on
- * contraindications, bad geometry (a channel deeper than the domain) or memory. */
-mh_status mh_sim_create(const mh_config *cfg, mh_ctx *ctx, mh_sim **out);
+/* Most entries of a list of days (snapshots, aftercare exposures). */
+#define MH_MAX_DAYS 64
+
+/* The time-step controller (mh_sim.c's header): the relative change aimed at, its absolute floor, and
+ * the step at the start and after each session, the shortest step, the longest. */
+typedef struct {
+    double tol, atol;
+    double dt_initial_s, dt_min_s, dt_max_h;
+} mh_solver_params;
+
+/* What the summary of a run reads besides its series (papers/model.md "Observables", papers/delivery.md
+ * "Aftercare"): the thresholds of the observables and the aftercare exposures after each session. */
+typedef struct {
+    double closure_fraction, erythema_visible, reepi_fraction;
+    int n_sun;
+    double sun_days[MH_MAX_DAYS]; /* days after a session with sun exposure */
+    double sun_dose_med;          /* dose per exposure */
+    double pih_weight;            /* the patient's skin type's weight of post-inflammatory pigmentation */
+    int n_water;
+    double water_days[MH_MAX_DAYS]; /* days after a session with water exposure */
+    double water_hours;
+} mh_summary_params;
+
+/* Everything a run needs, in plain values (units as named; the model's in solver units, day and mm).
+ * mh_sim_params_default gives the documented defaults (papers/model.md); a configuration file gives
+ * them through src/config (mh_build). The devices' and the compound's "auto" members are NAN. */
+typedef struct {
+    double days;        /* simulated time */
+    unsigned long seed; /* of the puncture patterns */
+    mh_grid_params grid;
+    mh_skin_params skin;
+    int nsessions;                            /* 1 to MH_MAX_SESSIONS */
+    double session_days[MH_MAX_SESSIONS];     /* non-decreasing, from 0 */
+    mh_device_params device[MH_MAX_SESSIONS]; /* each session's device */
+    mh_model_params model;                    /* the rates (the compound's members are set by the run from delivery) */
+    mh_delivery_params delivery;
+    mh_solver_params solver;
+    int nsnapshots;
+    double snapshot_days[MH_MAX_DAYS]; /* days of the snapshots given to mh_sink.snapshot, increasing */
+    mh_summary_params summary;
+} mh_sim_params;
+
+/* The documented defaults (those of src/config/mh_params.def: tests/test_build.c holds them equal):
+ * a 2-D face, a 1.5 mm pen, three sessions 28 days apart, 180 days, no compound. */
+void mh_sim_params_default(mh_sim_params *p);
+
+/* Builds everything a run needs from p (copied): schedule, devices, skin, grid and parameters. The
+ * per-cell arrays are not allocated yet (mh_sim_setup), so this is cheap for any grid:
+ * mh_sim_cell_bytes says what a run would need. MH_ERR_INPUT on values out of range (a message names
+ * the member), bad geometry (a channel deeper than the domain) or a grid of too many or too few
+ * cells; MH_ERR_NOMEM. */
+mh_status mh_sim_create(const mh_sim_params *p, mh_ctx *ctx, mh_sim **out);
 void mh_sim_destroy(mh_sim **sim);
+
+/* The strip (mm) that a 2-D section of a run with sessions' devices dev[0..n) represents: that of the
+ * first session with needles (mh_device_strip_mm). */
+double mh_sim_strip_mm(const mh_device *dev, int n);
 
 /* Allocates the per-cell arrays (fields, stepper, closure rates) and sets the untreated state of
  * day 0. mh_sim_run and mh_sim_restore call it when it has not been called; calling it again does
@@ -59,10 +111,10 @@ mh_status mh_sim_run(mh_sim *sim, const mh_sink *sink, mh_ctx *ctx);
 /* Runs the simulation (mh_sim_run, no sink) up to its first step accepted after the first session, the
  * step where a run on too fine a grid stops: there, even a step of solver.dt_min_s can change a field at a
  * channel's edge by more than 2 solver.tol (the diffusion across the edge grows as 1 / dx^2). MH_OK when
- * that step is taken (mh_sim_run goes on from there, as after a stop); MH_ERR_INPUT naming the key
- * (grid.dx_um, or the solver key that was given) and quoting the run's fault when the run would stop
- * there; MH_ERR_NOMEM as mh_sim_setup; MH_ERR_STATE when the run has started. It allocates the per-cell
- * arrays and steps the whole grid: check the memory (mh_sim_cell_bytes) first. */
+ * that step is taken (mh_sim_run goes on from there, as after a stop); MH_ERR_NUMERIC, with the run's
+ * message and mh_sim_get_fault, when the run would stop there; MH_ERR_NOMEM as mh_sim_setup;
+ * MH_ERR_STATE when the run has started. It allocates the per-cell arrays and steps the whole grid:
+ * check the memory (mh_sim_cell_bytes) first. */
 mh_status mh_sim_probe(mh_sim *sim, mh_ctx *ctx);
 
 /* The scalars of the state (for a checkpoint). */
@@ -87,10 +139,12 @@ mh_status mh_sim_restore(mh_sim *sim, const mh_sim_state *st, const double *cons
 
 const mh_grid *mh_sim_grid(const mh_sim *sim);
 const mh_fields *mh_sim_fields(const mh_sim *sim);
-const mh_model_params *mh_sim_params(const mh_sim *sim);
+const mh_model_params *mh_sim_model_params(const mh_sim *sim);
 const mh_series *mh_sim_series(const mh_sim *sim);
 /* Punctures of all sessions so far. */
 const mh_puncture *mh_sim_punctures(const mh_sim *sim, size_t *n);
+/* The parameters the simulation was created with. */
+const mh_sim_params *mh_sim_get_params(const mh_sim *sim);
 /* Session days and resolved devices (arrays of *n). */
 const double *mh_sim_session_days(const mh_sim *sim, int *n);
 const mh_device *mh_sim_devices(const mh_sim *sim);

@@ -38,58 +38,40 @@ mh_status mh_skin_site_preset(const char *site, double *sc_um, double *ve_um, do
     return MH_ERR_INPUT;
 }
 
-int mh_skin_depth_keys(const mh_param_id **ids)
+double mh_skin_dermis_mm(const mh_skin_params *p)
 {
-    static const mh_param_id keys[MH_SKIN_DEPTH_KEYS] = {MH_P_GRID_HYPO, MH_P_SKIN_DERMIS,  MH_P_SKIN_SITE,
-                                                         MH_P_PAT_AGE,   MH_P_SKIN_REF_AGE, MH_P_SKIN_THINNING,
-                                                         MH_P_SKIN_SC,   MH_P_SKIN_VE};
-    *ids = keys;
-    return MH_SKIN_DEPTH_KEYS;
+    const double decades = (p->age_years - p->reference_age_years) / 10.0;
+    return p->dermis_mm * (1.0 - p->thinning_per_decade * decades);
 }
 
-mh_status mh_skin_from_config(const mh_config *cfg, mh_skin *skin, mh_ctx *ctx)
+mh_status mh_skin_column(const mh_skin_params *p, mh_skin *skin, mh_ctx *ctx)
 {
-    double sc_um, ve_um, dermis_mm;
-    const char *site = mh_config_choice(cfg, MH_P_SKIN_SITE);
-    if (mh_skin_site_preset(site, &sc_um, &ve_um, &dermis_mm) != MH_OK)
-        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: skin.site: unknown site '%s'", mh_config_origin(cfg, MH_P_SKIN_SITE),
-                        site);
-    if (!mh_config_is_auto(cfg, MH_P_SKIN_SC))
-        sc_um = mh_config_real(cfg, MH_P_SKIN_SC);
-    if (!mh_config_is_auto(cfg, MH_P_SKIN_VE))
-        ve_um = mh_config_real(cfg, MH_P_SKIN_VE);
-    if (!mh_config_is_auto(cfg, MH_P_SKIN_DERMIS))
-        dermis_mm = mh_config_real(cfg, MH_P_SKIN_DERMIS);
-
-    double decades = (mh_config_real(cfg, MH_P_PAT_AGE) - mh_config_real(cfg, MH_P_SKIN_REF_AGE)) / 10.0;
-    double scale = 1.0 - mh_config_real(cfg, MH_P_SKIN_THINNING) * decades;
-    double pd_mm = mh_config_real(cfg, MH_P_SKIN_PAPILLARY);
-    dermis_mm *= scale;
-    if (scale <= 0.0 || dermis_mm <= pd_mm) {
-        /* the message points at the first setting given of those that set the two thicknesses */
-        static const mh_param_id rule[] = {MH_P_PAT_AGE,     MH_P_SKIN_THINNING,  MH_P_SKIN_REF_AGE,
-                                           MH_P_SKIN_DERMIS, MH_P_SKIN_PAPILLARY, MH_P_SKIN_SITE};
-        mh_param_id c = mh_config_culprit(cfg, 0, rule, (int)(sizeof rule / sizeof rule[0]));
+    const double sc_um = p->sc_um, ve_um = p->ve_um, pd_mm = p->papillary_mm;
+    const double dermis_mm = mh_skin_dermis_mm(p);
+    if (!(sc_um > 0.0 && ve_um > 0.0 && pd_mm > 0.0 && p->hypodermis_mm >= 0.0) || !isfinite(dermis_mm) ||
+        !isfinite(sc_um + ve_um + p->hypodermis_mm))
         return MH_ERROR(ctx, MH_ERR_INPUT,
-                        "%s: %s: dermis thinned to %.3f mm at patient.age_years = %g, not thicker than the papillary "
-                        "dermis (%.3f mm); check skin.dermal_thinning_per_decade and skin.dermis_mm",
-                        mh_config_origin(cfg, c), mh_param_table()[c].key, dermis_mm, mh_config_real(cfg, MH_P_PAT_AGE),
-                        pd_mm);
-    }
-
+                        "skin: stratum corneum %g um, viable epidermis %g um, papillary dermis %g mm, hypodermis %g "
+                        "mm: a thickness is not positive",
+                        sc_um, ve_um, pd_mm, p->hypodermis_mm);
+    if (!(dermis_mm > pd_mm))
+        return MH_ERROR(ctx, MH_ERR_INPUT,
+                        "dermis thinned to %.3f mm at the age of %g years, not thicker than the papillary dermis "
+                        "(%.3f mm)",
+                        dermis_mm, p->age_years, pd_mm);
     skin->thickness_mm[MH_LAYER_SC] = sc_um * 1e-3;
     skin->thickness_mm[MH_LAYER_VE] = ve_um * 1e-3;
     skin->thickness_mm[MH_LAYER_PD] = pd_mm;
     skin->thickness_mm[MH_LAYER_RD] = dermis_mm - pd_mm;
-    skin->thickness_mm[MH_LAYER_HD] = mh_config_real(cfg, MH_P_GRID_HYPO);
+    skin->thickness_mm[MH_LAYER_HD] = p->hypodermis_mm;
     skin->top_mm[0] = 0.0;
     for (int l = 0; l < MH_LAYER_COUNT; l++)
         skin->top_mm[l + 1] = skin->top_mm[l] + skin->thickness_mm[l];
     skin->vascular[MH_LAYER_SC] = 0.0;
     skin->vascular[MH_LAYER_VE] = 0.0;
     skin->vascular[MH_LAYER_PD] = 1.0;
-    skin->vascular[MH_LAYER_RD] = mh_config_real(cfg, MH_P_SKIN_V_RD);
-    skin->vascular[MH_LAYER_HD] = mh_config_real(cfg, MH_P_SKIN_V_HD);
+    skin->vascular[MH_LAYER_RD] = p->v_reticular;
+    skin->vascular[MH_LAYER_HD] = p->v_hypodermis;
     return MH_OK;
 }
 

@@ -2,7 +2,7 @@
 #ifndef MH_SKIN_H
 #define MH_SKIN_H
 
-#include "mh_config.h"
+#include "mh_ctx.h"
 
 typedef enum {
     MH_LAYER_SC = 0, /* stratum corneum */
@@ -19,13 +19,24 @@ typedef struct {
     double vascular[MH_LAYER_COUNT];     /* relative capillary density v (papillary = 1) */
 } mh_skin;
 
-/* Builds the column from skin.*, patient.age_years and grid.hypodermis_mm. */
-mh_status mh_skin_from_config(const mh_config *cfg, mh_skin *skin, mh_ctx *ctx);
+/* What sets the column: a site's thicknesses (mh_skin_site_preset, or given), the papillary dermis,
+ * the simulated hypodermis, and the dermis's thinning with age (Branchet et al. 1990). Units as named. */
+typedef struct {
+    double sc_um, ve_um;  /* stratum corneum, viable epidermis */
+    double dermis_mm;     /* dermis (papillary and reticular) at reference_age_years */
+    double papillary_mm;  /* the papillary dermis: the top of the dermis */
+    double hypodermis_mm; /* the simulated top of the hypodermis */
+    double age_years, reference_age_years;
+    double thinning_per_decade;       /* relative loss of dermis per decade beyond the reference age */
+    double v_reticular, v_hypodermis; /* capillary density relative to the papillary dermis */
+} mh_skin_params;
 
-/* The keys that set the depth of the column (for mh_config_culprit), most direct first: points *ids
- * at static storage and returns their count (at most MH_SKIN_DEPTH_KEYS). */
-#define MH_SKIN_DEPTH_KEYS 8
-int mh_skin_depth_keys(const mh_param_id **ids);
+/* The dermis (mm) of p after thinning: dermis_mm (1 - thinning_per_decade (age - reference age) / 10). */
+double mh_skin_dermis_mm(const mh_skin_params *p);
+
+/* Builds the column of p into *skin. MH_ERR_INPUT when the thinned dermis (mh_skin_dermis_mm) is not
+ * thicker than the papillary dermis, or a thickness is not positive (hypodermis: not negative). */
+mh_status mh_skin_column(const mh_skin_params *p, mh_skin *skin, mh_ctx *ctx);
 
 /* Layer containing depth z_mm (0 = surface); depths beyond the domain map to the hypodermis. */
 mh_layer mh_skin_layer_at(const mh_skin *skin, double z_mm);

@@ -7,6 +7,8 @@
  * changed per run. Indices are computed after all runs, in a fixed order. */
 #include "mh_sensitivity.h"
 
+#include "mh_build.h"
+
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
@@ -353,7 +355,7 @@ static mh_status execute(mh_sens *s, int run, mh_ctx *ctx)
     }
     mh_sim *sim = NULL;
     if (r->status == MH_OK)
-        r->status = mh_sim_create(cfg, &rctx, &sim);
+        r->status = mh_build_sim(cfg, &rctx, &sim);
     if (r->status == MH_OK)
         r->status = mh_sim_run(sim, NULL, &rctx);
     if (r->status == MH_OK)

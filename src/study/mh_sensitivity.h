@@ -43,6 +43,7 @@
 #ifndef MH_SENSITIVITY_H
 #define MH_SENSITIVITY_H
 
+#include "mh_config.h"
 #include "mh_sim.h"
 
 typedef enum { MH_SENS_OAT = 0, MH_SENS_MORRIS } mh_sens_method;

@@ -6,6 +6,8 @@
  * copy of the run's time series and summary, at most MH_TARGETS_CACHE runs, oldest dropped first. */
 #include "mh_targets.h"
 
+#include "mh_build.h"
+
 #include "mh_ini.h"
 
 #include <ctype.h>
@@ -700,7 +702,7 @@ static mh_status run_scenario(mh_targets *t, mh_config *cfg, const run_entry **o
             return MH_OK;
         }
     mh_sim *sim = NULL;
-    mh_status st = mh_sim_create(cfg, ctx, &sim);
+    mh_status st = mh_build_sim(cfg, ctx, &sim);
     if (st == MH_OK)
         st = mh_sim_run(sim, NULL, ctx);
     if (st != MH_OK) {

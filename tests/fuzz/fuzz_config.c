@@ -32,6 +32,7 @@
  * "Fuzzing the configuration parser"); tests/test_fuzz.c replays tests/fuzz/corpus through the same
  * function in the gcc build. The memfds are created on the first call and kept for the process. */
 #define _GNU_SOURCE
+#include "mh_build.h"
 #include "mh_config.h"
 #include "mh_sim.h"
 
@@ -277,7 +278,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         line = end + 1;
     }
-    if (mh_sim_create(cfg, &ctx, &sim) != MH_OK) {
+    if (mh_build_sim(cfg, &ctx, &sim) != MH_OK) {
         expect_names_where(&ctx, ini.path, nset, "mh_sim_create");
         goto done;
     }

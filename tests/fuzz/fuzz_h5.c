@@ -43,6 +43,7 @@
  * tests/fuzz/h5_corpus through mh_fuzz_h5_input in the gcc build. LLVMFuzzerTestOneInput is weak here,
  * so that the suite can link this file beside fuzz_config.c, whose definition then takes its place. */
 #define _GNU_SOURCE
+#include "mh_build.h"
 #include "mh_checkpoint.h"
 #include "mh_config.h"
 #include "mh_h5_internal.h"
@@ -134,7 +135,7 @@ static void setup(void)
         if (mh_config_set(env.cfg, sets[k], "fuzz_h5", &ctx) != MH_OK)
             fail("%s: %s", sets[k], ctx.msg);
     mh_sim *sim = NULL;
-    if (mh_sim_create(env.cfg, &ctx, &sim) != MH_OK)
+    if (mh_build_sim(env.cfg, &ctx, &sim) != MH_OK)
         fail("mh_sim_create: %s", ctx.msg);
     env.nx = mh_sim_grid(sim)->nx;
     env.nz = mh_sim_grid(sim)->nz;
@@ -878,7 +879,7 @@ static void read_all(const bytes *r, bool must_pass, int dims, bool resume)
         mh_sim *sim = NULL;
         mh_h5_writer *w = NULL;
         mh_ctx_init(&ctx);
-        if (mh_sim_create(env.cfg, &ctx, &sim) != MH_OK || mh_h5_writer_open(env.out, &ctx, &w) != MH_OK)
+        if (mh_build_sim(env.cfg, &ctx, &sim) != MH_OK || mh_h5_writer_open(env.out, &ctx, &w) != MH_OK)
             fail("cannot set up the run to resume: %s", ctx.msg);
         mh_ctx_init(&ctx);
         const mh_status rs = mh_checkpoint_resume(env.in, sim, env.cfg_text, w, &ctx);
