@@ -13,7 +13,8 @@
  *   C3' = a s_3 phi F - k_31 (C3 - m)
  *   C1' = a s_1 (F - m)+ + gamma k_31 (C3 - m)+ - rho_1 (C1 - m)
  *   E'  = a s_E (F - m)+ - rho_E (E - m)
- *   Q'  = div(D_Q grad Q) + a(t) (k_ex O + s_top) (1 - Q) - (k_clr v + k_deg) Q   (applied compound)
+ *   Q'  = div(D_Q grad Q) + a(t) (k_ex w O + s_top) (c(t) - Q) - (k_clr v + k_deg) Q   (applied compound;
+ *         w the lumen's section weight, c(t) the film's concentration)
  * with G' gaining g_prp Q when the compound is PRP and O' = 0 while the needles stay in (a patch).
  * Reactions are integrated by the Patankar (production-destruction) Euler step
  * u_new = (u + dt P) / (1 + dt L) with P, L >= 0 from the old state: first order, and
