@@ -290,104 +290,107 @@ static mh_status fault(mh_sim *s, bool non_finite, int sp, size_t cell, double h
                     mh_species_name((mh_species)sp), f->x_mm, f->y_mm, f->depth_mm, f->t_days, h * MH_SECONDS_PER_DAY);
 }
 
-mh_status mh_sim_run(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
+/* The events at the state's time: the sessions due (each restarts the step at dt_initial_s), the row
+ * of the series recorded at them, then the snapshots due. */
+static mh_status apply_events(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
 {
-    if (s->have_summary)
-        return MH_ERROR(ctx, MH_ERR_STATE, "mh_sim_run: the run has already ended");
-    mh_status st = mh_sim_setup(s, ctx);
-    if (st != MH_OK)
-        return st;
-    s->started = true;
-    s->have_fault = false;
-    const mh_solver_params *sp = &s->p.solver;
-    const double t_end = s->p.days;
-    const double tol = sp->tol, atol = sp->atol;
-    const double dt_init = sp->dt_initial_s / MH_SECONDS_PER_DAY;
-    const double dt_min = sp->dt_min_s / MH_SECONDS_PER_DAY;
-    const double dt_max = sp->dt_max_h / MH_HOURS_PER_DAY;
+    mh_sim_state *c = &s->st;
     const double *snap = s->p.snapshot_days;
-    const int nsnap = s->p.nsnapshots;
-    mh_sim_state *c = &s->st; /* the loop's state lives in the simulation, so that a stopped run goes on */
-
-    for (;;) {
-        /* events at time t: sessions first, then the snapshot of the wounded state */
-        bool event = false;
-        while (c->sessions_done < s->nsessions && s->session_days[c->sessions_done] <= c->t_days) {
-            if ((st = apply_session(s, c->sessions_done, ctx)) != MH_OK)
-                return st;
-            c->sessions_done++;
-            c->dt_days = dt_init;
-            event = true;
-        }
-        set_step_flags(s, c->t_days, c->t_days); /* the rates of the row recorded at the events */
-        if (s->series.nt == 0 || event)
-            if ((st = record(s, c->t_days, 0.0, ctx)) != MH_OK)
-                return st;
-        while (c->snapshots_done < nsnap && snap[c->snapshots_done] <= c->t_days) {
-            if (snap[c->snapshots_done] <= t_end && sink != NULL && sink->snapshot != NULL)
-                if ((st = sink->snapshot(sink->user, c->t_days, s->grid, &s->par, s->u, ctx)) != MH_OK)
-                    return st;
-            c->snapshots_done++;
-        }
-        if (c->t_days >= t_end)
-            break;
-
-        double t_next = t_end;
-        if (c->sessions_done < s->nsessions && s->session_days[c->sessions_done] < t_next)
-            t_next = s->session_days[c->sessions_done];
-        if (c->snapshots_done < nsnap && snap[c->snapshots_done] < t_next)
-            t_next = snap[c->snapshots_done];
-        t_next = fmin(t_next, next_flag_change(s, c->t_days));
-
-        /* the largest step allowed: dt_max and the chemotaxis limit of the current state (which a
-         * rejected attempt leaves as it was) */
-        const double h_max = fmin(dt_max, mh_model_chemotaxis_dt_limit(s->grid, &s->par, s->u));
-        for (;;) { /* attempt steps until one is accepted */
-            double h = fmin(c->dt_days, h_max);
-            bool lands = false;
-            /* Approach the event in equal steps: within MH_LAND_AHEAD steps of it, the n steps left
-             * are (t_next - t) / n each, at most 5 % longer than the controller's and never beyond
-             * h_max (the chemotaxis positivity bound). A step cut short at once would be rejected
-             * more often than not: the split step's quasi-steady states of fast species depend on
-             * the step, so an abrupt cut alone changes them by more than 2 tol (papers/performance.md,
-             * "Time-step control"). */
-            const double rest = t_next - c->t_days, h_cap = fmin(MH_LAND_STRETCH * h, h_max);
-            if (rest <= MH_LAND_AHEAD * h_cap) {
-                const double n = ceil(rest / h_cap);
-                lands = n <= 1.0;
-                h = lands ? rest : rest / n;
-            }
-            set_step_flags(s, c->t_days, lands ? t_next : c->t_days + h);
-            mh_change ch;
-            if ((st = mh_stepper_try(s->stepper, &s->par, &s->aux, s->u, h, atol, &ch, ctx)) != MH_OK)
-                return st;
-            const double change = ch.value;
-            /* a non-finite value is a fault, not a step to shorten: the Patankar and implicit
-             * sub-steps keep finite non-negative data finite for any step */
-            if (!isfinite(change))
-                return fault(s, true, ch.species, ch.cell, h, ctx);
-            if (change > MH_REJECT_FACTOR * tol) {
-                c->rejected++;
-                if (h <= dt_min * (1.0 + 1e-12))
-                    return fault(s, false, ch.species, ch.cell, h, ctx);
-                c->dt_days = fmax(dt_min, h * fmax(MH_SHRINK_MIN, MH_SAFETY * tol / change));
-                continue;
-            }
-            if ((st = mh_stepper_accept(s->stepper, s->u, ctx)) != MH_OK)
-                return st;
-            c->accepted++;
-            c->t_days = lands ? t_next : c->t_days + h;
-            /* the next step scales from this one, also after an event reached in even steps (a jump
-             * back to a longer step would shift the quasi-steady states as a cut does) */
-            c->dt_days =
-                change > 0.0 ? h * fmin(MH_GROW_MAX, fmax(MH_SHRINK_MIN, MH_SAFETY * tol / change)) : MH_GROW_MAX * h;
-            if ((st = record(s, c->t_days, h, ctx)) != MH_OK)
-                return st;
-            break;
-        }
-        if (sink != NULL && sink->step != NULL && (st = sink->step(sink->user, s, ctx)) != MH_OK)
+    mh_status st;
+    /* sessions first, then the snapshot of the wounded state */
+    bool event = false;
+    while (c->sessions_done < s->nsessions && s->session_days[c->sessions_done] <= c->t_days) {
+        if ((st = apply_session(s, c->sessions_done, ctx)) != MH_OK)
             return st;
+        c->sessions_done++;
+        c->dt_days = s->p.solver.dt_initial_s / MH_SECONDS_PER_DAY;
+        event = true;
     }
+    set_step_flags(s, c->t_days, c->t_days); /* the rates of the row recorded at the events */
+    if (s->series.nt == 0 || event)
+        if ((st = record(s, c->t_days, 0.0, ctx)) != MH_OK)
+            return st;
+    while (c->snapshots_done < s->p.nsnapshots && snap[c->snapshots_done] <= c->t_days) {
+        if (snap[c->snapshots_done] <= s->p.days && sink != NULL && sink->snapshot != NULL)
+            if ((st = sink->snapshot(sink->user, c->t_days, s->grid, &s->par, s->u, ctx)) != MH_OK)
+                return st;
+        c->snapshots_done++;
+    }
+    return MH_OK;
+}
+
+/* The time of the next event after the state's: the end, a session, a snapshot, or a change of the
+ * compound's or the needles' presence. */
+static double next_event(const mh_sim *s)
+{
+    const mh_sim_state *c = &s->st;
+    double t_next = s->p.days;
+    if (c->sessions_done < s->nsessions && s->session_days[c->sessions_done] < t_next)
+        t_next = s->session_days[c->sessions_done];
+    if (c->snapshots_done < s->p.nsnapshots && s->p.snapshot_days[c->snapshots_done] < t_next)
+        t_next = s->p.snapshot_days[c->snapshots_done];
+    return fmin(t_next, next_flag_change(s, c->t_days));
+}
+
+/* Attempts steps towards t_next until one is accepted (the header's controller), and records it. A
+ * rejected attempt leaves the state as it was; MH_ERR_NUMERIC (fault) on a non-finite value or when
+ * a step of dt_min_s is rejected. */
+static mh_status take_step(mh_sim *s, double t_next, mh_ctx *ctx)
+{
+    const mh_solver_params *sp = &s->p.solver;
+    const double tol = sp->tol, atol = sp->atol;
+    const double dt_min = sp->dt_min_s / MH_SECONDS_PER_DAY, dt_max = sp->dt_max_h / MH_HOURS_PER_DAY;
+    mh_sim_state *c = &s->st; /* the loop's state lives in the simulation, so that a stopped run goes on */
+    mh_status st;
+    /* the largest step allowed: dt_max and the chemotaxis limit of the current state (which a
+     * rejected attempt leaves as it was) */
+    const double h_max = fmin(dt_max, mh_model_chemotaxis_dt_limit(s->grid, &s->par, s->u));
+    for (;;) {
+        double h = fmin(c->dt_days, h_max);
+        bool lands = false;
+        /* Approach the event in equal steps: within MH_LAND_AHEAD steps of it, the n steps left
+         * are (t_next - t) / n each, at most 5 % longer than the controller's and never beyond
+         * h_max (the chemotaxis positivity bound). A step cut short at once would be rejected
+         * more often than not: the split step's quasi-steady states of fast species depend on
+         * the step, so an abrupt cut alone changes them by more than 2 tol (papers/performance.md,
+         * "Time-step control"). */
+        const double rest = t_next - c->t_days, h_cap = fmin(MH_LAND_STRETCH * h, h_max);
+        if (rest <= MH_LAND_AHEAD * h_cap) {
+            const double n = ceil(rest / h_cap);
+            lands = n <= 1.0;
+            h = lands ? rest : rest / n;
+        }
+        set_step_flags(s, c->t_days, lands ? t_next : c->t_days + h);
+        mh_change ch;
+        if ((st = mh_stepper_try(s->stepper, &s->par, &s->aux, s->u, h, atol, &ch, ctx)) != MH_OK)
+            return st;
+        const double change = ch.value;
+        /* a non-finite value is a fault, not a step to shorten: the Patankar and implicit
+         * sub-steps keep finite non-negative data finite for any step */
+        if (!isfinite(change))
+            return fault(s, true, ch.species, ch.cell, h, ctx);
+        if (change > MH_REJECT_FACTOR * tol) {
+            c->rejected++;
+            if (h <= dt_min * (1.0 + 1e-12))
+                return fault(s, false, ch.species, ch.cell, h, ctx);
+            c->dt_days = fmax(dt_min, h * fmax(MH_SHRINK_MIN, MH_SAFETY * tol / change));
+            continue;
+        }
+        if ((st = mh_stepper_accept(s->stepper, s->u, ctx)) != MH_OK)
+            return st;
+        c->accepted++;
+        c->t_days = lands ? t_next : c->t_days + h;
+        /* the next step scales from this one, also after an event reached in even steps (a jump
+         * back to a longer step would shift the quasi-steady states as a cut does) */
+        c->dt_days =
+            change > 0.0 ? h * fmin(MH_GROW_MAX, fmax(MH_SHRINK_MIN, MH_SAFETY * tol / change)) : MH_GROW_MAX * h;
+        return record(s, c->t_days, h, ctx);
+    }
+}
+
+/* The summary of the finished run (mh_summary_compute). */
+static mh_status summarise(mh_sim *s, mh_ctx *ctx)
+{
     const mh_summary_params *m = &s->p.summary;
     const mh_summary_settings set = {.closure_fraction = m->closure_fraction,
                                      .erythema_visible = m->erythema_visible,
@@ -400,10 +403,31 @@ mh_status mh_sim_run(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
                                      .water_days = m->water_days,
                                      .n_water = m->n_water,
                                      .water_hours = m->water_hours};
-    st = mh_summary_compute(&s->series, s->session_days, s->nsessions, &set, &s->summary, ctx);
+    mh_status st = mh_summary_compute(&s->series, s->session_days, s->nsessions, &set, &s->summary, ctx);
     if (st == MH_OK)
         s->have_summary = true;
     return st;
+}
+
+mh_status mh_sim_run(mh_sim *s, const mh_sink *sink, mh_ctx *ctx)
+{
+    if (s->have_summary)
+        return MH_ERROR(ctx, MH_ERR_STATE, "mh_sim_run: the run has already ended");
+    mh_status st = mh_sim_setup(s, ctx);
+    if (st != MH_OK)
+        return st;
+    s->started = true;
+    s->have_fault = false;
+    for (;;) {
+        if ((st = apply_events(s, sink, ctx)) != MH_OK)
+            return st;
+        if (s->st.t_days >= s->p.days)
+            return summarise(s, ctx);
+        if ((st = take_step(s, next_event(s), ctx)) != MH_OK)
+            return st;
+        if (sink != NULL && sink->step != NULL && (st = sink->step(sink->user, s, ctx)) != MH_OK)
+            return st;
+    }
 }
 
 /* mh_sink.step of mh_sim_probe: stops the run at its first step accepted after the first session. The
