@@ -69,8 +69,12 @@ Test(model, untreated_skin_is_a_steady_state, .timeout = 120)
     for (int step = 0; step < 730; step++) /* 365 days at 0.5 day */
         cr_assert_eq(mh_stepper_advance(st, &p, &aux, f, 0.5, &ctx), MH_OK, "%s", ctx.msg);
     for (int s = 0; s < MH_NSPECIES; s++)
-        for (size_t q = 0; q < g->ncell; q++) /* science item 1: within 0.5 % (absolute for zero fields) */
-            cr_assert(fabs(f->u[s][q] - f0->u[s][q]) <= 0.005 * fmax(1.0, fabs(f0->u[s][q])),
+        /* Science item 1 asks for 0.5 %; the baseline is a steady state of the equations themselves (every
+         * production balances its loss at K = e, F = C3 = C1 = E = m), so what is left is rounding: a few
+         * ulps per step (2.2e-16 each) over 730 steps, measured at most 3.1e-14 (fibroblasts). The bound,
+         * 1e-12 relative (absolute for zero fields), is 30 times that and 5e9 times tighter than 0.5 %. */
+        for (size_t q = 0; q < g->ncell; q++)
+            cr_assert(fabs(f->u[s][q] - f0->u[s][q]) <= 1e-12 * fmax(1.0, fabs(f0->u[s][q])),
                       "%s drifted at cell %zu: %g -> %g", mh_species_name((mh_species)s), q, f0->u[s][q],
                       f->u[s][q]);
     mh_free(aux.k_close);

@@ -1,5 +1,6 @@
 /* test_presets: the device presets (configs/devices) and indication presets (configs/indications):
- * every file loads, validates and sets up; every value carries a comment (its source); every indication
+ * every file loads, validates and builds a simulation (mh_build_sim, as `microheal check` does before
+ * it probes the first step); every value carries a comment (its source); every indication
  * includes a device preset and runs; the published protocol facts they encode hold; papers/presets.md
  * and the README list them. The directories are read, so a new preset is tested without a change here. */
 #include "helpers.h"
@@ -63,7 +64,7 @@ static mh_sim *create_sim(const mh_config *cfg, const char *path)
     return sim;
 }
 
-/* Loads, validates and sets up (as `microheal check` does) every preset of dir; at least min of them. */
+/* Loads, validates and builds the simulation of (mh_build_sim) every preset of dir; at least min of them. */
 static void check_all(const char *dir, int min, bool device)
 {
     preset_list l = list_presets(dir);

@@ -37,7 +37,8 @@ typedef struct {
 /* Age factor a(age): 1 below age_lo, ratio above age_hi, linear between (Varani 2006). */
 double mh_model_age_factor(double age, double age_lo, double age_hi, double ratio);
 
-/* Untreated skin: D=O=B=H=I=G=0, K=e, F=C3=C1=E=m (an exact steady state). */
+/* Untreated skin: D=O=B=H=I=G=0, K=e, F=C3=C1=E=m: a steady state of the equations, which the stepped
+ * fields keep to rounding (under 1e-12 relative over a year of half-day steps; tests/test_model.c). */
 void mh_model_baseline(const mh_grid *g, mh_fields *f);
 
 /* Per-cell closure rate 1/tau (1/day) of open channel cells; caller owns arrays. */
