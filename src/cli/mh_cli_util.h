@@ -27,8 +27,10 @@ int mh_cli_split_list(char *s, const char **items, int max);
 bool mh_cli_fmt(char *out, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Whole string s is a finite number. */
 bool mh_cli_parse_double(const char *s, double *v);
-/* The whole number in [lo, hi] that option opt's text s gives; -1 after a usage error (usage printed) if
- * it is not one. */
+/* Whole string s is a whole number in base 10 that fits a long (strtol; no blanks, no fraction). */
+bool mh_cli_parse_long(const char *s, long *v);
+/* The whole number in [lo, hi] (mh_cli_parse_long) that option opt's text s gives; -1 after a usage error (usage
+ * printed) if it is not one. */
 long mh_cli_whole(const char *usage, const char *opt, const char *s, long lo, long hi);
 /* mkdir -p; prints why not and returns false on failure. */
 bool mh_cli_mkdirs(const char *path);
