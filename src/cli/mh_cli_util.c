@@ -35,14 +35,6 @@ int mh_cli_usage_error(const char *usage, const char *fmt, const char *arg)
     return 2;
 }
 
-bool mh_cli_wants_help(int argc, char **argv)
-{
-    for (int i = 0; i < argc; i++)
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-            return true;
-    return false;
-}
-
 bool mh_cli_fmt(char *out, size_t len, const char *fmt, ...)
 {
     va_list ap;

@@ -18,8 +18,6 @@ int mh_cli_exit_code(mh_status st);
 int mh_cli_fail(const mh_ctx *ctx);
 /* Prints "microheal: " fmt (with one %s for arg), then usage, to stderr; returns 2. */
 int mh_cli_usage_error(const char *usage, const char *fmt, const char *arg);
-/* True when argv holds --help or -h. */
-bool mh_cli_wants_help(int argc, char **argv);
 /* Splits the comma-separated list s in place into items (blanks around an item are dropped).
  * Returns the number of items, or -1 if an item is empty or there are more than max. */
 int mh_cli_split_list(char *s, const char **items, int max);
