@@ -1,4 +1,5 @@
-/* test_cli: the microheal executable end to end: run, read back the HDF5, exit codes and messages. */
+/* test_cli: the microheal executable end to end: run, read back the HDF5, exit codes and messages, and the
+ * argument parser that every command shares (src/cli/mh_args.c). */
 #include "helpers.h"
 
 #include "mh_h5.h"
@@ -12,16 +13,24 @@
 /* Runs a shell command; returns its exit status and its stderr (malloc'ed, may be NULL). */
 static int sh(const char *cmd, char **err) { return mh_test_sh(cmd, err); }
 
+/* Runs the shell command that fmt and ap make; returns its exit status, and its stderr in *err (malloc'ed)
+ * unless err is NULL. */
+static int vshf(char **err, const char *fmt, va_list ap)
+{
+    char cmd[8192];
+    const int n = vsnprintf(cmd, sizeof cmd, fmt, ap);
+    cr_assert(n > 0 && (size_t)n < sizeof cmd, "command too long");
+    return sh(cmd, err);
+}
+
 /* Runs the shell command that fmt and its arguments make; returns its exit status. */
 __attribute__((format(printf, 1, 2))) static int shf(const char *fmt, ...)
 {
-    char cmd[8192];
     va_list ap;
     va_start(ap, fmt);
-    const int n = vsnprintf(cmd, sizeof cmd, fmt, ap);
+    const int rc = vshf(NULL, fmt, ap);
     va_end(ap);
-    cr_assert(n > 0 && (size_t)n < sizeof cmd, "command too long");
-    return sh(cmd, NULL);
+    return rc;
 }
 
 Test(cli, run_writes_a_complete_hdf5_that_reads_back, .timeout = 180)
@@ -259,4 +268,112 @@ Test(cli, calibrate_writes_a_report, .timeout = 120)
     free(dir);
     unlink(path);
     free(path);
+}
+
+/* ---- the shared argument parser (src/cli/mh_args.c: getopt_long) ---- */
+
+/* The shell command that fmt and its arguments make must exit with rc and say want on stderr. */
+__attribute__((format(printf, 3, 4))) static void shf_fails(int rc, const char *want, const char *fmt, ...)
+{
+    char *err = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    const int got = vshf(&err, fmt, ap);
+    va_end(ap);
+    cr_assert_eq(got, rc, "%s: exit %d, not %d: %s", fmt, got, rc, err);
+    cr_assert(strstr(err, want) != NULL, "%s: stderr lacks '%s': %s", fmt, want, err);
+    free(err);
+}
+
+static const char *const all_commands[] = {"run",   "check",   "info",      "export",   "plot",
+                                           "sweep", "compare", "calibrate", "validate", "sensitivity"};
+#define N_COMMANDS (int)(sizeof all_commands / sizeof all_commands[0])
+
+Test(cli, every_command_has_help_and_refuses_an_unknown_option_with_its_usage)
+{
+    for (int i = 0; i < N_COMMANDS; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "usage: microheal %s", all_commands[i]);
+        /* help wins wherever it stands among the options, whatever else is wrong */
+        cr_assert_eq(shf(MH_BIN " %s --help | grep -q '^%s'", all_commands[i], want), 0, "%s --help", all_commands[i]);
+        cr_assert_eq(shf(MH_BIN " %s --bogus -h | grep -q '^%s'", all_commands[i], want), 0, "%s -h", all_commands[i]);
+        cr_assert_eq(shf(MH_BIN " %s --hel > /dev/null", all_commands[i]), 0, "%s --hel", all_commands[i]);
+        shf_fails(2, "microheal: unknown option --bogus\n", MH_BIN " %s x --bogus", all_commands[i]);
+        shf_fails(2, want, MH_BIN " %s x --bogus=1", all_commands[i]);
+        shf_fails(2, "microheal: unknown option -x\n", MH_BIN " %s -x", all_commands[i]);
+        shf_fails(2, "microheal: --help takes no argument", MH_BIN " %s --help=1", all_commands[i]);
+    }
+}
+
+Test(cli, set_and_options_of_run_and_check_in_every_spelling_and_order)
+{
+    /* --set=KEY=VALUE as --set KEY=VALUE, numbered in the order given, before or after CONFIG */
+    shf_fails(2, "--set #1: grid.dx_um: 0 is out of range", MH_BIN " check --set=grid.dx_um=0 configs/default.ini");
+    shf_fails(2, "--set #2: grid.dx_um: 0 is out of range",
+              MH_BIN " check configs/default.ini --set simulation.days=10 --set=grid.dx_um=0");
+    shf_fails(2, "--set #1: patient.psoriasis: contraindication",
+              MH_BIN " check configs/default.ini --set=patient.psoriasis=true");
+    /* assignments apply in order: a later --set overrides --override-contraindications, an abbreviation of it */
+    cr_assert_eq(shf(MH_BIN " check --overr configs/default.ini --set patient.psoriasis=true > /dev/null"), 0);
+    shf_fails(2, "contraindication",
+              MH_BIN " check configs/default.ini --override-contraindications "
+                     "--set patient.override_contraindications=false --set patient.psoriasis=true");
+    /* "--" ends the options: what follows is positional, even when it looks like an option */
+    cr_assert_eq(shf(MH_BIN " check -- configs/default.ini > /dev/null"), 0);
+    /* usage errors (exit 2, the message and the command's usage): an argument too many, a missing argument
+     * (named as it was given), an argument to an option that takes none, an option of another command, a
+     * letter among others, an ambiguous beginning */
+    static const struct {
+        const char *args, *want;
+    } usage_errors[] = {
+        {"check configs/default.ini -- --set", "unexpected argument --set\n"},
+        {"check configs/default.ini b.ini", "unexpected argument b.ini\n"},
+        {"check configs/default.ini --set", "--set needs an argument\nusage: microheal check"},
+        {"run configs/default.ini -o", "-o needs an argument\n"},
+        {"run configs/default.ini --output", "--output needs an argument\n"},
+        {"run configs/default.ini -qo", "-o needs an argument\n"},
+        {"run configs/default.ini --checkpoint-every", "--checkpoint-every needs an argument\n"},
+        {"run configs/default.ini --resume=yes", "--resume takes no argument\nusage: microheal run"},
+        {"check configs/default.ini --resume", "unknown option --resume\nusage: microheal check"},
+        {"check configs/default.ini -q", "unknown option -q\n"},
+        {"run configs/default.ini -qx", "unknown option -x in -qx\n"},
+        {"export a.h5 --s", "ambiguous option --s: --series, --sessions, --summary\n"},
+    };
+    for (size_t i = 0; i < sizeof usage_errors / sizeof usage_errors[0]; i++) {
+        char want[256];
+        snprintf(want, sizeof want, "microheal: %s", usage_errors[i].want);
+        shf_fails(2, want, MH_BIN " %s", usage_errors[i].args);
+    }
+    /* --checkpoint-every is checkpoint.every_days, by that name */
+    shf_fails(2, "--checkpoint-every: checkpoint.every_days", MH_BIN " run configs/default.ini --checkpoint-every=-1");
+}
+
+Test(cli, jobs_output_and_quiet_in_every_spelling)
+{
+    char *dir = mh_test_temp_dir("cli_args");
+    /* -j: a whole number in [1, 4096], by strtol, refused before anything is written */
+    static const char *const bad_jobs[] = {"x", "0", "4097", "2.5", "1e1", "''", "' 2'", "-1", "99999999999999999999"};
+    for (size_t i = 0; i < sizeof bad_jobs / sizeof bad_jobs[0]; i++) {
+        shf_fails(2, "microheal: -j: '", MH_BIN " sweep configs/sweeps/needle_length.ini -o %s/sweep -j %s", dir,
+                  bad_jobs[i]);
+        shf_fails(2, "is not a whole number in [1, 4096]\nusage: microheal compare",
+                  MH_BIN " compare --vary device.needle_length_mm=1,2 configs/default.ini -o %s/cmp --jobs=%s", dir,
+                  bad_jobs[i]);
+    }
+    shf_fails(2, "microheal: -j needs an argument\n", MH_BIN " sweep configs/sweeps/needle_length.ini -o %s/sweep -j",
+              dir);
+    cr_assert_eq(mh_test_count_files(dir, ""), 2, "nothing but . and .. in %s", dir);
+    /* -o given twice: the last one counts; -qo joined, --output=DIR */
+    cr_assert_eq(shf(MH_BIN " sweep configs/sweeps/needle_length.ini --slurm -q -o %s/first -o %s/last", dir, dir), 0);
+    cr_assert_eq(shf("test -s %s/last/slurm/sweep.sbatch && test ! -e %s/first", dir, dir), 0);
+    cr_assert_eq(shf(MH_BIN " sweep --slurm -qo%s/joined configs/sweeps/needle_length.ini", dir), 0);
+    cr_assert_eq(shf(MH_BIN " sweep --slurm --quiet --output=%s/long configs/sweeps/needle_length.ini 2>&1 | "
+                            "grep -c . | grep -qx 0",
+                     dir),
+                 0, "--quiet prints nothing");
+    cr_assert_eq(shf("test -s %s/joined/slurm/sweep.sbatch && test -s %s/long/slurm/sweep.sbatch", dir, dir), 0);
+    /* an empty name is refused however it is spelled */
+    shf_fails(2, "microheal: -o: the name is empty\n", MH_BIN " sweep configs/sweeps/needle_length.ini --output=");
+    cr_assert_eq(shf("rm -rf '%s'", dir), 0);
+    free(dir);
 }

@@ -1,6 +1,7 @@
 /* cmd_calibrate: `microheal calibrate` (fit parameters to targets, write a report) and `microheal validate`
  * (every target against its band: Markdown and CSV tables, gnuplot figures). The library does the work
  * (mh_targets, mh_calibrate); this file parses arguments, prints, writes files and runs gnuplot. */
+#include "mh_args.h"
 #include "mh_cli.h"
 #include "mh_cli_util.h"
 
@@ -44,74 +45,61 @@ static const char *usage_validate =
 
 typedef struct {
     const char *targets, *out, *fit, *only, *scripts;
-    const char **sets; /* NULL-terminated */
-    int nsets, quiet, max_iter;
+    const char *const *sets; /* --set's, NULL-terminated */
+    int quiet, max_iter;
     double fd_step;
 } cli_args;
 
-static int bad_usage(const char *usage, const char *what, const char *arg)
+/* The options of calibrate and validate of their own. */
+enum { OPT_FIT = MH_ARGS_OWN, OPT_ONLY, OPT_MAX_ITER, OPT_FD_STEP, OPT_SCRIPTS };
+static const struct option calibrate_options[] = {{"fit", required_argument, NULL, OPT_FIT},
+                                                  {"only", required_argument, NULL, OPT_ONLY},
+                                                  {"max-iter", required_argument, NULL, OPT_MAX_ITER},
+                                                  {"fd-step", required_argument, NULL, OPT_FD_STEP},
+                                                  {NULL, 0, NULL, 0}};
+static const struct option validate_options[] = {{"scripts", required_argument, NULL, OPT_SCRIPTS}, {NULL, 0, NULL, 0}};
+
+static int on_option(mh_args *args, int val, char *arg)
 {
-    fprintf(stderr, "microheal: %s%s\n%s", what, arg, usage);
-    return 2;
+    cli_args *a = args->user;
+    long n = 0;
+    if (val == OPT_SCRIPTS) {
+        a->scripts = arg;
+    } else if (val == OPT_MAX_ITER) {
+        if (!mh_cli_parse_long(arg, &n) || n < 1 || n > 10000)
+            return mh_cli_usage_error(usage_calibrate, "--max-iter needs a whole number from 1 to 10000, not %s", arg);
+        a->max_iter = (int)n;
+    } else if (val == OPT_FD_STEP) {
+        if (!mh_cli_parse_double(arg, &a->fd_step) || !(a->fd_step > 0 && a->fd_step < 1))
+            return mh_cli_usage_error(usage_calibrate, "--fd-step needs a number between 0 and 1, not %s", arg);
+    } else {
+        const char **list = val == OPT_FIT ? &a->fit : &a->only;
+        if (*list != NULL)
+            return mh_cli_usage_error(usage_calibrate, "given twice: %s", val == OPT_FIT ? "--fit" : "--only");
+        *list = arg;
+    }
+    return 0;
 }
 
-/* Parses argv into a; value options listed in with_value ("--fit" etc.). Returns -1 to go on, or an exit
- * status (0 after --help). */
-static int parse_args(int argc, char **argv, const char *usage, const char *const *with_value, cli_args *a)
+/* Parses argv of calibrate (validate: false) into a (args holds what it points to). Returns MH_ARGS_GO_ON, or
+ * the exit status (0 after --help). */
+static int parse_args(int argc, char **argv, bool calibrate, mh_args *args, cli_args *a)
 {
-    a->sets = calloc((size_t)argc + 1, sizeof *a->sets);
-    if (a->sets == NULL)
-        return 1;
-    for (int i = 0; i < argc; i++) {
-        const char *s = argv[i];
-        if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
-            fputs(usage, stdout);
-            return 0;
-        }
-        if (strcmp(s, "-q") == 0 || strcmp(s, "--quiet") == 0) {
-            a->quiet = 1;
-            continue;
-        }
-        if (s[0] != '-' || s[1] == '\0') {
-            if (a->targets != NULL)
-                return bad_usage(usage, "unexpected argument ", s);
-            a->targets = s;
-            continue;
-        }
-        bool known = false;
-        for (int k = 0; with_value[k] != NULL; k++)
-            known = known || strcmp(s, with_value[k]) == 0;
-        if (!known)
-            return bad_usage(usage, "unknown option ", s);
-        if (i + 1 >= argc)
-            return bad_usage(usage, "this option needs an argument: ", s);
-        const char *v = argv[++i];
-        char *end = NULL;
-        if (strcmp(s, "--set") == 0) {
-            a->sets[a->nsets++] = v;
-        } else if (strcmp(s, "--max-iter") == 0) {
-            long n = strtol(v, &end, 10);
-            if (end == v || *end != '\0' || n < 1 || n > 10000)
-                return bad_usage(usage, "--max-iter needs a whole number from 1 to 10000, not ", v);
-            a->max_iter = (int)n;
-        } else if (strcmp(s, "--fd-step") == 0) {
-            a->fd_step = strtod(v, &end);
-            if (end == v || *end != '\0' || !(a->fd_step > 0 && a->fd_step < 1))
-                return bad_usage(usage, "--fd-step needs a number between 0 and 1, not ", v);
-        } else {
-            const char **slot = strcmp(s, "-o") == 0       ? &a->out
-                                : strcmp(s, "--fit") == 0  ? &a->fit
-                                : strcmp(s, "--only") == 0 ? &a->only
-                                                           : &a->scripts;
-            if (*slot != NULL)
-                return bad_usage(usage, "given twice: ", s);
-            *slot = v;
-        }
-    }
-    if (a->targets == NULL)
-        return bad_usage(usage, "missing TARGETS", "");
-    const int named = mh_cli_check_output(usage, "-o", a->out, false);
-    return named != 0 ? named : -1;
+    const char *usage = calibrate ? usage_calibrate : usage_validate;
+    const mh_args_spec spec = {.usage = usage,
+                               .common = MH_ARGS_SET | MH_ARGS_OUTPUT | MH_ARGS_QUIET,
+                               .own = calibrate ? calibrate_options : validate_options,
+                               .max_pos = 1,
+                               .on_option = on_option,
+                               .user = a};
+    const int rc = mh_args_parse(&spec, argc, argv, args);
+    if (rc != MH_ARGS_GO_ON)
+        return rc;
+    a->targets = args->npos > 0 ? args->pos[0] : NULL;
+    a->out = args->output;
+    a->sets = args->sets;
+    a->quiet = args->quiet;
+    return a->targets == NULL ? mh_cli_usage_error(usage, "%s", "missing TARGETS") : MH_ARGS_GO_ON;
 }
 
 /* Splits a comma-separated list (in a copy, *buf) into *items (mh_cli_split_list). False when out
@@ -250,8 +238,8 @@ static void write_report(FILE *f, const mh_targets *t, const mh_calibration *c, 
 
 int mh_cmd_calibrate(int argc, char **argv)
 {
-    static const char *const with_value[] = {"--fit", "--only", "-o", "--set", "--max-iter", "--fd-step", NULL};
     cli_args a = {0};
+    mh_args args;
     mh_calibrate_options o;
     mh_calibrate_options_default(&o);
     mh_ctx ctx;
@@ -261,13 +249,13 @@ int mh_cmd_calibrate(int argc, char **argv)
     char *fitbuf = NULL, *onlybuf = NULL;
     const char **fit = NULL, **only = NULL;
     int nfit = 0, nonly = 0;
-    int rc = parse_args(argc, argv, usage_calibrate, with_value, &a);
+    int rc = parse_args(argc, argv, true, &args, &a);
     if (rc < 0 && a.fit == NULL)
-        rc = bad_usage(usage_calibrate, "missing --fit KEY[,KEY...]", "");
+        rc = mh_cli_usage_error(usage_calibrate, "%s", "missing --fit KEY[,KEY...]");
     if (rc < 0 && !split_list(a.fit, &fitbuf, &fit, &nfit))
-        rc = bad_usage(usage_calibrate, "--fit: expected KEY[,KEY...], not ", a.fit);
+        rc = mh_cli_usage_error(usage_calibrate, "--fit: expected KEY[,KEY...], not %s", a.fit);
     if (rc < 0 && a.only != NULL && !split_list(a.only, &onlybuf, &only, &nonly))
-        rc = bad_usage(usage_calibrate, "--only: expected NAME[,NAME...], not ", a.only);
+        rc = mh_cli_usage_error(usage_calibrate, "--only: expected NAME[,NAME...], not %s", a.only);
     if (rc < 0 && a.out != NULL && (rc = mh_cli_check_output(NULL, "-o", a.out, true)) == 0) /* before the fit */
         rc = -1;
     if (rc < 0 && mh_targets_load(a.targets, &ctx, &t) != MH_OK)
@@ -309,7 +297,7 @@ int mh_cmd_calibrate(int argc, char **argv)
     free(onlybuf);
     free(fit);
     free(only);
-    free(a.sets);
+    mh_args_free(&args);
     return rc;
 }
 
@@ -510,13 +498,13 @@ static bool plot_curves(const char *dir, const char *scripts, mh_targets *t, con
 
 int mh_cmd_validate(int argc, char **argv)
 {
-    static const char *const with_value[] = {"-o", "--set", "--scripts", NULL};
     cli_args a = {0};
+    mh_args args;
     mh_ctx ctx;
     mh_ctx_init(&ctx);
     mh_targets *t = NULL;
     double *model = NULL;
-    int rc = parse_args(argc, argv, usage_validate, with_value, &a);
+    int rc = parse_args(argc, argv, false, &args, &a);
     const char *dir = a.out != NULL ? a.out : "results/validation";
     if (rc < 0 && mh_targets_load(a.targets, &ctx, &t) != MH_OK)
         rc = mh_cli_fail(&ctx);
@@ -574,6 +562,6 @@ int mh_cmd_validate(int argc, char **argv)
     }
     free(model);
     mh_targets_destroy(&t);
-    free(a.sets);
+    mh_args_free(&args);
     return rc;
 }

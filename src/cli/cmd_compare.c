@@ -1,6 +1,7 @@
 /* cmd_compare: `microheal compare`: run variants of a treatment side by side (configuration files, or one
  * key of a base configuration at several values) with the sweep's local pool, and write their outcome
  * table, time series and overlay plots to one folder (papers/compare.md). */
+#include "mh_args.h"
 #include "mh_cli.h"
 #include "mh_cli_util.h"
 #include "mh_compare_io.h"
@@ -41,24 +42,43 @@ static const char *usage_compare =
 #define MAX_SETS 256
 
 typedef struct {
-    const char **files;
+    const char *const *files;
     int nfiles;
-    const char *dir, *vary, *procs, *threads, *scripts; /* vary: the key, when --vary is given */
+    const char *dir, *threads, *scripts; /* threads: --threads' text */
+    char *vary;                          /* --vary's KEY=V1,... until split, then the key; NULL: none */
+    long procs;                          /* -j; 0: not given */
     mh_sweep_assign sets[MAX_SETS];
-    char set_where[MAX_SETS][24];
     int nsets, quiet, no_plots;
     mh_sweep_assign axis;
 } compare_args;
 
-/* --set or --vary (opt) with its argument text, "KEY=VALUE" (text is modified: the '=' becomes a NUL). 0, or
- * 2 after a usage message. */
-static int add_assign(compare_args *a, const char *opt, char *text)
+enum { OPT_VARY = MH_ARGS_OWN, OPT_THREADS, OPT_SCRIPTS, OPT_NO_PLOTS };
+static const struct option compare_options[] = {{"vary", required_argument, NULL, OPT_VARY},
+                                                {"threads", required_argument, NULL, OPT_THREADS},
+                                                {"scripts", required_argument, NULL, OPT_SCRIPTS},
+                                                {"no-plots", no_argument, NULL, OPT_NO_PLOTS},
+                                                {NULL, 0, NULL, 0}};
+
+static int on_compare_option(mh_args *args, int val, char *arg)
 {
-    const bool vary = strcmp(opt, "--vary") == 0;
-    if (vary && a->vary != NULL)
+    compare_args *a = args->user;
+    if (val == OPT_VARY && a->vary != NULL)
         return mh_cli_usage_error(usage_compare, "%s", "--vary is given once (to vary two keys, write a sweep)");
-    if (!vary && a->nsets == MAX_SETS)
-        return mh_cli_usage_error(usage_compare, "more than %s --set", "256");
+    if (val == OPT_VARY)
+        a->vary = arg;
+    else if (val == OPT_THREADS)
+        a->threads = arg;
+    else if (val == OPT_SCRIPTS)
+        a->scripts = arg;
+    else
+        a->no_plots = 1;
+    return 0;
+}
+
+/* The assignment text "KEY=VALUE" of option opt (--set, with its origin where, or --vary) into as; text is
+ * modified: the '=' becomes a NUL. 0, or 2 after a usage message. */
+static int split_assign(const char *opt, char *text, const char *where, mh_sweep_assign *as)
+{
     char *eq = strchr(text, '=');
     if (eq == NULL || eq == text) {
         char msg[160];
@@ -66,52 +86,45 @@ static int add_assign(compare_args *a, const char *opt, char *text)
         return mh_cli_usage_error(usage_compare, msg, text);
     }
     *eq = '\0';
-    mh_sweep_assign *as = vary ? &a->axis : &a->sets[a->nsets];
-    as->key = text;
-    as->value = eq + 1;
-    if (vary) {
-        a->vary = text;
-        as->where = "--vary";
-    } else {
-        snprintf(a->set_where[a->nsets], sizeof a->set_where[0], "--set #%d", a->nsets + 1);
-        as->where = a->set_where[a->nsets++];
-    }
+    *as = (mh_sweep_assign){text, eq + 1, where};
     return 0;
 }
 
-static int parse_args(int argc, char **argv, compare_args *a)
+/* --help: the usage and the metrics of the table (the columns after config_sha256). */
+static void help(void)
+{
+    fputs(usage_compare, stdout);
+    fputs("\nMetrics (the columns after config_sha256; papers/sweeps.md defines them):\n", stdout);
+    for (int k = 0; k < MH_MET_COUNT; k++)
+        printf("  %s (%s)\n", mh_sweep_metric_name((mh_sweep_metric)k), mh_sweep_metric_unit((mh_sweep_metric)k));
+}
+
+/* Parses argv into a (args holds what it points to): MH_ARGS_GO_ON, or the exit status (reported). */
+static int parse_args(int argc, char **argv, mh_args *args, compare_args *a)
 {
     memset(a, 0, sizeof *a);
-    if ((a->files = calloc((size_t)argc + 1, sizeof *a->files)) == NULL) {
-        fprintf(stderr, "microheal: out of memory\n");
-        return 1;
-    }
-    for (int i = 0; i < argc; i++) {
-        const char *s = argv[i];
-        const char **dst = strcmp(s, "-o") == 0          ? &a->dir
-                           : strcmp(s, "-j") == 0        ? &a->procs
-                           : strcmp(s, "--threads") == 0 ? &a->threads
-                           : strcmp(s, "--scripts") == 0 ? &a->scripts
-                                                         : NULL;
-        const bool assign = strcmp(s, "--set") == 0 || strcmp(s, "--vary") == 0;
-        if ((dst != NULL || assign) && i + 1 >= argc)
-            return mh_cli_usage_error(usage_compare, "%s needs an argument", s);
-        int rc = assign ? add_assign(a, s, argv[++i]) : 0;
-        if (rc != 0)
+    const mh_args_spec spec = {.usage = usage_compare,
+                               .common = MH_ARGS_SET | MH_ARGS_OUTPUT | MH_ARGS_QUIET | MH_ARGS_JOBS,
+                               .own = compare_options,
+                               .max_pos = -1,
+                               .on_option = on_compare_option,
+                               .user = a,
+                               .help = help};
+    int rc = mh_args_parse(&spec, argc, argv, args);
+    if (rc != MH_ARGS_GO_ON)
+        return rc;
+    if (args->nsets > MAX_SETS)
+        return mh_cli_usage_error(usage_compare, "more than %s --set", "256");
+    for (int k = 0; k < args->nassign; k++)
+        if ((rc = split_assign("--set", args->assign[k].text, args->assign[k].origin, &a->sets[a->nsets++])) != 0)
             return rc;
-        if (assign)
-            continue;
-        if (dst != NULL)
-            *dst = argv[++i];
-        else if (strcmp(s, "--no-plots") == 0)
-            a->no_plots = 1;
-        else if (strcmp(s, "-q") == 0 || strcmp(s, "--quiet") == 0)
-            a->quiet = 1;
-        else if (s[0] == '-' && s[1] != '\0')
-            return mh_cli_usage_error(usage_compare, "unknown option %s", s);
-        else
-            a->files[a->nfiles++] = s;
-    }
+    if (a->vary != NULL && (rc = split_assign("--vary", a->vary, "--vary", &a->axis)) != 0)
+        return rc;
+    a->files = args->pos;
+    a->nfiles = args->npos;
+    a->dir = args->output;
+    a->procs = args->jobs;
+    a->quiet = args->quiet;
     if (a->nfiles == 0)
         return mh_cli_usage_error(usage_compare, "%s", a->vary != NULL ? "missing BASE.ini" : "missing A.ini B.ini ...");
     if (a->vary != NULL && a->nfiles > 1)
@@ -119,12 +132,9 @@ static int parse_args(int argc, char **argv, compare_args *a)
                                   "--vary)", a->nfiles == 2 ? "2" : "several");
     if (a->dir == NULL)
         return mh_cli_usage_error(usage_compare, "%s", "missing -o DIR");
-    const int named = mh_cli_check_output(usage_compare, "-o", a->dir, false);
-    if (named != 0)
-        return named;
     if (a->scripts != NULL && a->no_plots)
         return mh_cli_usage_error(usage_compare, "%s", "--scripts goes without --no-plots");
-    return 0;
+    return MH_ARGS_GO_ON;
 }
 
 /* Plans the variants and checks every one of them (nothing is written); 0 or the exit status. */
@@ -165,43 +175,34 @@ static int prepare_dir(const char *dir)
     return rc;
 }
 
-/* --help: the usage and the metrics of the table (the columns after config_sha256). */
-static void help(void)
-{
-    fputs(usage_compare, stdout);
-    fputs("\nMetrics (the columns after config_sha256; papers/sweeps.md defines them):\n", stdout);
-    for (int k = 0; k < MH_MET_COUNT; k++)
-        printf("  %s (%s)\n", mh_sweep_metric_name((mh_sweep_metric)k), mh_sweep_metric_unit((mh_sweep_metric)k));
-}
-
 int mh_cmd_compare(int argc, char **argv)
 {
-    if (mh_cli_wants_help(argc, argv)) {
-        help();
-        return 0;
-    }
     compare_args a;
-    int rc = parse_args(argc, argv, &a);
-    long procs = rc == 0 && a.procs != NULL ? mh_cli_whole(usage_compare, "-j", a.procs, 1, 4096) : 0;
-    long threads = rc == 0 && a.threads != NULL ? mh_cli_whole(usage_compare, "--threads", a.threads, 1, 4096) : 0;
-    if (rc == 0 && (procs < 0 || threads < 0))
+    mh_args args;
+    int rc = parse_args(argc, argv, &args, &a);
+    long threads = 0; /* 0: fill the cores */
+    if (rc == MH_ARGS_GO_ON && a.threads != NULL &&
+        (threads = mh_cli_whole(usage_compare, "--threads", a.threads, 1, 4096)) < 0)
         rc = 2;
+    if (rc != MH_ARGS_GO_ON) {
+        mh_args_free(&args);
+        return rc;
+    }
     mh_sweep *s = NULL;
     mh_lock *lock = NULL;
-    if (rc == 0)
-        rc = plan(&a, &s);
+    rc = plan(&a, &s);
     if (rc == 0)
         rc = prepare_dir(a.dir);
     if (rc == 0 && (lock = mh_cli_lock_dir(a.dir, false)) == NULL) /* one comparison into DIR at a time */
         rc = 1;
     if (rc == 0)
-        rc = mh_pool_run_local(s, a.dir, procs, (int)threads, "variant", a.quiet);
+        rc = mh_pool_run_local(s, a.dir, a.procs, (int)threads, "variant", a.quiet);
     if (rc == 0)
         rc = mh_pool_tabulate(s, a.dir, mh_compare_write, "compare.csv, compare.h5", "variant", a.quiet);
     if ((rc == 0 || rc == 1) && !a.no_plots && mh_cli_compare_plot(s, a.dir, a.scripts, a.quiet) != 0)
         rc = 1;
     mh_lock_release(&lock);
     mh_sweep_destroy(&s);
-    free(a.files);
+    mh_args_free(&args);
     return rc;
 }

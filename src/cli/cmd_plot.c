@@ -1,6 +1,7 @@
 /* cmd_plot: `microheal plot OUT.h5`: the gallery of one run for a class (healing curves, early response,
  * cross-sections, depth response, an animation of the first week), tables exported from the output and
  * drawn by the gnuplot scripts into PNGs and a GIF. */
+#include "mh_args.h"
 #include "mh_cli.h"
 #include "mh_cli_util.h"
 #include "mh_file.h"
@@ -369,39 +370,50 @@ static bool default_dir(const char *h5, char *out, size_t len)
     return mh_cli_fmt(out, len, "%.*s_plots", (int)n, h5);
 }
 
+enum { OPT_SCRIPTS = MH_ARGS_OWN };
+static const struct option plot_options[] = {{"scripts", required_argument, NULL, OPT_SCRIPTS}, {NULL, 0, NULL, 0}};
+
+static int on_plot_option(mh_args *a, int val, char *arg)
+{
+    (void)val; /* --scripts, the only one */
+    *(const char **)a->user = arg;
+    return 0;
+}
+
+/* Parses argv into g's names (output file, folder, scripts); MH_ARGS_GO_ON, or the exit status. */
+static int parse_args(int argc, char **argv, gallery *g)
+{
+    const char *scripts = NULL;
+    const mh_args_spec spec = {.usage = usage_plot,
+                               .common = MH_ARGS_OUTPUT,
+                               .own = plot_options,
+                               .max_pos = 1,
+                               .on_option = on_plot_option,
+                               .user = &scripts};
+    mh_args a;
+    int rc = mh_args_parse(&spec, argc, argv, &a);
+    if (rc == MH_ARGS_GO_ON && a.npos == 0)
+        rc = mh_cli_usage_error(usage_plot, "%s", "missing OUT.h5");
+    if (rc == MH_ARGS_GO_ON) {
+        g->h5 = a.pos[0];
+        if (a.output != NULL ? !mh_cli_fmt(g->dir, sizeof g->dir, "%s", a.output)
+                             : !default_dir(g->h5, g->dir, sizeof g->dir))
+            rc = 2;
+    }
+    if (rc == MH_ARGS_GO_ON && !mh_cli_scripts_dir(scripts, g->scripts, sizeof g->scripts)) {
+        fprintf(stderr, "microheal: --scripts: path too long\n");
+        rc = 2;
+    }
+    mh_args_free(&a);
+    return rc;
+}
+
 int mh_cmd_plot(int argc, char **argv)
 {
-    if (mh_cli_wants_help(argc, argv)) {
-        fputs(usage_plot, stdout);
-        return 0;
-    }
     gallery g = {0};
-    const char *dir = NULL, *scripts = NULL;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-o") == 0 || strcmp(a, "--scripts") == 0) {
-            if (i + 1 >= argc)
-                return mh_cli_usage_error(usage_plot, "%s needs an argument", a);
-            *(strcmp(a, "-o") == 0 ? &dir : &scripts) = argv[++i];
-        } else if (a[0] == '-' && a[1] != '\0') {
-            return mh_cli_usage_error(usage_plot, "unknown option %s", a);
-        } else if (g.h5 == NULL) {
-            g.h5 = a;
-        } else {
-            return mh_cli_usage_error(usage_plot, "unexpected argument %s", a);
-        }
-    }
-    if (g.h5 == NULL)
-        return mh_cli_usage_error(usage_plot, "%s", "missing OUT.h5");
-    const int named = mh_cli_check_output(usage_plot, "-o", dir, false);
-    if (named != 0)
-        return named;
-    if (dir != NULL ? !mh_cli_fmt(g.dir, sizeof g.dir, "%s", dir) : !default_dir(g.h5, g.dir, sizeof g.dir))
-        return 2;
-    if (!mh_cli_scripts_dir(scripts, g.scripts, sizeof g.scripts)) {
-        fprintf(stderr, "microheal: --scripts: path too long\n");
-        return 2;
-    }
+    const int parsed = parse_args(argc, argv, &g);
+    if (parsed != MH_ARGS_GO_ON)
+        return parsed;
     if (!mh_cli_have_program("gnuplot")) {
         fprintf(stderr, "microheal: gnuplot not found (install gnuplot-nox, or run make deps)\n");
         return 1;

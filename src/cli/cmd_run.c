@@ -1,5 +1,6 @@
 /* cmd_run: `microheal run` (simulate to HDF5, with checkpoints, resume, signals and fault snapshots)
  * and `microheal check` (validate and show the set-up). */
+#include "mh_args.h"
 #include "mh_build.h"
 #include "mh_checkpoint.h"
 #include "mh_cli.h"
@@ -47,71 +48,41 @@ static const char *usage_check =
     "this machine's memory; a grid too fine for the first step after session 1, which it takes).\n"
     "Exit 0 if valid, 2 with FILE:LINE: key: reason if not (1 for the memory).\n";
 
-/* Options of run and check besides CONFIG; NULL members are options the command does not take. */
-typedef struct {
-    const char *output;
-    int *quiet, *resume;
-    bool takes_output, takes_checkpoint;
-} run_opts;
+/* Options of run and check of their own (check takes --override-contraindications only). */
+enum { OPT_OVERRIDE = MH_ARGS_OWN, OPT_CHECKPOINT_EVERY, OPT_RESUME };
+static const struct option run_options[] = {{"override-contraindications", no_argument, NULL, OPT_OVERRIDE},
+                                            {"checkpoint-every", required_argument, NULL, OPT_CHECKPOINT_EVERY},
+                                            {"resume", no_argument, NULL, OPT_RESUME},
+                                            {NULL, 0, NULL, 0}};
+static const struct option check_options[] = {{"override-contraindications", no_argument, NULL, OPT_OVERRIDE},
+                                              {NULL, 0, NULL, 0}};
 
-/* Loads CONFIG and applies --set, --override-contraindications and --checkpoint-every in order;
- * collects -o, -q and --resume. Returns 0 or the exit status of a failure (reported). */
-static int load_config(int argc, char **argv, const char *usage, mh_config **cfg, run_opts *o, const char **cfg_path,
-                       mh_ctx *ctx)
+/* --override-contraindications and --checkpoint-every are assignments, applied with --set's in the order
+ * given; --resume sets *(int *)a->user. */
+static int on_run_option(mh_args *a, int val, char *arg)
 {
-    const char *path = NULL;
-    if (mh_config_create(ctx, cfg) != MH_OK)
-        return mh_cli_fail(ctx);
-    /* first pass: find the config path; second: apply the options after the file */
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        bool valued = strcmp(a, "--set") == 0 || (o->takes_output && strcmp(a, "-o") == 0) ||
-                      (o->takes_checkpoint && strcmp(a, "--checkpoint-every") == 0);
-        if (valued) {
-            if (i + 1 >= argc)
-                return mh_cli_usage_error(usage, "%s needs an argument", a);
-            i++;
-        } else if (strcmp(a, "--override-contraindications") == 0 ||
-                   (o->quiet != NULL && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) ||
-                   (o->resume != NULL && strcmp(a, "--resume") == 0)) {
-        } else if (a[0] == '-' && a[1] != '\0') {
-            return mh_cli_usage_error(usage, "unknown option %s", a);
-        } else if (path == NULL) {
-            path = a;
-        } else {
-            return mh_cli_usage_error(usage, "unexpected argument %s", a);
-        }
+    if (val == OPT_RESUME) {
+        *(int *)a->user = 1;
+        return 0;
     }
-    if (path == NULL)
-        return mh_cli_usage_error(usage, "%s", "missing CONFIG");
-    if (mh_config_load(*cfg, path, ctx) != MH_OK)
+    if (val == OPT_CHECKPOINT_EVERY)
+        return mh_args_assign_add(a, "checkpoint.every_days", arg, "--checkpoint-every");
+    return mh_args_assign_add(a, "patient.override_contraindications", "true", "--override-contraindications");
+}
+
+/* Parses run's or check's argv (spec) into a, loads CONFIG (a->pos[0]) and applies the assignments in order.
+ * Returns MH_ARGS_GO_ON, or the exit status of a failure (reported) or of --help. */
+static int load_config(const mh_args_spec *spec, int argc, char **argv, mh_args *a, mh_config **cfg, mh_ctx *ctx)
+{
+    int rc = mh_args_parse(spec, argc, argv, a);
+    if (rc != MH_ARGS_GO_ON)
+        return rc;
+    if (a->npos == 0)
+        return mh_cli_usage_error(spec->usage, "%s", "missing CONFIG");
+    if (mh_config_create(ctx, cfg) != MH_OK || mh_config_load(*cfg, a->pos[0], ctx) != MH_OK ||
+        mh_args_apply(a, *cfg, ctx) != MH_OK)
         return mh_cli_fail(ctx);
-    int nset = 0;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        mh_status st = MH_OK;
-        if (strcmp(a, "--set") == 0) {
-            char origin[32];
-            snprintf(origin, sizeof origin, "--set #%d", ++nset);
-            st = mh_config_set(*cfg, argv[++i], origin, ctx);
-        } else if (strcmp(a, "-o") == 0 && o->takes_output) {
-            o->output = argv[++i];
-        } else if (strcmp(a, "--checkpoint-every") == 0 && o->takes_checkpoint) {
-            char assign[320];
-            snprintf(assign, sizeof assign, "checkpoint.every_days=%.256s", argv[++i]);
-            st = mh_config_set(*cfg, assign, "--checkpoint-every", ctx);
-        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-            *o->quiet = 1;
-        } else if (strcmp(a, "--resume") == 0) {
-            *o->resume = 1;
-        } else if (strcmp(a, "--override-contraindications") == 0) {
-            st = mh_config_set(*cfg, "patient.override_contraindications=true", "--override-contraindications", ctx);
-        }
-        if (st != MH_OK)
-            return mh_cli_fail(ctx);
-    }
-    *cfg_path = path;
-    return 0;
+    return MH_ARGS_GO_ON;
 }
 
 static void print_setup(const mh_sim *sim, FILE *out)
@@ -152,32 +123,35 @@ static int check_memory(const mh_sim *sim, mh_ctx *ctx)
     return 0;
 }
 
-int mh_cmd_check(int argc, char **argv)
+/* check's work after the configuration loaded: what run refuses, by the same code (the memory, then the
+ * steps up to the first after session 1), then the set-up on stdout. The exit status. */
+static int check_config(const mh_config *cfg, const char *path, mh_ctx *ctx)
 {
-    if (mh_cli_wants_help(argc, argv)) {
-        fputs(usage_check, stdout);
-        return 0;
-    }
-    mh_ctx ctx;
-    mh_ctx_init(&ctx);
-    mh_config *cfg = NULL;
     mh_sim *sim = NULL;
-    const char *path = NULL;
-    run_opts o = {0};
-    int rc = load_config(argc, argv, usage_check, &cfg, &o, &path, &ctx);
-    if (rc == 0 && mh_build_sim(cfg, &ctx, &sim) != MH_OK)
-        rc = mh_cli_fail(&ctx);
-    /* what run refuses, by the same code: the memory, then the steps up to the first after session 1 */
-    if (rc == 0)
-        rc = check_memory(sim, &ctx);
-    if (rc == 0 && mh_build_probe(cfg, sim, &ctx) != MH_OK)
-        rc = mh_cli_fail(&ctx);
+    int rc = mh_build_sim(cfg, ctx, &sim) == MH_OK ? check_memory(sim, ctx) : mh_cli_fail(ctx);
+    if (rc == 0 && mh_build_probe(cfg, sim, ctx) != MH_OK)
+        rc = mh_cli_fail(ctx);
     if (rc == 0) {
         printf("%s: valid\n", path);
         print_setup(sim, stdout);
     }
     mh_sim_destroy(&sim);
+    return rc;
+}
+
+int mh_cmd_check(int argc, char **argv)
+{
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_config *cfg = NULL;
+    const mh_args_spec spec = {
+        .usage = usage_check, .common = MH_ARGS_SET, .own = check_options, .max_pos = 1, .on_option = on_run_option};
+    mh_args a;
+    int rc = load_config(&spec, argc, argv, &a, &cfg, &ctx);
+    if (rc == MH_ARGS_GO_ON)
+        rc = check_config(cfg, a.pos[0], &ctx);
     mh_config_destroy(&cfg);
+    mh_args_free(&a);
     return rc;
 }
 
@@ -316,108 +290,152 @@ static int report_fault(const mh_sim *sim, const char *outp, const char *text, m
     return rc;
 }
 
+/* One run: what it holds from its start to its end. */
+typedef struct {
+    mh_args args;
+    mh_config *cfg;
+    mh_sim *sim;
+    mh_h5_writer *w;
+    mh_lock *lock;
+    const char *outp, *text; /* OUT.h5 (-o, or outbuf); the resolved configuration (cfg's) */
+    char *outbuf, *ckpt;     /* the default OUT.h5; OUT.ckpt.h5 */
+    int resume;
+} run_state;
+
+/* Parses and loads the configuration, names the outputs and creates the simulation, refusing a grid larger
+ * than the memory. Returns MH_ARGS_GO_ON, or the exit status (reported). */
+static int set_up(int argc, char **argv, run_state *r, mh_ctx *ctx)
+{
+    const mh_args_spec spec = {.usage = usage_run,
+                               .common = MH_ARGS_SET | MH_ARGS_OUTPUT | MH_ARGS_QUIET,
+                               .own = run_options,
+                               .max_pos = 1,
+                               .on_option = on_run_option,
+                               .user = &r->resume};
+    int rc = load_config(&spec, argc, argv, &r->args, &r->cfg, ctx);
+    if (rc != MH_ARGS_GO_ON)
+        return rc;
+    if ((r->outp = r->args.output) == NULL)
+        r->outp = r->outbuf = default_output(r->args.pos[0]);
+    if (r->outp == NULL || (r->ckpt = mh_checkpoint_path(r->outp)) == NULL ||
+        (r->text = mh_config_text(r->cfg)) == NULL) {
+        MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+        return mh_cli_fail(ctx);
+    }
+    if (mh_build_sim(r->cfg, ctx, &r->sim) != MH_OK)
+        return mh_cli_fail(ctx);
+    rc = check_memory(r->sim, ctx);
+    return rc == 0 ? MH_ARGS_GO_ON : rc;
+}
+
+/* Takes OUT.h5 (refusing one that is not a regular file), opens its writer and, with --resume, reads the
+ * checkpoint back. 0, or the exit status (reported). */
+static int open_output(run_state *r, mh_ctx *ctx)
+{
+    if (mh_file_check_output(r->outp, ctx) != MH_OK || mh_file_check_output(r->ckpt, ctx) != MH_OK)
+        return mh_cli_fail(ctx);
+    const int rc = lock_output(r->outp, &r->lock, ctx);
+    if (rc != 0)
+        return rc;
+    if (mh_h5_writer_open(r->outp, ctx, &r->w) != MH_OK)
+        return mh_cli_fail(ctx);
+    if (r->resume && mh_checkpoint_resume(r->ckpt, r->sim, r->text, r->w, ctx) != MH_OK)
+        return mh_cli_fail(ctx);
+    if (!r->resume && !r->args.quiet && access(r->ckpt, F_OK) == 0)
+        fprintf(stderr, "microheal: note: %s exists; starting from day 0 (--resume continues it)\n", r->ckpt);
+    return 0;
+}
+
+/* The line that says what a complete run wrote: steps, wall time (seconds, and HH:MM:SS from a minute on),
+ * and session 1's outcome with the gain at day 42, or at the end of a shorter run. */
+static void report_run(const run_state *r, double wall)
+{
+    long acc, rej;
+    mh_sim_steps(r->sim, &acc, &rej);
+    const mh_summary *m = mh_sim_summary(r->sim);
+    const double *gain = m->gain[MH_OL_DERMIS][MH_OQ_CT];
+    const bool minutes = wall >= 60.0, d42 = !isnan(gain[0]);
+    char hms[32], at[48] = "at day 42";
+    mh_progress_hms(wall, hms, sizeof hms);
+    if (!d42)
+        snprintf(at, sizeof at, "at the end (day %g)", mh_config_real(r->cfg, MH_P_SIM_DAYS));
+    fprintf(stderr,
+            "wrote %s: %ld steps (%ld rejected) in %.2f s%s%s%s; session 1: channels closed %.1f h, "
+            "erythema %.2f days, collagen (dermis) x%.3f %s\n",
+            r->outp, acc, rej, wall, minutes ? " (" : "", minutes ? hms : "", minutes ? ")" : "", m->closure_hours[0],
+            m->erythema_days[0], d42 ? gain[0] : gain[MH_GAIN_DAYS], at);
+}
+
+/* Runs the simulation to its end, with the progress bar and the checkpoints, and finishes OUT.h5 (the
+ * checkpoint is removed then). 0, or the exit status (reported; 128 + N after signal N). */
+static int simulate(run_state *r, mh_ctx *ctx)
+{
+    const int quiet = r->args.quiet;
+    mh_sim_state st0;
+    mh_sim_get_state(r->sim, &st0);
+    if (!quiet) {
+        print_setup(r->sim, stderr);
+        if (r->resume)
+            fprintf(stderr, "resuming at day %.6g from %s\n", st0.t_days, r->ckpt);
+    }
+    const double t0 = mh_cli_now_s();
+    run_ctl ctl = {r->w,
+                   r->ckpt,
+                   r->text,
+                   mh_config_real(r->cfg, MH_P_CKPT_DAYS),
+                   60.0 * mh_config_real(r->cfg, MH_P_CKPT_MINUTES),
+                   0.0,
+                   t0,
+                   quiet,
+                   {0}};
+    if (ctl.every_days > 0.0)
+        ctl.next_day = next_multiple(st0.t_days, ctl.every_days);
+    mh_sink sink = {on_snapshot, on_step, &ctl};
+    mh_progress_start(&ctl.bar, stderr, quiet, "day", st0.t_days, mh_config_real(r->cfg, MH_P_SIM_DAYS));
+    const mh_status st = mh_sim_run(r->sim, &sink, ctx);
+    mh_progress_finish(&ctl.bar);
+    if (st == MH_ERR_NUMERIC)
+        return report_fault(r->sim, r->outp, r->text, ctx);
+    if (st == MH_ERR_STOPPED) {
+        mh_cli_fail(ctx);
+        return 128 + stop_signal;
+    }
+    if (st != MH_OK ||
+        mh_h5_writer_finish(&r->w, r->sim, r->text, (unsigned long)mh_config_int(r->cfg, MH_P_SEED), ctx) != MH_OK)
+        return mh_cli_fail(ctx);
+    mh_file_remove_regular(r->ckpt); /* superseded by the complete output */
+    if (!quiet)
+        report_run(r, mh_cli_now_s() - t0);
+    return 0;
+}
+
+/* A stop signal came before the run started: nothing new to keep (the checkpoint, if any, is as it was). */
+static int stopped_before_start(void)
+{
+    fprintf(stderr, "microheal: stopped by signal %d (%s) before the run started; nothing was written\n",
+            (int)stop_signal, signal_name(stop_signal));
+    return 128 + stop_signal;
+}
+
 int mh_cmd_run(int argc, char **argv)
 {
-    if (mh_cli_wants_help(argc, argv)) {
-        fputs(usage_run, stdout);
-        return 0;
-    }
     /* first of all: a signal that comes while the configuration loads or a checkpoint is read back must
      * not kill the run by signal, with a temporary file left behind */
     struct sigaction old_actions[N_STOP_SIGNALS];
     catch_stop_signals(old_actions);
     mh_ctx ctx;
     mh_ctx_init(&ctx);
-    mh_config *cfg = NULL;
-    mh_sim *sim = NULL;
-    mh_h5_writer *w = NULL;
-    mh_lock *lock = NULL;
-    const char *path = NULL, *outp = NULL, *text = NULL;
-    char *outbuf = NULL, *ckpt = NULL;
-    int quiet = 0, resume = 0;
-    run_opts o = {NULL, &quiet, &resume, true, true};
-    int rc = load_config(argc, argv, usage_run, &cfg, &o, &path, &ctx);
-    if (rc == 0)
-        rc = mh_cli_check_output(usage_run, "-o", o.output, false);
-    if (rc == 0 && (outp = o.output) == NULL)
-        outp = outbuf = default_output(path);
-    if (rc == 0 && (outp == NULL || (ckpt = mh_checkpoint_path(outp)) == NULL || (text = mh_config_text(cfg)) == NULL)) {
-        MH_ERROR(&ctx, MH_ERR_NOMEM, "out of memory");
-        rc = mh_cli_fail(&ctx);
-    }
-    if (rc == 0 && mh_build_sim(cfg, &ctx, &sim) != MH_OK)
-        rc = mh_cli_fail(&ctx);
-    if (rc == 0)
-        rc = check_memory(sim, &ctx);
-    if (rc == 0 && (mh_file_check_output(outp, &ctx) != MH_OK || mh_file_check_output(ckpt, &ctx) != MH_OK))
-        rc = mh_cli_fail(&ctx);
-    if (rc == 0)
-        rc = lock_output(outp, &lock, &ctx);
-    if (rc == 0 && mh_h5_writer_open(outp, &ctx, &w) != MH_OK)
-        rc = mh_cli_fail(&ctx);
-    if (rc == 0 && resume && mh_checkpoint_resume(ckpt, sim, text, w, &ctx) != MH_OK)
-        rc = mh_cli_fail(&ctx);
-    if (rc == 0 && !resume && !quiet && access(ckpt, F_OK) == 0)
-        fprintf(stderr, "microheal: note: %s exists; starting from day 0 (--resume continues it)\n", ckpt);
-    if (rc == 0 && stop_signal != 0) { /* nothing new to keep: the checkpoint, if any, is as it was */
-        fprintf(stderr, "microheal: stopped by signal %d (%s) before the run started; nothing was written\n",
-                (int)stop_signal, signal_name(stop_signal));
-        rc = 128 + stop_signal;
-    }
-    if (rc == 0) {
-        mh_sim_state st0;
-        mh_sim_get_state(sim, &st0);
-        if (!quiet) {
-            print_setup(sim, stderr);
-            if (resume)
-                fprintf(stderr, "resuming at day %.6g from %s\n", st0.t_days, ckpt);
-        }
-        double t0 = mh_cli_now_s();
-        run_ctl ctl = {w, ckpt, text, mh_config_real(cfg, MH_P_CKPT_DAYS), 60.0 * mh_config_real(cfg, MH_P_CKPT_MINUTES),
-                       0.0, t0, quiet, {0}};
-        if (ctl.every_days > 0.0)
-            ctl.next_day = next_multiple(st0.t_days, ctl.every_days);
-        mh_sink sink = {on_snapshot, on_step, &ctl};
-        mh_progress_start(&ctl.bar, stderr, quiet, "day", st0.t_days, mh_config_real(cfg, MH_P_SIM_DAYS));
-        mh_status st = mh_sim_run(sim, &sink, &ctx);
-        mh_progress_finish(&ctl.bar);
-        if (st == MH_ERR_NUMERIC) {
-            rc = report_fault(sim, outp, text, &ctx);
-        } else if (st == MH_ERR_STOPPED) {
-            mh_cli_fail(&ctx);
-            rc = 128 + stop_signal;
-        } else if (st != MH_OK) {
-            rc = mh_cli_fail(&ctx);
-        } else if (mh_h5_writer_finish(&w, sim, text, (unsigned long)mh_config_int(cfg, MH_P_SEED), &ctx) != MH_OK) {
-            rc = mh_cli_fail(&ctx);
-        } else {
-            mh_file_remove_regular(ckpt); /* superseded by the complete output */
-            if (!quiet) {
-                long acc, rej;
-                mh_sim_steps(sim, &acc, &rej);
-                const mh_summary *m = mh_sim_summary(sim);
-                /* wall time: seconds, and HH:MM:SS from a minute on; the gain at day 42, or at the end of a
-                 * shorter run */
-                const double wall = mh_cli_now_s() - t0, *gain = m->gain[MH_OL_DERMIS][MH_OQ_CT];
-                const bool minutes = wall >= 60.0, d42 = !isnan(gain[0]);
-                char hms[32], at[48] = "at day 42";
-                mh_progress_hms(wall, hms, sizeof hms);
-                if (!d42)
-                    snprintf(at, sizeof at, "at the end (day %g)", mh_config_real(cfg, MH_P_SIM_DAYS));
-                fprintf(stderr,
-                        "wrote %s: %ld steps (%ld rejected) in %.2f s%s%s%s; session 1: channels closed %.1f h, "
-                        "erythema %.2f days, collagen (dermis) x%.3f %s\n",
-                        outp, acc, rej, wall, minutes ? " (" : "", minutes ? hms : "", minutes ? ")" : "",
-                        m->closure_hours[0], m->erythema_days[0], d42 ? gain[0] : gain[MH_GAIN_DAYS], at);
-            }
-        }
-    }
-    mh_h5_writer_abort(&w);
-    mh_lock_release(&lock);
-    mh_sim_destroy(&sim);
-    mh_config_destroy(&cfg);
-    free(outbuf);
-    free(ckpt);
+    run_state r = {0};
+    int rc = set_up(argc, argv, &r, &ctx);
+    if (rc == MH_ARGS_GO_ON && (rc = open_output(&r, &ctx)) == 0)
+        rc = stop_signal != 0 ? stopped_before_start() : simulate(&r, &ctx);
+    mh_h5_writer_abort(&r.w);
+    mh_lock_release(&r.lock);
+    mh_sim_destroy(&r.sim);
+    mh_config_destroy(&r.cfg);
+    mh_args_free(&r.args);
+    free(r.outbuf);
+    free(r.ckpt);
     restore_stop_signals(old_actions);
     return rc;
 }

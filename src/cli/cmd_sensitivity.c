@@ -3,6 +3,7 @@
  *
  * Output directory DIR: sensitivity.md, sensitivity.csv, sensitivity.png. Each file is written to
  * NAME.tmp and renamed when complete. Progress goes to stderr unless -q. */
+#include "mh_args.h"
 #include "mh_cli.h"
 #include "mh_cli_util.h"
 #include "mh_h5.h"
@@ -43,23 +44,19 @@ typedef struct {
     mh_sens_options opt;
     char *keybuf; /* --params, split in place */
     const char **keys;
+    mh_args args; /* what the strings point into, and --set's assignments */
 } cli_args;
 
-static int bad_usage(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "microheal: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n%s", usage_sensitivity);
-    return 2;
-}
+static int bad_usage(const char *fmt, const char *arg) { return mh_cli_usage_error(usage_sensitivity, fmt, arg); }
 
-static int whole(const char *s, int *v)
+/* A whole number of int's range into *v. */
+static bool whole(const char *s, int *v)
 {
-    double x;
-    if (!mh_cli_parse_double(s, &x) || x != floor(x) || fabs(x) > INT_MAX)
-        return 0;
+    long x;
+    if (!mh_cli_parse_long(s, &x) || x < -INT_MAX || x > INT_MAX)
+        return false;
     *v = (int)x;
-    return 1;
+    return true;
 }
 
 /* Splits a comma-separated list in place; returns the count (at most max), -1 if there are more
@@ -86,80 +83,88 @@ static int parse_observables(const char *text, mh_sens_options *o)
     return 0;
 }
 
-/* First pass over argv: options of the screening; --set is applied after the config is loaded. */
+/* --params k1,k2,...: the keys, split in a copy. 0, or the exit status after a message. */
+static int parse_params(const char *v, cli_args *a)
+{
+    free(a->keybuf);
+    free(a->keys);
+    a->keybuf = strdup(v);
+    a->keys = calloc(MH_P_COUNT + 1, sizeof *a->keys);
+    if (a->keybuf == NULL || a->keys == NULL) {
+        fprintf(stderr, "microheal: out of memory\n");
+        return 1;
+    }
+    a->opt.keys = a->keys;
+    a->opt.nkeys = mh_cli_split_list(a->keybuf, a->keys, MH_P_COUNT);
+    return a->opt.nkeys < 1 ? bad_usage("--params: '%s' is not a list of keys k1,k2,...", v) : 0;
+}
+
+enum {
+    OPT_METHOD = MH_ARGS_OWN,
+    OPT_DELTA,
+    OPT_RANGE,
+    OPT_TRAJECTORIES,
+    OPT_LEVELS,
+    OPT_PARAMS,
+    OPT_OBSERVABLES,
+    OPT_NO_PLOT
+};
+static const struct option sensitivity_options[] = {{"method", required_argument, NULL, OPT_METHOD},
+                                                    {"delta", required_argument, NULL, OPT_DELTA},
+                                                    {"range", required_argument, NULL, OPT_RANGE},
+                                                    {"trajectories", required_argument, NULL, OPT_TRAJECTORIES},
+                                                    {"levels", required_argument, NULL, OPT_LEVELS},
+                                                    {"params", required_argument, NULL, OPT_PARAMS},
+                                                    {"observables", required_argument, NULL, OPT_OBSERVABLES},
+                                                    {"no-plot", no_argument, NULL, OPT_NO_PLOT},
+                                                    {NULL, 0, NULL, 0}};
+
+/* The screening's options; --set is applied after the config is loaded. */
+static int on_option(mh_args *args, int val, char *v)
+{
+    cli_args *a = args->user;
+    mh_sens_options *o = &a->opt;
+    switch (val) {
+    case OPT_METHOD:
+        if (strcmp(v, "oat") != 0 && strcmp(v, "morris") != 0)
+            return bad_usage("--method: '%s' is not oat or morris", v);
+        o->method = strcmp(v, "oat") == 0 ? MH_SENS_OAT : MH_SENS_MORRIS;
+        return 0;
+    case OPT_DELTA:
+        return mh_cli_parse_double(v, &o->delta) ? 0 : bad_usage("--delta: '%s' is not a number", v);
+    case OPT_RANGE:
+        return mh_cli_parse_double(v, &o->range) ? 0 : bad_usage("--range: '%s' is not a number", v);
+    case OPT_TRAJECTORIES:
+        return whole(v, &o->trajectories) ? 0 : bad_usage("--trajectories: '%s' is not a whole number", v);
+    case OPT_LEVELS:
+        return whole(v, &o->levels) ? 0 : bad_usage("--levels: '%s' is not a whole number", v);
+    case OPT_PARAMS:
+        return parse_params(v, a);
+    case OPT_OBSERVABLES:
+        return parse_observables(v, o);
+    default:
+        a->plot = 0;
+        return 0;
+    }
+}
+
 static int parse_args(int argc, char **argv, cli_args *a)
 {
     mh_sens_options_default(&a->opt);
-    a->outdir = "sensitivity";
     a->plot = 1;
-    for (int i = 0; i < argc; i++) {
-        const char *s = argv[i];
-        if (strcmp(s, "-q") == 0 || strcmp(s, "--quiet") == 0) {
-            a->quiet = 1;
-            continue;
-        }
-        if (strcmp(s, "--no-plot") == 0) {
-            a->plot = 0;
-            continue;
-        }
-        static const char *with_value[] = {"--method", "--delta", "--trajectories", "--levels", "--range", "--params",
-                                           "--set",    "-o",      "--observables"};
-        int takes = 0;
-        for (size_t k = 0; k < sizeof with_value / sizeof *with_value; k++)
-            takes |= strcmp(s, with_value[k]) == 0;
-        if (!takes) {
-            if (s[0] == '-' && s[1] != '\0')
-                return bad_usage("unknown option %s", s);
-            if (a->cfg_path != NULL)
-                return bad_usage("unexpected argument %s", s);
-            a->cfg_path = s;
-            continue;
-        }
-        if (i + 1 >= argc)
-            return bad_usage("%s needs an argument", s);
-        const char *v = argv[++i];
-        int rc = 0;
-        if (strcmp(s, "--method") == 0) {
-            if (strcmp(v, "oat") == 0)
-                a->opt.method = MH_SENS_OAT;
-            else if (strcmp(v, "morris") == 0)
-                a->opt.method = MH_SENS_MORRIS;
-            else
-                rc = bad_usage("--method: '%s' is not oat or morris", v);
-        } else if (strcmp(s, "--delta") == 0 && !mh_cli_parse_double(v, &a->opt.delta)) {
-            rc = bad_usage("--delta: '%s' is not a number", v);
-        } else if (strcmp(s, "--range") == 0 && !mh_cli_parse_double(v, &a->opt.range)) {
-            rc = bad_usage("--range: '%s' is not a number", v);
-        } else if (strcmp(s, "--trajectories") == 0 && !whole(v, &a->opt.trajectories)) {
-            rc = bad_usage("--trajectories: '%s' is not a whole number", v);
-        } else if (strcmp(s, "--levels") == 0 && !whole(v, &a->opt.levels)) {
-            rc = bad_usage("--levels: '%s' is not a whole number", v);
-        } else if (strcmp(s, "-o") == 0) {
-            a->outdir = v;
-        } else if (strcmp(s, "--observables") == 0) {
-            rc = parse_observables(v, &a->opt);
-        } else if (strcmp(s, "--params") == 0) {
-            free(a->keybuf);
-            free(a->keys);
-            a->keybuf = strdup(v);
-            a->keys = calloc(MH_P_COUNT + 1, sizeof *a->keys);
-            if (a->keybuf == NULL || a->keys == NULL)
-                return 1;
-            int n = mh_cli_split_list(a->keybuf, a->keys, MH_P_COUNT);
-            if (n < 1)
-                rc = bad_usage("--params: '%s' is not a list of keys k1,k2,...", v);
-            a->opt.keys = a->keys;
-            a->opt.nkeys = n;
-        }
-        if (rc != 0)
-            return rc;
-    }
-    if (a->cfg_path == NULL)
-        return bad_usage("%s", "missing CONFIG");
-    const int named = mh_cli_check_output(usage_sensitivity, "-o", a->outdir, false);
-    if (named != 0)
-        return named;
-    return 0;
+    const mh_args_spec spec = {.usage = usage_sensitivity,
+                               .common = MH_ARGS_SET | MH_ARGS_OUTPUT | MH_ARGS_QUIET,
+                               .own = sensitivity_options,
+                               .max_pos = 1,
+                               .on_option = on_option,
+                               .user = a};
+    const int rc = mh_args_parse(&spec, argc, argv, &a->args);
+    if (rc != MH_ARGS_GO_ON)
+        return rc;
+    a->cfg_path = a->args.npos > 0 ? a->args.pos[0] : NULL;
+    a->outdir = a->args.output != NULL ? a->args.output : "sensitivity";
+    a->quiet = a->args.quiet;
+    return a->cfg_path == NULL ? bad_usage("%s", "missing CONFIG") : MH_ARGS_GO_ON;
 }
 
 static void progress(void *user, int run, int nruns, const char *label, mh_status st, const char *msg)
@@ -377,21 +382,15 @@ static int write_plot(const mh_sens *s, const cli_args *a)
 }
 
 /* Loads CONFIG and applies every --set in order. */
-static mh_status load(int argc, char **argv, const cli_args *a, mh_config **cfg, mh_ctx *ctx)
+static mh_status load(const cli_args *a, mh_config **cfg, mh_ctx *ctx)
 {
     mh_status st = mh_config_create(ctx, cfg);
     if (st == MH_OK)
         st = mh_config_load(*cfg, a->cfg_path, ctx);
-    for (int i = 0, nset = 0; i + 1 < argc && st == MH_OK; i++)
-        if (strcmp(argv[i], "--set") == 0) {
-            char origin[32];
-            snprintf(origin, sizeof origin, "--set #%d", ++nset);
-            st = mh_config_set(*cfg, argv[++i], origin, ctx);
-        }
-    return st;
+    return st == MH_OK ? mh_args_apply(&a->args, *cfg, ctx) : st;
 }
 
-static int run(int argc, char **argv, cli_args *a)
+static int run(cli_args *a)
 {
     mh_ctx ctx;
     mh_ctx_init(&ctx);
@@ -401,7 +400,7 @@ static int run(int argc, char **argv, cli_args *a)
     int rc = 0;
     a->opt.progress = progress;
     a->opt.progress_user = a;
-    if (load(argc, argv, a, &cfg, &ctx) != MH_OK || mh_sens_create(cfg, &a->opt, &ctx, &s) != MH_OK) {
+    if (load(a, &cfg, &ctx) != MH_OK || mh_sens_create(cfg, &a->opt, &ctx, &s) != MH_OK) {
         rc = mh_cli_fail(&ctx);
         goto done;
     }
@@ -453,17 +452,13 @@ done:
 
 int mh_cli_sensitivity(int argc, char **argv)
 {
-    for (int i = 0; i < argc; i++)
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(usage_sensitivity, stdout);
-            return 0;
-        }
     cli_args a;
     memset(&a, 0, sizeof a);
     int rc = parse_args(argc, argv, &a);
-    if (rc == 0)
-        rc = run(argc, argv, &a);
+    if (rc == MH_ARGS_GO_ON)
+        rc = run(&a);
     free(a.keybuf);
     free(a.keys);
+    mh_args_free(&a.args);
     return rc;
 }

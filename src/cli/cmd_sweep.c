@@ -1,6 +1,7 @@
 /* cmd_sweep: `microheal sweep`: run a sweep's points locally (a process pool), under mpirun (a task
  * farm, mh_farm), or as a Slurm job array, resume it, and collect its summary (papers/sweeps.md). */
 #define _XOPEN_SOURCE 700 /* realpath */
+#include "mh_args.h"
 #include "mh_cli.h"
 #include "mh_cli_util.h"
 #include "mh_farm.h"
@@ -53,56 +54,84 @@ static const char *usage_sweep =
     "Exit status: 0 every point complete, 1 some point failed or is missing, 2 bad input.\n";
 
 typedef struct {
-    const char *sweep, *dir, *task, *of, *procs, *threads, *array_max, *cpus, *time, *partition, *metric, *scripts;
+    const char *sweep, *dir, *task, *of, *threads, *array_max, *cpus, *time, *partition, *metric, *scripts;
     const char *sbatch_opts[32];
     int nsbatch;
+    long procs; /* -j; 0: not given */
     int slurm, submit, collect, check, quiet, plot;
 } sweep_args;
 
-static int parse_args(int argc, char **argv, sweep_args *a)
+/* sweep's own options: those with a value first, in the order of sweep_args' members, then the flags. */
+enum {
+    OPT_TASK = MH_ARGS_OWN,
+    OPT_OF,
+    OPT_THREADS,
+    OPT_ARRAY_MAX,
+    OPT_CPUS,
+    OPT_TIME,
+    OPT_PARTITION,
+    OPT_METRIC,
+    OPT_SCRIPTS,
+    OPT_SBATCH,
+    OPT_SLURM,
+    OPT_SUBMIT,
+    OPT_COLLECT,
+    OPT_CHECK,
+    OPT_PLOT
+};
+static const struct option sweep_options[] = {{"task", required_argument, NULL, OPT_TASK},
+                                              {"of", required_argument, NULL, OPT_OF},
+                                              {"threads", required_argument, NULL, OPT_THREADS},
+                                              {"array-max", required_argument, NULL, OPT_ARRAY_MAX},
+                                              {"cpus-per-task", required_argument, NULL, OPT_CPUS},
+                                              {"time", required_argument, NULL, OPT_TIME},
+                                              {"partition", required_argument, NULL, OPT_PARTITION},
+                                              {"metric", required_argument, NULL, OPT_METRIC},
+                                              {"scripts", required_argument, NULL, OPT_SCRIPTS},
+                                              {"sbatch-option", required_argument, NULL, OPT_SBATCH},
+                                              {"slurm", no_argument, NULL, OPT_SLURM},
+                                              {"submit", no_argument, NULL, OPT_SUBMIT},
+                                              {"collect", no_argument, NULL, OPT_COLLECT},
+                                              {"check", no_argument, NULL, OPT_CHECK},
+                                              {"plot", no_argument, NULL, OPT_PLOT},
+                                              {NULL, 0, NULL, 0}};
+
+static int on_sweep_option(mh_args *args, int val, char *arg)
+{
+    sweep_args *a = args->user;
+    const char **text[] = {&a->task, &a->of,        &a->threads, &a->array_max, &a->cpus,
+                           &a->time, &a->partition, &a->metric,  &a->scripts};
+    int *flag[] = {&a->slurm, &a->submit, &a->collect, &a->check, &a->plot};
+    if (val < OPT_SBATCH) {
+        *text[val - OPT_TASK] = arg;
+    } else if (val > OPT_SBATCH) {
+        *flag[val - OPT_SLURM] = 1;
+    } else if (a->nsbatch == 31) {
+        return mh_cli_usage_error(usage_sweep, "%s", "more than 31 --sbatch-option");
+    } else {
+        a->sbatch_opts[a->nsbatch++] = arg;
+    }
+    return 0;
+}
+
+/* Parses argv into a (args holds what it points to) and checks the options go together. Returns
+ * MH_ARGS_GO_ON, or the exit status (reported). */
+static int parse_args(int argc, char **argv, mh_args *args, sweep_args *a)
 {
     memset(a, 0, sizeof *a);
-    for (int i = 0; i < argc; i++) {
-        const char *s = argv[i];
-        const char **dst = strcmp(s, "-o") == 0                ? &a->dir
-                           : strcmp(s, "--task") == 0          ? &a->task
-                           : strcmp(s, "--of") == 0            ? &a->of
-                           : strcmp(s, "-j") == 0              ? &a->procs
-                           : strcmp(s, "--threads") == 0       ? &a->threads
-                           : strcmp(s, "--array-max") == 0     ? &a->array_max
-                           : strcmp(s, "--cpus-per-task") == 0 ? &a->cpus
-                           : strcmp(s, "--time") == 0          ? &a->time
-                           : strcmp(s, "--partition") == 0     ? &a->partition
-                           : strcmp(s, "--metric") == 0        ? &a->metric
-                           : strcmp(s, "--scripts") == 0       ? &a->scripts
-                           : strcmp(s, "--sbatch-option") == 0 ? &a->sbatch_opts[a->nsbatch]
-                                                               : NULL;
-        if (dst != NULL) {
-            if (i + 1 >= argc)
-                return mh_cli_usage_error(usage_sweep, "%s needs an argument", s);
-            if (dst == &a->sbatch_opts[a->nsbatch] && ++a->nsbatch == 32)
-                return mh_cli_usage_error(usage_sweep, "%s", "more than 31 --sbatch-option");
-            *dst = argv[++i];
-        } else if (strcmp(s, "--slurm") == 0) {
-            a->slurm = 1;
-        } else if (strcmp(s, "--submit") == 0) {
-            a->submit = 1;
-        } else if (strcmp(s, "--collect") == 0) {
-            a->collect = 1;
-        } else if (strcmp(s, "--plot") == 0) {
-            a->plot = 1;
-        } else if (strcmp(s, "--check") == 0) {
-            a->check = 1;
-        } else if (strcmp(s, "-q") == 0 || strcmp(s, "--quiet") == 0) {
-            a->quiet = 1;
-        } else if (s[0] == '-' && s[1] != '\0') {
-            return mh_cli_usage_error(usage_sweep, "unknown option %s", s);
-        } else if (a->sweep == NULL) {
-            a->sweep = s;
-        } else {
-            return mh_cli_usage_error(usage_sweep, "unexpected argument %s", s);
-        }
-    }
+    const mh_args_spec spec = {.usage = usage_sweep,
+                               .common = MH_ARGS_OUTPUT | MH_ARGS_QUIET | MH_ARGS_JOBS,
+                               .own = sweep_options,
+                               .max_pos = 1,
+                               .on_option = on_sweep_option,
+                               .user = a};
+    const int rc = mh_args_parse(&spec, argc, argv, args);
+    if (rc != MH_ARGS_GO_ON)
+        return rc;
+    a->sweep = args->npos > 0 ? args->pos[0] : NULL;
+    a->dir = args->output;
+    a->procs = args->jobs;
+    a->quiet = args->quiet;
     if (a->sweep == NULL)
         return mh_cli_usage_error(usage_sweep, "%s", a->collect || a->task || a->plot ? "missing DIR" : "missing SWEEP.ini");
     if (a->submit && !a->slurm)
@@ -113,7 +142,7 @@ static int parse_args(int argc, char **argv, sweep_args *a)
         return mh_cli_usage_error(usage_sweep, "%s", "--task and --of go together");
     if (!a->collect && !a->plot && a->task == NULL && !a->check && a->dir == NULL)
         return mh_cli_usage_error(usage_sweep, "%s", "missing -o DIR");
-    return mh_cli_check_output(usage_sweep, "-o", a->dir, false);
+    return MH_ARGS_GO_ON;
 }
 
 /* A whole number in [lo, hi] from option opt (text s); -1 after a usage message if it is not one. */
@@ -330,8 +359,8 @@ static int threads_of(const sweep_args *a, int dflt)
     if (a->threads)
         return (int)whole("--threads", a->threads, 1, 4096);
     const char *e = getenv("SLURM_CPUS_PER_TASK");
-    double x;
-    if (e != NULL && mh_cli_parse_double(e, &x) && x >= 1 && x <= 4096 && x == (int)x)
+    long x;
+    if (e != NULL && mh_cli_parse_long(e, &x) && x >= 1 && x <= 4096)
         return (int)x;
     return dflt;
 }
@@ -494,59 +523,64 @@ static int run_mpi(int argc, char **argv, const sweep_args *a)
     return rc;
 }
 
-int mh_cmd_sweep(int argc, char **argv)
+/* Does what a asks for: collect, plot, a Slurm task, the Slurm scripts, check, a sweep under mpirun or a local
+ * one. The exit status. */
+static int run_sweep(int argc, char **argv, const sweep_args *a)
 {
-    if (mh_cli_wants_help(argc, argv)) {
-        fputs(usage_sweep, stdout);
-        return 0;
-    }
-    sweep_args a;
-    int rc = parse_args(argc, argv, &a);
-    if (rc != 0)
-        return rc;
-    if (a.collect) {
+    int rc = 0;
+    if (a->collect) {
         mh_sweep *s = NULL;
         mh_lock *lock = NULL;
-        rc = load(&a, true, false, &s, &lock);
+        rc = load(a, true, false, &s, &lock);
         if (rc == 0)
-            rc = summarise(s, a.sweep, a.quiet);
+            rc = summarise(s, a->sweep, a->quiet);
         mh_sweep_destroy(&s);
         mh_lock_release(&lock);
         return rc;
     }
-    if (a.plot)
-        return mh_cli_sweep_plot(a.sweep, a.metric, a.scripts, usage_sweep);
-    if (a.task != NULL)
-        return run_task(&a);
-    if (a.slurm)
-        return run_slurm(&a);
-    if (a.check) {
+    if (a->plot)
+        return mh_cli_sweep_plot(a->sweep, a->metric, a->scripts, usage_sweep);
+    if (a->task != NULL)
+        return run_task(a);
+    if (a->slurm)
+        return run_slurm(a);
+    if (a->check) {
         mh_sweep *s = NULL;
-        rc = load(&a, false, false, &s, NULL);
+        rc = load(a, false, false, &s, NULL);
         if (rc == 0)
-            printf("%s: valid: design %s, %d axes, %d rows x %d replicates = %d points\n", a.sweep,
+            printf("%s: valid: design %s, %d axes, %d rows x %d replicates = %d points\n", a->sweep,
                    mh_sweep_design_name(mh_sweep_get_design(s)), mh_sweep_naxes(s), mh_sweep_nrows(s),
                    mh_sweep_replicates(s), mh_sweep_npoints(s));
         mh_sweep_destroy(&s);
         return rc;
     }
     if (mh_farm_launched()) {
-        if (a.procs != NULL)
+        if (a->procs != 0)
             return mh_cli_usage_error(usage_sweep, "%s", "-j is for local runs; under mpirun the ranks are the processes");
-        return run_mpi(argc, argv, &a);
+        return run_mpi(argc, argv, a);
     }
-    int threads = threads_of(&a, 1);
-    long procs = a.procs ? whole("-j", a.procs, 1, 4096) : 0; /* 0: cores / threads */
-    if (threads < 0 || procs < 0)
+    int threads = threads_of(a, 1);
+    if (threads < 0)
         return 2;
     mh_sweep *s = NULL;
     mh_lock *lock = NULL; /* one sweep into DIR at a time */
-    rc = load(&a, false, true, &s, &lock);
+    rc = load(a, false, true, &s, &lock);
+    if (rc == 0) /* procs 0: cores / threads */
+        rc = mh_pool_run_local(s, a->dir, a->procs, threads, "point", a->quiet);
     if (rc == 0)
-        rc = mh_pool_run_local(s, a.dir, procs, threads, "point", a.quiet);
-    if (rc == 0)
-        rc = summarise(s, a.dir, a.quiet);
+        rc = summarise(s, a->dir, a->quiet);
     mh_sweep_destroy(&s);
     mh_lock_release(&lock);
+    return rc;
+}
+
+int mh_cmd_sweep(int argc, char **argv)
+{
+    mh_args args;
+    sweep_args a;
+    int rc = parse_args(argc, argv, &args, &a);
+    if (rc == MH_ARGS_GO_ON)
+        rc = run_sweep(argc, argv, &a);
+    mh_args_free(&args);
     return rc;
 }

@@ -1,4 +1,5 @@
 /* microheal CLI: parse arguments, call the library, report, exit (0 ok, 2 bad input, 1 other failure). */
+#include "mh_args.h"
 #include "mh_cli.h"
 #include "mh_cli_util.h"
 #include "mh_config.h"
@@ -55,84 +56,96 @@ static const char *usage_export =
 
 static int cmd_info(int argc, char **argv)
 {
-    if (mh_cli_wants_help(argc, argv)) {
-        fputs(usage_info, stdout);
-        return 0;
+    const mh_args_spec spec = {.usage = usage_info, .max_pos = 1};
+    mh_args a;
+    int rc = mh_args_parse(&spec, argc, argv, &a);
+    if (rc == MH_ARGS_GO_ON && a.npos == 0)
+        rc = mh_cli_usage_error(usage_info, "%s", "missing OUT.h5");
+    if (rc == MH_ARGS_GO_ON) {
+        mh_ctx ctx;
+        mh_ctx_init(&ctx);
+        rc = mh_h5_info(a.pos[0], stdout, &ctx) == MH_OK ? 0 : mh_cli_fail(&ctx);
     }
-    if (argc != 1)
-        return mh_cli_usage_error(usage_info, "%s", argc == 0 ? "missing OUT.h5" : "too many arguments");
-    mh_ctx ctx;
-    mh_ctx_init(&ctx);
-    return mh_h5_info(argv[0], stdout, &ctx) == MH_OK ? 0 : mh_cli_fail(&ctx);
+    mh_args_free(&a);
+    return rc;
 }
+
+/* export's WHAT (the option that names it) and the options that go with it. */
+enum {
+    EXPORT_SERIES = MH_ARGS_OWN,
+    EXPORT_SESSIONS,
+    EXPORT_PUNCTURES,
+    EXPORT_SUMMARY,
+    EXPORT_XDMF,
+    EXPORT_FIELD,
+    EXPORT_PROFILE,
+    EXPORT_DAY,
+    EXPORT_Y_MM
+};
+static const struct option export_options[] = {{"series", no_argument, NULL, EXPORT_SERIES},
+                                               {"sessions", no_argument, NULL, EXPORT_SESSIONS},
+                                               {"punctures", no_argument, NULL, EXPORT_PUNCTURES},
+                                               {"summary", no_argument, NULL, EXPORT_SUMMARY},
+                                               {"xdmf", no_argument, NULL, EXPORT_XDMF},
+                                               {"field", required_argument, NULL, EXPORT_FIELD},
+                                               {"profile", required_argument, NULL, EXPORT_PROFILE},
+                                               {"day", required_argument, NULL, EXPORT_DAY},
+                                               {"y-mm", required_argument, NULL, EXPORT_Y_MM},
+                                               {NULL, 0, NULL, 0}};
+
+typedef struct {
+    int what;          /* EXPORT_SERIES ... EXPORT_PROFILE; 0: none given */
+    const char *field; /* --field's or --profile's NAME */
+    double day, y_mm;  /* --day (default 0), --y-mm (default -1: the middle) */
+} export_args;
 
 #define ONE_WHAT "give one of --series, --sessions, --punctures, --summary, --field, --profile, --xdmf"
 
-static int cmd_export(int argc, char **argv)
+static int on_export_option(mh_args *args, int val, char *arg)
 {
-    if (mh_cli_wants_help(argc, argv)) {
-        fputs(usage_export, stdout);
-        return 0;
+    export_args *e = args->user;
+    if (val == EXPORT_DAY || val == EXPORT_Y_MM)
+        return mh_cli_parse_double(arg, val == EXPORT_DAY ? &e->day : &e->y_mm)
+                   ? 0
+                   : mh_cli_usage_error(usage_export, "not a number: %s", arg);
+    if (e->what != 0)
+        return mh_cli_usage_error(usage_export, "%s", ONE_WHAT);
+    e->what = val;
+    e->field = arg; /* NULL but for --field and --profile */
+    return 0;
+}
+
+/* Writes what e asks for of the output file to out: MH_OK or the failure, with its message in ctx. */
+static mh_status export_table(const char *file, const export_args *e, FILE *out, mh_ctx *ctx)
+{
+    switch (e->what) {
+    case EXPORT_SERIES:
+        return mh_export_series(file, out, ctx);
+    case EXPORT_SESSIONS:
+        return mh_export_sessions(file, out, ctx);
+    case EXPORT_PUNCTURES:
+        return mh_export_punctures(file, out, ctx);
+    case EXPORT_SUMMARY:
+        return mh_export_summary(file, out, ctx);
+    case EXPORT_PROFILE:
+        return mh_export_profile(file, e->field, e->day, out, ctx);
+    default:
+        return mh_export_field(file, e->field, e->day, e->y_mm, out, ctx);
     }
-    const char *file = NULL, *what = NULL, *field = NULL, *outp = NULL;
-    double day = 0.0, y = -1.0;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--series") == 0 || strcmp(a, "--sessions") == 0 || strcmp(a, "--punctures") == 0 ||
-            strcmp(a, "--summary") == 0 || strcmp(a, "--xdmf") == 0) {
-            if (what != NULL)
-                return mh_cli_usage_error(usage_export, "%s", ONE_WHAT);
-            what = a;
-        } else if (strcmp(a, "--field") == 0 || strcmp(a, "--profile") == 0 || strcmp(a, "--day") == 0 ||
-                   strcmp(a, "--y-mm") == 0 || strcmp(a, "-o") == 0) {
-            if (i + 1 >= argc)
-                return mh_cli_usage_error(usage_export, "%s needs an argument", a);
-            const char *v = argv[++i];
-            if (strcmp(a, "--field") == 0 || strcmp(a, "--profile") == 0) {
-                if (what != NULL)
-                    return mh_cli_usage_error(usage_export, "%s", ONE_WHAT);
-                what = a;
-                field = v;
-            } else if (strcmp(a, "-o") == 0) {
-                outp = v;
-            } else if (!mh_cli_parse_double(v, strcmp(a, "--day") == 0 ? &day : &y)) {
-                return mh_cli_usage_error(usage_export, "not a number: %s", v);
-            }
-        } else if (a[0] == '-' && a[1] != '\0') {
-            return mh_cli_usage_error(usage_export, "unknown option %s", a);
-        } else if (file == NULL) {
-            file = a;
-        } else {
-            return mh_cli_usage_error(usage_export, "unexpected argument %s", a);
-        }
-    }
-    if (file == NULL || what == NULL)
-        return mh_cli_usage_error(usage_export, "%s", file == NULL ? "missing OUT.h5" : "missing WHAT");
-    int rc = mh_cli_check_output(usage_export, "-o", outp, true);
-    if (rc != 0)
-        return rc;
+}
+
+/* The table of e to outp, through a fresh temporary file beside it renamed when complete (an older file
+ * stays as it was when the export fails), or to stdout when outp is NULL; the exit status. */
+static int export_to(const char *file, const export_args *e, const char *outp)
+{
     mh_ctx ctx;
     mh_ctx_init(&ctx);
-    if (strcmp(what, "--xdmf") == 0) /* a file beside the HDF5 one by default; written atomically */
-        return mh_xdmf_write(file, outp, &ctx) == MH_OK ? 0 : mh_cli_fail(&ctx);
-    char *tmp = NULL; /* FILE is written through a fresh temporary beside it, renamed when complete */
+    char *tmp = NULL;
+    int rc = 0;
     FILE *out = outp != NULL ? mh_cli_text_open(outp, &tmp, &rc) : stdout;
     if (out == NULL)
         return rc;
-    mh_status st;
-    if (strcmp(what, "--series") == 0)
-        st = mh_export_series(file, out, &ctx);
-    else if (strcmp(what, "--sessions") == 0)
-        st = mh_export_sessions(file, out, &ctx);
-    else if (strcmp(what, "--punctures") == 0)
-        st = mh_export_punctures(file, out, &ctx);
-    else if (strcmp(what, "--summary") == 0)
-        st = mh_export_summary(file, out, &ctx);
-    else if (strcmp(what, "--profile") == 0)
-        st = mh_export_profile(file, field, day, out, &ctx);
-    else
-        st = mh_export_field(file, field, day, y, out, &ctx);
-    rc = st == MH_OK ? 0 : mh_cli_fail(&ctx);
+    rc = export_table(file, e, out, &ctx) == MH_OK ? 0 : mh_cli_fail(&ctx);
     if (outp != NULL && rc != 0) {
         fclose(out);
         unlink(tmp);
@@ -140,6 +153,31 @@ static int cmd_export(int argc, char **argv)
     } else if (outp != NULL) {
         rc = mh_cli_text_close(out, tmp, outp);
     }
+    return rc;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+    export_args e = {0, NULL, 0.0, -1.0};
+    const mh_args_spec spec = {.usage = usage_export,
+                               .common = MH_ARGS_OUTPUT,
+                               .own = export_options,
+                               .max_pos = 1,
+                               .on_option = on_export_option,
+                               .user = &e};
+    mh_args a;
+    int rc = mh_args_parse(&spec, argc, argv, &a);
+    if (rc == MH_ARGS_GO_ON && (a.npos == 0 || e.what == 0))
+        rc = mh_cli_usage_error(usage_export, "%s", a.npos == 0 ? "missing OUT.h5" : "missing WHAT");
+    if (rc == MH_ARGS_GO_ON && (rc = mh_cli_check_output(usage_export, "-o", a.output, true)) == 0) {
+        mh_ctx ctx;
+        mh_ctx_init(&ctx);
+        if (e.what == EXPORT_XDMF) /* a file beside the HDF5 one by default; written atomically */
+            rc = mh_xdmf_write(a.pos[0], a.output, &ctx) == MH_OK ? 0 : mh_cli_fail(&ctx);
+        else
+            rc = export_to(a.pos[0], &e, a.output);
+    }
+    mh_args_free(&a);
     return rc;
 }
 

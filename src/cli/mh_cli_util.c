@@ -35,14 +35,6 @@ int mh_cli_usage_error(const char *usage, const char *fmt, const char *arg)
     return 2;
 }
 
-bool mh_cli_wants_help(int argc, char **argv)
-{
-    for (int i = 0; i < argc; i++)
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-            return true;
-    return false;
-}
-
 bool mh_cli_fmt(char *out, size_t len, const char *fmt, ...)
 {
     va_list ap;
@@ -63,16 +55,25 @@ bool mh_cli_parse_double(const char *s, double *v)
     return end != s && *end == '\0' && errno == 0 && isfinite(*v);
 }
 
+bool mh_cli_parse_long(const char *s, long *v)
+{
+    char *end = NULL;
+    errno = 0;
+    *v = strtol(s, &end, 10);
+    /* strtol would skip blanks in front, and take "" for 0 */
+    return s[0] != '\0' && !isspace((unsigned char)s[0]) && *end == '\0' && errno == 0;
+}
+
 long mh_cli_whole(const char *usage, const char *opt, const char *s, long lo, long hi)
 {
-    double x;
-    if (!mh_cli_parse_double(s, &x) || x != (double)(long)x || x < lo || x > hi) {
+    long x;
+    if (!mh_cli_parse_long(s, &x) || x < lo || x > hi) {
         char msg[160];
         snprintf(msg, sizeof msg, "%s: '%%s' is not a whole number in [%ld, %ld]", opt, lo, hi);
         mh_cli_usage_error(usage, msg, s);
         return -1;
     }
-    return (long)x;
+    return x;
 }
 
 bool mh_cli_mkdirs(const char *path)

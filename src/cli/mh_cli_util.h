@@ -18,8 +18,6 @@ int mh_cli_exit_code(mh_status st);
 int mh_cli_fail(const mh_ctx *ctx);
 /* Prints "microheal: " fmt (with one %s for arg), then usage, to stderr; returns 2. */
 int mh_cli_usage_error(const char *usage, const char *fmt, const char *arg);
-/* True when argv holds --help or -h. */
-bool mh_cli_wants_help(int argc, char **argv);
 /* Splits the comma-separated list s in place into items (blanks around an item are dropped).
  * Returns the number of items, or -1 if an item is empty or there are more than max. */
 int mh_cli_split_list(char *s, const char **items, int max);
@@ -27,8 +25,10 @@ int mh_cli_split_list(char *s, const char **items, int max);
 bool mh_cli_fmt(char *out, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Whole string s is a finite number. */
 bool mh_cli_parse_double(const char *s, double *v);
-/* The whole number in [lo, hi] that option opt's text s gives; -1 after a usage error (usage printed) if
- * it is not one. */
+/* Whole string s is a whole number in base 10 that fits a long (strtol; no blanks, no fraction). */
+bool mh_cli_parse_long(const char *s, long *v);
+/* The whole number in [lo, hi] (mh_cli_parse_long) that option opt's text s gives; -1 after a usage error (usage
+ * printed) if it is not one. */
 long mh_cli_whole(const char *usage, const char *opt, const char *s, long lo, long hi);
 /* mkdir -p; prints why not and returns false on failure. */
 bool mh_cli_mkdirs(const char *path);

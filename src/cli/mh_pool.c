@@ -105,7 +105,6 @@ int mh_pool_pending(const mh_sweep *s, const char *dir, int first, int stride, i
     return n;
 }
 
-
 static volatile sig_atomic_t stop_signal = 0;
 static void on_stop(int sig) { stop_signal = sig; }
 
@@ -115,49 +114,106 @@ typedef struct {
     double t0;
 } slot;
 
+/* A local pool while it runs: the points of todo in procs child processes of threads threads each. */
+typedef struct {
+    const mh_sweep *s;
+    const char *dir, *noun;
+    const int *todo;
+    int ntodo, procs, threads, quiet;
+    slot *sl;                           /* procs of them; pid 0: free */
+    int next, running, done, failed;    /* todo[next] starts next */
+    struct sigaction old_int, old_term; /* what SIGINT and SIGTERM did before the pool */
+    mh_progress bar;                    /* points (variants) done of ntodo, on a terminal */
+} pool;
+
+/* Starts todo[next] in a child process in a free slot. False when fork failed: nothing more starts then, and
+ * the points not started count as failed. */
+static bool pool_start(pool *p)
+{
+    int k = 0;
+    while (p->sl[k].pid != 0)
+        k++;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) { /* run what is running to its end, start nothing more */
+        fprintf(stderr, "microheal: cannot start a process: %s\n", strerror(errno));
+        p->failed += p->ntodo - p->next;
+        p->next = p->ntodo;
+        return false;
+    }
+    if (pid == 0) {
+        sigaction(SIGINT, &p->old_int, NULL);
+        sigaction(SIGTERM, &p->old_term, NULL);
+        omp_set_num_threads(p->threads);
+        const int point = p->todo[p->next];
+        free(p->sl); /* the parent's (a leak checker in the child would count it) */
+        char msg[MH_MSG_LEN];
+        _exit(run_point(p->s, p->dir, point, msg, sizeof msg));
+    }
+    p->sl[k] = (slot){pid, p->todo[p->next++], mh_cli_now_s()};
+    p->running++;
+    return true;
+}
+
+/* The child pid ended with status: its point is counted and reported, and its slot freed. A child killed by
+ * a signal wrote no record of its point: one is written here, unless the pool is being stopped. */
+static void pool_reap(pool *p, pid_t pid, int status)
+{
+    for (int k = 0; k < p->procs; k++) {
+        if (p->sl[k].pid != pid)
+            continue;
+        const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+        p->done++;
+        if (!ok) {
+            p->failed++;
+            if (!WIFEXITED(status)) {
+                char m[128];
+                mh_ctx c;
+                mh_ctx_init(&c);
+                snprintf(m, sizeof m, "the process running it ended by signal %d", WTERMSIG(status));
+                if (!stop_signal)
+                    mh_sweep_point_failed(p->dir, p->sl[k].point, m, &c);
+                mh_sweep_point_clean(p->dir, p->sl[k].point);
+            }
+        }
+        mh_progress_clear(&p->bar);
+        if (!p->quiet)
+            fprintf(stderr, "[%d/%d] %s %d %s in %.1f s\n", p->done, p->ntodo, p->noun, p->sl[k].point,
+                    ok ? "complete" : "FAILED", mh_cli_now_s() - p->sl[k].t0);
+        mh_progress_update(&p->bar, p->done);
+        p->sl[k].pid = 0;
+        p->running--;
+    }
+}
+
 /* Runs the points of todo in PROCS child processes of `threads` threads each; the number that failed. */
 static int run_pool(const mh_sweep *s, const char *dir, const int *todo, int ntodo, int procs, int threads,
                     const char *noun, int quiet)
 {
-    slot *sl = calloc((size_t)procs, sizeof *sl);
-    if (sl == NULL) {
+    pool p = {.s = s,
+              .dir = dir,
+              .noun = noun,
+              .todo = todo,
+              .ntodo = ntodo,
+              .procs = procs,
+              .threads = threads,
+              .quiet = quiet,
+              .sl = calloc((size_t)procs, sizeof(slot))};
+    if (p.sl == NULL) {
         fprintf(stderr, "microheal: out of memory\n");
         return 1;
     }
-    struct sigaction sa = {0}, old_int, old_term;
+    struct sigaction sa = {0};
     sa.sa_handler = on_stop;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
-    int next = 0, running = 0, done = 0, failed = 0;
+    sigaction(SIGINT, &sa, &p.old_int);
+    sigaction(SIGTERM, &sa, &p.old_term);
     char unit[48];
     snprintf(unit, sizeof unit, "%ss", noun);
-    mh_progress bar; /* points (variants) done of ntodo, on a terminal */
-    mh_progress_start(&bar, stderr, quiet, unit, 0, ntodo);
-    while ((next < ntodo && !stop_signal) || running > 0) {
-        while (next < ntodo && running < procs && !stop_signal) {
-            int k = 0;
-            while (sl[k].pid != 0)
-                k++;
-            fflush(NULL);
-            pid_t pid = fork();
-            if (pid < 0) { /* run what is running to its end, start nothing more */
-                fprintf(stderr, "microheal: cannot start a process: %s\n", strerror(errno));
-                failed += ntodo - next;
-                next = ntodo;
-                break;
-            }
-            if (pid == 0) {
-                sigaction(SIGINT, &old_int, NULL);
-                sigaction(SIGTERM, &old_term, NULL);
-                omp_set_num_threads(threads);
-                free(sl); /* the parent's (a leak checker in the child would count it) */
-                char msg[MH_MSG_LEN];
-                _exit(run_point(s, dir, todo[next], msg, sizeof msg));
-            }
-            sl[k] = (slot){pid, todo[next++], mh_cli_now_s()};
-            running++;
-        }
+    mh_progress_start(&p.bar, stderr, quiet, unit, 0, ntodo);
+    while ((p.next < ntodo && !stop_signal) || p.running > 0) {
+        while (p.next < ntodo && p.running < procs && !stop_signal && pool_start(&p))
+            ;
         int status;
         pid_t pid = waitpid(-1, &status, 0);
         if (pid < 0) {
@@ -165,41 +221,17 @@ static int run_pool(const mh_sweep *s, const char *dir, const int *todo, int nto
                 continue;
             break;
         }
-        for (int k = 0; k < procs; k++) {
-            if (sl[k].pid != pid)
-                continue;
-            const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-            done++;
-            if (!ok) {
-                failed++;
-                if (!WIFEXITED(status)) { /* killed: no record written by the child */
-                    char m[128];
-                    mh_ctx c;
-                    mh_ctx_init(&c);
-                    snprintf(m, sizeof m, "the process running it ended by signal %d", WTERMSIG(status));
-                    if (!stop_signal)
-                        mh_sweep_point_failed(dir, sl[k].point, m, &c);
-                    mh_sweep_point_clean(dir, sl[k].point);
-                }
-            }
-            mh_progress_clear(&bar);
-            if (!quiet)
-                fprintf(stderr, "[%d/%d] %s %d %s in %.1f s\n", done, ntodo, noun, sl[k].point,
-                        ok ? "complete" : "FAILED", mh_cli_now_s() - sl[k].t0);
-            mh_progress_update(&bar, done);
-            sl[k].pid = 0;
-            running--;
-        }
-        if (stop_signal)
+        pool_reap(&p, pid, status);
+        if (stop_signal) /* stopping: the running points end too, with no failure record (a rerun runs them) */
             for (int k = 0; k < procs; k++)
-                if (sl[k].pid != 0)
-                    kill(sl[k].pid, SIGTERM);
+                if (p.sl[k].pid != 0)
+                    kill(p.sl[k].pid, SIGTERM);
     }
-    mh_progress_finish(&bar);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
-    free(sl);
-    return failed;
+    mh_progress_finish(&p.bar);
+    sigaction(SIGINT, &p.old_int, NULL);
+    sigaction(SIGTERM, &p.old_term, NULL);
+    free(p.sl);
+    return p.failed;
 }
 
 int mh_pool_run_local(const mh_sweep *s, const char *dir, long procs, int threads, const char *noun, int quiet)
