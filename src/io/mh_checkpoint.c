@@ -374,8 +374,9 @@ static mh_status check_snapshots(hid_t file, const char *path, mh_ctx *ctx)
 }
 
 /* The resume proper, on an open checkpoint file. */
-static mh_status resume_from(hid_t file, const char *path, mh_sim *sim, const char *config_text, mh_h5_writer *w,
-                             mh_ctx *ctx)
+/* The attributes a resume checks first: the version that wrote the checkpoint (this one), its
+ * configuration (the same as config_text) and the count of snapshots its output holds. */
+static mh_status check_header(hid_t file, const char *path, const char *config_text, double *nsnap, mh_ctx *ctx)
 {
     char *version = NULL, *saved = NULL;
     mh_status st = mh_h5_get_attr_string(file, path, "version", &version, ctx);
@@ -386,72 +387,102 @@ static mh_status resume_from(hid_t file, const char *path, mh_sim *sim, const ch
         st = mh_h5_get_attr_string(file, path, "config", &saved, ctx);
     if (st == MH_OK)
         st = same_config(path, saved, config_text, ctx);
-    double nsnap = 0.0;
-    if (st == MH_OK && (st = mh_h5_get_attr_double(file, path, "snapshots_written", &nsnap, ctx)) == MH_OK &&
-        !(nsnap >= 0.0 && nsnap <= 1e6 && nsnap == floor(nsnap)))
+    *nsnap = 0.0;
+    if (st == MH_OK && (st = mh_h5_get_attr_double(file, path, "snapshots_written", nsnap, ctx)) == MH_OK &&
+        !(*nsnap >= 0.0 && *nsnap <= 1e6 && *nsnap == floor(*nsnap)))
         st = MH_ERROR(ctx, MH_ERR_INPUT, "%s: attribute snapshots_written is not a count", path);
     free(version);
     free(saved);
+    return st;
+}
+
+/* The arrays of a checkpoint's /state, read back (saved_state_free frees them). */
+typedef struct {
+    mh_sim_state s;
+    double *u[MH_NSPECIES], *k_close, *w_open, *series;
+    mh_puncture *p;
+    long np, nt;
+} saved_state;
+
+static void saved_state_free(saved_state *x)
+{
+    for (int sp = 0; sp < MH_NSPECIES; sp++)
+        mh_free(x->u[sp]);
+    mh_free(x->k_close);
+    mh_free(x->w_open);
+    free(x->p);
+    free(x->series);
+}
+
+/* Allocates the arrays of x for a grid of ncell cells, x->np punctures and x->nt series rows. */
+static mh_status saved_state_alloc(saved_state *x, size_t ncell, const char *path, mh_ctx *ctx)
+{
+    bool ok = (x->k_close = mh_alloc_doubles(ncell)) != NULL;
+    ok &= (x->w_open = mh_alloc_doubles(ncell)) != NULL;
+    ok &= (x->p = malloc(((size_t)x->np + 1) * sizeof *x->p)) != NULL;
+    ok &= (x->series = malloc(((size_t)x->nt + 1) * MH_OBS_COUNT * sizeof *x->series)) != NULL;
+    for (int sp = 0; sp < MH_NSPECIES; sp++)
+        ok &= (x->u[sp] = mh_alloc_doubles(ncell)) != NULL;
+    return ok ? MH_OK : MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory reading %s", path);
+}
+
+/* Reads the state group grp of a checkpoint of a run on grid g into x, each dataset checked against
+ * the shape the grid and the counts give. */
+static mh_status read_state(hid_t grp, const char *path, const mh_grid *g, saved_state *x, mh_ctx *ctx)
+{
+    hsize_t dims[3];
+    const int rank = grid_shape(g, dims);
+    mh_status st = read_scalars(grp, path, &x->s, ctx);
+    x->np = st == MH_OK ? extent0(grp, path, "punctures", 1, ctx) : -1;
+    x->nt = x->np >= 0 ? extent0(grp, path, "series", 2, ctx) : -1;
+    if (st == MH_OK && (x->np < 0 || x->nt < 0))
+        st = ctx->status;
+    if (st == MH_OK)
+        st = saved_state_alloc(x, g->ncell, path, ctx);
+    for (int sp = 0; sp < MH_NSPECIES && st == MH_OK; sp++) {
+        char name[64];
+        snprintf(name, sizeof name, "fields/%s", mh_species_name((mh_species)sp));
+        st = read_checked(grp, path, name, H5T_NATIVE_DOUBLE, x->u[sp], rank, dims, ctx);
+    }
+    if (st == MH_OK)
+        st = read_checked(grp, path, "k_close", H5T_NATIVE_DOUBLE, x->k_close, rank, dims, ctx);
+    if (st == MH_OK)
+        st = read_checked(grp, path, "w_open", H5T_NATIVE_DOUBLE, x->w_open, rank, dims, ctx);
+    if (st == MH_OK) {
+        hid_t pt = puncture_type();
+        hsize_t pd = (hsize_t)x->np;
+        st = read_checked(grp, path, "punctures", pt, x->p, 1, &pd, ctx);
+        H5Tclose(pt);
+    }
+    if (st == MH_OK) {
+        hsize_t sd[2] = {(hsize_t)x->nt, MH_OBS_COUNT};
+        st = read_checked(grp, path, "series", H5T_NATIVE_DOUBLE, x->series, 2, sd, ctx);
+    }
+    return st;
+}
+
+static mh_status resume_from(hid_t file, const char *path, mh_sim *sim, const char *config_text, mh_h5_writer *w,
+                             mh_ctx *ctx)
+{
+    double nsnap = 0.0;
+    mh_status st = check_header(file, path, config_text, &nsnap, ctx);
     if (st != MH_OK)
         return st;
-
     hid_t grp = H5Lexists(file, "/state", H5P_DEFAULT) > 0 ? H5Gopen2(file, "/state", H5P_DEFAULT) : -1;
     if (grp < 0)
         return MH_ERROR(ctx, MH_ERR_IO, "%s: no /state group (not a complete checkpoint)", path);
     const mh_grid *g = mh_sim_grid(sim);
-    hsize_t dims[3];
-    int rank = grid_shape(g, dims);
-    double *u[MH_NSPECIES] = {0}, *k_close = mh_alloc_doubles(g->ncell), *w_open = mh_alloc_doubles(g->ncell);
-    double *series = NULL;
-    mh_puncture *p = NULL;
-    mh_sim_state s;
-    st = read_scalars(grp, path, &s, ctx);
-    long np = st == MH_OK ? extent0(grp, path, "punctures", 1, ctx) : -1;
-    long nt = np >= 0 ? extent0(grp, path, "series", 2, ctx) : -1;
-    if (st == MH_OK && (np < 0 || nt < 0))
-        st = ctx->status;
-    if (st == MH_OK) {
-        p = malloc(((size_t)np + 1) * sizeof *p);
-        series = malloc(((size_t)nt + 1) * MH_OBS_COUNT * sizeof *series);
-        for (int sp = 0; sp < MH_NSPECIES; sp++)
-            if ((u[sp] = mh_alloc_doubles(g->ncell)) == NULL)
-                p = NULL; /* reported below */
-        if (p == NULL || series == NULL || k_close == NULL || w_open == NULL)
-            st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory reading %s", path);
-    }
-    for (int sp = 0; sp < MH_NSPECIES && st == MH_OK; sp++) {
-        char name[64];
-        snprintf(name, sizeof name, "fields/%s", mh_species_name((mh_species)sp));
-        st = read_checked(grp, path, name, H5T_NATIVE_DOUBLE, u[sp], rank, dims, ctx);
-    }
+    saved_state x = {0};
+    st = read_state(grp, path, g, &x, ctx);
     if (st == MH_OK)
-        st = read_checked(grp, path, "k_close", H5T_NATIVE_DOUBLE, k_close, rank, dims, ctx);
-    if (st == MH_OK)
-        st = read_checked(grp, path, "w_open", H5T_NATIVE_DOUBLE, w_open, rank, dims, ctx);
-    if (st == MH_OK) {
-        hid_t pt = puncture_type();
-        hsize_t pd = (hsize_t)np;
-        st = read_checked(grp, path, "punctures", pt, p, 1, &pd, ctx);
-        H5Tclose(pt);
-    }
-    if (st == MH_OK) {
-        hsize_t sd[2] = {(hsize_t)nt, MH_OBS_COUNT};
-        st = read_checked(grp, path, "series", H5T_NATIVE_DOUBLE, series, 2, sd, ctx);
-    }
-    if (st == MH_OK)
-        st = mh_sim_restore(sim, &s, (const double *const *)u, k_close, w_open, p, (size_t)np, series, (size_t)nt,
-                            path, ctx);
+        st = mh_sim_restore(sim, &x.s, (const double *const *)x.u, x.k_close, x.w_open, x.p, (size_t)x.np, x.series,
+                            (size_t)x.nt, path, ctx);
     if (st == MH_OK)
         st = check_snapshots(file, path, ctx);
     if (st == MH_OK)
         st = mh_h5_writer_adopt(w, file, g, (size_t)nsnap, path, ctx);
     H5Gclose(grp);
-    for (int sp = 0; sp < MH_NSPECIES; sp++)
-        mh_free(u[sp]);
-    mh_free(k_close);
-    mh_free(w_open);
-    free(p);
-    free(series);
+    saved_state_free(&x);
     return st;
 }
 
