@@ -4,7 +4,6 @@
 
 #include "mh_calibrate.h"
 
-#include <gsl/gsl_errno.h>
 
 #include <limits.h>
 #include <math.h>
@@ -30,7 +29,6 @@ static char *closure_targets(double v370, double v770, double sigma)
 
 Test(calibrate, recovers_known_parameters_from_perturbed_starts, .timeout = 240)
 {
-    gsl_set_error_handler_off();
     const double tau_true = 3.5, v_true = 5.0;
     /* 1. data: the model's closure hours at the true values */
     char *path = closure_targets(1.0, 1.0, 1.0);
@@ -103,7 +101,6 @@ static void expect_fit_error(mh_targets *t, const char *const *params, int np, c
 
 Test(calibrate, bad_parameters_and_targets_are_input_errors)
 {
-    gsl_set_error_handler_off();
     char *path = closure_targets(12.0, 18.0, 2.0);
     mh_targets *t = mh_test_targets(path);
     expect_fit_error(t, (const char *const[]){"model.tau0_close"}, 1, NULL, 0,

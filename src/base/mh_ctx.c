@@ -1,13 +1,26 @@
 /* mh_ctx: error recording and aligned allocation shared by every module. */
 #include "mh_ctx.h"
 
+#include <gsl/gsl_errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* GSL's default handler aborts the process on any error; the library checks GSL's return codes
+ * instead. A handler of the caller's own (not GSL's default) is left in place. */
+static void gsl_quiet(void)
+{
+    gsl_error_handler_t *prev = gsl_set_error_handler_off();
+    if (prev != NULL)
+        gsl_set_error_handler(prev);
+}
+
 void mh_ctx_init(mh_ctx *ctx)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, gsl_quiet);
     ctx->status = MH_OK;
     ctx->msg[0] = '\0';
     ctx->src_file = NULL;

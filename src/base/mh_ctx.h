@@ -29,7 +29,9 @@ typedef struct {
     const char *src_func;
 } mh_ctx;
 
-/* Clears the error record. */
+/* Clears the error record. The first call in a process also turns GSL's default error handler (which
+ * aborts) off, so that GSL's errors come back to the library as return codes; a handler the program
+ * installed itself is left in place. */
 void mh_ctx_init(mh_ctx *ctx);
 
 /* Records an error and returns code (so callers can `return MH_ERROR(...)`).

@@ -282,7 +282,6 @@ int main(int argc, char **argv)
             return strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0 ? 0 : 2;
         }
     }
-    gsl_set_error_handler_off();
     mh_ctx ctx;
     mh_ctx_init(&ctx);
     const int nthreads = omp_get_max_threads();

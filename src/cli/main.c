@@ -8,7 +8,6 @@
 #include "mh_version.h"
 #include "mh_xdmf.h"
 
-#include <gsl/gsl_errno.h>
 
 #include <errno.h>
 #include <signal.h>
@@ -244,7 +243,6 @@ static int close_stdout(int rc)
 
 int main(int argc, char **argv)
 {
-    gsl_set_error_handler_off(); /* GSL errors come back as return codes */
     /* a file-size limit (ulimit -f) or a closed pipe fails the write with an error we report, instead
      * of killing the process */
     signal(SIGXFSZ, SIG_IGN);

@@ -12,8 +12,7 @@
  * when the sigmas are the data's standard errors (not scaled by chi^2/dof); sigma_p = p sqrt(C_jj)
  * (first order in sqrt(C_jj)). The scaled value multiplies by sqrt(chi^2 / dof) when dof > 0.
  *
- * GSL's error handler must be off (gsl_set_error_handler_off(), as the CLI does): failures come back as
- * mh_status with a message. */
+ * GSL's failures come back as mh_status with a message (mh_ctx_init turns GSL's aborting handler off). */
 #ifndef MH_CALIBRATE_H
 #define MH_CALIBRATE_H
 
