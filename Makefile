@@ -4,7 +4,7 @@ PKGS := gsl hdf5-serial inih libcrypto
 OPT ?= -O3
 # OPENMP: the compiler's OpenMP flag (make check-tsan: -fopenmp=libomp for clang and LLVM's runtime).
 # WARN_FLAGS: warning flags for another compiler (make check-tsan: clang knows no '#pragma GCC ivdep'
-# and cannot vectorise the 'omp simd' loops under TSan); -Wall -Wextra -Werror stay.
+# and cannot vectorise the 'omp simd' loops under TSan); the warnings of WARN (below) stay.
 # SAN_FLAGS: sanitizer flags added to compiling and linking alike (set by make check-asan, check-tsan and
 # fuzz for their own trees; empty in a normal build). Set them on the command line, not LDFLAGS,
 # which would replace the OpenMP flag below.
@@ -12,8 +12,11 @@ OPENMP ?= -fopenmp
 SAN_FLAGS ?=
 WARN_FLAGS ?=
 CFLAGS ?= $(OPT) -g
-CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off -Wall -Wextra -Werror $(WARN_FLAGS) $(OPENMP) \
-    $(SAN_FLAGS) -MMD -MP
+# The warnings of every tree, all errors: besides -Wall -Wextra, a local that hides another (-Wshadow), a
+# cast that drops const (-Wcast-qual: make the const true instead) and anything ISO C11 does not allow
+# (-Wpedantic). WARN_FLAGS come after them.
+WARN := -Wall -Wextra -Wshadow -Wcast-qual -Wpedantic -Werror
+CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off $(WARN) $(WARN_FLAGS) $(OPENMP) $(SAN_FLAGS) -MMD -MP
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS = $(PKG_LIBS) -lm
@@ -65,6 +68,11 @@ PKGC_io = $(PKG_CFLAGS)
 $(foreach l,$(LAYERS),$(eval SRC_$(l) := $(wildcard src/$(l)/*.c)))
 $(foreach l,$(LAYERS),$(eval OBJ_$(l) := $(SRC_$(l):src/%.c=$(B)/%.o)))
 LIB_OBJ := $(foreach l,$(LAYERS),$(OBJ_$(l)))
+# TEMPORARY: issue 18, fixed in the engine rewrite. The files of the engine's rewrite in which the
+# warnings of issue 18 fire (src/engine/mh_sim.c: -Wshadow) are compiled with them as warnings, not
+# errors, until the rewrite lands.
+WARN_PENDING := -Wno-error=shadow -Wno-error=cast-qual -Wno-error=pedantic
+$(B)/engine/mh_sim.o: CFLAGS += $(WARN_PENDING)
 # The layers' archives, top layer first (the order a static link needs).
 LAYER_LIBS := $(foreach l,io study config engine base,$(B)/lib/libmh_$(l).a)
 CLI_SRC := $(wildcard src/cli/*.c)
@@ -161,7 +169,7 @@ endif
 # run_tests; plain flags, no sanitizer: they only forward to libc.
 $(B)/tests/%.so: tests/shim/%.c
 	@mkdir -p $(@D)
-	$(CC) -O2 -std=c11 -Wall -Wextra -Werror -fPIC -shared $< -ldl -o $@
+	$(CC) -O2 -std=c11 $(WARN) -fPIC -shared $< -ldl -o $@
 
 # The task farm's test program (MPI builds only): tests/mpi/farm_check.c with mh_farm.o and the
 # sanitizer hooks for Open MPI.
