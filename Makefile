@@ -92,7 +92,7 @@ TEST_RUNNER_OBJ ?=
 
 .PHONY: all deps fuzz-deps demo check check-asan check-tsan check-valgrind clean plots verify sensitivity validate bench fuzz \
 	fuzz-build fuzz-replay fuzz-h5 fuzz-h5-build fuzz-h5-replay FORCE
-all: microheal
+all: microheal lib
 
 # Installs missing packages when a pkg-config lookup, gnuplot, mpicc or Slurm (make check's sweep test)
 # is missing (scripts/install-deps.sh).
@@ -106,7 +106,22 @@ deps:
 paraview-deps:
 	bash scripts/install-deps.sh --paraview
 
-# One archive per layer; libmicroheal.a holds them all (what make install installs).
+# One archive per layer; libmicroheal.a holds them all, and libmicroheal.so the same objects (make lib
+# builds both, make install installs them). The shared library's soname carries the major number of
+# MH_VERSION (src/base/mh_version.h): libmicroheal.so.MAJOR, a link to libmicroheal.so.MAJOR.MINOR.PATCH;
+# a release that breaks the ABI raises the major. It records its own dependencies (GSL, HDF5, libinih,
+# libcrypto, the OpenMP runtime), and -z defs refuses to link it if a symbol would stay undefined.
+VERSION := $(shell sed -n 's/^\#define MH_VERSION "\([0-9]*\.[0-9]*\.[0-9]*\)"$$/\1/p' src/base/mh_version.h)
+ifeq ($(VERSION),)
+$(error src/base/mh_version.h: no MH_VERSION "MAJOR.MINOR.PATCH")
+endif
+SO_NAME := libmicroheal.so.$(firstword $(subst ., ,$(VERSION)))
+SO_FILE := libmicroheal.so.$(VERSION)
+.PHONY: lib
+lib: $(B)/libmicroheal.a $(B)/$(SO_FILE)
+$(B)/$(SO_FILE): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,$(SO_NAME) -Wl,-z,defs $(LDFLAGS) $^ $(LDLIBS) -o $@
+
 $(B)/lib/libmh_%.a:
 	@mkdir -p $(@D)
 	rm -f $@
@@ -118,11 +133,15 @@ $(B)/libmicroheal.a: $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-# Each layer's objects with its own include paths (and the engine without HDF5's or libinih's).
+# Each layer's objects with its own include paths (and the engine without HDF5's or libinih's), all
+# position-independent, so that one set of objects makes both libmicroheal.a and libmicroheal.so
+# (-fno-semantic-interposition: calls within the library may still be inlined, as without -fPIC; the
+# results do not change, -ffp-contract=off and no fast-math keep every operation as written).
+PIC_FLAGS := -fPIC -fno-semantic-interposition
 define layer_rule
 $(B)/$(1)/%.o: src/$(1)/%.c
 	@mkdir -p $$(@D)
-	$$(CC) $$(CFLAGS) $$(PKGC_$(1)) $$(INC_$(1)) -c $$< -o $$@
+	$$(CC) $$(CFLAGS) $$(PIC_FLAGS) $$(PKGC_$(1)) $$(INC_$(1)) -c $$< -o $$@
 endef
 $(foreach l,$(LAYERS),$(eval $(call layer_rule,$(l))))
 
