@@ -381,6 +381,50 @@ fuzz-h5: fuzz-h5-build
 	    build/fuzz/h5_corpus tests/fuzz/h5_corpus
 endif
 
+# Installation: make install [PREFIX=/usr/local] [DESTDIR=] puts the CLI in $(BINDIR), libmicroheal.a,
+# libmicroheal.so (its soname link and the versioned file) and pkg-config's microheal.pc
+# ($(PKGCONFIGDIR)) in $(LIBDIR), and the public headers (every header of the library's layers but
+# the *_internal.h ones, and mh_params.def, which mh_config.h includes) in $(INCLUDEDIR)/microheal;
+# a program then builds with pkg-config --cflags --libs microheal (--static for libmicroheal.a).
+# LIBDIR is $(PREFIX)/lib, where pkg-config and, after ldconfig, the dynamic linker look on every
+# distribution; a Debian package would set LIBDIR=$(PREFIX)/lib/x86_64-linux-gnu (the multiarch
+# folder). DESTDIR stages the files under another root (the paths written in microheal.pc stay those of
+# PREFIX). Without DESTDIR, as root, ldconfig runs after install and uninstall. make uninstall removes
+# what make install put there (with the same PREFIX, LIBDIR, ... and DESTDIR).
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+INSTALL ?= install
+PUBLIC_HEADERS := $(filter-out %_internal.h,$(foreach l,$(LAYERS),$(wildcard src/$(l)/*.h))) src/config/mh_params.def
+# microheal.pc from scripts/microheal.pc.in: the folders as ${prefix}/... where they lie under PREFIX,
+# the packages the static library needs (PKGS) and the OpenMP flag.
+PC_SED := -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|' \
+    -e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|' -e 's|@VERSION@|$(VERSION)|' \
+    -e 's|@REQUIRES_PRIVATE@|$(PKGS)|' -e 's|@OPENMP@|$(OPENMP)|'
+LDCONFIG = if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then ldconfig; fi
+
+.PHONY: install uninstall
+install: microheal lib
+	$(INSTALL) -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(LIBDIR)" "$(DESTDIR)$(PKGCONFIGDIR)" \
+	    "$(DESTDIR)$(INCLUDEDIR)/microheal"
+	$(INSTALL) -m 755 microheal "$(DESTDIR)$(BINDIR)/microheal"
+	$(INSTALL) -m 644 $(B)/libmicroheal.a "$(DESTDIR)$(LIBDIR)/libmicroheal.a"
+	$(INSTALL) -m 644 $(B)/$(SO_FILE) "$(DESTDIR)$(LIBDIR)/$(SO_FILE)"
+	ln -sf $(SO_FILE) "$(DESTDIR)$(LIBDIR)/$(SO_NAME)"
+	ln -sf $(SO_NAME) "$(DESTDIR)$(LIBDIR)/libmicroheal.so"
+	$(INSTALL) -m 644 $(PUBLIC_HEADERS) "$(DESTDIR)$(INCLUDEDIR)/microheal"
+	sed $(PC_SED) scripts/microheal.pc.in > "$(DESTDIR)$(PKGCONFIGDIR)/microheal.pc"
+	@$(LDCONFIG)
+
+uninstall:
+	rm -f "$(DESTDIR)$(BINDIR)/microheal" "$(DESTDIR)$(LIBDIR)/libmicroheal.a" "$(DESTDIR)$(LIBDIR)/$(SO_FILE)" \
+	    "$(DESTDIR)$(LIBDIR)/$(SO_NAME)" "$(DESTDIR)$(LIBDIR)/libmicroheal.so" "$(DESTDIR)$(PKGCONFIGDIR)/microheal.pc"
+	rm -rf "$(DESTDIR)$(INCLUDEDIR)/microheal"
+	@$(LDCONFIG)
+
 clean:
 	rm -rf build microheal
 
