@@ -277,6 +277,7 @@ demo: deps
 
 check: deps
 	$(MAKE) microheal build/tests/run_tests
+	$(MAKE) check-install
 	bash tests/run.sh
 
 # Model against the literature: every target of configs/validation/targets.ini (behaviour items of
@@ -390,7 +391,9 @@ endif
 # distribution; a Debian package would set LIBDIR=$(PREFIX)/lib/x86_64-linux-gnu (the multiarch
 # folder). DESTDIR stages the files under another root (the paths written in microheal.pc stay those of
 # PREFIX). Without DESTDIR, as root, ldconfig runs after install and uninstall. make uninstall removes
-# what make install put there (with the same PREFIX, LIBDIR, ... and DESTDIR).
+# what make install put there (with the same PREFIX, LIBDIR, ... and DESTDIR). make check-install
+# (part of make check) installs into a temporary folder and builds a program against it
+# (tests/install/check.sh).
 PREFIX ?= /usr/local
 DESTDIR ?=
 BINDIR ?= $(PREFIX)/bin
@@ -406,7 +409,7 @@ PC_SED := -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(patsubst $(PREFIX)/%,$${pr
     -e 's|@REQUIRES_PRIVATE@|$(PKGS)|' -e 's|@OPENMP@|$(OPENMP)|'
 LDCONFIG = if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then ldconfig; fi
 
-.PHONY: install uninstall
+.PHONY: install uninstall check-install
 install: microheal lib
 	$(INSTALL) -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(LIBDIR)" "$(DESTDIR)$(PKGCONFIGDIR)" \
 	    "$(DESTDIR)$(INCLUDEDIR)/microheal"
@@ -424,6 +427,9 @@ uninstall:
 	    "$(DESTDIR)$(LIBDIR)/$(SO_NAME)" "$(DESTDIR)$(LIBDIR)/libmicroheal.so" "$(DESTDIR)$(PKGCONFIGDIR)/microheal.pc"
 	rm -rf "$(DESTDIR)$(INCLUDEDIR)/microheal"
 	@$(LDCONFIG)
+
+check-install: microheal lib
+	MAKE="$(MAKE)" CC="$(CC)" bash tests/install/check.sh
 
 clean:
 	rm -rf build microheal
