@@ -1,4 +1,4 @@
-# microheal: make (library + CLI), make demo, make check. See README.md.
+# microheal: make (library + CLI), make demo, make check, make install. See README.md.
 CC ?= gcc
 PKGS := gsl hdf5-serial inih libcrypto
 OPT ?= -O3
