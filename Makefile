@@ -1,10 +1,10 @@
-# microheal: make (library + CLI), make demo, make check. See README.md.
+# microheal: make (library + CLI), make demo, make check, make install. See README.md.
 CC ?= gcc
 PKGS := gsl hdf5-serial inih libcrypto
 OPT ?= -O3
 # OPENMP: the compiler's OpenMP flag (make check-tsan: -fopenmp=libomp for clang and LLVM's runtime).
 # WARN_FLAGS: warning flags for another compiler (make check-tsan: clang knows no '#pragma GCC ivdep'
-# and cannot vectorise the 'omp simd' loops under TSan); -Wall -Wextra -Werror stay.
+# and cannot vectorise the 'omp simd' loops under TSan); the warnings of WARN (below) stay.
 # SAN_FLAGS: sanitizer flags added to compiling and linking alike (set by make check-asan, check-tsan and
 # fuzz for their own trees; empty in a normal build). Set them on the command line, not LDFLAGS,
 # which would replace the OpenMP flag below.
@@ -12,8 +12,11 @@ OPENMP ?= -fopenmp
 SAN_FLAGS ?=
 WARN_FLAGS ?=
 CFLAGS ?= $(OPT) -g
-CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off -Wall -Wextra -Werror $(WARN_FLAGS) $(OPENMP) \
-    $(SAN_FLAGS) -MMD -MP
+# The warnings of every tree, all errors: besides -Wall -Wextra, a local that hides another (-Wshadow), a
+# cast that drops const (-Wcast-qual: make the const true instead) and anything ISO C11 does not allow
+# (-Wpedantic). WARN_FLAGS come after them.
+WARN := -Wall -Wextra -Wshadow -Wcast-qual -Wpedantic -Werror
+CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off $(WARN) $(WARN_FLAGS) $(OPENMP) $(SAN_FLAGS) -MMD -MP
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS = $(PKG_LIBS) -lm
@@ -84,7 +87,7 @@ TEST_RUNNER_OBJ ?=
 
 .PHONY: all deps fuzz-deps demo check check-asan check-tsan check-valgrind clean plots verify sensitivity validate bench fuzz \
 	golden fuzz-build fuzz-replay fuzz-h5 fuzz-h5-build fuzz-h5-replay FORCE
-all: microheal
+all: microheal lib
 
 # Installs missing packages when a pkg-config lookup, gnuplot, mpicc or Slurm (make check's sweep test)
 # is missing (scripts/install-deps.sh).
@@ -98,7 +101,22 @@ deps:
 paraview-deps:
 	bash scripts/install-deps.sh --paraview
 
-# One archive per layer; libmicroheal.a holds them all (what make install installs).
+# One archive per layer; libmicroheal.a holds them all, and libmicroheal.so the same objects (make lib
+# builds both, make install installs them). The shared library's soname carries the major number of
+# MH_VERSION (src/base/mh_version.h): libmicroheal.so.MAJOR, a link to libmicroheal.so.MAJOR.MINOR.PATCH;
+# a release that breaks the ABI raises the major. It records its own dependencies (GSL, HDF5, libinih,
+# libcrypto, the OpenMP runtime), and -z defs refuses to link it if a symbol would stay undefined.
+VERSION := $(shell sed -n 's/^\#define MH_VERSION "\([0-9]*\.[0-9]*\.[0-9]*\)"$$/\1/p' src/base/mh_version.h)
+ifeq ($(VERSION),)
+$(error src/base/mh_version.h: no MH_VERSION "MAJOR.MINOR.PATCH")
+endif
+SO_NAME := libmicroheal.so.$(firstword $(subst ., ,$(VERSION)))
+SO_FILE := libmicroheal.so.$(VERSION)
+.PHONY: lib
+lib: $(B)/libmicroheal.a $(B)/$(SO_FILE)
+$(B)/$(SO_FILE): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,$(SO_NAME) -Wl,-z,defs $(LDFLAGS) $^ $(LDLIBS) -o $@
+
 $(B)/lib/libmh_%.a:
 	@mkdir -p $(@D)
 	rm -f $@
@@ -110,11 +128,15 @@ $(B)/libmicroheal.a: $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-# Each layer's objects with its own include paths (and the engine without HDF5's or libinih's).
+# Each layer's objects with its own include paths (and the engine without HDF5's or libinih's), all
+# position-independent, so that one set of objects makes both libmicroheal.a and libmicroheal.so
+# (-fno-semantic-interposition: calls within the library may still be inlined, as without -fPIC; the
+# results do not change, -ffp-contract=off and no fast-math keep every operation as written).
+PIC_FLAGS := -fPIC -fno-semantic-interposition
 define layer_rule
 $(B)/$(1)/%.o: src/$(1)/%.c
 	@mkdir -p $$(@D)
-	$$(CC) $$(CFLAGS) $$(PKGC_$(1)) $$(INC_$(1)) -c $$< -o $$@
+	$$(CC) $$(CFLAGS) $$(PIC_FLAGS) $$(PKGC_$(1)) $$(INC_$(1)) -c $$< -o $$@
 endef
 $(foreach l,$(LAYERS),$(eval $(call layer_rule,$(l))))
 
@@ -201,7 +223,7 @@ endif
 # run_tests; plain flags, no sanitizer: they only forward to libc.
 $(B)/tests/%.so: tests/shim/%.c
 	@mkdir -p $(@D)
-	$(CC) -O2 -std=c11 -Wall -Wextra -Werror -fPIC -shared $< -ldl -o $@
+	$(CC) -O2 -std=c11 $(WARN) -fPIC -shared $< -ldl -o $@
 
 # The task farm's test program (MPI builds only): tests/mpi/farm_check.c with mh_farm.o and the
 # sanitizer hooks for Open MPI.
@@ -291,6 +313,7 @@ demo: deps
 check: deps
 	$(MAKE) microheal build/tests/run_tests
 	$(MAKE) check-layers
+	$(MAKE) check-install
 	bash tests/run.sh
 
 # The golden outputs of tests/test_golden.c (papers/verification.md, "Golden outputs"): rebuilds microheal
@@ -407,6 +430,55 @@ fuzz-h5: fuzz-h5-build
 	$(FUZZ_H5_RUN) -max_len=327680 -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	    build/fuzz/h5_corpus tests/fuzz/h5_corpus
 endif
+
+# Installation: make install [PREFIX=/usr/local] [DESTDIR=] puts the CLI in $(BINDIR), libmicroheal.a,
+# libmicroheal.so (its soname link and the versioned file) and pkg-config's microheal.pc
+# ($(PKGCONFIGDIR)) in $(LIBDIR), and the public headers (every header of the library's layers but
+# the *_internal.h ones, and mh_params.def, which mh_config.h includes) in $(INCLUDEDIR)/microheal;
+# a program then builds with pkg-config --cflags --libs microheal (--static for libmicroheal.a).
+# LIBDIR is $(PREFIX)/lib, where pkg-config and, after ldconfig, the dynamic linker look on every
+# distribution; a Debian package would set LIBDIR=$(PREFIX)/lib/x86_64-linux-gnu (the multiarch
+# folder). DESTDIR stages the files under another root (the paths written in microheal.pc stay those of
+# PREFIX). Without DESTDIR, as root, ldconfig runs after install and uninstall. make uninstall removes
+# what make install put there (with the same PREFIX, LIBDIR, ... and DESTDIR). make check-install
+# (part of make check) installs into a temporary folder and builds a program against it
+# (tests/install/check.sh).
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+INSTALL ?= install
+PUBLIC_HEADERS := $(filter-out %_internal.h,$(foreach l,$(LAYERS),$(wildcard src/$(l)/*.h))) src/config/mh_params.def
+# microheal.pc from scripts/microheal.pc.in: the folders as ${prefix}/... where they lie under PREFIX,
+# the packages the static library needs (PKGS) and the OpenMP flag.
+PC_SED := -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|' \
+    -e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|' -e 's|@VERSION@|$(VERSION)|' \
+    -e 's|@REQUIRES_PRIVATE@|$(PKGS)|' -e 's|@OPENMP@|$(OPENMP)|'
+LDCONFIG = if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then ldconfig; fi
+
+.PHONY: install uninstall check-install
+install: microheal lib
+	$(INSTALL) -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(LIBDIR)" "$(DESTDIR)$(PKGCONFIGDIR)" \
+	    "$(DESTDIR)$(INCLUDEDIR)/microheal"
+	$(INSTALL) -m 755 microheal "$(DESTDIR)$(BINDIR)/microheal"
+	$(INSTALL) -m 644 $(B)/libmicroheal.a "$(DESTDIR)$(LIBDIR)/libmicroheal.a"
+	$(INSTALL) -m 644 $(B)/$(SO_FILE) "$(DESTDIR)$(LIBDIR)/$(SO_FILE)"
+	ln -sf $(SO_FILE) "$(DESTDIR)$(LIBDIR)/$(SO_NAME)"
+	ln -sf $(SO_NAME) "$(DESTDIR)$(LIBDIR)/libmicroheal.so"
+	$(INSTALL) -m 644 $(PUBLIC_HEADERS) "$(DESTDIR)$(INCLUDEDIR)/microheal"
+	sed $(PC_SED) scripts/microheal.pc.in > "$(DESTDIR)$(PKGCONFIGDIR)/microheal.pc"
+	@$(LDCONFIG)
+
+uninstall:
+	rm -f "$(DESTDIR)$(BINDIR)/microheal" "$(DESTDIR)$(LIBDIR)/libmicroheal.a" "$(DESTDIR)$(LIBDIR)/$(SO_FILE)" \
+	    "$(DESTDIR)$(LIBDIR)/$(SO_NAME)" "$(DESTDIR)$(LIBDIR)/libmicroheal.so" "$(DESTDIR)$(PKGCONFIGDIR)/microheal.pc"
+	rm -rf "$(DESTDIR)$(INCLUDEDIR)/microheal"
+	@$(LDCONFIG)
+
+check-install: microheal lib
+	MAKE="$(MAKE)" CC="$(CC)" bash tests/install/check.sh
 
 clean:
 	rm -rf build microheal

@@ -217,23 +217,32 @@ Test(checkpoint, resumed_twice_is_bit_identical, .timeout = 300)
 
 #include "mh_checkpoint.h"
 
-/* mh_sink.step that writes a checkpoint of the run to ((void **)user)[1] through writer [0] once the
+/* The user data of make_checkpoint's sink: the output's writer, the checkpoint's path and the text of
+ * the run's configuration. */
+typedef struct {
+    mh_h5_writer *w;
+    const char *ckpt;
+    const char *config_text;
+} ckpt_sink;
+
+/* mh_sink.step that writes a checkpoint of the run to its ckpt_sink's path through its writer once the
  * run passes day 4, then stops it. */
 static mh_status checkpoint_and_stop(void *user, const mh_sim *sim, mh_ctx *ctx)
 {
-    void **u = user;
+    const ckpt_sink *u = user;
     mh_sim_state st;
     mh_sim_get_state(sim, &st);
     if (st.t_days < 4.0)
         return MH_OK;
-    mh_status s = mh_checkpoint_write(u[1], sim, u[2], u[0], ctx);
+    mh_status s = mh_checkpoint_write(u->ckpt, sim, u->config_text, u->w, ctx);
     return s != MH_OK ? s : MH_ERROR(ctx, MH_ERR_STOPPED, "stopped");
 }
 
 static mh_status snapshot_to(void *user, double t, const mh_grid *g, const mh_model_params *p, const mh_fields *f,
                              mh_ctx *ctx)
 {
-    return mh_h5_snapshot(((void **)user)[0], t, g, p, f, ctx);
+    const ckpt_sink *u = user;
+    return mh_h5_snapshot(u->w, t, g, p, f, ctx);
 }
 
 /* Writes the checkpoint that `microheal` RUN_ARGS -o dir/run.h5 would write at day 4 (in process,
@@ -252,8 +261,8 @@ static char *make_checkpoint(const char *dir)
     mh_h5_writer *w = NULL;
     cr_assert_eq(mh_build_sim(cfg, &ctx, &sim), MH_OK, "%s", ctx.msg);
     cr_assert_eq(mh_h5_writer_open(out, &ctx, &w), MH_OK, "%s", ctx.msg);
-    void *u[3] = {w, ckpt, (void *)mh_config_text(cfg)};
-    mh_sink sink = {snapshot_to, checkpoint_and_stop, u};
+    ckpt_sink u = {w, ckpt, mh_config_text(cfg)};
+    mh_sink sink = {snapshot_to, checkpoint_and_stop, &u};
     cr_assert_eq(mh_sim_run(sim, &sink, &ctx), MH_ERR_STOPPED, "%s", ctx.msg);
     mh_h5_writer_abort(&w);
     mh_sim_destroy(&sim);

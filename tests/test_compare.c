@@ -123,6 +123,10 @@ Test(compare, a_list_of_files_is_one_row_per_file_with_its_name_and_seed)
     cr_assert_eq(mh_sweep_get_design(s), MH_SWEEP_LIST);
     cr_assert_eq(mh_sweep_npoints(s), 2);
     cr_assert_eq(mh_sweep_naxes(s), 0);
+    char mark[] = "x", *frozen = mark;
+    cr_assert_eq(mh_sweep_frozen_text(s, "base.ini", &ctx, &frozen), MH_ERR_INPUT, "design list has no sweep file");
+    cr_assert_null(frozen);
+    mh_ctx_init(&ctx);
     char label[512];
     mh_sweep_row_label(s, 0, label, sizeof label);
     cr_assert_str_eq(label, "short.ini");

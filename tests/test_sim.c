@@ -293,7 +293,8 @@ Test(sim, nan_in_a_field_stops_the_run_with_its_location, .timeout = 60)
     cr_assert_eq(mh_sim_setup(sim, &ctx), MH_OK, "%s", ctx.msg);
     const mh_grid *g = mh_sim_grid(sim);
     size_t cell = mh_idx(g, 37, 0, 50); /* reticular dermis, x = 0.75 mm, depth = 1.01 mm */
-    ((mh_fields *)mh_sim_fields(sim))->u[MH_S_C1][cell] = NAN; /* fault injection */
+    /* fault injection: the fields struct is const, the arrays it points to are not */
+    mh_sim_fields(sim)->u[MH_S_C1][cell] = NAN;
     cr_assert_eq(mh_sim_run(sim, NULL, &ctx), MH_ERR_NUMERIC);
     const mh_sim_fault *f = mh_sim_get_fault(sim);
     cr_assert_not_null(f);

@@ -295,6 +295,14 @@ Test(sweep, frozen_copy_plans_the_same_points)
     freeze_and_reload(p, dir, NULL, &s, &t);
     mh_ctx ctx;
     mh_ctx_init(&ctx);
+    /* the frozen text is the caller's: a second one leaves the first as it was */
+    char *f1 = NULL, *f2 = NULL;
+    cr_assert_eq(mh_sweep_frozen_text(s, "base.ini", &ctx, &f1), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_sweep_frozen_text(s, "other.ini", &ctx, &f2), MH_OK, "%s", ctx.msg);
+    cr_assert(strstr(f1, "\nbase = base.ini\n") != NULL && strstr(f2, "\nbase = other.ini\n") != NULL, "%s\n%s", f1,
+              f2);
+    free(f1);
+    free(f2);
     /* another sweep into the same folder is refused, naming the line that differs */
     mh_sweep *u = load_ok("design = lhs\nsamples = 7\nreplicates = 2\n[axes]\nmodel.k_D = logrange(0.1, 1)\n"
                           "device.type = pen, roller\n[set]\nsimulation.days = 60\n");

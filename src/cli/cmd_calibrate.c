@@ -480,17 +480,17 @@ static bool plot_curves(const char *dir, const char *scripts, mh_targets *t, con
              mh_gp_init(&v);
         if (ok) {
             snprintf(subtitle, sizeof subtitle, "item %s: %s", ti->item, ti->name);
-            char *tmp = mh_gp_out_open(png); /* drawn there, renamed onto png when complete */
-            v.failed = v.failed || tmp == NULL; /* mh_gp_run then only frees v */
-            if (tmp != NULL) {
+            char *png_tmp = mh_gp_out_open(png);    /* drawn there, renamed onto png when complete */
+            v.failed = v.failed || png_tmp == NULL; /* mh_gp_run then only frees v */
+            if (png_tmp != NULL) {
                 mh_gp_path(&v, spath);
                 mh_gp_path(&v, sesspath);
-                mh_gp_path(&v, tmp);
+                mh_gp_path(&v, png_tmp);
                 mh_gp_text(&v, subtitle);
                 if (datum)
                     mh_gp_path(&v, dpath);
             }
-            ok = mh_gp_out_close(tmp, png, mh_gp_run(&v, script));
+            ok = mh_gp_out_close(png_tmp, png, mh_gp_run(&v, script));
         }
     }
     return ok;

@@ -304,12 +304,15 @@ static int write_slurm(const mh_sweep *s, const char *dir, const sweep_args *a, 
  * its standard output ("jobid[;cluster]") into id. False after a message. */
 static bool sbatch(const char *script, const char *after, char *id, size_t len)
 {
-    char dep[96];
-    const char *argv[5] = {"sbatch", "--parsable", script, NULL, NULL};
+    /* execvp takes char *const argv[]: the entries are this call's own copies */
+    char prog[] = "sbatch", parsable[] = "--parsable", dep[96], path[PATH_MAX + 32];
+    if (!mh_cli_fmt(path, sizeof path, "%s", script))
+        return false;
+    char *argv[5] = {prog, parsable, path, NULL, NULL};
     if (after != NULL) {
         snprintf(dep, sizeof dep, "--dependency=afterany:%s", after);
         argv[2] = dep;
-        argv[3] = script;
+        argv[3] = path;
     }
     int fd[2];
     fflush(NULL);
@@ -323,7 +326,7 @@ static bool sbatch(const char *script, const char *after, char *id, size_t len)
         if (dup2(fd[1], STDOUT_FILENO) < 0)
             _exit(127);
         close(fd[1]);
-        execvp("sbatch", (char *const *)argv);
+        execvp("sbatch", argv);
         _exit(127);
     }
     close(fd[1]);

@@ -143,7 +143,7 @@ bool mh_cli_have_program(const char *name)
 
 /* Runs gnuplot with argv (argv[0] "gnuplot"), its stderr held back in a temporary file and shown when it
  * fails; script names it in the message. */
-static bool run_gnuplot(const char *const *argv, const char *script)
+static bool run_gnuplot(char *const *argv, const char *script)
 {
     fflush(NULL);
     FILE *log = tmpfile(); /* gnuplot's messages, shown when it fails (NULL: straight to stderr) */
@@ -157,7 +157,7 @@ static bool run_gnuplot(const char *const *argv, const char *script)
     if (pid == 0) {
         if (log != NULL)
             dup2(fileno(log), STDERR_FILENO);
-        execvp("gnuplot", (char *const *)argv);
+        execvp("gnuplot", argv);
         _exit(127);
     }
     int status = 0;
@@ -324,17 +324,18 @@ void mh_gp_text(mh_gp *g, const char *text) { gp_arg(g, strdup(text)); }
 
 bool mh_gp_run(mh_gp *g, const char *script)
 {
-    char safe[PATH_MAX + 8];
-    const char *argv[4 + MH_GP_MAX_ARGS + 2];
+    /* execvp takes char *const argv[]: every entry is writable storage of this call or of g */
+    char safe[PATH_MAX + 8], prog[] = "gnuplot", opt_e[] = "-e", opt_c[] = "-c";
+    char *argv[4 + MH_GP_MAX_ARGS + 2];
     int n = 0;
     bool ok = !g->failed && g->e != NULL && fflush(g->e) == 0 && mh_cli_gnuplot_path(script, safe, sizeof safe);
     if (ok) {
-        argv[n++] = "gnuplot";
+        argv[n++] = prog;
         if (g->e_len > 0) {
-            argv[n++] = "-e";
+            argv[n++] = opt_e;
             argv[n++] = g->e_text;
         }
-        argv[n++] = "-c";
+        argv[n++] = opt_c;
         argv[n++] = safe;
         for (int i = 0; i < g->nargs; i++)
             argv[n++] = g->arg[i];

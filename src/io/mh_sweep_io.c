@@ -133,14 +133,15 @@ mh_status mh_sweep_dir_prepare(const mh_sweep *s, const char *dir, mh_ctx *ctx)
     if (mkdir(points, 0777) != 0 && errno != EEXIST)
         st = MH_ERROR(ctx, MH_ERR_IO, "%s: cannot create: %s", points, strerror(errno));
     free(points);
-    const char *frozen = st == MH_OK ? mh_sweep_frozen_text(s, "base.ini") : NULL;
-    if (st == MH_OK && frozen == NULL)
-        st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+    char *frozen = NULL;
+    if (st == MH_OK)
+        st = mh_sweep_frozen_text(s, "base.ini", ctx, &frozen);
     /* the base first: sweep.ini, written last, marks a complete plan */
     if (st == MH_OK)
         st = freeze(dir, "base.ini", mh_sweep_base_text(s), ctx);
     if (st == MH_OK)
         st = freeze(dir, "sweep.ini", frozen, ctx);
+    free(frozen);
     return st;
 }
 

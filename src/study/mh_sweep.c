@@ -58,7 +58,6 @@ struct mh_sweep {
     char (*vtext)[MH_SWEEP_VALUE_LEN]; /* nrows x naxes */
     double *vnum;                      /* nrows x naxes */
     int *oat_axis;                     /* nrows (oat) */
-    char *frozen;
 };
 
 const char *mh_sweep_design_name(mh_sweep_design d) { return design_names[d]; }
@@ -793,7 +792,6 @@ void mh_sweep_destroy(mh_sweep **sp)
     free(s->vtext);
     free(s->vnum);
     free(s->oat_axis);
-    free(s->frozen);
     free(s->path);
     free(s);
     *sp = NULL;
@@ -834,34 +832,34 @@ double mh_sweep_value(const mh_sweep *s, int row, int a) { return s->vnum[(size_
 int mh_sweep_oat_axis(const mh_sweep *s, int row) { return s->oat_axis[row]; }
 const char *mh_sweep_base_text(const mh_sweep *s) { return s->base_text; }
 
-const char *mh_sweep_frozen_text(const mh_sweep *s, const char *base_name)
+mh_status mh_sweep_frozen_text(const mh_sweep *s, const char *base_name, mh_ctx *ctx, char **out)
 {
+    *out = NULL;
     if (s->design == MH_SWEEP_LIST)
-        return NULL; /* no sweep file says it */
-    mh_sweep *m = (mh_sweep *)s; /* the text is a cache */
-    free(m->frozen);
+        return MH_ERROR(ctx, MH_ERR_INPUT, "design list has no sweep file to freeze");
     size_t cap = 1024 + strlen(base_name);
     for (int a = 0; a < s->naxes; a++)
         cap += strlen(s->ax[a].key) + strlen(s->ax[a].text) + 8;
     for (int i = 0; i < s->nsets; i++)
         cap += strlen(s->sets[i].name) + strlen(s->sets[i].value) + 8;
-    if ((m->frozen = malloc(cap)) == NULL)
-        return NULL;
-    size_t u = (size_t)snprintf(m->frozen, cap,
+    char *text = malloc(cap);
+    if (text == NULL)
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+    size_t u = (size_t)snprintf(text, cap,
                                 "; microheal sweep, copied with the resolved base configuration %s beside it\n"
                                 "[sweep]\nbase = %s\ndesign = %s\n",
                                 base_name, base_name, design_names[s->design]);
     if (s->design == MH_SWEEP_LHS || s->design == MH_SWEEP_SOBOL)
-        u += (size_t)snprintf(m->frozen + u, cap - u, "samples = %d\n", s->samples);
-    u += (size_t)snprintf(m->frozen + u, cap - u, "replicates = %d\nseed = %lu\n\n[axes]\n", s->replicates,
-                          s->design_seed);
+        u += (size_t)snprintf(text + u, cap - u, "samples = %d\n", s->samples);
+    u += (size_t)snprintf(text + u, cap - u, "replicates = %d\nseed = %lu\n\n[axes]\n", s->replicates, s->design_seed);
     for (int a = 0; a < s->naxes; a++)
-        u += (size_t)snprintf(m->frozen + u, cap - u, "%s = %s\n", s->ax[a].key, s->ax[a].text);
+        u += (size_t)snprintf(text + u, cap - u, "%s = %s\n", s->ax[a].key, s->ax[a].text);
     if (s->nsets > 0)
-        u += (size_t)snprintf(m->frozen + u, cap - u, "\n[set]\n");
+        u += (size_t)snprintf(text + u, cap - u, "\n[set]\n");
     for (int i = 0; i < s->nsets; i++)
-        u += (size_t)snprintf(m->frozen + u, cap - u, "%s = %s\n", s->sets[i].name, s->sets[i].value);
-    return m->frozen;
+        u += (size_t)snprintf(text + u, cap - u, "%s = %s\n", s->sets[i].name, s->sets[i].value);
+    *out = text;
+    return MH_OK;
 }
 
 /* ---- metrics ---- */

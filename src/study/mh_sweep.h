@@ -130,10 +130,12 @@ void mh_sweep_row_label(const mh_sweep *s, int row, char *buf, size_t len);
 mh_status mh_sweep_point_config(const mh_sweep *s, int point, mh_ctx *ctx, mh_config **out);
 
 /* The sweep as a self-contained pair of texts, for a copy in the output folder: the sweep file with
- * "base = BASE_NAME" (sweep_text) and the base configuration's resolved text (base_text), from
- * which mh_sweep_load plans the same points. Owned by s. NULL for design list (no sweep file says it),
- * or when memory runs out. */
-const char *mh_sweep_frozen_text(const mh_sweep *s, const char *base_name);
+ * "base = BASE_NAME" (mh_sweep_frozen_text) and the base configuration's resolved text
+ * (mh_sweep_base_text), from which mh_sweep_load plans the same points.
+ * mh_sweep_frozen_text: on MH_OK *out is a malloc'ed text that the caller frees (s is not changed);
+ * else *out is NULL and ctx says why: MH_ERR_INPUT for design list (no sweep file says it),
+ * MH_ERR_NOMEM. mh_sweep_base_text: owned by s. */
+mh_status mh_sweep_frozen_text(const mh_sweep *s, const char *base_name, mh_ctx *ctx, char **out);
 const char *mh_sweep_base_text(const mh_sweep *s);
 
 /* ---- outcome metrics of a run (one row of a sweep's summary) ---- */

@@ -9,11 +9,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+typedef int rename_fn(const char *, const char *);
+_Static_assert(sizeof(rename_fn *) == sizeof(void *), "dlsym's pointer holds a function pointer");
+
 int rename(const char *from, const char *to)
 {
-    int (*real)(const char *, const char *) = (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
-    if (real == NULL)
+    /* ISO C converts no object pointer (dlsym's) to a function pointer; POSIX says it holds one: its bytes */
+    void *sym = dlsym(RTLD_NEXT, "rename");
+    if (sym == NULL)
         abort();
+    rename_fn *real;
+    memcpy(&real, &sym, sizeof real);
     const int rc = real(from, to);
     const char *suffix = getenv("MH_KILL_AFTER_RENAME");
     if (rc == 0 && suffix != NULL && *suffix != '\0') {

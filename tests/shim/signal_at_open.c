@@ -26,12 +26,25 @@ static void maybe_signal(const char *path)
     }
 }
 
+typedef int open_fn(const char *, int, ...);
+_Static_assert(sizeof(open_fn *) == sizeof(void *), "dlsym's pointer holds a function pointer");
+
+/* The next definition of name (libc's); aborts when there is none. ISO C converts no object pointer
+ * (dlsym's) to a function pointer; POSIX says it holds one, so its bytes are copied. */
+static open_fn *next_open(const char *name)
+{
+    void *sym = dlsym(RTLD_NEXT, name);
+    if (sym == NULL)
+        abort();
+    open_fn *fn;
+    memcpy(&fn, &sym, sizeof fn);
+    return fn;
+}
+
 #define WRAP(name)                                                                                                     \
     int name(const char *path, int flags, ...)                                                                         \
     {                                                                                                                  \
-        int (*real)(const char *, int, ...) = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, #name);                \
-        if (real == NULL)                                                                                              \
-            abort();                                                                                                   \
+        open_fn *real = next_open(#name);                                                                              \
         mode_t mode = 0;                                                                                               \
         if (flags & O_CREAT) {                                                                                         \
             va_list ap;                                                                                                \

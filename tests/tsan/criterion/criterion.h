@@ -25,7 +25,10 @@ void mh_shim_check(const char *file, int line, int fatal, int ok, const char *wh
 int mh_shim_near(double actual, double expected, double eps);
 void mh_shim_log(const char *fmt, ...);
 
-#define Test(suite, name, ...)                                                                                         \
+/* Test(suite, name) or Test(suite, name, options): the trailing empty argument gives the options'
+ * '...' an argument either way (ISO C before C23 wants one). */
+#define Test(...) MH_SHIM_TEST_(__VA_ARGS__, )
+#define MH_SHIM_TEST_(suite, name, ...)                                                                                \
     static void suite##_##name##_impl(void);                                                                           \
     __attribute__((constructor)) static void suite##_##name##_reg(void)                                                \
     {                                                                                                                  \
