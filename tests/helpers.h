@@ -298,8 +298,8 @@ static inline mh_test_wounded mh_test_wound(const mh_config *cfg, double strip_m
     free(pu);
     double *D[MH_NSPECIES];
     cr_assert_eq(mh_model_diffusion_profiles(&w.p, w.g, D, &ctx), MH_OK);
-    cr_assert_eq(mh_stepper_create(w.g, (const double *const *)D, &ctx, &w.st), MH_OK);
-    mh_model_diffusion_profiles_free(D);
+    cr_assert_eq(mh_step_create(w.g, (const double *const *)D, &ctx, &w.st), MH_OK);
+    mh_model_diffusion_profiles_clear(D);
     return w;
 }
 
@@ -308,7 +308,7 @@ static inline void mh_test_wounded_free(mh_test_wounded *w)
     mh_fields_destroy(&w->f);
     mh_free(w->aux.k_close);
     mh_free(w->aux.w_open);
-    mh_stepper_destroy(&w->st);
+    mh_step_destroy(&w->st);
     mh_grid_destroy(&w->g);
 }
 

@@ -111,7 +111,7 @@ mh_status mms_run(const mms_setup *su, mh_fields **out, mh_grid **gout, mh_ctx *
         for (int k = 0; k < n; k++)
             Dp[s][k] = D_mms[s];
     }
-    if ((st = mh_stepper_create(g, (const double *const *)Dp, ctx, &stepper)) != MH_OK)
+    if ((st = mh_step_create(g, (const double *const *)Dp, ctx, &stepper)) != MH_OK)
         goto done;
     for (int k = 0; k < n; k++)
         for (int j = 0; j < ny; j++)
@@ -138,13 +138,13 @@ mh_status mms_run(const mms_setup *su, mh_fields **out, mh_grid **gout, mh_ctx *
                     for (int s = 0; s < MH_NSPECIES; s++)
                         f->u[s][q] += dt * S[s];
                 }
-        if ((st = mh_stepper_advance(stepper, &p, &aux, f, dt, ctx)) != MH_OK)
+        if ((st = mh_step_advance(stepper, &p, &aux, f, dt, ctx)) != MH_OK)
             goto done;
     }
 done:
     for (int s = 0; s < MH_NSPECIES; s++)
         mh_free(Dp[s]);
-    mh_stepper_destroy(&stepper);
+    mh_step_destroy(&stepper);
     mh_free(aux.k_close);
     mh_free(aux.w_open);
     if (st == MH_OK)

@@ -8,7 +8,7 @@
  * it satisfies the lateral boundary condition tested and the zero-flux top and bottom. The source
  *   S_s = du_s/dt - div(D_s grad u_s) [+ div(chi F grad G) for F] - (P_s(u) - L_s(u) u_s)
  * uses the model's own rates (mh_model_rates) at the exact state, and enters as one more
- * split sub-step (explicit Euler) before the model step (mh_stepper_advance). */
+ * split sub-step (explicit Euler) before the model step (mh_step_advance). */
 #ifndef MH_TEST_MMS_H
 #define MH_TEST_MMS_H
 

@@ -75,9 +75,9 @@ Test(behaviour, item6_collagen_III_then_I_then_elastin, .timeout = 180)
     mh_config *cfg = mh_test_config((const char *const[]){"simulation.days=120", "schedule.sessions=1", NULL});
     mh_sim *sim = mh_test_run(cfg);
     const mh_series *s = mh_sim_series(sim);
-    int c3 = mh_obs_layer_col(MH_OL_PAPILLARY, MH_OQ_C3), c1 = mh_obs_layer_col(MH_OL_PAPILLARY, MH_OQ_C1);
-    int ce = mh_obs_layer_col(MH_OL_PAPILLARY, MH_OQ_E), ct = mh_obs_layer_col(MH_OL_DERMIS, MH_OQ_CT);
-    int cte = mh_obs_layer_col(MH_OL_DERMIS, MH_OQ_E);
+    int c3 = mh_observe_layer_col(MH_OL_PAPILLARY, MH_OQ_C3), c1 = mh_observe_layer_col(MH_OL_PAPILLARY, MH_OQ_C1);
+    int ce = mh_observe_layer_col(MH_OL_PAPILLARY, MH_OQ_E), ct = mh_observe_layer_col(MH_OL_DERMIS, MH_OQ_CT);
+    int cte = mh_observe_layer_col(MH_OL_DERMIS, MH_OQ_E);
     double t3 = 0, t1 = 0, te = 0, m3 = 0, m1 = 0, me = 0;
     for (size_t r = 0; r < s->nt; r++) {
         const double *row = s->data + r * MH_OBS_COUNT;

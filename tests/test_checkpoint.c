@@ -3,6 +3,7 @@
 #define _DEFAULT_SOURCE /* mknod, S_IFIFO */
 #include "helpers.h"
 
+#include "mh_export.h"
 #include "mh_h5.h"
 
 #include <hdf5.h>
@@ -586,7 +587,7 @@ Test(checkpoint, damaged_outputs_are_read_or_refused_without_a_crash, .timeout =
             FILE *o = fopen(bad, "wb");
             fwrite(copy, 1, (size_t)size, o);
             fclose(o);
-            mh_status (*readers[])(const char *, FILE *, mh_ctx *) = {mh_h5_info, mh_export_series,
+            mh_status (*readers[])(const char *, FILE *, mh_ctx *) = {mh_export_info, mh_export_series,
                                                                       mh_export_summary, mh_export_punctures};
             for (size_t q = 0; q < sizeof readers / sizeof readers[0]; q++) {
                 mh_ctx ctx;

@@ -39,7 +39,7 @@ static run_out run_with(double days, const char *const *sets)
     const double at_h[4] = {1.0, 10.0, 19.0, 30.0};
     for (int i = 0; i < 4; i++)
         o.open_at[i] = mh_series_at(s, MH_OBS_OPEN, at_h[i] / 24.0);
-    o.collagen_end = last[mh_obs_layer_col(MH_OL_DERMIS, MH_OQ_CT)];
+    o.collagen_end = last[mh_observe_layer_col(MH_OL_DERMIS, MH_OQ_CT)];
     for (size_t r = 0; r < s->nt; r++)
         o.gf_peak = fmax(o.gf_peak, s->data[r * MH_OBS_COUNT + MH_OBS_GF]);
     mh_sim_destroy(&sim);

@@ -65,9 +65,9 @@ Test(model, untreated_skin_is_a_steady_state, .timeout = 120)
     double *D[MH_NSPECIES];
     cr_assert_eq(mh_model_diffusion_profiles(&p, g, D, &ctx), MH_OK);
     mh_stepper *st = NULL;
-    cr_assert_eq(mh_stepper_create(g, (const double *const *)D, &ctx, &st), MH_OK);
+    cr_assert_eq(mh_step_create(g, (const double *const *)D, &ctx, &st), MH_OK);
     for (int step = 0; step < 730; step++) /* 365 days at 0.5 day */
-        cr_assert_eq(mh_stepper_advance(st, &p, &aux, f, 0.5, &ctx), MH_OK, "%s", ctx.msg);
+        cr_assert_eq(mh_step_advance(st, &p, &aux, f, 0.5, &ctx), MH_OK, "%s", ctx.msg);
     for (int s = 0; s < MH_NSPECIES; s++)
         /* Science item 1 asks for 0.5 %; the baseline is a steady state of the equations themselves (every
          * production balances its loss at K = e, F = C3 = C1 = E = m), so what is left is rounding: a few
@@ -79,8 +79,8 @@ Test(model, untreated_skin_is_a_steady_state, .timeout = 120)
                       f->u[s][q]);
     mh_free(aux.k_close);
     mh_free(aux.w_open);
-    mh_model_diffusion_profiles_free(D);
-    mh_stepper_destroy(&st);
+    mh_model_diffusion_profiles_clear(D);
+    mh_step_destroy(&st);
     mh_fields_destroy(&f0);
     fixture_free(&x);
 }
@@ -100,7 +100,7 @@ Test(model, fields_stay_non_negative_under_large_steps, .timeout = 120)
     for (int r = 0; r < 5; r++) {
         /* the full split step, at the requested step or the chemotaxis limit that mh_sim applies */
         double dt = fmin(dts[r], mh_model_chemotaxis_dt_limit(w.g, &w.p, w.f));
-        cr_assert_eq(mh_stepper_advance(w.st, &w.p, &w.aux, w.f, dt, &ctx), MH_OK);
+        cr_assert_eq(mh_step_advance(w.st, &w.p, &w.aux, w.f, dt, &ctx), MH_OK);
         for (int s = 0; s < MH_NSPECIES; s++)
             for (size_t q = 0; q < w.g->ncell; q++)
                 cr_assert(w.f->u[s][q] >= 0.0 && isfinite(w.f->u[s][q]), "%s = %g after dt %g",
@@ -237,8 +237,8 @@ Test(model, step_change_is_the_largest_relative_change, .timeout = 120)
         const double dt = fmin(dts[r], mh_model_chemotaxis_dt_limit(w.g, &w.p, w.f)), atol = atols[r];
         mh_fields_copy(old, w.f);
         mh_change ch;
-        cr_assert_eq(mh_stepper_try(w.st, &w.p, &w.aux, w.f, dt, atol, &ch, &ctx), MH_OK);
-        cr_assert_eq(mh_stepper_accept(w.st, w.f, &ctx), MH_OK);
+        cr_assert_eq(mh_step_try(w.st, &w.p, &w.aux, w.f, dt, atol, &ch, &ctx), MH_OK);
+        cr_assert_eq(mh_step_accept(w.st, w.f, &ctx), MH_OK);
         mh_change best = {0.0, 0, 0};
         for (int s = 0; s < MH_NSPECIES; s++)
             for (size_t q = 0; q < w.g->ncell; q++) {
@@ -274,10 +274,10 @@ Test(model, a_run_without_a_compound_leaves_q_out_and_changes_no_other_bit, .tim
     for (int r = 0; r < 4; r++) {
         const double dt = fmin(dts[r], mh_model_chemotaxis_dt_limit(on.g, &on.p, on.f));
         mh_change a, b;
-        cr_assert_eq(mh_stepper_try(off.st, &off.p, &off.aux, off.f, dt, 1e-3, &a, &ctx), MH_OK, "%s", ctx.msg);
-        cr_assert_eq(mh_stepper_accept(off.st, off.f, &ctx), MH_OK);
-        cr_assert_eq(mh_stepper_try(on.st, &on.p, &on.aux, on.f, dt, 1e-3, &b, &ctx), MH_OK, "%s", ctx.msg);
-        cr_assert_eq(mh_stepper_accept(on.st, on.f, &ctx), MH_OK);
+        cr_assert_eq(mh_step_try(off.st, &off.p, &off.aux, off.f, dt, 1e-3, &a, &ctx), MH_OK, "%s", ctx.msg);
+        cr_assert_eq(mh_step_accept(off.st, off.f, &ctx), MH_OK);
+        cr_assert_eq(mh_step_try(on.st, &on.p, &on.aux, on.f, dt, 1e-3, &b, &ctx), MH_OK, "%s", ctx.msg);
+        cr_assert_eq(mh_step_accept(on.st, on.f, &ctx), MH_OK);
         cr_assert(a.value == b.value && a.species == b.species && a.cell == b.cell, "step %d", r);
         cr_assert_neq(a.species, MH_S_Q);
         for (int s = 0; s < MH_S_Q; s++)
@@ -293,12 +293,12 @@ Test(model, a_run_without_a_compound_leaves_q_out_and_changes_no_other_bit, .tim
     mh_stepper *st = NULL;
     cr_assert_eq(mh_model_diffusion_profiles(&p, off.g, D, &ctx), MH_OK);
     cr_assert_not_null(D[MH_S_Q]);
-    cr_assert_eq(mh_stepper_create(off.g, (const double *const *)D, &ctx, &st), MH_OK);
-    mh_model_diffusion_profiles_free(D);
+    cr_assert_eq(mh_step_create(off.g, (const double *const *)D, &ctx, &st), MH_OK);
+    mh_model_diffusion_profiles_clear(D);
     mh_change c;
-    cr_assert_eq(mh_stepper_try(st, &p, &off.aux, on.f, 1e-4, 1e-3, &c, &ctx), MH_ERR_STATE);
+    cr_assert_eq(mh_step_try(st, &p, &off.aux, on.f, 1e-4, 1e-3, &c, &ctx), MH_ERR_STATE);
     cr_assert(strstr(ctx.msg, "without one") != NULL, "%s", ctx.msg);
-    mh_stepper_destroy(&st);
+    mh_step_destroy(&st);
     mh_test_wounded_free(&off);
     mh_test_wounded_free(&on);
     mh_config_destroy(&cfg);

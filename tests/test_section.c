@@ -29,7 +29,7 @@ static mh_test_wounded fixed_steps(const char *dims, const char *dx, const char 
     mh_ctx_init(&ctx);
     for (int it = 0; it < nsteps; it++) {
         cr_assert_leq(dt, mh_model_chemotaxis_dt_limit(w.g, &w.p, w.f));
-        cr_assert_eq(mh_stepper_advance(w.st, &w.p, &w.aux, w.f, dt, &ctx), MH_OK);
+        cr_assert_eq(mh_step_advance(w.st, &w.p, &w.aux, w.f, dt, &ctx), MH_OK);
     }
     mh_config_destroy(&cfg);
     return w;

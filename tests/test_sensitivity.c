@@ -24,11 +24,11 @@ static const char *const late[] = {"grid.dx_um=25", "schedule.sessions=1", "solv
                                    NULL};
 
 /* Options for a screening of keys (nkeys) on observables obs (nobs), defaults otherwise. */
-static mh_sens_options options(mh_sens_method method, const char *const *keys, int nkeys, const mh_sens_obs *obs,
-                               int nobs)
+static mh_sensitivity_options options(mh_sensitivity_method method, const char *const *keys, int nkeys,
+                                      const mh_sensitivity_obs *obs, int nobs)
 {
-    mh_sens_options o;
-    mh_sens_options_default(&o);
+    mh_sensitivity_options o;
+    mh_sensitivity_options_default(&o);
     o.method = method;
     o.keys = keys;
     o.nkeys = nkeys;
@@ -40,22 +40,25 @@ static mh_sens_options options(mh_sens_method method, const char *const *keys, i
 }
 
 /* Creates and runs a screening of keys on obs, one at a time or by Morris with 2 trajectories. */
-static mh_sens *screen_keys(const mh_config *cfg, mh_sens_method method, const char *const *keys, int nkeys,
-                            const mh_sens_obs *obs, int nobs)
+static mh_sensitivity *screen_keys(const mh_config *cfg, mh_sensitivity_method method, const char *const *keys,
+                                   int nkeys, const mh_sensitivity_obs *obs, int nobs)
 {
-    mh_sens_options o = options(method, keys, nkeys, obs, nobs);
+    mh_sensitivity_options o = options(method, keys, nkeys, obs, nobs);
     o.trajectories = 2;
     mh_ctx ctx;
     mh_ctx_init(&ctx);
-    mh_sens *s = NULL;
-    cr_assert_eq(mh_sens_create(cfg, &o, &ctx, &s), MH_OK, "%s", ctx.msg);
-    cr_assert_eq(mh_sens_run(s, &ctx), MH_OK, "%s", ctx.msg);
+    mh_sensitivity *s = NULL;
+    cr_assert_eq(mh_sensitivity_create(cfg, &o, &ctx, &s), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_sensitivity_run(s, &ctx), MH_OK, "%s", ctx.msg);
     return s;
 }
 
-static double S(const mh_sens *s, int i, mh_sens_obs o) { return mh_sens_param_at(s, i)->index[o]; }
+static double S(const mh_sensitivity *s, int i, mh_sensitivity_obs o)
+{
+    return mh_sensitivity_param_at(s, i)->index[o];
+}
 
-static const mh_sens_obs early_obs[] = {MH_SENS_ERYTHEMA, MH_SENS_CLOSURE};
+static const mh_sensitivity_obs early_obs[] = {MH_SENS_ERYTHEMA, MH_SENS_CLOSURE};
 
 Test(sensitivity, oat_early_response_zeros_and_signs, .timeout = 120)
 {
@@ -70,9 +73,9 @@ Test(sensitivity, oat_early_response_zeros_and_signs, .timeout = 120)
      * stands clear of the step-size noise of about 1e-3 */
     mh_config *cfg = mh_test_config((const char *const[]){early[0], early[1], early[2], early[3], "model.beta_B=1",
                                                           NULL});
-    mh_sens *s = screen_keys(cfg, MH_SENS_OAT, keys, 5, early_obs, 2);
-    cr_assert_eq(mh_sens_nruns(s), 11);
-    cr_assert_eq(mh_sens_nfailed(s), 0);
+    mh_sensitivity *s = screen_keys(cfg, MH_SENS_OAT, keys, 5, early_obs, 2);
+    cr_assert_eq(mh_sensitivity_nruns(s), 11);
+    cr_assert_eq(mh_sensitivity_nfailed(s), 0);
     cr_assert_lt(S(s, 0, MH_SENS_ERYTHEMA), -0.01, "k_D should shorten erythema: S = %g", S(s, 0, MH_SENS_ERYTHEMA));
     cr_assert_lt(S(s, 1, MH_SENS_CLOSURE), -0.01, "v_close should shorten closure: S = %g", S(s, 1, MH_SENS_CLOSURE));
     cr_assert_gt(S(s, 2, MH_SENS_CLOSURE), 0.01, "tau0_close should lengthen closure: S = %g",
@@ -85,16 +88,17 @@ Test(sensitivity, oat_early_response_zeros_and_signs, .timeout = 120)
     cr_assert(isnan(S(s, 0, MH_SENS_GAIN180)));
     /* ranking: overall is the larger |S|; v_close (closure) and k_D (erythema) lead, f_anticoag is last */
     int order[5];
-    mh_sens_rank_overall(s, order);
+    mh_sensitivity_rank_overall(s, order);
     cr_assert_eq(order[4], 4);
     for (int i = 0; i < 5; i++)
-        cr_assert_eq(mh_sens_param_at(s, i)->overall,
+        cr_assert_eq(mh_sensitivity_param_at(s, i)->overall,
                      fmax(fabs(S(s, i, MH_SENS_ERYTHEMA)), fabs(S(s, i, MH_SENS_CLOSURE))));
     for (int r = 1; r < 5; r++)
-        cr_assert_geq(mh_sens_param_at(s, order[r - 1])->overall, mh_sens_param_at(s, order[r])->overall);
-    mh_sens_rank(s, MH_SENS_CLOSURE, order);
-    cr_assert_eq(order[0], 1, "v_close should lead closure hours (first: %s)", mh_sens_param_at(s, order[0])->key);
-    mh_sens_destroy(&s);
+        cr_assert_geq(mh_sensitivity_param_at(s, order[r - 1])->overall, mh_sensitivity_param_at(s, order[r])->overall);
+    mh_sensitivity_rank(s, MH_SENS_CLOSURE, order);
+    cr_assert_eq(order[0], 1, "v_close should lead closure hours (first: %s)",
+                 mh_sensitivity_param_at(s, order[0])->key);
+    mh_sensitivity_destroy(&s);
     cr_assert_null(s);
     mh_config_destroy(&cfg);
 }
@@ -108,21 +112,21 @@ Test(sensitivity, oat_collagen_gain_zeros_and_signs, .timeout = 180)
      * change stays below the fast species'); should that change, the screening reports the step
      * noise, and this assertion says so. */
     const char *keys[] = {"model.s_1", "model.rho_1", "model.rho_E", "model.beta_B"};
-    const mh_sens_obs obs[] = {MH_SENS_GAIN42, MH_SENS_GAIN180, MH_SENS_ERYTHEMA};
+    const mh_sensitivity_obs obs[] = {MH_SENS_GAIN42, MH_SENS_GAIN180, MH_SENS_ERYTHEMA};
     mh_config *cfg = mh_test_config(late);
-    mh_sens *s = screen_keys(cfg, MH_SENS_OAT, keys, 4, obs, 3);
-    cr_assert_gt(mh_sens_base_y(s, MH_SENS_GAIN42), 0.0, "one session should raise collagen");
+    mh_sensitivity *s = screen_keys(cfg, MH_SENS_OAT, keys, 4, obs, 3);
+    cr_assert_gt(mh_sensitivity_base_y(s, MH_SENS_GAIN42), 0.0, "one session should raise collagen");
     for (int d = 0; d < 2; d++) {
-        mh_sens_obs o = d ? MH_SENS_GAIN180 : MH_SENS_GAIN42;
-        cr_assert_gt(S(s, 0, o), 0.03, "s_1 should raise %s: S = %g", mh_sens_obs_name(o), S(s, 0, o));
-        cr_assert_lt(S(s, 1, o), -0.03, "rho_1 should lower %s: S = %g", mh_sens_obs_name(o), S(s, 1, o));
-        cr_assert_eq(S(s, 2, o), 0.0, "rho_E changed %s: S = %g", mh_sens_obs_name(o), S(s, 2, o));
-        cr_assert_eq(S(s, 3, o), 0.0, "beta_B changed %s: S = %g", mh_sens_obs_name(o), S(s, 3, o));
+        mh_sensitivity_obs o = d ? MH_SENS_GAIN180 : MH_SENS_GAIN42;
+        cr_assert_gt(S(s, 0, o), 0.03, "s_1 should raise %s: S = %g", mh_sensitivity_obs_name(o), S(s, 0, o));
+        cr_assert_lt(S(s, 1, o), -0.03, "rho_1 should lower %s: S = %g", mh_sensitivity_obs_name(o), S(s, 1, o));
+        cr_assert_eq(S(s, 2, o), 0.0, "rho_E changed %s: S = %g", mh_sensitivity_obs_name(o), S(s, 2, o));
+        cr_assert_eq(S(s, 3, o), 0.0, "beta_B changed %s: S = %g", mh_sensitivity_obs_name(o), S(s, 3, o));
     }
     /* remodelling acts over months: its effect at day 180 exceeds that at day 42 */
     cr_assert_lt(S(s, 1, MH_SENS_GAIN180), S(s, 1, MH_SENS_GAIN42));
     cr_assert_eq(S(s, 0, MH_SENS_ERYTHEMA), 0.0, "collagen synthesis cannot change erythema");
-    mh_sens_destroy(&s);
+    mh_sensitivity_destroy(&s);
     mh_config_destroy(&cfg);
 }
 
@@ -132,17 +136,17 @@ Test(sensitivity, morris_design_is_a_set_of_one_at_a_time_trajectories)
     mh_config *cfg = mh_test_config(early);
     mh_ctx ctx;
     mh_ctx_init(&ctx);
-    const mh_sens_obs ery = MH_SENS_ERYTHEMA;
-    mh_sens_options o = options(MH_SENS_MORRIS, keys, 4, &ery, 1);
+    const mh_sensitivity_obs ery = MH_SENS_ERYTHEMA;
+    mh_sensitivity_options o = options(MH_SENS_MORRIS, keys, 4, &ery, 1);
     o.trajectories = 5;
     o.levels = 6;
-    mh_sens *s = NULL;
-    cr_assert_eq(mh_sens_create(cfg, &o, &ctx, &s), MH_OK, "%s", ctx.msg);
+    mh_sensitivity *s = NULL;
+    cr_assert_eq(mh_sensitivity_create(cfg, &o, &ctx, &s), MH_OK, "%s", ctx.msg);
     /* kill_F is 0 in the base: skipped; 3 factors, 1 + 4 x 5 runs */
-    cr_assert_not_null(mh_sens_param_at(s, 1)->skipped);
-    cr_assert_eq(mh_sens_nruns(s), 1 + 4 * 5);
+    cr_assert_not_null(mh_sensitivity_param_at(s, 1)->skipped);
+    cr_assert_eq(mh_sensitivity_nruns(s), 1 + 4 * 5);
     /* the range is value x (1 -/+ 0.5) clipped to the table: age_synthesis_ratio 0.68 -> [0.34, 1] */
-    const mh_sens_param *ratio = mh_sens_param_at(s, 3);
+    const mh_sensitivity_param *ratio = mh_sensitivity_param_at(s, 3);
     cr_assert_float_eq(ratio->lo, 0.34, 1e-12);
     cr_assert_eq(ratio->hi, 1.0);
     const double jump = 6.0 / (2.0 * 5.0); /* Delta = p / (2 (p - 1)) of the range */
@@ -150,12 +154,12 @@ Test(sensitivity, morris_design_is_a_set_of_one_at_a_time_trajectories)
         int seen[4] = {0};
         for (int j = 1; j <= 3; j++) {
             int b = 1 + t * 4 + j;
-            const double *vb = mh_sens_values(s, b), *va = mh_sens_values(s, b - 1);
-            int changed = mh_sens_record_at(s, b)->param;
+            const double *vb = mh_sensitivity_values(s, b), *va = mh_sensitivity_values(s, b - 1);
+            int changed = mh_sensitivity_record_at(s, b)->param;
             cr_assert(changed >= 0 && changed != 1);
             seen[changed]++;
             for (int i = 0; i < 4; i++) {
-                const mh_sens_param *p = mh_sens_param_at(s, i);
+                const mh_sensitivity_param *p = mh_sensitivity_param_at(s, i);
                 if (i == changed) {
                     /* tolerance: level values are lo + (hi - lo) l / (p - 1), a few roundings */
                     cr_assert_float_eq(fabs(vb[i] - va[i]) / (p->hi - p->lo), jump, 1e-12);
@@ -171,19 +175,19 @@ Test(sensitivity, morris_design_is_a_set_of_one_at_a_time_trajectories)
     /* a different seed gives a different design; the same seed the same one */
     mh_config *other = NULL;
     cr_assert_eq(mh_config_clone(cfg, &ctx, &other), MH_OK);
-    mh_sens *same = NULL, *diff = NULL;
-    cr_assert_eq(mh_sens_create(other, &o, &ctx, &same), MH_OK);
+    mh_sensitivity *same = NULL, *diff = NULL;
+    cr_assert_eq(mh_sensitivity_create(other, &o, &ctx, &same), MH_OK);
     cr_assert_eq(mh_config_set(other, "seed=43", "test", &ctx), MH_OK);
-    cr_assert_eq(mh_sens_create(other, &o, &ctx, &diff), MH_OK);
+    cr_assert_eq(mh_sensitivity_create(other, &o, &ctx, &diff), MH_OK);
     int ndiff = 0;
-    for (int r = 0; r < mh_sens_nruns(s); r++) {
-        cr_assert(memcmp(mh_sens_values(s, r), mh_sens_values(same, r), 4 * sizeof(double)) == 0);
-        ndiff += memcmp(mh_sens_values(s, r), mh_sens_values(diff, r), 4 * sizeof(double)) != 0;
+    for (int r = 0; r < mh_sensitivity_nruns(s); r++) {
+        cr_assert(memcmp(mh_sensitivity_values(s, r), mh_sensitivity_values(same, r), 4 * sizeof(double)) == 0);
+        ndiff += memcmp(mh_sensitivity_values(s, r), mh_sensitivity_values(diff, r), 4 * sizeof(double)) != 0;
     }
     cr_assert_gt(ndiff, 0, "seed 43 gave the design of seed 42");
-    mh_sens_destroy(&s);
-    mh_sens_destroy(&same);
-    mh_sens_destroy(&diff);
+    mh_sensitivity_destroy(&s);
+    mh_sensitivity_destroy(&same);
+    mh_sensitivity_destroy(&diff);
     mh_config_destroy(&other);
     mh_config_destroy(&cfg);
 }
@@ -192,23 +196,23 @@ Test(sensitivity, morris_results_repeat_with_the_same_seed, .timeout = 120)
 {
     const char *keys[] = {"model.k_D", "model.v_close_um_h"};
     mh_config *cfg = mh_test_config(early);
-    mh_sens *a = screen_keys(cfg, MH_SENS_MORRIS, keys, 2, early_obs, 2);
-    mh_sens *b = screen_keys(cfg, MH_SENS_MORRIS, keys, 2, early_obs, 2);
-    cr_assert_eq(mh_sens_nruns(a), 1 + 3 * 2);
+    mh_sensitivity *a = screen_keys(cfg, MH_SENS_MORRIS, keys, 2, early_obs, 2);
+    mh_sensitivity *b = screen_keys(cfg, MH_SENS_MORRIS, keys, 2, early_obs, 2);
+    cr_assert_eq(mh_sensitivity_nruns(a), 1 + 3 * 2);
     for (int i = 0; i < 2; i++) {
-        const mh_sens_param *pa = mh_sens_param_at(a, i), *pb = mh_sens_param_at(b, i);
+        const mh_sensitivity_param *pa = mh_sensitivity_param_at(a, i), *pb = mh_sensitivity_param_at(b, i);
         cr_assert_eq(pa->neffects, 2);
         cr_assert(memcmp(pa->index, pb->index, sizeof pa->index) == 0, "%s: mu* differs", pa->key);
         cr_assert(memcmp(pa->sigma, pb->sigma, sizeof pa->sigma) == 0, "%s: sigma differs", pa->key);
         cr_assert(memcmp(pa->mu, pb->mu, sizeof pa->mu) == 0, "%s: mu differs", pa->key);
     }
     /* mu* >= |mu|, and the signs agree with the one-at-a-time test above over the whole range */
-    const mh_sens_param *kd = mh_sens_param_at(a, 0), *vc = mh_sens_param_at(a, 1);
+    const mh_sensitivity_param *kd = mh_sensitivity_param_at(a, 0), *vc = mh_sensitivity_param_at(a, 1);
     cr_assert_geq(kd->index[MH_SENS_ERYTHEMA], fabs(kd->mu[MH_SENS_ERYTHEMA]));
     cr_assert_lt(kd->mu[MH_SENS_ERYTHEMA], -0.01);
     cr_assert_lt(vc->mu[MH_SENS_CLOSURE], -0.01);
-    mh_sens_destroy(&a);
-    mh_sens_destroy(&b);
+    mh_sensitivity_destroy(&a);
+    mh_sensitivity_destroy(&b);
     mh_config_destroy(&cfg);
 }
 
@@ -217,15 +221,17 @@ Test(sensitivity, indices_do_not_depend_on_the_thread_count, .timeout = 120)
     const char *keys[] = {"model.k_D"};
     mh_config *cfg = mh_test_config(early);
     omp_set_num_threads(1);
-    mh_sens *a = screen_keys(cfg, MH_SENS_OAT, keys, 1, early_obs, 2);
+    mh_sensitivity *a = screen_keys(cfg, MH_SENS_OAT, keys, 1, early_obs, 2);
     omp_set_num_threads(2);
-    mh_sens *b = screen_keys(cfg, MH_SENS_OAT, keys, 1, early_obs, 2);
-    for (int r = 0; r < mh_sens_nruns(a); r++)
-        cr_assert(memcmp(mh_sens_record_at(a, r)->y, mh_sens_record_at(b, r)->y, sizeof(double) * MH_SENS_NOBS) == 0,
+    mh_sensitivity *b = screen_keys(cfg, MH_SENS_OAT, keys, 1, early_obs, 2);
+    for (int r = 0; r < mh_sensitivity_nruns(a); r++)
+        cr_assert(memcmp(mh_sensitivity_record_at(a, r)->y, mh_sensitivity_record_at(b, r)->y,
+                         sizeof(double) * MH_SENS_NOBS) == 0,
                   "run %d differs", r);
-    cr_assert(memcmp(mh_sens_param_at(a, 0)->index, mh_sens_param_at(b, 0)->index, sizeof(double) * MH_SENS_NOBS) == 0);
-    mh_sens_destroy(&a);
-    mh_sens_destroy(&b);
+    cr_assert(memcmp(mh_sensitivity_param_at(a, 0)->index, mh_sensitivity_param_at(b, 0)->index,
+                     sizeof(double) * MH_SENS_NOBS) == 0);
+    mh_sensitivity_destroy(&a);
+    mh_sensitivity_destroy(&b);
     mh_config_destroy(&cfg);
 }
 
@@ -238,42 +244,42 @@ Test(sensitivity, a_failed_run_is_recorded_and_the_difference_goes_one_sided, .t
                           "model.age_old_years=25", "model.w_3=0.95",    NULL};
     const char *keys[] = {"model.age_young_years", "model.w_3"};
     mh_config *cfg = mh_test_config(sets);
-    mh_sens *s = screen_keys(cfg, MH_SENS_OAT, keys, 2, early_obs, 2);
-    cr_assert_eq(mh_sens_nruns(s), 4);
-    cr_assert_eq(mh_sens_nfailed(s), 1);
-    const mh_sens_param *age = mh_sens_param_at(s, 0), *w3 = mh_sens_param_at(s, 1);
+    mh_sensitivity *s = screen_keys(cfg, MH_SENS_OAT, keys, 2, early_obs, 2);
+    cr_assert_eq(mh_sensitivity_nruns(s), 4);
+    cr_assert_eq(mh_sensitivity_nfailed(s), 1);
+    const mh_sensitivity_param *age = mh_sensitivity_param_at(s, 0), *w3 = mh_sensitivity_param_at(s, 1);
     cr_assert_eq(age->nfailed, 1);
     cr_assert(age->one_sided);
     cr_assert_eq(age->hi, age->base, "the failed side should be replaced by the base run");
     cr_assert_float_eq(age->lo, 23.5 * 0.9, 1e-12);
     cr_assert(!isnan(age->index[MH_SENS_ERYTHEMA]));
     int failed = -1;
-    for (int r = 0; r < mh_sens_nruns(s); r++)
-        if (mh_sens_record_at(s, r)->status != MH_OK)
+    for (int r = 0; r < mh_sensitivity_nruns(s); r++)
+        if (mh_sensitivity_record_at(s, r)->status != MH_OK)
             failed = r;
-    cr_assert_eq(mh_sens_record_at(s, failed)->status, MH_ERR_INPUT);
-    cr_assert(strstr(mh_sens_record_at(s, failed)->message, "age_old_years") != NULL, "%s",
-              mh_sens_record_at(s, failed)->message);
+    cr_assert_eq(mh_sensitivity_record_at(s, failed)->status, MH_ERR_INPUT);
+    cr_assert(strstr(mh_sensitivity_record_at(s, failed)->message, "age_old_years") != NULL, "%s",
+              mh_sensitivity_record_at(s, failed)->message);
     cr_assert(w3->one_sided);
     cr_assert_eq(w3->nfailed, 0);
     cr_assert_eq(w3->hi, 0.95);
-    mh_sens_destroy(&s);
+    mh_sensitivity_destroy(&s);
     mh_config_destroy(&cfg);
 }
 
-/* mh_sens_create with keys on default.ini plus sets; returns the status and copies the message. */
+/* mh_sensitivity_create with keys on default.ini plus sets; returns the status and copies the message. */
 static mh_status create_status(const char *const *sets, const char *const *keys, int nkeys, char *msg)
 {
     mh_config *cfg = mh_test_config(sets);
     mh_ctx ctx;
     mh_ctx_init(&ctx);
-    mh_sens_options o = options(MH_SENS_OAT, keys, nkeys, NULL, 0);
-    mh_sens *s = NULL;
-    mh_status st = mh_sens_create(cfg, &o, &ctx, &s);
+    mh_sensitivity_options o = options(MH_SENS_OAT, keys, nkeys, NULL, 0);
+    mh_sensitivity *s = NULL;
+    mh_status st = mh_sensitivity_create(cfg, &o, &ctx, &s);
     strcpy(msg, ctx.msg);
     if (st != MH_OK)
         cr_assert_null(s);
-    mh_sens_destroy(&s);
+    mh_sensitivity_destroy(&s);
     mh_config_destroy(&cfg);
     return st;
 }
@@ -315,28 +321,28 @@ Test(sensitivity, bad_keys_and_settings_are_input_errors)
     mh_config *cfg = mh_test_config(NULL);
     mh_ctx ctx;
     mh_ctx_init(&ctx);
-    mh_sens_options o;
-    mh_sens *s = NULL;
-    mh_sens_options_default(&o);
+    mh_sensitivity_options o;
+    mh_sensitivity *s = NULL;
+    mh_sensitivity_options_default(&o);
     o.delta = 1.5;
-    cr_assert_eq(mh_sens_create(cfg, &o, &ctx, &s), MH_ERR_INPUT);
+    cr_assert_eq(mh_sensitivity_create(cfg, &o, &ctx, &s), MH_ERR_INPUT);
     cr_assert(strstr(ctx.msg, "delta") != NULL, "%s", ctx.msg);
-    mh_sens_options_default(&o);
+    mh_sensitivity_options_default(&o);
     o.method = MH_SENS_MORRIS;
     o.levels = 5;
     mh_ctx_init(&ctx);
-    cr_assert_eq(mh_sens_create(cfg, &o, &ctx, &s), MH_ERR_INPUT);
+    cr_assert_eq(mh_sensitivity_create(cfg, &o, &ctx, &s), MH_ERR_INPUT);
     cr_assert(strstr(ctx.msg, "even") != NULL, "%s", ctx.msg);
     /* the default set is every real model.* key; those at 0 are skipped with the reason */
-    mh_sens_options_default(&o);
-    cr_assert_eq(mh_sens_create(cfg, &o, &ctx, &s), MH_OK);
+    mh_sensitivity_options_default(&o);
+    cr_assert_eq(mh_sensitivity_create(cfg, &o, &ctx, &s), MH_OK);
     int nmodel = 0;
     for (int i = 0; i < MH_P_COUNT; i++)
         nmodel += mh_param_table()[i].type == MH_T_REAL && strncmp(mh_param_table()[i].key, "model.", 6) == 0;
-    cr_assert_eq(mh_sens_nparams(s), nmodel);
+    cr_assert_eq(mh_sensitivity_nparams(s), nmodel);
     int runs = 1;
     for (int i = 0; i < nmodel; i++) {
-        const mh_sens_param *p = mh_sens_param_at(s, i);
+        const mh_sensitivity_param *p = mh_sensitivity_param_at(s, i);
         cr_assert_eq(strncmp(p->key, "model.", 6), 0);
         if (p->base == 0.0)
             cr_assert(p->skipped != NULL && strstr(p->skipped, "base value is 0") != NULL, "%s: %s", p->key,
@@ -344,8 +350,8 @@ Test(sensitivity, bad_keys_and_settings_are_input_errors)
         else
             runs += 2;
     }
-    cr_assert_eq(mh_sens_nruns(s), runs);
-    mh_sens_destroy(&s);
+    cr_assert_eq(mh_sensitivity_nruns(s), runs);
+    mh_sensitivity_destroy(&s);
     mh_config_destroy(&cfg);
 }
 

@@ -146,7 +146,7 @@ Test(targets, observables_ratios_and_shared_runs, .timeout = 120)
     cr_assert_float_eq(v[0], m->gain[MH_OL_DERMIS][MH_OQ_CT][0], 0.0, "gain = mh_summary's gain at day 42");
     cr_assert_float_eq(v[1], v[0] - 1.0, 1e-15);
     cr_assert_float_eq(v[2], m->erythema_days[0], 0.0);
-    int c3 = mh_obs_layer_col(MH_OL_PAPILLARY, MH_OQ_C3);
+    int c3 = mh_observe_layer_col(MH_OL_PAPILLARY, MH_OQ_C3);
     double best = -1;
     for (size_t r = 0; r < s->nt; r++)
         best = fmax(best, s->data[r * MH_OBS_COUNT + c3]);

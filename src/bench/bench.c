@@ -233,23 +233,22 @@ static double model_step_time(const char *cfgdir, int reps, mh_ctx *ctx)
     mh_fields_copy(u, mh_sim_fields(sim));
     if (mh_model_diffusion_profiles(p, g, D, ctx) != MH_OK)
         goto free_all;
-    if (mh_stepper_create(g, (const double *const *)D, ctx, &st) != MH_OK)
+    if (mh_step_create(g, (const double *const *)D, ctx, &st) != MH_OK)
         goto free_all;
     double t[256];
     for (int r = -3; r < reps; r++) {
         double t0 = now_s();
         double h = fmin(0.01, mh_model_chemotaxis_dt_limit(g, p, u));
         mh_change ch;
-        if (mh_stepper_try(st, p, &aux, u, h, 1e-3, &ch, ctx) != MH_OK ||
-            mh_stepper_accept(st, u, ctx) != MH_OK)
+        if (mh_step_try(st, p, &aux, u, h, 1e-3, &ch, ctx) != MH_OK || mh_step_accept(st, u, ctx) != MH_OK)
             goto free_all;
         if (r >= 0)
             t[r] = now_s() - t0;
     }
     res = 1e3 * median(t, (size_t)reps);
 free_all:
-    mh_stepper_destroy(&st);
-    mh_model_diffusion_profiles_free(D);
+    mh_step_destroy(&st);
+    mh_model_diffusion_profiles_clear(D);
     mh_free(aux.k_close);
     mh_free(aux.w_open);
     mh_fields_destroy(&u);

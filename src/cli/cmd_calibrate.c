@@ -6,6 +6,7 @@
 #include "mh_cli_util.h"
 
 #include "mh_calibrate.h"
+#include "mh_export.h"
 #include "mh_h5.h"
 
 #include <math.h>
@@ -297,7 +298,7 @@ int mh_cmd_calibrate(int argc, char **argv)
     free(onlybuf);
     free(fit);
     free(only);
-    mh_args_free(&args);
+    mh_args_clear(&args);
     return rc;
 }
 
@@ -562,6 +563,6 @@ int mh_cmd_validate(int argc, char **argv)
     }
     free(model);
     mh_targets_destroy(&t);
-    mh_args_free(&args);
+    mh_args_clear(&args);
     return rc;
 }

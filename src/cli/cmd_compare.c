@@ -185,7 +185,7 @@ int mh_cmd_compare(int argc, char **argv)
         (threads = mh_cli_whole(usage_compare, "--threads", a.threads, 1, 4096)) < 0)
         rc = 2;
     if (rc != MH_ARGS_GO_ON) {
-        mh_args_free(&args);
+        mh_args_clear(&args);
         return rc;
     }
     mh_sweep *s = NULL;
@@ -203,6 +203,6 @@ int mh_cmd_compare(int argc, char **argv)
         rc = 1;
     mh_lock_release(&lock);
     mh_sweep_destroy(&s);
-    mh_args_free(&args);
+    mh_args_clear(&args);
     return rc;
 }

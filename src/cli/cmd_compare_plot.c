@@ -37,7 +37,7 @@ static void fill_curves(FILE *f, const void *user)
 {
     const compare_plot *P = user;
     char collagen[128];
-    snprintf(collagen, sizeof collagen, "/series/%s", mh_obs_name(mh_obs_layer_col(MH_OL_DERMIS, MH_OQ_CT)));
+    snprintf(collagen, sizeof collagen, "/series/%s", mh_observe_name(mh_observe_layer_col(MH_OL_DERMIS, MH_OQ_CT)));
     const char *names[4] = {"/series/t_days", collagen, "/series/erythema", "/series/open_channels"};
     fputs("# microheal compare: healing curves, one block per complete variant\n", f);
     for (int i = 0, blocks = 0; i < mh_sweep_npoints(P->s); i++) {

@@ -5,6 +5,7 @@
 #include "mh_cli.h"
 #include "mh_cli_util.h"
 #include "mh_file.h"
+#include "mh_export.h"
 #include "mh_h5.h"
 
 #include <dirent.h>
@@ -134,7 +135,7 @@ static int draw(const gallery *g, const char *script, const char *name, mh_gp *v
 {
     char gp[PATH_MAX];
     if (!mh_cli_fmt(gp, sizeof gp, "%s/%s.gp", g->scripts, script)) {
-        mh_gp_free(v);
+        mh_gp_clear(v);
         return 1;
     }
     if (!mh_gp_run(v, gp))
@@ -214,7 +215,7 @@ static int draw_days(const gallery *g, const day_figure *fig)
             mh_gp_path(&v, path);
     }
     if (rc != 0) {
-        mh_gp_free(&v);
+        mh_gp_clear(&v);
         return rc;
     }
     return draw(g, fig->script, figure, &v);
@@ -294,7 +295,7 @@ static int draw_week(const gallery *g)
         mh_gp_path(&v, path);
     }
     if (rc != 0) {
-        mh_gp_free(&v);
+        mh_gp_clear(&v);
         return rc;
     }
     if ((rc = draw(g, "first_week", NULL, &v)) != 0)
@@ -404,7 +405,7 @@ static int parse_args(int argc, char **argv, gallery *g)
         fprintf(stderr, "microheal: --scripts: path too long\n");
         rc = 2;
     }
-    mh_args_free(&a);
+    mh_args_clear(&a);
     return rc;
 }
 

@@ -151,7 +151,7 @@ int mh_cmd_check(int argc, char **argv)
     if (rc == MH_ARGS_GO_ON)
         rc = check_config(cfg, a.pos[0], &ctx);
     mh_config_destroy(&cfg);
-    mh_args_free(&a);
+    mh_args_clear(&a);
     return rc;
 }
 
@@ -433,7 +433,7 @@ int mh_cmd_run(int argc, char **argv)
     mh_lock_release(&r.lock);
     mh_sim_destroy(&r.sim);
     mh_config_destroy(&r.cfg);
-    mh_args_free(&r.args);
+    mh_args_clear(&r.args);
     free(r.outbuf);
     free(r.ckpt);
     restore_stop_signals(old_actions);

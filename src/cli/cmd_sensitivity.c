@@ -6,6 +6,7 @@
 #include "mh_args.h"
 #include "mh_cli.h"
 #include "mh_cli_util.h"
+#include "mh_export.h"
 #include "mh_h5.h"
 
 #include "mh_sensitivity.h"
@@ -41,7 +42,7 @@ static const char *const usage_sensitivity =
 typedef struct {
     const char *cfg_path, *outdir;
     int quiet, plot;
-    mh_sens_options opt;
+    mh_sensitivity_options opt;
     char *keybuf; /* --params, split in place */
     const char **keys;
     mh_args args; /* what the strings point into, and --set's assignments */
@@ -61,7 +62,7 @@ static bool whole(const char *s, int *v)
 
 /* Splits a comma-separated list in place; returns the count (at most max), -1 if there are more
  * or an item is empty. */
-static int parse_observables(const char *text, mh_sens_options *o)
+static int parse_observables(const char *text, mh_sensitivity_options *o)
 {
     char buf[512];
     const char *names[MH_SENS_NOBS];
@@ -73,11 +74,11 @@ static int parse_observables(const char *text, mh_sens_options *o)
     for (int i = 0; i < n; i++) {
         int found = -1;
         for (int k = 0; k < MH_SENS_NOBS; k++)
-            if (strcmp(names[i], mh_sens_obs_name((mh_sens_obs)k)) == 0)
+            if (strcmp(names[i], mh_sensitivity_obs_name((mh_sensitivity_obs)k)) == 0)
                 found = k;
         if (found < 0)
             return bad_usage("--observables: unknown observable '%s'", names[i]);
-        o->obs[i] = (mh_sens_obs)found;
+        o->obs[i] = (mh_sensitivity_obs)found;
     }
     o->nobs = n;
     return 0;
@@ -123,7 +124,7 @@ static const struct option sensitivity_options[] = {{"method", required_argument
 static int on_option(mh_args *args, int val, char *v)
 {
     cli_args *a = args->user;
-    mh_sens_options *o = &a->opt;
+    mh_sensitivity_options *o = &a->opt;
     switch (val) {
     case OPT_METHOD:
         if (strcmp(v, "oat") != 0 && strcmp(v, "morris") != 0)
@@ -150,7 +151,7 @@ static int on_option(mh_args *args, int val, char *v)
 
 static int parse_args(int argc, char **argv, cli_args *a)
 {
-    mh_sens_options_default(&a->opt);
+    mh_sensitivity_options_default(&a->opt);
     a->plot = 1;
     const mh_args_spec spec = {.usage = usage_sensitivity,
                                .common = MH_ARGS_SET | MH_ARGS_OUTPUT | MH_ARGS_QUIET,
@@ -182,7 +183,7 @@ static void progress(void *user, int run, int nruns, const char *label, mh_statu
 
 /* What the output files are made of. */
 typedef struct {
-    const mh_sens *s;
+    const mh_sensitivity *s;
     const mh_config *cfg;
     const cli_args *a;
     const int *order;   /* parameters in overall rank order */
@@ -225,16 +226,16 @@ static void md_text(FILE *f, const char *s)
 
 /* rank_of[o * nparams + i] = 1-based rank of parameter i for observable o; 0 when its index is 0,
  * NaN or the parameter was skipped. */
-static bool ranks(const mh_sens *s, int *rank_of)
+static bool ranks(const mh_sensitivity *s, int *rank_of)
 {
-    const int n = mh_sens_nparams(s);
+    const int n = mh_sensitivity_nparams(s);
     int *order = malloc((size_t)(n > 0 ? n : 1) * sizeof *order);
     if (order == NULL)
         return false;
     for (int o = 0; o < MH_SENS_NOBS; o++) {
-        mh_sens_rank(s, (mh_sens_obs)o, order);
+        mh_sensitivity_rank(s, (mh_sensitivity_obs)o, order);
         for (int r = 0; r < n; r++) {
-            const mh_sens_param *p = mh_sens_param_at(s, order[r]);
+            const mh_sensitivity_param *p = mh_sensitivity_param_at(s, order[r]);
             rank_of[o * n + order[r]] = (p->skipped == NULL && !isnan(p->index[o]) && p->index[o] != 0.0) ? r + 1 : 0;
         }
     }
@@ -243,7 +244,7 @@ static bool ranks(const mh_sens *s, int *rank_of)
 }
 
 /* One cell of an index: "0.523 #2" (oat), "0.523 (σ 0.101) #2" (morris), "n/a". */
-static void md_cell(FILE *f, const mh_sens_param *p, int o, int rank, int morris)
+static void md_cell(FILE *f, const mh_sensitivity_param *p, int o, int rank, int morris)
 {
     char v[32], sd[32];
     fmt_num(v, sizeof v, p->index[o]);
@@ -259,11 +260,11 @@ static void md_cell(FILE *f, const mh_sens_param *p, int o, int rank, int morris
 
 static void md_body(FILE *f, const report_data *d)
 {
-    const mh_sens *s = d->s;
+    const mh_sensitivity *s = d->s;
     const cli_args *a = d->a;
-    const mh_sens_options *o = mh_sens_settings(s);
+    const mh_sensitivity_options *o = mh_sensitivity_settings(s);
     const mh_param_info *tab = mh_param_table();
-    const int n = mh_sens_nparams(s), morris = o->method == MH_SENS_MORRIS;
+    const int n = mh_sensitivity_nparams(s), morris = o->method == MH_SENS_MORRIS;
     const char *ix = morris ? "μ*" : "S";
     fprintf(f, "# Sensitivity screening of `%s`\n\n", a->cfg_path);
     if (morris)
@@ -279,22 +280,24 @@ static void md_body(FILE *f, const report_data *d)
                 "base run); a side outside the table limits or whose run failed is replaced by the base run "
                 "(one-sided, marked ¹); #n = rank for that observable (none where the index is 0).\n\n",
                 o->delta);
-    fprintf(f, "Runs: %d (%d failed), %.0f s wall-clock. Base run:", mh_sens_nruns(s), mh_sens_nfailed(s), d->seconds);
+    fprintf(f, "Runs: %d (%d failed), %.0f s wall-clock. Base run:", mh_sensitivity_nruns(s), mh_sensitivity_nfailed(s),
+            d->seconds);
     for (int k = 0; k < o->nobs; k++)
-        fprintf(f, "%s %s = %.4g", k ? "," : "", mh_sens_obs_name(o->obs[k]), mh_sens_base_y(s, o->obs[k]));
+        fprintf(f, "%s %s = %.4g", k ? "," : "", mh_sensitivity_obs_name(o->obs[k]),
+                mh_sensitivity_base_y(s, o->obs[k]));
     fprintf(f, ".\n\nObservables:");
     for (int k = 0; k < o->nobs; k++)
-        fprintf(f, "%s `%s`: %s", k ? ";" : "", mh_sens_obs_name(o->obs[k]), mh_sens_obs_unit(o->obs[k]));
+        fprintf(f, "%s `%s`: %s", k ? ";" : "", mh_sensitivity_obs_name(o->obs[k]), mh_sensitivity_obs_unit(o->obs[k]));
     fprintf(f, ".\n\nRanked by the largest |%s| over the observables (overall).\n\n", ix);
     fprintf(f, "| rank | parameter | unit | base value | source |");
     for (int k = 0; k < o->nobs; k++)
-        fprintf(f, " %s %s |", ix, mh_sens_obs_name(o->obs[k]));
+        fprintf(f, " %s %s |", ix, mh_sensitivity_obs_name(o->obs[k]));
     fprintf(f, " overall |\n|---:|---|---|---:|---|");
     for (int k = 0; k < o->nobs; k++)
         fprintf(f, "---:|");
     fprintf(f, "---:|\n");
     for (int r = 0; r < n; r++) {
-        const mh_sens_param *p = mh_sens_param_at(s, d->order[r]);
+        const mh_sensitivity_param *p = mh_sensitivity_param_at(s, d->order[r]);
         char base[32], all[32];
         fmt_num(base, sizeof base, p->base);
         fmt_num(all, sizeof all, p->overall);
@@ -309,16 +312,16 @@ static void md_body(FILE *f, const report_data *d)
     }
     int nskip = 0;
     for (int i = 0; i < n; i++)
-        nskip += mh_sens_param_at(s, i)->skipped != NULL;
+        nskip += mh_sensitivity_param_at(s, i)->skipped != NULL;
     if (nskip > 0) {
         fprintf(f, "\nNot screened:\n\n");
         for (int i = 0; i < n; i++)
-            if (mh_sens_param_at(s, i)->skipped != NULL)
-                fprintf(f, "- `%s`: %s\n", mh_sens_param_at(s, i)->key, mh_sens_param_at(s, i)->skipped);
+            if (mh_sensitivity_param_at(s, i)->skipped != NULL)
+                fprintf(f, "- `%s`: %s\n", mh_sensitivity_param_at(s, i)->key, mh_sensitivity_param_at(s, i)->skipped);
     }
-    fprintf(f, "\nFailed runs:%s\n", mh_sens_nfailed(s) ? "\n" : " none.");
-    for (int r = 0; r < mh_sens_nruns(s); r++) {
-        const mh_sens_record *rec = mh_sens_record_at(s, r);
+    fprintf(f, "\nFailed runs:%s\n", mh_sensitivity_nfailed(s) ? "\n" : " none.");
+    for (int r = 0; r < mh_sensitivity_nruns(s); r++) {
+        const mh_sensitivity_record *rec = mh_sensitivity_record_at(s, r);
         if (rec->status != MH_OK) {
             fprintf(f, "- %s: ", rec->label);
             md_text(f, rec->message);
@@ -333,18 +336,18 @@ static void md_body(FILE *f, const report_data *d)
  * split on commas (awk -F, in scripts/sensitivity.gp) find every number where the header says. */
 static void csv_body(FILE *f, const report_data *d)
 {
-    const mh_sens *s = d->s;
-    const mh_sens_options *o = mh_sens_settings(s);
+    const mh_sensitivity *s = d->s;
+    const mh_sensitivity_options *o = mh_sensitivity_settings(s);
     const mh_param_info *tab = mh_param_table();
-    const int n = mh_sens_nparams(s);
+    const int n = mh_sensitivity_nparams(s);
     fprintf(f, "rank,parameter,base,lo,hi,one_sided,failed_runs,effects");
     for (int k = 0; k < o->nobs; k++) {
-        const char *name = mh_sens_obs_name(o->obs[k]);
+        const char *name = mh_sensitivity_obs_name(o->obs[k]);
         fprintf(f, ",index_%s,mu_%s,sigma_%s,rank_%s", name, name, name, name);
     }
     fprintf(f, ",overall,unit,source,status\n");
     for (int r = 0; r < n; r++) {
-        const mh_sens_param *p = mh_sens_param_at(s, d->order[r]);
+        const mh_sensitivity_param *p = mh_sensitivity_param_at(s, d->order[r]);
         fprintf(f, "%d,%s,%.17g,%.17g,%.17g,%d,%d,%d", r + 1, p->key, p->base, p->lo, p->hi, p->one_sided, p->nfailed,
                 p->neffects);
         for (int k = 0; k < o->nobs; k++) {
@@ -363,7 +366,7 @@ static void csv_body(FILE *f, const report_data *d)
 
 /* Runs scripts/sensitivity.gp on the CSV (ARG1; morris in -e); the PNG appears under its final name only when
  * gnuplot succeeded. */
-static int write_plot(const mh_sens *s, const cli_args *a)
+static int write_plot(const mh_sensitivity *s, const cli_args *a)
 {
     char dir[PATH_MAX], script[PATH_MAX + 32], csv[PATH_MAX + 32], final[PATH_MAX + 32];
     if (!mh_cli_scripts_dir(NULL, dir, sizeof dir))
@@ -377,7 +380,7 @@ static int write_plot(const mh_sens *s, const cli_args *a)
     if (!mh_cli_fmt(csv, sizeof csv, "%s/sensitivity.csv", a->outdir) ||
         !mh_cli_fmt(final, sizeof final, "%s/sensitivity.png", a->outdir) || !mh_gp_init(&g))
         return 1;
-    mh_gp_num(&g, "morris", mh_sens_settings(s)->method == MH_SENS_MORRIS ? 1 : 0);
+    mh_gp_num(&g, "morris", mh_sensitivity_settings(s)->method == MH_SENS_MORRIS ? 1 : 0);
     return mh_gp_draw(&g, script, csv, final) ? 0 : 1;
 }
 
@@ -395,29 +398,29 @@ static int run(cli_args *a)
     mh_ctx ctx;
     mh_ctx_init(&ctx);
     mh_config *cfg = NULL;
-    mh_sens *s = NULL;
+    mh_sensitivity *s = NULL;
     int *order = NULL, *rank_of = NULL;
     int rc = 0;
     a->opt.progress = progress;
     a->opt.progress_user = a;
-    if (load(a, &cfg, &ctx) != MH_OK || mh_sens_create(cfg, &a->opt, &ctx, &s) != MH_OK) {
+    if (load(a, &cfg, &ctx) != MH_OK || mh_sensitivity_create(cfg, &a->opt, &ctx, &s) != MH_OK) {
         rc = mh_cli_fail(&ctx);
         goto done;
     }
-    const int n = mh_sens_nparams(s);
+    const int n = mh_sensitivity_nparams(s);
     int nskip = 0;
     for (int i = 0; i < n; i++)
-        nskip += mh_sens_param_at(s, i)->skipped != NULL;
+        nskip += mh_sensitivity_param_at(s, i)->skipped != NULL;
     if (!a->quiet)
         fprintf(stderr, "sensitivity: %s on %d parameters (%d not screened), %d runs\n",
-                mh_sens_method_name(a->opt.method), n, nskip, mh_sens_nruns(s));
+                mh_sensitivity_method_name(a->opt.method), n, nskip, mh_sensitivity_nruns(s));
     if (!mh_cli_mkdirs(a->outdir)) {
         rc = 1;
         goto done;
     }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (mh_sens_run(s, &ctx) != MH_OK) {
+    if (mh_sensitivity_run(s, &ctx) != MH_OK) {
         rc = mh_cli_fail(&ctx);
         goto done;
     }
@@ -430,22 +433,22 @@ static int run(cli_args *a)
         rc = 1;
         goto done;
     }
-    mh_sens_rank_overall(s, order);
+    mh_sensitivity_rank_overall(s, order);
     const report_data d = {s, cfg, a, order, rank_of, seconds};
     rc = write_file(&d, "sensitivity.md", md_body);
     rc = rc ? rc : write_file(&d, "sensitivity.csv", csv_body);
     rc = (rc || !a->plot) ? rc : write_plot(s, a);
     if (rc == 0 && !a->quiet) {
         fprintf(stderr, "wrote %s/sensitivity.md, sensitivity.csv%s: %d runs (%d failed) in %.1f s; top:", a->outdir,
-                a->plot ? ", sensitivity.png" : "", mh_sens_nruns(s), mh_sens_nfailed(s), seconds);
+                a->plot ? ", sensitivity.png" : "", mh_sensitivity_nruns(s), mh_sensitivity_nfailed(s), seconds);
         for (int r = 0; r < n && r < 5; r++)
-            fprintf(stderr, " %s", mh_sens_param_at(s, order[r])->key);
+            fprintf(stderr, " %s", mh_sensitivity_param_at(s, order[r])->key);
         fprintf(stderr, "\n");
     }
 done:
     free(order);
     free(rank_of);
-    mh_sens_destroy(&s);
+    mh_sensitivity_destroy(&s);
     mh_config_destroy(&cfg);
     return rc;
 }
@@ -459,6 +462,6 @@ int mh_cli_sensitivity(int argc, char **argv)
         rc = run(&a);
     free(a.keybuf);
     free(a.keys);
-    mh_args_free(&a.args);
+    mh_args_clear(&a.args);
     return rc;
 }

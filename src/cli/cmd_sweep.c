@@ -584,6 +584,6 @@ int mh_cmd_sweep(int argc, char **argv)
     int rc = parse_args(argc, argv, &args, &a);
     if (rc == MH_ARGS_GO_ON)
         rc = run_sweep(argc, argv, &a);
-    mh_args_free(&args);
+    mh_args_clear(&args);
     return rc;
 }

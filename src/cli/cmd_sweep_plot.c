@@ -270,7 +270,7 @@ static int draw(const plot *P, const char *name, const char *script, mh_gp *g,
     snprintf(gp, sizeof gp, "%s/%s", P->scripts, script);
     const table_job job = {P, fill, a, b};
     if (!mh_cli_write_table(dat, fill_job, &job)) {
-        mh_gp_free(g);
+        mh_gp_clear(g);
         return 1;
     }
     return mh_gp_draw(g, gp, dat, png) ? 0 : 1;

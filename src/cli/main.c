@@ -3,6 +3,7 @@
 #include "mh_cli.h"
 #include "mh_cli_util.h"
 #include "mh_config.h"
+#include "mh_export.h"
 #include "mh_h5.h"
 #include "mh_sim.h"
 #include "mh_version.h"
@@ -63,9 +64,9 @@ static int cmd_info(int argc, char **argv)
     if (rc == MH_ARGS_GO_ON) {
         mh_ctx ctx;
         mh_ctx_init(&ctx);
-        rc = mh_h5_info(a.pos[0], stdout, &ctx) == MH_OK ? 0 : mh_cli_fail(&ctx);
+        rc = mh_export_info(a.pos[0], stdout, &ctx) == MH_OK ? 0 : mh_cli_fail(&ctx);
     }
-    mh_args_free(&a);
+    mh_args_clear(&a);
     return rc;
 }
 
@@ -176,7 +177,7 @@ static int cmd_export(int argc, char **argv)
         else
             rc = export_to(a.pos[0], &e, a.output);
     }
-    mh_args_free(&a);
+    mh_args_clear(&a);
     return rc;
 }
 

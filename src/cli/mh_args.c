@@ -229,7 +229,7 @@ mh_status mh_args_apply(const mh_args *a, mh_config *cfg, mh_ctx *ctx)
     return MH_OK;
 }
 
-void mh_args_free(mh_args *a)
+void mh_args_clear(mh_args *a)
 {
     for (int i = 0; i < a->nowned; i++)
         free(a->owned[i]);

@@ -41,7 +41,7 @@ typedef struct {
     const char *origin; /* for messages: "--set #k", or the option that made it */
 } mh_args_assign;
 
-/* What a command's argv holds. Fill with mh_args_parse; free with mh_args_free. */
+/* What a command's argv holds. Fill with mh_args_parse; free with mh_args_clear. */
 typedef struct mh_args {
     const char *output;     /* -o: NULL when not given */
     int quiet;              /* -q: 1 when given */
@@ -79,7 +79,7 @@ typedef struct {
  * given (the shared ones here, the command's own through spec->on_option), then checks that an -o given is
  * not empty. Returns MH_ARGS_GO_ON, or the exit status the command returns at once: 0 after --help (printed),
  * 2 after a usage error (reported with spec->usage), 1 when memory ran out (reported), or what on_option
- * returned. a is always to be freed with mh_args_free; its strings point into argv unless said otherwise. */
+ * returned. a is always to be freed with mh_args_clear; its strings point into argv unless said otherwise. */
 int mh_args_parse(const mh_args_spec *spec, int argc, char **argv, mh_args *a);
 
 /* Appends the assignment "key=value" with origin (a string that outlives a, e.g. a literal) to a's
@@ -92,6 +92,6 @@ int mh_args_assign_add(mh_args *a, const char *key, const char *value, const cha
 mh_status mh_args_apply(const mh_args *a, mh_config *cfg, mh_ctx *ctx);
 
 /* Frees what mh_args_parse and mh_args_assign_add allocated; accepts a zeroed or already freed a. */
-void mh_args_free(mh_args *a);
+void mh_args_clear(mh_args *a);
 
 #endif

@@ -239,7 +239,7 @@ bool mh_gp_init(mh_gp *g)
     return true;
 }
 
-void mh_gp_free(mh_gp *g)
+void mh_gp_clear(mh_gp *g)
 {
     if (g->e != NULL)
         fclose(g->e);
@@ -342,7 +342,7 @@ bool mh_gp_run(mh_gp *g, const char *script)
         argv[n] = NULL;
     }
     ok = ok && run_gnuplot(argv, script);
-    mh_gp_free(g);
+    mh_gp_clear(g);
     return ok;
 }
 

@@ -80,7 +80,7 @@ typedef struct {
 /* Starts an empty set of arguments; false (after a message) when memory runs out. */
 bool mh_gp_init(mh_gp *g);
 /* Frees g's arguments; accepts one that is already freed (mh_gp_run frees). */
-void mh_gp_free(mh_gp *g);
+void mh_gp_clear(mh_gp *g);
 /* NAME=v in the -e text. name must be a string literal (the macro does not compile otherwise) of letters,
  * digits and '_'; v finite. */
 #define mh_gp_num(g, name, v) mh_gp_num_((g), "" name "", (v))

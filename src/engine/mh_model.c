@@ -361,7 +361,7 @@ mh_status mh_model_diffusion_profiles(const mh_model_params *p, const mh_grid *g
         if (!any)
             continue;
         if ((D[s] = mh_alloc_doubles((size_t)g->nz)) == NULL) {
-            mh_model_diffusion_profiles_free(D);
+            mh_model_diffusion_profiles_clear(D);
             return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (diffusivity profiles)");
         }
         for (int k = 0; k < g->nz; k++)
@@ -370,7 +370,7 @@ mh_status mh_model_diffusion_profiles(const mh_model_params *p, const mh_grid *g
     return MH_OK;
 }
 
-void mh_model_diffusion_profiles_free(double *D[MH_NSPECIES])
+void mh_model_diffusion_profiles_clear(double *D[MH_NSPECIES])
 {
     for (int s = 0; s < MH_NSPECIES; s++) {
         mh_free(D[s]);

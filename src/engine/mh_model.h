@@ -127,10 +127,10 @@ static inline void mh_model_rates(const mh_model_params *p, double m, double e, 
 
 /* Depth profiles of the diffusion coefficients on grid g: D[s] is a new array of nz values
  * (mm^2/day) for a species that diffuses in some layer, NULL for one that never diffuses.
- * Free with mh_model_diffusion_profiles_free. MH_ERR_NOMEM on failure (nothing left allocated). */
+ * Free with mh_model_diffusion_profiles_clear. MH_ERR_NOMEM on failure (nothing left allocated). */
 mh_status mh_model_diffusion_profiles(const mh_model_params *p, const mh_grid *g, double *D[MH_NSPECIES],
                                       mh_ctx *ctx);
-void mh_model_diffusion_profiles_free(double *D[MH_NSPECIES]);
+void mh_model_diffusion_profiles_clear(double *D[MH_NSPECIES]);
 
 /* Diffusion coefficient (mm^2/day) of species s in layer l; 0 for species that do not diffuse. */
 double mh_model_diffusivity(const mh_model_params *p, mh_species s, mh_layer l);

@@ -30,9 +30,9 @@ static const char *base_units[MH_OBS_LAYER0] = {
     "1 (mean over the dermis)", "1 (mean over the dermis, units of K_G)", "1 (fraction of the skin surface)",
     "ug/cm^2", "ug/cm^2", "um (depth above which 90 % of the compound in the skin lies)", "ug/cm^2/day", "ug/cm^2/day",
     "ug/cm^2 (time integral of compound_influx)", "ug/cm^2 (time integral of compound_loss)"};
-const char *mh_obs_name(int col) { return (col >= 0 && col < MH_OBS_COUNT) ? obs_names[col] : "unknown"; }
+const char *mh_observe_name(int col) { return (col >= 0 && col < MH_OBS_COUNT) ? obs_names[col] : "unknown"; }
 
-const char *mh_obs_unit(int col)
+const char *mh_observe_unit(int col)
 {
     if (col < 0 || col >= MH_OBS_COUNT)
         return "?";
@@ -59,7 +59,7 @@ enum { R_ERY, R_VOL_V, R_OPEN, R_AREA, R_DEF, R_BLOOD, R_DAMAGE, R_I, R_G, R_C1,
 size_t mh_observe_work_size(const mh_grid *g) { return (size_t)g->nz * R_N; }
 
 void mh_observe(const mh_grid *g, const mh_model_params *p, const mh_model_aux *aux, const mh_fields *f,
-                const mh_obs_ref *ref, double c0_mg_ml, double *work, double *row)
+                const mh_observe_ref *ref, double c0_mg_ml, double *work, double *row)
 {
     const size_t rowlen = (size_t)g->nx * (size_t)g->ny;
     const int nz = g->nz;
@@ -143,11 +143,11 @@ void mh_observe(const mh_grid *g, const mh_model_params *p, const mh_model_aux *
     for (int L = 0; L < MH_OL_COUNT; L++) {
         double n = ncell_l[L] > 0 ? ncell_l[L] : 1.0;
         double c1 = lay[L][R_C1] / n, c3 = lay[L][R_C3] / n;
-        row[mh_obs_layer_col((mh_obs_layer)L, MH_OQ_C1)] = c1;
-        row[mh_obs_layer_col((mh_obs_layer)L, MH_OQ_C3)] = c3;
-        row[mh_obs_layer_col((mh_obs_layer)L, MH_OQ_CT)] = (1.0 - p->w_3) * c1 + p->w_3 * c3;
-        row[mh_obs_layer_col((mh_obs_layer)L, MH_OQ_E)] = lay[L][R_E] / n;
-        row[mh_obs_layer_col((mh_obs_layer)L, MH_OQ_F)] = lay[L][R_F] / n;
+        row[mh_observe_layer_col((mh_observe_layer)L, MH_OQ_C1)] = c1;
+        row[mh_observe_layer_col((mh_observe_layer)L, MH_OQ_C3)] = c3;
+        row[mh_observe_layer_col((mh_observe_layer)L, MH_OQ_CT)] = (1.0 - p->w_3) * c1 + p->w_3 * c3;
+        row[mh_observe_layer_col((mh_observe_layer)L, MH_OQ_E)] = lay[L][R_E] / n;
+        row[mh_observe_layer_col((mh_observe_layer)L, MH_OQ_F)] = lay[L][R_F] / n;
     }
 }
 
@@ -166,7 +166,7 @@ mh_status mh_series_append(mh_series *s, const double *row, mh_ctx *ctx)
     return MH_OK;
 }
 
-void mh_series_free(mh_series *s)
+void mh_series_clear(mh_series *s)
 {
     free(s->data);
     memset(s, 0, sizeof *s);
@@ -274,7 +274,7 @@ mh_status mh_summary_compute(const mh_series *s, const double *sd, int ns, const
         double **arr = mh_summary_slot(out, a);
         *arr = calloc((size_t)(ns > 0 ? ns : 1), sizeof(double));
         if (*arr == NULL) {
-            mh_summary_free(out);
+            mh_summary_clear(out);
             return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (summary)");
         }
     }
@@ -332,7 +332,7 @@ mh_status mh_summary_compute(const mh_series *s, const double *sd, int ns, const
         out->gain_days[d] = gd[d];
     for (int L = 0; L < MH_OL_COUNT; L++)
         for (int q = 0; q < MH_OQ_COUNT; q++) {
-            int col = mh_obs_layer_col((mh_obs_layer)L, (mh_obs_quantity)q);
+            int col = mh_observe_layer_col((mh_observe_layer)L, (mh_observe_quantity)q);
             for (int d = 0; d < MH_GAIN_DAYS; d++)
                 out->gain[L][q][d] = mh_series_at(s, col, gd[d]);
             out->gain[L][q][MH_GAIN_DAYS] = mh_series_at(s, col, tend);
@@ -353,11 +353,11 @@ bool mh_summary_copy(const mh_summary *src, mh_summary *dst)
             memcpy(*d, mh_summary_array(src, a), n * sizeof **d);
     }
     if (!ok)
-        mh_summary_free(dst);
+        mh_summary_clear(dst);
     return ok;
 }
 
-void mh_summary_free(mh_summary *s)
+void mh_summary_clear(mh_summary *s)
 {
     for (int a = 0; a < MH_NSUMMARY; a++)
         free(mh_summary_array(s, a));

@@ -27,21 +27,24 @@ typedef enum {
     MH_OBS_COUNT = MH_OBS_LAYER0 + 15
 } mh_obs;
 
-typedef enum { MH_OL_PAPILLARY = 0, MH_OL_RETICULAR, MH_OL_DERMIS, MH_OL_COUNT } mh_obs_layer;
-typedef enum { MH_OQ_C1 = 0, MH_OQ_C3, MH_OQ_CT, MH_OQ_E, MH_OQ_F, MH_OQ_COUNT } mh_obs_quantity;
+typedef enum { MH_OL_PAPILLARY = 0, MH_OL_RETICULAR, MH_OL_DERMIS, MH_OL_COUNT } mh_observe_layer;
+typedef enum { MH_OQ_C1 = 0, MH_OQ_C3, MH_OQ_CT, MH_OQ_E, MH_OQ_F, MH_OQ_COUNT } mh_observe_quantity;
 
-static inline int mh_obs_layer_col(mh_obs_layer l, mh_obs_quantity q) { return MH_OBS_LAYER0 + 5 * (int)l + (int)q; }
+static inline int mh_observe_layer_col(mh_observe_layer l, mh_observe_quantity q)
+{
+    return MH_OBS_LAYER0 + 5 * (int)l + (int)q;
+}
 
-const char *mh_obs_name(int col);  /* e.g. "erythema", "papillary_dermis/collagen_I" */
-const char *mh_obs_unit(int col);
+const char *mh_observe_name(int col); /* e.g. "erythema", "papillary_dermis/collagen_I" */
+const char *mh_observe_unit(int col);
 
 /* Reference amounts of the latest session, for the normalised observables. */
 typedef struct {
     size_t surface_cells;  /* channel cells at the surface when the session punctured */
     double deficit;        /* sum of e (1 - K) right after the session */
-} mh_obs_ref;
+} mh_observe_ref;
 
-/* Epidermal deficit sum e (1 - K) (for mh_obs_ref.deficit). */
+/* Epidermal deficit sum e (1 - K) (for mh_observe_ref.deficit). */
 double mh_observe_deficit(const mh_grid *g, const mh_fields *f);
 
 /* Doubles of work space mh_observe needs for grid g. */
@@ -53,7 +56,7 @@ size_t mh_observe_work_size(const mh_grid *g);
  * concentration into amounts. Sums are formed per depth row and added in a fixed order: the
  * result does not depend on the thread count. */
 void mh_observe(const mh_grid *g, const mh_model_params *p, const mh_model_aux *aux, const mh_fields *f,
-                const mh_obs_ref *ref, double c0_mg_ml, double *work, double *row);
+                const mh_observe_ref *ref, double c0_mg_ml, double *work, double *row);
 
 /* Growable table of observables, nt rows of MH_OBS_COUNT columns (row-major). */
 typedef struct {
@@ -62,7 +65,7 @@ typedef struct {
 } mh_series;
 
 mh_status mh_series_append(mh_series *s, const double *row, mh_ctx *ctx);
-void mh_series_free(mh_series *s);
+void mh_series_clear(mh_series *s);
 /* Linear interpolation of column col at time t (NaN outside the series). */
 double mh_series_at(const mh_series *s, int col, double t);
 
@@ -113,8 +116,8 @@ typedef struct {
 /* The summary of a run whose sessions were on days session_days[0..nsessions). */
 mh_status mh_summary_compute(const mh_series *s, const double *session_days, int nsessions,
                              const mh_summary_settings *set, mh_summary *out, mh_ctx *ctx);
-void mh_summary_free(mh_summary *s);
-/* Deep copy of src into dst (free with mh_summary_free); false, with dst freed, if memory ran out. */
+void mh_summary_clear(mh_summary *s);
+/* Deep copy of src into dst (free with mh_summary_clear); false, with dst freed, if memory ran out. */
 bool mh_summary_copy(const mh_summary *src, mh_summary *dst);
 
 #endif

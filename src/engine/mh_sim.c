@@ -166,8 +166,8 @@ mh_status mh_sim_create(const mh_sim_params *p, mh_ctx *ctx, mh_sim **out)
     if ((st = mh_model_diffusion_profiles(&s->par, s->grid, s->D, ctx)) != MH_OK)
         goto fail;
     /* state (MH_NSPECIES fields), the closure rates and lumen weights, the stepper's per-cell buffers */
-    s->cell_bytes = (MH_NSPECIES + 2) * s->grid->ncell * sizeof(double) +
-                    mh_stepper_cell_bytes(s->grid, (const double *const *)s->D);
+    s->cell_bytes =
+        (MH_NSPECIES + 2) * s->grid->ncell * sizeof(double) + mh_step_cell_bytes(s->grid, (const double *const *)s->D);
     s->st.dt_days = p->solver.dt_initial_s / MH_SECONDS_PER_DAY;
     *out = s;
     return MH_OK;
@@ -196,7 +196,7 @@ mh_status mh_sim_setup(mh_sim *s, mh_ctx *ctx)
     if (st == MH_OK)
         st = mh_fields_create(s->grid->ncell, ctx, &u);
     if (st == MH_OK)
-        st = mh_stepper_create(s->grid, (const double *const *)s->D, ctx, &stepper); /* copies D */
+        st = mh_step_create(s->grid, (const double *const *)s->D, ctx, &stepper); /* copies D */
     if (st != MH_OK) {
         mh_free(k_close);
         mh_free(w_open);
@@ -204,7 +204,7 @@ mh_status mh_sim_setup(mh_sim *s, mh_ctx *ctx)
         mh_fields_destroy(&u);
         return st;
     }
-    mh_model_diffusion_profiles_free(s->D);
+    mh_model_diffusion_profiles_clear(s->D);
     s->u = u;
     s->stepper = stepper;
     s->aux.k_close = k_close;
@@ -221,15 +221,15 @@ void mh_sim_destroy(mh_sim **sim)
         return;
     mh_sim *s = *sim;
     mh_grid_destroy(&s->grid);
-    mh_model_diffusion_profiles_free(s->D);
+    mh_model_diffusion_profiles_clear(s->D);
     mh_fields_destroy(&s->u);
-    mh_stepper_destroy(&s->stepper);
+    mh_step_destroy(&s->stepper);
     mh_free(s->aux.k_close);
     mh_free(s->aux.w_open);
     mh_free(s->obs_work);
     free(s->punct);
-    mh_series_free(&s->series);
-    mh_summary_free(&s->summary);
+    mh_series_clear(&s->series);
+    mh_summary_clear(&s->summary);
     free(s);
     *sim = NULL;
 }
@@ -362,7 +362,7 @@ static mh_status take_step(mh_sim *s, double t_next, mh_ctx *ctx)
         }
         set_step_flags(s, c->t_days, lands ? t_next : c->t_days + h);
         mh_change ch;
-        if ((st = mh_stepper_try(s->stepper, &s->par, &s->aux, s->u, h, atol, &ch, ctx)) != MH_OK)
+        if ((st = mh_step_try(s->stepper, &s->par, &s->aux, s->u, h, atol, &ch, ctx)) != MH_OK)
             return st;
         const double change = ch.value;
         /* a non-finite value is a fault, not a step to shorten: the Patankar and implicit
@@ -376,7 +376,7 @@ static mh_status take_step(mh_sim *s, double t_next, mh_ctx *ctx)
             c->dt_days = fmax(dt_min, h * fmax(MH_SHRINK_MIN, MH_SAFETY * tol / change));
             continue;
         }
-        if ((st = mh_stepper_accept(s->stepper, s->u, ctx)) != MH_OK)
+        if ((st = mh_step_accept(s->stepper, s->u, ctx)) != MH_OK)
             return st;
         c->accepted++;
         c->t_days = lands ? t_next : c->t_days + h;
@@ -542,7 +542,7 @@ mh_status mh_sim_restore(mh_sim *s, const mh_sim_state *st, const double *const 
     free(s->punct);
     s->punct = pc;
     s->npunct = np;
-    mh_series_free(&s->series);
+    mh_series_clear(&s->series);
     s->series = (mh_series){nt, nt + 1, sd};
     s->st = *st;
     return MH_OK;

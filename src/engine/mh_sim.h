@@ -26,7 +26,7 @@ typedef struct {
     int sessions_done;  /* sessions applied (the next is session_days[sessions_done]) */
     int snapshots_done; /* entries of output.snapshot_days passed (taken or beyond the run) */
     long accepted, rejected;
-    mh_obs_ref ref;     /* the latest session's reference for the observables */
+    mh_observe_ref ref; /* the latest session's reference for the observables */
 } mh_sim_state;
 
 /* Where and why a run stopped on a numerical fault (mh_sim_run returned MH_ERR_NUMERIC). */

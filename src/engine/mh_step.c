@@ -24,7 +24,7 @@ struct mh_stepper {
     double dt;
 };
 
-mh_status mh_stepper_create(const mh_grid *g, const double *const D[MH_NSPECIES], mh_ctx *ctx, mh_stepper **out)
+mh_status mh_step_create(const mh_grid *g, const double *const D[MH_NSPECIES], mh_ctx *ctx, mh_stepper **out)
 {
     *out = NULL;
     mh_stepper *s = calloc(1, sizeof *s);
@@ -53,11 +53,11 @@ mh_status mh_stepper_create(const mh_grid *g, const double *const D[MH_NSPECIES]
 nomem:
     st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (stepper buffers, %zu cells)", g->ncell);
 fail:
-    mh_stepper_destroy(&s);
+    mh_step_destroy(&s);
     return st;
 }
 
-void mh_stepper_destroy(mh_stepper **sp)
+void mh_step_destroy(mh_stepper **sp)
 {
     if (sp == NULL || *sp == NULL)
         return;
@@ -73,7 +73,7 @@ void mh_stepper_destroy(mh_stepper **sp)
     *sp = NULL;
 }
 
-size_t mh_stepper_cell_bytes(const mh_grid *g, const double *const D[MH_NSPECIES])
+size_t mh_step_cell_bytes(const mh_grid *g, const double *const D[MH_NSPECIES])
 {
     size_t nd = 0;
     for (int sp = 0; sp < MH_NSPECIES; sp++)
@@ -203,8 +203,8 @@ static inline int block_len(size_t q0, size_t end)
     return end - q0 < MH_CHUNK ? (int)(end - q0) : MH_CHUNK;
 }
 
-mh_status mh_stepper_try(mh_stepper *s, const mh_model_params *p, const mh_model_aux *aux, const mh_fields *u,
-                         double dt, double atol, mh_change *change, mh_ctx *ctx)
+mh_status mh_step_try(mh_stepper *s, const mh_model_params *p, const mh_model_aux *aux, const mh_fields *u, double dt,
+                      double atol, mh_change *change, mh_ctx *ctx)
 {
     const mh_grid *g = s->g;
     const size_t row = (size_t)g->nx * (size_t)g->ny;
@@ -281,10 +281,10 @@ mh_status mh_stepper_try(mh_stepper *s, const mh_model_params *p, const mh_model
     return MH_OK;
 }
 
-mh_status mh_stepper_accept(mh_stepper *s, mh_fields *u, mh_ctx *ctx)
+mh_status mh_step_accept(mh_stepper *s, mh_fields *u, mh_ctx *ctx)
 {
     if (s->tried != u)
-        return MH_ERROR(ctx, MH_ERR_STATE, "mh_stepper_accept without a successful mh_stepper_try on this state");
+        return MH_ERROR(ctx, MH_ERR_STATE, "mh_step_accept without a successful mh_step_try on this state");
     const mh_grid *g = s->g;
     const size_t row = (size_t)g->nx * (size_t)g->ny;
     const double dt = s->dt;
@@ -313,10 +313,10 @@ mh_status mh_stepper_accept(mh_stepper *s, mh_fields *u, mh_ctx *ctx)
     return MH_OK;
 }
 
-mh_status mh_stepper_advance(mh_stepper *s, const mh_model_params *p, const mh_model_aux *aux, mh_fields *u,
-                             double dt, mh_ctx *ctx)
+mh_status mh_step_advance(mh_stepper *s, const mh_model_params *p, const mh_model_aux *aux, mh_fields *u, double dt,
+                          mh_ctx *ctx)
 {
     mh_change c; /* not used: a fixed step is always accepted */
-    mh_status st = mh_stepper_try(s, p, aux, u, dt, 1.0, &c, ctx);
-    return st != MH_OK ? st : mh_stepper_accept(s, u, ctx);
+    mh_status st = mh_step_try(s, p, aux, u, dt, 1.0, &c, ctx);
+    return st != MH_OK ? st : mh_step_accept(s, u, ctx);
 }

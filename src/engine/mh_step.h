@@ -11,8 +11,8 @@
  * mh_model_chemotaxis_dt_limit (papers/model.md, "Numerics").
  *
  * A step is tried without touching the state, then accepted or dropped (all or nothing):
- * mh_stepper_try computes the new values of the diffusing species into the stepper's buffers and
- * the step's largest relative change; mh_stepper_accept writes the new state into u, the diffusing
+ * mh_step_try computes the new values of the diffusing species into the stepper's buffers and
+ * the step's largest relative change; mh_step_accept writes the new state into u, the diffusing
  * species by swapping buffers, the others by recomputing their (cell-local) reaction update, which
  * gives the same bits as in the trial. So the state is stored once, plus one buffer per diffusing
  * species and one for F after chemotaxis: (11 + nd + 1) x 8 bytes per cell (papers/performance.md). */
@@ -29,23 +29,23 @@ typedef struct {
 
 /* Creates a stepper for grid g (which must outlive it). D[s] is species s's diffusivity profile
  * (nz values, mm^2/day, copied) or NULL for a species that does not diffuse. MH_ERR_NOMEM on failure. */
-mh_status mh_stepper_create(const mh_grid *g, const double *const D[MH_NSPECIES], mh_ctx *ctx, mh_stepper **out);
+mh_status mh_step_create(const mh_grid *g, const double *const D[MH_NSPECIES], mh_ctx *ctx, mh_stepper **out);
 /* Frees the stepper; accepts NULL and sets *s to NULL. */
-void mh_stepper_destroy(mh_stepper **s);
+void mh_step_destroy(mh_stepper **s);
 
 /* Tries a step of dt from u (not changed) and reports its change (atol: the absolute floor of
  * the relative change). Errors of the diffusion step are returned; u is untouched either way. */
-mh_status mh_stepper_try(mh_stepper *s, const mh_model_params *p, const mh_model_aux *aux, const mh_fields *u,
-                         double dt, double atol, mh_change *change, mh_ctx *ctx);
-/* Replaces u by the state of the last successful mh_stepper_try on u (with that try's parameters
+mh_status mh_step_try(mh_stepper *s, const mh_model_params *p, const mh_model_aux *aux, const mh_fields *u, double dt,
+                      double atol, mh_change *change, mh_ctx *ctx);
+/* Replaces u by the state of the last successful mh_step_try on u (with that try's parameters
  * and closure rates, which must still be alive and unchanged). Returns MH_ERR_STATE if there is none. */
-mh_status mh_stepper_accept(mh_stepper *s, mh_fields *u, mh_ctx *ctx);
+mh_status mh_step_accept(mh_stepper *s, mh_fields *u, mh_ctx *ctx);
 /* Try and accept in one call, for fixed-step drivers (tests, verification). */
-mh_status mh_stepper_advance(mh_stepper *s, const mh_model_params *p, const mh_model_aux *aux, mh_fields *u,
-                             double dt, mh_ctx *ctx);
+mh_status mh_step_advance(mh_stepper *s, const mh_model_params *p, const mh_model_aux *aux, mh_fields *u, double dt,
+                          mh_ctx *ctx);
 /* Bytes of the arrays with one entry per cell that a stepper for g and D allocates (the trial
  * buffers and F after chemotaxis), for memory accounting before or after it exists; the per-row
  * and per-line tables are not counted. */
-size_t mh_stepper_cell_bytes(const mh_grid *g, const double *const D[MH_NSPECIES]);
+size_t mh_step_cell_bytes(const mh_grid *g, const double *const D[MH_NSPECIES]);
 
 #endif

@@ -1,4 +1,5 @@
 /* mh_compare_io: compare.csv and compare.h5 of `microheal compare` (see mh_compare_io.h). */
+#include "mh_export.h"
 #include "mh_compare_io.h"
 
 #include "mh_h5_internal.h"
@@ -211,6 +212,6 @@ mh_status mh_compare_write(const mh_sweep *s, const char *dir, mh_sweep_counts *
     free(v.label);
     free(csv);
     free(h5);
-    mh_sweep_table_free(&t);
+    mh_sweep_table_clear(&t);
     return st;
 }

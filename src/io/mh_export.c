@@ -1,4 +1,6 @@
 /* mh_export: 'microheal info' and tables for gnuplot, read from an output file. */
+#include "mh_export.h"
+
 #include "mh_checkpoint.h"
 #include "mh_config.h"
 #include "mh_h5_internal.h"
@@ -14,7 +16,7 @@ void mh_export_series_table(const mh_series *s, const char *origin, FILE *out)
 {
     fprintf(out, "# microheal series from %s; columns:\n#", origin);
     for (int k = 0; k < MH_OBS_COUNT; k++)
-        fprintf(out, " %d:%s", k + 1, mh_obs_name(k));
+        fprintf(out, " %d:%s", k + 1, mh_observe_name(k));
     fprintf(out, "\n");
     for (size_t r = 0; r < s->nt; r++) {
         const double *row = s->data + r * MH_OBS_COUNT;
@@ -61,7 +63,7 @@ static mh_status read_series(hid_t file, const char *path, double *col[MH_OBS_CO
     char names[MH_OBS_COUNT][128];
     const char *np[MH_OBS_COUNT];
     for (int k = 0; k < MH_OBS_COUNT; k++) {
-        snprintf(names[k], sizeof names[k], "/series/%s", mh_obs_name(k));
+        snprintf(names[k], sizeof names[k], "/series/%s", mh_observe_name(k));
         np[k] = names[k];
     }
     return read_columns(file, path, np, MH_OBS_COUNT, col, n, ctx);
@@ -85,7 +87,7 @@ mh_status mh_export_series(const char *path, FILE *out, mh_ctx *ctx)
                 s.data[r * MH_OBS_COUNT + k] = col[k][r];
         mh_export_series_table(&s, path, out);
     }
-    mh_series_free(&s);
+    mh_series_clear(&s);
     free_columns(col, MH_OBS_COUNT);
     return st;
 }
@@ -165,7 +167,7 @@ static mh_status put_summary(hid_t file, const char *path, FILE *out, mh_ctx *ct
     for (int L = 0; L < MH_OL_COUNT; L++)
         for (int q = 0; q < MH_OQ_COUNT; q++)
             snprintf(names[nper + 1 + L * MH_OQ_COUNT + q], sizeof names[0], "/summary/%s",
-                     mh_obs_name(mh_obs_layer_col((mh_obs_layer)L, (mh_obs_quantity)q)));
+                     mh_observe_name(mh_observe_layer_col((mh_observe_layer)L, (mh_observe_quantity)q)));
     for (int a = 0; a < nper + 1 + NGAINS; a++)
         np[a] = names[a];
     double *c[MH_SUMMARY_NFIELDS] = {0}, *g[1 + NGAINS] = {0};
@@ -402,7 +404,7 @@ static mh_status put_info(hid_t file, const char *path, FILE *out, mh_ctx *ctx)
     return st;
 }
 
-mh_status mh_h5_info(const char *path, FILE *out, mh_ctx *ctx)
+mh_status mh_export_info(const char *path, FILE *out, mh_ctx *ctx)
 {
     char *kind = NULL;
     hid_t file = mh_h5_open_microheal(path, &kind, ctx);

@@ -417,8 +417,8 @@ static herr_t write_body(mh_h5_writer *w, const mh_sim *sim, const char *config_
         for (size_t r = 0; r < s->nt; r++)
             v[r] = s->data[r * MH_OBS_COUNT + (size_t)k];
         char name[128];
-        snprintf(name, sizeof name, "/series/%s", mh_obs_name(k));
-        rc |= mh_h5_write_vector(root, name, H5T_NATIVE_DOUBLE, v, s->nt, mh_obs_unit(k));
+        snprintf(name, sizeof name, "/series/%s", mh_observe_name(k));
+        rc |= mh_h5_write_vector(root, name, H5T_NATIVE_DOUBLE, v, s->nt, mh_observe_unit(k));
     }
     free(v);
 
@@ -440,7 +440,7 @@ static herr_t write_body(mh_h5_writer *w, const mh_sim *sim, const char *config_
                         "day (42, 90, 180, end; NaN beyond the run)");
         for (int L = 0; L < MH_OL_COUNT; L++)
             for (int q = 0; q < MH_OQ_COUNT; q++) {
-                const char *full = mh_obs_name(mh_obs_layer_col((mh_obs_layer)L, (mh_obs_quantity)q));
+                const char *full = mh_observe_name(mh_observe_layer_col((mh_observe_layer)L, (mh_observe_quantity)q));
                 char name[128];
                 snprintf(name, sizeof name, "/summary/%s", full);
                 rc |= mh_h5_write_vector(root, name, H5T_NATIVE_DOUBLE, m->gain[L][q], MH_GAIN_DAYS + 1,

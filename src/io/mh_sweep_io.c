@@ -1,4 +1,5 @@
 /* mh_sweep_io: a sweep's folder: frozen plan, point outputs and failures, summary (CSV and HDF5). */
+#include "mh_export.h"
 #include "mh_sweep_io.h"
 
 #include "mh_file.h"
@@ -228,7 +229,7 @@ bool mh_sweep_point_complete(const char *dir, int point, const char *cfg_text, d
         read = !ok || read_first(f, path, name, &first[i], 1);
     }
     char gain[160];
-    snprintf(gain, sizeof gain, "/summary/%s", mh_obs_name(mh_obs_layer_col(MH_OL_DERMIS, MH_OQ_CT)));
+    snprintf(gain, sizeof gain, "/summary/%s", mh_observe_name(mh_observe_layer_col(MH_OL_DERMIS, MH_OQ_CT)));
     if (ok && !(read && read_first(f, path, gain, sum.gain[MH_OL_DERMIS][MH_OQ_CT], MH_GAIN_DAYS + 1))) {
         snprintf(why, whylen, "%s: its summary does not read back (damaged?)", path);
         ok = false;
@@ -287,7 +288,7 @@ static const char *status_name[] = {"ok", "failed", "missing"};
 
 const char *mh_sweep_status_name(int status) { return status_name[status]; }
 
-void mh_sweep_table_free(mh_sweep_table *t)
+void mh_sweep_table_clear(mh_sweep_table *t)
 {
     for (int i = 0; t->message != NULL && i < t->npoints; i++)
         free(t->message[i]);
@@ -358,7 +359,7 @@ mh_status mh_sweep_summary_read(const mh_sweep *s, const char *dir, double *metr
         if (counts != NULL)
             *counts = c;
     }
-    mh_sweep_table_free(&t);
+    mh_sweep_table_clear(&t);
     return st;
 }
 
@@ -620,7 +621,7 @@ mh_status mh_sweep_summary_write(const mh_sweep *s, const char *dir, mh_sweep_co
         st = mh_sweep_io_write_text(sob, fill_sobol, &v, ctx);
     if (st == MH_OK)
         st = mh_sweep_io_write_h5(h5, write_h5_body, &v, ctx);
-    mh_sweep_table_free(&t);
+    mh_sweep_table_clear(&t);
     free(sobol);
     free(csv);
     free(h5);

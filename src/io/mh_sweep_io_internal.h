@@ -18,10 +18,10 @@ typedef struct {
 } mh_sweep_table;
 
 /* Fills t (zeroed by the caller) and c from DIR, point by point in order. MH_ERR_NOMEM, or the error of a
- * point's configuration; the caller frees t with mh_sweep_table_free, also after a failure. */
+ * point's configuration; the caller frees t with mh_sweep_table_clear, also after a failure. */
 mh_status mh_sweep_table_gather(const mh_sweep *s, const char *dir, mh_sweep_table *t, mh_sweep_counts *c,
                                 mh_ctx *ctx);
-void mh_sweep_table_free(mh_sweep_table *t);
+void mh_sweep_table_clear(mh_sweep_table *t);
 /* "ok", "failed", "missing". */
 const char *mh_sweep_status_name(int status);
 

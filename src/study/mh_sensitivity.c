@@ -18,14 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct mh_sens {
+struct mh_sensitivity {
     mh_config *base;
-    mh_sens_options opt; /* opt.keys points at keys */
+    mh_sensitivity_options opt; /* opt.keys points at keys */
     const char **keys;   /* nparams table keys */
     int nparams;
-    mh_sens_param *par;
+    mh_sensitivity_param *par;
     int nruns;
-    mh_sens_record *rec;
+    mh_sensitivity_record *rec;
     double *value;        /* nruns x nparams */
     int *run_lo, *run_hi; /* oat: run of the (1 - delta) and (1 + delta) sides, 0 (base) if none */
     int ntraj_runs;       /* morris: runs per trajectory, k + 1 (k = parameters not skipped) */
@@ -45,12 +45,18 @@ static const struct {
     {"reepithelialized_days", "day (session 1)", 0.0},
 };
 
-const char *mh_sens_method_name(mh_sens_method m) { return m == MH_SENS_MORRIS ? "morris" : "oat"; }
-const char *mh_sens_obs_name(mh_sens_obs o) { return (o >= 0 && o < MH_SENS_NOBS) ? obs_info[o].name : "unknown"; }
-const char *mh_sens_obs_unit(mh_sens_obs o) { return (o >= 0 && o < MH_SENS_NOBS) ? obs_info[o].unit : "?"; }
-double mh_sens_obs_days(mh_sens_obs o) { return (o >= 0 && o < MH_SENS_NOBS) ? obs_info[o].days : 0.0; }
+const char *mh_sensitivity_method_name(mh_sensitivity_method m) { return m == MH_SENS_MORRIS ? "morris" : "oat"; }
+const char *mh_sensitivity_obs_name(mh_sensitivity_obs o)
+{
+    return (o >= 0 && o < MH_SENS_NOBS) ? obs_info[o].name : "unknown";
+}
+const char *mh_sensitivity_obs_unit(mh_sensitivity_obs o)
+{
+    return (o >= 0 && o < MH_SENS_NOBS) ? obs_info[o].unit : "?";
+}
+double mh_sensitivity_obs_days(mh_sensitivity_obs o) { return (o >= 0 && o < MH_SENS_NOBS) ? obs_info[o].days : 0.0; }
 
-void mh_sens_options_default(mh_sens_options *o)
+void mh_sensitivity_options_default(mh_sensitivity_options *o)
 {
     memset(o, 0, sizeof *o);
     o->method = MH_SENS_OAT;
@@ -66,7 +72,7 @@ void mh_sens_options_default(mh_sens_options *o)
 
 /* ---------- checks ---------- */
 
-static mh_status check_options(const mh_sens_options *o, const mh_config *base, mh_ctx *ctx)
+static mh_status check_options(const mh_sensitivity_options *o, const mh_config *base, mh_ctx *ctx)
 {
     if (o->method != MH_SENS_OAT && o->method != MH_SENS_MORRIS)
         return MH_ERROR(ctx, MH_ERR_INPUT, "sensitivity: unknown method %d", (int)o->method);
@@ -89,23 +95,23 @@ static mh_status check_options(const mh_sens_options *o, const mh_config *base, 
         for (int j = 0; j < i; j++)
             if (o->obs[j] == o->obs[i])
                 return MH_ERROR(ctx, MH_ERR_INPUT, "sensitivity: observable %s given twice",
-                                mh_sens_obs_name(o->obs[i]));
-        if (mh_sens_obs_days(o->obs[i]) > days)
+                                mh_sensitivity_obs_name(o->obs[i]));
+        if (mh_sensitivity_obs_days(o->obs[i]) > days)
             return MH_ERROR(ctx, MH_ERR_INPUT, "%s: simulation.days = %g: observable %s needs at least %g days",
-                            mh_config_origin(base, MH_P_SIM_DAYS), days, mh_sens_obs_name(o->obs[i]),
-                            mh_sens_obs_days(o->obs[i]));
+                            mh_config_origin(base, MH_P_SIM_DAYS), days, mh_sensitivity_obs_name(o->obs[i]),
+                            mh_sensitivity_obs_days(o->obs[i]));
     }
     return MH_OK;
 }
 
 /* ---------- planning ---------- */
 
-static double *run_values(const mh_sens *s, int run) { return s->value + (size_t)run * (size_t)s->nparams; }
+static double *run_values(const mh_sensitivity *s, int run) { return s->value + (size_t)run * (size_t)s->nparams; }
 
 static bool in_table_range(const mh_param_info *info, double v) { return v >= info->lo && v <= info->hi; }
 
 /* Sets up record `run`: copies the base values and labels it; the caller changes values. */
-static void plan_run(mh_sens *s, int run, int param)
+static void plan_run(mh_sensitivity *s, int run, int param)
 {
     memcpy(run_values(s, run), run_values(s, 0), (size_t)s->nparams * sizeof(double));
     s->rec[run].param = param;
@@ -114,13 +120,13 @@ static void plan_run(mh_sens *s, int run, int param)
         s->rec[run].y[o] = NAN;
 }
 
-static void label_change(mh_sens *s, int run, const char *prefix)
+static void label_change(mh_sensitivity *s, int run, const char *prefix)
 {
     int i = s->rec[run].param;
     snprintf(s->rec[run].label, sizeof s->rec[run].label, "%s%s = %.6g", prefix, s->par[i].key, run_values(s, run)[i]);
 }
 
-static mh_status plan_oat(mh_sens *s, mh_ctx *ctx)
+static mh_status plan_oat(mh_sensitivity *s, mh_ctx *ctx)
 {
     s->run_lo = calloc((size_t)s->nparams, sizeof *s->run_lo);
     s->run_hi = calloc((size_t)s->nparams, sizeof *s->run_hi);
@@ -129,7 +135,7 @@ static mh_status plan_oat(mh_sens *s, mh_ctx *ctx)
     const double d = s->opt.delta;
     int run = 1;
     for (int i = 0; i < s->nparams; i++) {
-        mh_sens_param *p = &s->par[i];
+        mh_sensitivity_param *p = &s->par[i];
         if (p->skipped != NULL)
             continue;
         const mh_param_info *info = &mh_param_table()[p->id];
@@ -156,7 +162,7 @@ static double level_value(double lo, double hi, int l, int levels)
     return l == levels - 1 ? hi : lo + (hi - lo) * (double)l / (double)(levels - 1);
 }
 
-static mh_status plan_morris(mh_sens *s, mh_ctx *ctx)
+static mh_status plan_morris(mh_sensitivity *s, mh_ctx *ctx)
 {
     const int P = s->opt.levels, jump = P / 2; /* Delta = P / (2 (P - 1)) of the range = P/2 levels */
     const size_t n = (size_t)s->nparams + 1;
@@ -170,7 +176,7 @@ static mh_status plan_morris(mh_sens *s, mh_ctx *ctx)
     gsl_rng_set(rng, (unsigned long)mh_config_int(s->base, MH_P_SEED));
     int k = 0;
     for (int i = 0; i < s->nparams; i++) {
-        mh_sens_param *p = &s->par[i];
+        mh_sensitivity_param *p = &s->par[i];
         if (p->skipped != NULL)
             continue;
         const mh_param_info *info = &mh_param_table()[p->id];
@@ -191,7 +197,7 @@ static mh_status plan_morris(mh_sens *s, mh_ctx *ctx)
         gsl_ran_shuffle(rng, order, (size_t)k, sizeof *order);
         plan_run(s, run, -1);
         for (int j = 0; j < k; j++) {
-            mh_sens_param *p = &s->par[order[j]];
+            mh_sensitivity_param *p = &s->par[order[j]];
             run_values(s, run)[order[j]] = level_value(p->lo, p->hi, level[order[j]], P);
         }
         snprintf(s->rec[run].label, sizeof s->rec[run].label, "trajectory %d start", t + 1);
@@ -218,7 +224,8 @@ done:
     return st;
 }
 
-mh_status mh_sens_create(const mh_config *base, const mh_sens_options *opt, mh_ctx *ctx, mh_sens **out)
+mh_status mh_sensitivity_create(const mh_config *base, const mh_sensitivity_options *opt, mh_ctx *ctx,
+                                mh_sensitivity **out)
 {
     *out = NULL;
     mh_status st = check_options(opt, base, ctx);
@@ -227,7 +234,7 @@ mh_status mh_sens_create(const mh_config *base, const mh_sens_options *opt, mh_c
     if ((st = mh_config_validate(base, ctx)) != MH_OK)
         return st;
     const mh_param_info *tab = mh_param_table();
-    mh_sens *s = calloc(1, sizeof *s);
+    mh_sensitivity *s = calloc(1, sizeof *s);
     if (s == NULL)
         return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (sensitivity)");
     s->opt = *opt;
@@ -257,7 +264,7 @@ mh_status mh_sens_create(const mh_config *base, const mh_sens_options *opt, mh_c
                 st = MH_ERROR(ctx, MH_ERR_INPUT, "sensitivity: parameter '%s' given twice", tab[id].key);
                 goto fail;
             }
-        mh_sens_param *p = &s->par[i];
+        mh_sensitivity_param *p = &s->par[i];
         s->keys[i] = tab[id].key;
         p->key = tab[id].key;
         p->id = id;
@@ -293,15 +300,15 @@ mh_status mh_sens_create(const mh_config *base, const mh_sens_options *opt, mh_c
     *out = s;
     return MH_OK;
 fail:
-    mh_sens_destroy(&s);
+    mh_sensitivity_destroy(&s);
     return st;
 }
 
-void mh_sens_destroy(mh_sens **sp)
+void mh_sensitivity_destroy(mh_sensitivity **sp)
 {
     if (sp == NULL || *sp == NULL)
         return;
-    mh_sens *s = *sp;
+    mh_sensitivity *s = *sp;
     mh_config_destroy(&s->base);
     free(s->keys);
     free(s->par);
@@ -336,9 +343,9 @@ static void observe(const mh_summary *m, double *y)
 
 /* Runs record `run` into s->rec[run]; a non-OK return is a failure of the screening itself
  * (memory for the configuration copy), a failed simulation is only recorded. */
-static mh_status execute(mh_sens *s, int run, mh_ctx *ctx)
+static mh_status execute(mh_sensitivity *s, int run, mh_ctx *ctx)
 {
-    mh_sens_record *r = &s->rec[run];
+    mh_sensitivity_record *r = &s->rec[run];
     mh_config *cfg = NULL;
     mh_status st = mh_config_clone(s->base, ctx, &cfg);
     if (st != MH_OK)
@@ -377,10 +384,10 @@ static double norm_diff(double ya, double yb, double y0, double va, double vb, d
     return ((ya - yb) / y0) / ((va - vb) / p0);
 }
 
-static void evaluate_oat(mh_sens *s)
+static void evaluate_oat(mh_sensitivity *s)
 {
     for (int i = 0; i < s->nparams; i++) {
-        mh_sens_param *p = &s->par[i];
+        mh_sensitivity_param *p = &s->par[i];
         if (p->skipped != NULL)
             continue;
         int lo = s->run_lo[i], hi = s->run_hi[i];
@@ -400,11 +407,11 @@ static void evaluate_oat(mh_sens *s)
     }
 }
 
-static void evaluate_morris(mh_sens *s)
+static void evaluate_morris(mh_sensitivity *s)
 {
     const int r = s->opt.trajectories, m = s->ntraj_runs;
     for (int i = 0; i < s->nparams; i++) {
-        mh_sens_param *p = &s->par[i];
+        mh_sensitivity_param *p = &s->par[i];
         if (p->skipped != NULL)
             continue;
         double sum[MH_SENS_NOBS] = {0}, sabs[MH_SENS_NOBS] = {0}, ssq[MH_SENS_NOBS] = {0};
@@ -445,10 +452,10 @@ static void evaluate_morris(mh_sens *s)
     }
 }
 
-mh_status mh_sens_run(mh_sens *s, mh_ctx *ctx)
+mh_status mh_sensitivity_run(mh_sensitivity *s, mh_ctx *ctx)
 {
     if (s->ran)
-        return MH_ERROR(ctx, MH_ERR_STATE, "mh_sens_run called twice on one screening");
+        return MH_ERROR(ctx, MH_ERR_STATE, "mh_sensitivity_run called twice on one screening");
     s->ran = true;
     for (int run = 0; run < s->nruns; run++) {
         mh_status st = execute(s, run, ctx);
@@ -464,7 +471,7 @@ mh_status mh_sens_run(mh_sens *s, mh_ctx *ctx)
     else
         evaluate_morris(s);
     for (int i = 0; i < s->nparams; i++) {
-        mh_sens_param *p = &s->par[i];
+        mh_sensitivity_param *p = &s->par[i];
         p->overall = NAN;
         for (int k = 0; k < s->opt.nobs; k++) {
             double x = fabs(p->index[s->opt.obs[k]]);
@@ -477,31 +484,37 @@ mh_status mh_sens_run(mh_sens *s, mh_ctx *ctx)
 
 /* ---------- accessors ---------- */
 
-int mh_sens_nruns(const mh_sens *s) { return s->nruns; }
-int mh_sens_nfailed(const mh_sens *s) { return s->nfailed; }
-const mh_sens_record *mh_sens_record_at(const mh_sens *s, int i)
+int mh_sensitivity_nruns(const mh_sensitivity *s) { return s->nruns; }
+int mh_sensitivity_nfailed(const mh_sensitivity *s) { return s->nfailed; }
+const mh_sensitivity_record *mh_sensitivity_record_at(const mh_sensitivity *s, int i)
 {
     return (i >= 0 && i < s->nruns) ? &s->rec[i] : NULL;
 }
-const double *mh_sens_values(const mh_sens *s, int i) { return (i >= 0 && i < s->nruns) ? run_values(s, i) : NULL; }
-int mh_sens_nparams(const mh_sens *s) { return s->nparams; }
-const mh_sens_param *mh_sens_param_at(const mh_sens *s, int i)
+const double *mh_sensitivity_values(const mh_sensitivity *s, int i)
+{
+    return (i >= 0 && i < s->nruns) ? run_values(s, i) : NULL;
+}
+int mh_sensitivity_nparams(const mh_sensitivity *s) { return s->nparams; }
+const mh_sensitivity_param *mh_sensitivity_param_at(const mh_sensitivity *s, int i)
 {
     return (i >= 0 && i < s->nparams) ? &s->par[i] : NULL;
 }
-const mh_sens_options *mh_sens_settings(const mh_sens *s) { return &s->opt; }
-double mh_sens_base_y(const mh_sens *s, mh_sens_obs o) { return (o >= 0 && o < MH_SENS_NOBS) ? s->y0[o] : NAN; }
+const mh_sensitivity_options *mh_sensitivity_settings(const mh_sensitivity *s) { return &s->opt; }
+double mh_sensitivity_base_y(const mh_sensitivity *s, mh_sensitivity_obs o)
+{
+    return (o >= 0 && o < MH_SENS_NOBS) ? s->y0[o] : NAN;
+}
 
 /* Sort key of parameter i: |index[o]|, or overall when o < 0; -1 for skipped or NaN (ranked last). */
-static double rank_key(const mh_sens *s, int o, int i)
+static double rank_key(const mh_sensitivity *s, int o, int i)
 {
-    const mh_sens_param *p = &s->par[i];
+    const mh_sensitivity_param *p = &s->par[i];
     double x = o < 0 ? p->overall : fabs(p->index[o]);
     return (p->skipped != NULL || isnan(x)) ? -1.0 : x;
 }
 
 /* Stable insertion sort by decreasing key (k is at most the table size). */
-static void rank_by(const mh_sens *s, int o, int *order)
+static void rank_by(const mh_sensitivity *s, int o, int *order)
 {
     for (int i = 0; i < s->nparams; i++) {
         int j = i;
@@ -514,8 +527,8 @@ static void rank_by(const mh_sens *s, int o, int *order)
     }
 }
 
-void mh_sens_rank(const mh_sens *s, mh_sens_obs o, int *order)
+void mh_sensitivity_rank(const mh_sensitivity *s, mh_sensitivity_obs o, int *order)
 {
     rank_by(s, (o >= 0 && o < MH_SENS_NOBS) ? (int)o : -1, order);
 }
-void mh_sens_rank_overall(const mh_sens *s, int *order) { rank_by(s, -1, order); }
+void mh_sensitivity_rank_overall(const mh_sensitivity *s, int *order) { rank_by(s, -1, order); }

@@ -1,13 +1,13 @@
 /* mh_sensitivity: one-at-a-time and Morris screening of real-valued parameters on run summaries.
  *
- * Lifecycle: mh_sens_options_default, adjust the options, mh_sens_create (checks everything and
- * plans the runs, runs nothing), mh_sens_run (runs them, once), the accessors, mh_sens_destroy.
+ * Lifecycle: mh_sensitivity_options_default, adjust the options, mh_sensitivity_create (checks everything and
+ * plans the runs, runs nothing), mh_sensitivity_run (runs them, once), the accessors, mh_sensitivity_destroy.
  * Every run is a full mh_sim run of a copy of the base configuration with the screened values
  * set through mh_config_set (the validator of config files and --set); the seed, hence the
  * puncture pattern, is the same in every run. Runs are sequential; each simulation uses its own
  * OpenMP kernels, so the results do not depend on the thread count.
  *
- * Observables y (mh_sens_obs):
+ * Observables y (mh_sensitivity_obs):
  *   collagen_gain_d42, _d180  dermis total collagen at day 42 / 180 minus 1 (mh_summary gain - 1):
  *                             the relative increase over untreated skin, 0.17 = +17 %
  *   erythema_days            erythema days of session 1 (censored at the next session or the end)
@@ -46,7 +46,7 @@
 #include "mh_config.h"
 #include "mh_sim.h"
 
-typedef enum { MH_SENS_OAT = 0, MH_SENS_MORRIS } mh_sens_method;
+typedef enum { MH_SENS_OAT = 0, MH_SENS_MORRIS } mh_sensitivity_method;
 
 typedef enum {
     MH_SENS_GAIN42 = 0,
@@ -55,36 +55,36 @@ typedef enum {
     MH_SENS_CLOSURE,
     MH_SENS_REEPI,
     MH_SENS_NOBS
-} mh_sens_obs;
+} mh_sensitivity_obs;
 
-const char *mh_sens_method_name(mh_sens_method m); /* "oat", "morris" */
-const char *mh_sens_obs_name(mh_sens_obs o);       /* e.g. "collagen_gain_d42" */
-const char *mh_sens_obs_unit(mh_sens_obs o);
+const char *mh_sensitivity_method_name(mh_sensitivity_method m); /* "oat", "morris" */
+const char *mh_sensitivity_obs_name(mh_sensitivity_obs o);       /* e.g. "collagen_gain_d42" */
+const char *mh_sensitivity_obs_unit(mh_sensitivity_obs o);
 /* Simulated days an observable needs (180 for collagen_gain_d180, ...). */
-double mh_sens_obs_days(mh_sens_obs o);
+double mh_sensitivity_obs_days(mh_sensitivity_obs o);
 
 /* Called after every run (base run included) with the run's index (0-based), the number of runs,
  * a label ("model.k_D = 0.45", "trajectory 2 step 3: model.s_1 = 0.06") and its status. */
-typedef void (*mh_sens_progress_fn)(void *user, int run, int nruns, const char *label, mh_status status,
-                                    const char *message);
+typedef void (*mh_sensitivity_progress_fn)(void *user, int run, int nruns, const char *label, mh_status status,
+                                           const char *message);
 
 typedef struct {
-    mh_sens_method method;
+    mh_sensitivity_method method;
     const char *const *keys; /* keys to screen, nkeys of them; NULL = every real model.* key of the table */
     int nkeys;
-    mh_sens_obs obs[MH_SENS_NOBS]; /* observables to check and rank, nobs of them */
+    mh_sensitivity_obs obs[MH_SENS_NOBS]; /* observables to check and rank, nobs of them */
     int nobs;
     double delta;                 /* oat: relative step, in (0, 1); default 0.1 */
     int trajectories;             /* morris: r, 2 .. 1000; default 4 */
     int levels;                   /* morris: p, even, 2 .. 100; default 4 */
     double range;                 /* morris: relative half-width of the range, in (0, 1); default 0.5 */
-    mh_sens_progress_fn progress; /* may be NULL */
+    mh_sensitivity_progress_fn progress; /* may be NULL */
     void *progress_user;
-} mh_sens_options;
+} mh_sensitivity_options;
 
 /* Fills o with the defaults: oat, every model key, collagen_gain_d42, collagen_gain_d180 and
  * erythema_days, the settings above, no progress callback. */
-void mh_sens_options_default(mh_sens_options *o);
+void mh_sensitivity_options_default(mh_sensitivity_options *o);
 
 /* Results of one parameter. index, mu and sigma are NaN where they cannot be computed (a
  * skipped parameter, failed runs, y0 = 0, an observable the run is too short for). */
@@ -101,7 +101,7 @@ typedef struct {
     double mu[MH_SENS_NOBS];    /* oat: S; morris: mean signed elementary effect */
     double sigma[MH_SENS_NOBS]; /* oat: NaN; morris: standard deviation of the elementary effects */
     double overall;             /* largest |index| over the selected observables (NaN if none) */
-} mh_sens_param;
+} mh_sensitivity_param;
 
 /* One simulation of the screening. */
 typedef struct {
@@ -110,9 +110,9 @@ typedef struct {
     mh_status status; /* MH_OK, or the error of mh_sim_create / mh_sim_run */
     char message[MH_MSG_LEN];
     double y[MH_SENS_NOBS]; /* NaN when the run failed */
-} mh_sens_record;
+} mh_sensitivity_record;
 
-typedef struct mh_sens mh_sens;
+typedef struct mh_sensitivity mh_sensitivity;
 
 /* Checks the options and the base configuration and plans the runs (runs nothing). The base
  * configuration is copied: it may be changed or freed afterwards. Fails with MH_ERR_INPUT on an
@@ -120,31 +120,32 @@ typedef struct mh_sens mh_sens;
  * overridden per session; on settings out of range; on a base configuration that does not
  * validate; on a selected observable that needs more simulation.days than the base has.
  * MH_ERR_NOMEM when memory runs out. *out is NULL on failure. */
-mh_status mh_sens_create(const mh_config *base, const mh_sens_options *opt, mh_ctx *ctx, mh_sens **out);
-void mh_sens_destroy(mh_sens **s);
+mh_status mh_sensitivity_create(const mh_config *base, const mh_sensitivity_options *opt, mh_ctx *ctx,
+                                mh_sensitivity **out);
+void mh_sensitivity_destroy(mh_sensitivity **s);
 
 /* Runs every planned simulation in order and computes the indices. Can be called once
  * (MH_ERR_STATE otherwise). Fails when the base run fails (its message, prefixed "base run: ") or
- * memory runs out; a failure of any other run is recorded in its mh_sens_record. */
-mh_status mh_sens_run(mh_sens *s, mh_ctx *ctx);
+ * memory runs out; a failure of any other run is recorded in its mh_sensitivity_record. */
+mh_status mh_sensitivity_run(mh_sensitivity *s, mh_ctx *ctx);
 
-int mh_sens_nruns(const mh_sens *s);
-int mh_sens_nfailed(const mh_sens *s); /* failed runs (0 before mh_sens_run) */
-const mh_sens_record *mh_sens_record_at(const mh_sens *s, int i);
-/* Values of the screened parameters (mh_sens_nparams of them, in the order of the keys) in run i
- * (the plan: known after mh_sens_create); NULL if i is out of range. */
-const double *mh_sens_values(const mh_sens *s, int i);
-int mh_sens_nparams(const mh_sens *s);
-const mh_sens_param *mh_sens_param_at(const mh_sens *s, int i); /* in the order of the keys */
+int mh_sensitivity_nruns(const mh_sensitivity *s);
+int mh_sensitivity_nfailed(const mh_sensitivity *s); /* failed runs (0 before mh_sensitivity_run) */
+const mh_sensitivity_record *mh_sensitivity_record_at(const mh_sensitivity *s, int i);
+/* Values of the screened parameters (mh_sensitivity_nparams of them, in the order of the keys) in run i
+ * (the plan: known after mh_sensitivity_create); NULL if i is out of range. */
+const double *mh_sensitivity_values(const mh_sensitivity *s, int i);
+int mh_sensitivity_nparams(const mh_sensitivity *s);
+const mh_sensitivity_param *mh_sensitivity_param_at(const mh_sensitivity *s, int i); /* in the order of the keys */
 /* The settings in use (keys points at storage of s). */
-const mh_sens_options *mh_sens_settings(const mh_sens *s);
-/* y of the base run (NaN before mh_sens_run). */
-double mh_sens_base_y(const mh_sens *s, mh_sens_obs o);
+const mh_sensitivity_options *mh_sensitivity_settings(const mh_sensitivity *s);
+/* y of the base run (NaN before mh_sensitivity_run). */
+double mh_sensitivity_base_y(const mh_sensitivity *s, mh_sensitivity_obs o);
 
-/* Write into order[0 .. nparams) the parameter numbers ranked by |index[o]| (mh_sens_rank) or by
- * overall (mh_sens_rank_overall), largest first. Skipped parameters and NaN indices come last;
+/* Write into order[0 .. nparams) the parameter numbers ranked by |index[o]| (mh_sensitivity_rank) or by
+ * overall (mh_sensitivity_rank_overall), largest first. Skipped parameters and NaN indices come last;
  * ties keep the order of the keys. */
-void mh_sens_rank(const mh_sens *s, mh_sens_obs o, int *order);
-void mh_sens_rank_overall(const mh_sens *s, int *order);
+void mh_sensitivity_rank(const mh_sensitivity *s, mh_sensitivity_obs o, int *order);
+void mh_sensitivity_rank_overall(const mh_sensitivity *s, int *order);
 
 #endif

@@ -90,7 +90,7 @@ static bool parse_observable(const char *text, obs_spec *o, char *why, size_t wl
     size_t clen = at != NULL ? (size_t)(at - colname) : strlen(colname);
     o->col = -1;
     for (int c = MH_OBS_ERYTHEMA; c < MH_OBS_COUNT; c++)
-        if (strlen(mh_obs_name(c)) == clen && strncmp(colname, mh_obs_name(c), clen) == 0)
+        if (strlen(mh_observe_name(c)) == clen && strncmp(colname, mh_observe_name(c), clen) == 0)
             o->col = c;
     if (o->col < 0) {
         snprintf(why, wlen, "'%.*s': unknown series column (e.g. erythema, dermis/collagen_total)", (int)clen, colname);
@@ -167,8 +167,8 @@ static void settings_free(setting_list *l)
 static void run_entry_free(run_entry *r)
 {
     free(r->key);
-    mh_series_free(&r->series);
-    mh_summary_free(&r->summary);
+    mh_series_clear(&r->series);
+    mh_summary_clear(&r->summary);
     memset(r, 0, sizeof *r);
 }
 

@@ -23,7 +23,7 @@
  *     Missing bytes are 0: an empty recipe is a complete, valid output of a 3 x 1 x 4 grid.
  *
  * Each input is written to in.h5 in a folder of this process ($TMPDIR, else /dev/shm, else /tmp), then
- * read by mh_h5_info, mh_export_series, _sessions, _punctures, _summary, _field and _profile (into a
+ * read by mh_export_info, mh_export_series, _sessions, _punctures, _summary, _field and _profile (into a
  * stream that counts what it is given), mh_xdmf_write (to out.xmf beside it), mh_checkpoint_info and,
  * for a checkpoint recipe (or a raw input whose first byte says so), mh_checkpoint_resume into a fresh
  * run of a tiny configuration (the defaults with grid.dx_um=100, grid.width_mm=0.5, simulation.days=0.2,
@@ -43,6 +43,7 @@
  * tests/fuzz/h5_corpus through mh_fuzz_h5_input in the gcc build. LLVMFuzzerTestOneInput is weak here,
  * so that the suite can link this file beside fuzz_config.c, whose definition then takes its place. */
 #define _GNU_SOURCE
+#include "mh_export.h"
 #include "mh_build.h"
 #include "mh_checkpoint.h"
 #include "mh_config.h"
@@ -259,7 +260,7 @@ static void build_schema(schema *s)
             vector(s, R_PUNCT, T_DOUBLE, (hsize_t)s->np, pn[a]);
         vector(s, R_SESSION, T_INT, (hsize_t)s->np, "/punctures/session");
         for (int k = 0; k < MH_OBS_COUNT; k++) {
-            ds *d = add(s, k == MH_OBS_T ? R_TIME : R_SERIES, T_DOUBLE, 1, "/series/%s", mh_obs_name(k));
+            ds *d = add(s, k == MH_OBS_T ? R_TIME : R_SERIES, T_DOUBLE, 1, "/series/%s", mh_observe_name(k));
             d->dims[0] = (hsize_t)s->nt;
         }
         int nper = 0;
@@ -272,7 +273,7 @@ static void build_schema(schema *s)
         for (int L = 0; L < MH_OL_COUNT; L++)
             for (int q = 0; q < MH_OQ_COUNT; q++) {
                 ds *d = add(s, R_GAIN, T_DOUBLE, 1, "/summary/%s",
-                            mh_obs_name(mh_obs_layer_col((mh_obs_layer)L, (mh_obs_quantity)q)));
+                            mh_observe_name(mh_observe_layer_col((mh_observe_layer)L, (mh_observe_quantity)q)));
                 d->dims[0] = MH_GAIN_DAYS + 1;
             }
     } else {
@@ -855,7 +856,7 @@ static void read_all(const bytes *r, bool must_pass, int dims, bool resume)
         const mh_status st_ = (call);                                                                                  \
         check(what, st_, &ctx, written, pass);                                                                         \
     } while (0)
-    READ("info", mh_h5_info(env.in, sink, &ctx), must_pass);
+    READ("info", mh_export_info(env.in, sink, &ctx), must_pass);
     READ("export --series", mh_export_series(env.in, sink, &ctx), must_pass);
     READ("export --sessions", mh_export_sessions(env.in, sink, &ctx), must_pass);
     READ("export --punctures", mh_export_punctures(env.in, sink, &ctx), must_pass);
