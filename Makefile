@@ -93,7 +93,8 @@ all: microheal lib
 # is missing (scripts/install-deps.sh).
 deps:
 	@pkg-config --exists $(PKGS) criterion && command -v gnuplot >/dev/null && command -v mpicc >/dev/null \
-	    && command -v slurmctld >/dev/null && command -v sbatch >/dev/null || bash scripts/install-deps.sh
+	    && command -v slurmctld >/dev/null && command -v sbatch >/dev/null && command -v $(CLANG_FORMAT) >/dev/null \
+	    || bash scripts/install-deps.sh
 
 # Opt-in: ParaView's pvpython and Xvfb for the test that opens the XDMF files in ParaView (about 1 GB;
 # tests/test_xdmf.c skips it without them).
@@ -169,6 +170,21 @@ $(B)/examples/run_2d: examples/run_2d.c $(B)/lib/libmh_engine.a $(B)/lib/libmh_b
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS_GSL) $(INC_engine) $< $(B)/lib/libmh_engine.a $(B)/lib/libmh_base.a \
 	    $(LDFLAGS) $(shell pkg-config --libs gsl 2>/dev/null) -lm -o $@
+
+# The C files' layout (.clang-format), with the clang-format that scripts/install-deps.sh installs:
+# make format rewrites them, make check-format (part of make check) fails, naming the first lines
+# that differ, when one is not laid out so.
+CLANG_FORMAT ?= clang-format-14
+FORMAT_FILES := $(sort $(wildcard src/*/*.c src/*/*.h tests/*.c tests/*.h tests/*/*.c tests/*/*.h \
+    tests/*/*/*.h examples/*.c))
+.PHONY: format check-format
+format:
+	$(CLANG_FORMAT) -i $(FORMAT_FILES)
+check-format:
+	@$(CLANG_FORMAT) --dry-run --Werror $(FORMAT_FILES) 2>&1 | head -40; \
+	    $(CLANG_FORMAT) --dry-run --Werror $(FORMAT_FILES) >/dev/null 2>&1 || \
+	    { echo "check-format: the files above are not laid out as .clang-format says; make format lays them out"; exit 1; }
+	@echo "check-format: $(words $(FORMAT_FILES)) files as .clang-format lays them out"
 
 # The layering, shown: for each layer, a file that includes a header of a layer above it must not
 # compile with that layer's include paths (and one of its own layer must). make check runs it.
@@ -311,6 +327,7 @@ demo: deps
 	bash scripts/demo.sh
 
 check: deps
+	$(MAKE) check-format
 	$(MAKE) microheal build/tests/run_tests
 	$(MAKE) check-layers
 	$(MAKE) check-install

@@ -24,6 +24,8 @@ packages=(
     libcriterion-dev   # make check
     gnuplot-nox        # microheal plot, sweep --plot, validate (scripts/*.gp)
     valgrind           # make check-valgrind
+    clang-format-14    # make check: the format check, and make format (the version is pinned: another
+                       # clang-format lays some lines out otherwise)
     clang-14           # make check-tsan: clang with LLVM's OpenMP runtime and ThreadSanitizer
     libomp-14-dev      # make check-tsan: libomp and Archer (libarcher.so, OpenMP semantics for TSan)
     libclang-rt-14-dev # make check-tsan: the TSan runtime (only recommended by clang-14)
