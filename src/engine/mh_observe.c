@@ -10,6 +10,8 @@
  *   collagen_total = (1 - w_3) C1 + w_3 C3 */
 #include "mh_observe.h"
 
+#include "mh_units.h"
+
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -116,7 +118,7 @@ void mh_observe(const mh_grid *g, const mh_model_params *p, const mh_model_aux *
     row[MH_OBS_ERYTHEMA] = tot[R_VOL_V] > 0 ? tot[R_ERY] / tot[R_VOL_V] : 0.0;
     row[MH_OBS_OPEN] = ref->surface_cells > 0 ? tot[R_OPEN] / (double)ref->surface_cells : 0.0;
     row[MH_OBS_OPEN_AREA] = tot[R_AREA] / (double)rowlen;
-    const double amount = cell_mm3 / area_mm2 * c0_mg_ml * 100.0; /* ug/mm^3 x mm^3/mm^2 -> ug/cm^2 */
+    const double amount = cell_mm3 / area_mm2 * c0_mg_ml * MH_MM2_PER_CM2; /* ug/mm^3 x mm^3/mm^2 -> ug/cm^2 */
     row[MH_OBS_Q_SKIN] = tot[R_Q] * amount;
     row[MH_OBS_Q_DERMIS] = lay[MH_OL_DERMIS][R_Q] * amount;
     row[MH_OBS_Q_INFLUX] = tot[R_QIN] * amount;
@@ -128,7 +130,7 @@ void mh_observe(const mh_grid *g, const mh_model_params *p, const mh_model_aux *
         for (int k = 0; k < nz; k++) {
             const double q = part[(size_t)k * R_N + R_Q];
             if (run + q >= 0.9 * tot[R_Q]) {
-                depth90 = (k + (0.9 * tot[R_Q] - run) / q) * g->dx_mm * 1000.0;
+                depth90 = (k + (0.9 * tot[R_Q] - run) / q) * g->dx_mm * MH_UM_PER_MM;
                 break;
             }
             run += q;
@@ -136,7 +138,7 @@ void mh_observe(const mh_grid *g, const mh_model_params *p, const mh_model_aux *
     }
     row[MH_OBS_Q_DEPTH] = depth90;
     row[MH_OBS_REEPI] = ref->deficit > 0 ? 1.0 - tot[R_DEF] / ref->deficit : 1.0;
-    row[MH_OBS_BLEEDING] = tot[R_BLOOD] * cell_mm3 / area_mm2 * 100.0; /* mm^3/mm^2 -> uL/cm^2 */
+    row[MH_OBS_BLEEDING] = tot[R_BLOOD] * cell_mm3 / area_mm2 * MH_MM2_PER_CM2; /* mm^3/mm^2 -> uL/cm^2 */
     row[MH_OBS_DAMAGE] = tot[R_DAMAGE] / (double)g->ncell;
     row[MH_OBS_INFLAM] = ndermis > 0 ? lay[MH_OL_DERMIS][R_I] / ndermis : 0.0;
     row[MH_OBS_GF] = ndermis > 0 ? lay[MH_OL_DERMIS][R_G] / ndermis : 0.0;
@@ -255,7 +257,7 @@ static double pih_index(const mh_series *s, double t0, double t1, const mh_summa
 static double infection_index(const mh_series *s, double t0, double t1, const mh_summary_settings *set)
 {
     double sum = 0.0;
-    const double h = set->water_hours / 24.0;
+    const double h = set->water_hours / MH_HOURS_PER_DAY;
     for (int j = 0; j < set->n_water; j++) {
         const double t = t0 + set->water_days[j];
         const double a = t < t1 ? mh_series_at(s, MH_OBS_OPEN_AREA, t) : NAN, b = mh_series_at(s, MH_OBS_OPEN_AREA, fmin(t + h, t1));
@@ -290,7 +292,8 @@ mh_status mh_summary_compute(const mh_series *s, const double *sd, int ns, const
         while (r1 < s->nt && at(s, r1, MH_OBS_T) < t1)
             r1++;
         out->session_days[k] = t0;
-        out->closure_hours[k] = (first_crossing(s, r0, r1, MH_OBS_OPEN, closure_fraction, true) - t0) * 24.0;
+        out->closure_hours[k] =
+            (first_crossing(s, r0, r1, MH_OBS_OPEN, closure_fraction, true) - t0) * MH_HOURS_PER_DAY;
         out->reepithelialized_days[k] = first_crossing(s, r0, r1, MH_OBS_REEPI, set->reepi_fraction, false) - t0;
         out->bleeding[k] = r0 < s->nt ? at(s, r0, MH_OBS_BLEEDING) : NAN;
         double peak = -1.0, tpeak = NAN, last = NAN;
@@ -316,7 +319,7 @@ mh_status mh_summary_compute(const mh_series *s, const double *sd, int ns, const
         }
         out->erythema_days[k] = isnan(last) ? 0.0 : last - t0;
         out->erythema_peak[k] = peak;
-        out->erythema_peak_hours[k] = (tpeak - t0) * 24.0;
+        out->erythema_peak_hours[k] = (tpeak - t0) * MH_HOURS_PER_DAY;
         out->downtime_days[k] = isnan(out->reepithelialized_days[k]) /* not restored within the run */
                                     ? NAN
                                     : fmax(out->erythema_days[k], out->reepithelialized_days[k]);
