@@ -109,6 +109,108 @@ static int list_max(const mh_param_info *info)
     return info == &param_table[MH_P_SCHED_DAYS] ? MH_MAX_SESSIONS : MH_MAX_LIST;
 }
 
+/* A number of a real or whole-number row (the text trimmed, in buf) into v->num; false with the
+ * reason in why. */
+static bool parse_number(const mh_param_info *info, const char *buf, mh_value *v, char *why, size_t wlen)
+{
+    double x;
+    if (!parse_real(buf, &x)) {
+        snprintf(why, wlen, "'%s' is not a number", buf);
+        return false;
+    }
+    if (info->type == MH_T_INT && x != floor(x)) {
+        snprintf(why, wlen, "'%s' is not a whole number", buf);
+        return false;
+    }
+    if (x < info->lo || x > info->hi) {
+        snprintf(why, wlen, "%s is out of range [%g, %g] %s", buf, info->lo, info->hi, info->unit);
+        return false;
+    }
+    v->num = x;
+    return true;
+}
+
+/* A boolean (true/yes/on/1 or false/no/off/0, any case) into v->num; false with the reason in why. */
+static bool parse_bool(const char *buf, mh_value *v, char *why, size_t wlen)
+{
+    static const char *yes[] = {"true", "yes", "on", "1"}, *no[] = {"false", "no", "off", "0"};
+    for (int i = 0; i < 4; i++) {
+        if (strcasecmp(buf, yes[i]) == 0) {
+            v->num = 1;
+            return true;
+        }
+        if (strcasecmp(buf, no[i]) == 0) {
+            v->num = 0;
+            return true;
+        }
+    }
+    snprintf(why, wlen, "'%s' is not a boolean (true or false)", buf);
+    return false;
+}
+
+/* One of the row's choices into v->choice; false with the reason in why. */
+static bool parse_choice(const mh_param_info *info, const char *buf, mh_value *v, char *why, size_t wlen)
+{
+    char c[MH_CHOICE_LEN];
+    for (int i = 1; choice_at(info->def, i, c, sizeof c); i++) {
+        if (strcmp(c, buf) == 0) {
+            strcpy(v->choice, c);
+            return true;
+        }
+    }
+    snprintf(why, wlen, "'%s' is not one of %s", buf, strchr(info->def, '|') + 1);
+    return false;
+}
+
+/* A list of numbers in range, strictly increasing, at most list_max, into v->list and v->nlist (buf
+ * is cut at its commas); false with the reason in why (v->list may then hold the items read). */
+static bool parse_list(const mh_param_info *info, char *buf, mh_value *v, char *why, size_t wlen)
+{
+    const int max_n = list_max(info);
+    int n = 0;
+    /* items between commas; an empty one is refused ("1,,2", ", 1": a value left out), except after
+     * a last comma ("1, 2," as a list that goes on over the next line may end) */
+    for (char *tok = buf;;) {
+        char *comma = strchr(tok, ',');
+        if (comma != NULL)
+            *comma = '\0';
+        trim(tok);
+        if (tok[0] == '\0' && comma == NULL)
+            break;
+        if (tok[0] == '\0') {
+            snprintf(why, wlen, "empty item (a value left out between commas or before the first)");
+            return false;
+        }
+        double x;
+        if (!parse_real(tok, &x)) {
+            snprintf(why, wlen, "'%s' is not a number", tok);
+            return false;
+        }
+        if (x < info->lo || x > info->hi) {
+            snprintf(why, wlen, "%g is out of range [%g, %g] %s", x, info->lo, info->hi, info->unit);
+            return false;
+        }
+        if (n >= max_n) {
+            snprintf(why, wlen, "more than %d values", max_n);
+            return false;
+        }
+        if (n > 0 && x <= v->list[n - 1]) {
+            snprintf(why, wlen, "values must increase strictly (%g after %g)", x, v->list[n - 1]);
+            return false;
+        }
+        v->list[n++] = x;
+        if (comma == NULL)
+            break;
+        tok = comma + 1;
+    }
+    if (n == 0) {
+        snprintf(why, wlen, "empty list");
+        return false;
+    }
+    v->nlist = n;
+    return true;
+}
+
 /* Parses text for row `info` into v; on failure writes the reason into why. */
 static bool parse_value(const mh_param_info *info, const char *text, mh_value *v, char *why, size_t wlen)
 {
@@ -135,94 +237,14 @@ static bool parse_value(const mh_param_info *info, const char *text, mh_value *v
     }
     switch (info->type) {
     case MH_T_REAL:
-    case MH_T_INT: {
-        double x;
-        if (!parse_real(buf, &x)) {
-            snprintf(why, wlen, "'%s' is not a number", buf);
-            return false;
-        }
-        if (info->type == MH_T_INT && x != floor(x)) {
-            snprintf(why, wlen, "'%s' is not a whole number", buf);
-            return false;
-        }
-        if (x < info->lo || x > info->hi) {
-            snprintf(why, wlen, "%s is out of range [%g, %g] %s", buf, info->lo, info->hi, info->unit);
-            return false;
-        }
-        v->num = x;
-        return true;
-    }
-    case MH_T_BOOL: {
-        static const char *yes[] = {"true", "yes", "on", "1"}, *no[] = {"false", "no", "off", "0"};
-        for (int i = 0; i < 4; i++) {
-            if (strcasecmp(buf, yes[i]) == 0) {
-                v->num = 1;
-                return true;
-            }
-            if (strcasecmp(buf, no[i]) == 0) {
-                v->num = 0;
-                return true;
-            }
-        }
-        snprintf(why, wlen, "'%s' is not a boolean (true or false)", buf);
-        return false;
-    }
-    case MH_T_CHOICE: {
-        char c[MH_CHOICE_LEN];
-        for (int i = 1; choice_at(info->def, i, c, sizeof c); i++) {
-            if (strcmp(c, buf) == 0) {
-                strcpy(v->choice, c);
-                return true;
-            }
-        }
-        snprintf(why, wlen, "'%s' is not one of %s", buf, strchr(info->def, '|') + 1);
-        return false;
-    }
-    case MH_T_LIST: {
-        const int max_n = list_max(info);
-        int n = 0;
-        /* items between commas; an empty one is refused ("1,,2", ", 1": a value left out), except after
-         * a last comma ("1, 2," as a list that goes on over the next line may end) */
-        for (char *tok = buf;;) {
-            char *comma = strchr(tok, ',');
-            if (comma != NULL)
-                *comma = '\0';
-            trim(tok);
-            if (tok[0] == '\0' && comma == NULL)
-                break;
-            if (tok[0] == '\0') {
-                snprintf(why, wlen, "empty item (a value left out between commas or before the first)");
-                return false;
-            }
-            double x;
-            if (!parse_real(tok, &x)) {
-                snprintf(why, wlen, "'%s' is not a number", tok);
-                return false;
-            }
-            if (x < info->lo || x > info->hi) {
-                snprintf(why, wlen, "%g is out of range [%g, %g] %s", x, info->lo, info->hi, info->unit);
-                return false;
-            }
-            if (n >= max_n) {
-                snprintf(why, wlen, "more than %d values", max_n);
-                return false;
-            }
-            if (n > 0 && x <= v->list[n - 1]) {
-                snprintf(why, wlen, "values must increase strictly (%g after %g)", x, v->list[n - 1]);
-                return false;
-            }
-            v->list[n++] = x;
-            if (comma == NULL)
-                break;
-            tok = comma + 1;
-        }
-        if (n == 0) {
-            snprintf(why, wlen, "empty list");
-            return false;
-        }
-        v->nlist = n;
-        return true;
-    }
+    case MH_T_INT:
+        return parse_number(info, buf, v, why, wlen);
+    case MH_T_BOOL:
+        return parse_bool(buf, v, why, wlen);
+    case MH_T_CHOICE:
+        return parse_choice(info, buf, v, why, wlen);
+    case MH_T_LIST:
+        return parse_list(info, buf, v, why, wlen);
     }
     snprintf(why, wlen, "internal: unknown type");
     return false;
