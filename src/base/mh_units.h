@@ -7,6 +7,7 @@
 #define MH_HOURS_PER_DAY 24.0
 #define MH_SECONDS_PER_HOUR 3600.0
 #define MH_MM_PER_UM 1e-3
+#define MH_UM_PER_MM 1000.0
 #define MH_MM_PER_CM 10.0
 #define MH_MM2_PER_CM2 100.0
 

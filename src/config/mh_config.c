@@ -1,4 +1,5 @@
-/* mh_config: parameter table, INI loading through libinih, --set overrides and validation.
+/* mh_config: parameter table, INI loading through libinih, --set overrides and value checks; the rules
+ * between keys and the contraindications are in mh_rules.c.
  *
  * Every key lives in mh_params.def (key, type, unit, default, range, help, source).
  * A file and a --set assignment go through the same validator: a value out of
@@ -6,6 +7,7 @@
  * Line numbers come from mh_ini (a counting reader handed to ini_parse_stream). */
 #include "mh_config.h"
 
+#include "mh_config_internal.h"
 #include "mh_ini.h"
 
 #include <ctype.h>
@@ -18,37 +20,12 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#define MH_ORIGIN_LEN 256 /* "FILE:LINE"; a longer path is cut short (in messages only) */
-#define MH_CHOICE_LEN 32
-#define MH_MAX_OVERRIDES 512
 #define MH_KEY_LEN 224 /* a key as given (at most 199 characters), with "session.N." or "device." before it */
 
 static const mh_param_info param_table[MH_P_COUNT] = {
 #define MH_PARAM(id, key, type, unit, def, lo, hi, flags, help, src) {key, unit, def, help, src, type, lo, hi, flags},
 #include "mh_params.def"
 #undef MH_PARAM
-};
-
-typedef struct {
-    bool is_auto;
-    double num;                 /* MH_T_REAL, MH_T_INT, MH_T_BOOL */
-    char choice[MH_CHOICE_LEN]; /* MH_T_CHOICE */
-    int nlist;                  /* MH_T_LIST */
-    double list[MH_MAX_LIST];
-    char origin[MH_ORIGIN_LEN]; /* "FILE:LINE" or "default" */
-} mh_value;
-
-typedef struct {
-    int session;
-    int id;
-    mh_value v;
-} mh_override;
-
-struct mh_config {
-    mh_value base[MH_P_COUNT];
-    mh_override *overrides; /* MH_MAX_OVERRIDES slots */
-    int noverrides;
-    char *text;
 };
 
 const mh_param_info *mh_param_table(void) { return param_table; }
@@ -109,6 +86,108 @@ static int list_max(const mh_param_info *info)
     return info == &param_table[MH_P_SCHED_DAYS] ? MH_MAX_SESSIONS : MH_MAX_LIST;
 }
 
+/* A number of a real or whole-number row (the text trimmed, in buf) into v->num; false with the
+ * reason in why. */
+static bool parse_number(const mh_param_info *info, const char *buf, mh_value *v, char *why, size_t wlen)
+{
+    double x;
+    if (!parse_real(buf, &x)) {
+        snprintf(why, wlen, "'%s' is not a number", buf);
+        return false;
+    }
+    if (info->type == MH_T_INT && x != floor(x)) {
+        snprintf(why, wlen, "'%s' is not a whole number", buf);
+        return false;
+    }
+    if (x < info->lo || x > info->hi) {
+        snprintf(why, wlen, "%s is out of range [%g, %g] %s", buf, info->lo, info->hi, info->unit);
+        return false;
+    }
+    v->num = x;
+    return true;
+}
+
+/* A boolean (true/yes/on/1 or false/no/off/0, any case) into v->num; false with the reason in why. */
+static bool parse_bool(const char *buf, mh_value *v, char *why, size_t wlen)
+{
+    static const char *yes[] = {"true", "yes", "on", "1"}, *no[] = {"false", "no", "off", "0"};
+    for (int i = 0; i < 4; i++) {
+        if (strcasecmp(buf, yes[i]) == 0) {
+            v->num = 1;
+            return true;
+        }
+        if (strcasecmp(buf, no[i]) == 0) {
+            v->num = 0;
+            return true;
+        }
+    }
+    snprintf(why, wlen, "'%s' is not a boolean (true or false)", buf);
+    return false;
+}
+
+/* One of the row's choices into v->choice; false with the reason in why. */
+static bool parse_choice(const mh_param_info *info, const char *buf, mh_value *v, char *why, size_t wlen)
+{
+    char c[MH_CHOICE_LEN];
+    for (int i = 1; choice_at(info->def, i, c, sizeof c); i++) {
+        if (strcmp(c, buf) == 0) {
+            strcpy(v->choice, c);
+            return true;
+        }
+    }
+    snprintf(why, wlen, "'%s' is not one of %s", buf, strchr(info->def, '|') + 1);
+    return false;
+}
+
+/* A list of numbers in range, strictly increasing, at most list_max, into v->list and v->nlist (buf
+ * is cut at its commas); false with the reason in why (v->list may then hold the items read). */
+static bool parse_list(const mh_param_info *info, char *buf, mh_value *v, char *why, size_t wlen)
+{
+    const int max_n = list_max(info);
+    int n = 0;
+    /* items between commas; an empty one is refused ("1,,2", ", 1": a value left out), except after
+     * a last comma ("1, 2," as a list that goes on over the next line may end) */
+    for (char *tok = buf;;) {
+        char *comma = strchr(tok, ',');
+        if (comma != NULL)
+            *comma = '\0';
+        trim(tok);
+        if (tok[0] == '\0' && comma == NULL)
+            break;
+        if (tok[0] == '\0') {
+            snprintf(why, wlen, "empty item (a value left out between commas or before the first)");
+            return false;
+        }
+        double x;
+        if (!parse_real(tok, &x)) {
+            snprintf(why, wlen, "'%s' is not a number", tok);
+            return false;
+        }
+        if (x < info->lo || x > info->hi) {
+            snprintf(why, wlen, "%g is out of range [%g, %g] %s", x, info->lo, info->hi, info->unit);
+            return false;
+        }
+        if (n >= max_n) {
+            snprintf(why, wlen, "more than %d values", max_n);
+            return false;
+        }
+        if (n > 0 && x <= v->list[n - 1]) {
+            snprintf(why, wlen, "values must increase strictly (%g after %g)", x, v->list[n - 1]);
+            return false;
+        }
+        v->list[n++] = x;
+        if (comma == NULL)
+            break;
+        tok = comma + 1;
+    }
+    if (n == 0) {
+        snprintf(why, wlen, "empty list");
+        return false;
+    }
+    v->nlist = n;
+    return true;
+}
+
 /* Parses text for row `info` into v; on failure writes the reason into why. */
 static bool parse_value(const mh_param_info *info, const char *text, mh_value *v, char *why, size_t wlen)
 {
@@ -135,94 +214,14 @@ static bool parse_value(const mh_param_info *info, const char *text, mh_value *v
     }
     switch (info->type) {
     case MH_T_REAL:
-    case MH_T_INT: {
-        double x;
-        if (!parse_real(buf, &x)) {
-            snprintf(why, wlen, "'%s' is not a number", buf);
-            return false;
-        }
-        if (info->type == MH_T_INT && x != floor(x)) {
-            snprintf(why, wlen, "'%s' is not a whole number", buf);
-            return false;
-        }
-        if (x < info->lo || x > info->hi) {
-            snprintf(why, wlen, "%s is out of range [%g, %g] %s", buf, info->lo, info->hi, info->unit);
-            return false;
-        }
-        v->num = x;
-        return true;
-    }
-    case MH_T_BOOL: {
-        static const char *yes[] = {"true", "yes", "on", "1"}, *no[] = {"false", "no", "off", "0"};
-        for (int i = 0; i < 4; i++) {
-            if (strcasecmp(buf, yes[i]) == 0) {
-                v->num = 1;
-                return true;
-            }
-            if (strcasecmp(buf, no[i]) == 0) {
-                v->num = 0;
-                return true;
-            }
-        }
-        snprintf(why, wlen, "'%s' is not a boolean (true or false)", buf);
-        return false;
-    }
-    case MH_T_CHOICE: {
-        char c[MH_CHOICE_LEN];
-        for (int i = 1; choice_at(info->def, i, c, sizeof c); i++) {
-            if (strcmp(c, buf) == 0) {
-                strcpy(v->choice, c);
-                return true;
-            }
-        }
-        snprintf(why, wlen, "'%s' is not one of %s", buf, strchr(info->def, '|') + 1);
-        return false;
-    }
-    case MH_T_LIST: {
-        const int max_n = list_max(info);
-        int n = 0;
-        /* items between commas; an empty one is refused ("1,,2", ", 1": a value left out), except after
-         * a last comma ("1, 2," as a list that goes on over the next line may end) */
-        for (char *tok = buf;;) {
-            char *comma = strchr(tok, ',');
-            if (comma != NULL)
-                *comma = '\0';
-            trim(tok);
-            if (tok[0] == '\0' && comma == NULL)
-                break;
-            if (tok[0] == '\0') {
-                snprintf(why, wlen, "empty item (a value left out between commas or before the first)");
-                return false;
-            }
-            double x;
-            if (!parse_real(tok, &x)) {
-                snprintf(why, wlen, "'%s' is not a number", tok);
-                return false;
-            }
-            if (x < info->lo || x > info->hi) {
-                snprintf(why, wlen, "%g is out of range [%g, %g] %s", x, info->lo, info->hi, info->unit);
-                return false;
-            }
-            if (n >= max_n) {
-                snprintf(why, wlen, "more than %d values", max_n);
-                return false;
-            }
-            if (n > 0 && x <= v->list[n - 1]) {
-                snprintf(why, wlen, "values must increase strictly (%g after %g)", x, v->list[n - 1]);
-                return false;
-            }
-            v->list[n++] = x;
-            if (comma == NULL)
-                break;
-            tok = comma + 1;
-        }
-        if (n == 0) {
-            snprintf(why, wlen, "empty list");
-            return false;
-        }
-        v->nlist = n;
-        return true;
-    }
+    case MH_T_INT:
+        return parse_number(info, buf, v, why, wlen);
+    case MH_T_BOOL:
+        return parse_bool(buf, v, why, wlen);
+    case MH_T_CHOICE:
+        return parse_choice(info, buf, v, why, wlen);
+    case MH_T_LIST:
+        return parse_list(info, buf, v, why, wlen);
     }
     snprintf(why, wlen, "internal: unknown type");
     return false;
@@ -693,91 +692,6 @@ mh_status mh_config_check_varied(const mh_config *cfg, const char *key, const ch
                                 "%s: %s: overridden in [session.%d]%s; the varied value would not reach that "
                                 "session",
                                 who, key, s, where);
-    return MH_OK;
-}
-
-mh_status mh_config_validate(const mh_config *cfg, mh_ctx *ctx)
-{
-    static const struct {
-        mh_param_id id;
-        const char *why;
-    } contra[] = {
-        {MH_P_PAT_ACNE, "active acne (risk of spreading infection)"},
-        {MH_P_PAT_ECZEMA, "eczema (impaired barrier, flare-ups)"},
-        {MH_P_PAT_PSORIASIS, "psoriasis (Koebner phenomenon)"},
-        {MH_P_PAT_COLDSORES, "cold sores (herpes simplex reactivation)"},
-        {MH_P_PAT_CHEMO, "chemotherapy (impaired healing and immunity)"},
-        {MH_P_PAT_RADIO, "radiotherapy (impaired healing of irradiated skin)"},
-    };
-    if (!mh_config_bool(cfg, MH_P_PAT_OVERRIDE))
-        for (size_t i = 0; i < sizeof contra / sizeof contra[0]; i++)
-            if (mh_config_bool(cfg, contra[i].id))
-                return MH_ERROR(ctx, MH_ERR_CONTRA,
-                                "%s: %s: contraindication: %s; microneedling refused "
-                                "(set patient.override_contraindications = true to run anyway)",
-                                mh_config_origin(cfg, contra[i].id), param_table[contra[i].id].key, contra[i].why);
-
-    double days = mh_config_real(cfg, MH_P_SIM_DAYS);
-    const double *sd = NULL;
-    int ns = mh_config_list(cfg, MH_P_SCHED_DAYS, &sd);
-    if (ns > 0) {
-        if (sd[ns - 1] >= days)
-            return MH_ERROR(ctx, MH_ERR_INPUT, "%s: schedule.days: session on day %g is not before simulation.days = %g",
-                            mh_config_origin(cfg, MH_P_SCHED_DAYS), sd[ns - 1], days);
-    } else {
-        ns = (int)mh_config_int(cfg, MH_P_SCHED_SESSIONS);
-        double last = (ns - 1) * mh_config_real(cfg, MH_P_SCHED_INTERVAL);
-        if (last >= days) {
-            static const mh_param_id rule[] = {MH_P_SCHED_SESSIONS, MH_P_SCHED_INTERVAL, MH_P_SIM_DAYS};
-            mh_param_id c = mh_config_culprit(cfg, 0, rule, 3);
-            return MH_ERROR(ctx, MH_ERR_INPUT,
-                            "%s: %s: session %d on day %g (schedule.sessions, schedule.interval_days) is not before "
-                            "simulation.days = %g",
-                            mh_config_origin(cfg, c), param_table[c].key, ns, last, days);
-        }
-    }
-    for (int k = 0; k < cfg->noverrides; k++)
-        if (cfg->overrides[k].session > ns)
-            return MH_ERROR(ctx, MH_ERR_INPUT, "%s: session.%d: there are only %d sessions",
-                            cfg->overrides[k].v.origin, cfg->overrides[k].session, ns);
-
-    double dx_mm = mh_config_real(cfg, MH_P_GRID_DX) * 1e-3;
-    if (mh_config_real(cfg, MH_P_GRID_WIDTH) < 4 * dx_mm)
-        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: grid.width_mm: must span at least 4 cells of grid.dx_um",
-                        mh_config_origin(cfg, MH_P_GRID_WIDTH));
-    if (mh_config_int(cfg, MH_P_SIM_DIMS) == 3 && mh_config_real(cfg, MH_P_GRID_LENGTH) < 4 * dx_mm)
-        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: grid.length_mm: must span at least 4 cells of grid.dx_um",
-                        mh_config_origin(cfg, MH_P_GRID_LENGTH));
-    if (mh_config_real(cfg, MH_P_M_AGE_LO) >= mh_config_real(cfg, MH_P_M_AGE_HI)) {
-        static const mh_param_id rule[] = {MH_P_M_AGE_LO, MH_P_M_AGE_HI};
-        mh_param_id c = mh_config_culprit(cfg, 0, rule, 2);
-        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: model.age_young_years = %g must be below model.age_old_years = %g",
-                        mh_config_origin(cfg, c), param_table[c].key, mh_config_real(cfg, MH_P_M_AGE_LO),
-                        mh_config_real(cfg, MH_P_M_AGE_HI));
-    }
-    const double *w = NULL;
-    const int nw = mh_config_list(cfg, MH_P_AFT_PIH_W, &w);
-    if (nw != 6)
-        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: aftercare.pih_weight_by_type: needs 6 values (Fitzpatrick types I to VI), not %d",
-                        mh_config_origin(cfg, MH_P_AFT_PIH_W), nw);
-    if (mh_config_real(cfg, MH_P_SOLV_DTMIN) >= mh_config_real(cfg, MH_P_SOLV_DTMAX) * 3600.0) {
-        static const mh_param_id rule[] = {MH_P_SOLV_DTMIN, MH_P_SOLV_DTMAX};
-        mh_param_id c = mh_config_culprit(cfg, 0, rule, 2);
-        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: solver.dt_min_s = %g s must be below solver.dt_max_h = %g h",
-                        mh_config_origin(cfg, c), param_table[c].key, mh_config_real(cfg, MH_P_SOLV_DTMIN),
-                        mh_config_real(cfg, MH_P_SOLV_DTMAX));
-    }
-    const double dt0_s = mh_config_real(cfg, MH_P_SOLV_DT0);
-    if (dt0_s < mh_config_real(cfg, MH_P_SOLV_DTMIN) || dt0_s > mh_config_real(cfg, MH_P_SOLV_DTMAX) * 3600.0) {
-        /* the stepper would silently take dt_max_h instead (or start below its floor) */
-        static const mh_param_id rule[] = {MH_P_SOLV_DT0, MH_P_SOLV_DTMIN, MH_P_SOLV_DTMAX};
-        mh_param_id c = mh_config_culprit(cfg, 0, rule, 3);
-        return MH_ERROR(ctx, MH_ERR_INPUT,
-                        "%s: %s: solver.dt_initial_s = %g s must lie between solver.dt_min_s = %g s and "
-                        "solver.dt_max_h = %g h",
-                        mh_config_origin(cfg, c), param_table[c].key, dt0_s, mh_config_real(cfg, MH_P_SOLV_DTMIN),
-                        mh_config_real(cfg, MH_P_SOLV_DTMAX));
-    }
     return MH_OK;
 }
 

@@ -432,10 +432,10 @@ double mh_diffusion_step_bytes(const mh_diffusion *w, int nfields)
     return (double)w->g->ncell * (16.0 * nown + 32.0 * (nfields - nown));
 }
 
-mh_status mh_diffusion_step(mh_diffusion *w, int nf, const mh_diffusion_field *f, double dt, mh_ctx *ctx)
+/* Checks dt and the coefficients of the nf fields (nz depth rows each); MH_ERR_INPUT naming the
+ * first bad one. */
+static mh_status check_coefficients(int nz, int nf, const mh_diffusion_field *f, double dt, mh_ctx *ctx)
 {
-    const mh_grid *g = w->g;
-    const int nx = g->nx, ny = g->ny, nz = g->nz, dims = g->dims;
     if (!(dt >= 0.0) || !isfinite(dt))
         return MH_ERROR(ctx, MH_ERR_INPUT, "diffusion step: dt = %g day is not finite and >= 0", dt);
     for (int s = 0; s < nf; s++) {
@@ -445,13 +445,16 @@ mh_status mh_diffusion_step(mh_diffusion *w, int nf, const mh_diffusion_field *f
         if (bad)
             return MH_ERROR(ctx, MH_ERR_INPUT, "diffusion step: field %d has a negative or non-finite coefficient", s);
     }
-    if (dt == 0.0 || nf == 0)
-        return MH_OK;
-    const double c = dt / (g->dx_mm * g->dx_mm);
-    mh_status st = reserve_fields(w, nf, ctx);
-    if (st != MH_OK)
-        return st;
-    /* pool: per field, per distinct lateral lam: 3 nx (+ 3 ny), and the z table 3 nz */
+    return MH_OK;
+}
+
+/* Marks, per field, the depth rows that share a lateral factor (w->first, lam = c D[k] in w->lam)
+ * and returns the doubles of factor tables the step needs: per field, per distinct lateral lam,
+ * 3 nx (+ 3 ny), and the z table 3 nz. */
+static size_t table_need(mh_diffusion *w, int nf, const mh_diffusion_field *f, double c)
+{
+    const mh_grid *g = w->g;
+    const int nx = g->nx, ny = g->ny, nz = g->nz, dims = g->dims;
     size_t need = 0;
     for (int s = 0; s < nf; s++) {
         int *first = w->first + (size_t)s * nz;
@@ -463,51 +466,80 @@ mh_status mh_diffusion_step(mh_diffusion *w, int nf, const mh_diffusion_field *f
                 need += 3 * (size_t)nx + (dims == 3 ? 3 * (size_t)ny : 0);
         need += 3 * (size_t)nz;
     }
-    if ((st = reserve(w, need, ctx)) != MH_OK)
-        return st;
-    /* factor tables; n = 0 marks an identity (no diffusion, no decay) */
+    return need;
+}
+
+/* The lateral factors of field fs, per depth row: x into fx, y into fy (3-D), one factorisation per
+ * distinct row (first: mh_diffusion's first table of the field), the others copied; tables carved
+ * from *p, which moves past them. n = 0 marks an identity (no diffusion, no decay). */
+static void factorise_lateral(const mh_grid *g, const mh_diffusion_field *fs, const int *first, double c, double dmu,
+                              line_factor *fx, line_factor *fy, double **p)
+{
+    const int nx = g->nx, ny = g->ny, nz = g->nz, dims = g->dims;
+    for (int k = 0; k < nz; k++) {
+        const int q = first[k];
+        if (q < k) {
+            fx[k] = fx[q];
+            if (dims == 3)
+                fy[k] = fy[q];
+            continue;
+        }
+        const double lam = c * fs->D_mm2_day[k];
+        factorise(&fx[k], nx, NULL, lam, g->periodic, dmu, *p);
+        *p += 3 * (size_t)nx;
+        if (dims == 3) {
+            factorise(&fy[k], ny, NULL, lam, g->periodic, dmu, *p);
+            *p += 3 * (size_t)ny;
+        }
+        if (lam == 0.0 && dmu == 0.0)
+            fx[k].n = fy[k].n = 0; /* identity: skipped */
+    }
+}
+
+/* The z factor of field fs into fzf, its face coefficients in lamf (nz - 1 work values); the table
+ * carved from *p, which moves past it. n = 0 marks an identity. */
+static void factorise_depth(const mh_grid *g, const mh_diffusion_field *fs, double c, double dmu, double *lamf,
+                            line_factor *fzf, double **p)
+{
+    const int nz = g->nz;
+    /* z faces: harmonic mean of the two cells' coefficients */
+    for (int k = 0; k + 1 < nz; k++) {
+        double a = fs->D_mm2_day[k], b = fs->D_mm2_day[k + 1];
+        lamf[k] = (a > 0.0 && b > 0.0) ? c * 2.0 * a * b / (a + b) : 0.0;
+    }
+    int anyz = dmu > 0.0;
+    for (int k = 0; k + 1 < nz; k++)
+        anyz |= lamf[k] > 0.0;
+    factorise(fzf, nz, lamf, 0.0, 0, dmu, *p);
+    *p += 3 * (size_t)nz;
+    if (!anyz)
+        fzf->n = 0;
+}
+
+/* Factor tables of the nf fields, from the pool (sized by table_need): per field 2 nz + 1 factors,
+ * x per depth row, y per depth row (3-D), z. */
+static void factorise_fields(mh_diffusion *w, int nf, const mh_diffusion_field *f, double dt, double c)
+{
+    const mh_grid *g = w->g;
+    const int nz = g->nz, dims = g->dims;
     double *p = w->pool;
     const size_t per = 2 * (size_t)nz + 1;
     for (int s = 0; s < nf; s++) {
         line_factor *fx = w->fac + (size_t)s * per, *fy = fx + nz, *fzf = fx + 2 * nz;
-        const int *first = w->first + (size_t)s * nz;
         const double dmu = dt * f[s].mu_per_day / dims;
-        for (int k = 0; k < nz; k++) {
-            const int q = first[k];
-            if (q < k) {
-                fx[k] = fx[q];
-                if (dims == 3)
-                    fy[k] = fy[q];
-                continue;
-            }
-            const double lam = c * f[s].D_mm2_day[k];
-            factorise(&fx[k], nx, NULL, lam, g->periodic, dmu, p);
-            p += 3 * (size_t)nx;
-            if (dims == 3) {
-                factorise(&fy[k], ny, NULL, lam, g->periodic, dmu, p);
-                p += 3 * (size_t)ny;
-            }
-            if (lam == 0.0 && dmu == 0.0)
-                fx[k].n = fy[k].n = 0; /* identity: skipped */
-        }
-        /* z faces: harmonic mean of the two cells' coefficients */
-        for (int k = 0; k + 1 < nz; k++) {
-            double a = f[s].D_mm2_day[k], b = f[s].D_mm2_day[k + 1];
-            w->lam[k] = (a > 0.0 && b > 0.0) ? c * 2.0 * a * b / (a + b) : 0.0;
-        }
-        int anyz = dmu > 0.0;
-        for (int k = 0; k + 1 < nz; k++)
-            anyz |= w->lam[k] > 0.0;
-        factorise(fzf, nz, w->lam, 0.0, 0, dmu, p);
-        p += 3 * (size_t)nz;
-        if (!anyz)
-            fzf->n = 0;
+        factorise_lateral(g, &f[s], w->first + (size_t)s * nz, c, dmu, fx, fy, &p);
+        factorise_depth(g, &f[s], c, dmu, w->lam, fzf, &p);
     }
-    const int nt = omp_get_max_threads();
-    const int nown = owned_fields(dims, nf, nt);
-    /* lateral work units of the other fields, in a fixed order and only where a sweep is not the
-     * identity: 2-D, blocks of up to MH_LANES neighbouring rows with the same factor (a layer);
-     * 3-D, one depth plane (its rows share one factor) */
+}
+
+/* Lists the lateral work units of fields nown .. nf - 1 in w->blk as (field, first row, rows), in a
+ * fixed order and only where a sweep is not the identity: 2-D, blocks of up to MH_LANES neighbouring
+ * rows with the same factor (a layer); 3-D, one depth plane (its rows share one factor). Returns
+ * their count. */
+static int lateral_units(mh_diffusion *w, int nown, int nf)
+{
+    const int nz = w->g->nz, dims = w->g->dims;
+    const size_t per = 2 * (size_t)nz + 1;
     int nblk = 0;
     for (int s = nown; s < nf; s++) {
         const line_factor *fx = w->fac + (size_t)s * per;
@@ -520,8 +552,35 @@ mh_status mh_diffusion_step(mh_diffusion *w, int nf, const mh_diffusion_field *f
             k = k1;
         }
     }
+    return nblk;
+}
+
+/* 3-D lateral sweeps of depth plane k of u: its x rows in blocks of MH_LANES (factor fx), then its
+ * y lines across the plane in blocks of MH_ZBLOCK (factor fy); T: the thread's buffer. */
+static void sweep_plane(const mh_grid *g, double *restrict u, const line_factor *fx, const line_factor *fy, int k,
+                        double *T)
+{
+    const int nx = g->nx, ny = g->ny;
     const size_t plane = (size_t)nx * (size_t)ny;
-    const int lat_units = nblk;
+    for (int j0 = 0; j0 < ny; j0 += MH_LANES) {
+        const int nr = ny - j0 < MH_LANES ? ny - j0 : MH_LANES;
+        sweep_x_block(g, u, fx, (size_t)k * (size_t)ny + (size_t)j0, nr, T);
+    }
+    for (int i0 = 0; i0 < nx; i0 += MH_ZBLOCK) {
+        const int W = nx - i0 < MH_ZBLOCK ? nx - i0 : MH_ZBLOCK;
+        solve_lines(fy, u + (size_t)k * plane + (size_t)i0, (size_t)nx, W);
+    }
+}
+
+/* The sweeps of one step in one team of nt threads: fields 0 .. nown - 1 stepped whole, one per
+ * thread (field_2d); then the lat_units lateral work units of the others (lateral_units); then
+ * their z sweep over blocks of neighbouring columns. */
+static void sweep_fields(mh_diffusion *w, int nf, const mh_diffusion_field *f, int nown, int nt, int lat_units)
+{
+    const mh_grid *g = w->g;
+    const int nx = g->nx, ny = g->ny, nz = g->nz, dims = g->dims;
+    const size_t per = 2 * (size_t)nz + 1;
+    const size_t plane = (size_t)nx * (size_t)ny;
     const int ncolblk = (int)((plane + MH_ZBLOCK - 1) / MH_ZBLOCK);
     const line_factor *const fac = w->fac;
     const int *const blk = w->blk;
@@ -538,20 +597,10 @@ mh_status mh_diffusion_step(mh_diffusion *w, int nf, const mh_diffusion_field *f
             const int *b = blk + 3 * unit;
             const line_factor *fx = fac + (size_t)b[0] * per + b[1];
             double *u = f[b[0]].u;
-            if (dims == 2) {
+            if (dims == 2)
                 sweep_x_block(g, u, fx, (size_t)b[1], b[2], T);
-                continue;
-            }
-            const int k = b[1];
-            const line_factor *fy = fx + nz;
-            for (int j0 = 0; j0 < ny; j0 += MH_LANES) {
-                const int nr = ny - j0 < MH_LANES ? ny - j0 : MH_LANES;
-                sweep_x_block(g, u, fx, (size_t)k * (size_t)ny + (size_t)j0, nr, T);
-            }
-            for (int i0 = 0; i0 < nx; i0 += MH_ZBLOCK) {
-                const int W = nx - i0 < MH_ZBLOCK ? nx - i0 : MH_ZBLOCK;
-                solve_lines(fy, u + (size_t)k * plane + (size_t)i0, (size_t)nx, W);
-            }
+            else
+                sweep_plane(g, u, fx, fx + nz, b[1], T);
         }
         /* z sweep: blocks of neighbouring columns */
 #pragma omp for schedule(static)
@@ -565,5 +614,24 @@ mh_status mh_diffusion_step(mh_diffusion *w, int nf, const mh_diffusion_field *f
             solve_lines(fzf, f[s].u + q0, plane, W);
         }
     }
+}
+
+mh_status mh_diffusion_step(mh_diffusion *w, int nf, const mh_diffusion_field *f, double dt, mh_ctx *ctx)
+{
+    const mh_grid *g = w->g;
+    mh_status st = check_coefficients(g->nz, nf, f, dt, ctx);
+    if (st != MH_OK)
+        return st;
+    if (dt == 0.0 || nf == 0)
+        return MH_OK;
+    const double c = dt / (g->dx_mm * g->dx_mm);
+    if ((st = reserve_fields(w, nf, ctx)) != MH_OK)
+        return st;
+    if ((st = reserve(w, table_need(w, nf, f, c), ctx)) != MH_OK)
+        return st;
+    factorise_fields(w, nf, f, dt, c);
+    const int nt = omp_get_max_threads();
+    const int nown = owned_fields(g->dims, nf, nt);
+    sweep_fields(w, nf, f, nown, nt, lateral_units(w, nown, nf));
     return MH_OK;
 }

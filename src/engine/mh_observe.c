@@ -10,6 +10,8 @@
  *   collagen_total = (1 - w_3) C1 + w_3 C3 */
 #include "mh_observe.h"
 
+#include "mh_units.h"
+
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -58,12 +60,20 @@ enum { R_ERY, R_VOL_V, R_OPEN, R_AREA, R_DEF, R_BLOOD, R_DAMAGE, R_I, R_G, R_C1,
 
 size_t mh_observe_work_size(const mh_grid *g) { return (size_t)g->nz * R_N; }
 
-void mh_observe(const mh_grid *g, const mh_model_params *p, const mh_model_aux *aux, const mh_fields *f,
-                const mh_observe_ref *ref, double c0_mg_ml, double *work, double *row)
+/* Sums of the quantities R_* over the domain, over each layer of the dermis and over the whole
+ * dermis, with their cell counts; added row by row in a fixed order. */
+typedef struct {
+    double tot[R_N];
+    double lay[MH_OL_COUNT][R_N];
+    double ncell[MH_OL_COUNT];
+} obs_sums;
+
+/* Per-row partial sums of the state into part (R_N per depth row): the kernel, parallel over rows. */
+static void row_sums(const mh_grid *g, const mh_model_params *p, const mh_model_aux *aux, const mh_fields *f,
+                     double *part)
 {
     const size_t rowlen = (size_t)g->nx * (size_t)g->ny;
     const int nz = g->nz;
-    double *part = work;
 #pragma omp parallel for schedule(static)
     for (int k = 0; k < nz; k++) {
         double *r = part + (size_t)k * R_N;
@@ -94,61 +104,88 @@ void mh_observe(const mh_grid *g, const mh_model_params *p, const mh_model_aux *
             r[R_F] += f->u[MH_S_F][q];
         }
     }
-    double tot[R_N] = {0}, lay[MH_OL_COUNT][R_N] = {{0}};
-    double ncell_l[MH_OL_COUNT] = {0};
-    for (int k = 0; k < nz; k++) { /* fixed order */
+}
+
+/* The rows' partial sums added from the top down (a fixed order, whatever the thread count). */
+static void add_rows(const mh_grid *g, const double *part, obs_sums *sum)
+{
+    const size_t rowlen = (size_t)g->nx * (size_t)g->ny;
+    for (int k = 0; k < g->nz; k++) {
         const double *r = part + (size_t)k * R_N;
         for (int c = 0; c < R_N; c++)
-            tot[c] += r[c];
+            sum->tot[c] += r[c];
         int L = g->layer[k] == MH_LAYER_PD ? MH_OL_PAPILLARY : g->layer[k] == MH_LAYER_RD ? MH_OL_RETICULAR : -1;
         if (L < 0)
             continue;
         for (int c = 0; c < R_N; c++) {
-            lay[L][c] += r[c];
-            lay[MH_OL_DERMIS][c] += r[c];
+            sum->lay[L][c] += r[c];
+            sum->lay[MH_OL_DERMIS][c] += r[c];
         }
-        ncell_l[L] += (double)rowlen;
-        ncell_l[MH_OL_DERMIS] += (double)rowlen;
+        sum->ncell[L] += (double)rowlen;
+        sum->ncell[MH_OL_DERMIS] += (double)rowlen;
     }
-    const double cell_mm3 = g->dx_mm * g->dx_mm * (g->dims == 3 ? g->dx_mm : 1.0);
-    const double area_mm2 = g->width_mm * (g->dims == 3 ? g->length_mm : 1.0);
-    const double ndermis = ncell_l[MH_OL_DERMIS];
-    row[MH_OBS_ERYTHEMA] = tot[R_VOL_V] > 0 ? tot[R_ERY] / tot[R_VOL_V] : 0.0;
-    row[MH_OBS_OPEN] = ref->surface_cells > 0 ? tot[R_OPEN] / (double)ref->surface_cells : 0.0;
-    row[MH_OBS_OPEN_AREA] = tot[R_AREA] / (double)rowlen;
-    const double amount = cell_mm3 / area_mm2 * c0_mg_ml * 100.0; /* ug/mm^3 x mm^3/mm^2 -> ug/cm^2 */
-    row[MH_OBS_Q_SKIN] = tot[R_Q] * amount;
-    row[MH_OBS_Q_DERMIS] = lay[MH_OL_DERMIS][R_Q] * amount;
-    row[MH_OBS_Q_INFLUX] = tot[R_QIN] * amount;
-    row[MH_OBS_Q_LOSS] = tot[R_QOUT] * amount;
-    /* depth of the 90 % quantile: the row where the running sum from the top passes it, interpolated */
+}
+
+/* Depth (um) above which 90 % of the compound lies (total: its sum over the rows): the row where
+ * the running sum from the top passes it, interpolated; 0 without compound. */
+static double depth_90(const mh_grid *g, const double *part, double total)
+{
     double depth90 = 0.0;
-    if (tot[R_Q] > 0.0) {
+    if (total > 0.0) {
         double run = 0.0;
-        for (int k = 0; k < nz; k++) {
+        for (int k = 0; k < g->nz; k++) {
             const double q = part[(size_t)k * R_N + R_Q];
-            if (run + q >= 0.9 * tot[R_Q]) {
-                depth90 = (k + (0.9 * tot[R_Q] - run) / q) * g->dx_mm * 1000.0;
+            if (run + q >= 0.9 * total) {
+                depth90 = (k + (0.9 * total - run) / q) * g->dx_mm * MH_UM_PER_MM;
                 break;
             }
             run += q;
         }
     }
-    row[MH_OBS_Q_DEPTH] = depth90;
-    row[MH_OBS_REEPI] = ref->deficit > 0 ? 1.0 - tot[R_DEF] / ref->deficit : 1.0;
-    row[MH_OBS_BLEEDING] = tot[R_BLOOD] * cell_mm3 / area_mm2 * 100.0; /* mm^3/mm^2 -> uL/cm^2 */
-    row[MH_OBS_DAMAGE] = tot[R_DAMAGE] / (double)g->ncell;
-    row[MH_OBS_INFLAM] = ndermis > 0 ? lay[MH_OL_DERMIS][R_I] / ndermis : 0.0;
-    row[MH_OBS_GF] = ndermis > 0 ? lay[MH_OL_DERMIS][R_G] / ndermis : 0.0;
+    return depth90;
+}
+
+/* The matrix columns of each layer: collagen I, III, their total, elastin, fibroblasts (means). */
+static void layer_means(const mh_model_params *p, const obs_sums *sum, double *row)
+{
     for (int L = 0; L < MH_OL_COUNT; L++) {
-        double n = ncell_l[L] > 0 ? ncell_l[L] : 1.0;
-        double c1 = lay[L][R_C1] / n, c3 = lay[L][R_C3] / n;
+        double n = sum->ncell[L] > 0 ? sum->ncell[L] : 1.0;
+        double c1 = sum->lay[L][R_C1] / n, c3 = sum->lay[L][R_C3] / n;
         row[mh_observe_layer_col((mh_observe_layer)L, MH_OQ_C1)] = c1;
         row[mh_observe_layer_col((mh_observe_layer)L, MH_OQ_C3)] = c3;
         row[mh_observe_layer_col((mh_observe_layer)L, MH_OQ_CT)] = (1.0 - p->w_3) * c1 + p->w_3 * c3;
-        row[mh_observe_layer_col((mh_observe_layer)L, MH_OQ_E)] = lay[L][R_E] / n;
-        row[mh_observe_layer_col((mh_observe_layer)L, MH_OQ_F)] = lay[L][R_F] / n;
+        row[mh_observe_layer_col((mh_observe_layer)L, MH_OQ_E)] = sum->lay[L][R_E] / n;
+        row[mh_observe_layer_col((mh_observe_layer)L, MH_OQ_F)] = sum->lay[L][R_F] / n;
     }
+}
+
+void mh_observe(const mh_grid *g, const mh_model_params *p, const mh_model_aux *aux, const mh_fields *f,
+                const mh_observe_ref *ref, double c0_mg_ml, double *work, double *row)
+{
+    const size_t rowlen = (size_t)g->nx * (size_t)g->ny;
+    double *part = work;
+    row_sums(g, p, aux, f, part);
+    obs_sums sum = {{0}, {{0}}, {0}};
+    add_rows(g, part, &sum);
+    const double *tot = sum.tot, *dermis = sum.lay[MH_OL_DERMIS];
+    const double cell_mm3 = g->dx_mm * g->dx_mm * (g->dims == 3 ? g->dx_mm : 1.0);
+    const double area_mm2 = g->width_mm * (g->dims == 3 ? g->length_mm : 1.0);
+    const double ndermis = sum.ncell[MH_OL_DERMIS];
+    row[MH_OBS_ERYTHEMA] = tot[R_VOL_V] > 0 ? tot[R_ERY] / tot[R_VOL_V] : 0.0;
+    row[MH_OBS_OPEN] = ref->surface_cells > 0 ? tot[R_OPEN] / (double)ref->surface_cells : 0.0;
+    row[MH_OBS_OPEN_AREA] = tot[R_AREA] / (double)rowlen;
+    const double amount = cell_mm3 / area_mm2 * c0_mg_ml * MH_MM2_PER_CM2; /* ug/mm^3 x mm^3/mm^2 -> ug/cm^2 */
+    row[MH_OBS_Q_SKIN] = tot[R_Q] * amount;
+    row[MH_OBS_Q_DERMIS] = dermis[R_Q] * amount;
+    row[MH_OBS_Q_INFLUX] = tot[R_QIN] * amount;
+    row[MH_OBS_Q_LOSS] = tot[R_QOUT] * amount;
+    row[MH_OBS_Q_DEPTH] = depth_90(g, part, tot[R_Q]);
+    row[MH_OBS_REEPI] = ref->deficit > 0 ? 1.0 - tot[R_DEF] / ref->deficit : 1.0;
+    row[MH_OBS_BLEEDING] = tot[R_BLOOD] * cell_mm3 / area_mm2 * MH_MM2_PER_CM2; /* mm^3/mm^2 -> uL/cm^2 */
+    row[MH_OBS_DAMAGE] = tot[R_DAMAGE] / (double)g->ncell;
+    row[MH_OBS_INFLAM] = ndermis > 0 ? dermis[R_I] / ndermis : 0.0;
+    row[MH_OBS_GF] = ndermis > 0 ? dermis[R_G] / ndermis : 0.0;
+    layer_means(p, &sum, row);
 }
 
 mh_status mh_series_append(mh_series *s, const double *row, mh_ctx *ctx)
@@ -255,7 +292,7 @@ static double pih_index(const mh_series *s, double t0, double t1, const mh_summa
 static double infection_index(const mh_series *s, double t0, double t1, const mh_summary_settings *set)
 {
     double sum = 0.0;
-    const double h = set->water_hours / 24.0;
+    const double h = set->water_hours / MH_HOURS_PER_DAY;
     for (int j = 0; j < set->n_water; j++) {
         const double t = t0 + set->water_days[j];
         const double a = t < t1 ? mh_series_at(s, MH_OBS_OPEN_AREA, t) : NAN, b = mh_series_at(s, MH_OBS_OPEN_AREA, fmin(t + h, t1));
@@ -290,7 +327,8 @@ mh_status mh_summary_compute(const mh_series *s, const double *sd, int ns, const
         while (r1 < s->nt && at(s, r1, MH_OBS_T) < t1)
             r1++;
         out->session_days[k] = t0;
-        out->closure_hours[k] = (first_crossing(s, r0, r1, MH_OBS_OPEN, closure_fraction, true) - t0) * 24.0;
+        out->closure_hours[k] =
+            (first_crossing(s, r0, r1, MH_OBS_OPEN, closure_fraction, true) - t0) * MH_HOURS_PER_DAY;
         out->reepithelialized_days[k] = first_crossing(s, r0, r1, MH_OBS_REEPI, set->reepi_fraction, false) - t0;
         out->bleeding[k] = r0 < s->nt ? at(s, r0, MH_OBS_BLEEDING) : NAN;
         double peak = -1.0, tpeak = NAN, last = NAN;
@@ -316,7 +354,7 @@ mh_status mh_summary_compute(const mh_series *s, const double *sd, int ns, const
         }
         out->erythema_days[k] = isnan(last) ? 0.0 : last - t0;
         out->erythema_peak[k] = peak;
-        out->erythema_peak_hours[k] = (tpeak - t0) * 24.0;
+        out->erythema_peak_hours[k] = (tpeak - t0) * MH_HOURS_PER_DAY;
         out->downtime_days[k] = isnan(out->reepithelialized_days[k]) /* not restored within the run */
                                     ? NAN
                                     : fmax(out->erythema_days[k], out->reepithelialized_days[k]);

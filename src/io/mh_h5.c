@@ -337,10 +337,10 @@ static void close_all(mh_h5_writer *w)
     }
 }
 
-static herr_t write_body(mh_h5_writer *w, const mh_sim *sim, const char *config_text, unsigned long seed)
+/* The root attributes: program, version, the configuration text and its SHA-256, the time of
+ * writing, the seed and the dimensions. Negative if any failed. */
+static herr_t write_root_attributes(hid_t root, const mh_grid *g, const char *config_text, unsigned long seed)
 {
-    hid_t root = w->file;
-    const mh_grid *g = mh_sim_grid(sim);
     herr_t rc = 0;
     char created[64];
     time_t now = time(NULL);
@@ -356,8 +356,14 @@ static herr_t write_body(mh_h5_writer *w, const mh_sim *sim, const char *config_
     rc |= mh_h5_attr_string(root, "created", created);
     rc |= mh_h5_attr_double(root, "seed", (double)seed);
     rc |= mh_h5_attr_double(root, "dims", g->dims);
+    return rc;
+}
 
-    /* grid */
+/* /grid: the cell centres along x, y (3-D) and z, the layer of each depth row, the layer tops and
+ * the grid's attributes. Negative if any failed; -1 before writing when memory runs out. */
+static herr_t write_grid(hid_t root, const mh_grid *g)
+{
+    herr_t rc = 0;
     int nmax = g->nx > g->ny ? g->nx : g->ny;
     nmax = nmax > g->nz ? nmax : g->nz;
     double *c = malloc((size_t)nmax * sizeof *c);
@@ -385,8 +391,14 @@ static herr_t write_body(mh_h5_writer *w, const mh_sim *sim, const char *config_
         rc |= mh_h5_attr_string(gg, "lateral_bc", g->periodic ? "periodic" : "zeroflux");
         H5Gclose(gg);
     }
+    return rc;
+}
 
-    /* punctures */
+/* /punctures: position, depth, radius and session of every puncture of the run. Negative if any
+ * failed; -1 before writing when memory runs out. */
+static herr_t write_punctures(hid_t root, const mh_sim *sim)
+{
+    herr_t rc = 0;
     size_t np = 0;
     const mh_puncture *p = mh_sim_punctures(sim, &np);
     double *col = malloc((np + 1) * sizeof *col);
@@ -407,9 +419,14 @@ static herr_t write_body(mh_h5_writer *w, const mh_sim *sim, const char *config_
     rc |= mh_h5_write_vector(root, "/punctures/session", H5T_NATIVE_INT, ses, np, "1-based session index");
     free(col);
     free(ses);
+    return rc;
+}
 
-    /* series */
-    const mh_series *s = mh_sim_series(sim);
+/* /series: one dataset per observable, with its unit. Negative if any failed; -1 before writing
+ * when memory runs out. */
+static herr_t write_series(hid_t root, const mh_series *s)
+{
+    herr_t rc = 0;
     double *v = malloc((s->nt + 1) * sizeof *v);
     if (v == NULL)
         return -1;
@@ -421,32 +438,51 @@ static herr_t write_body(mh_h5_writer *w, const mh_sim *sim, const char *config_
         rc |= mh_h5_write_vector(root, name, H5T_NATIVE_DOUBLE, v, s->nt, mh_observe_unit(k));
     }
     free(v);
+    return rc;
+}
 
-    /* summary */
-    const mh_summary *m = mh_sim_summary(sim);
-    if (m != NULL) {
-        size_t n = (size_t)m->nsessions;
-        int nf = 0;
-        const mh_summary_field *sf = mh_summary_fields(&nf);
-        for (int i = 0; i < nf; i++) {
-            char name[128];
-            snprintf(name, sizeof name, "/summary/%s", sf[i].name);
-            rc |= mh_h5_write_vector(root, name, H5T_NATIVE_DOUBLE, mh_summary_array(m, i), n, sf[i].unit);
-        }
-        double gd[MH_GAIN_DAYS + 1];
-        memcpy(gd, m->gain_days, sizeof m->gain_days);
-        gd[MH_GAIN_DAYS] = s->nt ? s->data[(s->nt - 1) * MH_OBS_COUNT + MH_OBS_T] : NAN;
-        rc |= mh_h5_write_vector(root, "/summary/gain_days", H5T_NATIVE_DOUBLE, gd, MH_GAIN_DAYS + 1,
-                        "day (42, 90, 180, end; NaN beyond the run)");
-        for (int L = 0; L < MH_OL_COUNT; L++)
-            for (int q = 0; q < MH_OQ_COUNT; q++) {
-                const char *full = mh_observe_name(mh_observe_layer_col((mh_observe_layer)L, (mh_observe_quantity)q));
-                char name[128];
-                snprintf(name, sizeof name, "/summary/%s", full);
-                rc |= mh_h5_write_vector(root, name, H5T_NATIVE_DOUBLE, m->gain[L][q], MH_GAIN_DAYS + 1,
-                                "1 (relative to untreated) at /summary/gain_days");
-            }
+/* /summary: the per-session metrics, the days of the collagen gains (the last: the series' end) and
+ * the gains of each layer and quantity. Nothing without a summary (m NULL); negative if any failed. */
+static herr_t write_summary(hid_t root, const mh_summary *m, const mh_series *s)
+{
+    herr_t rc = 0;
+    if (m == NULL)
+        return rc;
+    size_t n = (size_t)m->nsessions;
+    int nf = 0;
+    const mh_summary_field *sf = mh_summary_fields(&nf);
+    for (int i = 0; i < nf; i++) {
+        char name[128];
+        snprintf(name, sizeof name, "/summary/%s", sf[i].name);
+        rc |= mh_h5_write_vector(root, name, H5T_NATIVE_DOUBLE, mh_summary_array(m, i), n, sf[i].unit);
     }
+    double gd[MH_GAIN_DAYS + 1];
+    memcpy(gd, m->gain_days, sizeof m->gain_days);
+    gd[MH_GAIN_DAYS] = s->nt ? s->data[(s->nt - 1) * MH_OBS_COUNT + MH_OBS_T] : NAN;
+    rc |= mh_h5_write_vector(root, "/summary/gain_days", H5T_NATIVE_DOUBLE, gd, MH_GAIN_DAYS + 1,
+                             "day (42, 90, 180, end; NaN beyond the run)");
+    for (int L = 0; L < MH_OL_COUNT; L++)
+        for (int q = 0; q < MH_OQ_COUNT; q++) {
+            const char *full = mh_observe_name(mh_observe_layer_col((mh_observe_layer)L, (mh_observe_quantity)q));
+            char name[128];
+            snprintf(name, sizeof name, "/summary/%s", full);
+            rc |= mh_h5_write_vector(root, name, H5T_NATIVE_DOUBLE, m->gain[L][q], MH_GAIN_DAYS + 1,
+                                     "1 (relative to untreated) at /summary/gain_days");
+        }
+    return rc;
+}
+
+/* The output's content besides the snapshots: root attributes, /grid, /punctures, /series and
+ * /summary. Negative if anything failed (the caller then discards the output). */
+static herr_t write_body(mh_h5_writer *w, const mh_sim *sim, const char *config_text, unsigned long seed)
+{
+    hid_t root = w->file;
+    const mh_grid *g = mh_sim_grid(sim);
+    herr_t rc = write_root_attributes(root, g, config_text, seed);
+    rc |= write_grid(root, g);
+    rc |= write_punctures(root, sim);
+    rc |= write_series(root, mh_sim_series(sim));
+    rc |= write_summary(root, mh_sim_summary(sim), mh_sim_series(sim));
     return rc;
 }
 

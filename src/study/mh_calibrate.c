@@ -361,13 +361,98 @@ static mh_status uncertainties(gsl_multifit_nlinear_workspace *w, mh_calibration
     return MH_OK;
 }
 
-mh_status mh_calibrate_fit(mh_targets *t, const mh_calibrate_options *o, mh_ctx *ctx, mh_calibration **out)
+/* Checks the options that need no targets: a parameter to fit, fd_step > 0, max_iter >= 1. */
+static mh_status check_options(const mh_calibrate_options *o, mh_ctx *ctx)
 {
-    *out = NULL;
     if (o->nparams < 1 || o->params == NULL)
         return MH_ERROR(ctx, MH_ERR_INPUT, "--fit: no parameter to fit");
     if (!(o->fd_step > 0) || o->max_iter < 1)
         return MH_ERROR(ctx, MH_ERR_INPUT, "calibration options: fd_step must be > 0 and max_iter >= 1");
+    return MH_OK;
+}
+
+/* The start point x (all zeros) evaluated, with its errors reported as such; its model values,
+ * residuals and chi^2, the parameters' keys and start values and the degrees of freedom into c. */
+static mh_status record_start(fit_state *s, const gsl_vector *x, mh_calibration *c, mh_ctx *ctx)
+{
+    mh_status st = eval_point(s, x, ctx);
+    if (st != MH_OK)
+        return st;
+    for (int i = 0; i < s->nt; i++) {
+        c->target[i] = s->target[i];
+        c->model_start[i] = s->model[i];
+        c->resid_start[i] = mh_target_residual(mh_targets_info(s->t, s->target[i]), s->model[i]);
+        c->chi2_start += c->resid_start[i] * c->resid_start[i];
+    }
+    for (int j = 0; j < s->np; j++) {
+        c->param_keys[j] = strdup(s->o->params[j]);
+        c->start[j] = s->start[j];
+        if (c->param_keys[j] == NULL)
+            return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (fit)");
+    }
+    c->dof = s->nt - s->np;
+    if (s->o->progress != NULL)
+        s->o->progress(s->o->user, 0, c->chi2_start, s->np, s->start);
+    return MH_OK;
+}
+
+/* The end point, the solver's position, into x and evaluated: its model values, residuals, chi^2,
+ * parameter values, bounds, uncertainties and rejected points into c. */
+static mh_status record_end(fit_state *s, gsl_multifit_nlinear_workspace *w, gsl_vector *x, mh_calibration *c,
+                            mh_ctx *ctx)
+{
+    gsl_vector_memcpy(x, gsl_multifit_nlinear_position(w));
+    mh_status st = eval_point(s, x, ctx);
+    if (st != MH_OK)
+        return st;
+    c->chi2 = 0.0;
+    for (int i = 0; i < s->nt; i++) {
+        c->model_fit[i] = s->model[i];
+        c->resid_fit[i] = mh_target_residual(mh_targets_info(s->t, s->target[i]), s->model[i]);
+        c->chi2 += c->resid_fit[i] * c->resid_fit[i];
+    }
+    const mh_param_info *table = mh_param_table();
+    for (int j = 0; j < s->np; j++) {
+        c->value[j] = s->start[j] * exp(gsl_vector_get(x, (size_t)j));
+        const mh_param_info *pi = &table[s->id[j]];
+        c->at_bound[j] = c->value[j] <= pi->lo * (1 + BOUND_RTOL) ? -1 : c->value[j] >= pi->hi * (1 - BOUND_RTOL);
+    }
+    if ((st = uncertainties(w, c, ctx)) != MH_OK)
+        return st;
+    c->rejected_points = s->rejected;
+    snprintf(c->last_rejection, sizeof c->last_rejection, "%s", s->last_rejection);
+    return MH_OK;
+}
+
+/* Runs the trust region from x (the start point, recorded) and records its end point (record_end);
+ * the GSL workspace lives and dies here. */
+static mh_status run_fit(fit_state *s, gsl_vector *x, mh_calibration *c, mh_ctx *ctx)
+{
+    gsl_multifit_nlinear_fdf fdf = {
+        .f = fit_f, .df = fit_df, .fvv = NULL, .n = (size_t)s->nt, .p = (size_t)s->np, .params = s};
+    gsl_multifit_nlinear_parameters fp = gsl_multifit_nlinear_default_parameters();
+    gsl_multifit_nlinear_workspace *w =
+        gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &fp, (size_t)s->nt, (size_t)s->np);
+    if (w == NULL)
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (GSL workspace)");
+    mh_status st = MH_OK;
+    int gs = gsl_multifit_nlinear_init(x, &fdf, w);
+    if (gs != GSL_SUCCESS)
+        st = s->fatal != MH_OK ? MH_ERROR(ctx, s->fatal, "%s", s->fatal_msg)
+                               : MH_ERROR(ctx, MH_ERR_NUMERIC, "fit could not start: %s%s%s", gsl_strerror(gs),
+                                          s->last_rejection[0] ? "; " : "", s->last_rejection);
+    else if ((st = iterate(w, s, c, ctx)) == MH_OK)
+        st = record_end(s, w, x, c, ctx);
+    gsl_multifit_nlinear_free(w);
+    return st;
+}
+
+mh_status mh_calibrate_fit(mh_targets *t, const mh_calibrate_options *o, mh_ctx *ctx, mh_calibration **out)
+{
+    *out = NULL;
+    mh_status st = check_options(o, ctx);
+    if (st != MH_OK)
+        return st;
     const int ntot = mh_targets_count(t), np = o->nparams;
     int nuser = 0;
     while (o->extra_sets != NULL && o->extra_sets[nuser] != NULL)
@@ -378,11 +463,9 @@ mh_status mh_calibrate_fit(mh_targets *t, const mh_calibrate_options *o, mh_ctx 
     char(*param_set)[160] = calloc((size_t)np, sizeof *param_set);
     gsl_vector *x = gsl_vector_calloc((size_t)np);
     mh_calibration *c = NULL;
-    gsl_multifit_nlinear_workspace *w = NULL;
     int nt = 0;
     long runs0 = 0, hits = 0;
     mh_targets_stats(t, &runs0, &hits);
-    mh_status st = MH_OK;
     if (!target || !id || !start || !model || !sets || !param_set || !x) {
         st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (fit)");
         goto done;
@@ -400,72 +483,13 @@ mh_status mh_calibrate_fit(mh_targets *t, const mh_calibrate_options *o, mh_ctx 
         st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (fit)");
         goto done;
     }
-    /* the start point, with its errors reported as such */
-    if ((st = eval_point(&s, x, ctx)) != MH_OK)
+    if ((st = record_start(&s, x, c, ctx)) != MH_OK || (st = run_fit(&s, x, c, ctx)) != MH_OK)
         goto done;
-    for (int i = 0; i < nt; i++) {
-        c->target[i] = target[i];
-        c->model_start[i] = model[i];
-        c->resid_start[i] = mh_target_residual(mh_targets_info(t, target[i]), model[i]);
-        c->chi2_start += c->resid_start[i] * c->resid_start[i];
-    }
-    for (int j = 0; j < np; j++) {
-        c->param_keys[j] = strdup(o->params[j]);
-        c->start[j] = start[j];
-        if (c->param_keys[j] == NULL) {
-            st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (fit)");
-            goto done;
-        }
-    }
-    c->dof = nt - np;
-    if (o->progress != NULL)
-        o->progress(o->user, 0, c->chi2_start, np, start);
-
-    gsl_multifit_nlinear_fdf fdf = {
-        .f = fit_f, .df = fit_df, .fvv = NULL, .n = (size_t)nt, .p = (size_t)np, .params = &s};
-    gsl_multifit_nlinear_parameters fp = gsl_multifit_nlinear_default_parameters();
-    w = gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &fp, (size_t)nt, (size_t)np);
-    if (w == NULL) {
-        st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (GSL workspace)");
-        goto done;
-    }
-    int gs = gsl_multifit_nlinear_init(x, &fdf, w);
-    if (gs != GSL_SUCCESS) {
-        st = s.fatal != MH_OK ? MH_ERROR(ctx, s.fatal, "%s", s.fatal_msg)
-                              : MH_ERROR(ctx, MH_ERR_NUMERIC, "fit could not start: %s%s%s", gsl_strerror(gs),
-                                         s.last_rejection[0] ? "; " : "", s.last_rejection);
-        goto done;
-    }
-    if ((st = iterate(w, &s, c, ctx)) != MH_OK)
-        goto done;
-
-    /* the end point: model values, chi^2, bounds, uncertainties */
-    gsl_vector_memcpy(x, gsl_multifit_nlinear_position(w));
-    if ((st = eval_point(&s, x, ctx)) != MH_OK)
-        goto done;
-    c->chi2 = 0.0;
-    for (int i = 0; i < nt; i++) {
-        c->model_fit[i] = model[i];
-        c->resid_fit[i] = mh_target_residual(mh_targets_info(t, target[i]), model[i]);
-        c->chi2 += c->resid_fit[i] * c->resid_fit[i];
-    }
-    const mh_param_info *table = mh_param_table();
-    for (int j = 0; j < np; j++) {
-        c->value[j] = start[j] * exp(gsl_vector_get(x, (size_t)j));
-        const mh_param_info *pi = &table[id[j]];
-        c->at_bound[j] = c->value[j] <= pi->lo * (1 + BOUND_RTOL) ? -1 : c->value[j] >= pi->hi * (1 - BOUND_RTOL);
-    }
-    if ((st = uncertainties(w, c, ctx)) != MH_OK)
-        goto done;
-    c->rejected_points = s.rejected;
-    snprintf(c->last_rejection, sizeof c->last_rejection, "%s", s.last_rejection);
     long runs1 = 0;
     mh_targets_stats(t, &runs1, &hits);
     c->runs = runs1 - runs0;
 
 done:
-    if (w != NULL)
-        gsl_multifit_nlinear_free(w);
     gsl_vector_free(x);
     free(target);
     free(id);

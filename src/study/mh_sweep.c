@@ -193,13 +193,11 @@ static bool parse_range(const char *text, const char *fn, double *a, double *b, 
     return true;
 }
 
-/* Checks axis a's key and parses its values. */
-static mh_status parse_axis(mh_sweep *s, axis_store *ax, mh_ctx *ctx)
+/* Checks axis ax's key: a parameter of the table, not a list, not the seed, not in [set], and not
+ * overridden by a session of the base; its table row into ax->pub.param. */
+static mh_status check_axis_key(const mh_sweep *s, axis_store *ax, mh_ctx *ctx)
 {
     mh_sweep_axis *p = &ax->pub;
-    p->key = ax->key;
-    p->where = ax->where;
-    p->text = ax->text;
     p->param = mh_param_find(ax->key);
     if (p->param < 0)
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: unknown parameter (an axis is a key of the configuration table)",
@@ -218,8 +216,14 @@ static mh_status parse_axis(mh_sweep *s, axis_store *ax, mh_ctx *ctx)
     if (session > 0)
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: overridden in [session.%d] of the base; the axis would not reach "
                         "that session", ax->where, ax->key, session);
-    p->integer = info->type == MH_T_INT;
-    p->numeric = info->type == MH_T_REAL || info->type == MH_T_INT;
+    return MH_OK;
+}
+
+/* The kind of axis ax: range(...) or logrange(...), checked against its key and the design, with its
+ * bounds and count; anything else is a list (MH_AXIS_LIST, its values not read here). */
+static mh_status parse_axis_range(const mh_sweep *s, axis_store *ax, mh_ctx *ctx)
+{
+    mh_sweep_axis *p = &ax->pub;
     bool bad = false;
     if (parse_range(ax->text, "range", &p->lo, &p->hi, &p->nvalues, &bad)) {
         p->kind = MH_AXIS_RANGE;
@@ -235,15 +239,20 @@ static mh_status parse_axis(mh_sweep *s, axis_store *ax, mh_ctx *ctx)
                         "%s: %s: '%s': a range is range(a, b[, n]) or logrange(a, b[, n]) with finite a != b and "
                         "whole n in [2, %d]",
                         ax->where, ax->key, ax->text, MAX_LIST_ITEMS);
-    if (p->kind != MH_AXIS_LIST) {
-        if (!p->numeric)
-            return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: a range needs a numeric key; list the values", ax->where,
-                            ax->key);
-        if (p->nvalues == 0 && (s->design == MH_SWEEP_GRID || s->design == MH_SWEEP_OAT))
-            return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: design %s needs the number of values: %s(a, b, n)", ax->where,
-                            ax->key, design_names[s->design], p->kind == MH_AXIS_RANGE ? "range" : "logrange");
+    if (p->kind == MH_AXIS_LIST)
         return MH_OK;
-    }
+    if (!p->numeric)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: a range needs a numeric key; list the values", ax->where, ax->key);
+    if (p->nvalues == 0 && (s->design == MH_SWEEP_GRID || s->design == MH_SWEEP_OAT))
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: design %s needs the number of values: %s(a, b, n)", ax->where,
+                        ax->key, design_names[s->design], p->kind == MH_AXIS_RANGE ? "range" : "logrange");
+    return MH_OK;
+}
+
+/* The values of list axis ax, split at commas and trimmed, into ax->items (owned by ax): none empty,
+ * none too long, none twice, at most MAX_LIST_ITEMS. */
+static mh_status parse_axis_list(axis_store *ax, mh_ctx *ctx)
+{
     char buf[4096];
     if (strlen(ax->text) >= sizeof buf)
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: the list is too long", ax->where, ax->key);
@@ -272,8 +281,26 @@ static mh_status parse_axis(mh_sweep *s, axis_store *ax, mh_ctx *ctx)
                 return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: value '%s' is listed twice", ax->where, ax->key, item);
         save = c ? c + 1 : save + strlen(save);
     }
-    p->nvalues = n;
+    ax->pub.nvalues = n;
     return MH_OK;
+}
+
+/* Checks axis a's key and parses its values. */
+static mh_status parse_axis(mh_sweep *s, axis_store *ax, mh_ctx *ctx)
+{
+    mh_sweep_axis *p = &ax->pub;
+    p->key = ax->key;
+    p->where = ax->where;
+    p->text = ax->text;
+    mh_status st = check_axis_key(s, ax, ctx);
+    if (st != MH_OK)
+        return st;
+    const mh_param_info *info = &mh_param_table()[p->param];
+    p->integer = info->type == MH_T_INT;
+    p->numeric = info->type == MH_T_REAL || info->type == MH_T_INT;
+    if ((st = parse_axis_range(s, ax, ctx)) != MH_OK || p->kind != MH_AXIS_LIST)
+        return st;
+    return parse_axis_list(ax, ctx);
 }
 
 /* ---- values of an axis ---- */
