@@ -71,7 +71,6 @@ const char *mh_status_name(mh_status s)
     case MH_ERR_NOMEM: return "out of memory";
     case MH_ERR_IO: return "i/o error";
     case MH_ERR_NUMERIC: return "numerical failure";
-    case MH_ERR_CONTRA: return "contraindication";
     case MH_ERR_STATE: return "invalid state";
     case MH_ERR_STOPPED: return "stopped on request";
     }

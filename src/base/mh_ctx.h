@@ -11,7 +11,7 @@ typedef enum {
     MH_ERR_NOMEM = -2,      /* allocation failed */
     MH_ERR_IO = -3,         /* file could not be read or written */
     MH_ERR_NUMERIC = -4,    /* NaN/Inf or time step below its floor */
-    MH_ERR_CONTRA = -5,     /* patient has a contraindication */
+    /* -5: not used (a contraindication is MH_ERR_INPUT, with its message: src/config/mh_rules.c) */
     MH_ERR_STATE = -6,      /* call out of lifecycle order */
     MH_ERR_STOPPED = -7     /* a caller's callback stopped a run on request (e.g. a signal) */
 } mh_status;

@@ -18,7 +18,7 @@ int mh_cli_exit_code(mh_status st)
 {
     if (st == MH_OK)
         return 0;
-    return (st == MH_ERR_INPUT || st == MH_ERR_CONTRA) ? 2 : 1;
+    return st == MH_ERR_INPUT ? 2 : 1;
 }
 
 int mh_cli_fail(const mh_ctx *ctx)

@@ -12,7 +12,7 @@
 
 /* Fills *p from cfg after mh_config_validate and the rules of the engine's resolvers (a device's
  * derived density, the dermis's thinning, a channel deeper than the column, the grid's cell count),
- * each reported with the key to change. MH_ERR_INPUT or MH_ERR_CONTRA (mh_config_validate). */
+ * each reported with the key to change. MH_ERR_INPUT (a contraindication too: mh_config_validate). */
 mh_status mh_build_params(const mh_config *cfg, mh_sim_params *p, mh_ctx *ctx);
 
 /* mh_build_params, then mh_sim_create: a simulation of cfg (which need not outlive it). */

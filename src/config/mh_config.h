@@ -56,9 +56,10 @@ mh_status mh_config_clone(const mh_config *src, mh_ctx *ctx, mh_config **out);
 mh_status mh_config_load(mh_config *cfg, const char *path, mh_ctx *ctx);
 /* Applies "section.key=value" (origin names it in messages, e.g. "--set #2"). */
 mh_status mh_config_set(mh_config *cfg, const char *assignment, const char *origin, mh_ctx *ctx);
-/* Checks cross-key rules and contraindications after all values are in (mh_rules.c): MH_ERR_CONTRA for
- * a contraindication (unless patient.override_contraindications is set), MH_ERR_INPUT for a broken rule,
- * with "ORIGIN: key: ..." in ctx for the first one found; MH_OK otherwise. */
+/* Checks cross-key rules and contraindications after all values are in (mh_rules.c): MH_ERR_INPUT for
+ * a contraindication (unless patient.override_contraindications is set; the message says
+ * "contraindication: ...") or a broken rule, with "ORIGIN: key: ..." in ctx for the first one found;
+ * MH_OK otherwise. */
 mh_status mh_config_validate(const mh_config *cfg, mh_ctx *ctx);
 
 /* Accessors. session = 0 is the base; 1..N return that session's override if any. */

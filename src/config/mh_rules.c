@@ -17,14 +17,14 @@ static const struct {
     {MH_P_PAT_RADIO, "radiotherapy (impaired healing of irradiated skin)"},
 };
 
-/* The first contraindication that is set: MH_ERR_CONTRA, unless overridden. */
+/* The first contraindication that is set: MH_ERR_INPUT (a configuration that is refused), unless overridden. */
 static mh_status check_contraindications(const mh_config *cfg, mh_ctx *ctx)
 {
     if (mh_config_bool(cfg, MH_P_PAT_OVERRIDE))
         return MH_OK;
     for (size_t i = 0; i < sizeof contraindications / sizeof contraindications[0]; i++)
         if (mh_config_bool(cfg, contraindications[i].id))
-            return MH_ERROR(ctx, MH_ERR_CONTRA,
+            return MH_ERROR(ctx, MH_ERR_INPUT,
                             "%s: %s: contraindication: %s; microneedling refused "
                             "(set patient.override_contraindications = true to run anyway)",
                             mh_config_origin(cfg, contraindications[i].id),

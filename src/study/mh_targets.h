@@ -100,7 +100,7 @@ mh_status mh_targets_config(const mh_targets *t, int i, const char *const *extra
 /* Model value of target i: runs (or finds in the cache) its scenario(s) and extracts the observable.
  * *model_value is NaN, with MH_OK, when a metric was not reached (e.g. channels still open at the end)
  * or a ratio's denominator is 0. Errors: MH_ERR_INPUT (bad extra setting, session or day beyond the
- * run), MH_ERR_CONTRA, MH_ERR_NUMERIC (the simulation failed), MH_ERR_NOMEM. */
+ * run; a contraindication too), MH_ERR_NUMERIC (the simulation failed), MH_ERR_NOMEM. */
 mh_status mh_targets_evaluate(mh_targets *t, int i, const char *const *extra_sets, double *model_value, mh_ctx *ctx);
 
 /* Time series and summary of target i's (numerator) run, for plots; the pointers stay valid until the
