@@ -196,6 +196,7 @@ LAYER_OWN_HEADER_engine := mh_sim.h
 LAYER_OWN_HEADER_base := mh_ctx.h
 LAYER_OWN_HEADER_config := mh_build.h
 LAYER_OWN_HEADER_study := mh_sweep.h
+LAYER_CFLAGS = $(filter-out -MMD -MP,$(CFLAGS))
 .PHONY: check-layers
 check-layers:
 	@mkdir -p $(B)/layers
@@ -208,13 +209,13 @@ check-layers:
 	        study) up=$(LAYER_TOP_HEADER_study); own=$(LAYER_OWN_HEADER_study);; esac; \
 	    printf '#include "%s"\n' "$$own" > $(B)/layers/own_$$l.c; \
 	    printf '#include "%s"\n' "$$up" > $(B)/layers/up_$$l.c; \
-	    $(CC) $(CFLAGS) $$pc $$inc -fsyntax-only $(B)/layers/own_$$l.c || { echo "check-layers: $$l cannot include its own $$own"; exit 1; }; \
-	    if $(CC) $(CFLAGS) $$pc $$inc -fsyntax-only $(B)/layers/up_$$l.c 2>/dev/null; then \
+	    $(CC) $(LAYER_CFLAGS) $$pc $$inc -fsyntax-only $(B)/layers/own_$$l.c || { echo "check-layers: $$l cannot include its own $$own"; exit 1; }; \
+	    if $(CC) $(LAYER_CFLAGS) $$pc $$inc -fsyntax-only $(B)/layers/up_$$l.c 2>/dev/null; then \
 	        echo "check-layers: a $$l file can include $$up, a header of a layer above it"; exit 1; fi; \
 	    echo "check-layers: src/$$l includes $$own, not $$up"; \
 	done
 	@printf '#include <hdf5.h>\n' > $(B)/layers/hdf5_engine.c
-	@if $(CC) $(CFLAGS) $(PKGC_engine) $(INC_engine) -fsyntax-only $(B)/layers/hdf5_engine.c 2>/dev/null; then \
+	@if $(CC) $(LAYER_CFLAGS) $(PKGC_engine) $(INC_engine) -fsyntax-only $(B)/layers/hdf5_engine.c 2>/dev/null; then \
 	    echo "check-layers: an engine file can include hdf5.h"; exit 1; fi
 	@echo "check-layers: src/engine cannot include hdf5.h"
 	@if grep -rn 'include *"\.\.' src; then echo "check-layers: an include by a relative path (above)"; exit 1; fi
