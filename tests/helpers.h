@@ -256,8 +256,8 @@ static inline mh_test_outcome mh_test_outcome_of(const char *const *sets)
     o.reepi_days = m->reepithelialized_days[0];
     o.bleeding = m->bleeding[0];
     const mh_device *d = mh_sim_devices(sim);
-    o.injured_mm3_per_mm2 = d->density_per_cm2 / 100.0 * M_PI * d->surface_radius_mm *
-                            d->surface_radius_mm * d->depth_mm / 3.0;
+    o.injured_mm3_per_mm2 =
+        d->density_per_cm2 / 100.0 * M_PI * d->surface_radius_mm * d->surface_radius_mm * d->depth_mm / 3.0;
     memcpy(o.gain, m->gain, sizeof o.gain);
     mh_sim_destroy(&sim);
     mh_config_destroy(&cfg);
@@ -272,7 +272,7 @@ typedef struct {
     mh_model_params p;
     mh_fields *f;
     mh_model_aux aux;
-    mh_stepper *st;         /* steps the diffusing species (those with a non-zero profile) */
+    mh_stepper *st; /* steps the diffusing species (those with a non-zero profile) */
     size_t npunct, surface_cells;
 } mh_test_wounded;
 

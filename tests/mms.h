@@ -15,11 +15,11 @@
 #include "mh_step.h"
 
 typedef struct {
-    int dims;       /* 2 or 3 */
-    int n;          /* cells per unit length: nx = nz = n (and ny = n in 3-D) */
-    bool periodic;  /* lateral boundary condition */
-    double T;       /* final time, day */
-    int steps;      /* fixed steps of T / steps */
+    int dims;      /* 2 or 3 */
+    int n;         /* cells per unit length: nx = nz = n (and ny = n in 3-D) */
+    bool periodic; /* lateral boundary condition */
+    double T;      /* final time, day */
+    int steps;     /* fixed steps of T / steps */
 } mms_setup;
 
 typedef struct {

@@ -1,5 +1,6 @@
 /* test_behaviour: the behaviour items of shared/science/README.md (item 1 is in test_model.c;
- * items 7 and 9 are calibrated and validated in tests/test_validation.c). Bands are the literature's, stated per test. */
+ * items 7 and 9 are calibrated and validated in tests/test_validation.c). Bands are the literature's, stated per test.
+ */
 #include "helpers.h"
 
 #include <math.h>
@@ -62,9 +63,9 @@ Test(behaviour, item5_bleeding_only_below_the_epidermis, .timeout = 120)
     mh_test_outcome clin = mh_test_outcome_of(
         (const char *const[]){"simulation.days=0.5", "schedule.sessions=1", "device.needle_length_mm=1.0", NULL});
     cr_assert_gt(clin.bleeding, 0.0);
-    mh_test_outcome anti = mh_test_outcome_of((const char *const[]){
-        "simulation.days=0.5", "schedule.sessions=1", "device.needle_length_mm=1.0", "patient.anticoagulants=true",
-        NULL});
+    mh_test_outcome anti =
+        mh_test_outcome_of((const char *const[]){"simulation.days=0.5", "schedule.sessions=1",
+                                                 "device.needle_length_mm=1.0", "patient.anticoagulants=true", NULL});
     cr_assert_gt(anti.bleeding, clin.bleeding);
 }
 
@@ -81,9 +82,18 @@ Test(behaviour, item6_collagen_III_then_I_then_elastin, .timeout = 180)
     double t3 = 0, t1 = 0, te = 0, m3 = 0, m1 = 0, me = 0;
     for (size_t r = 0; r < s->nt; r++) {
         const double *row = s->data + r * MH_OBS_COUNT;
-        if (row[c3] > m3) { m3 = row[c3]; t3 = row[MH_OBS_T]; }
-        if (row[c1] > m1) { m1 = row[c1]; t1 = row[MH_OBS_T]; }
-        if (row[ce] > me) { me = row[ce]; te = row[MH_OBS_T]; }
+        if (row[c3] > m3) {
+            m3 = row[c3];
+            t3 = row[MH_OBS_T];
+        }
+        if (row[c1] > m1) {
+            m1 = row[c1];
+            t1 = row[MH_OBS_T];
+        }
+        if (row[ce] > me) {
+            me = row[ce];
+            te = row[MH_OBS_T];
+        }
     }
     cr_assert(t3 >= 7.0 && t3 <= 21.0, "collagen III peaks at day %g", t3);
     cr_assert_gt(t1, t3 + 14.0, "collagen I (peak day %g) must follow collagen III (day %g)", t1, t3);
@@ -117,22 +127,24 @@ Test(behaviour, item8_dose_response_with_saturation, .timeout = 300)
      * volume per area, n pi r^2 h / 3, which grows faster than the depth (r grows with h up to the
      * needle's radius), so the gain per added mm of needle is not the measure of saturation. */
     for (int i = 1; i < 4; i++)
-        cr_assert_lt(g[i] / v[i], g[i - 1] / v[i - 1], "no saturation with depth: gain per injured volume %g at %g mm, "
-                     "%g at %g mm", g[i] / v[i], L[i], g[i - 1] / v[i - 1], L[i - 1]);
+        cr_assert_lt(g[i] / v[i], g[i - 1] / v[i - 1],
+                     "no saturation with depth: gain per injured volume %g at %g mm, "
+                     "%g at %g mm",
+                     g[i] / v[i], L[i], g[i - 1] / v[i - 1], L[i - 1]);
     double n[] = {50, 150, 450}, gn[3];
     for (int i = 0; i < 3; i++) {
         char set[64];
         snprintf(set, sizeof set, "device.density_per_cm2=%g", n[i]);
-        mh_test_outcome o = mh_test_outcome_of((const char *const[]){base[0], base[1], base[2], set,
-                                                                     "device.pattern=grid", NULL});
+        mh_test_outcome o =
+            mh_test_outcome_of((const char *const[]){base[0], base[1], base[2], set, "device.pattern=grid", NULL});
         gn[i] = o.gain[MH_OL_DERMIS][MH_OQ_CT][0] - 1.0;
     }
     cr_assert(gn[1] > gn[0] && gn[2] > gn[1], "density: %g %g %g", gn[0], gn[1], gn[2]);
     cr_assert_lt(gn[2] / gn[1], 3.0, "tripling the density should give less than triple the gain");
-    mh_test_outcome one = mh_test_outcome_of((const char *const[]){"simulation.days=100", "schedule.sessions=1",
-                                                                   "grid.dx_um=20", NULL});
-    mh_test_outcome three = mh_test_outcome_of((const char *const[]){"simulation.days=100", "schedule.sessions=3",
-                                                                     "grid.dx_um=20", NULL});
+    mh_test_outcome one =
+        mh_test_outcome_of((const char *const[]){"simulation.days=100", "schedule.sessions=1", "grid.dx_um=20", NULL});
+    mh_test_outcome three =
+        mh_test_outcome_of((const char *const[]){"simulation.days=100", "schedule.sessions=3", "grid.dx_um=20", NULL});
     double g1 = one.gain[MH_OL_DERMIS][MH_OQ_CT][1] - 1.0, g3 = three.gain[MH_OL_DERMIS][MH_OQ_CT][1] - 1.0;
     cr_assert_gt(g3, g1, "three sessions +%g vs one +%g at day 90", g3, g1);
     cr_log_info("sessions: one +%g, three +%g at day 90", g1, g3);

@@ -4,7 +4,6 @@
 
 #include "mh_calibrate.h"
 
-
 #include <limits.h>
 #include <math.h>
 

@@ -17,7 +17,7 @@
 
 /* A short run: two sessions (day 0 and 14), snapshots before and after the second, 30 days. */
 #define RUN_ARGS                                                                                                       \
-    " run configs/default.ini -q --set grid.dx_um=20 --set simulation.days=30 --set schedule.sessions=2 "           \
+    " run configs/default.ini -q --set grid.dx_um=20 --set simulation.days=30 --set schedule.sessions=2 "              \
     "--set schedule.interval_days=14 --set output.snapshot_days=0,1,7,14,15,28 "
 
 /* Starts "sh -c 'exec CMD'" in the background; returns its pid (microheal's, after the exec). */
@@ -250,9 +250,9 @@ static mh_status snapshot_to(void *user, double t, const mh_grid *g, const mh_mo
  * so at a fixed point); returns its path (malloc'ed). */
 static char *make_checkpoint(const char *dir)
 {
-    mh_config *cfg = mh_test_config((const char *const[]){"grid.dx_um=20", "simulation.days=30", "schedule.sessions=2",
-                                                          "schedule.interval_days=14",
-                                                          "output.snapshot_days=0,1,7,14,15,28", NULL});
+    mh_config *cfg =
+        mh_test_config((const char *const[]){"grid.dx_um=20", "simulation.days=30", "schedule.sessions=2",
+                                             "schedule.interval_days=14", "output.snapshot_days=0,1,7,14,15,28", NULL});
     char out[256], *ckpt = malloc(256);
     snprintf(out, sizeof out, "%s/run.h5", dir);
     snprintf(ckpt, 256, "%s/run.ckpt.h5", dir);
@@ -295,7 +295,8 @@ static void copy_file(const char *from, const char *to, long len)
     char buf[4096];
     size_t n;
     long done = 0;
-    while ((len < 0 || done < len) && (n = fread(buf, 1, len < 0 || len - done > 4096 ? 4096 : (size_t)(len - done), a)) > 0) {
+    while ((len < 0 || done < len) &&
+           (n = fread(buf, 1, len < 0 || len - done > 4096 ? 4096 : (size_t)(len - done), a)) > 0) {
         fwrite(buf, 1, n, b);
         done += (long)n;
     }
@@ -322,7 +323,9 @@ Test(checkpoint, resume_refuses_missing_foreign_other_and_damaged_checkpoints, .
     resume_fails(dir, "", 1, "not an HDF5 file");
 
     /* a run's output is not a checkpoint */
-    snprintf(cmd, sizeof cmd, MH_BIN " run configs/default.ini -q --set grid.dx_um=40 --set simulation.days=1 --set schedule.sessions=1 -o %s",
+    snprintf(cmd, sizeof cmd,
+             MH_BIN
+             " run configs/default.ini -q --set grid.dx_um=40 --set simulation.days=1 --set schedule.sessions=1 -o %s",
              ckpt);
     cr_assert_eq(mh_test_sh(cmd, NULL), 0);
     resume_fails(dir, "", 1, "not a checkpoint");
@@ -448,8 +451,12 @@ Test(checkpoint, numerical_fault_writes_a_diagnostic_snapshot, .timeout = 120)
 /* info and every export of path exit with 1 (not by a signal) and a message naming the file. */
 static void reading_fails(const char *path)
 {
-    static const char *what[] = {" info %s", " export %s --series", " export %s --summary", " export %s --punctures",
-                                 " export %s --sessions", " export %s --field damage --day 1"};
+    static const char *what[] = {" info %s",
+                                 " export %s --series",
+                                 " export %s --summary",
+                                 " export %s --punctures",
+                                 " export %s --sessions",
+                                 " export %s --field damage --day 1"};
     for (size_t k = 0; k < sizeof what / sizeof what[0]; k++) {
         char cmd[512], fmt[64], *err = NULL;
         snprintf(fmt, sizeof fmt, "%s%s >/dev/null", MH_BIN, what[k]);
@@ -466,7 +473,9 @@ Test(checkpoint, info_and_export_fail_cleanly_on_truncated_and_foreign_files, .t
     char *dir = mh_test_temp_dir("ckpt"), cmd[1024], out[256], bad[256];
     snprintf(out, sizeof out, "%s/out.h5", dir);
     snprintf(bad, sizeof bad, "%s/bad.h5", dir);
-    snprintf(cmd, sizeof cmd, MH_BIN " run configs/default.ini -q --set grid.dx_um=40 --set simulation.days=2 --set schedule.sessions=1 -o %s",
+    snprintf(cmd, sizeof cmd,
+             MH_BIN
+             " run configs/default.ini -q --set grid.dx_um=40 --set simulation.days=2 --set schedule.sessions=1 -o %s",
              out);
     cr_assert_eq(mh_test_sh(cmd, NULL), 0);
     long size = file_size(out);
@@ -640,7 +649,6 @@ static void holds(const char *path, const char *text)
     cr_assert_str_eq(got, text, "%s was changed", path);
     free(got);
 }
-
 
 /* An output name that exists and is not a regular file (a FIFO, an empty folder, a device node, a FIFO
  * in the checkpoint's place or a folder in the XDMF file's) is refused before the run, exit 2, naming

@@ -157,7 +157,7 @@ Test(cli, contraindication_refused_then_overridden)
     cr_assert(strstr(err, "patient.psoriasis: contraindication") != NULL, "%s", err);
     free(err);
     cr_assert_eq(sh(MH_BIN " check configs/default.ini --set patient.psoriasis=true "
-                    "--override-contraindications >/dev/null",
+                           "--override-contraindications >/dev/null",
                     NULL),
                  0);
 }

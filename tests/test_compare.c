@@ -107,11 +107,12 @@ Test(compare, a_list_of_files_is_one_row_per_file_with_its_name_and_seed)
     snprintf(a, sizeof a, "%s/short.ini", d);
     snprintf(b, sizeof b, "%s/x/short.ini", d);
     snprintf(c, sizeof c, "%s/long.ini", d);
-    snprintf(cmd, sizeof cmd,
-             "sed 's/^needle_length_mm = 1.5 /needle_length_mm = 0.5 /; s/^seed = 42/seed = 7/' configs/default.ini > %s"
-             " && sed 's/^needle_length_mm = 1.5 /needle_length_mm = 1.0 /' configs/default.ini > %s"
-             " && cp configs/default.ini %s",
-             a, b, c);
+    snprintf(
+        cmd, sizeof cmd,
+        "sed 's/^needle_length_mm = 1.5 /needle_length_mm = 0.5 /; s/^seed = 42/seed = 7/' configs/default.ini > %s"
+        " && sed 's/^needle_length_mm = 1.5 /needle_length_mm = 1.0 /' configs/default.ini > %s"
+        " && cp configs/default.ini %s",
+        a, b, c);
     cr_assert_eq(system(cmd), 0);
     mh_ctx ctx;
     mh_ctx_init(&ctx);
@@ -194,8 +195,11 @@ Test(compare_cli, vary_needle_length_gives_three_rows_a_dose_response_an_h5_and_
 {
     char *d = fresh_dir(), out[512], path[1024], *err = NULL;
     snprintf(out, sizeof out, "%s/out", d);
-    cr_assert_eq(run(&err, MH_BIN " compare --vary device.needle_length_mm=0.5,1.0,1.5 configs/default.ini " TINY
-                              " -o %s -j 2 --threads 1%s", out, ""), 0, "%s", err);
+    cr_assert_eq(run(&err,
+                     MH_BIN " compare --vary device.needle_length_mm=0.5,1.0,1.5 configs/default.ini " TINY
+                            " -o %s -j 2 --threads 1%s",
+                     out, ""),
+                 0, "%s", err);
     free(err);
     csv_row rows[4];
     cr_assert_eq(read_rows(out, rows, 4), 3);
@@ -286,7 +290,8 @@ Test(compare_cli, two_files_are_two_rows_labelled_with_their_names_and_bars, .ti
     char *d = fresh_dir(), cmd[2048], files[1024], out[512], path[1024], *err = NULL;
     snprintf(cmd, sizeof cmd,
              "sed 's/^needle_length_mm = 1.5 /needle_length_mm = 0.5 /' configs/default.ini > %s/shallow.ini && "
-             "cp configs/default.ini %s/deep.ini", d, d);
+             "cp configs/default.ini %s/deep.ini",
+             d, d);
     cr_assert_eq(system(cmd), 0);
     snprintf(files, sizeof files, "%s/shallow.ini %s/deep.ini", d, d);
     snprintf(out, sizeof out, "%s/out", d);
@@ -376,8 +381,8 @@ Test(compare_cli, bad_input_exits_2_names_the_key_and_writes_nothing)
     char cmd[2048];
     snprintf(cmd, sizeof cmd, "mkdir -p %s && touch %s/sweep.ini", out, out);
     cr_assert_eq(system(cmd), 0);
-    cr_assert_eq(run(&err, MH_BIN " compare --vary device.needle_length_mm=0.5,1 configs/default.ini -o %s%s", out,
-                     ""), 2);
+    cr_assert_eq(run(&err, MH_BIN " compare --vary device.needle_length_mm=0.5,1 configs/default.ini -o %s%s", out, ""),
+                 2);
     cr_assert(strstr(err, "a sweep's folder") != NULL, "%s", err);
     free(err);
     free(d);

@@ -75,10 +75,7 @@ Test(config, unknown_key_names_file_line_and_suggests)
     expect_error("[grid]\ndx_um = 10\n\nwidht_mm = 2\n", 4, "grid.widht_mm", "did you mean grid.width_mm");
 }
 
-Test(config, unknown_section)
-{
-    expect_error("; comment\n[gird]\ndx_um = 10\n", 3, "gird.dx_um", "unknown key");
-}
+Test(config, unknown_section) { expect_error("; comment\n[gird]\ndx_um = 10\n", 3, "gird.dx_um", "unknown key"); }
 
 Test(config, bad_values_rejected_not_clamped)
 {
@@ -201,8 +198,8 @@ static mh_config *reload_resolved(mh_config *a)
 
 Test(config, resolved_text_round_trips)
 {
-    mh_config *a = mh_test_config((const char *const[]){"device.needle_length_mm=0.7", "schedule.days=0, 14.5",
-                                                        "session.2.pattern=hex", NULL});
+    mh_config *a = mh_test_config(
+        (const char *const[]){"device.needle_length_mm=0.7", "schedule.days=0, 14.5", "session.2.pattern=hex", NULL});
     mh_config *b = reload_resolved(a);
     mh_config_destroy(&a);
     mh_config_destroy(&b);
@@ -289,8 +286,8 @@ Test(config, rule_between_keys_names_the_line_given)
     /* the rules mh_sim_create checks: derived density, needle depth (a session's own line), grid size,
      * dermal thinning */
     expect_error_as("[device]\npasses = 100\n", true, 2, "device.passes", "punctures/cm^2");
-    expect_error_as("[schedule]\nsessions = 2\n[session.2]\nneedle_length_mm = 5\n", true, 4,
-                    "device.needle_length_mm", "session 2 reaches");
+    expect_error_as("[schedule]\nsessions = 2\n[session.2]\nneedle_length_mm = 5\n", true, 4, "device.needle_length_mm",
+                    "session 2 reaches");
     expect_error_as("[simulation]\ndims = 3\n[grid]\nwidth_mm = 50\nlength_mm = 50\n", true, 4, "grid.width_mm",
                     "too many");
     expect_error_as("[skin]\ndermal_thinning_per_decade = 0.2\n[patient]\nage_years = 100\n", true, 4,
@@ -357,7 +354,8 @@ Test(config, resolved_text_of_a_long_list_round_trips)
 /* A NUL byte cuts a line short for libinih: it is refused as what it is (it was "line is too long"). */
 Test(config, nul_byte_named_as_such)
 {
-    static const char text[] = "[grid]\ndx_um = 1\0" "0\nwidth_mm = 2\n";
+    static const char text[] = "[grid]\ndx_um = 1\0"
+                               "0\nwidth_mm = 2\n";
     char *path = mh_test_write_ini("");
     FILE *f = fopen(path, "wb");
     cr_assert_not_null(f);

@@ -33,15 +33,15 @@ static void compare(const char *what, mh_test_outcome a, mh_test_outcome b, doub
 Test(convergence, halving_dx_changes_gain_and_closure_by_under_5_percent, .timeout = 900)
 {
     mh_test_outcome a = mh_test_outcome_of((const char *const[]){"schedule.sessions=1", "simulation.days=42", NULL});
-    mh_test_outcome b = mh_test_outcome_of(
-        (const char *const[]){"schedule.sessions=1", "simulation.days=42", "grid.dx_um=5", NULL});
+    mh_test_outcome b =
+        mh_test_outcome_of((const char *const[]){"schedule.sessions=1", "simulation.days=42", "grid.dx_um=5", NULL});
     compare("dx 10 -> 5 um", a, b, 0.05, 0.05, 0.0);
 }
 
 Test(convergence, halving_tol_changes_observables_by_under_1_percent, .timeout = 900)
 {
     mh_test_outcome a = mh_test_outcome_of((const char *const[]){"schedule.sessions=1", "simulation.days=42", NULL});
-    mh_test_outcome b = mh_test_outcome_of(
-        (const char *const[]){"schedule.sessions=1", "simulation.days=42", "solver.tol=0.01", NULL});
+    mh_test_outcome b =
+        mh_test_outcome_of((const char *const[]){"schedule.sessions=1", "simulation.days=42", "solver.tol=0.01", NULL});
     compare("tol 0.02 -> 0.01", a, b, 0.01, 0.01, 0.01);
 }

@@ -30,8 +30,20 @@ static run_out run_with(double days, const char *const *sets)
     mh_sim *sim = mh_test_run(cfg);
     const mh_summary *m = mh_sim_summary(sim);
     const mh_series *s = mh_sim_series(sim);
-    run_out o = {m->delivered[0], m->compound_depth_um[0], 0, 0, 0, m->closure_hours[0], m->downtime_days[0],
-                 m->erythema_days[0], m->reepithelialized_days[0], m->pih_index[0], m->infection_index[0], {0}, 0, 0};
+    run_out o = {m->delivered[0],
+                 m->compound_depth_um[0],
+                 0,
+                 0,
+                 0,
+                 m->closure_hours[0],
+                 m->downtime_days[0],
+                 m->erythema_days[0],
+                 m->reepithelialized_days[0],
+                 m->pih_index[0],
+                 m->infection_index[0],
+                 {0},
+                 0,
+                 0};
     const double *last = s->data + (s->nt - 1) * MH_OBS_COUNT;
     o.in_skin_end = last[MH_OBS_Q_SKIN];
     o.removed_end = last[MH_OBS_Q_REMOVED];
@@ -53,7 +65,8 @@ Test(delivery, permeability_and_diffusivity_laws)
     cr_assert_float_eq(log10(mh_delivery_potts_guy(300.0, 1.0)), -2.7 + 0.71 - 1.83, 1e-12);
     cr_assert_float_eq(log10(mh_delivery_potts_guy(500.0, 0.0)) - log10(mh_delivery_potts_guy(0.0, 0.0)), -3.05, 1e-12);
     /* ten times heavier: 10^(1/3) slower */
-    cr_assert_float_eq(mh_delivery_stokes_einstein(250.0, 5e-7, 25000.0) / mh_delivery_stokes_einstein(2500.0, 5e-7, 25000.0),
+    cr_assert_float_eq(mh_delivery_stokes_einstein(250.0, 5e-7, 25000.0) /
+                           mh_delivery_stokes_einstein(2500.0, 5e-7, 25000.0),
                        cbrt(10.0), 1e-12);
     cr_assert_float_eq(mh_delivery_stokes_einstein(25000.0, 5e-7, 25000.0), 5e-7, 1e-20);
 }
@@ -64,7 +77,8 @@ Test(delivery, permeability_and_diffusivity_laws)
 Test(delivery, five_hundred_dalton_rule_and_the_channels, .timeout = 300)
 {
     run_out small_intact = run_with(1, (const char *const[]){"delivery.compound=drug", "device.type=none", NULL});
-    run_out large_intact = run_with(1, (const char *const[]){"delivery.compound=hyaluronic_acid", "device.type=none", NULL});
+    run_out large_intact =
+        run_with(1, (const char *const[]){"delivery.compound=hyaluronic_acid", "device.type=none", NULL});
     run_out small_needled = run_with(1, (const char *const[]){"delivery.compound=drug", NULL});
     run_out large_needled = run_with(1, (const char *const[]){"delivery.compound=hyaluronic_acid", NULL});
     /* 8 h at kp = 1.5e-4 cm/h and 10 mg/mL: 12 ug/cm^2 through the stratum corneum at steady state;
@@ -86,7 +100,10 @@ Test(delivery, five_hundred_dalton_rule_and_the_channels, .timeout = 300)
  * is in the skin or was removed. The running integrals take each step's rates at its end, after the
  * diffusion sub-step, so the balance holds to first order in the step: within 5 % at solver.tol =
  * 0.02 (3.3 % when written), and at a quarter of the tolerance the gap shrinks by more than half. */
-static double imbalance(const run_out *r) { return fabs(r->in_skin_end + r->removed_end - r->delivered_end) / r->delivered_end; }
+static double imbalance(const run_out *r)
+{
+    return fabs(r->in_skin_end + r->removed_end - r->delivered_end) / r->delivered_end;
+}
 
 Test(delivery, finite_dose_and_mass_balance, .timeout = 300)
 {
@@ -142,8 +159,10 @@ Test(delivery, aftercare_indices, .timeout = 300)
     cr_assert(none.pih == 0.0 && none.infection == 0.0);
     run_out early = run_with(12, (const char *const[]){"aftercare.sun_exposure_days=0.5", NULL});
     run_out late = run_with(12, (const char *const[]){"aftercare.sun_exposure_days=10", NULL});
-    run_out dark = run_with(12, (const char *const[]){"aftercare.sun_exposure_days=0.5", "patient.fitzpatrick_type=6", NULL});
-    run_out both = run_with(12, (const char *const[]){"aftercare.sun_exposure_days=0.5, 10", "aftercare.sun_dose_med=2", NULL});
+    run_out dark =
+        run_with(12, (const char *const[]){"aftercare.sun_exposure_days=0.5", "patient.fitzpatrick_type=6", NULL});
+    run_out both =
+        run_with(12, (const char *const[]){"aftercare.sun_exposure_days=0.5, 10", "aftercare.sun_dose_med=2", NULL});
     cr_assert_gt(early.pih, 0.0);
     cr_assert_lt(late.pih, 0.01 * early.pih, "day 10 %g vs day 0.5 %g", late.pih, early.pih);
     cr_assert_float_eq(dark.pih / early.pih, 4.0, 1e-9, "type VI / type III weight 4 / 1");
@@ -163,8 +182,9 @@ Test(delivery, bad_values_refused)
     mh_ctx_init(&ctx);
     mh_config *cfg = NULL;
     cr_assert_eq(mh_config_create(&ctx, &cfg), MH_OK);
-    const char *bad[] = {"delivery.compound=honey", "delivery.molecular_weight_da=-5", "delivery.contact_h=0",
-                         "aftercare.sun_exposure_days=3, 1", "patient.fitzpatrick_type=7", "device.wear_time_min=-1"};
+    const char *bad[] = {"delivery.compound=honey",    "delivery.molecular_weight_da=-5",
+                         "delivery.contact_h=0",       "aftercare.sun_exposure_days=3, 1",
+                         "patient.fitzpatrick_type=7", "device.wear_time_min=-1"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         mh_ctx_init(&ctx);
         cr_assert_neq(mh_config_set(cfg, bad[i], "--set #1", &ctx), MH_OK, "%s accepted", bad[i]);
@@ -217,7 +237,8 @@ Test(delivery, continued_run_is_bit_identical, .timeout = 300)
     cr_assert_eq(sr->nt, sb->nt);
     cr_assert(memcmp(sr->data, sb->data, sr->nt * MH_OBS_COUNT * sizeof(double)) == 0, "series differ");
     for (int sp = 0; sp < MH_NSPECIES; sp++)
-        cr_assert(memcmp(mh_sim_fields(ref)->u[sp], mh_sim_fields(b)->u[sp], mh_sim_grid(b)->ncell * sizeof(double)) == 0,
+        cr_assert(memcmp(mh_sim_fields(ref)->u[sp], mh_sim_fields(b)->u[sp], mh_sim_grid(b)->ncell * sizeof(double)) ==
+                      0,
                   "field %s differs", mh_species_name((mh_species)sp));
     mh_sim_destroy(&a);
     mh_sim_destroy(&b);

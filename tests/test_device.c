@@ -24,8 +24,8 @@ Test(device, effective_depth_is_fraction_times_length)
     cr_assert_float_eq(pen.depth_mm, 1.5 * pen.penetration_fraction, 1e-15);
     mh_device roller = resolve((const char *const[]){"device.type=roller", "device.needle_length_mm=0.77", NULL}, 1);
     cr_assert_float_eq(roller.depth_mm, 0.77 * 0.25, 1e-15);
-    mh_device set = resolve((const char *const[]){"device.penetration_fraction=0.198", "device.needle_length_mm=0.77",
-                                                  NULL}, 1);
+    mh_device set =
+        resolve((const char *const[]){"device.penetration_fraction=0.198", "device.needle_length_mm=0.77", NULL}, 1);
     cr_assert_float_eq(set.depth_mm, 0.152460, 1e-12); /* Kalluri 2011: 152 um channels of 770 um needles */
     /* conical channel: surface radius = depth tan(13 deg) up to the needle radius */
     cr_assert_float_eq(set.surface_radius_mm, 0.15246 * tan(13.0 * M_PI / 180.0), 1e-9);
@@ -42,16 +42,16 @@ Test(device, session_override_changes_only_that_session)
 Test(device, derived_densities)
 {
     /* roller: 15 passes x 16.7 per pass ~ 250 / cm^2 (Fernandes 2005) */
-    mh_device r = resolve((const char *const[]){"device.type=roller", "device.density_per_cm2=auto",
-                                                "device.passes=15", NULL}, 1);
+    mh_device r = resolve(
+        (const char *const[]){"device.type=roller", "device.density_per_cm2=auto", "device.passes=15", NULL}, 1);
     cr_assert_float_eq(r.density_per_cm2, 250.5, 1e-9);
     /* pen: passes x rate x needles / (speed x width) = 2 x 100 x 12 / (2 cm/s x 0.6 cm) */
     mh_device p = resolve((const char *const[]){"device.density_per_cm2=auto", "device.passes=2", NULL}, 1);
     cr_assert_float_eq(p.density_per_cm2, 2.0 * 100 * 12 / (2.0 * 0.6), 1e-9);
     /* stamp: presses x needles / area */
-    mh_device s = resolve((const char *const[]){"device.type=stamp", "device.density_per_cm2=auto",
-                                                "device.needles=36", "device.passes=3", "device.stamp_area_cm2=0.5",
-                                                NULL}, 1);
+    mh_device s = resolve((const char *const[]){"device.type=stamp", "device.density_per_cm2=auto", "device.needles=36",
+                                                "device.passes=3", "device.stamp_area_cm2=0.5", NULL},
+                          1);
     cr_assert_float_eq(s.density_per_cm2, 216.0, 1e-9);
 }
 

@@ -192,10 +192,10 @@ static void check_against_reference(int dims, bool periodic, double Dscale, doub
 Test(diffusion, optimised_matches_reference_2d)
 {
     for (int per = 0; per < 2; per++) {
-        check_against_reference(2, per, 1.0, 0.0);     /* lam up to 43 */
-        check_against_reference(2, per, 0.01, 0.0);    /* lam up to 0.43 */
-        check_against_reference(2, per, 100.0, 0.0);   /* lam up to 4300 */
-        check_against_reference(2, per, 1.0, 500.0);   /* with decay, dt mu = 0.5 */
+        check_against_reference(2, per, 1.0, 0.0);   /* lam up to 43 */
+        check_against_reference(2, per, 0.01, 0.0);  /* lam up to 0.43 */
+        check_against_reference(2, per, 100.0, 0.0); /* lam up to 4300 */
+        check_against_reference(2, per, 1.0, 500.0); /* with decay, dt mu = 0.5 */
     }
 }
 
@@ -267,8 +267,7 @@ Test(diffusion, fields_together_and_thread_count_give_the_same_bits)
                 cr_assert_eq(mh_diffusion_step(w, 3, f, 0.002, &ctx), MH_OK);
             mh_diffusion_destroy(&w);
             for (int s = 0; s < 3; s++) {
-                cr_assert_eq(memcmp(u[s], ref[s], n * sizeof(double)), 0, "dims %d, field %d, %d threads", dims, s,
-                             nt);
+                cr_assert_eq(memcmp(u[s], ref[s], n * sizeof(double)), 0, "dims %d, field %d, %d threads", dims, s, nt);
                 mh_free(u[s]);
             }
         }

@@ -58,8 +58,7 @@ static void replay(const char *corpus, int (*target)(const uint8_t *, size_t), i
         }
         int status = 0;
         cr_assert_eq(waitpid(pid, &status, 0), pid);
-        cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s fails the fuzz target (status %d)", path,
-                  status);
+        cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s fails the fuzz target (status %d)", path, status);
         free(data);
         count++;
     }

@@ -285,8 +285,8 @@ Test(gallery, profile_is_the_lateral_mean_of_the_section, .timeout = 120)
 }
 
 /* A picture's name taken by a FIFO: the gallery (exit 2, it stops there) and compare's plots (exit 1, a
- * plot failed; the others are drawn) refuse it, naming it, and leave it as it was. (Before: the gallery renamed its PNG onto the
- * FIFO, and compare's plots drew into a fixed PNG.tmp.png first, through whatever link was there.) */
+ * plot failed; the others are drawn) refuse it, naming it, and leave it as it was. (Before: the gallery renamed its PNG
+ * onto the FIFO, and compare's plots drew into a fixed PNG.tmp.png first, through whatever link was there.) */
 Test(hostile, pictures_replace_only_regular_files, .timeout = 300)
 {
     char *dir = fresh_dir(), cmd[2048], out[256], path[600], fifo[600], victim[600];

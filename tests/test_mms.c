@@ -1,8 +1,8 @@
 /* test_mms: order of accuracy of the full reaction-diffusion-chemotaxis system by the method of
  * manufactured solutions (tests/mms.h), in 2-D and 3-D, with periodic and zero-flux lateral
- * boundaries and zero-flux top and bottom (3-D zero flux is tabled by make verify, not asserted). Space: three grid levels with dt ~ dx^2, time error
- * removed by extrapolation; asserted order 2 (1.8-2.3) overall and for every transported species.
- * Time: successive halvings of dt on one grid; asserted order 1 (0.9-1.1). */
+ * boundaries and zero-flux top and bottom (3-D zero flux is tabled by make verify, not asserted). Space: three grid
+ * levels with dt ~ dx^2, time error removed by extrapolation; asserted order 2 (1.8-2.3) overall and for every
+ * transported species. Time: successive halvings of dt on one grid; asserted order 1 (0.9-1.1). */
 #include "helpers.h"
 
 #include "mms.h"
@@ -23,8 +23,8 @@ static void space_orders(int dims, bool periodic, int n0, int steps0, double max
     for (int i = 0; i < 5; i++) {
         mh_species s = transported[i];
         double os = mms_order(e[1].rms[s], e[2].rms[s], 2.0);
-        cr_expect(os > 1.8 && os < 2.3, "%d-D: %s order %.3f (%.3e -> %.3e)", dims, mh_species_name(s), os,
-                  e[1].rms[s], e[2].rms[s]);
+        cr_expect(os > 1.8 && os < 2.3, "%d-D: %s order %.3f (%.3e -> %.3e)", dims, mh_species_name(s), os, e[1].rms[s],
+                  e[2].rms[s]);
     }
     /* converging to the right solution, not only converging: the largest error at the finest level,
      * as a fraction of each amplitude, below about 3x its measured value (max_bound, per case) */

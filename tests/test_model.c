@@ -75,8 +75,7 @@ Test(model, untreated_skin_is_a_steady_state, .timeout = 120)
          * 1e-12 relative (absolute for zero fields), is 30 times that and 5e9 times tighter than 0.5 %. */
         for (size_t q = 0; q < g->ncell; q++)
             cr_assert(fabs(f->u[s][q] - f0->u[s][q]) <= 1e-12 * fmax(1.0, fabs(f0->u[s][q])),
-                      "%s drifted at cell %zu: %g -> %g", mh_species_name((mh_species)s), q, f0->u[s][q],
-                      f->u[s][q]);
+                      "%s drifted at cell %zu: %g -> %g", mh_species_name((mh_species)s), q, f0->u[s][q], f->u[s][q]);
     mh_free(aux.k_close);
     mh_free(aux.w_open);
     mh_model_diffusion_profiles_clear(D);
@@ -88,8 +87,8 @@ Test(model, untreated_skin_is_a_steady_state, .timeout = 120)
 /* Steep punctures and steps far above what the controller would take: nothing turns negative. */
 Test(model, fields_stay_non_negative_under_large_steps, .timeout = 120)
 {
-    mh_config *cfg = mh_test_config((const char *const[]){"grid.dx_um=20", "device.density_per_cm2=2000",
-                                                          "device.needle_length_mm=2.5", NULL});
+    mh_config *cfg = mh_test_config(
+        (const char *const[]){"grid.dx_um=20", "device.density_per_cm2=2000", "device.needle_length_mm=2.5", NULL});
     mh_test_wounded w = mh_test_wound(cfg, 0.3, 7);
     cr_assert_gt(w.npunct, 0);
     cr_assert_gt(w.surface_cells, 0);
@@ -148,8 +147,8 @@ Test(model, chemotaxis_matches_reference)
     static const struct {
         int dims, nx, ny, nz;
         bool periodic;
-    } cases[] = {{2, 37, 1, 9, true},  {2, 37, 1, 9, false}, {2, 3, 1, 7, true},   {2, 4, 1, 7, false},
-                 {2, 5, 1, 7, true},   {2, 6, 1, 7, false},  {2, 1, 1, 7, false},  {2, 2, 1, 7, false},
+    } cases[] = {{2, 37, 1, 9, true},  {2, 37, 1, 9, false},  {2, 3, 1, 7, true},  {2, 4, 1, 7, false},
+                 {2, 5, 1, 7, true},   {2, 6, 1, 7, false},   {2, 1, 1, 7, false}, {2, 2, 1, 7, false},
                  {3, 19, 11, 8, true}, {3, 19, 11, 8, false}, {3, 3, 4, 6, true},  {3, 5, 3, 6, false}};
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     mh_ctx ctx;

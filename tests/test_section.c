@@ -19,9 +19,9 @@
  * can flip on rounding differences, which would compare two step sequences, not two boundaries. */
 static mh_test_wounded fixed_steps(const char *dims, const char *dx, const char *bc, int nsteps, double dt)
 {
-    mh_config *cfg = mh_test_config((const char *const[]){dims, dx, bc, "grid.width_mm=1.6", "grid.length_mm=0.8",
-                                                          "device.pattern=grid", "device.density_per_cm2=156.25",
-                                                          NULL});
+    mh_config *cfg =
+        mh_test_config((const char *const[]){dims, dx, bc, "grid.width_mm=1.6", "grid.length_mm=0.8",
+                                             "device.pattern=grid", "device.density_per_cm2=156.25", NULL});
     mh_test_wounded w = mh_test_wound(cfg, 0.8, 1);
     cr_assert_eq(w.npunct, 2);
     w.p.chi *= 50.0; /* make chemotaxis, and its boundary stencils, matter */
@@ -70,9 +70,15 @@ static double rel(double a, double b) { return fabs(a - b) / fabs(b); }
 
 Test(section, weighted_2d_section_matches_the_3d_unit_cell, .timeout = 600)
 {
-    const char *sets[] = {"device.pattern=grid", "device.density_per_cm2=156.25", "grid.width_mm=0.8",
-                          "grid.length_mm=0.8", "grid.dx_um=20", "schedule.sessions=1", "simulation.days=14",
-                          NULL, NULL};
+    const char *sets[] = {"device.pattern=grid",
+                          "device.density_per_cm2=156.25",
+                          "grid.width_mm=0.8",
+                          "grid.length_mm=0.8",
+                          "grid.dx_um=20",
+                          "schedule.sessions=1",
+                          "simulation.days=14",
+                          NULL,
+                          NULL};
     sets[7] = "simulation.dims=2";
     mh_config *c2 = mh_test_config(sets);
     sets[7] = "simulation.dims=3";

@@ -71,8 +71,8 @@ Test(sensitivity, oat_early_response_zeros_and_signs, .timeout = 120)
     const char *keys[] = {"model.k_D", "model.v_close_um_h", "model.tau0_close_h", "model.beta_B", "model.f_anticoag"};
     /* blood weighted as much as the mediator, so that its share of the redness index (and its index)
      * stands clear of the step-size noise of about 1e-3 */
-    mh_config *cfg = mh_test_config((const char *const[]){early[0], early[1], early[2], early[3], "model.beta_B=1",
-                                                          NULL});
+    mh_config *cfg =
+        mh_test_config((const char *const[]){early[0], early[1], early[2], early[3], "model.beta_B=1", NULL});
     mh_sensitivity *s = screen_keys(cfg, MH_SENS_OAT, keys, 5, early_obs, 2);
     cr_assert_eq(mh_sensitivity_nruns(s), 11);
     cr_assert_eq(mh_sensitivity_nfailed(s), 0);
@@ -361,7 +361,8 @@ Test(sensitivity, cli_writes_table_csv_and_plot, .timeout = 120)
     mh_test_mkdtemp(dir, sizeof dir, "sens_cli");
     char cmd[1024], *err = NULL;
     snprintf(cmd, sizeof cmd,
-             MH_BIN " sensitivity configs/default.ini -q --set grid.dx_um=25 --set simulation.days=5 "
+             MH_BIN
+             " sensitivity configs/default.ini -q --set grid.dx_um=25 --set simulation.days=5 "
              "--set schedule.sessions=1 --observables erythema_days,closure_hours --params model.k_D,model.kill_F "
              "-o %s/out",
              dir);

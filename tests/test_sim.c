@@ -65,8 +65,12 @@ Test(sim, steps_adapt_from_seconds_to_hours, .timeout = 120)
  * (papers/performance.md, "Time-step control"). */
 Test(sim, events_are_reached_without_step_cuts, .timeout = 120)
 {
-    const char *const sets[] = {"grid.dx_um=20", "simulation.days=30", "schedule.sessions=2",
-                                "schedule.interval_days=14", "output.snapshot_days=0,0.25,1,2,7,14,14.5,30", NULL};
+    const char *const sets[] = {"grid.dx_um=20",
+                                "simulation.days=30",
+                                "schedule.sessions=2",
+                                "schedule.interval_days=14",
+                                "output.snapshot_days=0,0.25,1,2,7,14,14.5,30",
+                                NULL};
     mh_config *cfg = mh_test_config(sets);
     mh_sim *sim = mh_test_run(cfg);
     const mh_series *s = mh_sim_series(sim);
@@ -89,8 +93,8 @@ Test(sim, events_are_reached_without_step_cuts, .timeout = 120)
 
 Test(sim, channel_deeper_than_domain_is_refused)
 {
-    mh_config *cfg = mh_test_config((const char *const[]){"device.needle_length_mm=5", "device.penetration_fraction=1",
-                                                          NULL});
+    mh_config *cfg =
+        mh_test_config((const char *const[]){"device.needle_length_mm=5", "device.penetration_fraction=1", NULL});
     mh_ctx ctx;
     mh_ctx_init(&ctx);
     mh_sim *sim = NULL;
@@ -246,8 +250,9 @@ Test(sim, restore_rejects_a_state_that_does_not_fit, .timeout = 240)
         mh_sim_state st;
         size_t nt;
     } bad[] = {
-        {"sessions", good, s->nt},       {"snapshots", good, s->nt}, {"time outside", good, s->nt},
-        {"series does not end", good, s->nt - 1}, {"next step", good, s->nt},
+        {"sessions", good, s->nt},     {"snapshots", good, s->nt},
+        {"time outside", good, s->nt}, {"series does not end", good, s->nt - 1},
+        {"next step", good, s->nt},
     };
     bad[0].st.sessions_done = 2; /* session 2 is on day 14 */
     bad[1].st.snapshots_done = 0;

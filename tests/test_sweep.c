@@ -125,8 +125,10 @@ Test(sweep, lhs_hits_every_stratum_once_and_follows_its_seed)
 {
     const int n = 16;
     char body[256];
-    snprintf(body, sizeof body, "design = lhs\nsamples = %d\nseed = 7\n[axes]\nmodel.k_D = range(0.2, 0.6)\n"
-                                "schedule.sessions = range(1, 4)\n", n);
+    snprintf(body, sizeof body,
+             "design = lhs\nsamples = %d\nseed = 7\n[axes]\nmodel.k_D = range(0.2, 0.6)\n"
+             "schedule.sessions = range(1, 4)\n",
+             n);
     mh_sweep *s = load_ok(body), *same = load_ok(body);
     cr_assert_eq(mh_sweep_nrows(s), n);
     int hit[16] = {0}, sessions[5] = {0};
@@ -143,8 +145,10 @@ Test(sweep, lhs_hits_every_stratum_once_and_follows_its_seed)
         cr_assert_eq(hit[i], 1, "stratum %d hit %d times", i, hit[i]);
     for (int k = 1; k <= 4; k++)
         cr_assert_eq(sessions[k], n / 4);
-    snprintf(body, sizeof body, "design = lhs\nsamples = %d\nseed = 8\n[axes]\nmodel.k_D = range(0.2, 0.6)\n"
-                                "schedule.sessions = range(1, 4)\n", n);
+    snprintf(body, sizeof body,
+             "design = lhs\nsamples = %d\nseed = 8\n[axes]\nmodel.k_D = range(0.2, 0.6)\n"
+             "schedule.sessions = range(1, 4)\n",
+             n);
     mh_sweep *other = load_ok(body);
     int differ = 0;
     for (int r = 0; r < n; r++)
@@ -244,8 +248,9 @@ Test(sweep, bad_sweep_files_name_file_line_and_key)
     load_fails("[axes]\nschedule.sessions = 1, 2.5\n", "sweep.ini:4: schedule.sessions", "point 1");
     load_fails("[axes]\ndevice.needle_length_mm = 0.5, 99\n", "sweep.ini:4: device.needle_length_mm", NULL);
     /* 1000 x 1000 x 2 > MH_SWEEP_MAX_POINTS */
-    load_fails("replicates = 2\n[axes]\nmodel.k_D = range(0.1, 1, 1000)\ndevice.needle_length_mm = range(0.5, 2, 1000)\n",
-               "more than 1000000 points", NULL);
+    load_fails(
+        "replicates = 2\n[axes]\nmodel.k_D = range(0.1, 1, 1000)\ndevice.needle_length_mm = range(0.5, 2, 1000)\n",
+        "more than 1000000 points", NULL);
     char *p = sweep_file("[axes]\ndevice.needle_length_mm = 1\n");
     FILE *f = fopen(p, "w");
     fputs("[sweep]\nbase = no/such/base.ini\n[axes]\ndevice.needle_length_mm = 1\n", f);
@@ -307,8 +312,8 @@ Test(sweep, frozen_copy_plans_the_same_points)
     mh_sweep *u = load_ok("design = lhs\nsamples = 7\nreplicates = 2\n[axes]\nmodel.k_D = logrange(0.1, 1)\n"
                           "device.type = pen, roller\n[set]\nsimulation.days = 60\n");
     cr_assert_eq(mh_sweep_dir_prepare(u, dir, &ctx), MH_ERR_INPUT);
-    cr_assert(strstr(ctx.msg, "sweep.ini:5: this folder holds another sweep ('samples = 6' there, 'samples = 7' now)") !=
-                  NULL,
+    cr_assert(strstr(ctx.msg,
+                     "sweep.ini:5: this folder holds another sweep ('samples = 6' there, 'samples = 7' now)") != NULL,
               "%s", ctx.msg);
     mh_sweep_destroy(&s);
     mh_sweep_destroy(&t);
@@ -320,8 +325,8 @@ Test(sweep, frozen_copy_plans_the_same_points)
 
 /* A small, fast sweep: 3 needle lengths x 2 replicates, 3 days at dx 40 um, one session. */
 static const char *small_sweep = "replicates = 2\n[axes]\ndevice.needle_length_mm = 0.5, 1.0, 1.5\n[set]\n"
-                                  "simulation.days = 3\ngrid.dx_um = 40\nschedule.sessions = 1\n"
-                                  "output.snapshot_days = 0, 1\n";
+                                 "simulation.days = 3\ngrid.dx_um = 40\nschedule.sessions = 1\n"
+                                 "output.snapshot_days = 0, 1\n";
 
 /* Runs cmd (a format with the sweep file and the folder); its exit status. */
 /* A base that includes a device preset freezes as its resolved text: DIR/base.ini has no include and
@@ -626,8 +631,8 @@ Test(sweep_cli, slurm_job_array_on_a_real_single_node_cluster_gives_the_local_su
     char cmd[4096], *err = NULL;
     snprintf(cmd, sizeof cmd,
              "bash -c 'set -e; trap \"tests/slurm/cluster.sh stop %s >/dev/null 2>&1\" EXIT; "
-             "eval \"$(tests/slurm/cluster.sh start %s)\"; "
-             MH_BIN " sweep --slurm %s -o %s --submit --array-max 4 --cpus-per-task 1 --time 10; "
+             "eval \"$(tests/slurm/cluster.sh start %s)\"; " MH_BIN
+             " sweep --slurm %s -o %s --submit --array-max 4 --cpus-per-task 1 --time 10; "
              "for i in $(seq 1800); do [ -e %s/summary.csv ] && break; sleep 0.1; done; "
              "[ -e %s/summary.csv ] || { echo no summary after 180 s >&2; cat %s/slurm/*.out >&2; exit 1; }'",
              cl, cl, p, dir, dir, dir, dir);
@@ -645,8 +650,8 @@ Test(sweep_cli, slurm_job_array_on_a_real_single_node_cluster_gives_the_local_su
     free(t1);
     snprintf(log, sizeof log, "%s/slurm/sweep.sbatch", dir);
     char *script = mh_test_read_file(log);
-    cr_assert(strstr(script, "#SBATCH --array=0-3\n") != NULL && strstr(script, "#SBATCH --time=10\n") != NULL,
-              "%s", script);
+    cr_assert(strstr(script, "#SBATCH --array=0-3\n") != NULL && strstr(script, "#SBATCH --time=10\n") != NULL, "%s",
+              script);
     free(script);
     free(ref);
     free(p);

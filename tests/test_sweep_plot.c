@@ -19,8 +19,10 @@ static void sweep_setup(const char *body, char **sweep, char **out)
     snprintf(*out, n, "%s/out", dir);
     FILE *f = fopen(*sweep, "w");
     cr_assert(f != NULL);
-    fprintf(f, "[sweep]\nbase = %s/configs/default.ini\n%s[set]\nsimulation.days = 3\ngrid.dx_um = 40\n"
-               "schedule.sessions = 1\noutput.snapshot_days = 0, 1\n", cwd, body);
+    fprintf(f,
+            "[sweep]\nbase = %s/configs/default.ini\n%s[set]\nsimulation.days = 3\ngrid.dx_um = 40\n"
+            "schedule.sessions = 1\noutput.snapshot_days = 0, 1\n",
+            cwd, body);
     fclose(f);
 }
 
@@ -107,8 +109,9 @@ Test(sweep_plot, grid_blocks_spread_and_pngs, .timeout = 240)
     while (fgets(line, sizeof line, f) != NULL) {
         char len[32], dens[32], status[16], d42[32];
         double gend;
-        cr_assert_eq(sscanf(line, "%*d,%*d,%*d,%*u,%15[^,],%*[^,],%31[^,],%31[^,],%31[^,],%*[^,],%*[^,],%lf",
-                            status, len, dens, d42, &gend), 5, "%s", line);
+        cr_assert_eq(sscanf(line, "%*d,%*d,%*d,%*u,%15[^,],%*[^,],%31[^,],%31[^,],%31[^,],%*[^,],%*[^,],%lf", status,
+                            len, dens, d42, &gend),
+                     5, "%s", line);
         cr_assert_str_eq(status, "ok");
         cr_assert_str_eq(d42, "nan");
         if (strcmp(len, "1.5") == 0 && strcmp(dens, "200") == 0)

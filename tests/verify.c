@@ -8,8 +8,8 @@
 static int space_table(int dims, bool periodic, const int *levels, int nlev, int steps0, double T)
 {
     printf("\n### Space, %d-D, %s lateral boundaries (T = %g day, dt = T/%d at n = %d, dt ~ dx^2, "
-           "extrapolated in time)\n\n", dims,
-           periodic ? "periodic" : "zero-flux", T, steps0, levels[0]);
+           "extrapolated in time)\n\n",
+           dims, periodic ? "periodic" : "zero-flux", T, steps0, levels[0]);
     printf("| n | dx (um) | steps | RMS error | order | max error | order | F (chemotaxis) RMS | order |\n"
            "|---|---|---|---|---|---|---|---|---|\n");
     double prev_rms = 0, prev_max = 0, prev_F = 0;
@@ -25,12 +25,12 @@ static int space_table(int dims, bool periodic, const int *levels, int nlev, int
         }
         double ratio = l > 0 ? (double)levels[l] / levels[l - 1] : 1.0;
         if (l == 0)
-            printf("| %d | %.2f | %d | %.3e | | %.3e | | %.3e | |\n", su.n, 1e3 / su.n, su.steps, e.rms_all,
-                   e.max_all, e.rms[MH_S_F]);
+            printf("| %d | %.2f | %d | %.3e | | %.3e | | %.3e | |\n", su.n, 1e3 / su.n, su.steps, e.rms_all, e.max_all,
+                   e.rms[MH_S_F]);
         else
             printf("| %d | %.2f | %d | %.3e | %.2f | %.3e | %.2f | %.3e | %.2f |\n", su.n, 1e3 / su.n, su.steps,
-                   e.rms_all, mms_order(prev_rms, e.rms_all, ratio), e.max_all,
-                   mms_order(prev_max, e.max_all, ratio), e.rms[MH_S_F], mms_order(prev_F, e.rms[MH_S_F], ratio));
+                   e.rms_all, mms_order(prev_rms, e.rms_all, ratio), e.max_all, mms_order(prev_max, e.max_all, ratio),
+                   e.rms[MH_S_F], mms_order(prev_F, e.rms[MH_S_F], ratio));
         prev_rms = e.rms_all;
         prev_max = e.max_all;
         prev_F = e.rms[MH_S_F];

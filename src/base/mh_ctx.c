@@ -28,8 +28,7 @@ void mh_ctx_init(mh_ctx *ctx)
     ctx->src_func = NULL;
 }
 
-mh_status mh_ctx_error(mh_ctx *ctx, mh_status code, const char *file, int line, const char *func,
-                       const char *fmt, ...)
+mh_status mh_ctx_error(mh_ctx *ctx, mh_status code, const char *file, int line, const char *func, const char *fmt, ...)
 {
     if (ctx == NULL || ctx->status != MH_OK)
         return code; /* keep the first error: it names the cause */
@@ -66,13 +65,20 @@ void mh_ctx_prefix(mh_ctx *ctx, const char *fmt, ...)
 const char *mh_status_name(mh_status s)
 {
     switch (s) {
-    case MH_OK: return "ok";
-    case MH_ERR_INPUT: return "bad input";
-    case MH_ERR_NOMEM: return "out of memory";
-    case MH_ERR_IO: return "i/o error";
-    case MH_ERR_NUMERIC: return "numerical failure";
-    case MH_ERR_STATE: return "invalid state";
-    case MH_ERR_STOPPED: return "stopped on request";
+    case MH_OK:
+        return "ok";
+    case MH_ERR_INPUT:
+        return "bad input";
+    case MH_ERR_NOMEM:
+        return "out of memory";
+    case MH_ERR_IO:
+        return "i/o error";
+    case MH_ERR_NUMERIC:
+        return "numerical failure";
+    case MH_ERR_STATE:
+        return "invalid state";
+    case MH_ERR_STOPPED:
+        return "stopped on request";
     }
     return "unknown error";
 }

@@ -7,13 +7,13 @@
 /* Status codes returned by every fallible library call. */
 typedef enum {
     MH_OK = 0,
-    MH_ERR_INPUT = -1,      /* bad configuration or argument */
-    MH_ERR_NOMEM = -2,      /* allocation failed */
-    MH_ERR_IO = -3,         /* file could not be read or written */
-    MH_ERR_NUMERIC = -4,    /* NaN/Inf or time step below its floor */
+    MH_ERR_INPUT = -1,   /* bad configuration or argument */
+    MH_ERR_NOMEM = -2,   /* allocation failed */
+    MH_ERR_IO = -3,      /* file could not be read or written */
+    MH_ERR_NUMERIC = -4, /* NaN/Inf or time step below its floor */
     /* -5: not used (a contraindication is MH_ERR_INPUT, with its message: src/config/mh_rules.c) */
-    MH_ERR_STATE = -6,      /* call out of lifecycle order */
-    MH_ERR_STOPPED = -7     /* a caller's callback stopped a run on request (e.g. a signal) */
+    MH_ERR_STATE = -6,  /* call out of lifecycle order */
+    MH_ERR_STOPPED = -7 /* a caller's callback stopped a run on request (e.g. a signal) */
 } mh_status;
 
 #define MH_MSG_LEN 1024
@@ -23,8 +23,8 @@ typedef enum {
  * thread of control; it is not shared between concurrent runs. */
 typedef struct {
     mh_status status;
-    char msg[MH_MSG_LEN];   /* user-facing message, e.g. "a.ini:3: grid.dx_um: ..." */
-    const char *src_file;   /* where in the library the error was raised */
+    char msg[MH_MSG_LEN]; /* user-facing message, e.g. "a.ini:3: grid.dx_um: ..." */
+    const char *src_file; /* where in the library the error was raised */
     int src_line;
     const char *src_func;
 } mh_ctx;
@@ -36,8 +36,8 @@ void mh_ctx_init(mh_ctx *ctx);
 
 /* Records an error and returns code (so callers can `return MH_ERROR(...)`).
  * A second error does not overwrite the first until mh_ctx_init is called. */
-mh_status mh_ctx_error(mh_ctx *ctx, mh_status code, const char *file, int line, const char *func,
-                       const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+mh_status mh_ctx_error(mh_ctx *ctx, mh_status code, const char *file, int line, const char *func, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 
 /* Puts the text of fmt before the recorded message (e.g. "session 2: "), cut to MH_MSG_LEN - 1
  * characters; does nothing when no error is recorded. */

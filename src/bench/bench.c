@@ -359,9 +359,14 @@ int main(int argc, char **argv)
 
     if (run_reps > 0) {
         const char *const face[] = {"schedule.sessions=4", NULL};
-        const char *const cell[] = {"schedule.sessions=4", "simulation.dims=3", "grid.width_mm=0.8",
-                                    "grid.length_mm=0.8", "grid.lateral_bc=periodic", "device.pattern=grid",
-                                    "device.density_per_cm2=156.25", NULL};
+        const char *const cell[] = {"schedule.sessions=4",
+                                    "simulation.dims=3",
+                                    "grid.width_mm=0.8",
+                                    "grid.length_mm=0.8",
+                                    "grid.lateral_bc=periodic",
+                                    "device.pattern=grid",
+                                    "device.density_per_cm2=156.25",
+                                    NULL};
         const char *const *which[2] = {face, cell};
         const char *names[2] = {"protocol_2d_face_180d_s", "unit_cell_3d_180d_s"};
         const char *labels[2] = {"180-day 4-session face run, 2-D", "the same, 3-D unit cell 0.8 x 0.8 mm"};

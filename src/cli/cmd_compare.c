@@ -126,10 +126,13 @@ static int parse_args(int argc, char **argv, mh_args *args, compare_args *a)
     a->procs = args->jobs;
     a->quiet = args->quiet;
     if (a->nfiles == 0)
-        return mh_cli_usage_error(usage_compare, "%s", a->vary != NULL ? "missing BASE.ini" : "missing A.ini B.ini ...");
+        return mh_cli_usage_error(usage_compare, "%s",
+                                  a->vary != NULL ? "missing BASE.ini" : "missing A.ini B.ini ...");
     if (a->vary != NULL && a->nfiles > 1)
-        return mh_cli_usage_error(usage_compare, "--vary takes one BASE.ini, not %s files (to compare files, give no "
-                                  "--vary)", a->nfiles == 2 ? "2" : "several");
+        return mh_cli_usage_error(usage_compare,
+                                  "--vary takes one BASE.ini, not %s files (to compare files, give no "
+                                  "--vary)",
+                                  a->nfiles == 2 ? "2" : "several");
     if (a->dir == NULL)
         return mh_cli_usage_error(usage_compare, "%s", "missing -o DIR");
     if (a->scripts != NULL && a->no_plots)

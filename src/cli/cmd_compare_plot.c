@@ -18,9 +18,9 @@
 typedef struct {
     const mh_sweep *s;
     const char *dir;
-    double *metric;     /* npoints x MH_MET_COUNT, NaN where the variant has no value */
-    int *status;        /* per variant: 0 complete */
-    bool numeric;       /* one numeric axis: outcomes against its value, else bars per variant */
+    double *metric; /* npoints x MH_MET_COUNT, NaN where the variant has no value */
+    int *status;    /* per variant: 0 complete */
+    bool numeric;   /* one numeric axis: outcomes against its value, else bars per variant */
 } compare_plot;
 
 /* Variant i's label as a string of the data file (mh_gp_put_data_text). */

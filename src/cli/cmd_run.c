@@ -233,7 +233,7 @@ typedef struct {
     double every_days, every_s; /* 0: off */
     double next_day, last_s;    /* the next multiple of every_days; wall-clock time of the last checkpoint */
     int quiet;
-    mh_progress bar;            /* on stderr when it is a terminal */
+    mh_progress bar; /* on stderr when it is a terminal */
 } run_ctl;
 
 /* Next multiple of step strictly after t. */

@@ -133,7 +133,8 @@ static int parse_args(int argc, char **argv, mh_args *args, sweep_args *a)
     a->procs = args->jobs;
     a->quiet = args->quiet;
     if (a->sweep == NULL)
-        return mh_cli_usage_error(usage_sweep, "%s", a->collect || a->task || a->plot ? "missing DIR" : "missing SWEEP.ini");
+        return mh_cli_usage_error(usage_sweep, "%s",
+                                  a->collect || a->task || a->plot ? "missing DIR" : "missing SWEEP.ini");
     if (a->submit && !a->slurm)
         return mh_cli_usage_error(usage_sweep, "%s", "--submit goes with --slurm");
     if ((a->metric != NULL || a->scripts != NULL) && !a->plot)
@@ -146,7 +147,10 @@ static int parse_args(int argc, char **argv, mh_args *args, sweep_args *a)
 }
 
 /* A whole number in [lo, hi] from option opt (text s); -1 after a usage message if it is not one. */
-static long whole(const char *opt, const char *s, long lo, long hi) { return mh_cli_whole(usage_sweep, opt, s, lo, hi); }
+static long whole(const char *opt, const char *s, long lo, long hi)
+{
+    return mh_cli_whole(usage_sweep, opt, s, lo, hi);
+}
 
 /* Writes the summary and reports it; the exit status of the sweep. */
 static int summarise(const mh_sweep *s, const char *dir, int quiet)
@@ -559,7 +563,8 @@ static int run_sweep(int argc, char **argv, const sweep_args *a)
     }
     if (mh_farm_launched()) {
         if (a->procs != 0)
-            return mh_cli_usage_error(usage_sweep, "%s", "-j is for local runs; under mpirun the ranks are the processes");
+            return mh_cli_usage_error(usage_sweep, "%s",
+                                      "-j is for local runs; under mpirun the ranks are the processes");
         return run_mpi(argc, argv, a);
     }
     int threads = threads_of(a, 1);

@@ -1,5 +1,5 @@
-/* cmd_sweep_plot: `microheal sweep --plot DIR`: a sweep's metric against each axis (mean and spread over replicates) and
- * on the grid of two axes, as gnuplot data blocks and PNGs in DIR/plots (papers/sweeps.md, section 7). */
+/* cmd_sweep_plot: `microheal sweep --plot DIR`: a sweep's metric against each axis (mean and spread over replicates)
+ * and on the grid of two axes, as gnuplot data blocks and PNGs in DIR/plots (papers/sweeps.md, section 7). */
 #define _XOPEN_SOURCE 700
 #include "mh_cli.h"
 #include "mh_cli_util.h"
@@ -43,10 +43,7 @@ static int cmp_double(const void *pa, const void *pb)
     return (a > b) - (a < b);
 }
 
-static double xval(const plot *P, int row, int a)
-{
-    return P->x[(size_t)row * mh_sweep_naxes(P->s) + a];
-}
+static double xval(const plot *P, int row, int a) { return P->x[(size_t)row * mh_sweep_naxes(P->s) + a]; }
 
 /* "KEY (UNIT)" of axis a, or KEY when the unit is empty. */
 static void axis_label(const mh_sweep_axis *ax, char *out, size_t len)

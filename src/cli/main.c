@@ -9,7 +9,6 @@
 #include "mh_version.h"
 #include "mh_xdmf.h"
 
-
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -27,9 +26,8 @@ static const char *usage_main =
     "  check CONFIG [--set section.key=value ...]             validate a configuration only\n"
     "  info OUT.h5                                            describe an output file\n"
     "  export OUT.h5 WHAT [-o FILE]                           tables for gnuplot, XDMF\n"
-    "  plot OUT.h5 [-o DIR]                                   the gallery: PNGs and a GIF (gnuplot)\n"
-    MH_USAGE_CALIBRATE_LINE
-    MH_USAGE_VALIDATE_LINE
+    "  plot OUT.h5 [-o DIR]                                   the gallery: PNGs and a GIF "
+    "(gnuplot)\n" MH_USAGE_CALIBRATE_LINE MH_USAGE_VALIDATE_LINE
     "  sensitivity CONFIG [--method oat|morris] [-o DIR] ...  rank the parameters by their effect\n"
     "  sweep SWEEP.ini -o DIR [-j N] | --slurm | --collect    parameter sweeps (local, MPI, Slurm)\n"
     "  compare A.ini B.ini -o DIR | --vary K=V1,V2 BASE.ini  variants side by side: table, plots\n"

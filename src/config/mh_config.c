@@ -554,8 +554,8 @@ static mh_status include_file(mh_loading *ld, const char *value, const char *whe
     return st;
 }
 
-static mh_status config_key(void *user, const char *section, const char *name, const char *value,
-                            const mh_ini_pos *pos, mh_ctx *ctx)
+static mh_status config_key(void *user, const char *section, const char *name, const char *value, const mh_ini_pos *pos,
+                            mh_ctx *ctx)
 {
     mh_loading *ld = user;
     mh_config *cfg = ld->cfg;
@@ -716,8 +716,10 @@ static size_t fmt_value(const mh_param_info *info, const mh_value *v, size_t col
     if (v->is_auto)
         return (size_t)snprintf(out, len, "auto");
     switch (info->type) {
-    case MH_T_BOOL: return (size_t)snprintf(out, len, "%s", v->num != 0 ? "true" : "false");
-    case MH_T_CHOICE: return (size_t)snprintf(out, len, "%s", v->choice);
+    case MH_T_BOOL:
+        return (size_t)snprintf(out, len, "%s", v->num != 0 ? "true" : "false");
+    case MH_T_CHOICE:
+        return (size_t)snprintf(out, len, "%s", v->choice);
     case MH_T_LIST: {
         if (v->nlist == 0)
             return (size_t)snprintf(out, len, "none");
@@ -733,7 +735,9 @@ static size_t fmt_value(const mh_param_info *info, const mh_value *v, size_t col
         }
         return used;
     }
-    default: mh_config_format_real(out, len, v->num); return strlen(out);
+    default:
+        mh_config_format_real(out, len, v->num);
+        return strlen(out);
     }
 }
 

@@ -19,14 +19,14 @@ static const struct {
     double D_cm2_s; /* tissue diffusivity when Stokes-Einstein for a globular molecule does not hold, else 0 */
 } compounds[] = {
     [MH_CMP_NONE] = {"none", 300.0, 1.0, 0.0},
-    [MH_CMP_SERUM] = {"serum", 802.1, 2.0, 0.0},          /* palmitoyl pentapeptide-4; log Kow ASSUMPTION */
+    [MH_CMP_SERUM] = {"serum", 802.1, 2.0, 0.0},            /* palmitoyl pentapeptide-4; log Kow ASSUMPTION */
     [MH_CMP_VITAMIN_C] = {"vitamin_c", 176.12, -1.85, 0.0}, /* L-ascorbic acid; log Kow ASSUMPTION (not verified) */
     /* 1 MDa, a random coil: Stokes-Einstein with a hydrodynamic radius of ~60 nm (ASSUMPTION) in
      * water at 37 C, times the tissue hindrance 0.27 (Fu et al. 2005); log Kow ASSUMPTION (no effect) */
     [MH_CMP_HA] = {"hyaluronic_acid", 1.0e6, -4.0, 1.5e-8},
-    [MH_CMP_PRP] = {"prp", 25000.0, -4.0, 0.0},           /* PDGF-BB-sized growth factors; log Kow ASSUMPTION */
-    [MH_CMP_DRUG] = {"drug", 300.0, 1.0, 0.0},            /* ASSUMPTION: a generic small molecule */
-    [MH_CMP_VACCINE] = {"vaccine", 60000.0, -4.0, 0.0},   /* a haemagglutinin-sized antigen; ASSUMPTION */
+    [MH_CMP_PRP] = {"prp", 25000.0, -4.0, 0.0},         /* PDGF-BB-sized growth factors; log Kow ASSUMPTION */
+    [MH_CMP_DRUG] = {"drug", 300.0, 1.0, 0.0},          /* ASSUMPTION: a generic small molecule */
+    [MH_CMP_VACCINE] = {"vaccine", 60000.0, -4.0, 0.0}, /* a haemagglutinin-sized antigen; ASSUMPTION */
 };
 
 #define MH_NCOMPOUNDS ((int)(sizeof compounds / sizeof compounds[0]))
@@ -45,7 +45,10 @@ const char *mh_delivery_compound_name(mh_compound c)
 
 double mh_delivery_potts_guy(double mw_da, double log_kow) { return pow(10.0, -2.7 + 0.71 * log_kow - 0.0061 * mw_da); }
 
-double mh_delivery_stokes_einstein(double mw_da, double D_ref, double mw_ref_da) { return D_ref * cbrt(mw_ref_da / mw_da); }
+double mh_delivery_stokes_einstein(double mw_da, double D_ref, double mw_ref_da)
+{
+    return D_ref * cbrt(mw_ref_da / mw_da);
+}
 
 /* A value with an 'auto' option (NAN): the given one, or the automatic one. */
 static double given_or(double given, double automatic) { return isnan(given) ? automatic : given; }

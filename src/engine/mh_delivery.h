@@ -27,14 +27,14 @@ typedef enum {
 typedef struct {
     mh_compound compound;
     double mw_da, log_kow;
-    double D_tissue_cm2_s;   /* in viable epidermis, dermis and hypodermis */
-    double kp_cm_h;          /* permeability of intact stratum corneum */
-    double c0_mg_ml;         /* applied concentration */
-    double dose_ug_cm2;      /* compound in the film per skin area (volume x c0) */
-    double k_ex_per_day;     /* exchange of open channel lumen with its cell */
-    double k_clr_per_day;    /* vascular uptake (times v) */
-    double k_deg_per_day;    /* breakdown */
-    double g_prp_per_day;    /* growth-factor release per unit Q (PRP), else 0 */
+    double D_tissue_cm2_s; /* in viable epidermis, dermis and hypodermis */
+    double kp_cm_h;        /* permeability of intact stratum corneum */
+    double c0_mg_ml;       /* applied concentration */
+    double dose_ug_cm2;    /* compound in the film per skin area (volume x c0) */
+    double k_ex_per_day;   /* exchange of open channel lumen with its cell */
+    double k_clr_per_day;  /* vascular uptake (times v) */
+    double k_deg_per_day;  /* breakdown */
+    double g_prp_per_day;  /* growth-factor release per unit Q (PRP), else 0 */
     int nsessions;
     double on_days[MH_MAX_SESSIONS], off_days[MH_MAX_SESSIONS]; /* when each application starts and ends */
 } mh_delivery;

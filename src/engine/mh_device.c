@@ -25,11 +25,16 @@
 double mh_device_default_penetration(mh_device_type t)
 {
     switch (t) {
-    case MH_DEV_ROLLER: return 0.25; /* Kalluri 2011 (~20%, rat) and Lam 2008 (<50%, pig) */
-    case MH_DEV_PEN: return 0.30;    /* ASSUMPTION: perpendicular motorised stamping, above a roller */
-    case MH_DEV_STAMP: return 0.30;  /* ASSUMPTION: as the pen */
-    case MH_DEV_PATCH: return 0.77;  /* Donnelly et al. 2010: 600 um -> ~460 um in human skin in vivo */
-    case MH_DEV_NONE: return 0.0;    /* no needles */
+    case MH_DEV_ROLLER:
+        return 0.25; /* Kalluri 2011 (~20%, rat) and Lam 2008 (<50%, pig) */
+    case MH_DEV_PEN:
+        return 0.30; /* ASSUMPTION: perpendicular motorised stamping, above a roller */
+    case MH_DEV_STAMP:
+        return 0.30; /* ASSUMPTION: as the pen */
+    case MH_DEV_PATCH:
+        return 0.77; /* Donnelly et al. 2010: 600 um -> ~460 um in human skin in vivo */
+    case MH_DEV_NONE:
+        return 0.0; /* no needles */
     }
     return 0.3;
 }
@@ -113,8 +118,8 @@ static int lattice_count(double extent, double spacing)
     return c < 1 ? 1 : (int)c;
 }
 
-mh_status mh_device_punctures(const mh_device *dev, double width_mm, double length_mm, unsigned long seed,
-                              int session, mh_ctx *ctx, mh_puncture **out, size_t *n)
+mh_status mh_device_punctures(const mh_device *dev, double width_mm, double length_mm, unsigned long seed, int session,
+                              mh_ctx *ctx, mh_puncture **out, size_t *n)
 {
     *out = NULL;
     *n = 0;

@@ -67,7 +67,7 @@ double mh_device_strip_mm(double density_per_cm2);
 /* Generates the punctures of one session over [0, width) x [0, length) mm,
  * reproducibly from seed and session. *out is malloc'ed (caller frees), *n its count.
  * Lattice patterns of session 1 are centred; later sessions shift them by a random offset. */
-mh_status mh_device_punctures(const mh_device *dev, double width_mm, double length_mm, unsigned long seed,
-                              int session, mh_ctx *ctx, mh_puncture **out, size_t *n);
+mh_status mh_device_punctures(const mh_device *dev, double width_mm, double length_mm, unsigned long seed, int session,
+                              mh_ctx *ctx, mh_puncture **out, size_t *n);
 
 #endif

@@ -32,7 +32,8 @@
  * are instead stepped whole, one per thread (field_2d): each block of rows is followed at once by
  * the z forward elimination of its rows, while they are in cache; a field that fits the core's L2
  * (1.2 MB in the benchmark, 0.22 MB on the default grid) is then read and written once from the outer
- * caches, a larger one twice as on the path above. The remaining fields take the path above. Both paths apply the same operations in the same order to every line. */
+ * caches, a larger one twice as on the path above. The remaining fields take the path above. Both paths apply the same
+ * operations in the same order to every line. */
 #include "mh_diffusion.h"
 
 #include <omp.h>
@@ -72,16 +73,16 @@ typedef struct {
 
 struct mh_diffusion {
     const mh_grid *g;
-    int nthreads;          /* per-thread buffers allocated for this many threads */
-    double *xbuf;          /* nthreads x (MH_LANES + 2) nx: line buffer, a row of zeros, a sink row */
-    double *pool;          /* factor tables */
+    int nthreads; /* per-thread buffers allocated for this many threads */
+    double *xbuf; /* nthreads x (MH_LANES + 2) nx: line buffer, a row of zeros, a sink row */
+    double *pool; /* factor tables */
     size_t pool_cap;
-    int fcap;              /* fields with room in the per-row tables */
-    line_factor *fac;      /* fcap x (2 nz + 1): x factor per k, y factor per k (3-D), z factor */
-    int *first;            /* fcap x nz: first depth row with the same lateral coefficient */
-    int *dist;             /* nz work: the distinct rows */
-    double *lam;           /* nz work values */
-    int *blk;              /* lateral work units: (field, first row, rows) triples, fcap x nz at most */
+    int fcap;         /* fields with room in the per-row tables */
+    line_factor *fac; /* fcap x (2 nz + 1): x factor per k, y factor per k (3-D), z factor */
+    int *first;       /* fcap x nz: first depth row with the same lateral coefficient */
+    int *dist;        /* nz work: the distinct rows */
+    double *lam;      /* nz work values */
+    int *blk;         /* lateral work units: (field, first row, rows) triples, fcap x nz at most */
 };
 
 mh_status mh_diffusion_create(const mh_grid *g, mh_ctx *ctx, mh_diffusion **out)
@@ -219,7 +220,8 @@ static void sweep_x_tiled(double *const *in, double *const *out, int nx, const l
                 transpose4(&v[g][0], &v[g][1], &v[g][2], &v[g][3]);
             } else {
                 for (int c = 0; c < m; c++)
-                    v[g][c] = (mh_v4){in[4 * g][i + c], in[4 * g + 1][i + c], in[4 * g + 2][i + c], in[4 * g + 3][i + c]};
+                    v[g][c] =
+                        (mh_v4){in[4 * g][i + c], in[4 * g + 1][i + c], in[4 * g + 2][i + c], in[4 * g + 3][i + c]};
             }
         }
         for (int c = 0; c < m; c++) {
@@ -373,10 +375,7 @@ static mh_status reserve_fields(mh_diffusion *w, int nf, mh_ctx *ctx)
 
 /* Doubles of one thread's buffer: MH_LANES nx line values, a row of zeros and a sink row, rounded up
  * to whole cache lines (64 bytes) so that every buffer is aligned for vectors. */
-static size_t thread_buffer(int nx)
-{
-    return ((size_t)nx * (MH_LANES + 2) + 7) / 8 * 8;
-}
+static size_t thread_buffer(int nx) { return ((size_t)nx * (MH_LANES + 2) + 7) / 8 * 8; }
 
 /* Reserves the factor pool and the per-thread buffers; MH_ERR_NOMEM on failure. */
 static mh_status reserve(mh_diffusion *w, size_t pool_need, mh_ctx *ctx)
@@ -421,10 +420,7 @@ static void first_equal(const double *lam, int nz, int *first, int *dist)
 
 /* Fields 0 .. return - 1 are stepped whole, one per thread of a team of nt (2-D only, whole rounds
  * of the team, so that no thread idles while the others finish theirs). */
-static int owned_fields(int dims, int nf, int nt)
-{
-    return dims == 2 ? nf / nt * nt : 0;
-}
+static int owned_fields(int dims, int nf, int nt) { return dims == 2 ? nf / nt * nt : 0; }
 
 double mh_diffusion_step_bytes(const mh_diffusion *w, int nfields)
 {
@@ -591,7 +587,7 @@ static void sweep_fields(mh_diffusion *w, int nf, const mh_diffusion_field *f, i
 #pragma omp for schedule(static)
         for (int s = 0; s < nown; s++)
             field_2d(g, f[s].u, fac + (size_t)s * per, fac + (size_t)s * per + 2 * (size_t)nz, T);
-        /* lateral sweeps: 2-D, blocks of rows; 3-D, planes (x rows, then y lines across the plane) */
+            /* lateral sweeps: 2-D, blocks of rows; 3-D, planes (x rows, then y lines across the plane) */
 #pragma omp for schedule(static)
         for (int unit = 0; unit < lat_units; unit++) {
             const int *b = blk + 3 * unit;

@@ -46,8 +46,7 @@ void mh_diffusion_destroy(mh_diffusion **w);
 /* Advances the nfields fields f[0..nfields) by one step dt (days). Fields with D = 0 everywhere and
  * mu = 0 are left untouched (bit for bit). Returns MH_ERR_NOMEM if a factor table cannot grow,
  * MH_ERR_INPUT for a non-finite or negative dt or coefficient. */
-mh_status mh_diffusion_step(mh_diffusion *w, int nfields, const mh_diffusion_field *f, double dt_days,
-                            mh_ctx *ctx);
+mh_status mh_diffusion_step(mh_diffusion *w, int nfields, const mh_diffusion_field *f, double dt_days, mh_ctx *ctx);
 
 /* Bytes that mh_diffusion_step(w, nfields, ...) reads and writes outside a core's own caches, in
  * the kernel's traffic model with the current thread count: 16 per cell for a field stepped whole by

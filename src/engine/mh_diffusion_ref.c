@@ -37,8 +37,7 @@ static int line_alloc(mh_line *l, size_t n)
 
 /* Solves one lateral line of n values with constant lam; data at base + s*stride. A line of one
  * cell has no neighbour: only the decay acts. Periodic lines have n >= 3 (mh_grid). */
-static int solve_lateral(mh_line *l, double *u, size_t base, size_t stride, int n, double lam, double dmu,
-                         int periodic)
+static int solve_lateral(mh_line *l, double *u, size_t base, size_t stride, int n, double lam, double dmu, int periodic)
 {
     if (n == 1) {
         u[base] /= 1.0 + dmu;

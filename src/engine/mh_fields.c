@@ -38,16 +38,21 @@ void mh_fields_copy(mh_fields *dst, const mh_fields *src)
         memcpy(dst->u[s], src->u[s], src->n * sizeof(double));
 }
 
-static const char *names[MH_NSPECIES] = {"damage",        "open_channel", "epidermis",   "blood",
-                                         "mediator",      "inflammatory_cells", "growth_factor",
-                                         "fibroblasts",   "collagen_III", "collagen_I",  "elastin",
-                                         "compound"};
-static const char *units[MH_NSPECIES] = {
-    "1 (0 = intact, 1 = destroyed)", "1 (open lumen fraction of the cell)",           "1 (1 = intact epidermis)",
-    "1 (volume fraction of blood)",  "1 (relative)",           "1 (relative)",
-    "1 (units of half-saturation K_G)", "1 (relative to untreated dermis)", "1 (relative to untreated dermis)",
-    "1 (relative to untreated dermis)", "1 (relative to untreated dermis)",
-    "1 (relative to the applied concentration)"};
+static const char *names[MH_NSPECIES] = {"damage",       "open_channel",       "epidermis",     "blood",
+                                         "mediator",     "inflammatory_cells", "growth_factor", "fibroblasts",
+                                         "collagen_III", "collagen_I",         "elastin",       "compound"};
+static const char *units[MH_NSPECIES] = {"1 (0 = intact, 1 = destroyed)",
+                                         "1 (open lumen fraction of the cell)",
+                                         "1 (1 = intact epidermis)",
+                                         "1 (volume fraction of blood)",
+                                         "1 (relative)",
+                                         "1 (relative)",
+                                         "1 (units of half-saturation K_G)",
+                                         "1 (relative to untreated dermis)",
+                                         "1 (relative to untreated dermis)",
+                                         "1 (relative to untreated dermis)",
+                                         "1 (relative to untreated dermis)",
+                                         "1 (relative to the applied concentration)"};
 
 const char *mh_species_name(mh_species s) { return (s >= 0 && s < MH_NSPECIES) ? names[s] : "unknown"; }
 const char *mh_species_unit(mh_species s) { return (s >= 0 && s < MH_NSPECIES) ? units[s] : "?"; }

@@ -24,8 +24,8 @@ typedef enum {
 } mh_species;
 
 typedef struct {
-    size_t n;                   /* cells per field */
-    double *u[MH_NSPECIES];     /* one contiguous 64-byte aligned array per species */
+    size_t n;               /* cells per field */
+    double *u[MH_NSPECIES]; /* one contiguous 64-byte aligned array per species */
 } mh_fields;
 
 /* Allocates zeroed fields of n cells. */

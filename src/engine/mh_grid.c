@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 /* Allocates the per-depth profiles of g (nz set). */
 static mh_status alloc_profiles(mh_grid *g, mh_ctx *ctx)
 {

@@ -19,10 +19,10 @@ typedef struct {
     double width_mm, length_mm; /* lateral extents (length = strip width in 2-D) */
     bool periodic;              /* lateral boundaries periodic (then >= 3 cells per lateral axis), else zero flux */
     size_t ncell;
-    unsigned char *layer;       /* layer id per depth index k (nz entries) */
-    double *vascular;           /* v(z) per depth index k */
-    double *dermal;             /* m(z): 1 in papillary/reticular dermis, else 0 */
-    double *epidermal;          /* e(z): 1 in stratum corneum/viable epidermis, else 0 */
+    unsigned char *layer; /* layer id per depth index k (nz entries) */
+    double *vascular;     /* v(z) per depth index k */
+    double *dermal;       /* m(z): 1 in papillary/reticular dermis, else 0 */
+    double *epidermal;    /* e(z): 1 in stratum corneum/viable epidermis, else 0 */
     mh_skin skin;
 } mh_grid;
 

@@ -41,13 +41,20 @@ double mh_model_diffusivity(const mh_model_params *p, mh_species s, mh_layer l)
     bool epi = (l == MH_LAYER_SC || l == MH_LAYER_VE);
     bool derm = (l == MH_LAYER_PD || l == MH_LAYER_RD);
     switch (s) {
-    case MH_S_K: return epi ? p->D_K : 0.0;             /* keratinocytes stay in the epidermis */
-    case MH_S_H: return l == MH_LAYER_SC ? 0.0 : p->D_H; /* no transport in the cornified layer */
-    case MH_S_G: return l == MH_LAYER_SC ? 0.0 : p->D_G;
-    case MH_S_I: return epi ? 0.0 : p->D_I;              /* leukocytes in the vascularised tissue */
-    case MH_S_F: return derm ? p->D_F : 0.0;             /* dermal fibroblasts */
-    case MH_S_Q: return l == MH_LAYER_SC ? p->D_Q_sc : p->D_Q; /* the stratum corneum as a membrane */
-    default: return 0.0;
+    case MH_S_K:
+        return epi ? p->D_K : 0.0; /* keratinocytes stay in the epidermis */
+    case MH_S_H:
+        return l == MH_LAYER_SC ? 0.0 : p->D_H; /* no transport in the cornified layer */
+    case MH_S_G:
+        return l == MH_LAYER_SC ? 0.0 : p->D_G;
+    case MH_S_I:
+        return epi ? 0.0 : p->D_I; /* leukocytes in the vascularised tissue */
+    case MH_S_F:
+        return derm ? p->D_F : 0.0; /* dermal fibroblasts */
+    case MH_S_Q:
+        return l == MH_LAYER_SC ? p->D_Q_sc : p->D_Q; /* the stratum corneum as a membrane */
+    default:
+        return 0.0;
     }
 }
 
@@ -86,8 +93,8 @@ static inline int lateral_index(int ii, int n, bool periodic)
     return (ii >= 0 && ii < n) ? ii : -1;
 }
 
-void mh_model_wound(const mh_grid *g, const mh_model_params *p, const mh_puncture *punct, size_t n,
-                    mh_fields *f, mh_model_aux *aux, size_t *surface_cells)
+void mh_model_wound(const mh_grid *g, const mh_model_params *p, const mh_puncture *punct, size_t n, mh_fields *f,
+                    mh_model_aux *aux, size_t *surface_cells)
 {
     const double dx = g->dx_mm;
     size_t surf = 0;
@@ -170,8 +177,8 @@ static inline double face_value(double fu, double fd, double fuu, int has_uu)
 }
 
 /* Flux from l to r through their face; ll is beyond l, rr beyond r (ok flags: inside the dermis). */
-static inline double face_flux(double chi_dx, double Gl, double Gr, double Fll, double Fl, double Fr,
-                               double Frr, int ll_ok, int rr_ok)
+static inline double face_flux(double chi_dx, double Gl, double Gr, double Fll, double Fl, double Fr, double Frr,
+                               int ll_ok, int rr_ok)
 {
     const double w = chi_dx * (Gr - Gl);
     const int right = w > 0.0; /* flow from l to r: l is upwind */
@@ -179,8 +186,7 @@ static inline double face_flux(double chi_dx, double Gl, double Gr, double Fll, 
 }
 
 /* Net inflow along one axis: the face to m1, then the face to p1 (missing faces carry nothing). */
-static inline double axis_net(double net, double chi_dx, const double Fv[5], const double Gv[3],
-                              const int ok[4])
+static inline double axis_net(double net, double chi_dx, const double Fv[5], const double Gv[3], const int ok[4])
 {
     /* ok: m2, m1, p1, p2 inside the dermis; Fv: m2 .. p2; Gv: m1, 0, p1 */
     const double in = face_flux(chi_dx, Gv[0], Gv[1], Fv[0], Fv[1], Fv[2], Fv[3], ok[0], ok[2]);
@@ -201,8 +207,7 @@ static inline int axis_pos(int i, int d, int n, bool periodic)
 /* Offsets (in cells) and ok flags of the neighbours m2, m1, p1, p2 of position i on an axis of n
  * cells with stride s; the neighbours of a missing cell point at the cell itself. For the depth
  * axis, a cell outside the dermis is missing as well. */
-static void axis_neighbours(int i, int n, ptrdiff_t s, bool periodic, const double *dermal, ptrdiff_t off[4],
-                            int ok[4])
+static void axis_neighbours(int i, int n, ptrdiff_t s, bool periodic, const double *dermal, ptrdiff_t off[4], int ok[4])
 {
     static const int d[4] = {-2, -1, 1, 2};
     for (int a = 0; a < 4; a++) {
@@ -214,10 +219,7 @@ static void axis_neighbours(int i, int n, ptrdiff_t s, bool periodic, const doub
 
 /* The cells of a row of nx whose x neighbours are not all inside: 0, 1, nx - 2, nx - 1 (all when
  * nx < 5); the next such cell after i, nx when there is none. */
-static inline int row_next_end(int i, int nx)
-{
-    return i == 1 && nx > 4 ? nx - 2 : i + 1;
-}
+static inline int row_next_end(int i, int nx) { return i == 1 && nx > 4 ? nx - 2 : i + 1; }
 
 /* Neighbours m2, m1, p1, p2 of a cell per axis, in summation order x, (y,) depth. */
 typedef struct {
@@ -241,8 +243,8 @@ static mh_nbr row_neighbours(const mh_grid *g, int j, int k)
 }
 
 /* Net chemotactic inflow of cell q from the neighbour offsets of its axes (3 axes; y skipped in 2-D). */
-static inline double cell_net(const double *restrict F, const double *restrict G, size_t q, double chi_dx,
-                              int naxes, const mh_nbr *b)
+static inline double cell_net(const double *restrict F, const double *restrict G, size_t q, double chi_dx, int naxes,
+                              const mh_nbr *b)
 {
     double net = 0.0;
 #pragma GCC unroll 3
@@ -349,8 +351,7 @@ double mh_model_chemotaxis_dt_limit(const mh_grid *g, const mh_model_params *p, 
     return vmax > 0.0 ? 0.5 * g->dx_mm / vmax : INFINITY;
 }
 
-mh_status mh_model_diffusion_profiles(const mh_model_params *p, const mh_grid *g, double *D[MH_NSPECIES],
-                                      mh_ctx *ctx)
+mh_status mh_model_diffusion_profiles(const mh_model_params *p, const mh_grid *g, double *D[MH_NSPECIES], mh_ctx *ctx)
 {
     for (int s = 0; s < MH_NSPECIES; s++)
         D[s] = NULL;

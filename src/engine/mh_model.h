@@ -11,23 +11,23 @@ typedef struct {
     double k_D, k_DI;
     double tau0_close, v_close; /* day, mm/day */
     double D_K, r_K;
-    double b_bleed, f_bleed;    /* f_bleed = f_anticoag if the patient takes anticoagulants, else 1 */
+    double b_bleed, f_bleed; /* f_bleed = f_anticoag if the patient takes anticoagulants, else 1 */
     double k_B;
     double D_H, k_H, s_H;
     double D_I, r_I, k_I;
     double D_G, k_G, s_GB, s_GI;
     double D_F, chi, r_F, F_max, delta_F, kill_F;
     double s_3, k_31, s_1, rho_1, s_E, rho_E;
-    double w_3, gamma;          /* gamma = w_3 / (1 - w_3) */
-    double a_age;               /* synthesis factor of the patient's age */
+    double w_3, gamma; /* gamma = w_3 / (1 - w_3) */
+    double a_age;      /* synthesis factor of the patient's age */
     double beta_B, beta_I;
     /* the applied compound (mh_delivery; all 0 without one). compound: true when the run applies one;
      * false: Q = 0 throughout, and the reaction kernel neither reads nor writes Q (nor w_open) */
     bool compound;
-    double D_Q, D_Q_sc;         /* mm^2/day: viable tissue, stratum corneum */
-    double s_top;               /* 1/day: exchange of the top cell row with the film through intact stratum corneum */
-    double k_ex, k_clr, k_deg;  /* 1/day: open lumen with its cell, vascular uptake (x v), breakdown */
-    double g_prp;               /* 1/day: growth factor released per unit Q (PRP) */
+    double D_Q, D_Q_sc;        /* mm^2/day: viable tissue, stratum corneum */
+    double s_top;              /* 1/day: exchange of the top cell row with the film through intact stratum corneum */
+    double k_ex, k_clr, k_deg; /* 1/day: open lumen with its cell, vascular uptake (x v), breakdown */
+    double g_prp;              /* 1/day: growth factor released per unit Q (PRP) */
     /* set by the time loop for each step: 1 while the compound is on the skin (a), the film's
      * concentration relative to the applied one (c, 0 when it is off), 1 while the needles stay in
      * the skin and hold the channels open (h); else 0 */
@@ -56,8 +56,8 @@ typedef struct {
  * are per channel), and the weight of the open lumen goes to aux->w_open (the compound's exchange).
  * Writes each channel cell's closure rate into aux->k_close. Returns the number
  * of channel cells at the surface (k = 0) in *surface_cells. */
-void mh_model_wound(const mh_grid *g, const mh_model_params *p, const mh_puncture *punct, size_t n,
-                    mh_fields *f, mh_model_aux *aux, size_t *surface_cells);
+void mh_model_wound(const mh_grid *g, const mh_model_params *p, const mh_puncture *punct, size_t n, mh_fields *f,
+                    mh_model_aux *aux, size_t *surface_cells);
 
 /* One explicit chemotaxis step of fibroblasts up the growth-factor gradient
  * (conservative, zero flux outside the dermis): F_out = F + dt (-div(chi F grad G)); F_out = F when chi = 0.
@@ -80,7 +80,7 @@ double mh_model_chemotaxis_dt_limit_reference(const mh_grid *g, const mh_model_p
  * state (B, H, I, G, C3, C1, E), so that a step's Patankar-Euler divisor 1 + dt L[s] is one number
  * per step (mh_step.c divides by it once). tests/test_model.c holds this list to mh_model_rates. */
 static const bool mh_model_uniform_loss[MH_NSPECIES] = {
-    [MH_S_B] = true, [MH_S_H] = true, [MH_S_I] = true,  [MH_S_G] = true,
+    [MH_S_B] = true,  [MH_S_H] = true,  [MH_S_I] = true, [MH_S_G] = true,
     [MH_S_C3] = true, [MH_S_C1] = true, [MH_S_E] = true,
 };
 
@@ -89,9 +89,8 @@ static const bool mh_model_uniform_loss[MH_NSPECIES] = {
  * cell's depth; s_top: its row's exchange with the film (p->s_top in the top row, else 0);
  * k_close: its channel closure rate (1/day); w_open: its lumen weight (mh_model_aux).
  * u, P, L have MH_NSPECIES entries. */
-static inline void mh_model_rates(const mh_model_params *p, double m, double e, double v, double s_top,
-                                  double k_close, double w_open, const double *restrict u, double *restrict P,
-                                  double *restrict L)
+static inline void mh_model_rates(const mh_model_params *p, double m, double e, double v, double s_top, double k_close,
+                                  double w_open, const double *restrict u, double *restrict P, double *restrict L)
 {
     const double D = u[MH_S_D], K = u[MH_S_K], B = u[MH_S_B], H = u[MH_S_H], I = u[MH_S_I];
     const double G = u[MH_S_G], F = u[MH_S_F], C3 = u[MH_S_C3], O = u[MH_S_O], Q = u[MH_S_Q];
@@ -102,7 +101,7 @@ static inline void mh_model_rates(const mh_model_params *p, double m, double e, 
     L[MH_S_D] = p->k_D + p->k_DI * I;
     P[MH_S_O] = 0.0;
     L[MH_S_O] = (1.0 - p->hold) * k_close; /* held open while the needles stay in */
-    P[MH_S_K] = e * p->r_K * K; /* logistic r K (1 - K) only where epidermis belongs */
+    P[MH_S_K] = e * p->r_K * K;            /* logistic r K (1 - K) only where epidermis belongs */
     L[MH_S_K] = e * p->r_K * K;
     P[MH_S_B] = 0.0;
     L[MH_S_B] = p->k_B;
@@ -128,8 +127,7 @@ static inline void mh_model_rates(const mh_model_params *p, double m, double e, 
 /* Depth profiles of the diffusion coefficients on grid g: D[s] is a new array of nz values
  * (mm^2/day) for a species that diffuses in some layer, NULL for one that never diffuses.
  * Free with mh_model_diffusion_profiles_clear. MH_ERR_NOMEM on failure (nothing left allocated). */
-mh_status mh_model_diffusion_profiles(const mh_model_params *p, const mh_grid *g, double *D[MH_NSPECIES],
-                                      mh_ctx *ctx);
+mh_status mh_model_diffusion_profiles(const mh_model_params *p, const mh_grid *g, double *D[MH_NSPECIES], mh_ctx *ctx);
 void mh_model_diffusion_profiles_clear(double *D[MH_NSPECIES]);
 
 /* Diffusion coefficient (mm^2/day) of species s in layer l; 0 for species that do not diffuse. */

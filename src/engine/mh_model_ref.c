@@ -38,7 +38,7 @@ static inline double face_value(const double *F, long U, long D, long UU)
 }
 
 void mh_model_chemotaxis_reference(const mh_grid *g, const mh_model_params *p, double dt, const double *restrict F,
-                         const double *restrict G, double *restrict F_out)
+                                   const double *restrict G, double *restrict F_out)
 {
     if (p->chi <= 0.0) {
         memcpy(F_out, F, g->ncell * sizeof *F);

@@ -17,21 +17,55 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *obs_names[MH_OBS_COUNT] = {
-    "t_days", "dt_days", "erythema", "open_channels", "reepithelialized", "bleeding", "damage", "inflammation",
-    "growth_factor", "open_area", "compound_in_skin", "compound_in_dermis", "compound_depth90", "compound_influx",
-    "compound_loss", "compound_delivered", "compound_removed",
-    "papillary_dermis/collagen_I", "papillary_dermis/collagen_III", "papillary_dermis/collagen_total",
-    "papillary_dermis/elastin", "papillary_dermis/fibroblasts",
-    "reticular_dermis/collagen_I", "reticular_dermis/collagen_III", "reticular_dermis/collagen_total",
-    "reticular_dermis/elastin", "reticular_dermis/fibroblasts",
-    "dermis/collagen_I", "dermis/collagen_III", "dermis/collagen_total", "dermis/elastin", "dermis/fibroblasts"};
-static const char *base_units[MH_OBS_LAYER0] = {
-    "day", "day", "1 (vascular-weighted mean of H + beta_I I + beta_B B)", "1 (fraction of the latest session's channels)",
-    "1 (fraction of the epidermal deficit restored)", "uL/cm^2", "1 (mean over the domain)",
-    "1 (mean over the dermis)", "1 (mean over the dermis, units of K_G)", "1 (fraction of the skin surface)",
-    "ug/cm^2", "ug/cm^2", "um (depth above which 90 % of the compound in the skin lies)", "ug/cm^2/day", "ug/cm^2/day",
-    "ug/cm^2 (time integral of compound_influx)", "ug/cm^2 (time integral of compound_loss)"};
+static const char *obs_names[MH_OBS_COUNT] = {"t_days",
+                                              "dt_days",
+                                              "erythema",
+                                              "open_channels",
+                                              "reepithelialized",
+                                              "bleeding",
+                                              "damage",
+                                              "inflammation",
+                                              "growth_factor",
+                                              "open_area",
+                                              "compound_in_skin",
+                                              "compound_in_dermis",
+                                              "compound_depth90",
+                                              "compound_influx",
+                                              "compound_loss",
+                                              "compound_delivered",
+                                              "compound_removed",
+                                              "papillary_dermis/collagen_I",
+                                              "papillary_dermis/collagen_III",
+                                              "papillary_dermis/collagen_total",
+                                              "papillary_dermis/elastin",
+                                              "papillary_dermis/fibroblasts",
+                                              "reticular_dermis/collagen_I",
+                                              "reticular_dermis/collagen_III",
+                                              "reticular_dermis/collagen_total",
+                                              "reticular_dermis/elastin",
+                                              "reticular_dermis/fibroblasts",
+                                              "dermis/collagen_I",
+                                              "dermis/collagen_III",
+                                              "dermis/collagen_total",
+                                              "dermis/elastin",
+                                              "dermis/fibroblasts"};
+static const char *base_units[MH_OBS_LAYER0] = {"day",
+                                                "day",
+                                                "1 (vascular-weighted mean of H + beta_I I + beta_B B)",
+                                                "1 (fraction of the latest session's channels)",
+                                                "1 (fraction of the epidermal deficit restored)",
+                                                "uL/cm^2",
+                                                "1 (mean over the domain)",
+                                                "1 (mean over the dermis)",
+                                                "1 (mean over the dermis, units of K_G)",
+                                                "1 (fraction of the skin surface)",
+                                                "ug/cm^2",
+                                                "ug/cm^2",
+                                                "um (depth above which 90 % of the compound in the skin lies)",
+                                                "ug/cm^2/day",
+                                                "ug/cm^2/day",
+                                                "ug/cm^2 (time integral of compound_influx)",
+                                                "ug/cm^2 (time integral of compound_loss)"};
 const char *mh_observe_name(int col) { return (col >= 0 && col < MH_OBS_COUNT) ? obs_names[col] : "unknown"; }
 
 const char *mh_observe_unit(int col)
@@ -56,7 +90,25 @@ double mh_observe_deficit(const mh_grid *g, const mh_fields *f)
     return sum;
 }
 
-enum { R_ERY, R_VOL_V, R_OPEN, R_AREA, R_DEF, R_BLOOD, R_DAMAGE, R_I, R_G, R_C1, R_C3, R_E, R_F, R_Q, R_QIN, R_QOUT, R_N };
+enum {
+    R_ERY,
+    R_VOL_V,
+    R_OPEN,
+    R_AREA,
+    R_DEF,
+    R_BLOOD,
+    R_DAMAGE,
+    R_I,
+    R_G,
+    R_C1,
+    R_C3,
+    R_E,
+    R_F,
+    R_Q,
+    R_QIN,
+    R_QOUT,
+    R_N
+};
 
 size_t mh_observe_work_size(const mh_grid *g) { return (size_t)g->nz * R_N; }
 
@@ -261,7 +313,8 @@ static const mh_summary_field summary_fields[] = {
      offsetof(mh_summary, compound_depth_um)},
     {"pih_index", "1 (MED-weighted visible redness at the sun exposures, times the skin type's weight)",
      offsetof(mh_summary, pih_index)},
-    {"infection_index", "%.h (open surface area x hours of the water exposures)", offsetof(mh_summary, infection_index)},
+    {"infection_index", "%.h (open surface area x hours of the water exposures)",
+     offsetof(mh_summary, infection_index)},
 };
 #define MH_NSUMMARY ((int)(sizeof summary_fields / sizeof summary_fields[0]))
 _Static_assert(sizeof summary_fields / sizeof summary_fields[0] == MH_SUMMARY_NFIELDS, "MH_SUMMARY_NFIELDS");
@@ -272,7 +325,10 @@ const mh_summary_field *mh_summary_fields(int *n)
     return summary_fields;
 }
 
-double *mh_summary_array(const mh_summary *m, int i) { return *(double *const *)((const char *)m + summary_fields[i].offset); }
+double *mh_summary_array(const mh_summary *m, int i)
+{
+    return *(double *const *)((const char *)m + summary_fields[i].offset);
+}
 double **mh_summary_slot(mh_summary *m, int i) { return (double **)((char *)m + summary_fields[i].offset); }
 
 /* Post-inflammatory hyperpigmentation index of session k (papers/delivery.md, "Aftercare"): the
@@ -295,7 +351,8 @@ static double infection_index(const mh_series *s, double t0, double t1, const mh
     const double h = set->water_hours / MH_HOURS_PER_DAY;
     for (int j = 0; j < set->n_water; j++) {
         const double t = t0 + set->water_days[j];
-        const double a = t < t1 ? mh_series_at(s, MH_OBS_OPEN_AREA, t) : NAN, b = mh_series_at(s, MH_OBS_OPEN_AREA, fmin(t + h, t1));
+        const double a = t < t1 ? mh_series_at(s, MH_OBS_OPEN_AREA, t) : NAN,
+                     b = mh_series_at(s, MH_OBS_OPEN_AREA, fmin(t + h, t1));
         if (!isnan(a))
             sum += 0.5 * (a + (isnan(b) ? a : b)) * 100.0 * set->water_hours;
     }
@@ -359,7 +416,8 @@ mh_status mh_summary_compute(const mh_series *s, const double *sd, int ns, const
                                     ? NAN
                                     : fmax(out->erythema_days[k], out->reepithelialized_days[k]);
         const double te = set->delivery_end != NULL ? set->delivery_end[k] : NAN;
-        out->delivered[k] = isnan(te) ? NAN : mh_series_at(s, MH_OBS_Q_DELIVERED, te) - mh_series_at(s, MH_OBS_Q_DELIVERED, t0);
+        out->delivered[k] =
+            isnan(te) ? NAN : mh_series_at(s, MH_OBS_Q_DELIVERED, te) - mh_series_at(s, MH_OBS_Q_DELIVERED, t0);
         out->compound_depth_um[k] = isnan(te) ? NAN : mh_series_at(s, MH_OBS_Q_DEPTH, te);
         out->pih_index[k] = pih_index(s, t0, t1, set);
         out->infection_index[k] = infection_index(s, t0, t1, set);

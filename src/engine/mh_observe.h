@@ -6,8 +6,8 @@
 
 /* Columns of the time series, in output order. Per-layer columns are named "<layer>/<quantity>". */
 typedef enum {
-    MH_OBS_T = 0,  /* day */
-    MH_OBS_DT,     /* step that ended here, day */
+    MH_OBS_T = 0, /* day */
+    MH_OBS_DT,    /* step that ended here, day */
     MH_OBS_ERYTHEMA,
     MH_OBS_OPEN,
     MH_OBS_REEPI,
@@ -15,15 +15,15 @@ typedef enum {
     MH_OBS_DAMAGE,
     MH_OBS_INFLAM,
     MH_OBS_GF,
-    MH_OBS_OPEN_AREA,  /* open lumen at the surface, fraction of the skin area */
-    MH_OBS_Q_SKIN,     /* applied compound in the skin, ug/cm^2 */
-    MH_OBS_Q_DERMIS,   /* of it in the dermis */
-    MH_OBS_Q_DEPTH,    /* depth above which 90 % of it lies, um */
-    MH_OBS_Q_INFLUX,   /* rate at which it enters from the film, ug/cm^2/day */
-    MH_OBS_Q_LOSS,     /* rate at which vessels and breakdown remove it, ug/cm^2/day */
+    MH_OBS_OPEN_AREA,   /* open lumen at the surface, fraction of the skin area */
+    MH_OBS_Q_SKIN,      /* applied compound in the skin, ug/cm^2 */
+    MH_OBS_Q_DERMIS,    /* of it in the dermis */
+    MH_OBS_Q_DEPTH,     /* depth above which 90 % of it lies, um */
+    MH_OBS_Q_INFLUX,    /* rate at which it enters from the film, ug/cm^2/day */
+    MH_OBS_Q_LOSS,      /* rate at which vessels and breakdown remove it, ug/cm^2/day */
     MH_OBS_Q_DELIVERED, /* entered so far (time integral of the influx), ug/cm^2 */
     MH_OBS_Q_REMOVED,   /* removed so far (time integral of the loss), ug/cm^2 */
-    MH_OBS_LAYER0, /* 3 layers x 5 quantities follow */
+    MH_OBS_LAYER0,      /* 3 layers x 5 quantities follow */
     MH_OBS_COUNT = MH_OBS_LAYER0 + 15
 } mh_obs;
 
@@ -40,8 +40,8 @@ const char *mh_observe_unit(int col);
 
 /* Reference amounts of the latest session, for the normalised observables. */
 typedef struct {
-    size_t surface_cells;  /* channel cells at the surface when the session punctured */
-    double deficit;        /* sum of e (1 - K) right after the session */
+    size_t surface_cells; /* channel cells at the surface when the session punctured */
+    double deficit;       /* sum of e (1 - K) right after the session */
 } mh_observe_ref;
 
 /* Epidermal deficit sum e (1 - K) (for mh_observe_ref.deficit). */
@@ -74,18 +74,18 @@ double mh_series_at(const mh_series *s, int col, double t);
 typedef struct {
     int nsessions;
     double *session_days;
-    double *closure_hours;       /* time until open_channels <= closure fraction */
-    double *erythema_days;       /* last time the erythema index is visible, after the session */
-    double *erythema_peak;       /* peak index after the session */
-    double *erythema_peak_hours; /* time of that peak */
-    double *reepithelialized_days; /* time until reepithelialized >= the threshold */
-    double *bleeding;            /* blood volume right after the session, uL/cm^2 */
-    double *downtime_days;       /* until the redness is gone and the epidermis restored: max of the two */
-    double *delivered;           /* compound entered by the end of the application, ug/cm^2 (NaN: none) */
-    double *compound_depth_um;   /* compound_depth90 at the end of the application, um (NaN: none) */
-    double *pih_index;           /* post-inflammatory hyperpigmentation index of the sun exposures */
-    double *infection_index;     /* open surface x hours of the water exposures, %.h */
-    double gain_days[MH_GAIN_DAYS];                /* 42, 90, 180 */
+    double *closure_hours;          /* time until open_channels <= closure fraction */
+    double *erythema_days;          /* last time the erythema index is visible, after the session */
+    double *erythema_peak;          /* peak index after the session */
+    double *erythema_peak_hours;    /* time of that peak */
+    double *reepithelialized_days;  /* time until reepithelialized >= the threshold */
+    double *bleeding;               /* blood volume right after the session, uL/cm^2 */
+    double *downtime_days;          /* until the redness is gone and the epidermis restored: max of the two */
+    double *delivered;              /* compound entered by the end of the application, ug/cm^2 (NaN: none) */
+    double *compound_depth_um;      /* compound_depth90 at the end of the application, um (NaN: none) */
+    double *pih_index;              /* post-inflammatory hyperpigmentation index of the sun exposures */
+    double *infection_index;        /* open surface x hours of the water exposures, %.h */
+    double gain_days[MH_GAIN_DAYS]; /* 42, 90, 180 */
     double gain[MH_OL_COUNT][MH_OQ_COUNT][MH_GAIN_DAYS + 1]; /* relative value at those days and at the end */
 } mh_summary;
 
@@ -104,11 +104,11 @@ double **mh_summary_slot(mh_summary *m, int i);
 /* What a summary needs besides the series (papers/model.md "Observables", papers/delivery.md "Aftercare"). */
 typedef struct {
     double closure_fraction, erythema_visible, reepi_fraction; /* observables.* */
-    const double *delivery_end;     /* per session: end of the application (day), or NULL without one */
-    const double *sun_days;         /* days after each session with sun exposure (n_sun) */
+    const double *delivery_end; /* per session: end of the application (day), or NULL without one */
+    const double *sun_days;     /* days after each session with sun exposure (n_sun) */
     int n_sun;
     double sun_dose_med, pih_weight; /* dose per exposure; the patient's type weight */
-    const double *water_days;       /* days after each session with water exposure (n_water) */
+    const double *water_days;        /* days after each session with water exposure (n_water) */
     int n_water;
     double water_hours;
 } mh_summary_settings;

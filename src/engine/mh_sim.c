@@ -192,7 +192,9 @@ mh_status mh_sim_setup(mh_sim *s, mh_ctx *ctx)
     mh_stepper *stepper = NULL;
     double *k_close = mh_alloc_doubles(s->grid->ncell), *w_open = mh_alloc_doubles(s->grid->ncell);
     double *obs_work = mh_alloc_doubles(mh_observe_work_size(s->grid));
-    mh_status st = k_close != NULL && w_open != NULL && obs_work != NULL ? MH_OK : MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (work arrays)");
+    mh_status st = k_close != NULL && w_open != NULL && obs_work != NULL
+                       ? MH_OK
+                       : MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (work arrays)");
     if (st == MH_OK)
         st = mh_fields_create(s->grid->ncell, ctx, &u);
     if (st == MH_OK)
@@ -280,8 +282,9 @@ static mh_status fault(mh_sim *s, bool non_finite, int sp, size_t cell, double h
     size_t plane = (size_t)g->nx * (size_t)g->ny;
     int i = (int)(cell % (size_t)g->nx), j = (int)((cell / (size_t)g->nx) % (size_t)g->ny);
     int k = (int)(cell / plane);
-    s->fault = (mh_sim_fault){non_finite, sp, cell, (i + 0.5) * g->dx_mm, g->dims == 3 ? (j + 0.5) * g->dx_mm : 0.0,
-                              (k + 0.5) * g->dx_mm, s->st.t_days, h};
+    s->fault = (mh_sim_fault){
+        non_finite,           sp,           cell, (i + 0.5) * g->dx_mm, g->dims == 3 ? (j + 0.5) * g->dx_mm : 0.0,
+        (k + 0.5) * g->dx_mm, s->st.t_days, h};
     s->have_fault = true;
     const mh_sim_fault *f = &s->fault;
     return MH_ERROR(ctx, MH_ERR_NUMERIC,
@@ -471,9 +474,8 @@ static int count_upto(const double *x, int n, double t)
     return k;
 }
 
-mh_status mh_sim_restore(mh_sim *s, const mh_sim_state *st, const double *const u[MH_NSPECIES],
-                         const double *k_close, const double *w_open, const mh_puncture *p, size_t np,
-                         const double *series, size_t nt,
+mh_status mh_sim_restore(mh_sim *s, const mh_sim_state *st, const double *const u[MH_NSPECIES], const double *k_close,
+                         const double *w_open, const mh_puncture *p, size_t np, const double *series, size_t nt,
                          const char *origin, mh_ctx *ctx)
 {
     if (s->started)
@@ -525,7 +527,8 @@ mh_status mh_sim_restore(mh_sim *s, const mh_sim_state *st, const double *const 
 
     mh_puncture *pc = malloc((np + 1) * sizeof *pc);
     double *sd = malloc((nt + 1) * MH_OBS_COUNT * sizeof *sd);
-    mh_status rc = pc != NULL && sd != NULL ? mh_sim_setup(s, ctx) : MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (restore)");
+    mh_status rc =
+        pc != NULL && sd != NULL ? mh_sim_setup(s, ctx) : MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (restore)");
     if (rc != MH_OK) {
         free(pc);
         free(sd);

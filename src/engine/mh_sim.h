@@ -31,12 +31,12 @@ typedef struct {
 
 /* Where and why a run stopped on a numerical fault (mh_sim_run returned MH_ERR_NUMERIC). */
 typedef struct {
-    bool non_finite;    /* a trial step gave NaN or Inf; else the step fell below solver.dt_min_s */
-    int species;        /* the field (mh_species) where the change was largest or not finite */
-    size_t cell;        /* its cell (mh_idx order) */
+    bool non_finite;             /* a trial step gave NaN or Inf; else the step fell below solver.dt_min_s */
+    int species;                 /* the field (mh_species) where the change was largest or not finite */
+    size_t cell;                 /* its cell (mh_idx order) */
     double x_mm, y_mm, depth_mm; /* the cell's centre (y_mm = 0 in 2-D) */
-    double t_days;      /* time of the last accepted state (the fields hold it) */
-    double dt_days;     /* the step that failed */
+    double t_days;               /* time of the last accepted state (the fields hold it) */
+    double dt_days;              /* the step that failed */
 } mh_sim_fault;
 
 /* Most entries of a list of days (snapshots, aftercare exposures). */
@@ -127,14 +127,13 @@ const double *mh_sim_lumen_weights(const mh_sim *sim);
 const mh_sim_fault *mh_sim_get_fault(const mh_sim *sim);
 
 /* Puts a simulation that has not run at a saved state: st, the fields u (MH_NSPECIES arrays of
- * ncell), the closure rates k_close and lumen weights w_open (ncell each), the punctures so far (np) and the series so far (nt rows
- * of MH_OBS_COUNT). Everything is copied and checked against this simulation's schedule, grid and
- * output times first (counts, order, finite and non-negative values); on any inconsistency it fails
- * with MH_ERR_INPUT naming what does not fit (origin, e.g. the checkpoint's path, leads the
- * message) and leaves the simulation as it was. MH_ERR_STATE after mh_sim_run. */
-mh_status mh_sim_restore(mh_sim *sim, const mh_sim_state *st, const double *const u[MH_NSPECIES],
-                         const double *k_close, const double *w_open, const mh_puncture *p, size_t np,
-                         const double *series, size_t nt,
+ * ncell), the closure rates k_close and lumen weights w_open (ncell each), the punctures so far (np) and the series so
+ * far (nt rows of MH_OBS_COUNT). Everything is copied and checked against this simulation's schedule, grid and output
+ * times first (counts, order, finite and non-negative values); on any inconsistency it fails with MH_ERR_INPUT naming
+ * what does not fit (origin, e.g. the checkpoint's path, leads the message) and leaves the simulation as it was.
+ * MH_ERR_STATE after mh_sim_run. */
+mh_status mh_sim_restore(mh_sim *sim, const mh_sim_state *st, const double *const u[MH_NSPECIES], const double *k_close,
+                         const double *w_open, const mh_puncture *p, size_t np, const double *series, size_t nt,
                          const char *origin, mh_ctx *ctx);
 
 const mh_grid *mh_sim_grid(const mh_sim *sim);

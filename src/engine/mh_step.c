@@ -12,14 +12,14 @@
 struct mh_stepper {
     const mh_grid *g;
     mh_diffusion *diff;
-    int nd;                          /* diffusing species */
-    int dsp[MH_NSPECIES];            /* their ids, in species order */
-    double *D[MH_NSPECIES];          /* copied profiles; NULL for a species that does not diffuse */
-    double *next[MH_NSPECIES];       /* trial values of the diffusing species */
-    double *Fc;                      /* F after chemotaxis */
-    double *rowmax;                  /* nz x MH_NSPECIES per-row maxima of the change */
-    const mh_fields *tried;          /* state of the last successful try (NULL: none) */
-    const mh_model_params *p;        /* and its parameters, closure rates and step */
+    int nd;                    /* diffusing species */
+    int dsp[MH_NSPECIES];      /* their ids, in species order */
+    double *D[MH_NSPECIES];    /* copied profiles; NULL for a species that does not diffuse */
+    double *next[MH_NSPECIES]; /* trial values of the diffusing species */
+    double *Fc;                /* F after chemotaxis */
+    double *rowmax;            /* nz x MH_NSPECIES per-row maxima of the change */
+    const mh_fields *tried;    /* state of the last successful try (NULL: none) */
+    const mh_model_params *p;  /* and its parameters, closure rates and step */
     const mh_model_aux *aux;
     double dt;
 };
@@ -124,9 +124,10 @@ _Static_assert(MH_S_Q == MH_NSPECIES - 1, "the compound is the last species (rea
  * the run) leaves the other species' bits as they are: without one, Q (and w_open) is neither read
  * nor written and out[MH_S_Q] is left as it was. Each reciprocal is within a few ulps of the
  * quotient it replaces. Inlined into its two callers, once for each value of with_q. */
-static inline __attribute__((always_inline)) void
-react_block(const mh_grid *g, const mh_model_params *p, const mh_model_aux *aux, const mh_fields *u, const double *Fc,
-            int k, size_t q0, int n, double dt, double *const out[MH_NSPECIES], const bool with_q)
+static inline __attribute__((always_inline)) void react_block(const mh_grid *g, const mh_model_params *p,
+                                                              const mh_model_aux *aux, const mh_fields *u,
+                                                              const double *Fc, int k, size_t q0, int n, double dt,
+                                                              double *const out[MH_NSPECIES], const bool with_q)
 {
     enum { NS = MH_NSPECIES - 1 }; /* the species in the batch: all but Q */
     const double *in[MH_NSPECIES];
@@ -183,9 +184,8 @@ static void react_cells_q(const mh_grid *g, const mh_model_params *p, const mh_m
     react_block(g, p, aux, u, Fc, k, q0, n, dt, out, true);
 }
 
-static void react_cells_no_q(const mh_grid *g, const mh_model_params *p, const mh_model_aux *aux,
-                             const mh_fields *u, const double *Fc, int k, size_t q0, int n, double dt,
-                             double *const out[MH_NSPECIES])
+static void react_cells_no_q(const mh_grid *g, const mh_model_params *p, const mh_model_aux *aux, const mh_fields *u,
+                             const double *Fc, int k, size_t q0, int n, double dt, double *const out[MH_NSPECIES])
 {
     react_block(g, p, aux, u, Fc, k, q0, n, dt, out, false);
 }
@@ -198,10 +198,7 @@ static void react_cells(const mh_grid *g, const mh_model_params *p, const mh_mod
 }
 
 /* Length of the block of at most MH_CHUNK cells from q0 in a row that ends at end. */
-static inline int block_len(size_t q0, size_t end)
-{
-    return end - q0 < MH_CHUNK ? (int)(end - q0) : MH_CHUNK;
-}
+static inline int block_len(size_t q0, size_t end) { return end - q0 < MH_CHUNK ? (int)(end - q0) : MH_CHUNK; }
 
 mh_status mh_step_try(mh_stepper *s, const mh_model_params *p, const mh_model_aux *aux, const mh_fields *u, double dt,
                       double atol, mh_change *change, mh_ctx *ctx)

@@ -205,8 +205,7 @@ mh_status mh_checkpoint_write(const char *path, const mh_sim *sim, const char *c
     return write_file(path, "checkpoint", sim, config_text, w, NULL, ctx);
 }
 
-mh_status mh_fault_write(const char *path, const mh_sim *sim, const char *config_text, const char *message,
-                         mh_ctx *ctx)
+mh_status mh_fault_write(const char *path, const mh_sim *sim, const char *config_text, const char *message, mh_ctx *ctx)
 {
     if (mh_sim_get_fault(sim) == NULL)
         return MH_ERROR(ctx, MH_ERR_STATE, "mh_fault_write: the run has no fault");
@@ -321,7 +320,7 @@ static long extent0(hid_t loc, const char *path, const char *name, int rank, mh_
 /* Reads the state scalars of group grp. */
 static mh_status read_scalars(hid_t grp, const char *path, mh_sim_state *st, mh_ctx *ctx)
 {
-    static const char *names[] = {"t_days",  "dt_days",  "sessions_done", "snapshots_done",
+    static const char *names[] = {"t_days",   "dt_days",  "sessions_done", "snapshots_done",
                                   "accepted", "rejected", "surface_cells", "deficit"};
     double v[8];
     for (int k = 0; k < 8; k++)
@@ -330,8 +329,8 @@ static mh_status read_scalars(hid_t grp, const char *path, mh_sim_state *st, mh_
     for (int k = 2; k < 7; k++)
         if (!(v[k] >= 0.0 && v[k] <= 9e15 && v[k] == floor(v[k])))
             return MH_ERROR(ctx, MH_ERR_INPUT, "%s: /state attribute %s is not a count", path, names[k]);
-    *st = (mh_sim_state){v[0], v[1], (int)fmin(v[2], 1e9), (int)fmin(v[3], 1e9), (long)v[4], (long)v[5],
-                         {(size_t)v[6], v[7]}};
+    *st = (mh_sim_state){v[0],       v[1],       (int)fmin(v[2], 1e9), (int)fmin(v[3], 1e9),
+                         (long)v[4], (long)v[5], {(size_t)v[6], v[7]}};
     return MH_OK;
 }
 
@@ -381,8 +380,8 @@ static mh_status check_header(hid_t file, const char *path, const char *config_t
     char *version = NULL, *saved = NULL;
     mh_status st = mh_h5_get_attr_string(file, path, "version", &version, ctx);
     if (st == MH_OK && strcmp(version, MH_VERSION) != 0)
-        st = MH_ERROR(ctx, MH_ERR_IO, "%s: written by microheal %s; this is %s, which cannot resume it", path,
-                      version, MH_VERSION);
+        st = MH_ERROR(ctx, MH_ERR_IO, "%s: written by microheal %s; this is %s, which cannot resume it", path, version,
+                      MH_VERSION);
     if (st == MH_OK)
         st = mh_h5_get_attr_string(file, path, "config", &saved, ctx);
     if (st == MH_OK)
@@ -486,12 +485,11 @@ static mh_status resume_from(hid_t file, const char *path, mh_sim *sim, const ch
     return st;
 }
 
-mh_status mh_checkpoint_resume(const char *path, mh_sim *sim, const char *config_text, mh_h5_writer *w,
-                               mh_ctx *ctx)
+mh_status mh_checkpoint_resume(const char *path, mh_sim *sim, const char *config_text, mh_h5_writer *w, mh_ctx *ctx)
 {
     if (access(path, F_OK) != 0)
-        return MH_ERROR(ctx, MH_ERR_IO, "%s: no checkpoint to resume from (%s); run without --resume to start",
-                        path, strerror(errno));
+        return MH_ERROR(ctx, MH_ERR_IO, "%s: no checkpoint to resume from (%s); run without --resume to start", path,
+                        strerror(errno));
     char *kind = NULL;
     hid_t file = mh_h5_open_microheal(path, &kind, ctx);
     if (file < 0)
@@ -536,7 +534,8 @@ mh_status mh_checkpoint_info(const char *path, FILE *out, mh_ctx *ctx)
         if (mh_h5_get_attr_string(file, path, "message", &message, &quiet) == MH_OK)
             fprintf(out, "fault: %s\n", message);
         else if (strcmp(kind, "checkpoint") == 0)
-            fprintf(out, "resume with: microheal run CONFIG -o OUTPUT --resume (same configuration and --set options)\n");
+            fprintf(out,
+                    "resume with: microheal run CONFIG -o OUTPUT --resume (same configuration and --set options)\n");
     }
     if (grp >= 0)
         H5Gclose(grp);

@@ -26,8 +26,7 @@ mh_status mh_checkpoint_write(const char *path, const mh_sim *sim, const char *c
  * does not match), or written by another program or version; MH_ERR_INPUT when it belongs to another
  * configuration (the first key that differs is named; the [checkpoint] keys may differ) or its state
  * does not fit this run. sim and w are then unusable for a resume (destroy them). */
-mh_status mh_checkpoint_resume(const char *path, mh_sim *sim, const char *config_text, mh_h5_writer *w,
-                               mh_ctx *ctx);
+mh_status mh_checkpoint_resume(const char *path, mh_sim *sim, const char *config_text, mh_h5_writer *w, mh_ctx *ctx);
 
 /* Writes the diagnostic snapshot of sim's numerical fault (mh_sim_get_fault) to path, atomically:
  * the last accepted state with the grid's shape, where and when the fault arose, and the message. */

@@ -16,9 +16,9 @@ typedef struct {
     const mh_sweep *s;
     const mh_sweep_table *t;
     const char *dir;
-    char **config;           /* per variant: its resolved configuration text */
+    char **config;            /* per variant: its resolved configuration text */
     char (*label)[LABEL_LEN]; /* per variant */
-    size_t label_len;        /* longest label + 1: the width of the label dataset */
+    size_t label_len;         /* longest label + 1: the width of the label dataset */
 } compare_view;
 
 static void fill_csv(FILE *f, const void *user)

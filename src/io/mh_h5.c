@@ -315,8 +315,8 @@ mh_status mh_h5_snapshot(void *user, double t, const mh_grid *g, const mh_model_
             for (size_t q = 0; q < g->ncell; q++)
                 w->buf[q] = (float)((1.0 - p->w_3) * f->u[MH_S_C1][q] + p->w_3 * f->u[MH_S_C3][q]);
         if (append(w->field[k], w->nsnap, H5T_NATIVE_FLOAT, w->buf) < 0)
-            return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write field %s at day %g (disk full?)", w->tmp,
-                            field_name(k), t);
+            return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write field %s at day %g (disk full?)", w->tmp, field_name(k),
+                            t);
     }
     if (append(w->tset, w->nsnap, H5T_NATIVE_DOUBLE, &t) < 0)
         return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write snapshot time", w->tmp);
@@ -380,8 +380,9 @@ static herr_t write_grid(hid_t root, const mh_grid *g)
         c[k] = (k + 0.5) * g->dx_mm;
     rc |= mh_h5_write_vector(root, "/grid/z_mm", H5T_NATIVE_DOUBLE, c, (size_t)g->nz, "mm (depth below the surface)");
     free(c);
-    rc |= mh_h5_write_vector(root, "/grid/layer", H5T_NATIVE_UCHAR, g->layer, (size_t)g->nz,
-                    "0 stratum_corneum, 1 viable_epidermis, 2 papillary_dermis, 3 reticular_dermis, 4 hypodermis");
+    rc |= mh_h5_write_vector(
+        root, "/grid/layer", H5T_NATIVE_UCHAR, g->layer, (size_t)g->nz,
+        "0 stratum_corneum, 1 viable_epidermis, 2 papillary_dermis, 3 reticular_dermis, 4 hypodermis");
     rc |= mh_h5_write_vector(root, "/grid/layer_top_mm", H5T_NATIVE_DOUBLE, g->skin.top_mm, MH_LAYER_COUNT + 1, "mm");
     hid_t gg = H5Gopen2(root, "/grid", H5P_DEFAULT);
     if (gg >= 0) {
@@ -565,8 +566,8 @@ static bool snapshot_shape_fits(hid_t d, int rank, const hsize_t *shape, hsize_t
     if (sp < 0)
         return false;
     hsize_t dims[4];
-    bool ok = H5Sget_simple_extent_ndims(sp) == rank && H5Sget_simple_extent_dims(sp, dims, NULL) == rank &&
-              dims[0] == n;
+    bool ok =
+        H5Sget_simple_extent_ndims(sp) == rank && H5Sget_simple_extent_dims(sp, dims, NULL) == rank && dims[0] == n;
     for (int r = 1; ok && r < rank; r++)
         ok = dims[r] == shape[r - 1];
     H5Sclose(sp);

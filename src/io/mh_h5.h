@@ -31,8 +31,8 @@ mh_status mh_h5_read_vector(const char *path, const char *dataset, double **out,
 mh_status mh_h5_read_root_string(const char *path, const char *attr, char **out, mh_ctx *ctx);
 /* Reads the snapshot of field `name` nearest to day into a malloc'ed float array with its shape
  * (nz, ny, nx; ny = 1 in 2-D) and the snapshot's actual day. */
-mh_status mh_h5_read_field(const char *path, const char *name, double day, float **out, int shape[3],
-                           double *t_actual, mh_ctx *ctx);
+mh_status mh_h5_read_field(const char *path, const char *name, double day, float **out, int shape[3], double *t_actual,
+                           mh_ctx *ctx);
 
 /* SHA-256 of n bytes as 64 lowercase hex digits and a NUL (OpenSSL's libcrypto); false if it failed.
  * Outputs carry the one of their configuration text as the root attribute config_sha256. */

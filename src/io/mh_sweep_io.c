@@ -209,8 +209,8 @@ bool mh_sweep_point_complete(const char *dir, int point, const char *cfg_text, d
         snprintf(why, whylen, "%s", ctx.msg);
         ok = false;
     }
-    if (ok && (!mh_sha256_hex(cfg_text, strlen(cfg_text), want) || strcmp(sha, want) != 0 ||
-               strcmp(config, cfg_text) != 0)) {
+    if (ok &&
+        (!mh_sha256_hex(cfg_text, strlen(cfg_text), want) || strcmp(sha, want) != 0 || strcmp(config, cfg_text) != 0)) {
         snprintf(why, whylen, "%s: holds another configuration (config_sha256 %.12s..., the point's %.12s...)", path,
                  sha, want);
         ok = false;
@@ -551,10 +551,10 @@ static herr_t write_h5_body(hid_t f, const void *user)
     for (int col = 0; rc >= 0 && col < 4; col++) {
         static const char *names[] = {"point", "row", "replicate", "seed"};
         for (int i = 0; i < n; i++)
-            iv[i] = col == 0 ? i
-                  : col == 1 ? mh_sweep_row(s, i)
-                  : col == 2 ? mh_sweep_replicate(s, i)
-                             : (long long)mh_sweep_seed(s, i);
+            iv[i] = col == 0   ? i
+                    : col == 1 ? mh_sweep_row(s, i)
+                    : col == 2 ? mh_sweep_replicate(s, i)
+                               : (long long)mh_sweep_seed(s, i);
         rc |= mh_h5_write_vector(f, names[col], H5T_NATIVE_LLONG, iv, (size_t)n, NULL);
     }
     rc |= mh_sweep_io_group(f, "inputs");
@@ -611,7 +611,7 @@ mh_status mh_sweep_summary_write(const mh_sweep *s, const char *dir, mh_sweep_co
     double *sobol = NULL;
     char *csv = join(dir, "summary.csv"), *h5 = join(dir, "summary.h5"), *sob = join(dir, "sobol.csv");
     mh_status st = csv == NULL || h5 == NULL || sob == NULL ? MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory")
-                                                             : mh_sweep_table_gather(s, dir, &t, counts, ctx);
+                                                            : mh_sweep_table_gather(s, dir, &t, counts, ctx);
     if (st == MH_OK && mh_sweep_get_design(s) == MH_SWEEP_SOBOL)
         st = sobol_indices(s, &t, &sobol, ctx);
     const summary_view v = {s, &t, sobol};

@@ -19,15 +19,13 @@ typedef struct {
 
 /* Fills t (zeroed by the caller) and c from DIR, point by point in order. MH_ERR_NOMEM, or the error of a
  * point's configuration; the caller frees t with mh_sweep_table_clear, also after a failure. */
-mh_status mh_sweep_table_gather(const mh_sweep *s, const char *dir, mh_sweep_table *t, mh_sweep_counts *c,
-                                mh_ctx *ctx);
+mh_status mh_sweep_table_gather(const mh_sweep *s, const char *dir, mh_sweep_table *t, mh_sweep_counts *c, mh_ctx *ctx);
 void mh_sweep_table_clear(mh_sweep_table *t);
 /* "ok", "failed", "missing". */
 const char *mh_sweep_status_name(int status);
 
 /* Writes path through a temporary file (fsync, rename): fill(f, user) writes the contents. */
-mh_status mh_sweep_io_write_text(const char *path, void (*fill)(FILE *, const void *), const void *user,
-                                 mh_ctx *ctx);
+mh_status mh_sweep_io_write_text(const char *path, void (*fill)(FILE *, const void *), const void *user, mh_ctx *ctx);
 /* Writes the HDF5 file path (mh_h5_create) through a temporary file: body(file, user) writes the contents and
  * returns negative on failure, which removes the temporary file (MH_ERR_IO). */
 mh_status mh_sweep_io_write_h5(const char *path, herr_t (*body)(hid_t, const void *), const void *user, mh_ctx *ctx);

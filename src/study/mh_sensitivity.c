@@ -21,7 +21,7 @@
 struct mh_sensitivity {
     mh_config *base;
     mh_sensitivity_options opt; /* opt.keys points at keys */
-    const char **keys;   /* nparams table keys */
+    const char **keys;          /* nparams table keys */
     int nparams;
     mh_sensitivity_param *par;
     int nruns;
@@ -257,7 +257,8 @@ mh_status mh_sensitivity_create(const mh_config *base, const mh_sensitivity_opti
             s->keys[j++] = tab[i].key;
     for (int i = 0; i < n; i++) {
         int id;
-        if ((st = mh_config_check_varied(base, opt->keys != NULL ? opt->keys[i] : s->keys[i], "sensitivity", "", &id, ctx)) != MH_OK)
+        if ((st = mh_config_check_varied(base, opt->keys != NULL ? opt->keys[i] : s->keys[i], "sensitivity", "", &id,
+                                         ctx)) != MH_OK)
             goto fail;
         for (int j = 0; j < i; j++)
             if (s->par[j].id == id) {

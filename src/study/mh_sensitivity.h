@@ -74,10 +74,10 @@ typedef struct {
     int nkeys;
     mh_sensitivity_obs obs[MH_SENS_NOBS]; /* observables to check and rank, nobs of them */
     int nobs;
-    double delta;                 /* oat: relative step, in (0, 1); default 0.1 */
-    int trajectories;             /* morris: r, 2 .. 1000; default 4 */
-    int levels;                   /* morris: p, even, 2 .. 100; default 4 */
-    double range;                 /* morris: relative half-width of the range, in (0, 1); default 0.5 */
+    double delta;                        /* oat: relative step, in (0, 1); default 0.1 */
+    int trajectories;                    /* morris: r, 2 .. 1000; default 4 */
+    int levels;                          /* morris: p, even, 2 .. 100; default 4 */
+    double range;                        /* morris: relative half-width of the range, in (0, 1); default 0.5 */
     mh_sensitivity_progress_fn progress; /* may be NULL */
     void *progress_user;
 } mh_sensitivity_options;

@@ -49,8 +49,8 @@ struct mh_sweep {
     axis_store ax[MH_SWEEP_MAX_AXES];
     int nsets;
     set_entry sets[MAX_SETS];
-    mh_config *base;  /* base file + [set] (NULL for design list) */
-    char *base_text;  /* resolved text of the base file, before [set] */
+    mh_config *base;     /* base file + [set] (NULL for design list) */
+    char *base_text;     /* resolved text of the base file, before [set] */
     int nconfigs;        /* design list: rows */
     mh_config **configs; /* design list: row r's configuration (its file + [set]) */
     char **labels;       /* design list: row r's label (its file's name) */
@@ -214,8 +214,10 @@ static mh_status check_axis_key(const mh_sweep *s, axis_store *ax, mh_ctx *ctx)
                             s->sets[i].where);
     int session = mh_config_override_session(s->base, (mh_param_id)p->param);
     if (session > 0)
-        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: overridden in [session.%d] of the base; the axis would not reach "
-                        "that session", ax->where, ax->key, session);
+        return MH_ERROR(ctx, MH_ERR_INPUT,
+                        "%s: %s: overridden in [session.%d] of the base; the axis would not reach "
+                        "that session",
+                        ax->where, ax->key, session);
     return MH_OK;
 }
 
@@ -374,8 +376,8 @@ static void put_base(mh_sweep *s, int r, int a)
 static mh_status alloc_rows(mh_sweep *s, long nrows, mh_ctx *ctx)
 {
     if (nrows < 1 || nrows * s->replicates > MH_SWEEP_MAX_POINTS)
-        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: the design has %ld rows x %d replicates, more than %d points",
-                        s->path, nrows, s->replicates, MH_SWEEP_MAX_POINTS);
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: the design has %ld rows x %d replicates, more than %d points", s->path,
+                        nrows, s->replicates, MH_SWEEP_MAX_POINTS);
     s->nrows = (int)nrows;
     s->vtext = calloc((size_t)nrows * s->naxes + 1, sizeof *s->vtext); /* + 1: a list has no axes */
     s->vnum = calloc((size_t)nrows * s->naxes + 1, sizeof *s->vnum);
@@ -482,9 +484,9 @@ static mh_status plan_sobol(mh_sweep *s, mh_ctx *ctx)
         gsl_qrng_get(q, v);
         const int r0 = j * (k + 2);
         for (int a = 0; a < k; a++) {
-            put_unit(s, r0, a, v[a]);        /* A_j */
+            put_unit(s, r0, a, v[a]);         /* A_j */
             put_unit(s, r0 + 1, a, v[k + a]); /* B_j */
-            for (int i = 0; i < k; i++)      /* AB_j^(i) */
+            for (int i = 0; i < k; i++)       /* AB_j^(i) */
                 put_unit(s, r0 + 2 + i, a, a == i ? v[k + a] : v[a]);
         }
         for (int r = r0; r < r0 + k + 2; r++)
@@ -591,8 +593,8 @@ mh_status mh_sweep_check_distinct(const mh_sweep *s, mh_ctx *ctx)
                 char a[512], b[512];
                 mh_sweep_row_label(s, mh_sweep_row(s, j), a, sizeof a);
                 mh_sweep_row_label(s, mh_sweep_row(s, i), b, sizeof b);
-                st = MH_ERROR(ctx, MH_ERR_INPUT, "%s and %s give the same configuration (points %d and %d)", a, b, j,
-                              i);
+                st =
+                    MH_ERROR(ctx, MH_ERR_INPUT, "%s and %s give the same configuration (points %d and %d)", a, b, j, i);
             }
     }
     for (int i = 0; text != NULL && i < n; i++)
@@ -654,11 +656,21 @@ static mh_status plan(mh_sweep *s, mh_ctx *ctx)
         st = parse_axis(s, &s->ax[a], ctx);
     if (st == MH_OK) {
         switch (s->design) {
-        case MH_SWEEP_GRID: st = plan_grid(s, ctx); break;
-        case MH_SWEEP_OAT: st = plan_oat(s, ctx); break;
-        case MH_SWEEP_LHS: st = plan_lhs(s, ctx); break;
-        case MH_SWEEP_SOBOL: st = plan_sobol(s, ctx); break;
-        case MH_SWEEP_LIST: st = alloc_rows(s, s->nconfigs, ctx); break;
+        case MH_SWEEP_GRID:
+            st = plan_grid(s, ctx);
+            break;
+        case MH_SWEEP_OAT:
+            st = plan_oat(s, ctx);
+            break;
+        case MH_SWEEP_LHS:
+            st = plan_lhs(s, ctx);
+            break;
+        case MH_SWEEP_SOBOL:
+            st = plan_sobol(s, ctx);
+            break;
+        case MH_SWEEP_LIST:
+            st = alloc_rows(s, s->nconfigs, ctx);
+            break;
         }
     }
     return st;
@@ -721,8 +733,10 @@ mh_status mh_sweep_load(const char *path, mh_ctx *ctx, mh_sweep **out)
     s->design_seed = (unsigned long)seed;
     const bool sampled = s->design == MH_SWEEP_LHS || s->design == MH_SWEEP_SOBOL;
     if (st == MH_OK && sampled && s->k[K_SAMPLES].value == NULL)
-        st = MH_ERROR(ctx, MH_ERR_INPUT, "%s: samples: design %s needs samples (rows for lhs, base samples N for "
-                      "sobol)", s->k[K_DESIGN].where, design_names[s->design]);
+        st = MH_ERROR(ctx, MH_ERR_INPUT,
+                      "%s: samples: design %s needs samples (rows for lhs, base samples N for "
+                      "sobol)",
+                      s->k[K_DESIGN].where, design_names[s->design]);
     if (st == MH_OK && !sampled && s->k[K_SAMPLES].value != NULL)
         st = MH_ERROR(ctx, MH_ERR_INPUT, "%s: samples: design %s takes no samples (the axes give its rows)",
                       s->k[K_SAMPLES].where, design_names[s->design]);
@@ -895,9 +909,8 @@ static const struct {
     const char *name, *unit;
 } metric_info[MH_MET_COUNT] = {
     {"collagen_gain_d42", "1"}, {"collagen_gain_d90", "1"}, {"collagen_gain_d180", "1"}, {"collagen_gain_end", "1"},
-    {"erythema_days", "day"},   {"closure_hours", "h"},     {"bleeding", "uL/cm^2"},
-    {"downtime_days", "day"},   {"delivered", "ug/cm^2"},   {"pih_index", "1"},
-    {"infection_index", "%.h"},
+    {"erythema_days", "day"},   {"closure_hours", "h"},     {"bleeding", "uL/cm^2"},     {"downtime_days", "day"},
+    {"delivered", "ug/cm^2"},   {"pih_index", "1"},         {"infection_index", "%.h"},
 };
 
 const char *mh_sweep_metric_name(mh_sweep_metric m) { return metric_info[m].name; }

@@ -50,9 +50,9 @@
 typedef enum { MH_SWEEP_GRID = 0, MH_SWEEP_OAT, MH_SWEEP_LHS, MH_SWEEP_SOBOL, MH_SWEEP_LIST } mh_sweep_design;
 typedef enum { MH_AXIS_LIST = 0, MH_AXIS_RANGE, MH_AXIS_LOGRANGE } mh_axis_kind;
 
-#define MH_SWEEP_MAX_AXES 20       /* sobol: 2k <= 40, GSL's Sobol dimensions */
+#define MH_SWEEP_MAX_AXES 20 /* sobol: 2k <= 40, GSL's Sobol dimensions */
 #define MH_SWEEP_MAX_POINTS 1000000
-#define MH_SWEEP_VALUE_LEN 48      /* longest value text of a point */
+#define MH_SWEEP_VALUE_LEN 48 /* longest value text of a point */
 
 /* One axis of the sweep (strings owned by the sweep). */
 typedef struct {
@@ -61,10 +61,10 @@ typedef struct {
     const char *where; /* "FILE:LINE" of the axis */
     int param;         /* row of mh_param_table() */
     mh_axis_kind kind;
-    int nvalues;       /* list: items; range/logrange: n (0 = not given: lhs and sobol only) */
-    double lo, hi;     /* range/logrange: a, b */
-    bool integer;      /* the key is an integer parameter */
-    bool numeric;      /* the key is a real or integer parameter (a value has a number) */
+    int nvalues;   /* list: items; range/logrange: n (0 = not given: lhs and sobol only) */
+    double lo, hi; /* range/logrange: a, b */
+    bool integer;  /* the key is an integer parameter */
+    bool numeric;  /* the key is a real or integer parameter (a value has a number) */
 } mh_sweep_axis;
 
 typedef struct mh_sweep mh_sweep;
@@ -143,13 +143,13 @@ typedef enum {
     MH_MET_GAIN42 = 0, /* dermis total collagen at day 42 relative to untreated, minus 1 (0.17 = +17 %) */
     MH_MET_GAIN90,
     MH_MET_GAIN180,
-    MH_MET_GAIN_END, /* at simulation.days */
-    MH_MET_ERYTHEMA, /* erythema days of session 1 */
-    MH_MET_CLOSURE,  /* channel closure hours of session 1 */
-    MH_MET_BLEEDING, /* blood volume after session 1, uL/cm^2 */
-    MH_MET_DOWNTIME, /* downtime days of session 1 (redness or open epidermis, whichever lasts longer) */
+    MH_MET_GAIN_END,  /* at simulation.days */
+    MH_MET_ERYTHEMA,  /* erythema days of session 1 */
+    MH_MET_CLOSURE,   /* channel closure hours of session 1 */
+    MH_MET_BLEEDING,  /* blood volume after session 1, uL/cm^2 */
+    MH_MET_DOWNTIME,  /* downtime days of session 1 (redness or open epidermis, whichever lasts longer) */
     MH_MET_DELIVERED, /* compound delivered by the end of session 1's application, ug/cm^2 (NaN: none) */
-    MH_MET_PIH,      /* hyperpigmentation index of session 1's sun exposures */
+    MH_MET_PIH,       /* hyperpigmentation index of session 1's sun exposures */
     MH_MET_INFECTION, /* infection-risk index of session 1's water exposures, %.h */
     MH_MET_COUNT
 } mh_sweep_metric;

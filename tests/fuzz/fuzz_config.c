@@ -268,8 +268,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 expect_names_where(&ctx, ini.path, nset, "--set");
                 char *after = fresh_text(cfg);
                 if (strcmp(before, after) != 0)
-                    fail("a failed mh_config_set (%s) changed the configuration:\n%s\n---- after:\n%s", ctx.msg,
-                         before, after);
+                    fail("a failed mh_config_set (%s) changed the configuration:\n%s\n---- after:\n%s", ctx.msg, before,
+                         after);
                 free(after);
             }
             free(before);
