@@ -1,3 +1,4 @@
+/* src/base: what every layer needs (status, error context, units, version, untrusted files); no other layer. */
 /* mh_ctx: error recording and aligned allocation shared by every module. */
 #include "mh_ctx.h"
 

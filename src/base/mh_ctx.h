@@ -1,3 +1,4 @@
+/* src/base: what every layer needs (status, error context, units, version, untrusted files); no other layer. */
 /* mh_ctx: status codes, the error context every fallible call records into, and aligned allocation. */
 #ifndef MH_CTX_H
 #define MH_CTX_H

@@ -1,3 +1,4 @@
+/* src/base: what every layer needs (status, error context, units, version, untrusted files); no other layer. */
 /* mh_file: inputs, outputs, temporaries and locks, with every path treated as untrusted (see mh_file.h).
  *
  * What each function defends against (papers/reliability.md, "Hostile files"):

@@ -1,3 +1,4 @@
+/* src/base: what every layer needs (status, error context, units, version, untrusted files); no other layer. */
 /* mh_file: files as untrusted things: inputs that must be regular files of bounded size, outputs that
  * may replace only a regular file, temporaries that cannot be redirected, advisory locks, and the
  * removal of temporaries that dead processes left (papers/reliability.md, "Hostile files"). */

@@ -1,3 +1,4 @@
+/* src/base: what every layer needs (status, error context, units, version, untrusted files); no other layer. */
 /* mh_units: the conversions between the units of the configuration and the solver's (day, mm). */
 #ifndef MH_UNITS_H
 #define MH_UNITS_H

@@ -1,3 +1,4 @@
+/* src/bench: the benchmark program (make bench), on the library. */
 /* bench: microheal's benchmark (make bench): memory bandwidth, the diffusion kernels, a model step and
  * whole runs, with a strong-scaling table; prints a table and writes a flat JSON object.
  *

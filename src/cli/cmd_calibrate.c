@@ -1,3 +1,4 @@
+/* src/cli: the microheal command: parse the arguments, call the library, report, exit code. */
 /* cmd_calibrate: `microheal calibrate` (fit parameters to targets, write a report) and `microheal validate`
  * (every target against its band: Markdown and CSV tables, gnuplot figures). The library does the work
  * (mh_targets, mh_calibrate); this file parses arguments, prints, writes files and runs gnuplot. */

@@ -1,3 +1,4 @@
+/* src/cli: the microheal command: parse the arguments, call the library, report, exit code. */
 /* cmd_compare: `microheal compare`: run variants of a treatment side by side (configuration files, or one
  * key of a base configuration at several values) with the sweep's local pool, and write their outcome
  * table, time series and overlay plots to one folder (papers/compare.md). */

@@ -1,3 +1,4 @@
+/* src/cli: the microheal command: parse the arguments, call the library, report, exit code. */
 /* cmd_compare_plot: the plots of `microheal compare`: the healing curves of every variant overlaid, and each
  * outcome against the varied value (a numeric key) or per variant as bars (files, a choice key), through
  * scripts/compare_curves.gp and scripts/compare_outcome.gp (papers/compare.md). */

@@ -1,3 +1,4 @@
+/* src/cli: the microheal command: parse the arguments, call the library, report, exit code. */
 /* cmd_plot: `microheal plot OUT.h5`: the gallery of one run for a class (healing curves, early response,
  * cross-sections, depth response, an animation of the first week), tables exported from the output and
  * drawn by the gnuplot scripts into PNGs and a GIF. */

@@ -1,3 +1,4 @@
+/* src/cli: the microheal command: parse the arguments, call the library, report, exit code. */
 /* cmd_run: `microheal run` (simulate to HDF5, with checkpoints, resume, signals and fault snapshots)
  * and `microheal check` (validate and show the set-up). */
 #include "mh_args.h"

@@ -1,3 +1,4 @@
+/* src/cli: the microheal command: parse the arguments, call the library, report, exit code. */
 /* cmd_sensitivity: `microheal sensitivity`: parse, run the screening (mh_sensitivity), write the ranked
  * Markdown table, the CSV and the gnuplot bar chart (scripts/sensitivity.gp), report, exit.
  *

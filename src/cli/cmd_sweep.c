@@ -1,3 +1,4 @@
+/* src/cli: the microheal command: parse the arguments, call the library, report, exit code. */
 /* cmd_sweep: `microheal sweep`: run a sweep's points locally (a process pool), under mpirun (a task
  * farm, mh_farm), or as a Slurm job array, resume it, and collect its summary (papers/sweeps.md). */
 #define _XOPEN_SOURCE 700 /* realpath */

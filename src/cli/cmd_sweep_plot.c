@@ -1,3 +1,4 @@
+/* src/cli: the microheal command: parse the arguments, call the library, report, exit code. */
 /* cmd_sweep_plot: `microheal sweep --plot DIR`: a sweep's metric against each axis (mean and spread over replicates)
  * and on the grid of two axes, as gnuplot data blocks and PNGs in DIR/plots (papers/sweeps.md, section 7). */
 #define _XOPEN_SOURCE 700

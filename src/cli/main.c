@@ -1,3 +1,4 @@
+/* src/cli: the microheal command: parse the arguments, call the library, report, exit code. */
 /* microheal CLI: parse arguments, call the library, report, exit (0 ok, 2 bad input, 1 other failure). */
 #include "mh_args.h"
 #include "mh_cli.h"

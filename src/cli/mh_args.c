@@ -1,3 +1,4 @@
+/* src/cli: the microheal command: parse the arguments, call the library, report, exit code. */
 /* mh_args: the one argument parser of the microheal commands, on getopt_long (see mh_args.h). */
 #include "mh_args.h"
 #include "mh_cli_util.h"

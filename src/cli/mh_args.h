@@ -1,3 +1,4 @@
+/* src/cli: the microheal command: parse the arguments, call the library, report, exit code. */
 /* mh_args: the one argument parser of the microheal commands: glibc's getopt_long over a command's argv,
  * the options that commands share (--set, -o/--output, -q/--quiet, -j/--jobs, -h/--help) handled here once,
  * a command's own long options handed to its callback in the order given, positional arguments collected

@@ -1,3 +1,4 @@
+/* src/cli: the microheal command: parse the arguments, call the library, report, exit code. */
 /* mh_cli: commands of the microheal executable that live in their own files (dispatched from main.c). */
 #ifndef MH_CLI_H
 #define MH_CLI_H

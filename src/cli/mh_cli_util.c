@@ -1,3 +1,4 @@
+/* src/cli: the microheal command: parse the arguments, call the library, report, exit code. */
 /* mh_cli_util: helpers shared by the microheal commands (see mh_cli_util.h). */
 #include "mh_cli_util.h"
 #include "mh_file.h"

@@ -1,3 +1,4 @@
+/* src/cli: the microheal command: parse the arguments, call the library, report, exit code. */
 /* mh_cli_util: what every microheal command shares: error reporting and exit codes, number
  * parsing, output folders, CSV text, and running the gnuplot scripts. */
 #ifndef MH_CLI_UTIL_H

@@ -1,3 +1,4 @@
+/* src/cli: the microheal command: parse the arguments, call the library, report, exit code. */
 /* mh_farm: a dynamic MPI task farm for the CLI (microheal sweep under mpirun); serial without MPI. */
 #ifndef MH_FARM_H
 #define MH_FARM_H

@@ -1,3 +1,4 @@
+/* src/cli: the microheal command: parse the arguments, call the library, report, exit code. */
 /* mh_pool: running a sweep's points to DIR/points: one point, the pending points, a local process pool
  * (see mh_pool.h). */
 #include "mh_pool.h"

@@ -1,3 +1,4 @@
+/* src/cli: the microheal command: parse the arguments, call the library, report, exit code. */
 /* mh_pool: running a sweep's points to DIR/points (microheal sweep and compare): one point in this
  * process, the points not complete yet, and a local pool of processes. */
 #ifndef MH_POOL_H

@@ -1,3 +1,4 @@
+/* src/cli: the microheal command: parse the arguments, call the library, report, exit code. */
 /* mh_progress: the progress bar of long commands on a terminal (see mh_progress.h). */
 #include "mh_progress.h"
 #include "mh_cli_util.h"

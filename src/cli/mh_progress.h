@@ -1,3 +1,4 @@
+/* src/cli: the microheal command: parse the arguments, call the library, report, exit code. */
 /* mh_progress: a progress bar for long commands on a terminal: how far (simulated days, points), the
  * percentage, the wall time elapsed and an estimate of the time left, redrawn in place on one line. */
 #ifndef MH_PROGRESS_H

@@ -1,3 +1,4 @@
+/* src/cli: the microheal command: parse the arguments, call the library, report, exit code. */
 /* mh_sanitizer_hooks: settings that AddressSanitizer and LeakSanitizer read at start-up, for the
  * executables that call MPI (microheal, tests/mpi/farm_check) when built with them (make check-asan);
  * ordinary functions that nothing calls otherwise.

@@ -1,3 +1,4 @@
+/* src/config: the parameter table, INI files, rules between keys, and the engine's structs built from them. */
 /* mh_build: a loaded configuration into the engine's parameter structs (mh_build.h).
  *
  * config layer. Units: the engine's structs keep the configuration's units where their members say

@@ -1,3 +1,4 @@
+/* src/config: the parameter table, INI files, rules between keys, and the engine's structs built from them. */
 /* mh_build: the one translation of a loaded configuration into the engine's parameter structs.
  *
  * config layer: the engine (src/engine) never sees an mh_config; this module reads every key it

@@ -1,3 +1,4 @@
+/* src/config: the parameter table, INI files, rules between keys, and the engine's structs built from them. */
 /* mh_config: parameter table, INI loading through libinih, --set overrides and value checks; the rules
  * between keys and the contraindications are in mh_rules.c.
  *

@@ -1,3 +1,4 @@
+/* src/config: the parameter table, INI files, rules between keys, and the engine's structs built from them. */
 /* mh_config: the parameter table, loading INI files (libinih), --set overrides and validation. */
 #ifndef MH_CONFIG_H
 #define MH_CONFIG_H

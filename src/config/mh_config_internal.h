@@ -1,3 +1,4 @@
+/* src/config: the parameter table, INI files, rules between keys, and the engine's structs built from them. */
 /* mh_config_internal: the configuration's store of values, shared by mh_config.c and mh_rules.c only; config layer. */
 #ifndef MH_CONFIG_INTERNAL_H
 #define MH_CONFIG_INTERNAL_H

@@ -1,3 +1,4 @@
+/* src/config: the parameter table, INI files, rules between keys, and the engine's structs built from them. */
 /* mh_ini: libinih with line numbers: a counting fgets-style reader handed to ini_parse_stream. */
 #include "mh_ini.h"
 

@@ -1,3 +1,4 @@
+/* src/config: the parameter table, INI files, rules between keys, and the engine's structs built from them. */
 /* mh_ini: INI files through libinih, with the file and line of every key for "FILE:LINE: key: ..." messages. */
 #ifndef MH_INI_H
 #define MH_INI_H

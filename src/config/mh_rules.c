@@ -1,3 +1,4 @@
+/* src/config: the parameter table, INI files, rules between keys, and the engine's structs built from them. */
 /* mh_rules: the rules between keys and the contraindications, checked once every value is in; config layer. */
 #include "mh_config.h"
 

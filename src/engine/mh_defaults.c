@@ -1,3 +1,4 @@
+/* src/engine: the numerical engine, on plain parameter structs; no configuration, no HDF5, no printing. */
 /* mh_defaults: the documented default parameters of a run (mh_sim_params_default).
  *
  * engine layer. The values are those of src/config/mh_params.def, in the units of the engine's

@@ -1,3 +1,4 @@
+/* src/engine: the numerical engine, on plain parameter structs; no configuration, no HDF5, no printing. */
 /* mh_delivery: compound properties, transport coefficients and application times (mh_delivery.h).
  *
  * Stratum corneum: Potts & Guy (1992) Pharm Res 9:663, log10 kp [cm/h] = -2.7 + 0.71 log Kow

@@ -1,3 +1,4 @@
+/* src/engine: the numerical engine, on plain parameter structs; no configuration, no HDF5, no printing. */
 /* mh_delivery: a compound applied to the skin after needling: its properties, its transport
  * coefficients in solver units, and when it is on the skin (papers/delivery.md).
  *

@@ -1,3 +1,4 @@
+/* src/engine: the numerical engine, on plain parameter structs; no configuration, no HDF5, no printing. */
 /* mh_device: resolving device settings per session and generating puncture patterns (GSL RNG).
  *
  * Effective depth d = f L (penetration fraction f of needle length L); the channel is a cone

@@ -1,3 +1,4 @@
+/* src/engine: the numerical engine, on plain parameter structs; no configuration, no HDF5, no printing. */
 /* mh_device: needle devices (pen, roller, stamp, patch), effective depth, density and puncture patterns. */
 #ifndef MH_DEVICE_H
 #define MH_DEVICE_H

@@ -1,3 +1,4 @@
+/* src/engine: the numerical engine, on plain parameter structs; no configuration, no HDF5, no printing. */
 /* mh_diffusion: the optimised LOD diffusion-decay step (equations in mh_diffusion.h).
  *
  * Every line of a sweep solves a symmetric tridiagonal system whose matrix depends only on the

@@ -1,3 +1,4 @@
+/* src/engine: the numerical engine, on plain parameter structs; no configuration, no HDF5, no printing. */
 /* mh_diffusion: implicit LOD (locally one-dimensional) diffusion-decay steps of several fields.
  *
  * Each field u has a depth profile of diffusion coefficients D[k] (mm^2/day, nz entries) and a

@@ -1,3 +1,4 @@
+/* src/engine: the numerical engine, on plain parameter structs; no configuration, no HDF5, no printing. */
 /* mh_diffusion_ref: the reference LOD diffusion-decay step, one line at a time with GSL, serial.
  *
  * Written for clarity, not speed: the optimised kernel (mh_diffusion.c) is tested against it.

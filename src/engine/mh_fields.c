@@ -1,3 +1,4 @@
+/* src/engine: the numerical engine, on plain parameter structs; no configuration, no HDF5, no printing. */
 /* mh_fields: allocation, copy and naming of the species fields. */
 #include "mh_fields.h"
 

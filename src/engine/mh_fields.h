@@ -1,3 +1,4 @@
+/* src/engine: the numerical engine, on plain parameter structs; no configuration, no HDF5, no printing. */
 /* mh_fields: the model's species as struct-of-arrays fields (one aligned array each). */
 #ifndef MH_FIELDS_H
 #define MH_FIELDS_H

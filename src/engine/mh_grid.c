@@ -1,3 +1,4 @@
+/* src/engine: the numerical engine, on plain parameter structs; no configuration, no HDF5, no printing. */
 /* mh_grid: uniform grid over the layered column; layer, vascular and mask profiles per depth. */
 #include "mh_grid.h"
 

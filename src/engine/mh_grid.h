@@ -1,3 +1,4 @@
+/* src/engine: the numerical engine, on plain parameter structs; no configuration, no HDF5, no printing. */
 /* mh_grid: the uniform finite-difference grid over the skin column (2-D or 3-D). */
 #ifndef MH_GRID_H
 #define MH_GRID_H

@@ -1,3 +1,4 @@
+/* src/engine: the numerical engine, on plain parameter structs; no configuration, no HDF5, no printing. */
 /* mh_model: reaction terms, baseline and wounding of the microneedling healing model.
  *
  * Equations (papers/model.md, section "Equations"); m = dermal mask, e = epidermal mask,

@@ -1,3 +1,4 @@
+/* src/engine: the numerical engine, on plain parameter structs; no configuration, no HDF5, no printing. */
 /* mh_model: the reaction terms of the healing model, its parameters, baseline state and wounding. */
 #ifndef MH_MODEL_H
 #define MH_MODEL_H

@@ -1,3 +1,4 @@
+/* src/engine: the numerical engine, on plain parameter structs; no configuration, no HDF5, no printing. */
 /* mh_model_ref: the reference chemotaxis kernels, cell by cell and serial.
  *
  * Written for clarity, not speed: each cell walks to its neighbours (step_to) and computes the flux

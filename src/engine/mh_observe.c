@@ -1,3 +1,4 @@
+/* src/engine: the numerical engine, on plain parameter structs; no configuration, no HDF5, no printing. */
 /* mh_observe: observables and run summaries (papers/model.md, "Observables").
  *
  *   erythema       = sum v (H + beta_I I + beta_B B) dV / sum v dV          (vascular-weighted mean)

@@ -1,3 +1,4 @@
+/* src/engine: the numerical engine, on plain parameter structs; no configuration, no HDF5, no printing. */
 /* mh_observe: observables of a state (erythema, closure, bleeding, matrix per layer) and run summaries. */
 #ifndef MH_OBSERVE_H
 #define MH_OBSERVE_H

@@ -1,3 +1,4 @@
+/* src/engine: the numerical engine, on plain parameter structs; no configuration, no HDF5, no printing. */
 /* mh_sim: the time loop. Each step is one Lie-split step (mh_step): chemotaxis (explicit, limited
  * upwind), reactions (Patankar-Euler), then LOD diffusion of K, H, I, G and F. The step adapts to the largest
  * relative change of any field, max |u_new - u| / (|u| + atol), aimed at solver.tol:

@@ -1,3 +1,4 @@
+/* src/engine: the numerical engine, on plain parameter structs; no configuration, no HDF5, no printing. */
 /* mh_sim: one simulation run: schedule of sessions, adaptive time stepping, observables, snapshots. */
 #ifndef MH_SIM_H
 #define MH_SIM_H

@@ -1,3 +1,4 @@
+/* src/engine: the numerical engine, on plain parameter structs; no configuration, no HDF5, no printing. */
 /* mh_skin: layered skin column from body-site presets, with dermal thinning by age.
  *
  * Layers from the surface: stratum corneum, viable epidermis, papillary dermis

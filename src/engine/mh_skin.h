@@ -1,3 +1,4 @@
+/* src/engine: the numerical engine, on plain parameter structs; no configuration, no HDF5, no printing. */
 /* mh_skin: layered skin column (site presets, age thinning) and layer lookup by depth. */
 #ifndef MH_SKIN_H
 #define MH_SKIN_H

@@ -1,3 +1,4 @@
+/* src/engine: the numerical engine, on plain parameter structs; no configuration, no HDF5, no printing. */
 /* mh_step: Lie splitting of chemotaxis, reactions and diffusion, tried then accepted (mh_step.h). */
 #include "mh_step.h"
 

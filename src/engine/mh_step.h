@@ -1,3 +1,4 @@
+/* src/engine: the numerical engine, on plain parameter structs; no configuration, no HDF5, no printing. */
 /* mh_step: one time step of the whole model by Lie operator splitting, tried then accepted. */
 #ifndef MH_STEP_H
 #define MH_STEP_H

@@ -1,3 +1,4 @@
+/* src/io: files of results: HDF5 outputs and readers, checkpoints, XDMF, export, sweep and compare folders. */
 /* mh_checkpoint: checkpoints (the full state of a run, to resume it bit for bit) and fault snapshots.
  *
  * Layout (both kinds; README.md, "Long runs and restarts"): root attributes program = "microheal",

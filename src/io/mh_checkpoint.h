@@ -1,3 +1,4 @@
+/* src/io: files of results: HDF5 outputs and readers, checkpoints, XDMF, export, sweep and compare folders. */
 /* mh_checkpoint: a run's whole state in HDF5 beside its output, written atomically, read back to
  * resume bit for bit; and the diagnostic snapshot of a numerical fault. */
 #ifndef MH_CHECKPOINT_H

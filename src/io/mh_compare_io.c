@@ -1,3 +1,4 @@
+/* src/io: files of results: HDF5 outputs and readers, checkpoints, XDMF, export, sweep and compare folders. */
 /* mh_compare_io: compare.csv and compare.h5 of `microheal compare` (see mh_compare_io.h). */
 #include "mh_export.h"
 #include "mh_compare_io.h"

@@ -1,3 +1,4 @@
+/* src/io: files of results: HDF5 outputs and readers, checkpoints, XDMF, export, sweep and compare folders. */
 /* mh_compare_io: the tables of `microheal compare` in DIR: compare.csv and compare.h5 (papers/compare.md).
  *
  * A comparison is a sweep (mh_sweep_create): one axis over a configuration file (design grid), or a list

@@ -1,3 +1,4 @@
+/* src/io: files of results: HDF5 outputs and readers, checkpoints, XDMF, export, sweep and compare folders. */
 /* mh_export: 'microheal info' and tables for gnuplot, read from an output file. */
 #include "mh_export.h"
 

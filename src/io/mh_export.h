@@ -1,3 +1,4 @@
+/* src/io: files of results: HDF5 outputs and readers, checkpoints, XDMF, export, sweep and compare folders. */
 /* mh_export: an output's contents as text: the summary `microheal info` prints, and the tables of
  * `microheal export` for gnuplot and spreadsheets (series, sessions, punctures, summary, fields,
  * profiles). Every reader checks lengths and shapes against each other and the file (papers/reliability.md). */

@@ -1,3 +1,4 @@
+/* src/io: files of results: HDF5 outputs and readers, checkpoints, XDMF, export, sweep and compare folders. */
 /* mh_h5: writing a run to HDF5 (temporary file, renamed when complete) and reading it back.
  *
  * Schema (README.md, "Output"): root attributes version, config, config_sha256, seed, created, dims;

@@ -1,3 +1,4 @@
+/* src/io: files of results: HDF5 outputs and readers, checkpoints, XDMF, export, sweep and compare folders. */
 /* mh_h5: HDF5 output of a run (written to a temporary file, renamed when complete) and readers. */
 #ifndef MH_H5_H
 #define MH_H5_H

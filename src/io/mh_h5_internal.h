@@ -1,3 +1,4 @@
+/* src/io: files of results: HDF5 outputs and readers, checkpoints, XDMF, export, sweep and compare folders. */
 /* mh_h5_internal: HDF5 helpers shared by the modules of src/io (outputs, checkpoints, fault
  * snapshots); not part of the library's interface. */
 #ifndef MH_H5_INTERNAL_H

@@ -1,3 +1,4 @@
+/* src/io: files of results: HDF5 outputs and readers, checkpoints, XDMF, export, sweep and compare folders. */
 /* mh_sweep_io: a sweep's folder: frozen plan, point outputs and failures, summary (CSV and HDF5). */
 #include "mh_export.h"
 #include "mh_sweep_io.h"

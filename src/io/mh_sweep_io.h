@@ -1,3 +1,4 @@
+/* src/io: files of results: HDF5 outputs and readers, checkpoints, XDMF, export, sweep and compare folders. */
 /* mh_sweep_io: a sweep's folder: the frozen plan, the points' outputs and failures, and the summary.
  *
  * Layout of DIR (papers/sweeps.md):

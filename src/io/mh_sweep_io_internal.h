@@ -1,3 +1,4 @@
+/* src/io: files of results: HDF5 outputs and readers, checkpoints, XDMF, export, sweep and compare folders. */
 /* mh_sweep_io_internal: what the files of a sweep's folder are built from, shared by the summary
  * (mh_sweep_io.c) and the comparison (mh_compare_io.c); not part of the library's interface. */
 #ifndef MH_SWEEP_IO_INTERNAL_H

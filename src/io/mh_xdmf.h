@@ -1,3 +1,4 @@
+/* src/io: files of results: HDF5 outputs and readers, checkpoints, XDMF, export, sweep and compare folders. */
 /* mh_xdmf: the XDMF file beside a run's HDF5 output, so that ParaView and VisIt open its field snapshots
  * as a time series. */
 #ifndef MH_XDMF_H

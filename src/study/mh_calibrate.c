@@ -1,3 +1,4 @@
+/* src/study: what runs many simulations: sweeps and their designs, targets, calibration, sensitivity. */
 /* mh_calibrate: weighted least squares of log-parameters against targets (GSL trust region).
  *
  * Parameters x_j = ln(p_j / p_j,start) (x = 0 at the start, a step in x is a relative change of p);

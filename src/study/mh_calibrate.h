@@ -1,3 +1,4 @@
+/* src/study: what runs many simulations: sweeps and their designs, targets, calibration, sensitivity. */
 /* mh_calibrate: fits named real parameters to targets by weighted nonlinear least squares
  * (GSL gsl_multifit_nlinear, trust region) in log-parameters.
  *

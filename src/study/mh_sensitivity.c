@@ -1,3 +1,4 @@
+/* src/study: what runs many simulations: sweeps and their designs, targets, calibration, sensitivity. */
 /* mh_sensitivity: plans, runs and evaluates one-at-a-time and Morris screenings (see mh_sensitivity.h).
  *
  * The plan is a table of runs x screened parameters holding the value of every screened parameter

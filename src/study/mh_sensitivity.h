@@ -1,3 +1,4 @@
+/* src/study: what runs many simulations: sweeps and their designs, targets, calibration, sensitivity. */
 /* mh_sensitivity: one-at-a-time and Morris screening of real-valued parameters on run summaries.
  *
  * Lifecycle: mh_sensitivity_options_default, adjust the options, mh_sensitivity_create (checks everything and

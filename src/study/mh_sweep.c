@@ -1,3 +1,4 @@
+/* src/study: what runs many simulations: sweeps and their designs, targets, calibration, sensitivity. */
 /* mh_sweep: the plan of a parameter sweep: sweep file, designs, point configurations, metrics, Sobol indices.
  *
  * The designs and the Sobol estimators are described in mh_sweep.h and papers/sweeps.md. */

@@ -1,3 +1,4 @@
+/* src/study: what runs many simulations: sweeps and their designs, targets, calibration, sensitivity. */
 /* mh_sweep: the plan of a parameter sweep: its file, its design (grid, oat, lhs, sobol), the
  * configuration of every point, the outcome metrics of a run and Sobol sensitivity indices.
  *

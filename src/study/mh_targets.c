@@ -1,3 +1,4 @@
+/* src/study: what runs many simulations: sweeps and their designs, targets, calibration, sensitivity. */
 /* mh_targets: targets file (libinih through mh_ini), scenario configurations, cached runs and observables.
  *
  * The file format and the observables are described in mh_targets.h and papers/calibration.md.

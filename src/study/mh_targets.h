@@ -1,3 +1,4 @@
+/* src/study: what runs many simulations: sweeps and their designs, targets, calibration, sensitivity. */
 /* mh_targets: calibration and validation targets read from an INI file: a scenario (a config and
  * overrides), an observable, the datum with its sigma, an acceptance band and the source of each.
  *
