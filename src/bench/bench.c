@@ -22,12 +22,12 @@
 #include "mh_sim.h"
 #include "mh_step.h"
 
-#include <gsl/gsl_errno.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <omp.h>
 
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -266,46 +266,60 @@ static void usage(void)
            "  object (default results/bench.json). --quick: fewer repetitions, no whole runs.\n");
 }
 
-int main(int argc, char **argv)
+/* What the benchmark was asked for, and how many repetitions that means. */
+typedef struct {
+    const char *out, *cfgdir;
+    int quick, reps, run_reps, nthreads;
+} bench_opts;
+
+/* The options of argv into *o: 0 to go on, else the exit status (0 after --help, 2 on a usage error). */
+static int parse_args(int argc, char **argv, bench_opts *o)
 {
-    const char *out = "results/bench.json", *cfgdir = "configs";
-    int quick = 0;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
-            out = argv[++i];
-        else if (strcmp(argv[i], "--configs") == 0 && i + 1 < argc)
-            cfgdir = argv[++i];
-        else if (strcmp(argv[i], "--quick") == 0)
-            quick = 1;
-        else {
+    static const struct option longs[] = {{"configs", required_argument, NULL, 'c'},
+                                          {"quick", no_argument, NULL, 'q'},
+                                          {"help", no_argument, NULL, 'h'},
+                                          {NULL, 0, NULL, 0}};
+    *o = (bench_opts){.out = "results/bench.json", .cfgdir = "configs"};
+    int c;
+    opterr = 1;
+    while ((c = getopt_long(argc, argv, "o:h", longs, NULL)) != -1)
+        switch (c) {
+        case 'o':
+            o->out = optarg;
+            break;
+        case 'c':
+            o->cfgdir = optarg;
+            break;
+        case 'q':
+            o->quick = 1;
+            break;
+        case 'h':
             usage();
-            return strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0 ? 0 : 2;
+            return -1;
+        default:
+            usage();
+            return 2;
         }
+    if (optind < argc) {
+        fprintf(stderr, "bench: unexpected argument %s\n", argv[optind]);
+        usage();
+        return 2;
     }
-    mh_ctx ctx;
-    mh_ctx_init(&ctx);
-    const int nthreads = omp_get_max_threads();
-    const int reps = quick ? 5 : 21, run_reps = quick ? 0 : 3;
-    printf("microheal bench: %d threads, medians of %d repetitions (whole runs: %d)\n\n", nthreads, reps, run_reps);
-    put("threads", nthreads, 1);
-    put("repetitions", reps, 1);
-    put("run_repetitions", run_reps, 1);
+    o->reps = o->quick ? 5 : 21;
+    o->run_reps = o->quick ? 0 : 3;
+    o->nthreads = omp_get_max_threads();
+    return 0;
+}
 
-    double gbs = triad_gbs((size_t)1 << 25, quick ? 3 : 10);
-    if (!isfinite(gbs))
-        return fail("stream triad", NULL);
-    put("stream_triad_gbs", gbs, 0);
-    printf("%-44s %10.1f GB/s\n", "STREAM triad (3 x 256 MiB)", gbs);
-
-    diff_problem d2, d3;
-    if (diff_setup(&d2, 2, 500, 1, 300, 7, &ctx) != MH_OK || diff_setup(&d3, 3, 100, 100, 100, 4, &ctx) != MH_OK)
-        return fail("diffusion set-up", &ctx);
-    const double cells2 = (double)d2.g->ncell * d2.nf, cells3 = (double)d3.g->ncell * d3.nf;
-    double t2 = diff_time(&d2, reps, &ctx), t3 = diff_time(&d3, reps, &ctx);
-    double r2 = diff_time_ref(&d2, quick ? 1 : 3, &ctx), r3 = diff_time_ref(&d3, quick ? 1 : 3, &ctx);
+/* The diffusion kernels on a 2-D and a 3-D problem against the bandwidth gbs, and the GSL reference. */
+static int bench_diffusion(const bench_opts *o, diff_problem *d2, diff_problem *d3, double gbs, mh_ctx *ctx)
+{
+    const double cells2 = (double)d2->g->ncell * d2->nf, cells3 = (double)d3->g->ncell * d3->nf;
+    double t2 = diff_time(d2, o->reps, ctx), t3 = diff_time(d3, o->reps, ctx);
+    double r2 = diff_time_ref(d2, o->quick ? 1 : 3, ctx), r3 = diff_time_ref(d3, o->quick ? 1 : 3, ctx);
     if (!isfinite(t2) || !isfinite(t3) || !isfinite(r2) || !isfinite(r3))
-        return fail("diffusion", &ctx);
-    const double bytes2 = mh_diffusion_step_bytes(d2.w, d2.nf), bytes3 = mh_diffusion_step_bytes(d3.w, d3.nf);
+        return fail("diffusion", ctx);
+    const double bytes2 = mh_diffusion_step_bytes(d2->w, d2->nf), bytes3 = mh_diffusion_step_bytes(d3->w, d3->nf);
     double bw2 = bytes2 / (t2 * 1e-3) / 1e9, bw3 = bytes3 / (t3 * 1e-3) / 1e9;
     put("diffusion_2d_500x300x7_ms_per_step", t2, 0);
     put("diffusion_3d_100x100x100x4_ms_per_step", t3, 0);
@@ -324,22 +338,21 @@ int main(int argc, char **argv)
            "diffusion 2-D 500x300, 7 fields, per step", t2, cells2 / (t2 * 1e-3), bw2, bw2 / gbs, r2);
     printf("%-44s %10.3f ms  (%.2e cell-field updates/s, %.1f GB/s = %.2f x triad; GSL reference %.2f ms)\n",
            "diffusion 3-D 100^3, 4 fields, per step", t3, cells3 / (t3 * 1e-3), bw3, bw3 / gbs, r3);
+    return 0;
+}
 
-    double ms = model_step_time(cfgdir, reps, &ctx);
-    if (!isfinite(ms))
-        return fail("model step", &ctx);
-    put("model_step_2d_ms", ms, 0);
-    printf("%-44s %10.3f ms\n", "model step, default 2-D grid", ms);
-
-    /* strong scaling: 1, 2, 4, ... threads up to the maximum (and the maximum itself) */
+/* Strong scaling: 1, 2, 4, ... threads up to the maximum (and the maximum itself). */
+static int bench_scaling(const bench_opts *o, diff_problem *d2, diff_problem *d3, mh_ctx *ctx)
+{
     printf("\nstrong scaling (median ms; speed-up over 1 thread)\n%8s %18s %18s %18s\n", "threads", "diffusion 2-D",
            "diffusion 3-D", "model step 2-D");
     double base[3] = {0};
-    for (int nt = 1;; nt = nt * 2 > nthreads && nt < nthreads ? nthreads : nt * 2) {
+    for (int nt = 1;; nt = nt * 2 > o->nthreads && nt < o->nthreads ? o->nthreads : nt * 2) {
         omp_set_num_threads(nt);
-        double a = diff_time(&d2, reps, &ctx), b = diff_time(&d3, reps, &ctx), c = model_step_time(cfgdir, reps, &ctx);
+        double a = diff_time(d2, o->reps, ctx), b = diff_time(d3, o->reps, ctx);
+        double c = model_step_time(o->cfgdir, o->reps, ctx);
         if (!isfinite(a) || !isfinite(b) || !isfinite(c))
-            return fail("strong scaling", &ctx);
+            return fail("strong scaling", ctx);
         if (nt == 1)
             base[0] = a, base[1] = b, base[2] = c;
         printf("%8d %10.3f (%4.2fx) %10.3f (%4.2fx) %10.3f (%4.2fx)\n", nt, a, base[0] / a, b, base[1] / b, c,
@@ -351,55 +364,64 @@ int main(int argc, char **argv)
         put(k, b, 0);
         snprintf(k, sizeof k, "scaling_model_step_2d_ms_t%d", nt);
         put(k, c, 0);
-        if (nt >= nthreads)
+        if (nt >= o->nthreads)
             break;
     }
-    omp_set_num_threads(nthreads);
-    diff_free(&d2);
-    diff_free(&d3);
+    omp_set_num_threads(o->nthreads);
+    return 0;
+}
 
-    if (run_reps > 0) {
-        const char *const face[] = {"schedule.sessions=4", NULL};
-        const char *const cell[] = {"schedule.sessions=4",
-                                    "simulation.dims=3",
-                                    "grid.width_mm=0.8",
-                                    "grid.length_mm=0.8",
-                                    "grid.lateral_bc=periodic",
-                                    "device.pattern=grid",
-                                    "device.density_per_cm2=156.25",
-                                    NULL};
-        const char *const *which[2] = {face, cell};
-        const char *names[2] = {"protocol_2d_face_180d_s", "unit_cell_3d_180d_s"};
-        const char *labels[2] = {"180-day 4-session face run, 2-D", "the same, 3-D unit cell 0.8 x 0.8 mm"};
-        for (int w = 0; w < 2; w++) {
-            mh_config *cfg = NULL;
-            if (load(cfgdir, which[w], &ctx, &cfg) != MH_OK)
-                return fail("config", &ctx);
-            double t[8];
-            long steps = 0;
-            size_t ncell = 0, cb = 0;
-            int n = w == 0 ? run_reps : 1;
-            for (int r = 0; r < n; r++)
-                if (!isfinite(t[r] = run_time(cfg, &steps, &ncell, &cb, &ctx)))
-                    return fail(names[w], &ctx);
-            mh_config_destroy(&cfg);
-            double tm = median(t, (size_t)n);
-            put(names[w], tm, 0);
-            char k[96];
-            snprintf(k, sizeof k, "%s_steps", names[w]);
-            put(k, (double)steps, 1);
-            snprintf(k, sizeof k, "%s_cells", names[w]);
-            put(k, (double)ncell, 1);
-            snprintf(k, sizeof k, "%s_repetitions", names[w]);
-            put(k, n, 1);
-            printf("%-44s %10.2f s   (%ld steps, %zu cells, %.0f bytes per cell)\n", labels[w], tm, steps, ncell,
-                   (double)cb / (double)ncell);
-            if (w == 1)
-                put("bytes_per_cell", (double)cb / (double)ncell, 0);
-        }
+/* Whole runs: the 180-day four-session face run in 2-D and on a 3-D unit cell. */
+static int bench_runs(const bench_opts *o, mh_ctx *ctx)
+{
+    const char *const face[] = {"schedule.sessions=4", NULL};
+    const char *const cell[] = {"schedule.sessions=4",
+                                "simulation.dims=3",
+                                "grid.width_mm=0.8",
+                                "grid.length_mm=0.8",
+                                "grid.lateral_bc=periodic",
+                                "device.pattern=grid",
+                                "device.density_per_cm2=156.25",
+                                NULL};
+    const char *const *which[2] = {face, cell};
+    const char *names[2] = {"protocol_2d_face_180d_s", "unit_cell_3d_180d_s"};
+    const char *labels[2] = {"180-day 4-session face run, 2-D", "the same, 3-D unit cell 0.8 x 0.8 mm"};
+    for (int w = 0; w < 2; w++) {
+        mh_config *cfg = NULL;
+        if (load(o->cfgdir, which[w], ctx, &cfg) != MH_OK)
+            return fail("config", ctx);
+        double t[8];
+        long steps = 0;
+        size_t ncell = 0, cb = 0;
+        int n = w == 0 ? o->run_reps : 1;
+        for (int r = 0; r < n; r++)
+            if (!isfinite(t[r] = run_time(cfg, &steps, &ncell, &cb, ctx))) {
+                mh_config_destroy(&cfg);
+                return fail(names[w], ctx);
+            }
+        mh_config_destroy(&cfg);
+        double tm = median(t, (size_t)n);
+        put(names[w], tm, 0);
+        char k[96];
+        snprintf(k, sizeof k, "%s_steps", names[w]);
+        put(k, (double)steps, 1);
+        snprintf(k, sizeof k, "%s_cells", names[w]);
+        put(k, (double)ncell, 1);
+        snprintf(k, sizeof k, "%s_repetitions", names[w]);
+        put(k, n, 1);
+        printf("%-44s %10.2f s   (%ld steps, %zu cells, %.0f bytes per cell)\n", labels[w], tm, steps, ncell,
+               (double)cb / (double)ncell);
+        if (w == 1)
+            put("bytes_per_cell", (double)cb / (double)ncell, 0);
     }
+    return 0;
+}
 
-    mh_ctx fctx; /* through a fresh temporary file, renamed onto out when complete */
+/* The measurements as a flat JSON object in out, through a fresh temporary file renamed onto out when
+ * complete. */
+static int write_json(const char *out)
+{
+    mh_ctx fctx;
     mh_ctx_init(&fctx);
     char *tmp = NULL;
     FILE *fp = mh_file_temp_open(out, &tmp, &fctx);
@@ -416,4 +438,46 @@ int main(int argc, char **argv)
         return fail(out, &fctx);
     printf("\nwrote %s\n", out);
     return 0;
+}
+
+int main(int argc, char **argv)
+{
+    bench_opts o;
+    int rc = parse_args(argc, argv, &o);
+    if (rc != 0)
+        return rc < 0 ? 0 : rc;
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    printf("microheal bench: %d threads, medians of %d repetitions (whole runs: %d)\n\n", o.nthreads, o.reps,
+           o.run_reps);
+    put("threads", o.nthreads, 1);
+    put("repetitions", o.reps, 1);
+    put("run_repetitions", o.run_reps, 1);
+
+    double gbs = triad_gbs((size_t)1 << 25, o.quick ? 3 : 10);
+    if (!isfinite(gbs))
+        return fail("stream triad", NULL);
+    put("stream_triad_gbs", gbs, 0);
+    printf("%-44s %10.1f GB/s\n", "STREAM triad (3 x 256 MiB)", gbs);
+
+    diff_problem d2 = {0}, d3 = {0};
+    if (diff_setup(&d2, 2, 500, 1, 300, 7, &ctx) != MH_OK || diff_setup(&d3, 3, 100, 100, 100, 4, &ctx) != MH_OK)
+        rc = fail("diffusion set-up", &ctx);
+    if (rc == 0)
+        rc = bench_diffusion(&o, &d2, &d3, gbs, &ctx);
+    if (rc == 0) {
+        double ms = model_step_time(o.cfgdir, o.reps, &ctx);
+        if (!isfinite(ms))
+            rc = fail("model step", &ctx);
+        put("model_step_2d_ms", ms, 0);
+        if (rc == 0)
+            printf("%-44s %10.3f ms\n", "model step, default 2-D grid", ms);
+    }
+    if (rc == 0)
+        rc = bench_scaling(&o, &d2, &d3, &ctx);
+    diff_free(&d2);
+    diff_free(&d3);
+    if (rc == 0 && o.run_reps > 0)
+        rc = bench_runs(&o, &ctx);
+    return rc != 0 ? rc : write_json(o.out);
 }
