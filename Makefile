@@ -281,7 +281,7 @@ check-asan: deps
 # and ThreadSanitizer, with Archer (libomp's tool that tells TSan about OpenMP's synchronisation; GCC's
 # libgomp is not TSan-aware), in build/tsan. Criterion cannot run under TSan
 # (tests/tsan/criterion/criterion.h), so the test files are linked with tests/tsan/runner.c and the
-# tests of TSAN_TESTS run in one process, with 2 and with 4 threads; fails on any report. About 5
+# tests of TSAN_TESTS run in one process, with 2 and with 4 threads; fails on any report. About 10
 # minutes on 2 cores.
 TSAN_CC ?= clang-14
 ARCHER ?= /usr/lib/llvm-14/lib/libarcher.so

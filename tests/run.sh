@@ -15,7 +15,16 @@ export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
 MH_TEST_TMP="$(mktemp -d "${TMPDIR:-/tmp}/microheal-tests.XXXXXX")"
 export MH_TEST_TMP
 status=0
-"${TEST_BIN:-build/tests/run_tests}" --jobs "${TEST_JOBS:-2}" "$@" || status=$?
+# Criterion prints a skipped test only when verbose; its TAP report (beside the human one) holds each
+# with its reason, and the skips a test chose itself (not those a --filter left out) are printed here.
+"${TEST_BIN:-build/tests/run_tests}" --jobs "${TEST_JOBS:-2}" -Otap:"$MH_TEST_TMP/report.tap" "$@" || status=$?
+if [[ -f "$MH_TEST_TMP/report.tap" ]]; then
+    skipped="$(grep -E '^ok - .*  # SKIP ' "$MH_TEST_TMP/report.tap" | grep -vE '# SKIP (test was skipped|Test is disabled)$' || true)"
+    if [[ -n "$skipped" ]]; then
+        echo "tests/run.sh: $(wc -l <<<"$skipped") test(s) skipped on this machine:" >&2
+        sed -E 's/^ok - ([^ ]+)  # SKIP /  \1: /' <<<"$skipped" >&2
+    fi
+fi
 # the small tmpfs of the full-disk test (tests/test_checkpoint.c), if a failed test left it mounted
 awk -v t="$MH_TEST_TMP/" 'index($2, t) == 1 { print $2 }' /proc/mounts 2>/dev/null | while read -r m; do
     umount "$m" || true

@@ -678,7 +678,7 @@ Test(hostile, outputs_that_are_not_regular_files_are_refused_and_left_alone, .ti
         } else if (made[n - 1] == '!') {
             made[n - 1] = '\0';
             if (mknod(made, S_IFCHR | 0666, makedev(1, 3)) != 0) { /* the numbers of /dev/null */
-                cr_log_info("hostile: no device node test here (mknod: %s; needs root)", strerror(errno));
+                cr_log_warn("hostile: no device node test here (mknod: %s; needs root)", strerror(errno));
                 continue;
             }
             want = S_IFCHR;
@@ -940,7 +940,10 @@ Test(hostile, a_full_disk_fails_cleanly_and_keeps_what_was_there, .timeout = 300
 {
     char *dir = mh_test_temp_dir("hostile_full"), cmd[2048], path[512], *err = NULL;
     const bool tmpfs = mount_small_disk(dir, 3072);
-    cr_log_info("hostile: full disk by %s", tmpfs ? "a 3 MB tmpfs" : "ulimit -f (no tmpfs could be mounted)");
+    if (tmpfs)
+        cr_log_info("hostile: full disk by a 3 MB tmpfs");
+    else
+        cr_log_warn("hostile: full disk by ulimit -f (no tmpfs could be mounted)");
     /* (1) an older output of the same name stays as it was when the new one does not fit */
     snprintf(cmd, sizeof cmd,
              MH_BIN " run configs/default.ini -q --set grid.dx_um=40 --set simulation.days=2 "

@@ -57,13 +57,21 @@ void mh_shim_log(const char *fmt, ...);
 #define cr_assert_gt(...) MH_SHIM_OP_(1, >, __VA_ARGS__, "")
 #define cr_assert_geq(...) MH_SHIM_OP_(1, >=, __VA_ARGS__, "")
 #define cr_expect_lt(...) MH_SHIM_OP_(0, <, __VA_ARGS__, "")
+#define cr_expect_eq(...) MH_SHIM_OP_(0, ==, __VA_ARGS__, "")
+#define cr_expect_neq(...) MH_SHIM_OP_(0, !=, __VA_ARGS__, "")
+#define cr_expect_leq(...) MH_SHIM_OP_(0, <=, __VA_ARGS__, "")
+#define cr_expect_geq(...) MH_SHIM_OP_(0, >=, __VA_ARGS__, "")
 #define cr_expect_gt(...) MH_SHIM_OP_(0, >, __VA_ARGS__, "")
 #define cr_assert_null(...) MH_SHIM_NULL_(1, ==, __VA_ARGS__, "")
 #define cr_assert_not_null(...) MH_SHIM_NULL_(1, !=, __VA_ARGS__, "")
+#define cr_expect_null(...) MH_SHIM_NULL_(0, ==, __VA_ARGS__, "")
+#define cr_expect_not_null(...) MH_SHIM_NULL_(0, !=, __VA_ARGS__, "")
 #define cr_assert_str_eq(...) MH_SHIM_STR_(1, ==, __VA_ARGS__, "")
 #define cr_assert_str_neq(...) MH_SHIM_STR_(1, !=, __VA_ARGS__, "")
+#define cr_expect_str_eq(...) MH_SHIM_STR_(0, ==, __VA_ARGS__, "")
 #define cr_assert_float_eq(...) MH_SHIM_NEAR_(1, __VA_ARGS__, "")
 #define cr_log_info(...) mh_shim_log(__VA_ARGS__)
+#define cr_log_warn(...) mh_shim_log(__VA_ARGS__)
 /* Ends the test as passed after logging why it was skipped; only in the body of a Test (it returns). */
 #define cr_skip_test(...)                                                                                              \
     do {                                                                                                               \
