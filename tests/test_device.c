@@ -113,3 +113,79 @@ Test(device, patterns_are_reproducible_and_seeded)
     free(b);
     free(c);
 }
+
+/* A 2-D section's dose (papers/model.md, "2-D sections"): N = round(W sqrt(n) / 10) punctures per
+ * session, at least 1, in a strip of N / (n W) mm, one in each stratum W / N wide. The counts and strips
+ * below are worked out by hand:
+ *   W = 2 mm,   n = 150/cm^2: 2 x 12.2474 / 10 = 2.449 -> N = 2, strip 2 / (1.5 x 2)   = 0.666667 mm;
+ *   W = 3.5 mm, n = 250/cm^2: 3.5 x 15.8114 / 10 = 5.534 -> N = 6, strip 6 / (2.5 x 3.5) = 0.685714 mm;
+ *   W = 1 mm,   n = 10/cm^2:  1 x 3.1623 / 10 = 0.316 -> N = 1 (at least one), strip 1 / (0.1 x 1) = 10 mm. */
+Test(device, a_section_gets_the_expected_count_for_every_seed)
+{
+    const struct {
+        double width_mm, density;
+        size_t count;
+        double strip_mm;
+    } c[] = {{2.0, 150.0, 2, 2.0 / 3.0}, {3.5, 250.0, 6, 6.0 / 8.75}, {1.0, 10.0, 1, 10.0}};
+    const mh_pattern pats[] = {MH_PAT_RANDOM, MH_PAT_GRID, MH_PAT_HEX};
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
+        cr_expect_eq(mh_device_section_count(c[k].density, c[k].width_mm), c[k].count, "case %zu", k);
+        cr_expect_float_eq(mh_device_strip_mm(c[k].density, c[k].width_mm), c[k].strip_mm, 1e-12, "case %zu", k);
+        for (size_t t = 0; t < 3; t++)
+            for (unsigned long seed = 1; seed <= 20; seed++)
+                for (int session = 1; session <= 2; session++) {
+                    mh_device d = resolve(NULL, 1);
+                    d.pattern = pats[t];
+                    d.density_per_cm2 = c[k].density;
+                    mh_puncture *p = NULL;
+                    size_t n = 0;
+                    cr_assert_eq(mh_device_section_punctures(&d, c[k].width_mm, seed, session, &ctx, &p, &n), MH_OK);
+                    cr_assert_eq(n, c[k].count, "case %zu, pattern %zu, seed %lu: %zu punctures", k, t, seed, n);
+                    const double stratum = c[k].width_mm / (double)c[k].count;
+                    for (size_t q = 0; q < n; q++) {
+                        cr_assert(p[q].x_mm >= q * stratum && p[q].x_mm < (q + 1) * stratum,
+                                  "case %zu, seed %lu: puncture %zu at %g mm is not in its stratum", k, seed, q,
+                                  p[q].x_mm);
+                        cr_assert_float_eq(p[q].section_mm, c[k].strip_mm, 1e-12);
+                        cr_assert_eq(p[q].session, session);
+                    }
+                    /* the realised density, N / (W x strip), is the requested one */
+                    cr_assert_float_eq(n / (c[k].width_mm * p[0].section_mm) * 100.0, c[k].density,
+                                       1e-12 * c[k].density);
+                    free(p);
+                }
+    }
+}
+
+/* The count is fixed, the positions are not: random strata draw a new place for every seed, and the
+ * lattices of session 1 sit in the middle of their strata. */
+Test(device, a_section_places_its_punctures_at_random_inside_the_strata)
+{
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_device d = resolve(NULL, 1);
+    d.density_per_cm2 = 250.0;
+    mh_puncture *a = NULL, *b = NULL;
+    size_t na = 0, nb = 0;
+    d.pattern = MH_PAT_RANDOM;
+    cr_assert_eq(mh_device_section_punctures(&d, 3.5, 1, 1, &ctx, &a, &na), MH_OK);
+    cr_assert_eq(mh_device_section_punctures(&d, 3.5, 2, 1, &ctx, &b, &nb), MH_OK);
+    cr_assert_eq(na, nb);
+    size_t same = 0;
+    for (size_t q = 0; q < na; q++)
+        same += a[q].x_mm == b[q].x_mm;
+    cr_expect_eq(same, 0, "%zu of %zu positions the same for seeds 1 and 2", same, na);
+    free(a);
+    free(b);
+    d.pattern = MH_PAT_GRID;
+    cr_assert_eq(mh_device_section_punctures(&d, 3.5, 1, 1, &ctx, &a, &na), MH_OK);
+    for (size_t q = 0; q < na; q++)
+        cr_expect_float_eq(a[q].x_mm, (q + 0.5) * 3.5 / 6.0, 1e-12);
+    free(a);
+    d.type = MH_DEV_NONE;
+    cr_assert_eq(mh_device_section_punctures(&d, 3.5, 1, 1, &ctx, &a, &na), MH_OK);
+    cr_expect_eq(na, 0);
+    cr_expect_null(a);
+}

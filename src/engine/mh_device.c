@@ -110,7 +110,35 @@ mh_status mh_device_resolve(const mh_device_params *p, mh_device *dev, mh_ctx *c
     return MH_OK;
 }
 
-double mh_device_strip_mm(double density_per_cm2) { return 10.0 / sqrt(density_per_cm2 > 0.0 ? density_per_cm2 : 1.0); }
+size_t mh_device_section_count(double density_per_cm2, double width_mm)
+{
+    if (!(density_per_cm2 > 0.0) || !(width_mm > 0.0))
+        return 0;
+    /* n/100 per mm^2 over width x the nominal strip 10/sqrt(n) mm */
+    double expected = width_mm * sqrt(density_per_cm2) / MH_MM_PER_CM;
+    if (!(expected < (double)MH_MAX_PUNCTURES))
+        return (size_t)MH_MAX_PUNCTURES + 1;
+    long c = lround(expected);
+    return c < 1 ? 1 : (size_t)c;
+}
+
+double mh_device_strip_mm(double density_per_cm2, double width_mm)
+{
+    size_t count = mh_device_section_count(density_per_cm2, width_mm);
+    if (count == 0)
+        return 10.0; /* as for one puncture per cm^2 */
+    return (double)count / (density_per_cm2 / MH_MM2_PER_CM2 * width_mm);
+}
+
+/* The random stream of a session: one per session, so that a session's pattern does not depend on
+ * the others'. NULL when out of memory. */
+static gsl_rng *session_rng(unsigned long seed, int session)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (rng != NULL)
+        gsl_rng_set(rng, seed * 1000003UL + (unsigned long)session);
+    return rng;
+}
 
 /* Lattice points: `count` rows/columns fitted to the extent, so periodic domains tile exactly. */
 static int lattice_count(double extent, double spacing)
@@ -126,11 +154,9 @@ mh_status mh_device_punctures(const mh_device *dev, double width_mm, double leng
     *n = 0;
     if (dev->type == MH_DEV_NONE)
         return MH_OK;
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng *rng = session_rng(seed, session);
     if (rng == NULL)
         return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (random number generator)");
-    /* One stream per session, so a session's pattern does not depend on the others'. */
-    gsl_rng_set(rng, seed * 1000003UL + (unsigned long)session);
 
     double n_mm2 = dev->density_per_cm2 / 100.0; /* punctures per mm^2 */
     double area = width_mm * length_mm;
@@ -188,5 +214,44 @@ mh_status mh_device_punctures(const mh_device *dev, double width_mm, double leng
     gsl_rng_free(rng);
     *out = p;
     *n = m;
+    return MH_OK;
+}
+
+mh_status mh_device_section_punctures(const mh_device *dev, double width_mm, unsigned long seed, int session,
+                                      mh_ctx *ctx, mh_puncture **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (dev->type == MH_DEV_NONE)
+        return MH_OK;
+    const size_t count = mh_device_section_count(dev->density_per_cm2, width_mm);
+    if (count > MH_MAX_PUNCTURES)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "device.density_per_cm2: %zu punctures in one session exceed %zu", count,
+                        (size_t)MH_MAX_PUNCTURES);
+    if (count == 0)
+        return MH_OK;
+    const double strip = mh_device_strip_mm(dev->density_per_cm2, width_mm), stratum = width_mm / (double)count;
+    gsl_rng *rng = session_rng(seed, session);
+    mh_puncture *p = malloc(count * sizeof *p);
+    if (rng == NULL || p == NULL) {
+        gsl_rng_free(rng);
+        free(p);
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (%zu punctures)", count);
+    }
+    double offset = 0.5; /* lattices: centred in session 1 */
+    if (dev->pattern != MH_PAT_RANDOM && session > 1)
+        offset = gsl_rng_uniform(rng);
+    for (size_t q = 0; q < count; q++) {
+        double u = dev->pattern == MH_PAT_RANDOM ? gsl_rng_uniform(rng) : offset;
+        p[q] = (mh_puncture){.x_mm = fmin(((double)q + u) * stratum, nextafter(width_mm, 0.0)),
+                             .y_mm = 0.5 * strip,
+                             .depth_mm = dev->depth_mm,
+                             .radius_mm = dev->surface_radius_mm,
+                             .session = session,
+                             .section_mm = strip};
+    }
+    gsl_rng_free(rng);
+    *out = p;
+    *n = count;
     return MH_OK;
 }

@@ -27,10 +27,13 @@ typedef struct {
     int needles, passes;
 } mh_device;
 
-/* One puncture: centre (mm), effective depth, surface radius, 1-based session. */
+/* One puncture: centre (mm), effective depth, surface radius, 1-based session. section_mm: in a 2-D
+ * section, the strip its session's section stands for (mh_device_strip_mm; its injury weight, papers/
+ * model.md "2-D sections"); 0 in 3-D and where not known (then the grid's length is the strip). */
 typedef struct {
     double x_mm, y_mm, depth_mm, radius_mm;
     int session;
+    double section_mm;
 } mh_puncture;
 
 /* Default penetration fraction of a device type (sources in papers/model.md). */
@@ -61,14 +64,26 @@ mh_status mh_device_resolve(const mh_device_params *p, mh_device *dev, mh_ctx *c
 bool mh_device_type_from_name(const char *s, mh_device_type *out);
 bool mh_device_pattern_from_name(const char *s, mh_pattern *out);
 
-/* Strip width (mm) that a 2-D cross-section represents for areal density n (1/cm^2): 1/sqrt(n);
- * 10 mm (as for one puncture per cm^2) for n = 0, a session without needles. */
-double mh_device_strip_mm(double density_per_cm2);
+/* The punctures per session of a 2-D section width_mm wide at areal density n (1/cm^2): the
+ * expected count of its nominal strip 1/sqrt(n), width x sqrt(n) / 10, rounded to the nearest
+ * integer and at least 1; 0 for n = 0 (papers/model.md, "2-D sections"). */
+size_t mh_device_section_count(double density_per_cm2, double width_mm);
+/* Strip width (mm) that a 2-D cross-section width_mm wide represents at areal density n (1/cm^2):
+ * N / (n width), N = mh_device_section_count, so that the section's N punctures are exactly n per
+ * area (1/sqrt(n) times the rounding of the count); 10 mm for n = 0, a session without needles. */
+double mh_device_strip_mm(double density_per_cm2, double width_mm);
 
 /* Generates the punctures of one session over [0, width) x [0, length) mm,
  * reproducibly from seed and session. *out is malloc'ed (caller frees), *n its count.
  * Lattice patterns of session 1 are centred; later sessions shift them by a random offset. */
 mh_status mh_device_punctures(const mh_device *dev, double width_mm, double length_mm, unsigned long seed, int session,
                               mh_ctx *ctx, mh_puncture **out, size_t *n);
+/* The punctures of one session in a 2-D section [0, width) mm wide, reproducibly from seed and
+ * session: exactly mh_device_section_count of them, one in each of as many equal strata of the width
+ * (random: uniform inside its stratum; grid and hex: at the same place in every stratum, centred in
+ * session 1 and shifted by one random offset in later ones), each carrying its strip (section_mm).
+ * *out is malloc'ed (caller frees), *n its count. */
+mh_status mh_device_section_punctures(const mh_device *dev, double width_mm, unsigned long seed, int session,
+                                      mh_ctx *ctx, mh_puncture **out, size_t *n);
 
 #endif

@@ -127,8 +127,9 @@ void mh_model_wound(const mh_grid *g, const mh_model_params *p, const mh_punctur
                     if (i >= 0 && lateral((i + 0.5) * dx, pu->x_mm, g->width_mm, g->periodic) <= r_in)
                         cells++;
                 }
+                const double strip = pu->section_mm > 0.0 ? pu->section_mm : g->length_mm;
                 if (cells > 0)
-                    w = fmin(1.0, M_PI * r * r / (g->length_mm * cells * dx));
+                    w = fmin(1.0, M_PI * r * r / (strip * cells * dx));
             }
             for (int jj = j0; jj <= j1; jj++) {
                 int j = g->dims == 3 ? lateral_index(jj, g->ny, g->periodic) : 0;

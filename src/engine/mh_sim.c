@@ -159,7 +159,11 @@ mh_status mh_sim_create(const mh_sim_params *p, mh_ctx *ctx, mh_sim **out)
                           k + 1, s->dev[k].depth_mm, skin.top_mm[MH_LAYER_COUNT]);
             goto fail;
         }
-    if ((st = mh_grid_create(&p->grid, &skin, mh_sim_strip_mm(s->dev, s->nsessions), ctx, &s->grid)) != MH_OK)
+    int nx = 0, ny = 0, nz = 0;
+    double cells = 0.0;
+    (void)mh_grid_shape(&p->grid, &skin, &nx, &ny, &nz, &cells); /* its faults: mh_grid_create's */
+    const double width = nx * (p->grid.dx_um * MH_MM_PER_UM);    /* as mh_grid_create sets it */
+    if ((st = mh_grid_create(&p->grid, &skin, mh_sim_strip_mm(s->dev, s->nsessions, width), ctx, &s->grid)) != MH_OK)
         goto fail;
     s->par = p->model;
     if ((st = setup_delivery(s, ctx)) != MH_OK)
@@ -177,12 +181,12 @@ fail:
     return st;
 }
 
-double mh_sim_strip_mm(const mh_device *dev, int nsessions)
+double mh_sim_strip_mm(const mh_device *dev, int nsessions, double width_mm)
 {
     int first = 0; /* the first session with needles sets the strip of a 2-D section */
     while (first + 1 < nsessions && dev[first].type == MH_DEV_NONE)
         first++;
-    return mh_device_strip_mm(dev[first].density_per_cm2);
+    return mh_device_strip_mm(dev[first].density_per_cm2, width_mm);
 }
 
 mh_status mh_sim_setup(mh_sim *s, mh_ctx *ctx)
@@ -241,10 +245,11 @@ void mh_sim_destroy(mh_sim **sim)
 static mh_status apply_session(mh_sim *s, int k, mh_ctx *ctx)
 {
     const mh_grid *g = s->grid;
-    double length = g->dims == 3 ? g->length_mm : mh_device_strip_mm(s->dev[k].density_per_cm2);
     mh_puncture *p = NULL;
     size_t n = 0;
-    mh_status st = mh_device_punctures(&s->dev[k], g->width_mm, length, s->p.seed, k + 1, ctx, &p, &n);
+    mh_status st = g->dims == 3
+                       ? mh_device_punctures(&s->dev[k], g->width_mm, g->length_mm, s->p.seed, k + 1, ctx, &p, &n)
+                       : mh_device_section_punctures(&s->dev[k], g->width_mm, s->p.seed, k + 1, ctx, &p, &n);
     if (st != MH_OK)
         return st;
     mh_puncture *all = realloc(s->punct, (s->npunct + n + 1) * sizeof *all);

@@ -94,9 +94,10 @@ void mh_sim_params_default(mh_sim_params *p);
 mh_status mh_sim_create(const mh_sim_params *p, mh_ctx *ctx, mh_sim **out);
 void mh_sim_destroy(mh_sim **sim);
 
-/* The strip (mm) that a 2-D section of a run with sessions' devices dev[0..n) represents: that of the
- * first session with needles (mh_device_strip_mm). */
-double mh_sim_strip_mm(const mh_device *dev, int n);
+/* The strip (mm) that a 2-D section width_mm wide of a run with sessions' devices dev[0..n)
+ * represents: that of the first session with needles (mh_device_strip_mm). Each session's injury
+ * weight uses its own strip (mh_puncture.section_mm). */
+double mh_sim_strip_mm(const mh_device *dev, int n, double width_mm);
 
 /* Allocates the per-cell arrays (fields, stepper, closure rates) and sets the untreated state of
  * day 0. mh_sim_run and mh_sim_restore call it when it has not been called; calling it again does

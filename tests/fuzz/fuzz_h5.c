@@ -495,7 +495,7 @@ static void write_values(const schema *s, const ds *d, hid_t h, size_t n)
         for (size_t i = 0; p != NULL && i < n; i++) {
             const double v = value_of(s, d, i, 0);
             const int session = d->values == V_DEFAULT ? 1 : isfinite(v) ? (int)fmod(v, 1e9) : -1;
-            p[i] = (mh_puncture){v, v, v + 0.1, v + 0.01, session};
+            p[i] = (mh_puncture){v, v, v + 0.1, v + 0.01, session, 0.0};
         }
         hid_t t = puncture_type();
         if (p != NULL)

@@ -70,6 +70,7 @@ void mh_shim_log(const char *fmt, ...);
 #define cr_assert_str_neq(...) MH_SHIM_STR_(1, !=, __VA_ARGS__, "")
 #define cr_expect_str_eq(...) MH_SHIM_STR_(0, ==, __VA_ARGS__, "")
 #define cr_assert_float_eq(...) MH_SHIM_NEAR_(1, __VA_ARGS__, "")
+#define cr_expect_float_eq(...) MH_SHIM_NEAR_(0, __VA_ARGS__, "")
 #define cr_log_info(...) mh_shim_log(__VA_ARGS__)
 #define cr_log_warn(...) mh_shim_log(__VA_ARGS__)
 /* Ends the test as passed after logging why it was skipped; only in the body of a Test (it returns). */
