@@ -290,6 +290,10 @@ Test(config, rule_between_keys_names_the_line_given)
                     "session 2 reaches");
     expect_error_as("[simulation]\ndims = 3\n[grid]\nwidth_mm = 50\nlength_mm = 50\n", true, 4, "grid.width_mm",
                     "too many");
+    /* a grid lattice of 150/cm^2 (spacing 0.8165 mm) on 2 x 2 mm: 2 x 2 punctures, 100/cm^2 (-33 %) */
+    expect_error_as("[simulation]\ndims = 3\n[grid]\ndx_um = 40\nwidth_mm = 2\nlength_mm = 2\n[device]\npattern = "
+                    "grid\ndensity_per_cm2 = 150\n",
+                    true, 5, "grid.width_mm", "realise 100.0/cm^2 (-33.3 %");
     expect_error_as("[skin]\ndermal_thinning_per_decade = 0.2\n[patient]\nage_years = 100\n", true, 4,
                     "patient.age_years", "dermis thinned");
 }

@@ -27,7 +27,8 @@
     "--set output.snapshot_days=0,0.5 "
 #define TINY_3D                                                                                                        \
     " run configs/default.ini -q --set simulation.dims=3 --set grid.dx_um=100 --set grid.width_mm=0.6 "                \
-    "--set grid.length_mm=0.6 --set simulation.days=0.25 --set schedule.sessions=1 --set output.snapshot_days=0 "
+    "--set grid.length_mm=0.6 --set simulation.days=0.25 --set schedule.sessions=1 --set output.snapshot_days=0 "      \
+    "--set device.density_per_cm2=278 "
 
 /* The shell prefix that caps what a command may allocate: ulimit -v 1 GiB, or, for a sanitizer build
  * (which cannot start under it), AddressSanitizer's own cap on one allocation. */

@@ -81,17 +81,51 @@ Test(device, lattice_density_is_exact_when_it_tiles)
     free(p);
 }
 
-Test(device, random_density_matches_within_poisson_error)
+/* A 3-D patch holds a fixed number of punctures of every pattern, and the realised density is within
+ * MH_DENSITY_TOLERANCE of the requested one or the run is refused. Hand values at 150/cm^2 = 1.5/mm^2:
+ *   random on 2 x 2 mm: 1.5 x 4 = 6 punctures, 150/cm^2;
+ *   hex: a = sqrt(2 / (sqrt(3) x 1.5)) = 0.87738 mm, rows 0.75984 mm apart; 2 x 2 mm: round(2.2795) = 2
+ *   columns x round(2.6321) = 3 rows = 6, 150/cm^2;
+ *   grid: spacing 1/sqrt(1.5) = 0.81650 mm; 2 x 2 mm: round(2.4495)^2 = 4, 100/cm^2 (-33 %, refused);
+ *   2.45 x 2.45 mm: 3 x 3 = 9 over 6.0025 mm^2 = 149.94/cm^2 (-0.04 %). */
+Test(device, a_patch_realises_the_requested_density)
 {
-    mh_puncture *p = NULL;
-    size_t n = 0, total = 0;
-    for (unsigned long seed = 1; seed <= 20; seed++) {
-        punctures(MH_PAT_RANDOM, 250.0, seed, 1, 10.0, 10.0, &p, &n); /* mean 250 each */
-        total += n;
-        free(p);
+    const struct {
+        mh_pattern pat;
+        double w, l;
+        size_t count;
+        double realised;
+        bool accepted;
+    } c[] = {{MH_PAT_RANDOM, 2.0, 2.0, 6, 150.0, true},
+             {MH_PAT_HEX, 2.0, 2.0, 6, 150.0, true},
+             {MH_PAT_GRID, 2.0, 2.0, 4, 100.0, false},
+             {MH_PAT_GRID, 2.45, 2.45, 9, 900.0 / 6.0025, true}};
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
+        mh_device d = resolve(NULL, 1);
+        d.pattern = c[k].pat;
+        d.density_per_cm2 = 150.0;
+        cr_expect_eq(mh_device_patch_count(&d, c[k].w, c[k].l), c[k].count, "case %zu", k);
+        cr_expect_float_eq(mh_device_realised_density(&d, 3, c[k].w, c[k].l), c[k].realised, 1e-9, "case %zu", k);
+        cr_expect_eq(mh_device_check_density(&d, 1, 3, c[k].w, c[k].l, &ctx) == MH_OK, c[k].accepted, "case %zu: %s", k,
+                     ctx.msg);
+        for (unsigned long seed = 1; seed <= 20; seed++) {
+            mh_puncture *p = NULL;
+            size_t n = 0;
+            punctures(c[k].pat, 150.0, seed, 2, c[k].w, c[k].l, &p, &n);
+            cr_assert_eq(n, c[k].count, "case %zu, seed %lu: %zu punctures", k, seed, n);
+            for (size_t q = 0; q < n; q++)
+                cr_assert(p[q].x_mm >= 0 && p[q].x_mm < c[k].w && p[q].y_mm >= 0 && p[q].y_mm < c[k].l);
+            free(p);
+        }
     }
-    /* mean 5000 over 20 draws, sd = sqrt(5000) ~ 71: 5 sd */
-    cr_assert(total > 5000 - 355 && total < 5000 + 355, "total %zu", total);
+    /* a 2-D section realises the requested density for every pattern (the strip follows the count) */
+    mh_device d = resolve(NULL, 1);
+    for (int t = 0; t < 3; t++) {
+        d.pattern = (mh_pattern)t;
+        cr_expect_float_eq(mh_device_realised_density(&d, 2, 2.0, 0.0), 150.0, 1e-9);
+    }
 }
 
 Test(device, patterns_are_reproducible_and_seeded)

@@ -456,7 +456,7 @@ static bool check_xdmf(const char *xmf, char *why, size_t nwhy)
 #define RUN_3D                                                                                                         \
     " run configs/default.ini -q --set simulation.dims=3 --set grid.dx_um=40 --set grid.width_mm=1 "                   \
     "--set grid.length_mm=0.8 --set simulation.days=1 --set schedule.sessions=1 --set device.pattern=grid "            \
-    "--set device.density_per_cm2=100 --set output.snapshot_days=0,0.25,1 "
+    "--set device.density_per_cm2=125 --set output.snapshot_days=0,0.25,1 "
 
 /* Runs MH_BIN with args (a format with dir for each of its %s, three at most) and expects exit status
  * rc; its stderr in *err unless err is NULL. */

@@ -100,12 +100,20 @@ static void print_setup(const mh_sim *sim, FILE *out)
     const double *days = mh_sim_session_days(sim, &ns);
     const mh_device *dev = mh_sim_devices(sim);
     static const char *types[] = {"pen", "roller", "stamp", "patch"}, *pats[] = {"grid", "hex", "random"};
-    for (int k = 0; k < ns; k++)
+    for (int k = 0; k < ns; k++) {
+        if (dev[k].type == MH_DEV_NONE) {
+            fprintf(out, "session %d on day %g: no needles\n", k + 1, days[k]);
+            continue;
+        }
         fprintf(out,
                 "session %d on day %g: %s, %.2f mm needles x %.2f -> %.0f um deep, surface radius %.0f um, %s "
-                "pattern, %.0f punctures/cm^2\n",
+                "pattern, %.0f punctures/cm^2 requested, %.1f realised (%zu per session)\n",
                 k + 1, days[k], types[dev[k].type], dev[k].needle_length_mm, dev[k].penetration_fraction,
-                dev[k].depth_mm * 1e3, dev[k].surface_radius_mm * 1e3, pats[dev[k].pattern], dev[k].density_per_cm2);
+                dev[k].depth_mm * 1e3, dev[k].surface_radius_mm * 1e3, pats[dev[k].pattern], dev[k].density_per_cm2,
+                mh_device_realised_density(&dev[k], g->dims, g->width_mm, g->length_mm),
+                g->dims == 2 ? mh_device_section_count(dev[k].density_per_cm2, g->width_mm)
+                             : mh_device_patch_count(&dev[k], g->width_mm, g->length_mm));
+    }
 }
 
 /* Fails (exit 1) when the run's arrays cannot fit this machine's memory: better than being killed. */

@@ -305,6 +305,27 @@ static mh_status depth_check(const mh_config *cfg, const mh_device *dev, int n, 
     return MH_OK;
 }
 
+/* The engine's rule on the realised density (mh_device_check_density), with the key to change. */
+static mh_status density_check(const mh_config *cfg, const mh_device *dev, int ns, const mh_grid_params *gp,
+                               const mh_skin *skin, mh_ctx *ctx)
+{
+    int nx, ny, nz;
+    double cells;
+    (void)mh_grid_shape(gp, skin, &nx, &ny, &nz, &cells); /* its faults: grid_check */
+    const double dx_mm = gp->dx_um * MH_MM_PER_UM;
+    for (int k = 0; k < ns; k++) {
+        mh_ctx own;
+        mh_ctx_init(&own);
+        if (mh_device_check_density(&dev[k], k + 1, gp->dims, nx * dx_mm, ny * dx_mm, &own) == MH_OK)
+            continue;
+        static const mh_param_id rule[] = {MH_P_GRID_WIDTH, MH_P_GRID_LENGTH, MH_P_DEV_DENSITY, MH_P_DEV_PATTERN};
+        mh_param_id c = mh_config_culprit(cfg, k + 1, rule, 4);
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: %s", mh_config_origin_s(cfg, c, k + 1), mh_param_table()[c].key,
+                        own.msg);
+    }
+    return MH_OK;
+}
+
 mh_status mh_build_params(const mh_config *cfg, mh_sim_params *p, mh_ctx *ctx)
 {
     memset(p, 0, sizeof *p);
@@ -325,7 +346,8 @@ mh_status mh_build_params(const mh_config *cfg, mh_sim_params *p, mh_ctx *ctx)
         (st = depth_check(cfg, dev, p->nsessions, &skin, ctx)) != MH_OK)
         return st;
     grid_params(cfg, &p->grid);
-    if ((st = grid_check(cfg, &p->grid, &skin, ctx)) != MH_OK)
+    if ((st = grid_check(cfg, &p->grid, &skin, ctx)) != MH_OK ||
+        (st = density_check(cfg, dev, p->nsessions, &p->grid, &skin, ctx)) != MH_OK)
         return st;
     mh_build_model(cfg, &p->model);
     delivery_params(cfg, &p->delivery);

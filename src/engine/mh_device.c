@@ -12,7 +12,6 @@
 #include "mh_units.h"
 
 #include <gsl/gsl_math.h>
-#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 #include <math.h>
@@ -147,6 +146,46 @@ static int lattice_count(double extent, double spacing)
     return c < 1 ? 1 : (int)c;
 }
 
+/* The lattice of a grid or hex pattern fitted to width x length mm: cx columns, cy rows. */
+void mh_device_lattice_spacing(const mh_device *dev, double *along_mm, double *between_mm)
+{
+    double n_mm2 = dev->density_per_cm2 / MH_MM2_PER_CM2;
+    double a = dev->pattern == MH_PAT_HEX ? sqrt(2.0 / (sqrt(3.0) * n_mm2)) : 1.0 / sqrt(n_mm2);
+    *along_mm = a;
+    *between_mm = dev->pattern == MH_PAT_HEX ? a * sqrt(3.0) / 2.0 : a;
+}
+
+static void lattice_shape(const mh_device *dev, double width_mm, double length_mm, int *cx, int *cy)
+{
+    double a, row;
+    mh_device_lattice_spacing(dev, &a, &row);
+    *cx = lattice_count(width_mm, a);
+    *cy = lattice_count(length_mm, row);
+}
+
+size_t mh_device_patch_count(const mh_device *dev, double width_mm, double length_mm)
+{
+    if (dev->type == MH_DEV_NONE || !(dev->density_per_cm2 > 0.0))
+        return 0;
+    if (dev->pattern == MH_PAT_RANDOM) {
+        double expected = dev->density_per_cm2 / MH_MM2_PER_CM2 * width_mm * length_mm;
+        return expected < (double)MH_MAX_PUNCTURES ? (size_t)lround(expected) : (size_t)MH_MAX_PUNCTURES + 1;
+    }
+    int cx, cy;
+    lattice_shape(dev, width_mm, length_mm, &cx, &cy);
+    return (size_t)cx * (size_t)cy;
+}
+
+double mh_device_realised_density(const mh_device *dev, int dims, double width_mm, double length_mm)
+{
+    if (dev->type == MH_DEV_NONE || !(dev->density_per_cm2 > 0.0))
+        return 0.0;
+    if (dims == 2)
+        return (double)mh_device_section_count(dev->density_per_cm2, width_mm) /
+               (width_mm * mh_device_strip_mm(dev->density_per_cm2, width_mm)) * MH_MM2_PER_CM2;
+    return (double)mh_device_patch_count(dev, width_mm, length_mm) / (width_mm * length_mm) * MH_MM2_PER_CM2;
+}
+
 mh_status mh_device_punctures(const mh_device *dev, double width_mm, double length_mm, unsigned long seed, int session,
                               mh_ctx *ctx, mh_puncture **out, size_t *n)
 {
@@ -158,21 +197,13 @@ mh_status mh_device_punctures(const mh_device *dev, double width_mm, double leng
     if (rng == NULL)
         return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (random number generator)");
 
-    double n_mm2 = dev->density_per_cm2 / 100.0; /* punctures per mm^2 */
-    double area = width_mm * length_mm;
-    size_t cap = 0;
+    const size_t cap = mh_device_patch_count(dev, width_mm, length_mm);
     int cx = 0, cy = 0;
     double ax = 0, ay = 0;
-    if (dev->pattern == MH_PAT_RANDOM) {
-        cap = gsl_ran_poisson(rng, n_mm2 * area);
-    } else {
-        double a = dev->pattern == MH_PAT_GRID ? 1.0 / sqrt(n_mm2) : sqrt(2.0 / (sqrt(3.0) * n_mm2));
-        double row = dev->pattern == MH_PAT_GRID ? a : a * sqrt(3.0) / 2.0;
-        cx = lattice_count(width_mm, a);
-        cy = lattice_count(length_mm, row);
+    if (dev->pattern != MH_PAT_RANDOM) {
+        lattice_shape(dev, width_mm, length_mm, &cx, &cy);
         ax = width_mm / cx;
         ay = length_mm / cy;
-        cap = (size_t)cx * (size_t)cy;
     }
     if (cap > MH_MAX_PUNCTURES) {
         gsl_rng_free(rng);
@@ -254,4 +285,27 @@ mh_status mh_device_section_punctures(const mh_device *dev, double width_mm, uns
     *out = p;
     *n = count;
     return MH_OK;
+}
+
+mh_status mh_device_check_density(const mh_device *d, int session, int dims, double width_mm, double length_mm,
+                                  mh_ctx *ctx)
+{
+    if (d->type == MH_DEV_NONE)
+        return MH_OK;
+    double got = mh_device_realised_density(d, dims, width_mm, length_mm);
+    double off = 100.0 * (got / d->density_per_cm2 - 1.0);
+    if (fabs(off) <= 100.0 * MH_DENSITY_TOLERANCE)
+        return MH_OK;
+    if (d->pattern == MH_PAT_RANDOM)
+        return MH_ERROR(ctx, MH_ERR_INPUT,
+                        "session %d: %.0f punctures/cm^2 on the %g x %g mm patch realise %.1f/cm^2 (%+.1f %%, more "
+                        "than %.0f %% off); choose a larger grid.width_mm and grid.length_mm",
+                        session, d->density_per_cm2, width_mm, length_mm, got, off, 100.0 * MH_DENSITY_TOLERANCE);
+    double a = 0.0, row = 0.0;
+    mh_device_lattice_spacing(d, &a, &row);
+    return MH_ERROR(ctx, MH_ERR_INPUT,
+                    "session %d: %.0f punctures/cm^2 on the %g x %g mm patch realise %.1f/cm^2 (%+.1f %%, more than "
+                    "%.0f %% off); choose grid.width_mm near a multiple of %.4f mm and grid.length_mm near a "
+                    "multiple of %.4f mm (the lattice's spacing)",
+                    session, d->density_per_cm2, width_mm, length_mm, got, off, 100.0 * MH_DENSITY_TOLERANCE, a, row);
 }

@@ -73,7 +73,27 @@ size_t mh_device_section_count(double density_per_cm2, double width_mm);
  * area (1/sqrt(n) times the rounding of the count); 10 mm for n = 0, a session without needles. */
 double mh_device_strip_mm(double density_per_cm2, double width_mm);
 
-/* Generates the punctures of one session over [0, width) x [0, length) mm,
+/* The punctures of one session of dev over a 3-D patch width x length mm: random, the expected
+ * count n x area rounded to the nearest integer; grid and hex, the lattice fitted to the extents
+ * (columns x rows); 0 without needles. */
+size_t mh_device_patch_count(const mh_device *dev, double width_mm, double length_mm);
+/* The density (1/cm^2) that a session of dev realises: a 2-D section (dims 2) width_mm wide, exactly
+ * the requested one; a 3-D patch width x length mm, mh_device_patch_count over the area. */
+double mh_device_realised_density(const mh_device *dev, int dims, double width_mm, double length_mm);
+/* The spacing of the lattice of a grid or hex pattern at dev's density, before it is fitted to a
+ * domain: along a row and between rows (mm); 1/sqrt(n) for both in a grid; a = sqrt(2/(sqrt(3) n))
+ * and a sqrt(3)/2 in a hex (a triangular lattice). */
+void mh_device_lattice_spacing(const mh_device *dev, double *along_mm, double *between_mm);
+/* Most relative difference between the realised and the requested density that a run accepts. */
+#define MH_DENSITY_TOLERANCE 0.02
+
+/* MH_ERR_INPUT, with what to change, when session (1-based) of d realises a density more than
+ * MH_DENSITY_TOLERANCE off the requested one on a grid of dims and the lateral extents given. */
+mh_status mh_device_check_density(const mh_device *d, int session, int dims, double width_mm, double length_mm,
+                                  mh_ctx *ctx);
+
+/* Generates the punctures of one session over [0, width) x [0, length) mm (a 3-D patch: random,
+ * mh_device_patch_count of them at uniform positions),
  * reproducibly from seed and session. *out is malloc'ed (caller frees), *n its count.
  * Lattice patterns of session 1 are centred; later sessions shift them by a random offset. */
 mh_status mh_device_punctures(const mh_device *dev, double width_mm, double length_mm, unsigned long seed, int session,

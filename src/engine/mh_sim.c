@@ -129,6 +129,16 @@ static const char *bad_params(const mh_sim_params *p)
     return NULL;
 }
 
+/* Every session with needles realises its requested density within MH_DENSITY_TOLERANCE on the grid. */
+static mh_status check_density(const mh_sim *s, mh_ctx *ctx)
+{
+    const mh_grid *g = s->grid;
+    mh_status st = MH_OK;
+    for (int k = 0; k < s->nsessions && st == MH_OK; k++)
+        st = mh_device_check_density(&s->dev[k], k + 1, g->dims, g->width_mm, g->length_mm, ctx);
+    return st;
+}
+
 mh_status mh_sim_create(const mh_sim_params *p, mh_ctx *ctx, mh_sim **out)
 {
     *out = NULL;
@@ -164,6 +174,8 @@ mh_status mh_sim_create(const mh_sim_params *p, mh_ctx *ctx, mh_sim **out)
     (void)mh_grid_shape(&p->grid, &skin, &nx, &ny, &nz, &cells); /* its faults: mh_grid_create's */
     const double width = nx * (p->grid.dx_um * MH_MM_PER_UM);    /* as mh_grid_create sets it */
     if ((st = mh_grid_create(&p->grid, &skin, mh_sim_strip_mm(s->dev, s->nsessions, width), ctx, &s->grid)) != MH_OK)
+        goto fail;
+    if ((st = check_density(s, ctx)) != MH_OK)
         goto fail;
     s->par = p->model;
     if ((st = setup_delivery(s, ctx)) != MH_OK)

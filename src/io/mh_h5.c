@@ -171,15 +171,27 @@ herr_t mh_h5_attr_string(hid_t obj, const char *name, const char *value)
     return rc;
 }
 
-herr_t mh_h5_attr_double(hid_t obj, const char *name, double v)
+/* Writes the doubles v of dataspace sp (closed here) as attribute name of obj; negative on failure. */
+static herr_t attr_doubles(hid_t obj, const char *name, hid_t sp, const double *v)
 {
-    hid_t sp = H5Screate(H5S_SCALAR);
-    hid_t a = H5Acreate2(obj, name, H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT);
-    herr_t rc = a < 0 ? -1 : H5Awrite(a, H5T_NATIVE_DOUBLE, &v);
+    hid_t a = sp < 0 ? H5I_INVALID_HID : H5Acreate2(obj, name, H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT);
+    herr_t rc = a < 0 ? -1 : H5Awrite(a, H5T_NATIVE_DOUBLE, v);
     if (a >= 0)
         H5Aclose(a);
-    H5Sclose(sp);
+    if (sp >= 0)
+        H5Sclose(sp);
     return rc;
+}
+
+herr_t mh_h5_attr_double(hid_t obj, const char *name, double v)
+{
+    return attr_doubles(obj, name, H5Screate(H5S_SCALAR), &v);
+}
+
+herr_t mh_h5_attr_doubles(hid_t obj, const char *name, const double *v, size_t n)
+{
+    hsize_t dim = n;
+    return n == 0 ? -1 : attr_doubles(obj, name, H5Screate_simple(1, &dim, NULL), v);
 }
 
 herr_t mh_h5_write_vector(hid_t loc, const char *name, hid_t type, const void *data, size_t n, const char *units)
@@ -396,6 +408,28 @@ static herr_t write_grid(hid_t root, const mh_grid *g)
     return rc;
 }
 
+/* The attributes of /punctures: the density each session requested and the one it realised on the
+ * grid (1/cm^2, one value per session; 0 for a session without needles). Negative on failure. */
+static herr_t write_densities(hid_t root, const mh_sim *sim)
+{
+    int ns = 0;
+    (void)mh_sim_session_days(sim, &ns);
+    const mh_device *dev = mh_sim_devices(sim);
+    const mh_grid *g = mh_sim_grid(sim);
+    double want[MH_MAX_SESSIONS], got[MH_MAX_SESSIONS];
+    for (int k = 0; k < ns && k < MH_MAX_SESSIONS; k++) {
+        want[k] = dev[k].type == MH_DEV_NONE ? 0.0 : dev[k].density_per_cm2;
+        got[k] = mh_device_realised_density(&dev[k], g->dims, g->width_mm, g->length_mm);
+    }
+    hid_t grp = H5Gopen2(root, "/punctures", H5P_DEFAULT);
+    if (grp < 0)
+        return -1;
+    herr_t rc = mh_h5_attr_doubles(grp, "density_requested_per_cm2", want, (size_t)ns);
+    rc |= mh_h5_attr_doubles(grp, "density_realised_per_cm2", got, (size_t)ns);
+    H5Gclose(grp);
+    return rc;
+}
+
 /* /punctures: position, depth, radius and session of every puncture of the run. Negative if any
  * failed; -1 before writing when memory runs out. */
 static herr_t write_punctures(hid_t root, const mh_sim *sim)
@@ -421,7 +455,7 @@ static herr_t write_punctures(hid_t root, const mh_sim *sim)
     rc |= mh_h5_write_vector(root, "/punctures/session", H5T_NATIVE_INT, ses, np, "1-based session index");
     free(col);
     free(ses);
-    return rc;
+    return rc < 0 ? rc : write_densities(root, sim);
 }
 
 /* /series: one dataset per observable, with its unit. Negative if any failed; -1 before writing

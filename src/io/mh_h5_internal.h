@@ -20,6 +20,8 @@ hid_t mh_h5_create_temp(const char *path, char **tmp, mh_ctx *ctx);
 /* Scalar attributes of obj; negative on failure. */
 herr_t mh_h5_attr_string(hid_t obj, const char *name, const char *value);
 herr_t mh_h5_attr_double(hid_t obj, const char *name, double v);
+/* Writes the n > 0 doubles v as a 1-D attribute name of obj; negative on failure. */
+herr_t mh_h5_attr_doubles(hid_t obj, const char *name, const double *v, size_t n);
 /* Writes a 1-D dataset of n values of type at name under loc (creating intermediate groups), with
  * Fletcher-32, no modification time and, unless NULL, a "units" attribute; negative on failure. */
 herr_t mh_h5_write_vector(hid_t loc, const char *name, hid_t type, const void *data, size_t n, const char *units);
