@@ -107,3 +107,33 @@ Test(section, weighted_2d_section_matches_the_3d_unit_cell, .timeout = 600)
     mh_config_destroy(&c2);
     mh_config_destroy(&c3);
 }
+
+/* The same nominal protocol gives a 2-D section and a 3-D patch the same dose (issue 19): the
+ * default pen, 150/cm^2 on a hex lattice, one session, 2 mm wide (the 3-D patch 2 x 2 mm, whose
+ * lattice holds 6 punctures, exactly 150/cm^2; the section 2, in a strip of 2/(1.5 x 2) mm). The
+ * injured volume per area, sum D dV / area = (mean D over the domain) x its depth, right after the
+ * session (the first row of the series), agree within 2 %. For scale (logged, not asserted: the
+ * dx/2 floor of narrow channel rows adds volume at this grid): the continuous cones hold
+ * n pi r_s^2 d / 3 = 1.5 x pi x 0.10389^2 x 0.45 / 3 = 0.007629 mm^3/mm^2 (r_s = 0.45 tan 13 deg). */
+Test(section, a_section_and_a_patch_get_the_same_dose, .timeout = 120)
+{
+    const char *sets[] = {"device.pattern=hex",   "grid.length_mm=2",       "grid.dx_um=40",     "schedule.sessions=1",
+                          "simulation.days=0.01", "output.snapshot_days=0", "simulation.dims=2", NULL};
+    double injured[2], blood[2];
+    for (int d = 0; d < 2; d++) {
+        sets[6] = d == 0 ? "simulation.dims=2" : "simulation.dims=3";
+        mh_config *cfg = mh_test_config(sets);
+        mh_sim *sim = mh_test_run(cfg);
+        const mh_grid *g = mh_sim_grid(sim);
+        const mh_series *s = mh_sim_series(sim);
+        cr_assert_gt(s->nt, 0);
+        injured[d] = s->data[MH_OBS_DAMAGE] * g->nz * g->dx_mm;
+        blood[d] = s->data[MH_OBS_BLEEDING];
+        cr_assert_gt(injured[d], 0.0);
+        mh_sim_destroy(&sim);
+        mh_config_destroy(&cfg);
+    }
+    cr_log_info("dose 2-D vs 3-D: injured %.6f / %.6f mm^3/mm^2 (cones 0.007629), blood %.5f / %.5f", injured[0],
+                injured[1], blood[0], blood[1]);
+    cr_expect_lt(rel(injured[0], injured[1]), 0.02, "injured volume per area: 2-D %g, 3-D %g", injured[0], injured[1]);
+}
