@@ -150,6 +150,22 @@ Test(cli, usage_errors_and_help)
     cr_assert_eq(sh(MH_BIN " check configs/default.ini >/dev/null", NULL), 0);
 }
 
+/* check prints, for every session, the density requested and the one the grid realises with its count
+ * (the default 2-mm section at 150/cm^2: round(2 x sqrt(150) / 10) = round(2.449) = 2 per session), and
+ * a session without needles as such (it once indexed the device-name table past its end). */
+Test(cli, check_prints_requested_and_realised_density_per_session)
+{
+    cr_assert_eq(sh(MH_BIN " check configs/default.ini --set schedule.sessions=2 --set session.2.type=none "
+                           "| grep -q '^session 1 on day 0: pen, .* 150 punctures/cm^2 requested, 150.0 realised "
+                           "(2 per session)$'",
+                    NULL),
+                 0);
+    cr_assert_eq(sh(MH_BIN " check configs/default.ini --set schedule.sessions=2 --set session.2.type=none "
+                           "| grep -q '^session 2 on day 28: no needles$'",
+                    NULL),
+                 0);
+}
+
 Test(cli, contraindication_refused_then_overridden)
 {
     char *err = NULL;
