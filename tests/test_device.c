@@ -120,12 +120,6 @@ Test(device, a_patch_realises_the_requested_density)
             free(p);
         }
     }
-    /* a 2-D section realises the requested density for every pattern (the strip follows the count) */
-    mh_device d = resolve(NULL, 1);
-    for (int t = 0; t < 3; t++) {
-        d.pattern = (mh_pattern)t;
-        cr_expect_float_eq(mh_device_realised_density(&d, 2, 2.0, 0.0), 150.0, 1e-9);
-    }
 }
 
 Test(device, patterns_are_reproducible_and_seeded)

@@ -125,7 +125,7 @@ double mh_device_strip_mm(double density_per_cm2, double width_mm)
 {
     size_t count = mh_device_section_count(density_per_cm2, width_mm);
     if (count == 0)
-        return 10.0; /* as for one puncture per cm^2 */
+        return MH_MM_PER_CM; /* the strip of one puncture per cm^2 */
     return (double)count / (density_per_cm2 / MH_MM2_PER_CM2 * width_mm);
 }
 
@@ -146,7 +146,6 @@ static int lattice_count(double extent, double spacing)
     return c < 1 ? 1 : (int)c;
 }
 
-/* The lattice of a grid or hex pattern fitted to width x length mm: cx columns, cy rows. */
 void mh_device_lattice_spacing(const mh_device *dev, double *along_mm, double *between_mm)
 {
     double n_mm2 = dev->density_per_cm2 / MH_MM2_PER_CM2;
@@ -155,6 +154,7 @@ void mh_device_lattice_spacing(const mh_device *dev, double *along_mm, double *b
     *between_mm = dev->pattern == MH_PAT_HEX ? a * sqrt(3.0) / 2.0 : a;
 }
 
+/* The lattice of a grid or hex pattern fitted to width x length mm: cx columns, cy rows. */
 static void lattice_shape(const mh_device *dev, double width_mm, double length_mm, int *cx, int *cy)
 {
     double a, row;
@@ -180,9 +180,8 @@ double mh_device_realised_density(const mh_device *dev, int dims, double width_m
 {
     if (dev->type == MH_DEV_NONE || !(dev->density_per_cm2 > 0.0))
         return 0.0;
-    if (dims == 2)
-        return (double)mh_device_section_count(dev->density_per_cm2, width_mm) /
-               (width_mm * mh_device_strip_mm(dev->density_per_cm2, width_mm)) * MH_MM2_PER_CM2;
+    if (dims == 2) /* the strip is chosen so that the section's count is n per area */
+        return dev->density_per_cm2;
     return (double)mh_device_patch_count(dev, width_mm, length_mm) / (width_mm * length_mm) * MH_MM2_PER_CM2;
 }
 

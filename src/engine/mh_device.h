@@ -77,8 +77,9 @@ double mh_device_strip_mm(double density_per_cm2, double width_mm);
  * count n x area rounded to the nearest integer; grid and hex, the lattice fitted to the extents
  * (columns x rows); 0 without needles. */
 size_t mh_device_patch_count(const mh_device *dev, double width_mm, double length_mm);
-/* The density (1/cm^2) that a session of dev realises: a 2-D section (dims 2) width_mm wide, exactly
- * the requested one; a 3-D patch width x length mm, mh_device_patch_count over the area. */
+/* The density (1/cm^2) that a session of dev realises: a 2-D section (dims 2), the requested one by
+ * construction of its strip (mh_device_strip_mm); a 3-D patch width x length mm, mh_device_patch_count
+ * over the area. */
 double mh_device_realised_density(const mh_device *dev, int dims, double width_mm, double length_mm);
 /* The spacing of the lattice of a grid or hex pattern at dev's density, before it is fitted to a
  * domain: along a row and between rows (mm); 1/sqrt(n) for both in a grid; a = sqrt(2/(sqrt(3) n))
