@@ -77,11 +77,12 @@ Test(sweep, grid_rows_are_every_combination_first_axis_slowest)
     for (int r = 0; r < 6; r++)
         for (int a = 0; a < 2; a++)
             cr_assert_str_eq(mh_sweep_value_text(s, r, a), want[r][a]);
-    /* point = row x replicates + replicate; replicate r has seed base + r (default.ini: 42) */
+    /* point = row x replicates + replicate; replicate 0 runs the base seed (default.ini: 42), replicate 1
+     * the first output of mt19937 seeded with it (std::mt19937(42)() = 1608637542, test_ensemble.c) */
     cr_assert_eq(mh_sweep_row(s, 7), 3);
     cr_assert_eq(mh_sweep_replicate(s, 7), 1);
     cr_assert_eq(mh_sweep_seed(s, 6), 42);
-    cr_assert_eq(mh_sweep_seed(s, 7), 43);
+    cr_assert_eq(mh_sweep_seed(s, 7), 1608637542ul);
     cr_assert_float_eq(point_real(s, 7, MH_P_DEV_LENGTH), 1.0, 0);
     cr_assert_float_eq(point_real(s, 7, MH_P_DEV_DENSITY), 400.0, 0);
     cr_assert_float_eq(point_real(s, 7, MH_P_SIM_DAYS), 100.0, 0); /* [set] */
@@ -89,7 +90,7 @@ Test(sweep, grid_rows_are_every_combination_first_axis_slowest)
     mh_ctx_init(&ctx);
     mh_config *c = NULL;
     cr_assert_eq(mh_sweep_point_config(s, 7, &ctx, &c), MH_OK);
-    cr_assert_eq(mh_config_int(c, MH_P_SEED), 43);
+    cr_assert_eq(mh_config_int(c, MH_P_SEED), 1608637542l);
     mh_config_destroy(&c);
     mh_sweep_destroy(&s);
 }
@@ -411,7 +412,7 @@ Test(sweep_cli, local_pool_writes_points_and_summary, .timeout = 300)
                      14, "%s", line);
         cr_assert_eq(point, rows);
         cr_assert_eq(row, rows / 2);
-        cr_assert_eq(seed, 42ul + (unsigned long)(rows % 2));
+        cr_assert_eq(seed, rows % 2 == 0 ? 42ul : 1608637542ul); /* mt19937(42)'s first output: test_ensemble.c */
         cr_assert_str_eq(status, "ok");
         cr_assert_eq(strlen(sha), 64);
         cr_assert(isnan(g42) && isfinite(gend) && gend > 0, "gain beyond 3 days is NaN; at the end > 0");
@@ -555,7 +556,7 @@ Test(sweep_cli, a_failed_point_is_a_row_with_its_message_and_exit_1, .timeout = 
     char sum[512];
     snprintf(sum, sizeof sum, "%s/summary.csv", dir);
     char *csv = mh_test_read_file(sum);
-    char *row3 = strstr(csv, "\n3,1,1,43,failed,");
+    char *row3 = strstr(csv, "\n3,1,1,1608637542,failed,"); /* replicate 1 of seed 42 (test_ensemble.c) */
     cr_assert(row3 != NULL, "%s", csv);
     cr_assert(strstr(row3, ",nan,nan,nan,nan,nan,nan,nan,") != NULL, "%s", row3);
     cr_assert(strstr(row3, "p000003.h5") != NULL, "the message names the file: %s", row3);

@@ -1,6 +1,7 @@
 /* src/cli: the microheal command: parse the arguments, call the library, report, exit code. */
 /* mh_args: the one argument parser of the microheal commands, on getopt_long (see mh_args.h). */
 #include "mh_args.h"
+#include "mh_ensemble.h"
 #include "mh_cli_util.h"
 
 #include <stdbool.h>
@@ -10,6 +11,7 @@
 
 /* The val of --set (the shared options with a short form use its letter). */
 #define VAL_SET 0x100
+#define VAL_REPLICATES 0x101
 
 /* The shared options, each with the flag that lets a command take it. */
 static const struct {
@@ -21,6 +23,7 @@ static const struct {
     {MH_ARGS_OUTPUT, {"output", required_argument, NULL, 'o'}, "o:"},
     {MH_ARGS_QUIET, {"quiet", no_argument, NULL, 'q'}, "q"},
     {MH_ARGS_JOBS, {"jobs", required_argument, NULL, 'j'}, "j:"},
+    {MH_ARGS_REPLICATES, {"replicates", required_argument, NULL, VAL_REPLICATES}, ""},
     {0, {"help", no_argument, NULL, 'h'}, "h"},
 };
 #define N_COMMON (int)(sizeof common_options / sizeof common_options[0])
@@ -120,6 +123,9 @@ static int common(const mh_args_spec *spec, mh_args *a, int c, char *arg)
         a->quiet = 1;
     } else if (c == 'j') {
         if ((a->jobs = mh_cli_whole(spec->usage, "-j", arg, 1, 4096)) < 0)
+            return 2;
+    } else if (c == VAL_REPLICATES) {
+        if ((a->replicates = mh_cli_whole(spec->usage, "--replicates", arg, 1, MH_ENSEMBLE_MAX)) < 0)
             return 2;
     } else if (c == VAL_SET) {
         snprintf(a->origin_buf[a->nsets], sizeof a->origin_buf[0], "--set #%d", a->nsets + 1);

@@ -23,10 +23,11 @@
 
 /* The shared options a command takes (mh_args_spec.common, or'ed); every command takes -h/--help. */
 enum {
-    MH_ARGS_SET = 1 << 0,    /* --set KEY=VALUE, repeatable: an assignment "--set #k" (k = 1, 2, ...) */
-    MH_ARGS_OUTPUT = 1 << 1, /* -o/--output NAME: mh_args.output, the last one given; "" is refused */
-    MH_ARGS_QUIET = 1 << 2,  /* -q/--quiet: mh_args.quiet */
-    MH_ARGS_JOBS = 1 << 3,   /* -j/--jobs N, a whole number in [1, 4096]: mh_args.jobs */
+    MH_ARGS_SET = 1 << 0,        /* --set KEY=VALUE, repeatable: an assignment "--set #k" (k = 1, 2, ...) */
+    MH_ARGS_OUTPUT = 1 << 1,     /* -o/--output NAME: mh_args.output, the last one given; "" is refused */
+    MH_ARGS_QUIET = 1 << 2,      /* -q/--quiet: mh_args.quiet */
+    MH_ARGS_JOBS = 1 << 3,       /* -j/--jobs N, a whole number in [1, 4096]: mh_args.jobs */
+    MH_ARGS_REPLICATES = 1 << 4, /* --replicates N, a whole number in [1, MH_ENSEMBLE_MAX]: mh_args.replicates */
 };
 
 /* The first struct option.val of a command's own options (the shared options' are below it). */
@@ -47,6 +48,7 @@ typedef struct mh_args {
     const char *output;     /* -o: NULL when not given */
     int quiet;              /* -q: 1 when given */
     long jobs;              /* -j: 0 when not given */
+    long replicates;        /* --replicates: 0 when not given */
     mh_args_assign *assign; /* nassign assignments: every --set and those of mh_args_assign_add, in order */
     int nassign;
     const char **sets; /* the arguments of --set alone, in order, NULL-terminated; nsets of them */

@@ -3,6 +3,7 @@
  *
  * The designs and the Sobol estimators are described in mh_sweep.h and papers/sweeps.md. */
 #include "mh_sweep.h"
+#include "mh_ensemble.h"
 
 #include "mh_ini.h"
 
@@ -726,7 +727,7 @@ mh_status mh_sweep_load(const char *path, mh_ctx *ctx, mh_sweep **out)
     if (st == MH_OK)
         st = sweep_int(s, K_SAMPLES, 1, MH_SWEEP_MAX_POINTS, &samples, ctx);
     if (st == MH_OK)
-        st = sweep_int(s, K_REPLICATES, 1, 10000, &reps, ctx);
+        st = sweep_int(s, K_REPLICATES, 1, MH_ENSEMBLE_MAX, &reps, ctx);
     if (st == MH_OK)
         st = sweep_int(s, K_SEED, 0, 4294967295.0, &seed, ctx);
     s->samples = (int)samples;
@@ -741,9 +742,6 @@ mh_status mh_sweep_load(const char *path, mh_ctx *ctx, mh_sweep **out)
     if (st == MH_OK && !sampled && s->k[K_SAMPLES].value != NULL)
         st = MH_ERROR(ctx, MH_ERR_INPUT, "%s: samples: design %s takes no samples (the axes give its rows)",
                       s->k[K_SAMPLES].where, design_names[s->design]);
-    if (st == MH_OK && s->base_seed + (unsigned long)(s->replicates - 1) > 4294967295ul)
-        st = MH_ERROR(ctx, MH_ERR_INPUT, "%s: replicates: the base seed %lu + %d replicates passes 4294967295",
-                      s->k[K_REPLICATES].where, s->base_seed, s->replicates);
     if (st == MH_OK && s->naxes == 0)
         st = MH_ERROR(ctx, MH_ERR_INPUT, "%s:0: [axes]: no axis (give at least one key with its values)", path);
     return finish(s, st, ctx, out);
@@ -852,9 +850,20 @@ int mh_sweep_row(const mh_sweep *s, int point) { return point / s->replicates; }
 int mh_sweep_replicate(const mh_sweep *s, int point) { return point % s->replicates; }
 unsigned long mh_sweep_seed(const mh_sweep *s, int point)
 {
-    if (s->configs != NULL)
-        return (unsigned long)mh_config_int(s->configs[mh_sweep_row(s, point)], MH_P_SEED);
-    return s->base_seed + (unsigned long)mh_sweep_replicate(s, point);
+    const unsigned long base =
+        s->configs != NULL ? (unsigned long)mh_config_int(s->configs[mh_sweep_row(s, point)], MH_P_SEED) : s->base_seed;
+    return mh_ensemble_seed(base, mh_sweep_replicate(s, point));
+}
+
+mh_status mh_sweep_set_replicates(mh_sweep *s, int n, mh_ctx *ctx)
+{
+    if (n < 1 || n > MH_ENSEMBLE_MAX)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "replicates: %d is not in [1, %d]", n, MH_ENSEMBLE_MAX);
+    if ((long)s->nrows * n > MH_SWEEP_MAX_POINTS)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "replicates: %d rows x %d replicates is more than %d points", s->nrows, n,
+                        MH_SWEEP_MAX_POINTS);
+    s->replicates = n;
+    return MH_OK;
 }
 
 void mh_sweep_row_label(const mh_sweep *s, int row, char *buf, size_t len)

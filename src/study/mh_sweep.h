@@ -9,7 +9,7 @@
  *   base = ../default.ini      ; required: the base configuration, relative to the sweep file
  *   design = grid              ; grid | oat | lhs | sobol (default grid)
  *   samples = 64               ; lhs: rows; sobol: base samples N (rows = N (k + 2)); else unused
- *   replicates = 1             ; seeds per row: replicate r runs with seed = base seed + r
+ *   replicates = 1             ; seeds per row: replicate r runs with mh_ensemble_seed(base seed, r)
  *   seed = 42                  ; seed of the lhs design's generator (default: the base's seed)
  *   [axes]                     ; k >= 1 axes, any real, integer, bool or choice key of the table
  *   device.needle_length_mm = 0.5, 1.0, 1.5, 2.0      ; a list
@@ -112,7 +112,12 @@ int mh_sweep_nrows(const mh_sweep *s);
 int mh_sweep_replicates(const mh_sweep *s);
 int mh_sweep_samples(const mh_sweep *s);
 int mh_sweep_npoints(const mh_sweep *s); /* rows x replicates */
-/* Row and replicate of point i, and its seed (the base seed + the replicate; design list: the row's own). */
+/* Sets the replicates of every row to n (microheal's --replicates: it overrides a sweep file's
+ * replicates, and gives compare and run their ensembles); before any point is run or written. MH_ERR_INPUT
+ * when n is not in [1, MH_ENSEMBLE_MAX] or the points would pass MH_SWEEP_MAX_POINTS. */
+mh_status mh_sweep_set_replicates(mh_sweep *s, int n, mh_ctx *ctx);
+/* Row and replicate of point i, and its seed: mh_ensemble_seed of the base seed (design list: the row's
+ * file's seed) and the replicate. */
 int mh_sweep_row(const mh_sweep *s, int point);
 int mh_sweep_replicate(const mh_sweep *s, int point);
 unsigned long mh_sweep_seed(const mh_sweep *s, int point);
