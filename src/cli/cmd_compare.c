@@ -76,21 +76,6 @@ static int on_compare_option(mh_args *args, int val, char *arg)
     return 0;
 }
 
-/* The assignment text "KEY=VALUE" of option opt (--set, with its origin where, or --vary) into as; text is
- * modified: the '=' becomes a NUL. 0, or 2 after a usage message. */
-static int split_assign(const char *opt, char *text, const char *where, mh_sweep_assign *as)
-{
-    char *eq = strchr(text, '=');
-    if (eq == NULL || eq == text) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "%s: '%%s' is not KEY=VALUE", opt);
-        return mh_cli_usage_error(usage_compare, msg, text);
-    }
-    *eq = '\0';
-    *as = (mh_sweep_assign){text, eq + 1, where};
-    return 0;
-}
-
 /* --help: the usage and the metrics of the table (the columns after config_sha256). */
 static void help(void)
 {
@@ -117,9 +102,10 @@ static int parse_args(int argc, char **argv, mh_args *args, compare_args *a)
     if (args->nsets > MAX_SETS)
         return mh_cli_usage_error(usage_compare, "more than %s --set", "256");
     for (int k = 0; k < args->nassign; k++)
-        if ((rc = split_assign("--set", args->assign[k].text, args->assign[k].origin, &a->sets[a->nsets++])) != 0)
+        if ((rc = mh_cli_split_assign(usage_compare, "--set", args->assign[k].text, args->assign[k].origin,
+                                      &a->sets[a->nsets++])) != 0)
             return rc;
-    if (a->vary != NULL && (rc = split_assign("--vary", a->vary, "--vary", &a->axis)) != 0)
+    if (a->vary != NULL && (rc = mh_cli_split_assign(usage_compare, "--vary", a->vary, "--vary", &a->axis)) != 0)
         return rc;
     a->files = args->pos;
     a->nfiles = args->npos;

@@ -418,6 +418,19 @@ bool mh_cli_write_table(const char *path, void (*fill)(FILE *, const void *), co
     return mh_cli_text_close(f, tmp, path) == 0;
 }
 
+int mh_cli_split_assign(const char *usage, const char *opt, char *text, const char *where, mh_sweep_assign *as)
+{
+    char *eq = strchr(text, '=');
+    if (eq == NULL || eq == text) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "%s: '%%s' is not KEY=VALUE", opt);
+        return mh_cli_usage_error(usage, msg, text);
+    }
+    *eq = '\0';
+    *as = (mh_sweep_assign){text, eq + 1, where};
+    return 0;
+}
+
 int mh_cli_split_list(char *s, const char **items, int max)
 {
     int n = 0;

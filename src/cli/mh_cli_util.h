@@ -6,6 +6,7 @@
 
 #include "mh_ctx.h"
 #include "mh_file.h"
+#include "mh_sweep.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -22,6 +23,9 @@ int mh_cli_usage_error(const char *usage, const char *fmt, const char *arg);
 /* Splits the comma-separated list s in place into items (blanks around an item are dropped).
  * Returns the number of items, or -1 if an item is empty or there are more than max. */
 int mh_cli_split_list(char *s, const char **items, int max);
+/* The assignment text "KEY=VALUE" of option opt (--set, --vary; origin where) into as; text is modified: its
+ * '=' becomes a NUL. 0, or 2 after a usage message (usage) when text is not KEY=VALUE. */
+int mh_cli_split_assign(const char *usage, const char *opt, char *text, const char *where, mh_sweep_assign *as);
 /* snprintf into out[len]; false after a message ("path or command too long") when it does not fit. */
 bool mh_cli_fmt(char *out, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Whole string s is a finite number. */

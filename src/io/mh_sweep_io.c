@@ -347,6 +347,71 @@ mh_status mh_sweep_table_gather(const mh_sweep *s, const char *dir, mh_sweep_tab
     return MH_OK;
 }
 
+void mh_sweep_row_stats(const mh_sweep *s, const mh_sweep_table *t, int row, mh_ensemble_stats st[MH_MET_COUNT],
+                        int *status, int *failed_point)
+{
+    const int reps = mh_sweep_replicates(s), first = row * reps;
+    *status = 0;
+    *failed_point = -1;
+    for (int i = first; i < first + reps; i++) {
+        if (t->status[i] == 1 && *failed_point < 0)
+            *failed_point = i;
+        if (t->status[i] != 0 && *status != 1)
+            *status = t->status[i];
+    }
+    for (int k = 0; k < MH_MET_COUNT; k++)
+        st[k] = mh_ensemble_stats_of(t->metric + (size_t)first * MH_MET_COUNT + k, MH_MET_COUNT, reps);
+}
+
+void mh_sweep_io_csv_stats_head(FILE *f)
+{
+    for (int k = 0; k < MH_MET_COUNT; k++) {
+        const char *m = mh_sweep_metric_name((mh_sweep_metric)k);
+        fprintf(f, ",%s_mean,%s_sd,%s_ci_lo,%s_ci_hi", m, m, m, m);
+    }
+}
+
+void mh_sweep_io_csv_stats(FILE *f, const mh_ensemble_stats st[MH_MET_COUNT])
+{
+    for (int k = 0; k < MH_MET_COUNT; k++) {
+        const double v[4] = {st[k].mean, st[k].sd, st[k].ci_lo, st[k].ci_hi};
+        for (int j = 0; j < 4; j++) {
+            fputc(',', f);
+            mh_sweep_io_csv_number(f, v[j]);
+        }
+    }
+}
+
+herr_t mh_sweep_io_write_row_stats(hid_t loc, const char *name, const mh_sweep *s, const mh_sweep_table *t)
+{
+    const int nrows = mh_sweep_nrows(s);
+    double *v = malloc(((size_t)nrows * 4 * MH_MET_COUNT + 1) * sizeof *v);
+    herr_t rc = v == NULL || mh_sweep_io_group(loc, name) < 0 ? -1 : 0;
+    for (int r = 0; rc >= 0 && r < nrows; r++) {
+        mh_ensemble_stats st[MH_MET_COUNT];
+        int status, failed;
+        mh_sweep_row_stats(s, t, r, st, &status, &failed);
+        for (int k = 0; k < MH_MET_COUNT; k++) { /* v[(k 4 + j) nrows + r] */
+            const double x[4] = {st[k].mean, st[k].sd, st[k].ci_lo, st[k].ci_hi};
+            for (int j = 0; j < 4; j++)
+                v[((size_t)k * 4 + (size_t)j) * (size_t)nrows + (size_t)r] = x[j];
+        }
+    }
+    static const char *const stat[] = {"mean", "sd", "ci_lo", "ci_hi"};
+    for (int k = 0; rc >= 0 && k < MH_MET_COUNT; k++) {
+        char path[256];
+        snprintf(path, sizeof path, "%s/%s", name, mh_sweep_metric_name((mh_sweep_metric)k));
+        rc = mh_sweep_io_group(loc, path);
+        for (int j = 0; rc >= 0 && j < 4; j++) {
+            snprintf(path, sizeof path, "%s/%s/%s", name, mh_sweep_metric_name((mh_sweep_metric)k), stat[j]);
+            rc = mh_h5_write_vector(loc, path, H5T_NATIVE_DOUBLE, v + ((size_t)k * 4 + (size_t)j) * (size_t)nrows,
+                                    (size_t)nrows, mh_sweep_metric_unit((mh_sweep_metric)k));
+        }
+    }
+    free(v);
+    return rc;
+}
+
 mh_status mh_sweep_summary_read(const mh_sweep *s, const char *dir, double *metric, int *status,
                                 mh_sweep_counts *counts, mh_ctx *ctx)
 {

@@ -4,6 +4,7 @@
 #ifndef MH_SWEEP_IO_INTERNAL_H
 #define MH_SWEEP_IO_INTERNAL_H
 
+#include "mh_ensemble.h"
 #include "mh_sweep_io.h"
 
 #include <hdf5.h>
@@ -22,6 +23,18 @@ typedef struct {
  * point's configuration; the caller frees t with mh_sweep_table_clear, also after a failure. */
 mh_status mh_sweep_table_gather(const mh_sweep *s, const char *dir, mh_sweep_table *t, mh_sweep_counts *c, mh_ctx *ctx);
 void mh_sweep_table_clear(mh_sweep_table *t);
+/* Row r of s over its replicates (points r x replicates ... + replicates - 1): the statistics of every metric
+ * (mh_ensemble_stats_of: NaN unless every replicate has a value), the row's status (0 every replicate
+ * complete, else 1 when one failed, else 2) and the first point that failed (-1: none). */
+void mh_sweep_row_stats(const mh_sweep *s, const mh_sweep_table *t, int row, mh_ensemble_stats st[MH_MET_COUNT],
+                        int *status, int *failed_point);
+/* The CSV columns of the rows' statistics: ",METRIC_mean,METRIC_sd,METRIC_ci_lo,METRIC_ci_hi" for every metric
+ * (the header, no line end), and one row's values in that order. */
+void mh_sweep_io_csv_stats_head(FILE *f);
+void mh_sweep_io_csv_stats(FILE *f, const mh_ensemble_stats st[MH_MET_COUNT]);
+/* Under loc (created here): name/METRIC/{mean, sd, ci_lo, ci_hi}, one value per row of s (with the metric's
+ * unit), from mh_sweep_row_stats. Negative on failure. */
+herr_t mh_sweep_io_write_row_stats(hid_t loc, const char *name, const mh_sweep *s, const mh_sweep_table *t);
 /* "ok", "failed", "missing". */
 const char *mh_sweep_status_name(int status);
 
