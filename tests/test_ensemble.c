@@ -109,3 +109,222 @@ Test(ensemble, resample_interpolates_and_keeps_jumps)
     for (int i = 0; i < 4; i++)
         cr_assert_eq(yd[i], ys[i]);
 }
+
+/* ---- run --replicates N: the ensemble file against the replicates' own outputs ---- */
+
+#include <hdf5.h>
+
+/* A short one-session 2-D run at 40 um cells (~0.3 s): its punctures differ with the seed. */
+static const char *tiny_config = "[simulation]\ndays = 3\n[schedule]\nsessions = 1\n[grid]\ndx_um = 40\n"
+                                 "[output]\nsnapshot_days = 0, 3\n";
+
+/* Dataset name of the HDF5 file path as doubles (n values into *n), read with HDF5's own calls (the file
+ * may be an ensemble, which microheal's output reader refuses); the test fails when it does not read. */
+static double *read_vec(const char *path, const char *name, size_t *n)
+{
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert(f >= 0, "%s: cannot open", path);
+    hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
+    cr_assert(d >= 0, "%s: no %s", path, name);
+    hid_t sp = H5Dget_space(d);
+    hsize_t dim = 0;
+    cr_assert_eq(H5Sget_simple_extent_ndims(sp), 1, "%s: %s is not 1-D", path, name);
+    H5Sget_simple_extent_dims(sp, &dim, NULL);
+    double *v = malloc(((size_t)dim + 1) * sizeof *v);
+    cr_assert_not_null(v);
+    cr_assert(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0, "%s: %s does not read", path, name);
+    H5Sclose(sp);
+    H5Dclose(d);
+    H5Fclose(f);
+    *n = (size_t)dim;
+    return v;
+}
+
+static double read_one(const char *path, const char *name)
+{
+    size_t n = 0;
+    double *v = read_vec(path, name, &n);
+    cr_assert_geq(n, 1u, "%s: %s is empty", path, name);
+    const double x = v[0];
+    free(v);
+    return x;
+}
+
+/* Runs `run CONFIG --replicates reps -j jobs -o DIR/NAME.h5`; the exit status must be 0. */
+static void run_ensemble(const char *ini, const char *dir, const char *name, int reps, int jobs)
+{
+    char cmd[3 * PATH_MAX], *err = NULL;
+    snprintf(cmd, sizeof cmd, MH_BIN " run %s --replicates %d -j %d -q -o %s/%s.h5", ini, reps, jobs, dir, name);
+    const int rc = mh_test_sh(cmd, &err);
+    cr_assert_eq(rc, 0, "%s: exit %d: %s", cmd, rc, err);
+    free(err);
+}
+
+/* The 3-replicate case by hand: for two metrics (closure hours, read as /summary/closure_hours[0], and the
+ * bleeding volume), the values the ensemble lists are each replicate output's own, their mean is the sum
+ * over 3, sd the root of the squared deviations over 2, and the interval the mean -+ t sd / sqrt(3) with
+ * Student's t_{0.975,2} = sqrt(2 (0.95^2) / (1 - 0.95^2)) (the closed form of the t CDF for 2 degrees of
+ * freedom). Also every series column's mean at day 0 (the same time in every replicate) and the seeds. */
+Test(ensemble_cli, three_replicates_mean_and_interval_by_hand, .timeout = 120)
+{
+    char *ini = mh_test_write_ini(tiny_config), *dir = mh_test_temp_dir("ens3");
+    run_ensemble(ini, dir, "out", 3, 2);
+    char ens[PATH_MAX], rep[3][PATH_MAX];
+    snprintf(ens, sizeof ens, "%s/out.h5", dir);
+    for (int r = 0; r < 3; r++)
+        snprintf(rep[r], sizeof rep[r], "%s/out.replicates/points/p%06d.h5", dir, r);
+    const double t = sqrt(2.0 * 0.95 * 0.95 / (1.0 - 0.95 * 0.95));
+    static const char *const metric[][2] = {{"closure_hours", "/summary/closure_hours"},
+                                            {"bleeding", "/summary/bleeding"}};
+    for (int m = 0; m < 2; m++) {
+        double x[3], sum = 0.0, ss = 0.0;
+        for (int r = 0; r < 3; r++)
+            sum += x[r] = read_one(rep[r], metric[m][1]);
+        const double mean = sum / 3.0;
+        for (int r = 0; r < 3; r++)
+            ss += (x[r] - mean) * (x[r] - mean);
+        const double sd = sqrt(ss / 2.0), half = t * sd / sqrt(3.0);
+        cr_assert(sd > 0.0, "%s: the replicates differ (seeds, punctures): %g %g %g", metric[m][0], x[0], x[1], x[2]);
+        char name[256];
+        size_t n = 0;
+        snprintf(name, sizeof name, "/ensemble/metrics/%s/values", metric[m][0]);
+        double *vals = read_vec(ens, name, &n);
+        cr_assert_eq(n, 3u);
+        for (int r = 0; r < 3; r++)
+            cr_assert_eq(vals[r], x[r], "%s: replicate %d: %.17g in the ensemble, %.17g in its output", metric[m][0], r,
+                         vals[r], x[r]);
+        free(vals);
+        const char *stat[] = {"mean", "sd", "ci_lo", "ci_hi"};
+        const double want[] = {mean, sd, mean - half, mean + half};
+        for (int k = 0; k < 4; k++) {
+            snprintf(name, sizeof name, "/ensemble/metrics/%s/%s", metric[m][0], stat[k]);
+            const double got = read_one(ens, name);
+            /* sums of 3 values in another order: a few ulp; t from GSL's inverse CDF to ~1e-12 relative */
+            cr_assert_float_eq(got, want[k], 1e-9 * fabs(want[k]) + 1e-12, "%s %s: %.17g, by hand %.17g", metric[m][0],
+                               stat[k], got, want[k]);
+        }
+    }
+    /* the series at day 0: every replicate's first row (no resampling between equal times) */
+    double first = 0.0;
+    for (int r = 0; r < 3; r++)
+        first += read_one(rep[r], "/series/dermis/collagen_total") / 3.0;
+    cr_assert_float_eq(read_one(ens, "/ensemble/series/dermis/collagen_total/mean"), first, 1e-14);
+    size_t ns = 0, n0 = 0;
+    double *seeds = read_vec(ens, "/ensemble/seeds", &ns), *t0 = read_vec(rep[0], "/series/t_days", &n0);
+    double *te = read_vec(ens, "/ensemble/series/t_days", &ns);
+    cr_assert_eq(ns, n0, "the ensemble's series are on replicate 0's times");
+    free(te);
+    free(t0);
+    double *s3 = read_vec(ens, "/ensemble/seeds", &ns);
+    cr_assert_eq(ns, 3u);
+    cr_assert_eq(s3[0], 42.0, "replicate 0 runs the configuration's seed (default 42)");
+    cr_assert_eq(s3[1], 1608637542.0, "replicate 1: std::mt19937(42)'s first output");
+    free(s3);
+    free(seeds);
+    free(ini);
+    free(dir);
+}
+
+/* Bit-identity per replicate: 1 process of 2 threads and 2 processes of 1 thread give the same replicate
+ * series and the same ensemble file, byte for byte (it holds no time stamp). */
+Test(ensemble_cli, the_same_bits_whatever_the_processes_and_threads, .timeout = 120)
+{
+    char *ini = mh_test_write_ini(tiny_config), *dir = mh_test_temp_dir("ensbits");
+    run_ensemble(ini, dir, "a", 2, 1);
+    run_ensemble(ini, dir, "b", 2, 2);
+    char cmd[3 * PATH_MAX];
+    snprintf(cmd, sizeof cmd, "cmp -s %s/a.h5 %s/b.h5", dir, dir);
+    cr_assert_eq(system(cmd), 0, "the ensemble files differ: %s", cmd);
+    for (int r = 0; r < 2; r++) {
+        char pa[PATH_MAX], pb[PATH_MAX];
+        snprintf(pa, sizeof pa, "%s/a.replicates/points/p%06d.h5", dir, r);
+        snprintf(pb, sizeof pb, "%s/b.replicates/points/p%06d.h5", dir, r);
+        size_t na = 0, nb = 0;
+        double *a = read_vec(pa, "/series/dermis/collagen_total", &na),
+               *b = read_vec(pb, "/series/dermis/collagen_total", &nb);
+        cr_assert_eq(na, nb, "replicate %d: %zu and %zu rows", r, na, nb);
+        cr_assert(memcmp(a, b, na * sizeof *a) == 0, "replicate %d: the series differ", r);
+        free(a);
+        free(b);
+    }
+    free(ini);
+    free(dir);
+}
+
+Test(ensemble_cli, bad_replicates_exit_2_with_a_message)
+{
+    char *ini = mh_test_write_ini(tiny_config), cmd[PATH_MAX + 128];
+    snprintf(cmd, sizeof cmd, MH_BIN " run %s --replicates 0 -o /tmp/never.h5", ini);
+    mh_test_sh_fails(cmd, 2, "--replicates");
+    snprintf(cmd, sizeof cmd, MH_BIN " run %s --replicates abc -o /tmp/never.h5", ini);
+    mh_test_sh_fails(cmd, 2, "--replicates");
+    snprintf(cmd, sizeof cmd, MH_BIN " run %s --replicates 2 --resume -o /tmp/never.h5", ini);
+    mh_test_sh_fails(cmd, 2, "--resume is for one run");
+    snprintf(cmd, sizeof cmd, MH_BIN " run %s -j 2 -o /tmp/never.h5", ini);
+    mh_test_sh_fails(cmd, 2, "-j goes with --replicates");
+    cr_assert(!mh_test_exists("/tmp/never.h5") && !mh_test_exists("/tmp/never.replicates"));
+    free(ini);
+}
+
+/* sweep --replicates N: ensemble.csv's mean of a row equals the mean of that row's points in summary.csv. */
+Test(ensemble_cli, sweep_rows_summarise_their_replicates, .timeout = 120)
+{
+    char *ini = mh_test_write_ini(tiny_config), *dir = mh_test_temp_dir("enssweep");
+    char sw[PATH_MAX], cmd[3 * PATH_MAX], *err = NULL;
+    snprintf(sw, sizeof sw, "%s/s.ini", dir);
+    FILE *f = fopen(sw, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "[sweep]\nbase = %s\n[axes]\ndevice.needle_length_mm = 0.5, 1.0\n", ini);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, MH_BIN " sweep %s -o %s/out --replicates 3 -q", sw, dir);
+    cr_assert_eq(mh_test_sh(cmd, &err), 0, "%s: %s", cmd, err);
+    free(err);
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/out/sweep.ini", dir);
+    char *frozen = mh_test_read_file(path);
+    cr_assert(strstr(frozen, "replicates = 3") != NULL, "the folder's plan has the 3 replicates: %s", frozen);
+    free(frozen);
+    /* summary.csv: point,row,replicate,seed,status,config_sha256,needle,collagen_gain_d42,d90,d180,end,... */
+    snprintf(path, sizeof path, "%s/out/summary.csv", dir);
+    char *csv = mh_test_read_file(path);
+    double sum[2] = {0, 0};
+    int rows = 0;
+    for (char *line = strchr(csv, '\n') + 1; *line; line = strchr(line, '\n') + 1, rows++) {
+        int point, row, rep;
+        double g42, g90, g180, gend;
+        cr_assert_eq(sscanf(line, "%d,%d,%d,%*[^,],%*[^,],%*[^,],%*[^,],%lf,%lf,%lf,%lf", &point, &row, &rep, &g42,
+                            &g90, &g180, &gend),
+                     7, "%s", line);
+        sum[row] += gend;
+    }
+    cr_assert_eq(rows, 6);
+    free(csv);
+    /* ensemble.csv: row,replicates,status,needle,collagen_gain_d42_{mean,sd,ci_lo,ci_hi},d90 x4,d180 x4,end x4 */
+    snprintf(path, sizeof path, "%s/out/ensemble.csv", dir);
+    csv = mh_test_read_file(path);
+    cr_assert(
+        strstr(csv, "collagen_gain_end_mean,collagen_gain_end_sd,collagen_gain_end_ci_lo,collagen_gain_end_ci_hi") !=
+            NULL,
+        "%s", csv);
+    rows = 0;
+    for (char *line = strchr(csv, '\n') + 1; *line; line = strchr(line, '\n') + 1, rows++) {
+        int row, reps;
+        char status[16];
+        double v[16];
+        cr_assert_eq(sscanf(line,
+                            "%d,%d,%15[^,],%*[^,],%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf",
+                            &row, &reps, status, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9],
+                            &v[10], &v[11], &v[12], &v[13], &v[14], &v[15]),
+                     19, "%s", line);
+        cr_assert_eq(reps, 3);
+        cr_assert_str_eq(status, "ok");
+        /* the CSV's numbers read back to the double (shortest round trip): a few ulp of the sum's order */
+        cr_assert_float_eq(v[12], sum[row] / 3.0, 1e-12 * fabs(sum[row]), "row %d: %.17g, by hand %.17g", row, v[12],
+                           sum[row] / 3.0);
+        cr_assert(v[14] < v[12] && v[12] < v[15], "row %d: the interval holds the mean", row);
+    }
+    cr_assert_eq(rows, 2);
+    free(csv);
+    free(ini);
+    free(dir);
+}

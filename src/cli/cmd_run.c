@@ -7,10 +7,15 @@
 #include "mh_cli.h"
 #include "mh_cli_util.h"
 #include "mh_config.h"
+#include "mh_ensemble.h"
+#include "mh_ensemble_io.h"
+#include "mh_farm.h"
 #include "mh_file.h"
 #include "mh_h5.h"
+#include "mh_pool.h"
 #include "mh_progress.h"
 #include "mh_sim.h"
+#include "mh_sweep_io.h"
 #include "mh_xdmf.h"
 
 #include <math.h>
@@ -22,7 +27,7 @@
 
 static const char *usage_run =
     "usage: microheal run CONFIG [-o OUT.h5] [--set section.key=value ...] [--override-contraindications]\n"
-    "                     [--checkpoint-every DAYS] [--resume] [-q]\n"
+    "                     [--checkpoint-every DAYS] [--resume] [--replicates N [-j PROCS]] [-q]\n"
     "\n"
     "Simulates the treatment in CONFIG (INI; see configs/default.ini) and writes OUT.h5\n"
     "(default: CONFIG's name with .h5 in the current directory). The file appears only when\n"
@@ -39,7 +44,15 @@ static const char *usage_run =
     "solver.dt_min_s) stops the run and writes the last good state to OUT.fault.h5.\n"
     "\n"
     "One run writes OUT.h5 at a time: it holds the lock OUT.lock while it runs, and a second run to the same\n"
-    "output is refused, naming the first one's process. OUT.h5 may replace only a regular file.\n";
+    "output is refused, naming the first one's process. OUT.h5 may replace only a regular file.\n"
+    "\n"
+    "--replicates N runs an ensemble: N runs of CONFIG, replicate 0 with its seed and replicate r with the\n"
+    "r-th number of GSL's mt19937 seeded with it (papers/ensembles.md), each a normal output in\n"
+    "OUT.replicates/points/pNNNNNN.h5, run by a local pool of PROCS processes (-j; default: the cores, or\n"
+    "the replicates if fewer). OUT.h5 is then the ensemble file: mean, sd and 95 % confidence interval of\n"
+    "every outcome metric, summary value and series column (group /ensemble; the README has the schema).\n"
+    "Running the same command again reuses the complete replicates. Under mpirun or Slurm, run the\n"
+    "replicates as a sweep (replicates = N in a sweep file, or microheal sweep --replicates N).\n";
 
 static const char *usage_check =
     "usage: microheal check CONFIG [--set section.key=value ...] [--override-contraindications]\n"
@@ -316,7 +329,8 @@ typedef struct {
 static int set_up(int argc, char **argv, run_state *r, mh_ctx *ctx)
 {
     const mh_args_spec spec = {.usage = usage_run,
-                               .common = MH_ARGS_SET | MH_ARGS_OUTPUT | MH_ARGS_QUIET,
+                               .common =
+                                   MH_ARGS_SET | MH_ARGS_OUTPUT | MH_ARGS_QUIET | MH_ARGS_REPLICATES | MH_ARGS_JOBS,
                                .own = run_options,
                                .max_pos = 1,
                                .on_option = on_run_option,
@@ -426,6 +440,119 @@ static int stopped_before_start(void)
     return 128 + stop_signal;
 }
 
+/* ---- an ensemble: --replicates N ---- */
+
+/* OUT.h5's folder of replicates: OUT (without ".h5") + ".replicates", malloc'ed; NULL when memory runs out. */
+static char *replicates_dir(const char *outp)
+{
+    size_t n = strlen(outp);
+    if (n > 3 && strcmp(outp + n - 3, ".h5") == 0)
+        n -= 3;
+    char *dir = malloc(n + 16);
+    if (dir != NULL)
+        snprintf(dir, n + 16, "%.*s.replicates", (int)n, outp);
+    return dir;
+}
+
+/* The plan of the ensemble: CONFIG with run's assignments in order, N replicates; checked. 0 or the exit status. */
+static int plan_ensemble(run_state *r, mh_sweep **s, mh_ctx *ctx)
+{
+    mh_args *a = &r->args;
+    mh_sweep_assign *sets = calloc((size_t)a->nassign + 1, sizeof *sets);
+    if (sets == NULL) {
+        MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+        return mh_cli_fail(ctx);
+    }
+    int rc = 0;
+    for (int k = 0; rc == 0 && k < a->nassign; k++) /* already applied and checked once: each is KEY=VALUE */
+        rc = mh_cli_split_assign(usage_run, a->assign[k].origin, a->assign[k].text, a->assign[k].origin, &sets[k]);
+    const char *cfg = a->pos[0];
+    if (rc == 0 && (mh_sweep_create(&cfg, 1, sets, a->nassign, NULL, ctx, s) != MH_OK ||
+                    mh_sweep_set_replicates(*s, (int)a->replicates, ctx) != MH_OK || mh_sweep_check(*s, ctx) != MH_OK))
+        rc = mh_cli_fail(ctx);
+    free(sets);
+    return rc;
+}
+
+/* The ensemble file OUT.h5 from the complete replicates in dir; its report. 0 or the exit status. */
+static int write_ensemble(const mh_sweep *s, const char *dir, const char *outp, int quiet, mh_ctx *ctx)
+{
+    const int n = mh_sweep_npoints(s);
+    double *metric = malloc((size_t)n * MH_MET_COUNT * sizeof *metric);
+    int *status = malloc((size_t)n * sizeof *status);
+    char **paths = calloc((size_t)n, sizeof *paths);
+    unsigned long *seeds = malloc((size_t)n * sizeof *seeds);
+    mh_config *c0 = NULL;
+    mh_sweep_counts c = {0, 0, 0};
+    mh_status st = metric == NULL || status == NULL || paths == NULL || seeds == NULL
+                       ? MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory")
+                       : mh_sweep_summary_read(s, dir, metric, status, &c, ctx);
+    for (int i = 0; st == MH_OK && i < n; i++) {
+        seeds[i] = mh_sweep_seed(s, i);
+        if ((paths[i] = mh_sweep_point_path(dir, i, "h5")) == NULL)
+            st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+    }
+    if (st == MH_OK && c.ok < n)
+        st = MH_ERROR(ctx, MH_ERR_NUMERIC,
+                      "%d of %d replicates failed and %d are missing (%s/points/*.failed say why); "
+                      "no ensemble written",
+                      c.failed, n, c.missing, dir);
+    if (st == MH_OK)
+        st = mh_sweep_point_config(s, 0, ctx, &c0);
+    if (st == MH_OK)
+        st = mh_ensemble_write_file(outp, mh_config_text(c0), (const char *const *)paths, seeds, metric, n, ctx);
+    if (st == MH_OK && !quiet) {
+        const mh_ensemble_stats g = mh_ensemble_stats_of(metric + MH_MET_GAIN42, MH_MET_COUNT, n);
+        const mh_ensemble_stats e = mh_ensemble_stats_of(metric + MH_MET_ERYTHEMA, MH_MET_COUNT, n);
+        fprintf(stderr,
+                "wrote %s: ensemble of %d replicates (%s/points); session 1: erythema %.3g days [%.3g, %.3g], "
+                "collagen gain at day 42 %.4g [%.4g, %.4g] (mean [95 %% CI])\n",
+                outp, n, dir, e.mean, e.ci_lo, e.ci_hi, g.mean, g.ci_lo, g.ci_hi);
+    }
+    mh_config_destroy(&c0);
+    for (int i = 0; paths != NULL && i < n; i++)
+        free(paths[i]);
+    free(paths);
+    free(seeds);
+    free(metric);
+    free(status);
+    return st == MH_OK ? 0 : mh_cli_fail(ctx);
+}
+
+/* run --replicates N: the replicates through the local pool into OUT.replicates, then the ensemble file. */
+static int run_ensemble(run_state *r, mh_ctx *ctx)
+{
+    if (r->resume)
+        return mh_cli_usage_error(usage_run, "%s",
+                                  "--resume is for one run; an ensemble run again reuses its complete replicates");
+    if (mh_farm_launched())
+        return mh_cli_usage_error(usage_run, "%s",
+                                  "--replicates runs a local pool; under mpirun, run the replicates as a sweep "
+                                  "(microheal sweep --replicates N)");
+    if (mh_file_check_output(r->outp, ctx) != MH_OK)
+        return mh_cli_fail(ctx);
+    mh_sweep *s = NULL;
+    char *dir = replicates_dir(r->outp), *points = dir != NULL ? malloc(strlen(dir) + 16) : NULL;
+    mh_lock *lock = NULL;
+    int rc = dir == NULL || points == NULL ? (MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory"), mh_cli_fail(ctx))
+                                           : plan_ensemble(r, &s, ctx);
+    if (rc == 0) {
+        snprintf(points, strlen(dir) + 16, "%s/points", dir);
+        rc = mh_cli_mkdirs(points) ? 0 : 1;
+    }
+    if (rc == 0 && (lock = mh_cli_lock_dir(dir, false)) == NULL) /* one ensemble into it at a time */
+        rc = 1;
+    if (rc == 0)
+        rc = mh_pool_run_local(s, dir, r->args.jobs, 0, "replicate", r->args.quiet);
+    if (rc == 0)
+        rc = write_ensemble(s, dir, r->outp, r->args.quiet, ctx);
+    mh_lock_release(&lock);
+    mh_sweep_destroy(&s);
+    free(points);
+    free(dir);
+    return rc;
+}
+
 int mh_cmd_run(int argc, char **argv)
 {
     /* first of all: a signal that comes while the configuration loads or a checkpoint is read back must
@@ -436,7 +563,12 @@ int mh_cmd_run(int argc, char **argv)
     mh_ctx_init(&ctx);
     run_state r = {0};
     int rc = set_up(argc, argv, &r, &ctx);
-    if (rc == MH_ARGS_GO_ON && (rc = open_output(&r, &ctx)) == 0)
+    if (rc == MH_ARGS_GO_ON && r.args.replicates == 0 && r.args.jobs != 0)
+        rc = mh_cli_usage_error(usage_run, "%s", "-j goes with --replicates");
+    if (rc == MH_ARGS_GO_ON && r.args.replicates > 0) {
+        restore_stop_signals(old_actions); /* the pool catches them itself, and keeps what is complete */
+        rc = stop_signal != 0 ? stopped_before_start() : run_ensemble(&r, &ctx);
+    } else if (rc == MH_ARGS_GO_ON && (rc = open_output(&r, &ctx)) == 0)
         rc = stop_signal != 0 ? stopped_before_start() : simulate(&r, &ctx);
     mh_h5_writer_abort(&r.w);
     mh_lock_release(&r.lock);

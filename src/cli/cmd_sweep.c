@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 static const char *usage_sweep =
-    "usage: microheal sweep SWEEP.ini -o DIR [-j PROCS] [--threads T] [-q]\n"
+    "usage: microheal sweep SWEEP.ini -o DIR [-j PROCS] [--threads T] [--replicates N] [-q]\n"
     "       mpirun -np N microheal sweep SWEEP.ini -o DIR [--threads T] [-q]\n"
     "       microheal sweep --slurm SWEEP.ini -o DIR [--submit] [--array-max M] [--cpus-per-task C]\n"
     "                       [--time T] [--partition P] [--sbatch-option OPT ...]\n"
@@ -46,6 +46,9 @@ static const char *usage_sweep =
     "--slurm writes DIR/slurm/sweep.sbatch (a job array of at most M tasks, default 1000; each task\n"
     "runs its share of the points with SLURM_CPUS_PER_TASK threads) and DIR/slurm/collect.sbatch;\n"
     "--submit submits both with sbatch, the second after the array (--dependency=afterany).\n"
+    "--replicates N gives every row N replicates instead of the sweep file's replicates (seeds:\n"
+    "papers/ensembles.md); DIR/ensemble.csv and summary.h5's /ensemble hold per row the mean, sd and\n"
+    "95 % confidence interval of every metric over its replicates.\n"
     "--collect builds the summary from the outputs in DIR.\n"
     "--plot draws a metric (default collagen_gain_d42, or collagen_gain_end when no run reached day 42)\n"
     "into DIR/plots: response_AXIS.png per axis (mean, sd and min-max over replicates; a scatter for lhs\n"
@@ -58,7 +61,8 @@ typedef struct {
     const char *sweep, *dir, *task, *of, *threads, *array_max, *cpus, *time, *partition, *metric, *scripts;
     const char *sbatch_opts[32];
     int nsbatch;
-    long procs; /* -j; 0: not given */
+    long procs;      /* -j; 0: not given */
+    long replicates; /* --replicates; 0: the sweep file's */
     int slurm, submit, collect, check, quiet, plot;
 } sweep_args;
 
@@ -121,7 +125,7 @@ static int parse_args(int argc, char **argv, mh_args *args, sweep_args *a)
 {
     memset(a, 0, sizeof *a);
     const mh_args_spec spec = {.usage = usage_sweep,
-                               .common = MH_ARGS_OUTPUT | MH_ARGS_QUIET | MH_ARGS_JOBS,
+                               .common = MH_ARGS_OUTPUT | MH_ARGS_QUIET | MH_ARGS_JOBS | MH_ARGS_REPLICATES,
                                .own = sweep_options,
                                .max_pos = 1,
                                .on_option = on_sweep_option,
@@ -132,7 +136,11 @@ static int parse_args(int argc, char **argv, mh_args *args, sweep_args *a)
     a->sweep = args->npos > 0 ? args->pos[0] : NULL;
     a->dir = args->output;
     a->procs = args->jobs;
+    a->replicates = args->replicates;
     a->quiet = args->quiet;
+    if (a->replicates > 0 && (a->collect || a->plot || a->task != NULL))
+        return mh_cli_usage_error(usage_sweep, "%s",
+                                  "--replicates goes with SWEEP.ini (the folder's frozen plan has its own)");
     if (a->sweep == NULL)
         return mh_cli_usage_error(usage_sweep, "%s",
                                   a->collect || a->task || a->plot ? "missing DIR" : "missing SWEEP.ini");
@@ -380,6 +388,8 @@ static int load(const sweep_args *a, bool from_dir, bool prepare, mh_sweep **s, 
     mh_ctx ctx;
     mh_ctx_init(&ctx);
     mh_status st = from_dir ? mh_sweep_dir_load(a->sweep, &ctx, s) : mh_sweep_load(a->sweep, &ctx, s);
+    if (st == MH_OK && !from_dir && a->replicates > 0) /* before DIR freezes the plan */
+        st = mh_sweep_set_replicates(*s, (int)a->replicates, &ctx);
     if (st == MH_OK && !from_dir)
         st = mh_sweep_check(*s, &ctx);
     if (st == MH_OK && prepare && !mh_cli_mkdirs(a->dir))

@@ -7,6 +7,7 @@
 #include "mh_sweep_io_internal.h"
 #include "mh_version.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,7 +84,7 @@ static herr_t write_stats(hid_t loc, const char *path, const double *x, size_t l
     static const char *const names[] = {"mean", "sd", "ci_lo", "ci_hi"};
     char name[4 * PATH_LEN];
     snprintf(name, sizeof name, "%s/x", path);
-    herr_t rc = make_parents(loc, name) < 0 || mh_sweep_io_group(loc, path) < 0 ? -1 : 0;
+    herr_t rc = make_parents(loc, name) < 0 ? -1 : 0; /* every group of path, path too */
     for (size_t i = 0; i < len; i++) {
         const mh_ensemble_stats st = mh_ensemble_stats_of(x + i, len, n);
         work[i] = st.mean;
@@ -334,5 +335,49 @@ mh_status mh_ensemble_write_file(const char *path, const char *config, const cha
         return v.st;
     if (st != MH_OK)
         *ctx = wctx;
+    return st;
+}
+
+mh_status mh_ensemble_info(const char *path, FILE *out, mh_ctx *ctx)
+{
+    char *kind = NULL, *version = NULL;
+    double base = 0.0;
+    hid_t f = mh_h5_open_microheal(path, &kind, ctx);
+    if (f < 0)
+        return ctx->status;
+    mh_status st = kind == NULL || strcmp(kind, "ensemble") != 0
+                       ? MH_ERROR(ctx, MH_ERR_INPUT, "%s: not an ensemble file", path)
+                       : mh_h5_get_attr_string(f, path, "version", &version, ctx);
+    if (st == MH_OK)
+        st = mh_h5_get_attr_double(f, path, "base_seed", &base, ctx);
+    double *seeds = NULL;
+    size_t n = 0;
+    if (st == MH_OK)
+        st = mh_h5_get_vector(f, path, "/ensemble/seeds", &seeds, &n, ctx);
+    if (st == MH_OK)
+        fprintf(out, "%s: microheal %s ensemble of %zu replicates, base seed %.0f (95 %% t intervals of the mean)\n",
+                path, version, n, base);
+    for (int k = 0; st == MH_OK && k < MH_MET_COUNT; k++) {
+        static const char *const stat[] = {"mean", "sd", "ci_lo", "ci_hi"};
+        double v[4];
+        for (int j = 0; st == MH_OK && j < 4; j++) {
+            char name[PATH_LEN];
+            double *x = NULL;
+            size_t m = 0;
+            snprintf(name, sizeof name, "/ensemble/metrics/%s/%s", mh_sweep_metric_name((mh_sweep_metric)k), stat[j]);
+            st = mh_h5_get_vector(f, path, name, &x, &m, ctx);
+            if (st == MH_OK && m != 1)
+                st = MH_ERROR(ctx, MH_ERR_IO, "%s: %s has %zu values, not 1 (damaged or crafted?)", path, name, m);
+            v[j] = st == MH_OK ? x[0] : NAN;
+            free(x);
+        }
+        if (st == MH_OK)
+            fprintf(out, "  %-20s %-12.6g sd %-10.4g [%.6g, %.6g] %s\n", mh_sweep_metric_name((mh_sweep_metric)k), v[0],
+                    v[1], v[2], v[3], mh_sweep_metric_unit((mh_sweep_metric)k));
+    }
+    free(seeds);
+    free(kind);
+    free(version);
+    H5Fclose(f);
     return st;
 }

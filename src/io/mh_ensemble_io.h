@@ -22,6 +22,7 @@
 #include "mh_sweep.h"
 
 #include <hdf5.h>
+#include <stdio.h>
 
 /* Writes the group name (created here) under loc from the n >= 1 replicate outputs at paths, their
  * seeds and metrics (n x MH_MET_COUNT, as mh_sweep_point_complete reads them). MH_ERR_IO naming the file
@@ -35,5 +36,10 @@ mh_status mh_ensemble_io_write(hid_t loc, const char *name, const char *const *p
  * whose seed is the base seed) and base_seed, and the group /ensemble of mh_ensemble_io_write. */
 mh_status mh_ensemble_write_file(const char *path, const char *config, const char *const *paths,
                                  const unsigned long *seeds, const double *metrics, int n, mh_ctx *ctx);
+
+/* Describes the ensemble file path on out (microheal info): version, replicates, base seed, and every metric's
+ * mean, sd and interval. MH_ERR_IO when a part does not read back (damaged or crafted), MH_ERR_INPUT when the
+ * file is not an ensemble. */
+mh_status mh_ensemble_info(const char *path, FILE *out, mh_ctx *ctx);
 
 #endif

@@ -1,6 +1,7 @@
 /* src/io: files of results: HDF5 outputs and readers, checkpoints, XDMF, export, sweep and compare folders. */
 /* mh_export: 'microheal info' and tables for gnuplot, read from an output file. */
 #include "mh_export.h"
+#include "mh_ensemble_io.h"
 
 #include "mh_checkpoint.h"
 #include "mh_config.h"
@@ -411,6 +412,11 @@ mh_status mh_export_info(const char *path, FILE *out, mh_ctx *ctx)
     hid_t file = mh_h5_open_microheal(path, &kind, ctx);
     if (file < 0)
         return ctx->status;
+    if (kind != NULL && strcmp(kind, "ensemble") == 0) {
+        H5Fclose(file);
+        free(kind);
+        return mh_ensemble_info(path, out, ctx);
+    }
     if (kind != NULL) { /* a checkpoint or a fault snapshot */
         H5Fclose(file);
         free(kind);

@@ -532,6 +532,33 @@ static void fill_summary(FILE *f, const void *user)
     }
 }
 
+/* ensemble.csv: one row per row of the design, the statistics of its replicates. */
+static void fill_ensemble(FILE *f, const void *user)
+{
+    const summary_view *v = user;
+    const mh_sweep *s = v->s;
+    const int na = mh_sweep_naxes(s);
+    fputs("row,replicates,status", f);
+    for (int a = 0; a < na; a++)
+        fprintf(f, ",%s", mh_sweep_axis_at(s, a)->key);
+    mh_sweep_io_csv_stats_head(f);
+    fputs(",message\n", f);
+    for (int r = 0; r < mh_sweep_nrows(s); r++) {
+        mh_ensemble_stats st[MH_MET_COUNT];
+        int status, failed;
+        mh_sweep_row_stats(s, v->t, r, st, &status, &failed);
+        fprintf(f, "%d,%d,%s", r, mh_sweep_replicates(s), status_name[status]);
+        for (int a = 0; a < na; a++) {
+            fputc(',', f);
+            mh_export_csv_text(f, mh_sweep_value_text(s, r, a));
+        }
+        mh_sweep_io_csv_stats(f, st);
+        fputc(',', f);
+        mh_export_csv_text(f, failed >= 0 && v->t->message[failed] != NULL ? v->t->message[failed] : "");
+        fputc('\n', f);
+    }
+}
+
 static void fill_sobol(FILE *f, const void *user)
 {
     const summary_view *v = user;
@@ -631,6 +658,8 @@ static herr_t write_h5_body(hid_t f, const void *user)
     }
     if (rc >= 0)
         rc |= mh_sweep_io_write_outcomes(f, t);
+    if (rc >= 0) /* per row of the design: its replicates' statistics */
+        rc |= mh_sweep_io_write_row_stats(f, "ensemble", s, t);
     if (rc >= 0 && v->sobol != NULL) {
         const int k = na;
         for (int a = 0; a < na; a++)
@@ -675,9 +704,11 @@ mh_status mh_sweep_summary_write(const mh_sweep *s, const char *dir, mh_sweep_co
     mh_h5_quiet();
     mh_sweep_table t = {0};
     double *sobol = NULL;
-    char *csv = join(dir, "summary.csv"), *h5 = join(dir, "summary.h5"), *sob = join(dir, "sobol.csv");
-    mh_status st = csv == NULL || h5 == NULL || sob == NULL ? MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory")
-                                                            : mh_sweep_table_gather(s, dir, &t, counts, ctx);
+    char *csv = join(dir, "summary.csv"), *h5 = join(dir, "summary.h5"), *sob = join(dir, "sobol.csv"),
+         *ens = join(dir, "ensemble.csv");
+    mh_status st = csv == NULL || h5 == NULL || sob == NULL || ens == NULL
+                       ? MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory")
+                       : mh_sweep_table_gather(s, dir, &t, counts, ctx);
     if (st == MH_OK && mh_sweep_get_design(s) == MH_SWEEP_SOBOL)
         st = sobol_indices(s, &t, &sobol, ctx);
     const summary_view v = {s, &t, sobol};
@@ -686,11 +717,14 @@ mh_status mh_sweep_summary_write(const mh_sweep *s, const char *dir, mh_sweep_co
     if (st == MH_OK && sobol != NULL)
         st = mh_sweep_io_write_text(sob, fill_sobol, &v, ctx);
     if (st == MH_OK)
+        st = mh_sweep_io_write_text(ens, fill_ensemble, &v, ctx);
+    if (st == MH_OK)
         st = mh_sweep_io_write_h5(h5, write_h5_body, &v, ctx);
     mh_sweep_table_clear(&t);
     free(sobol);
     free(csv);
     free(h5);
     free(sob);
+    free(ens);
     return st;
 }
