@@ -10,6 +10,7 @@
 
 #include <criterion/criterion.h>
 #include <gsl/gsl_math.h>
+#include <hdf5.h>
 
 #include <dirent.h>
 #include <libgen.h>
@@ -194,6 +195,29 @@ static inline char *mh_test_read_file(const char *path)
     t[n] = '\0';
     fclose(f);
     return t;
+}
+
+/* The 1-D dataset name of the HDF5 file path as doubles (malloc'ed, its length in *n), read with HDF5's own
+ * calls (any HDF5 file: an ensemble or a comparison too, which microheal's output reader refuses); the test
+ * fails when it does not read. */
+static inline double *mh_test_read_doubles(const char *path, const char *name, size_t *n)
+{
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert(f >= 0, "cannot open %s", path);
+    hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
+    cr_assert(d >= 0, "%s: no %s", path, name);
+    hid_t sp = H5Dget_space(d);
+    hsize_t dim = 0;
+    cr_assert_eq(H5Sget_simple_extent_ndims(sp), 1, "%s: %s is not 1-D", path, name);
+    H5Sget_simple_extent_dims(sp, &dim, NULL);
+    double *v = malloc((size_t)dim * sizeof *v + 1);
+    cr_assert_not_null(v);
+    cr_assert(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0, "%s: %s does not read", path, name);
+    H5Sclose(sp);
+    H5Dclose(d);
+    H5Fclose(f);
+    *n = (size_t)dim;
+    return v;
 }
 
 /* Asserts that path is a PNG: its signature, then an IHDR chunk (13 bytes) with a non-zero width and height. */

@@ -112,38 +112,14 @@ Test(ensemble, resample_interpolates_and_keeps_jumps)
 
 /* ---- run --replicates N: the ensemble file against the replicates' own outputs ---- */
 
-#include <hdf5.h>
-
 /* A short one-session 2-D run at 40 um cells (~0.3 s): its punctures differ with the seed. */
 static const char *tiny_config = "[simulation]\ndays = 3\n[schedule]\nsessions = 1\n[grid]\ndx_um = 40\n"
                                  "[output]\nsnapshot_days = 0, 3\n";
 
-/* Dataset name of the HDF5 file path as doubles (n values into *n), read with HDF5's own calls (the file
- * may be an ensemble, which microheal's output reader refuses); the test fails when it does not read. */
-static double *read_vec(const char *path, const char *name, size_t *n)
-{
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    cr_assert(f >= 0, "%s: cannot open", path);
-    hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
-    cr_assert(d >= 0, "%s: no %s", path, name);
-    hid_t sp = H5Dget_space(d);
-    hsize_t dim = 0;
-    cr_assert_eq(H5Sget_simple_extent_ndims(sp), 1, "%s: %s is not 1-D", path, name);
-    H5Sget_simple_extent_dims(sp, &dim, NULL);
-    double *v = malloc(((size_t)dim + 1) * sizeof *v);
-    cr_assert_not_null(v);
-    cr_assert(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0, "%s: %s does not read", path, name);
-    H5Sclose(sp);
-    H5Dclose(d);
-    H5Fclose(f);
-    *n = (size_t)dim;
-    return v;
-}
-
 static double read_one(const char *path, const char *name)
 {
     size_t n = 0;
-    double *v = read_vec(path, name, &n);
+    double *v = mh_test_read_doubles(path, name, &n);
     cr_assert_geq(n, 1u, "%s: %s is empty", path, name);
     const double x = v[0];
     free(v);
@@ -188,7 +164,7 @@ Test(ensemble_cli, three_replicates_mean_and_interval_by_hand, .timeout = 120)
         char name[256];
         size_t n = 0;
         snprintf(name, sizeof name, "/ensemble/metrics/%s/values", metric[m][0]);
-        double *vals = read_vec(ens, name, &n);
+        double *vals = mh_test_read_doubles(ens, name, &n);
         cr_assert_eq(n, 3u);
         for (int r = 0; r < 3; r++)
             cr_assert_eq(vals[r], x[r], "%s: replicate %d: %.17g in the ensemble, %.17g in its output", metric[m][0], r,
@@ -210,12 +186,13 @@ Test(ensemble_cli, three_replicates_mean_and_interval_by_hand, .timeout = 120)
         first += read_one(rep[r], "/series/dermis/collagen_total") / 3.0;
     cr_assert_float_eq(read_one(ens, "/ensemble/series/dermis/collagen_total/mean"), first, 1e-14);
     size_t ns = 0, n0 = 0;
-    double *seeds = read_vec(ens, "/ensemble/seeds", &ns), *t0 = read_vec(rep[0], "/series/t_days", &n0);
-    double *te = read_vec(ens, "/ensemble/series/t_days", &ns);
+    double *seeds = mh_test_read_doubles(ens, "/ensemble/seeds", &ns),
+           *t0 = mh_test_read_doubles(rep[0], "/series/t_days", &n0);
+    double *te = mh_test_read_doubles(ens, "/ensemble/series/t_days", &ns);
     cr_assert_eq(ns, n0, "the ensemble's series are on replicate 0's times");
     free(te);
     free(t0);
-    double *s3 = read_vec(ens, "/ensemble/seeds", &ns);
+    double *s3 = mh_test_read_doubles(ens, "/ensemble/seeds", &ns);
     cr_assert_eq(ns, 3u);
     cr_assert_eq(s3[0], 42.0, "replicate 0 runs the configuration's seed (default 42)");
     cr_assert_eq(s3[1], 1608637542.0, "replicate 1: std::mt19937(42)'s first output");
@@ -240,8 +217,8 @@ Test(ensemble_cli, the_same_bits_whatever_the_processes_and_threads, .timeout = 
         snprintf(pa, sizeof pa, "%s/a.replicates/points/p%06d.h5", dir, r);
         snprintf(pb, sizeof pb, "%s/b.replicates/points/p%06d.h5", dir, r);
         size_t na = 0, nb = 0;
-        double *a = read_vec(pa, "/series/dermis/collagen_total", &na),
-               *b = read_vec(pb, "/series/dermis/collagen_total", &nb);
+        double *a = mh_test_read_doubles(pa, "/series/dermis/collagen_total", &na),
+               *b = mh_test_read_doubles(pb, "/series/dermis/collagen_total", &nb);
         cr_assert_eq(na, nb, "replicate %d: %zu and %zu rows", r, na, nb);
         cr_assert(memcmp(a, b, na * sizeof *a) == 0, "replicate %d: the series differ", r);
         free(a);
