@@ -240,6 +240,7 @@ Test(ensemble_cli, bad_replicates_exit_2_with_a_message)
     snprintf(cmd, sizeof cmd, MH_BIN " run %s -j 2 -o /tmp/never.h5", ini);
     mh_test_sh_fails(cmd, 2, "-j goes with --replicates");
     cr_assert(!mh_test_exists("/tmp/never.h5") && !mh_test_exists("/tmp/never.replicates"));
+    mh_test_sh_fails(MH_BIN " sweep --collect /tmp --replicates 2", 2, "--replicates goes with SWEEP.ini");
     free(ini);
 }
 

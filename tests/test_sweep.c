@@ -452,6 +452,10 @@ static void same_summary(const char *ref, const char *dir)
     snprintf(a, sizeof a, "%s/summary.h5", ref);
     snprintf(b, sizeof b, "%s/summary.h5", dir);
     same_file(a, b);
+    /* the rows' ensemble statistics (2 replicates each): per replicate the same bits, so the same table */
+    snprintf(a, sizeof a, "%s/ensemble.csv", ref);
+    snprintf(b, sizeof b, "%s/ensemble.csv", dir);
+    same_file(a, b);
 }
 
 /* Reruns the killed sweep p in dir: it must end with the summary of the uninterrupted sweep in ref, byte
