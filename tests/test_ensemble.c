@@ -198,6 +198,15 @@ Test(ensemble_cli, three_replicates_mean_and_interval_by_hand, .timeout = 120)
     cr_assert_eq(s3[1], 1608637542.0, "replicate 1: std::mt19937(42)'s first output");
     free(s3);
     free(seeds);
+    /* info describes it: the replicates, the base seed, a metric with its interval */
+    char cmd[3 * PATH_MAX], out[PATH_MAX];
+    snprintf(out, sizeof out, "%s/info.txt", dir);
+    snprintf(cmd, sizeof cmd, MH_BIN " info %s > %s", ens, out);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    char *info = mh_test_read_file(out);
+    cr_assert(strstr(info, "ensemble of 3 replicates, base seed 42") != NULL, "%s", info);
+    cr_assert(strstr(info, "closure_hours") != NULL && strstr(info, "[") != NULL, "%s", info);
+    free(info);
     free(ini);
     free(dir);
 }
