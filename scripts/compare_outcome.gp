@@ -1,11 +1,12 @@
 # compare_outcome.gp: one outcome of several variants (microheal compare): against the varied value (a
-# numeric key: points joined by a line) or as bars, one per variant, labelled (files or a choice key).
+# numeric key: points joined by a line) or as bars, one per variant, labelled (files or a choice key), each
+# with an error bar: the 95 % confidence interval of the ensemble mean (no width for one replicate).
 #
 # Usage: gnuplot -e "col=5; bars=0" -c scripts/compare_outcome.gp DAT [OUT [TITLE [XLABEL [YLABEL]]]]
 #   DAT     table from `microheal compare` (DIR/outcomes.dat): one row per variant, columns
-#           "variant value label METRIC..." (value: the varied value, or the variant for a list;
-#           NaN: no value)
-#   col     the column of the outcome to draw (4 = the first metric)
+#           "variant value label", then per metric its mean, ci_lo and ci_hi (value: the varied value,
+#           or the variant for a list; NaN: no value)
+#   col     the column of the outcome's mean (4 = the first metric's; its interval: col + 1, col + 2)
 #   bars    1: one bar per variant, labelled; 0 (default): the outcome against the value, a line
 #   OUT     PNG to write (default compare_outcome.png)
 #   TITLE, XLABEL, YLABEL   optional texts (drawn as given, no enhanced-text markup)
@@ -50,10 +51,12 @@ if (bars) {
     set offsets 0, 0, graph 0.05, 0
     set xtics rotate by -30 left noenhanced
     plot dat using 1:col:xtic(3) with boxes lc rgb "#1b5e9e", \
-         dat using 1:col:(sprintf("%.3g", column(col))) with labels offset 0, 1 notitle
+         dat using 1:col:col + 1:col + 2 with yerrorbars lc rgb "gray20" pt 0 lw 1.5 notitle, \
+         dat using 1:col:(sprintf("%.3g", column(col))) with labels offset 2.5, 1 notitle
 } else {
     set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05
-    plot dat using 2:col with linespoints lc rgb "#1b5e9e" lw 2 pt 7 ps 1.6, \
-         dat using 2:col:(sprintf("%.3g", column(col))) with labels offset 0, 1.2 notitle
+    plot dat using 2:col with lines lc rgb "#1b5e9e" lw 2, \
+         dat using 2:col:col + 1:col + 2 with yerrorbars lc rgb "#1b5e9e" pt 7 ps 1.6 lw 1.5, \
+         dat using 2:col:(sprintf("%.3g", column(col))) with labels offset 3, 0.6 notitle
 }
 set output

@@ -21,25 +21,30 @@ static int run(char **err, const char *fmt, const char *a, const char *b)
     return mh_test_sh(cmd, err);
 }
 
-/* The header compare.csv must have: identifying columns, every metric of the table, message. */
+/* The header compare.csv must have: identifying columns, four per metric of the table (mean, sd, ends of
+ * the 95 % interval), message. */
 static void expected_header(char *out, size_t len)
 {
-    size_t u = (size_t)snprintf(out, len, "variant,label,value,seed,status,config_sha256");
-    for (int k = 0; k < MH_MET_COUNT; k++)
-        u += (size_t)snprintf(out + u, len - u, ",%s", mh_sweep_metric_name((mh_sweep_metric)k));
+    size_t u = (size_t)snprintf(out, len, "variant,label,value,replicates,seed,status,config_sha256");
+    for (int k = 0; k < MH_MET_COUNT; k++) {
+        const char *m = mh_sweep_metric_name((mh_sweep_metric)k);
+        u += (size_t)snprintf(out + u, len - u, ",%s_mean,%s_sd,%s_ci_lo,%s_ci_hi", m, m, m, m);
+    }
     snprintf(out + u, len - u, ",message\n");
 }
 
+#define NFIELDS (7 + 4 * MH_MET_COUNT + 1)
+
 /* One row of compare.csv: its fields (split at commas; the tests' labels have none). */
 typedef struct {
-    char field[MH_MET_COUNT + 8][128];
+    char field[NFIELDS][128];
     int n;
 } csv_row;
 
 /* The rows of compare.csv after its header (which must be the expected one); their number. */
 static int read_rows(const char *dir, csv_row *rows, int max)
 {
-    char path[1024], head[2048];
+    char path[1024], head[4096];
     snprintf(path, sizeof path, "%s/compare.csv", dir);
     char *csv = mh_test_read_file(path);
     cr_assert(csv != NULL, "no %s", path);
@@ -54,48 +59,30 @@ static int read_rows(const char *dir, csv_row *rows, int max)
         r->n = 0;
         for (char *f = line;; r->n++) {
             char *c = strchr(f, ',');
-            cr_assert(r->n < MH_MET_COUNT + 8);
+            cr_assert(r->n < NFIELDS);
             snprintf(r->field[r->n], sizeof r->field[0], "%.*s", c ? (int)(c - f) : (int)strlen(f), f);
             if (c == NULL)
                 break;
             f = c + 1;
         }
         r->n++;
-        cr_assert_eq(r->n, 6 + MH_MET_COUNT + 1, "row %d has %d fields", n, r->n);
+        cr_assert_eq(r->n, NFIELDS, "row %d has %d fields", n, r->n);
         line = end + 1;
     }
     free(csv);
     return n;
 }
 
-/* Metric k of a row. */
-static double metric(const csv_row *r, int k) { return strtod(r->field[6 + k], NULL); }
+/* Statistic j (0 mean, 1 sd, 2 ci_lo, 3 ci_hi) of metric k of a row. */
+static double row_stat(const csv_row *r, int k, int j) { return strtod(r->field[7 + 4 * k + j], NULL); }
+/* The mean of metric k of a row (with one replicate: the value of the run). */
+static double metric(const csv_row *r, int k) { return row_stat(r, k, 0); }
 
 static void same_file(const char *dir_a, const char *dir_b, const char *name)
 {
     char cmd[2048];
     snprintf(cmd, sizeof cmd, "cmp -s '%s/%s' '%s/%s'", dir_a, name, dir_b, name);
     cr_assert_eq(system(cmd), 0, "%s differs between %s and %s", name, dir_a, dir_b);
-}
-
-/* The 1-D float64 dataset name of the HDF5 file path (malloc'ed), its length in *n. */
-static double *read_doubles(const char *path, const char *name, size_t *n)
-{
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    cr_assert(f >= 0, "cannot open %s", path);
-    hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
-    cr_assert(d >= 0, "%s: no %s", path, name);
-    hid_t sp = H5Dget_space(d);
-    hsize_t dim = 0;
-    cr_assert_eq(H5Sget_simple_extent_ndims(sp), 1);
-    H5Sget_simple_extent_dims(sp, &dim, NULL);
-    double *v = malloc((size_t)dim * sizeof *v + 1);
-    cr_assert(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0, "%s: %s", path, name);
-    H5Sclose(sp);
-    H5Dclose(d);
-    H5Fclose(f);
-    *n = (size_t)dim;
-    return v;
 }
 
 /* ---- the plan ---- */
@@ -210,9 +197,12 @@ Test(compare_cli, vary_needle_length_gives_three_rows_a_dose_response_an_h5_and_
         cr_assert_eq(atoi(rows[i].field[0]), i);
         cr_assert_str_eq(rows[i].field[1], want);
         cr_assert_str_eq(rows[i].field[2], values[i]);
-        cr_assert_str_eq(rows[i].field[3], "42");
-        cr_assert_str_eq(rows[i].field[4], "ok");
-        cr_assert_eq(strlen(rows[i].field[5]), 64);
+        cr_assert_str_eq(rows[i].field[3], "1");
+        cr_assert_str_eq(rows[i].field[4], "42");
+        cr_assert_str_eq(rows[i].field[5], "ok");
+        cr_assert_eq(strlen(rows[i].field[6]), 64);
+        cr_assert(isnan(row_stat(&rows[i], MH_MET_GAIN_END, 1)) && isnan(row_stat(&rows[i], MH_MET_GAIN_END, 2)),
+                  "one replicate: no sd, no interval");
     }
     /* dose response: deeper channels give more collagen by day 3, more bleeding and longer closure (the
      * model's response is monotone in depth and large here: x14 in gain from 0.5 to 1.5 mm) */
@@ -228,18 +218,18 @@ Test(compare_cli, vary_needle_length_gives_three_rows_a_dose_response_an_h5_and_
     snprintf(path, sizeof path, "%s/compare.h5", out);
     size_t n = 0;
     char name[256];
-    snprintf(name, sizeof name, "/outcomes/metrics/%s", mh_sweep_metric_name(MH_MET_GAIN_END));
-    double *v = read_doubles(path, name, &n);
+    snprintf(name, sizeof name, "/outcomes/metrics/%s/mean", mh_sweep_metric_name(MH_MET_GAIN_END));
+    double *v = mh_test_read_doubles(path, name, &n);
     cr_assert_eq(n, 3);
     for (int i = 0; i < 3; i++) /* the CSV writes the fewest digits that read back */
         cr_assert_eq(v[i], metric(&rows[i], MH_MET_GAIN_END), "variant %d", i);
     free(v);
-    v = read_doubles(path, "/outcomes/value", &n);
+    v = mh_test_read_doubles(path, "/outcomes/value", &n);
     cr_assert(n == 3 && v[0] == 0.5 && v[2] == 1.5);
     free(v);
     size_t nt = 0, nc = 0;
-    double *t = read_doubles(path, "/variants/2/series/t_days", &nt);
-    double *c = read_doubles(path, "/variants/2/series/dermis/collagen_total", &nc);
+    double *t = mh_test_read_doubles(path, "/variants/2/series/t_days", &nt);
+    double *c = mh_test_read_doubles(path, "/variants/2/series/dermis/collagen_total", &nc);
     cr_assert(nt == nc && nt > 10 && t[nt - 1] == 3.0);
     cr_assert_float_eq(c[nc - 1] - 1.0, metric(&rows[2], MH_MET_GAIN_END), 1e-12, "the series ends at the gain");
     free(t);
@@ -309,6 +299,95 @@ Test(compare_cli, two_files_are_two_rows_labelled_with_their_names_and_bars, .ti
     mh_test_is_png(path);
     snprintf(cmd, sizeof cmd, "h5ls %s/compare.h5/outcomes | grep -q '^value'", out);
     cr_assert_neq(system(cmd), 0, "a value column for a list of files");
+    free(d);
+}
+
+/* --replicates 3: one row per variant; for two metrics its mean, sd and interval against the three replicate
+ * outputs' own values, worked by hand here (sd over N - 1; Student's t_{0.975,2} from the closed form of the
+ * t CDF for 2 degrees of freedom, t = sqrt(2 (0.95^2) / (1 - 0.95^2)) = 4.3027); the replicates of both
+ * variants share their seeds (common random numbers); the plots are drawn with bands and error bars. */
+Test(compare_cli, replicates_give_each_variant_a_mean_and_a_95_percent_interval, .timeout = 240)
+{
+    char *d = fresh_dir(), out[512], path[1024], *err = NULL;
+    snprintf(out, sizeof out, "%s/out", d);
+    cr_assert_eq(run(&err,
+                     MH_BIN " compare --vary device.needle_length_mm=0.5,1.0 configs/default.ini " TINY
+                            " --replicates 3 -o %s -j 2%s",
+                     out, ""),
+                 0, "%s", err);
+    cr_assert(strstr(err, "6 runs, 0 complete, 6 to run") != NULL, "two variants of 3 replicates: %s", err);
+    free(err);
+    csv_row rows[3];
+    cr_assert_eq(read_rows(out, rows, 3), 2);
+    const double t = sqrt(2.0 * 0.95 * 0.95 / (1.0 - 0.95 * 0.95));
+    const int metrics[] = {MH_MET_GAIN_END, MH_MET_BLEEDING};
+    const char *datasets[] = {"/summary/dermis/collagen_total", "/summary/bleeding"};
+    for (int v = 0; v < 2; v++) {
+        cr_assert_str_eq(rows[v].field[3], "3");
+        cr_assert_str_eq(rows[v].field[5], "ok");
+        for (int m = 0; m < 2; m++) {
+            double x[3], sum = 0.0, ss = 0.0;
+            for (int r = 0; r < 3; r++) {
+                size_t n = 0;
+                snprintf(path, sizeof path, "%s/points/p%06d.h5", out, 3 * v + r);
+                double *y = mh_test_read_doubles(path, datasets[m], &n);
+                /* the gain at the end is the last of the dermis' values (days 42, 90, 180, end), minus 1 */
+                x[r] = m == 0 ? y[n - 1] - 1.0 : y[0];
+                sum += x[r];
+                free(y);
+            }
+            const double mean = sum / 3.0;
+            for (int r = 0; r < 3; r++)
+                ss += (x[r] - mean) * (x[r] - mean);
+            const double sd = sqrt(ss / 2.0), half = t * sd / sqrt(3.0);
+            const double want[4] = {mean, sd, mean - half, mean + half};
+            cr_assert(sd > 0.0, "variant %d: the replicates differ", v);
+            for (int j = 0; j < 4; j++) /* CSV numbers read back exactly; t from GSL to ~1e-12 */
+                cr_assert_float_eq(row_stat(&rows[v], metrics[m], j), want[j], 1e-9 * fabs(want[j]) + 1e-15,
+                                   "variant %d, %s, statistic %d: %.17g, by hand %.17g", v,
+                                   mh_sweep_metric_name((mh_sweep_metric)metrics[m]), j,
+                                   row_stat(&rows[v], metrics[m], j), want[j]);
+        }
+    }
+    /* replicate r of both variants has the same seed: the base's, then mt19937's stream from it */
+    snprintf(path, sizeof path, "%s/compare.h5", out);
+    char cmd[8192];
+    for (int r = 0; r < 3; r++) {
+        snprintf(cmd, sizeof cmd,
+                 "a=$(h5dump -a /seed %s/points/p%06d.h5 | grep '(0)'); b=$(h5dump -a /seed %s/points/p%06d.h5 | grep "
+                 "'(0)'); [ -n \"$a\" ] && [ \"$a\" = \"$b\" ]",
+                 out, r, out, 3 + r);
+        cr_assert_eq(system(cmd), 0, "replicate %d: the variants' seeds differ", r);
+    }
+    size_t n = 0;
+    double *seeds = mh_test_read_doubles(path, "/variants/1/ensemble/seeds", &n);
+    cr_assert(n == 3 && seeds[0] == 42.0 && seeds[1] == 1608637542.0, "seeds of variant 1");
+    free(seeds);
+    double *mean = mh_test_read_doubles(path, "/outcomes/metrics/bleeding/mean", &n);
+    cr_assert_eq(n, 2u);
+    cr_assert_eq(mean[1], metric(&rows[1], MH_MET_BLEEDING), "compare.h5 and compare.csv agree");
+    free(mean);
+    snprintf(path, sizeof path, "%s/healing_curves.png", out);
+    mh_test_is_png(path);
+    snprintf(path, sizeof path, "%s/outcome_bleeding.png", out);
+    mh_test_is_png(path);
+    /* the curves' table has a band: ci_lo below the mean somewhere after day 0 */
+    snprintf(path, sizeof path, "%s/healing_curves.dat", out);
+    char *dat = mh_test_read_file(path);
+    bool band = false;
+    for (char *line = dat; line != NULL && *line != '\0'; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+        double tt, c, lo, hi;
+        if (sscanf(line, "%lf %lf %lf %lf", &tt, &c, &lo, &hi) == 4 && tt > 1.0)
+            band = band || (lo < c && c < hi);
+    }
+    cr_assert(band, "no interval around the collagen curve in %s", path);
+    free(dat);
+    mh_test_sh_fails(MH_BIN " compare --vary device.needle_length_mm=0.5,1.0 configs/default.ini --replicates 0 -o "
+                            "/tmp/never",
+                     2, "--replicates");
+    mh_test_sh_fails(MH_BIN " compare --vary device.needle_length_mm=0.5,1.0 configs/default.ini --replicates x -o "
+                            "/tmp/never",
+                     2, "--replicates");
     free(d);
 }
 

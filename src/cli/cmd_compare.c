@@ -18,16 +18,23 @@
 static const char *usage_compare =
     "usage: microheal compare A.ini B.ini ... -o DIR [--set KEY=VALUE ...] [options]\n"
     "       microheal compare --vary KEY=V1,V2,... BASE.ini -o DIR [--set KEY=VALUE ...] [options]\n"
-    "options: [-j PROCS] [--threads T] [--no-plots] [--scripts SCRIPTDIR] [-q]\n"
+    "options: [--replicates N] [-j PROCS] [--threads T] [--no-plots] [--scripts SCRIPTDIR] [-q]\n"
     "\n"
     "Runs every variant, a configuration file or BASE.ini with KEY at one of its values, to\n"
     "DIR/points/pNNNNNN.h5 and writes DIR/compare.csv (one row per variant: variant, label, value,\n"
-    "seed, status, config_sha256, the outcome metrics below, message), DIR/compare.h5 (the same table,\n"
-    "and every variant's time series, summary and configuration) and, with gnuplot, the plots\n"
+    "replicates, seed, status, config_sha256, four columns per outcome metric below, message),\n"
+    "DIR/compare.h5 (the same table, every variant's time series, summary, configuration and ensemble)\n"
+    "and, with gnuplot, the plots\n"
     "DIR/healing_curves.png (collagen and erythema of every variant) and DIR/outcome_METRIC.png (each\n"
     "metric against the varied value, or as bars per variant), with their .dat tables beside them;\n"
     "--no-plots draws none (no gnuplot needed), --scripts names the folder of scripts/compare_*.gp.\n"
     "-q prints only errors.\n"
+    "\n"
+    "--replicates N runs every variant N times, replicate r with the same seed in every variant\n"
+    "(papers/ensembles.md); each row then gives per metric the mean, sd and 95 % confidence interval\n"
+    "over the replicates (columns METRIC_mean, METRIC_sd, METRIC_ci_lo, METRIC_ci_hi; sd and the interval\n"
+    "are nan for N = 1, the default), and the plots show the intervals: bands under the curves, error bars\n"
+    "on the outcomes.\n"
     "\n"
     "--set applies to every variant first (a sweep's [set]); the values of --vary are a list, or\n"
     "range(a, b, n) or logrange(a, b, n), of a real, integer, bool or choice key (not a list key, not\n"
@@ -48,6 +55,7 @@ typedef struct {
     const char *dir, *threads, *scripts; /* threads: --threads' text */
     char *vary;                          /* --vary's KEY=V1,... until split, then the key; NULL: none */
     long procs;                          /* -j; 0: not given */
+    long replicates;                     /* --replicates; 0: not given (1) */
     mh_sweep_assign sets[MAX_SETS];
     int nsets, quiet, no_plots;
     mh_sweep_assign axis;
@@ -90,7 +98,8 @@ static int parse_args(int argc, char **argv, mh_args *args, compare_args *a)
 {
     memset(a, 0, sizeof *a);
     const mh_args_spec spec = {.usage = usage_compare,
-                               .common = MH_ARGS_SET | MH_ARGS_OUTPUT | MH_ARGS_QUIET | MH_ARGS_JOBS,
+                               .common =
+                                   MH_ARGS_SET | MH_ARGS_OUTPUT | MH_ARGS_QUIET | MH_ARGS_JOBS | MH_ARGS_REPLICATES,
                                .own = compare_options,
                                .max_pos = -1,
                                .on_option = on_compare_option,
@@ -111,6 +120,7 @@ static int parse_args(int argc, char **argv, mh_args *args, compare_args *a)
     a->nfiles = args->npos;
     a->dir = args->output;
     a->procs = args->jobs;
+    a->replicates = args->replicates;
     a->quiet = args->quiet;
     if (a->nfiles == 0)
         return mh_cli_usage_error(usage_compare, "%s",
@@ -133,9 +143,11 @@ static int plan(const compare_args *a, mh_sweep **s)
     mh_ctx ctx;
     mh_ctx_init(&ctx);
     mh_status st = mh_sweep_create(a->files, a->nfiles, a->sets, a->nsets, a->vary != NULL ? &a->axis : NULL, &ctx, s);
+    if (st == MH_OK && a->replicates > 0)
+        st = mh_sweep_set_replicates(*s, (int)a->replicates, &ctx);
     if (st == MH_OK)
         st = mh_sweep_check(*s, &ctx);
-    if (st == MH_OK && mh_sweep_npoints(*s) < 2)
+    if (st == MH_OK && mh_sweep_nrows(*s) < 2)
         st = MH_ERROR(&ctx, MH_ERR_INPUT, "%s: one variant; a comparison needs two or more",
                       a->vary != NULL ? "--vary" : a->files[0]);
     if (st == MH_OK)
@@ -185,10 +197,11 @@ int mh_cmd_compare(int argc, char **argv)
         rc = prepare_dir(a.dir);
     if (rc == 0 && (lock = mh_cli_lock_dir(a.dir, false)) == NULL) /* one comparison into DIR at a time */
         rc = 1;
+    const char *noun = s != NULL && mh_sweep_replicates(s) > 1 ? "run" : "variant"; /* a point: a variant's replicate */
     if (rc == 0)
-        rc = mh_pool_run_local(s, a.dir, a.procs, (int)threads, "variant", a.quiet);
+        rc = mh_pool_run_local(s, a.dir, a.procs, (int)threads, noun, a.quiet);
     if (rc == 0)
-        rc = mh_pool_tabulate(s, a.dir, mh_compare_write, "compare.csv, compare.h5", "variant", a.quiet);
+        rc = mh_pool_tabulate(s, a.dir, mh_compare_write, "compare.csv, compare.h5", noun, a.quiet);
     if ((rc == 0 || rc == 1) && !a.no_plots && mh_cli_compare_plot(s, a.dir, a.scripts, a.quiet) != 0)
         rc = 1;
     mh_lock_release(&lock);

@@ -2,6 +2,7 @@
 /* mh_compare_io: compare.csv and compare.h5 of `microheal compare` (see mh_compare_io.h). */
 #include "mh_export.h"
 #include "mh_compare_io.h"
+#include "mh_ensemble_io.h"
 
 #include "mh_h5_internal.h"
 #include "mh_sweep_io_internal.h"
@@ -17,24 +18,33 @@ typedef struct {
     const mh_sweep *s;
     const mh_sweep_table *t;
     const char *dir;
-    char **config;            /* per variant: its resolved configuration text */
-    char (*label)[LABEL_LEN]; /* per variant */
-    size_t label_len;         /* longest label + 1: the width of the label dataset */
+    int nvar, reps;                        /* variants (the sweep's rows), replicates of each */
+    char **config;                         /* per variant: replicate 0's resolved configuration text */
+    char (*label)[LABEL_LEN];              /* per variant */
+    size_t label_len;                      /* longest label + 1: the width of the label dataset */
+    mh_ensemble_stats (*st)[MH_MET_COUNT]; /* per variant: every metric over its replicates */
+    int *status, *failed; /* per variant: mh_sweep_row_stats' status and first failed point (-1: none) */
 } compare_view;
 
 static void fill_csv(FILE *f, const void *user)
 {
     const compare_view *v = user;
     const bool varied = mh_sweep_naxes(v->s) > 0;
-    fputs("variant,label,value,seed,status,config_sha256", f);
-    mh_sweep_io_csv_head_end(f);
-    for (int i = 0; i < v->t->npoints; i++) {
+    fputs("variant,label,value,replicates,seed,status,config_sha256", f);
+    mh_sweep_io_csv_stats_head(f);
+    fputs(",message\n", f);
+    for (int i = 0; i < v->nvar; i++) {
+        const int p0 = i * v->reps, fp = v->failed[i];
         fprintf(f, "%d,", i);
         mh_export_csv_text(f, v->label[i]);
         fputc(',', f);
-        mh_export_csv_text(f, varied ? mh_sweep_value_text(v->s, mh_sweep_row(v->s, i), 0) : "");
-        fprintf(f, ",%lu,%s,%s", mh_sweep_seed(v->s, i), mh_sweep_status_name(v->t->status[i]), v->t->sha[i]);
-        mh_sweep_io_csv_row_end(f, v->t, i);
+        mh_export_csv_text(f, varied ? mh_sweep_value_text(v->s, i, 0) : "");
+        fprintf(f, ",%d,%lu,%s,%s", v->reps, mh_sweep_seed(v->s, p0), mh_sweep_status_name(v->status[i]),
+                v->t->sha[p0]);
+        mh_sweep_io_csv_stats(f, v->st[i]);
+        fputc(',', f);
+        mh_export_csv_text(f, fp >= 0 && v->t->message[fp] != NULL ? v->t->message[fp] : "");
+        fputc('\n', f);
     }
 }
 
@@ -91,10 +101,36 @@ static herr_t copy_tree(hid_t src, const char *sname, hid_t dst, const char *dna
     return rc;
 }
 
-/* /variants/N of variant i: its attributes and, when complete, its output's series and summary. */
+/* /variants/N/ensemble of variant i (every replicate complete) from its replicates' outputs. */
+static herr_t write_ensemble(hid_t g, const compare_view *v, int i)
+{
+    const int p0 = i * v->reps;
+    char **paths = calloc((size_t)v->reps, sizeof *paths);
+    unsigned long *seeds = malloc((size_t)v->reps * sizeof *seeds);
+    herr_t rc = paths == NULL || seeds == NULL ? -1 : 0;
+    for (int r = 0; rc >= 0 && r < v->reps; r++) {
+        seeds[r] = mh_sweep_seed(v->s, p0 + r);
+        if ((paths[r] = mh_sweep_point_path(v->dir, p0 + r, "h5")) == NULL)
+            rc = -1;
+    }
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    if (rc >= 0 && mh_ensemble_io_write(g, "ensemble", (const char *const *)paths, seeds,
+                                        v->t->metric + (size_t)p0 * MH_MET_COUNT, v->reps, &ctx) != MH_OK)
+        rc = -1;
+    for (int r = 0; paths != NULL && r < v->reps; r++)
+        free(paths[r]);
+    free(paths);
+    free(seeds);
+    return rc;
+}
+
+/* /variants/N of variant i: its attributes and, when complete, replicate 0's series and summary and the
+ * ensemble of its replicates. */
 static herr_t write_variant(hid_t f, const compare_view *v, int i)
 {
     char name[64], tmp[MH_SWEEP_VALUE_LEN];
+    const int p0 = i * v->reps;
     snprintf(name, sizeof name, "variants/%d", i);
     if (mh_sweep_io_group(f, name) < 0)
         return -1;
@@ -103,15 +139,18 @@ static herr_t write_variant(hid_t f, const compare_view *v, int i)
         return -1;
     const bool varied = mh_sweep_naxes(v->s) > 0;
     herr_t rc = mh_h5_attr_string(g, "label", v->label[i]);
-    rc |= mh_h5_attr_string(g, "value", varied ? mh_sweep_value_text(v->s, mh_sweep_row(v->s, i), 0) : "");
-    rc |= mh_h5_attr_double(g, "seed", (double)mh_sweep_seed(v->s, i));
-    rc |= mh_h5_attr_string(g, "status", mh_sweep_status_name(v->t->status[i]));
+    rc |= mh_h5_attr_string(g, "value", varied ? mh_sweep_value_text(v->s, i, 0) : "");
+    rc |= mh_h5_attr_double(g, "seed", (double)mh_sweep_seed(v->s, p0));
+    rc |= mh_h5_attr_double(g, "replicates", v->reps);
+    rc |= mh_h5_attr_string(g, "status", mh_sweep_status_name(v->status[i]));
     rc |= mh_h5_attr_string(g, "config", v->config[i]);
-    rc |= mh_h5_attr_string(g, "config_sha256", v->t->sha[i]);
+    rc |= mh_h5_attr_string(g, "config_sha256", v->t->sha[p0]);
+    if (rc >= 0 && v->status[i] == 0)
+        rc = write_ensemble(g, v, i);
     H5Gclose(g);
-    if (rc < 0 || v->t->status[i] != 0)
+    if (rc < 0 || v->status[i] != 0)
         return rc;
-    char *path = mh_sweep_point_path(v->dir, i, "h5");
+    char *path = mh_sweep_point_path(v->dir, p0, "h5");
     mh_ctx ctx;
     mh_ctx_init(&ctx);
     hid_t src = path != NULL ? mh_h5_open_microheal(path, NULL, &ctx) : H5I_INVALID_HID;
@@ -131,7 +170,7 @@ static herr_t write_h5_body(hid_t f, const void *user)
 {
     const compare_view *v = user;
     const mh_sweep *s = v->s;
-    const int n = v->t->npoints;
+    const int n = v->nvar;
     const bool varied = mh_sweep_naxes(s) > 0;
     hid_t root = H5Gopen2(f, "/", H5P_DEFAULT);
     herr_t rc = root < 0 ? -1 : 0;
@@ -151,19 +190,31 @@ static herr_t write_h5_body(hid_t f, const void *user)
     char *txt = malloc((size_t)n * v->label_len);
     if (out < 0 || iv == NULL || txt == NULL)
         rc = -1;
-    for (int col = 0; rc >= 0 && col < 2; col++) {
+    for (int col = 0; rc >= 0 && col < 3; col++) {
+        static const char *const names[] = {"variant", "seed", "replicates"};
         for (int i = 0; i < n; i++)
-            iv[i] = col == 0 ? i : (long long)mh_sweep_seed(s, i);
-        rc |= mh_h5_write_vector(out, col == 0 ? "variant" : "seed", H5T_NATIVE_LLONG, iv, (size_t)n, NULL);
+            iv[i] = col == 0 ? i : col == 1 ? (long long)mh_sweep_seed(s, i * v->reps) : v->reps;
+        rc |= mh_h5_write_vector(out, names[col], H5T_NATIVE_LLONG, iv, (size_t)n, NULL);
     }
     for (int i = 0; rc >= 0 && i < n; i++)
         mh_sweep_io_set_text(txt, i, v->label_len, v->label[i]);
     if (rc >= 0)
         rc |= mh_sweep_io_strings(out, "label", txt, (size_t)n, v->label_len);
     if (rc >= 0 && varied)
-        rc |= mh_sweep_io_write_axis(out, "value", s, 0);
-    if (rc >= 0)
-        rc |= mh_sweep_io_write_outcomes(out, v->t);
+        rc |= mh_sweep_io_write_axis(out, "value", s, 0, true);
+    char(*sha)[MH_SHA256_HEX] = malloc((size_t)n * sizeof *sha);
+    for (int i = 0; rc >= 0 && sha != NULL && i < n; i++) {
+        mh_sweep_io_set_text(txt, i, v->label_len, mh_sweep_status_name(v->status[i]));
+        memcpy(sha[i], v->t->sha[i * v->reps], MH_SHA256_HEX);
+    }
+    if (rc >= 0 && sha != NULL) {
+        rc |= mh_sweep_io_strings(out, "status", txt, (size_t)n, v->label_len);
+        rc |= mh_sweep_io_strings(out, "config_sha256", (const char *)sha, (size_t)n, MH_SHA256_HEX);
+        rc |= mh_sweep_io_write_row_stats(out, "metrics", s, v->t);
+    } else {
+        rc = -1;
+    }
+    free(sha);
     if (out >= 0)
         H5Gclose(out);
     free(iv);
@@ -178,25 +229,38 @@ static herr_t write_h5_body(hid_t f, const void *user)
 mh_status mh_compare_write(const mh_sweep *s, const char *dir, mh_sweep_counts *counts, mh_ctx *ctx)
 {
     mh_h5_quiet();
-    const int n = mh_sweep_npoints(s);
+    const int n = mh_sweep_nrows(s);
     mh_sweep_table t = {0};
     mh_sweep_counts c;
-    compare_view v = {s, &t, dir, calloc((size_t)n, sizeof(char *)), calloc((size_t)n, LABEL_LEN), 2};
+    compare_view v = {s,
+                      &t,
+                      dir,
+                      n,
+                      mh_sweep_replicates(s),
+                      calloc((size_t)n, sizeof(char *)),
+                      calloc((size_t)n, LABEL_LEN),
+                      8, /* room for "missing" in the status dataset */
+                      calloc((size_t)n, sizeof *v.st),
+                      calloc((size_t)n, sizeof(int)),
+                      calloc((size_t)n, sizeof(int))};
     const size_t plen = strlen(dir) + 16;
     char *csv = malloc(plen), *h5 = malloc(plen);
-    mh_status st = v.config == NULL || v.label == NULL || csv == NULL || h5 == NULL
+    mh_status st = v.config == NULL || v.label == NULL || v.st == NULL || v.status == NULL || v.failed == NULL ||
+                           csv == NULL || h5 == NULL
                        ? MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory")
                        : mh_sweep_table_gather(s, dir, &t, &c, ctx);
     for (int i = 0; st == MH_OK && i < n; i++) {
         mh_config *cfg = NULL;
-        st = mh_sweep_point_config(s, i, ctx, &cfg);
+        st = mh_sweep_point_config(s, i * v.reps, ctx, &cfg);
         const char *text = st == MH_OK ? mh_config_text(cfg) : NULL;
         if (st == MH_OK && (text == NULL || (v.config[i] = strdup(text)) == NULL))
             st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
         mh_config_destroy(&cfg);
-        mh_sweep_row_label(s, mh_sweep_row(s, i), v.label[i], LABEL_LEN);
+        mh_sweep_row_label(s, i, v.label[i], LABEL_LEN);
         if (strlen(v.label[i]) + 1 > v.label_len)
             v.label_len = strlen(v.label[i]) + 1;
+        if (st == MH_OK)
+            mh_sweep_row_stats(s, &t, i, v.st[i], &v.status[i], &v.failed[i]);
     }
     if (st == MH_OK) {
         snprintf(csv, plen, "%s/compare.csv", dir);
@@ -211,8 +275,48 @@ mh_status mh_compare_write(const mh_sweep *s, const char *dir, mh_sweep_counts *
         free(v.config[i]);
     free(v.config);
     free(v.label);
+    free(v.st);
+    free(v.status);
+    free(v.failed);
     free(csv);
     free(h5);
     mh_sweep_table_clear(&t);
+    return st;
+}
+
+mh_status mh_compare_read_band(const char *dir, int k, const char *col, double **t, double *band[3], size_t *n,
+                               mh_ctx *ctx)
+{
+    mh_h5_quiet();
+    *t = band[0] = band[1] = band[2] = NULL;
+    const size_t plen = strlen(dir) + 16;
+    char *path = malloc(plen), name[512];
+    if (path == NULL)
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory");
+    snprintf(path, plen, "%s/compare.h5", dir);
+    hid_t f = mh_h5_open_microheal(path, NULL, ctx);
+    mh_status st = f < 0 ? ctx->status : MH_OK;
+    snprintf(name, sizeof name, "/variants/%d/ensemble/series/t_days", k);
+    if (st == MH_OK)
+        st = mh_h5_get_vector(f, path, name, t, n, ctx);
+    static const char *const stat[] = {"mean", "ci_lo", "ci_hi"};
+    for (int j = 0; st == MH_OK && j < 3; j++) {
+        size_t m = 0;
+        snprintf(name, sizeof name, "/variants/%d/ensemble/series/%s/%s", k, col, stat[j]);
+        st = mh_h5_get_vector(f, path, name, &band[j], &m, ctx);
+        if (st == MH_OK && m != *n)
+            st = MH_ERROR(ctx, MH_ERR_IO, "%s: %s has %zu values, its t_days %zu (damaged?)", path, name, m, *n);
+    }
+    if (f >= 0)
+        H5Fclose(f);
+    if (st != MH_OK) {
+        free(*t);
+        *t = NULL;
+        for (int j = 0; j < 3; j++) {
+            free(band[j]);
+            band[j] = NULL;
+        }
+    }
+    free(path);
     return st;
 }

@@ -28,4 +28,11 @@
  * configuration. */
 mh_status mh_compare_write(const mh_sweep *s, const char *dir, mh_sweep_counts *counts, mh_ctx *ctx);
 
+/* The band of series column col ("dermis/collagen_total", "erythema") of variant k in DIR/compare.h5, from its
+ * ensemble: n times into *t and the mean, ci_lo and ci_hi at them into band[0..2] (each malloc'ed; the
+ * caller frees the four). The interval is NaN for one replicate. MH_ERR_IO when the file or the variant's
+ * ensemble (absent unless every replicate is complete) does not read back, or the vectors differ in length. */
+mh_status mh_compare_read_band(const char *dir, int k, const char *col, double **t, double *band[3], size_t *n,
+                               mh_ctx *ctx);
+
 #endif

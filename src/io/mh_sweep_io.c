@@ -457,15 +457,15 @@ void mh_sweep_io_csv_row_end(FILE *f, const mh_sweep_table *t, int i)
     fputc('\n', f);
 }
 
-herr_t mh_sweep_io_write_axis(hid_t loc, const char *name, const mh_sweep *s, int a)
+herr_t mh_sweep_io_write_axis(hid_t loc, const char *name, const mh_sweep *s, int a, bool rows)
 {
     const mh_sweep_axis *ax = mh_sweep_axis_at(s, a);
-    const int n = mh_sweep_npoints(s);
+    const int n = rows ? mh_sweep_nrows(s) : mh_sweep_npoints(s);
     double *dv = malloc((size_t)n * sizeof *dv);
     char *txt = malloc((size_t)n * MH_SWEEP_VALUE_LEN);
     herr_t rc = dv == NULL || txt == NULL ? -1 : 0;
     for (int i = 0; rc >= 0 && i < n; i++) {
-        const int r = mh_sweep_row(s, i);
+        const int r = rows ? i : mh_sweep_row(s, i);
         dv[i] = mh_sweep_value(s, r, a);
         mh_sweep_io_set_text(txt, i, MH_SWEEP_VALUE_LEN, mh_sweep_value_text(s, r, a));
     }
@@ -654,7 +654,7 @@ static herr_t write_h5_body(hid_t f, const void *user)
     for (int a = 0; rc >= 0 && a < na; a++) {
         char name[160];
         snprintf(name, sizeof name, "inputs/%s", mh_sweep_axis_at(s, a)->key);
-        rc |= mh_sweep_io_write_axis(f, name, s, a);
+        rc |= mh_sweep_io_write_axis(f, name, s, a, false);
     }
     if (rc >= 0)
         rc |= mh_sweep_io_write_outcomes(f, t);

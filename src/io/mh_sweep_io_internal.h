@@ -8,6 +8,7 @@
 #include "mh_sweep_io.h"
 
 #include <hdf5.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 /* What a summary knows of each point, from the outputs and failure records of DIR alone. */
@@ -49,10 +50,10 @@ void mh_sweep_io_csv_number(FILE *f, double x);
  * row: its metrics and message. */
 void mh_sweep_io_csv_head_end(FILE *f);
 void mh_sweep_io_csv_row_end(FILE *f, const mh_sweep_table *t, int i);
-/* Under loc: the values of axis a for every point as dataset name (float64 with the key's unit for a
- * numeric axis, else strings); status, config_sha256 and metrics/METRIC (with units) of every point of
- * t. Negative on failure. */
-herr_t mh_sweep_io_write_axis(hid_t loc, const char *name, const mh_sweep *s, int a);
+/* Under loc: the values of axis a for every point (rows: for every row) as dataset name (float64 with the
+ * key's unit for a numeric axis, else strings); status, config_sha256 and metrics/METRIC (with units) of
+ * every point of t. Negative on failure. */
+herr_t mh_sweep_io_write_axis(hid_t loc, const char *name, const mh_sweep *s, int a, bool rows);
 herr_t mh_sweep_io_write_outcomes(hid_t loc, const mh_sweep_table *t);
 /* Group name of loc, without modification times (the same contents give the same bytes). */
 herr_t mh_sweep_io_group(hid_t loc, const char *name);
