@@ -712,14 +712,15 @@ mh_status mh_sweep_summary_write(const mh_sweep *s, const char *dir, mh_sweep_co
     if (st == MH_OK && mh_sweep_get_design(s) == MH_SWEEP_SOBOL)
         st = sobol_indices(s, &t, &sobol, ctx);
     const summary_view v = {s, &t, sobol};
-    if (st == MH_OK)
-        st = mh_sweep_io_write_text(csv, fill_summary, &v, ctx);
+    /* summary.csv last: once it is there (a Slurm collect job's sign of completion), so is the rest */
     if (st == MH_OK && sobol != NULL)
         st = mh_sweep_io_write_text(sob, fill_sobol, &v, ctx);
     if (st == MH_OK)
         st = mh_sweep_io_write_text(ens, fill_ensemble, &v, ctx);
     if (st == MH_OK)
         st = mh_sweep_io_write_h5(h5, write_h5_body, &v, ctx);
+    if (st == MH_OK)
+        st = mh_sweep_io_write_text(csv, fill_summary, &v, ctx);
     mh_sweep_table_clear(&t);
     free(sobol);
     free(csv);

@@ -7,7 +7,8 @@
  *   DIR/points/p000012.h5         point 12's output: a microheal run output (snapshots as its config says)
  *   DIR/points/p000012.failed     point 12's error message, when its run failed
  *   DIR/summary.csv, summary.h5   one row per point: inputs, seed, config hash, status, metrics;
- *                                 summary.h5 also has Sobol indices (design sobol)
+ *                                 summary.h5 also has Sobol indices (design sobol) and /ensemble
+ *   DIR/ensemble.csv              one row per row of the design: its replicates' statistics
  *   DIR/sobol.csv                 the indices as a table (design sobol)
  * A point is complete when its output opens, its root attributes config and config_sha256 equal the
  * point's configuration text and its hash, and its summary datasets read back (Fletcher-32 checked).
@@ -47,8 +48,9 @@ typedef struct {
     int ok, failed, missing;
 } mh_sweep_counts;
 
-/* Reads every point's output (and failure record) and writes DIR/summary.csv and DIR/summary.h5
- * (and DIR/sobol.csv for design sobol): the same bytes for the same outputs, whatever ran them.
+/* Reads every point's output (and failure record) and writes DIR/ensemble.csv, DIR/summary.h5 and, last,
+ * DIR/summary.csv (and DIR/sobol.csv for design sobol): the same bytes for the same outputs, whatever ran
+ * them; a summary.csv that has appeared means the others are complete.
  * Fails (MH_ERR_IO) only when a summary file cannot be written; points that failed or are missing
  * are rows with that status (and NaN metrics). */
 mh_status mh_sweep_summary_write(const mh_sweep *s, const char *dir, mh_sweep_counts *counts, mh_ctx *ctx);
