@@ -21,7 +21,8 @@
 
 static const char *usage_calibrate =
     "usage: microheal calibrate TARGETS --fit KEY[,KEY...] [--only NAME[,NAME...]] [-o REPORT.md]\n"
-    "                           [--set section.key=value ...] [--max-iter N] [--fd-step H] [-q]\n"
+    "                           [--set section.key=value ...] [--max-iter N] [--fd-step H] [--replicates N]\n"
+    "                           [-q]\n"
     "\n"
     "Fits the real-valued parameters KEY (e.g. model.tau0_close_h) to the targets of TARGETS (INI; see\n"
     "configs/validation/targets.ini and papers/calibration.md) by weighted nonlinear least squares in\n"
@@ -29,8 +30,10 @@ static const char *usage_calibrate =
     "--only fits those targets (default: every target with a sigma). Writes a Markdown report (fitted values,\n"
     "uncertainties from the covariance, model before and after per target) to REPORT.md or standard output;\n"
     "progress goes to standard error unless -q. --max-iter: accepted steps at most (default 30); --fd-step:\n"
-    "finite-difference step in ln(parameter) (default 1e-3). Exit 0 after a fit (converged or not: the\n"
-    "report says), 2 with FILE:LINE: key: reason on bad input, 1 on other failures.\n";
+    "finite-difference step in ln(parameter) (default 1e-3). --replicates N: fit the means of N replicates\n"
+    "per target (seeds as in validate, the same at every point; N times the runs); default 1, the\n"
+    "scenarios' own seed. Exit 0 after a fit (converged or not: the report says), 2 with FILE:LINE: key:\n"
+    "reason on bad input, 1 on other failures.\n";
 
 static const char *usage_validate =
     "usage: microheal validate TARGETS [-o DIR] [--set section.key=value ...] [--replicates N] [--scripts DIR]\n"
@@ -99,8 +102,7 @@ static int parse_args(int argc, char **argv, bool calibrate, mh_args *args, cli_
 {
     const char *usage = calibrate ? usage_calibrate : usage_validate;
     const mh_args_spec spec = {.usage = usage,
-                               .common =
-                                   MH_ARGS_SET | MH_ARGS_OUTPUT | MH_ARGS_QUIET | (calibrate ? 0u : MH_ARGS_REPLICATES),
+                               .common = MH_ARGS_SET | MH_ARGS_OUTPUT | MH_ARGS_QUIET | MH_ARGS_REPLICATES,
                                .own = calibrate ? calibrate_options : validate_options,
                                .max_pos = 1,
                                .on_option = on_option,
@@ -186,6 +188,21 @@ static void write_report(FILE *f, const mh_targets *t, const mh_calibration *c, 
             "- Method: weighted nonlinear least squares in ln(parameter), GSL `gsl_multifit_nlinear` trust region "
             "(Levenberg-Marquardt), forward-difference Jacobian with step %g in ln(parameter).\n",
             o->fd_step);
+    if (o->replicates > 1) {
+        unsigned long base = 0;
+        mh_ctx ctx;
+        mh_ctx_init(&ctx);
+        char seed[192] = "each scenario's `seed`"; /* the fit has just built the configuration: no failure here */
+        if (mh_targets_base_seed(t, c->target[0], o->extra_sets, &base, &ctx) == MH_OK)
+            snprintf(seed, sizeof seed, "%lu (target %s's `seed`)", base, mh_targets_info(t, c->target[0])->name);
+        fprintf(f,
+                "- Ensembles: the model value of a target is the mean of %d replicates; base seed %s; replicate 0 "
+                "runs the base seed, replicate r >= 1 the r-th output of mt19937 seeded with it; the same seeds at "
+                "every point.\n",
+                o->replicates, seed);
+    } else {
+        fprintf(f, "- One seed per scenario (its `seed`; `--replicates N` fits the means of N replicates).\n");
+    }
     fprintf(f, "- Stopped after %d iteration%s: %s%s; %ld simulations in %.0f s.\n", c->iterations,
             c->iterations == 1 ? "" : "s", c->stop_reason, c->converged ? "" : " (NOT converged)", c->runs, secs);
     if (c->rejected_points > 0)
@@ -284,6 +301,7 @@ int mh_cmd_calibrate(int argc, char **argv)
             o.max_iter = a.max_iter;
         if (a.fd_step > 0)
             o.fd_step = a.fd_step;
+        o.replicates = a.replicates;
         if (!a.quiet) {
             o.progress = print_progress;
             o.user = &o;
