@@ -348,9 +348,10 @@ golden: deps
 	done
 
 # Model against the literature: every target of configs/validation/targets.ini (behaviour items of
-# shared/science/README.md) -> results/validation/ (validation.md, .csv, PNGs); exits non-zero if a
-# target is outside its band; then the parameter screening (make sensitivity). One OpenMP thread per
-# run unless OMP_NUM_THREADS says otherwise.
+# shared/science/README.md), scored on the mean of 8 replicates (136 runs, about 3.5 minutes on one
+# core) -> results/validation/ (validation.md, .csv, PNGs); exits non-zero if a target's mean is
+# outside its band; then the parameter screening (make sensitivity). One OpenMP thread per run unless
+# OMP_NUM_THREADS says otherwise.
 validate: deps
 	$(MAKE) microheal
 	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} OMP_WAIT_POLICY=$${OMP_WAIT_POLICY:-passive} \

@@ -135,3 +135,49 @@ Test(calibrate, bad_parameters_and_targets_are_input_errors)
     unlink(path);
     free(path);
 }
+
+/* With replicates = N the fit's model value is the mean of the target's N replicates (mh_targets_evaluate_ensemble)
+ * at the start and at the fitted point: the seeds do not move with the parameters. The redness of a 1.0 mm
+ * section at day 0.2 depends on where its punctures are (a relative sd of ~4e-4), so the mean is not the
+ * base seed's value. */
+Test(calibrate, fits_the_means_of_replicates_with_the_same_seeds, .timeout = 240)
+{
+    char cwd[PATH_MAX], text[2048];
+    cr_assert(getcwd(cwd, sizeof cwd) != NULL);
+    int n = snprintf(text, sizeof text,
+                     "[target.red]\nsource = test\nconfig = %s/configs/default.ini\n"
+                     "set = grid.dx_um=25; schedule.sessions=1; simulation.days=0.2; device.needle_length_mm=1.0\n"
+                     "observable = value:erythema@day=0.2\nvalue = 0.02\nsigma = 0.001\nband = -inf, inf\n",
+                     cwd);
+    cr_assert(n > 0 && (size_t)n < sizeof text);
+    char *path = mh_test_write_ini(text);
+    mh_targets *t = mh_test_targets(path);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_calibrate_options o;
+    mh_calibrate_options_default(&o);
+    o.params = (const char *const[]){"model.s_H"};
+    o.nparams = 1;
+    o.max_iter = 2;
+    o.replicates = 3;
+    mh_calibration *c = NULL;
+    cr_assert_eq(mh_calibrate_fit(t, &o, &ctx, &c), MH_OK, "%s", ctx.msg);
+    double v[3], one = NAN;
+    mh_ensemble_stats st;
+    cr_assert_eq(mh_targets_evaluate_ensemble(t, 0, NULL, 3, v, &st, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_targets_evaluate(t, 0, NULL, &one, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert_float_eq(c->model_start[0], st.mean, 0.0, "the start: the mean of 3 replicates");
+    cr_assert(c->model_start[0] != one, "the mean is the base seed's value alone: %.17g", one);
+    char set[160];
+    snprintf(set, sizeof set, "model.s_H=%.17g", c->value[0]);
+    cr_assert_eq(mh_targets_evaluate_ensemble(t, 0, (const char *const[]){set, NULL}, 3, v, &st, &ctx), MH_OK, "%s",
+                 ctx.msg);
+    cr_assert_float_eq(c->model_fit[0], st.mean, 0.0, "the fitted point: the mean of the same 3 seeds");
+    cr_assert(c->value[0] != c->start[0], "the fit moved: %g", c->value[0]);
+    mh_calibration_destroy(&c);
+    o.replicates = -1;
+    cr_assert_eq(mh_calibrate_fit(t, &o, &ctx, &c), MH_ERR_INPUT);
+    mh_targets_destroy(&t);
+    unlink(path);
+    free(path);
+}

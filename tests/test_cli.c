@@ -235,7 +235,8 @@ Test(cli, validate_writes_tables_and_exits_1_outside_the_band, .timeout = 120)
     free(err);
     cr_assert_eq(
         shf("grep -q '| 5 | bleeds | `bleeding` | test | (0, inf) | (0, inf) | .* | yes |' %s/validation.md", dir), 0);
-    cr_assert_eq(shf("grep -q '^5,bleeds,bleeding,test,.*,yes$' %s/validation.csv", dir), 0);
+    /* 8 replicates by default, base seed the configuration's (42) */
+    cr_assert_eq(shf("grep -q '^5,bleeds,bleeding,test,.*,1,1,8,42,.*,yes,[a-z]*$' %s/validation.csv", dir), 0);
     cr_assert_eq(shf("test -s %s/validation.png", dir), 0);
     unlink(path);
     free(path);
@@ -244,6 +245,76 @@ Test(cli, validate_writes_tables_and_exits_1_outside_the_band, .timeout = 120)
     snprintf(cmd, sizeof cmd, MH_BIN " validate %s -o %s -q", path, dir);
     cr_assert_eq(sh(cmd, NULL), 1);
     cr_assert_eq(shf("grep -q '| \\*\\*no\\*\\* |' %s/validation.md", dir), 0);
+    unlink(path);
+    free(path);
+    cr_assert_eq(shf("rm -rf '%s'", dir), 0);
+    free(dir);
+}
+
+/* validate --replicates N: the ensemble's columns and coverage words in validation.csv, the replicates and
+ * their seeds in validation.md; --set seed=S changes the base seed; --replicates takes a whole number from 1. */
+Test(cli, validate_replicates_writes_ensemble_columns, .timeout = 120)
+{
+    char *dir = mh_test_temp_dir("cli_validation_ensemble"), cwd[PATH_MAX], extra[2 * PATH_MAX + 512];
+    cr_assert(getcwd(cwd, sizeof cwd) != NULL);
+    /* the same scenario three times: a band that holds any interval (whole), one far above it (none), and
+     * the redness at day 0.2, which depends a little on where the punctures are */
+    snprintf(extra, sizeof extra,
+             "[target.far]\nitem = 5\nsource = test\nconfig = %s/configs/default.ini\n"
+             "set = grid.dx_um=25; schedule.sessions=1; simulation.days=0.2; device.needle_length_mm=1.0\n"
+             "observable = bleeding\nband = 1000, 2000\n"
+             "[target.red]\nitem = 4\nsource = test\nconfig = %s/configs/default.ini\n"
+             "set = grid.dx_um=25; schedule.sessions=1; simulation.days=0.2; device.needle_length_mm=1.0\n"
+             "observable = value:erythema@day=0.2\nband = -inf, inf\n",
+             cwd, cwd);
+    char *path = bleeding_targets("-inf, inf", extra), cmd[PATH_MAX + 128], *err = NULL;
+    snprintf(cmd, sizeof cmd, MH_BIN " validate %s -o %s --replicates 2", path, dir);
+    cr_assert_eq(sh(cmd, &err), 1, "far is outside its band: %s", err);
+    cr_assert(strstr(err, "2 simulations (4 shared)") != NULL, "one run per replicate, shared: %s", err);
+    cr_assert(strstr(err, "CI in band: none") != NULL, "%s", err);
+    free(err);
+    cr_assert_eq(shf("head -1 %s/validation.csv | grep -qx 'item,target,observable,source,value,sigma,band_lo,"
+                     "band_hi,lo_open,hi_open,replicates,base_seed,mean,sd,ci_lo,ci_hi,within_band,coverage'",
+                     dir),
+                 0);
+    cr_assert_eq(shf("grep -q '^5,bleeds,bleeding,test,.*,2,42,[-0-9.e]*,[0-9.e]*,[-0-9.e]*,[-0-9.e]*,yes,whole$' "
+                     "%s/validation.csv",
+                     dir),
+                 0);
+    cr_assert_eq(shf("grep -q '^5,far,bleeding,test,.*,2,42,.*,no,none$' %s/validation.csv", dir), 0);
+    /* the mean and sd are those of the replicates' values (mh_targets_evaluate_ensemble), not replicate 0's */
+    mh_targets *t = mh_test_targets(path);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    double v[2];
+    mh_ensemble_stats st;
+    cr_assert_eq(mh_targets_evaluate_ensemble(t, 2, NULL, 2, v, &st, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert(v[0] != v[1], "replicates 0 and 1 alike: %g", v[0]);
+    st = mh_ensemble_stats_of(v, 1, 2);
+    mh_targets_destroy(&t);
+    cr_assert_eq(shf("grep -q '^4,red,value:erythema@day=0.2,test,.*,2,42,%.10g,%.10g,.*,yes,whole$' "
+                     "%s/validation.csv",
+                     st.mean, st.sd, dir),
+                 0, "mean %.10g, sd %.10g", st.mean, st.sd);
+    cr_assert_eq(shf("grep -q 'Each target runs 2 replicates with base seed 42: seeds 42, %lu\\.' %s/validation.md",
+                     mh_ensemble_seed(42, 1), dir),
+                 0);
+    cr_assert_eq(shf("grep -q '| yes | whole |' %s/validation.md", dir), 0);
+    cr_assert_eq(shf("grep -q '| \\*\\*no\\*\\* | none |' %s/validation.md", dir), 0);
+    /* one replicate with base seed 7: no spread, no interval */
+    snprintf(cmd, sizeof cmd, MH_BIN " validate %s -o %s --replicates 1 --set seed=7 -q", path, dir);
+    cr_assert_eq(sh(cmd, NULL), 1);
+    cr_assert_eq(
+        shf("grep -q '^5,bleeds,bleeding,test,.*,1,7,[-0-9.e]*,nan,nan,nan,yes,whole$' %s/validation.csv", dir), 0);
+    const char *bad[] = {"0", "abc", "10001"};
+    for (int k = 0; k < 3; k++) {
+        snprintf(cmd, sizeof cmd, MH_BIN " validate %s -o %s --replicates %s", path, dir, bad[k]);
+        cr_assert_eq(sh(cmd, &err), 2, "--replicates %s", bad[k]);
+        char want[128];
+        snprintf(want, sizeof want, "--replicates: '%s' is not a whole number in [1, 10000]", bad[k]);
+        cr_assert(strstr(err, want) != NULL, "%s", err);
+        free(err);
+    }
     unlink(path);
     free(path);
     cr_assert_eq(shf("rm -rf '%s'", dir), 0);

@@ -177,3 +177,78 @@ Test(targets, observables_ratios_and_shared_runs, .timeout = 120)
     unlink(path);
     free(path);
 }
+
+/* Ensembles: replicate r runs the scenario with seed mh_ensemble_seed(base, r) applied last, base the
+ * scenario's seed (after the caller's settings); replicate 0 is the plain run and shares its cached run;
+ * both parts of a ratio run with the replicate's seed, even when ratio_set sets another; the statistics
+ * are mh_ensemble_stats_of of the replicates' values. */
+Test(targets, ensembles_of_replicate_seeds, .timeout = 120)
+{
+    char *path = write_targets(
+        "[target.red]\nsource = t\nset = schedule.sessions=1; simulation.days=0.2; device.needle_length_mm=1.0\n"
+        "observable = value:erythema@day=0.2\nband = -inf, inf\n"
+        "[target.seeds]\nsource = t\nset = schedule.sessions=1; simulation.days=0.2; device.needle_length_mm=1.0\n"
+        "ratio_set = seed=99\nobservable = value:erythema@day=0.2\nband = -inf, inf\n");
+    mh_targets *t = mh_test_targets(path);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    unsigned long base = 0;
+    cr_assert_eq(mh_targets_base_seed(t, 0, NULL, &base, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(base, 42, "the default configuration's seed");
+    const char *const seed5[] = {"seed=5", NULL};
+    cr_assert_eq(mh_targets_base_seed(t, 0, seed5, &base, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(base, 5, "--set seed=5 is the base seed");
+    /* replicate 0 is the plain run, from the same cached simulation */
+    double plain = NAN, v[3] = {NAN, NAN, NAN};
+    long runs = 0, hits = 0;
+    cr_assert_eq(mh_targets_evaluate(t, 0, NULL, &plain, &ctx), MH_OK, "%s", ctx.msg);
+    mh_ensemble_stats st;
+    cr_assert_eq(mh_targets_evaluate_ensemble(t, 0, NULL, 3, v, &st, &ctx), MH_OK, "%s", ctx.msg);
+    mh_targets_stats(t, &runs, &hits);
+    cr_assert_eq(runs, 3, "replicates 0 (the plain run), 1 and 2: %ld runs", runs);
+    cr_assert_float_eq(v[0], plain, 0.0);
+    /* replicate r = the run with seed=mh_ensemble_seed(42, r) (a cache hit: the same configuration) */
+    for (int r = 1; r < 3; r++) {
+        char set[32];
+        snprintf(set, sizeof set, "seed=%lu", mh_ensemble_seed(42, r));
+        double w = NAN;
+        cr_assert_eq(mh_targets_evaluate(t, 0, (const char *const[]){set, NULL}, &w, &ctx), MH_OK, "%s", ctx.msg);
+        cr_assert_float_eq(v[r], w, 0.0, "replicate %d", r);
+        double u = NAN;
+        cr_assert_eq(mh_targets_evaluate_replicate(t, 0, NULL, r, &u, &ctx), MH_OK, "%s", ctx.msg);
+        cr_assert_float_eq(u, v[r], 0.0);
+    }
+    mh_targets_stats(t, &runs, &hits);
+    cr_assert_eq(runs, 3, "no new run: %ld", runs);
+    /* (the redness of a section depends a little on where its punctures are: a relative sd of ~4e-4) */
+    cr_assert(v[1] != v[0] && v[2] != v[0], "the seeds place the punctures differently: %g %g %g", v[0], v[1], v[2]);
+    const mh_ensemble_stats want = mh_ensemble_stats_of(v, 1, 3);
+    cr_assert(st.n == 3 && st.mean == want.mean && st.sd == want.sd && st.ci_lo == want.ci_lo &&
+              st.ci_hi == want.ci_hi);
+    /* the base seed from the caller's settings: replicate 0 with seed=5 is the seed-5 run */
+    double w5 = NAN, u5 = NAN;
+    cr_assert_eq(mh_targets_evaluate(t, 0, seed5, &w5, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_targets_evaluate_replicate(t, 0, seed5, 0, &u5, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert_float_eq(u5, w5, 0.0);
+    /* ratio_set = seed=99: plain, the denominator runs seed 99; a replicate runs both with its own seed */
+    double ratio = NAN, rep = NAN;
+    cr_assert_eq(mh_targets_evaluate(t, 1, NULL, &ratio, &ctx), MH_OK, "%s", ctx.msg);
+    cr_assert(ratio != 1.0, "seeds 42 and 99 give the same redness (%g): the test shows nothing", ratio);
+    for (int r = 0; r < 3; r++) {
+        cr_assert_eq(mh_targets_evaluate_replicate(t, 1, NULL, r, &rep, &ctx), MH_OK, "%s", ctx.msg);
+        cr_assert_float_eq(rep, 1.0, 0.0, "replicate %d: numerator and denominator share its seed", r);
+    }
+    /* out of range */
+    cr_assert_eq(mh_targets_evaluate_ensemble(t, 0, NULL, 0, v, &st, &ctx), MH_ERR_INPUT);
+    cr_assert(isnan(st.mean));
+    cr_assert_eq(mh_targets_evaluate_replicate(t, 0, NULL, MH_ENSEMBLE_MAX, &rep, &ctx), MH_ERR_INPUT);
+    cr_assert(isnan(rep));
+    /* a bad extra setting is named as before (a fresh context: the first error's message is kept) */
+    mh_ctx_init(&ctx);
+    cr_assert_eq(mh_targets_evaluate_ensemble(t, 0, (const char *const[]){"seed=-1", NULL}, 2, v, &st, &ctx),
+                 MH_ERR_INPUT);
+    cr_assert(strncmp(ctx.msg, "--set #1: seed", 14) == 0, "%s", ctx.msg);
+    mh_targets_destroy(&t);
+    unlink(path);
+    free(path);
+}

@@ -21,7 +21,8 @@
 
 static const char *usage_calibrate =
     "usage: microheal calibrate TARGETS --fit KEY[,KEY...] [--only NAME[,NAME...]] [-o REPORT.md]\n"
-    "                           [--set section.key=value ...] [--max-iter N] [--fd-step H] [-q]\n"
+    "                           [--set section.key=value ...] [--max-iter N] [--fd-step H] [--replicates N]\n"
+    "                           [-q]\n"
     "\n"
     "Fits the real-valued parameters KEY (e.g. model.tau0_close_h) to the targets of TARGETS (INI; see\n"
     "configs/validation/targets.ini and papers/calibration.md) by weighted nonlinear least squares in\n"
@@ -29,26 +30,38 @@ static const char *usage_calibrate =
     "--only fits those targets (default: every target with a sigma). Writes a Markdown report (fitted values,\n"
     "uncertainties from the covariance, model before and after per target) to REPORT.md or standard output;\n"
     "progress goes to standard error unless -q. --max-iter: accepted steps at most (default 30); --fd-step:\n"
-    "finite-difference step in ln(parameter) (default 1e-3). Exit 0 after a fit (converged or not: the\n"
-    "report says), 2 with FILE:LINE: key: reason on bad input, 1 on other failures.\n";
+    "finite-difference step in ln(parameter) (default 1e-3). --replicates N: fit the means of N replicates\n"
+    "per target (seeds as in validate, the same at every point; N times the runs); default 1, the\n"
+    "scenarios' own seed. Exit 0 after a fit (converged or not: the report says), 2 with FILE:LINE: key:\n"
+    "reason on bad input, 1 on other failures.\n";
 
 static const char *usage_validate =
-    "usage: microheal validate TARGETS [-o DIR] [--set section.key=value ...] [--scripts DIR] [-q]\n"
+    "usage: microheal validate TARGETS [-o DIR] [--set section.key=value ...] [--replicates N] [--scripts DIR]\n"
+    "                          [-q]\n"
     "\n"
-    "Runs the scenario of every target in TARGETS and compares the model value with the target's band.\n"
-    "Writes DIR/validation.md and DIR/validation.csv (item, target, observable, source, datum, band, model,\n"
-    "within band; a target whose simulation fails counts as outside), DIR/validation.png (model against\n"
-    "data, one panel per target) and, for the first target of each item that observes the dermal matrix,\n"
-    "DIR/item<N>_healing_curves.png (gnuplot; the scripts are taken from --scripts DIR, default the scripts/\n"
-    "folder beside the microheal executable). DIR defaults to results/validation. --set applies to every\n"
-    "scenario (after the targets' own settings).\n"
-    "Exit 0 if every target is within its band, 1 if one is not or a plot failed (the tables are still\n"
+    "Runs the scenario of every target in TARGETS N times (default 8) and compares the mean of the model\n"
+    "values with the target's band. Replicate 0 runs the scenario's seed (the base seed: --set seed=S changes\n"
+    "it), replicate r >= 1 the r-th output of GSL's mt19937 seeded with the base seed; both parts of a ratio\n"
+    "target run with the same seed. A target is within when its mean is; the coverage says whether the 95 %\n"
+    "confidence interval of the mean (Student's t) lies inside the band wholly, in part or not at all.\n"
+    "Writes DIR/validation.md and DIR/validation.csv (item, target, observable, source, datum, band,\n"
+    "replicates, base seed, mean, sd, interval, within band, coverage; a target whose simulation fails counts\n"
+    "as outside), DIR/validation.png (model mean and interval against data, one panel per target) and, for\n"
+    "the first target of each item that observes the dermal matrix, DIR/item<N>_healing_curves.png of\n"
+    "replicate 0 (gnuplot; the scripts are taken from --scripts DIR, default the scripts/ folder beside the\n"
+    "microheal executable). DIR defaults to results/validation. --set applies to every scenario (after the\n"
+    "targets' own settings).\n"
+    "Exit 0 if every target's mean is within its band, 1 if one is not or a plot failed (the tables are still\n"
     "written), 2 on bad input.\n";
+
+/* Replicates of validate when --replicates is not given. */
+#define VALIDATE_REPLICATES 8
 
 typedef struct {
     const char *targets, *out, *fit, *only, *scripts;
     const char *const *sets; /* --set's, NULL-terminated */
     int quiet, max_iter;
+    int replicates; /* --replicates: 0 when not given */
     double fd_step;
 } cli_args;
 
@@ -89,7 +102,7 @@ static int parse_args(int argc, char **argv, bool calibrate, mh_args *args, cli_
 {
     const char *usage = calibrate ? usage_calibrate : usage_validate;
     const mh_args_spec spec = {.usage = usage,
-                               .common = MH_ARGS_SET | MH_ARGS_OUTPUT | MH_ARGS_QUIET,
+                               .common = MH_ARGS_SET | MH_ARGS_OUTPUT | MH_ARGS_QUIET | MH_ARGS_REPLICATES,
                                .own = calibrate ? calibrate_options : validate_options,
                                .max_pos = 1,
                                .on_option = on_option,
@@ -101,6 +114,7 @@ static int parse_args(int argc, char **argv, bool calibrate, mh_args *args, cli_
     a->out = args->output;
     a->sets = args->sets;
     a->quiet = args->quiet;
+    a->replicates = (int)args->replicates;
     return a->targets == NULL ? mh_cli_usage_error(usage, "%s", "missing TARGETS") : MH_ARGS_GO_ON;
 }
 
@@ -174,6 +188,21 @@ static void write_report(FILE *f, const mh_targets *t, const mh_calibration *c, 
             "- Method: weighted nonlinear least squares in ln(parameter), GSL `gsl_multifit_nlinear` trust region "
             "(Levenberg-Marquardt), forward-difference Jacobian with step %g in ln(parameter).\n",
             o->fd_step);
+    if (o->replicates > 1) {
+        unsigned long base = 0;
+        mh_ctx ctx;
+        mh_ctx_init(&ctx);
+        char seed[192] = "each scenario's `seed`"; /* the fit has just built the configuration: no failure here */
+        if (mh_targets_base_seed(t, c->target[0], o->extra_sets, &base, &ctx) == MH_OK)
+            snprintf(seed, sizeof seed, "%lu (target %s's `seed`)", base, mh_targets_info(t, c->target[0])->name);
+        fprintf(f,
+                "- Ensembles: the model value of a target is the mean of %d replicates; base seed %s; replicate 0 "
+                "runs the base seed, replicate r >= 1 the r-th output of mt19937 seeded with it; the same seeds at "
+                "every point.\n",
+                o->replicates, seed);
+    } else {
+        fprintf(f, "- One seed per scenario (its `seed`; `--replicates N` fits the means of N replicates).\n");
+    }
     fprintf(f, "- Stopped after %d iteration%s: %s%s; %ld simulations in %.0f s.\n", c->iterations,
             c->iterations == 1 ? "" : "s", c->stop_reason, c->converged ? "" : " (NOT converged)", c->runs, secs);
     if (c->rejected_points > 0)
@@ -272,6 +301,7 @@ int mh_cmd_calibrate(int argc, char **argv)
             o.max_iter = a.max_iter;
         if (a.fd_step > 0)
             o.fd_step = a.fd_step;
+        o.replicates = a.replicates;
         if (!a.quiet) {
             o.progress = print_progress;
             o.user = &o;
@@ -313,39 +343,92 @@ static FILE *open_out(const char *dir, const char *name, char *path, size_t len,
     return mh_cli_fmt(path, len, "%s/%s", dir, name) ? mh_cli_text_open(path, tmp, rc) : NULL;
 }
 
+/* What validate found: the replicates' values of every target and their statistics. */
+typedef struct {
+    int n, nrep;              /* targets, replicates */
+    double *values;           /* [n * nrep]: target i's replicate r at i * nrep + r */
+    mh_ensemble_stats *st;    /* [n] */
+    unsigned long *base_seed; /* [n] the seed of each target's scenario */
+    bool same_seed;           /* every target has the same base seed */
+} ensembles;
+
+/* Whether target i's mean lies in its band. */
+static bool mean_within(const mh_targets *t, const ensembles *e, int i)
+{
+    return mh_target_in_band(mh_targets_info(t, i), e->st[i].mean);
+}
+
+/* Where target i's 95 % interval stands against its band (whole, part, none). */
+static mh_ensemble_cover coverage(const mh_targets *t, const ensembles *e, int i)
+{
+    const mh_target_info *ti = mh_targets_info(t, i);
+    return mh_ensemble_coverage(&e->st[i], ti->band_lo, ti->band_hi, ti->lo_open, ti->hi_open);
+}
+
+/* The replicates' seeds, how they are derived, and what the means found, for validation.md. */
+static void write_seeds(FILE *md, const mh_targets *t, const ensembles *e)
+{
+    int n = mh_targets_count(t), nin = 0, ncover[3] = {0, 0, 0};
+    for (int i = 0; i < n; i++) {
+        nin += mean_within(t, e, i);
+        ncover[coverage(t, e, i)]++;
+    }
+    fprintf(md, "Targets: `%s`. Each target runs %d replicate%s", mh_targets_path(t), e->nrep, e->nrep == 1 ? "" : "s");
+    if (e->same_seed) {
+        fprintf(md, " with base seed %lu: seeds", e->base_seed[0]);
+        const int shown = e->nrep < 16 ? e->nrep : 16;
+        for (int r = 0; r < shown; r++)
+            fprintf(md, "%s %lu", r > 0 ? "," : "", mh_ensemble_seed(e->base_seed[0], r));
+        fprintf(md, "%s.", shown < e->nrep ? ", ..." : "");
+    } else {
+        fprintf(md, "; the targets' base seeds differ (validation.csv, base_seed).");
+    }
+    fprintf(md, " Replicate 0 runs the base seed (the scenario's `seed`), replicate r >= 1 the r-th output of GSL's "
+                "mt19937 seeded with it; both parts of a ratio run with the same seed.\n\n");
+    fprintf(md,
+            "%d of %d targets' means within their band. The 95 %% interval of the mean lies wholly inside the band "
+            "for %d, partly for %d, not at all for %d.\n\n",
+            nin, n, ncover[MH_COVER_WHOLE], ncover[MH_COVER_PART], ncover[MH_COVER_NONE]);
+}
+
 /* DIR/validation.md and DIR/validation.csv: 0, or the exit status after a message. */
-static int write_tables(const char *dir, const mh_targets *t, const double *model)
+static int write_tables(const char *dir, const mh_targets *t, const ensembles *e)
 {
     char path[4096], *tmp = NULL;
     int rc = 0;
     FILE *md = open_out(dir, "validation.md", path, sizeof path, &tmp, &rc);
     if (md == NULL)
         return rc;
-    int n = mh_targets_count(t), nin = 0;
-    for (int i = 0; i < n; i++)
-        nin += mh_target_in_band(mh_targets_info(t, i), model[i]);
-    fprintf(md, "# microheal validation\n\nTargets: `%s`. %d of %d targets within their band.\n\n", mh_targets_path(t),
-            nin, n);
-    fprintf(md, "| item | target | observable | source | data value | band | model value | within band |\n");
-    fprintf(md, "|---|---|---|---|---|---|---|---|\n");
+    int n = mh_targets_count(t);
+    fprintf(md, "# microheal validation\n\n");
+    write_seeds(md, t, e);
+    fprintf(md, "| item | target | observable | source | data value | band | model mean | sd | 95 %% CI | within "
+                "band | CI in band |\n");
+    fprintf(md, "|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < n; i++) {
         const mh_target_info *ti = mh_targets_info(t, i);
+        const mh_ensemble_stats *st = &e->st[i];
         char obs[512], datum[96], band[96];
         format_observable(ti, obs, sizeof obs);
         format_datum(ti, datum, sizeof datum);
         format_band(ti, band, sizeof band);
-        fprintf(md, "| %s | %s | `%s` | %s | %s | %s | %.4g | %s |\n", ti->item, ti->name, obs, ti->source, datum, band,
-                model[i], mh_target_in_band(ti, model[i]) ? "yes" : "**no**");
+        fprintf(md, "| %s | %s | `%s` | %s | %s | %s | %.4g | %.3g | [%.4g, %.4g] | %s | %s |\n", ti->item, ti->name,
+                obs, ti->source, datum, band, st->mean, st->sd, st->ci_lo, st->ci_hi,
+                mean_within(t, e, i) ? "yes" : "**no**", mh_ensemble_cover_name(coverage(t, e, i)));
     }
     fprintf(md, "\nData value: datum ± sigma, or the band where the source gives only a bound. Band: the acceptance "
-                "band, '(' or ')' for an open end.\n");
+                "band, '(' or ')' for an open end. Model mean, sd: over the replicates; 95 %% CI: Student's t "
+                "interval of the mean (nan with one replicate, or when a replicate has no value). Within band: the "
+                "mean is. CI in band: the interval lies inside the band wholly, in part, or not at all (none).\n");
     rc = mh_cli_text_close(md, tmp, path);
     FILE *csv = rc == 0 ? open_out(dir, "validation.csv", path, sizeof path, &tmp, &rc) : NULL;
     if (csv == NULL)
         return rc;
-    fprintf(csv, "item,target,observable,source,value,sigma,band_lo,band_hi,lo_open,hi_open,model,within_band\n");
+    fprintf(csv, "item,target,observable,source,value,sigma,band_lo,band_hi,lo_open,hi_open,replicates,base_seed,mean,"
+                 "sd,ci_lo,ci_hi,within_band,coverage\n");
     for (int i = 0; i < n; i++) {
         const mh_target_info *ti = mh_targets_info(t, i);
+        const mh_ensemble_stats *st = &e->st[i];
         char obs[512];
         format_observable(ti, obs, sizeof obs);
         mh_export_csv_text(csv, ti->item);
@@ -355,16 +438,18 @@ static int write_tables(const char *dir, const mh_targets *t, const double *mode
         mh_export_csv_text(csv, obs);
         fputc(',', csv);
         mh_export_csv_text(csv, ti->source);
-        fprintf(csv, ",%.10g,%.10g,%g,%g,%d,%d,%.10g,%s\n", ti->has_value ? ti->value : NAN,
-                ti->has_sigma ? ti->sigma : NAN, ti->band_lo, ti->band_hi, ti->lo_open, ti->hi_open, model[i],
-                mh_target_in_band(ti, model[i]) ? "yes" : "no");
+        fprintf(csv, ",%.10g,%.10g,%g,%g,%d,%d,%d,%lu,%.10g,%.10g,%.10g,%.10g,%s,%s\n", ti->has_value ? ti->value : NAN,
+                ti->has_sigma ? ti->sigma : NAN, ti->band_lo, ti->band_hi, ti->lo_open, ti->hi_open, e->nrep,
+                e->base_seed[i], st->mean, st->sd, st->ci_lo, st->ci_hi, mean_within(t, e, i) ? "yes" : "no",
+                mh_ensemble_cover_name(coverage(t, e, i)));
     }
     return mh_cli_text_close(csv, tmp, path);
 }
 
-/* One row per target for scripts/validation.gp: index name item band_lo band_hi datum sigma model
- * ymin ymax within; infinite band ends drawn at the panel's edge. 0, or the exit status after a message. */
-static int write_plot_data(const char *dir, const mh_targets *t, const double *model)
+/* One row per target for scripts/validation.gp: index name item band_lo band_hi datum sigma mean ymin ymax
+ * within ci_lo ci_hi; infinite band ends drawn at the panel's edge, an interval that is NaN (one replicate)
+ * drawn as the mean. 0, or the exit status after a message. */
+static int write_plot_data(const char *dir, const mh_targets *t, const ensembles *e)
 {
     char path[4096], *tmp = NULL;
     int rc = 0;
@@ -373,14 +458,19 @@ static int write_plot_data(const char *dir, const mh_targets *t, const double *m
         return rc;
     for (int i = 0; i < mh_targets_count(t); i++) {
         const mh_target_info *ti = mh_targets_info(t, i);
-        double v[6] = {ti->band_lo,
+        const mh_ensemble_stats *st = &e->st[i];
+        const double ci_lo = isfinite(st->ci_lo) ? st->ci_lo : st->mean,
+                     ci_hi = isfinite(st->ci_hi) ? st->ci_hi : st->mean;
+        double v[8] = {ti->band_lo,
                        ti->band_hi,
                        ti->has_value ? ti->value : NAN,
                        ti->has_value && ti->has_sigma ? ti->value - ti->sigma : NAN,
                        ti->has_value && ti->has_sigma ? ti->value + ti->sigma : NAN,
-                       model[i]};
+                       st->mean,
+                       ci_lo,
+                       ci_hi};
         double lo = INFINITY, hi = -INFINITY;
-        for (int k = 0; k < 6; k++)
+        for (int k = 0; k < 8; k++)
             if (isfinite(v[k])) {
                 lo = fmin(lo, v[k]);
                 hi = fmax(hi, v[k]);
@@ -395,10 +485,11 @@ static int write_plot_data(const char *dir, const mh_targets *t, const double *m
         mh_gp_put_data_text(f, ti->name);
         fputc(' ', f);
         mh_gp_put_data_text(f, ti->item[0] ? ti->item : "-");
-        fprintf(f, " %.10g %.10g %.10g %.10g %.10g %.10g %.10g %d\n", isfinite(ti->band_lo) ? ti->band_lo : ymin,
-                isfinite(ti->band_hi) ? ti->band_hi : ymax, ti->has_value ? ti->value : NAN,
-                ti->has_value && ti->has_sigma ? ti->sigma : 0.0, isfinite(model[i]) ? model[i] : NAN, ymin, ymax,
-                mh_target_in_band(ti, model[i]) ? 1 : 0);
+        fprintf(f, " %.10g %.10g %.10g %.10g %.10g %.10g %.10g %d %.10g %.10g\n",
+                isfinite(ti->band_lo) ? ti->band_lo : ymin, isfinite(ti->band_hi) ? ti->band_hi : ymax,
+                ti->has_value ? ti->value : NAN, ti->has_value && ti->has_sigma ? ti->sigma : 0.0,
+                isfinite(st->mean) ? st->mean : NAN, ymin, ymax, mean_within(t, e, i) ? 1 : 0,
+                isfinite(ci_lo) ? ci_lo : NAN, isfinite(ci_hi) ? ci_hi : NAN);
     }
     return mh_cli_text_close(f, tmp, path);
 }
@@ -418,9 +509,10 @@ static bool matrix_observable(const char *obs, int *panel)
     return true;
 }
 
-/* Healing curves of the first matrix target of each item, with the datum where it is a gain on a
- * shown layer at a day. */
-static bool plot_curves(const char *dir, const char *scripts, mh_targets *t, const char *const *sets, mh_ctx *ctx)
+/* Healing curves of the first matrix target of each item (its replicate 0: the base seed's run), with the
+ * datum where it is a gain on a shown layer at a day. */
+static bool plot_curves(const char *dir, const char *scripts, mh_targets *t, const char *const *sets,
+                        const ensembles *e, mh_ctx *ctx)
 {
     bool ok = true;
     for (int i = 0; i < mh_targets_count(t) && ok; i++) {
@@ -481,7 +573,8 @@ static bool plot_curves(const char *dir, const char *scripts, mh_targets *t, con
              mh_cli_fmt(png, sizeof png, "%s/item%s_healing_curves.png", dir, ti->item[0] ? ti->item : "-") &&
              mh_gp_init(&v);
         if (ok) {
-            snprintf(subtitle, sizeof subtitle, "item %s: %s", ti->item, ti->name);
+            snprintf(subtitle, sizeof subtitle, "item %s: %s (replicate 0 of %d, seed %lu)", ti->item, ti->name,
+                     e->nrep, e->base_seed[i]);
             char *png_tmp = mh_gp_out_open(png);    /* drawn there, renamed onto png when complete */
             v.failed = v.failed || png_tmp == NULL; /* mh_gp_run then only frees v */
             if (png_tmp != NULL) {
@@ -498,6 +591,78 @@ static bool plot_curves(const char *dir, const char *scripts, mh_targets *t, con
     return ok;
 }
 
+/* Frees what ensembles_alloc allocated; accepts a zeroed e. */
+static void ensembles_clear(ensembles *e)
+{
+    free(e->values);
+    free(e->st);
+    free(e->base_seed);
+    memset(e, 0, sizeof *e);
+}
+
+/* The arrays of e for n targets and nrep replicates (values NaN): false when out of memory (e cleared). */
+static bool ensembles_alloc(ensembles *e, int n, int nrep)
+{
+    e->n = n;
+    e->nrep = nrep;
+    e->values = malloc((size_t)n * (size_t)nrep * sizeof *e->values);
+    e->st = calloc((size_t)n, sizeof *e->st);
+    e->base_seed = calloc((size_t)n, sizeof *e->base_seed);
+    if (e->values == NULL || e->st == NULL || e->base_seed == NULL) {
+        ensembles_clear(e);
+        return false;
+    }
+    for (size_t k = 0; k < (size_t)n * (size_t)nrep; k++)
+        e->values[k] = NAN;
+    return true;
+}
+
+/* The ensembles of every target into e, replicate by replicate (every target at one replicate, then at the
+ * next), so that the targets that share a scenario share its run at each replicate and no run is repeated
+ * whatever the number of replicates (the cache holds MH_TARGETS_CACHE runs). Replicate 0 goes last: its runs
+ * are still cached for the healing curves. A target whose simulation fails is reported and left NaN (outside
+ * its band); bad input stops. Returns MH_ARGS_GO_ON, or the exit status (2) after a message. */
+static int run_ensembles(mh_targets *t, const char *const *sets, int quiet, ensembles *e, mh_ctx *ctx)
+{
+    bool *failed = calloc((size_t)e->n, sizeof *failed);
+    if (failed == NULL) {
+        fprintf(stderr, "microheal: out of memory\n");
+        return 1;
+    }
+    int rc = MH_ARGS_GO_ON;
+    e->same_seed = true;
+    for (int i = 0; rc < 0 && i < e->n; i++) {
+        mh_ctx_init(ctx);
+        if (mh_targets_base_seed(t, i, sets, &e->base_seed[i], ctx) != MH_OK)
+            rc = mh_cli_fail(ctx);
+        e->same_seed = e->same_seed && e->base_seed[i] == e->base_seed[0];
+    }
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int k = 0; rc < 0 && k < e->nrep; k++) {
+        const int r = e->nrep - 1 - k;
+        for (int i = 0; rc < 0 && i < e->n; i++) {
+            if (failed[i])
+                continue;
+            mh_ctx_init(ctx);
+            if (mh_targets_evaluate_replicate(t, i, sets, r, &e->values[i * e->nrep + r], ctx) != MH_OK) {
+                /* bad input stops; a failed simulation is reported and counts as outside the band */
+                int code = mh_cli_fail(ctx);
+                if (code == 2)
+                    rc = code;
+                failed[i] = true;
+                e->values[i * e->nrep + r] = NAN;
+            }
+        }
+        if (!quiet && rc < 0)
+            fprintf(stderr, "replicate %d done (%d of %d, %.1f s)\n", r, k + 1, e->nrep, seconds_since(&t0));
+    }
+    for (int i = 0; i < e->n; i++)
+        e->st[i] = mh_ensemble_stats_of(&e->values[i * e->nrep], 1, e->nrep);
+    free(failed);
+    return rc;
+}
+
 int mh_cmd_validate(int argc, char **argv)
 {
     cli_args a = {0};
@@ -505,42 +670,37 @@ int mh_cmd_validate(int argc, char **argv)
     mh_ctx ctx;
     mh_ctx_init(&ctx);
     mh_targets *t = NULL;
-    double *model = NULL;
+    ensembles e = {0};
     int rc = parse_args(argc, argv, false, &args, &a);
     const char *dir = a.out != NULL ? a.out : "results/validation";
     if (rc < 0 && mh_targets_load(a.targets, &ctx, &t) != MH_OK)
         rc = mh_cli_fail(&ctx);
-    if (rc < 0 && (model = calloc((size_t)mh_targets_count(t), sizeof *model)) == NULL)
+    if (rc < 0 && !ensembles_alloc(&e, mh_targets_count(t), a.replicates > 0 ? a.replicates : VALIDATE_REPLICATES)) {
+        fprintf(stderr, "microheal: out of memory\n");
         rc = 1;
+    }
     if (rc < 0 && !mh_cli_mkdirs(dir)) /* before minutes of simulations; it says why not */
         rc = 1;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (rc < 0)
+        rc = run_ensembles(t, a.sets, a.quiet, &e, &ctx);
     int nout = 0;
-    for (int i = 0; rc < 0 && i < mh_targets_count(t); i++) {
+    for (int i = 0; rc < 0 && i < e.n; i++) {
         const mh_target_info *ti = mh_targets_info(t, i);
-        mh_ctx_init(&ctx);
-        if (mh_targets_evaluate(t, i, a.sets, &model[i], &ctx) != MH_OK) {
-            /* bad input stops; a failed simulation is reported and counts as outside the band */
-            int code = mh_cli_fail(&ctx);
-            if (code == 2) {
-                rc = code;
-                break;
-            }
-            model[i] = NAN;
-        }
-        bool in = mh_target_in_band(ti, model[i]);
+        const bool in = mean_within(t, &e, i);
         nout += !in;
         if (!a.quiet) {
             char band[96];
             format_band(ti, band, sizeof band);
-            fprintf(stderr, "%-34s item %-2s model %-10.4g band %-14s %s\n", ti->name, ti->item, model[i], band,
-                    in ? "within" : "OUTSIDE");
+            fprintf(stderr, "%-34s item %-2s mean %-10.4g 95%% CI [%.4g, %.4g] band %-14s %-7s CI in band: %s\n",
+                    ti->name, ti->item, e.st[i].mean, e.st[i].ci_lo, e.st[i].ci_hi, band, in ? "within" : "OUTSIDE",
+                    mh_ensemble_cover_name(coverage(t, &e, i)));
         }
     }
-    int wrote = rc < 0 ? write_tables(dir, t, model) : 0;
+    int wrote = rc < 0 ? write_tables(dir, t, &e) : 0;
     if (rc < 0 && wrote == 0)
-        wrote = write_plot_data(dir, t, model);
+        wrote = write_plot_data(dir, t, &e);
     if (rc < 0 && wrote != 0)
         rc = wrote;
     char scripts[4096];
@@ -554,15 +714,17 @@ int mh_cmd_validate(int argc, char **argv)
         bool plotted = mh_cli_fmt(script, sizeof script, "%s/validation.gp", scripts) &&
                        mh_cli_fmt(dat, sizeof dat, "%s/validation_plot.dat", dir) &&
                        mh_cli_fmt(png, sizeof png, "%s/validation.png", dir) && mh_gp_init(&v) &&
-                       mh_gp_draw(&v, script, dat, png) && plot_curves(dir, scripts, t, a.sets, &ctx);
+                       mh_gp_draw(&v, script, dat, png) && plot_curves(dir, scripts, t, a.sets, &e, &ctx);
         long runs = 0, hits = 0;
         mh_targets_stats(t, &runs, &hits);
         if (!a.quiet)
-            fprintf(stderr, "%d of %d targets within their band; %ld simulations (%ld shared) in %.1f s; wrote %s/\n",
-                    mh_targets_count(t) - nout, mh_targets_count(t), runs, hits, seconds_since(&t0), dir);
+            fprintf(stderr,
+                    "%d of %d targets' means within their band (%d replicates); %ld simulations (%ld shared) in "
+                    "%.1f s; wrote %s/\n",
+                    e.n - nout, e.n, e.nrep, runs, hits, seconds_since(&t0), dir);
         rc = (nout == 0 && plotted) ? 0 : 1;
     }
-    free(model);
+    ensembles_clear(&e);
     mh_targets_destroy(&t);
     mh_args_clear(&args);
     return rc;

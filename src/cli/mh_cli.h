@@ -40,10 +40,11 @@ int mh_cli_compare_plot(const struct mh_sweep *s, const char *dir, const char *s
 #define MH_USAGE_CALIBRATE_LINE                                                                                        \
     "  calibrate TARGETS --fit KEY,... [-o REPORT.md]         fit parameters to target data\n"
 #define MH_USAGE_VALIDATE_LINE                                                                                         \
-    "  validate TARGETS [-o DIR]                              model against data: table, plots\n"
+    "  validate TARGETS [-o DIR] [--replicates N]             model against data: ensemble table, plots\n"
 
 /* `microheal calibrate` and `microheal validate` (cmd_calibrate.c). Exit status: 0 success (validate:
- * every target within its band), 1 failure (validate: a target outside its band), 2 bad input. */
+ * every target's ensemble mean, over --replicates N seeds, default 8, within its band), 1 failure
+ * (validate: a target's mean outside its band, a failed simulation or plot), 2 bad input. */
 int mh_cmd_calibrate(int argc, char **argv);
 int mh_cmd_validate(int argc, char **argv);
 

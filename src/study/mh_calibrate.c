@@ -94,7 +94,9 @@ typedef struct {
     const double *start;
     const char **sets; /* user settings, then the np parameter settings, then NULL */
     char (*param_set)[160];
-    double *model; /* [nt] model values of the last evaluated point */
+    double *model;  /* [nt] model values of the last evaluated point */
+    int nrep;       /* replicates per target and point (o->replicates, at least 1) */
+    double *values; /* [nt * nrep] their values, target i's replicate r at i * nrep + r; NULL when nrep = 1 */
     int rejected;
     char last_rejection[MH_MSG_LEN];
     mh_status fatal; /* out of memory inside a GSL callback */
@@ -112,16 +114,26 @@ static mh_status eval_point(fit_state *s, const gsl_vector *x, mh_ctx *ctx)
             return MH_ERROR(ctx, MH_ERR_INPUT, "%s = %.6g is outside its range [%g, %g]", pi->key, p, pi->lo, pi->hi);
         snprintf(s->param_set[j], sizeof s->param_set[j], "%s=%.17g", pi->key, p);
     }
+    /* replicate by replicate, so that targets sharing a scenario share its run at each replicate */
+    for (int r = 0; s->values != NULL && r < s->nrep; r++)
+        for (int i = 0; i < s->nt; i++) {
+            mh_status st =
+                mh_targets_evaluate_replicate(s->t, s->target[i], s->sets, r, &s->values[i * s->nrep + r], ctx);
+            if (st != MH_OK)
+                return st;
+        }
     for (int i = 0; i < s->nt; i++) {
-        mh_status st = mh_targets_evaluate(s->t, s->target[i], s->sets, &s->model[i], ctx);
+        mh_status st = s->values != NULL ? MH_OK : mh_targets_evaluate(s->t, s->target[i], s->sets, &s->model[i], ctx);
         if (st != MH_OK)
             return st;
+        if (s->values != NULL)
+            s->model[i] = mh_ensemble_stats_of(&s->values[i * s->nrep], 1, s->nrep).mean;
         if (isnan(s->model[i])) {
             const mh_target_info *ti = mh_targets_info(s->t, s->target[i]);
             return MH_ERROR(ctx, MH_ERR_NUMERIC,
-                            "%s: target %s: the model value is not a number (not reached within simulation.days, "
+                            "%s: target %s: the model value is not a number (not reached within simulation.days%s, "
                             "or a ratio over 0)",
-                            ti->where, ti->name);
+                            ti->where, ti->name, s->values != NULL ? " in a replicate" : "");
         }
     }
     return MH_OK;
@@ -369,6 +381,8 @@ static mh_status check_options(const mh_calibrate_options *o, mh_ctx *ctx)
         return MH_ERROR(ctx, MH_ERR_INPUT, "--fit: no parameter to fit");
     if (!(o->fd_step > 0) || o->max_iter < 1)
         return MH_ERROR(ctx, MH_ERR_INPUT, "calibration options: fd_step must be > 0 and max_iter >= 1");
+    if (o->replicates < 0 || o->replicates > MH_ENSEMBLE_MAX)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "replicates: %d is not in [0, %d]", o->replicates, MH_ENSEMBLE_MAX);
     return MH_OK;
 }
 
@@ -460,6 +474,8 @@ mh_status mh_calibrate_fit(mh_targets *t, const mh_calibrate_options *o, mh_ctx 
         nuser++;
     int *target = calloc((size_t)ntot, sizeof *target), *id = calloc((size_t)np, sizeof *id);
     double *start = calloc((size_t)np, sizeof *start), *model = calloc((size_t)ntot, sizeof *model);
+    const int nrep = o->replicates > 1 ? o->replicates : 1;
+    double *values = nrep > 1 ? calloc((size_t)ntot * (size_t)nrep, sizeof *values) : NULL;
     const char **sets = calloc((size_t)(nuser + np + 1), sizeof *sets);
     char(*param_set)[160] = calloc((size_t)np, sizeof *param_set);
     gsl_vector *x = gsl_vector_calloc((size_t)np);
@@ -467,7 +483,7 @@ mh_status mh_calibrate_fit(mh_targets *t, const mh_calibrate_options *o, mh_ctx 
     int nt = 0;
     long runs0 = 0, hits = 0;
     mh_targets_stats(t, &runs0, &hits);
-    if (!target || !id || !start || !model || !sets || !param_set || !x) {
+    if (!target || !id || !start || !model || !sets || !param_set || !x || (nrep > 1 && !values)) {
         st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (fit)");
         goto done;
     }
@@ -479,7 +495,7 @@ mh_status mh_calibrate_fit(mh_targets *t, const mh_calibrate_options *o, mh_ctx 
         sets[k] = o->extra_sets[k];
     for (int j = 0; j < np; j++)
         sets[nuser + j] = param_set[j];
-    fit_state s = {t, o, np, nt, target, id, start, sets, param_set, model, 0, "", MH_OK, ""};
+    fit_state s = {t, o, np, nt, target, id, start, sets, param_set, model, nrep, values, 0, "", MH_OK, ""};
     if ((c = calibration_alloc(np, nt)) == NULL) {
         st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (fit)");
         goto done;
@@ -496,6 +512,7 @@ done:
     free(id);
     free(start);
     free(model);
+    free(values);
     free(sets);
     free(param_set);
     if (st != MH_OK)

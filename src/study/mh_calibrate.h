@@ -9,6 +9,9 @@
  * range). A trial point outside the parameter table's [min, max], or where a simulation fails, is given a
  * very large chi^2, so the trust region rejects the step and shrinks: the fit never clamps a value.
  *
+ * With o->replicates = N >= 2, model_i is the mean of target i's N replicates (mh_targets.h, "Ensembles"):
+ * each point costs N times the runs, and the residuals no longer carry one seed's puncture pattern.
+ *
  * Uncertainties: C = (J^T J)^-1 at the optimum (gsl_multifit_nlinear_covar) is the covariance of ln p
  * when the sigmas are the data's standard errors (not scaled by chi^2/dof); sigma_p = p sqrt(C_jj)
  * (first order in sqrt(C_jj)). The scaled value multiplies by sqrt(chi^2 / dof) when dof > 0.
@@ -30,12 +33,16 @@ typedef struct {
     double gtol;                   /* stop when max_j |dchi^2/dx_j| / 2 <= gtol * max(chi^2 / 2, 1) */
     double ftol;                   /* stop when chi^2 falls by less than ftol * chi^2 in a step */
     double fd_step;                /* forward-difference step in ln p */
+    /* replicates per target and point (mh_targets_evaluate_replicate): 2 or more fit the ensembles' means,
+     * with the same seeds at every point (they derive from the scenarios' base seed, which the fitted
+     * parameters do not change); 0 or 1: each scenario's own seed, as mh_targets_evaluate */
+    int replicates;
     /* Called at the start (iter 0) and after each accepted step with the parameters reached (may be NULL). */
     void (*progress)(void *user, int iter, double chi2, int nparams, const double *values);
     void *user;
 } mh_calibrate_options;
 
-/* Defaults: max_iter 30, xtol 1e-3, gtol 1e-6, ftol 1e-6, fd_step 1e-3, everything else empty. The
+/* Defaults: max_iter 30, xtol 1e-3, gtol 1e-6, ftol 1e-6, fd_step 1e-3, everything else empty (one seed). The
  * simulations' outputs are not smooth below the step-control noise (papers/sensitivity.md: relative
  * changes of order 1e-4 to 1e-3 per 1 % parameter change), so tighter tolerances only add iterations. */
 void mh_calibrate_options_default(mh_calibrate_options *o);
@@ -63,12 +70,12 @@ typedef struct {
     char last_rejection[MH_MSG_LEN]; /* why the last such point was rejected ("" if none) */
 } mh_calibration;
 
-/* Fits o->params to the chosen targets of t. Errors (nothing is fitted): MH_ERR_INPUT for an unknown,
- * non-real or 'auto' parameter ("--fit: KEY: ..."), a parameter a target sets itself or whose start
- * value differs between targets, a start value of 0, an unknown --only name, a chosen target without a
- * sigma or fewer targets than parameters; MH_ERR_NUMERIC for a model value that is not a number at
- * the start or when GSL fails; the errors of mh_targets_evaluate at the start point; MH_ERR_NOMEM.
- * Free *out with mh_calibration_destroy. */
+/* Fits o->params to the chosen targets of t. Errors (nothing is fitted): MH_ERR_INPUT for replicates
+ * outside [0, MH_ENSEMBLE_MAX], an unknown, non-real or 'auto' parameter ("--fit: KEY: ..."), a parameter a
+ * target sets itself or whose start value differs between targets, a start value of 0, an unknown --only name, a chosen
+ * target without a sigma or fewer targets than parameters; MH_ERR_NUMERIC for a model value that is not a number at the
+ * start or when GSL fails; the errors of mh_targets_evaluate at the start point; MH_ERR_NOMEM. Free *out with
+ * mh_calibration_destroy. */
 mh_status mh_calibrate_fit(mh_targets *t, const mh_calibrate_options *o, mh_ctx *ctx, mh_calibration **out);
 void mh_calibration_destroy(mh_calibration **c);
 

@@ -482,8 +482,10 @@ static mh_status apply_settings(mh_config *cfg, const setting_list *l, mh_ctx *c
     return MH_OK;
 }
 
-mh_status mh_targets_config(const mh_targets *t, int i, const char *const *extra_sets, bool denominator,
-                            mh_config **out, mh_ctx *ctx)
+/* Target i's scenario as mh_targets_config builds it, then seed_set ("seed=N", origin "replicate R"; NULL:
+ * none) last, after ratio_set too, so that both parts of a ratio run with the replicate's seed. */
+static mh_status scenario_config(const mh_targets *t, int i, const char *const *extra_sets, bool denominator,
+                                 const char *seed_set, const char *seed_origin, mh_config **out, mh_ctx *ctx)
 {
     *out = NULL;
     if (i < 0 || i >= t->n)
@@ -513,6 +515,8 @@ mh_status mh_targets_config(const mh_targets *t, int i, const char *const *extra
     }
     if (st == MH_OK && denominator)
         st = apply_settings(cfg, &g->ratio_sets, ctx);
+    if (st == MH_OK && seed_set != NULL)
+        st = mh_config_set(cfg, seed_set, seed_origin, ctx);
     if (st == MH_OK)
         st = mh_config_validate(cfg, ctx);
     free(path);
@@ -522,6 +526,12 @@ mh_status mh_targets_config(const mh_targets *t, int i, const char *const *extra
     }
     *out = cfg;
     return MH_OK;
+}
+
+mh_status mh_targets_config(const mh_targets *t, int i, const char *const *extra_sets, bool denominator,
+                            mh_config **out, mh_ctx *ctx)
+{
+    return scenario_config(t, i, extra_sets, denominator, NULL, NULL, out, ctx);
 }
 
 /* Checks that the scenario has the observable's session and day. */
@@ -771,14 +781,21 @@ static mh_status observe(const mh_targets *t, const target *g, const obs_spec *o
     return MH_ERROR(ctx, MH_ERR_STATE, "internal: observable kind %d", (int)o->kind);
 }
 
-/* Value of the numerator (d = 0) or denominator (d = 1) of target i. */
-static mh_status evaluate_part(mh_targets *t, int i, const char *const *extra_sets, int d, double *v,
-                               const run_entry **run, mh_ctx *ctx)
+/* A seed assignment applied last to a scenario (scenario_config), and its origin for messages. */
+typedef struct {
+    char set[40];    /* "seed=N" */
+    char origin[32]; /* "replicate R" */
+} seed_override;
+
+/* Value of the numerator (d = 0) or denominator (d = 1) of target i, with seed's seed (NULL: the scenario's). */
+static mh_status evaluate_part(mh_targets *t, int i, const char *const *extra_sets, const seed_override *seed, int d,
+                               double *v, const run_entry **run, mh_ctx *ctx)
 {
     const target *g = &t->tg[i];
     mh_config *cfg = NULL;
     const run_entry *r = NULL;
-    mh_status st = mh_targets_config(t, i, extra_sets, d == 1, &cfg, ctx);
+    mh_status st = scenario_config(t, i, extra_sets, d == 1, seed != NULL ? seed->set : NULL,
+                                   seed != NULL ? seed->origin : NULL, &cfg, ctx);
     if (st == MH_OK)
         st = run_scenario(t, cfg, &r, ctx);
     if (st == MH_OK && v != NULL)
@@ -790,21 +807,76 @@ static mh_status evaluate_part(mh_targets *t, int i, const char *const *extra_se
     return st;
 }
 
-mh_status mh_targets_evaluate(mh_targets *t, int i, const char *const *extra_sets, double *model_value, mh_ctx *ctx)
+/* Model value of target i (numerator / denominator for a ratio), with seed's seed (NULL: the scenario's). */
+static mh_status evaluate_value(mh_targets *t, int i, const char *const *extra_sets, const seed_override *seed,
+                                double *model_value, mh_ctx *ctx)
 {
     *model_value = NAN;
     if (i < 0 || i >= t->n)
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s: no target number %d", t->path, i);
     double num = NAN, den = NAN;
-    mh_status st = evaluate_part(t, i, extra_sets, 0, &num, NULL, ctx);
+    mh_status st = evaluate_part(t, i, extra_sets, seed, 0, &num, NULL, ctx);
     if (st != MH_OK || !t->tg[i].is_ratio) {
         *model_value = num;
         return st;
     }
-    st = evaluate_part(t, i, extra_sets, 1, &den, NULL, ctx);
+    st = evaluate_part(t, i, extra_sets, seed, 1, &den, NULL, ctx);
     if (st == MH_OK)
         *model_value = den != 0.0 ? num / den : NAN;
     return st;
+}
+
+mh_status mh_targets_evaluate(mh_targets *t, int i, const char *const *extra_sets, double *model_value, mh_ctx *ctx)
+{
+    return evaluate_value(t, i, extra_sets, NULL, model_value, ctx);
+}
+
+mh_status mh_targets_base_seed(const mh_targets *t, int i, const char *const *extra_sets, unsigned long *seed,
+                               mh_ctx *ctx)
+{
+    mh_config *cfg = NULL;
+    mh_status st = mh_targets_config(t, i, extra_sets, false, &cfg, ctx);
+    *seed = st == MH_OK ? (unsigned long)mh_config_int(cfg, MH_P_SEED) : 0;
+    mh_config_destroy(&cfg);
+    return st;
+}
+
+/* Replicate r of target i with base seed base (mh_ensemble_seed). */
+static mh_status evaluate_replicate(mh_targets *t, int i, const char *const *extra_sets, unsigned long base, int r,
+                                    double *value, mh_ctx *ctx)
+{
+    seed_override seed;
+    snprintf(seed.set, sizeof seed.set, "seed=%lu", mh_ensemble_seed(base, r));
+    snprintf(seed.origin, sizeof seed.origin, "replicate %d", r);
+    return evaluate_value(t, i, extra_sets, &seed, value, ctx);
+}
+
+mh_status mh_targets_evaluate_replicate(mh_targets *t, int i, const char *const *extra_sets, int r, double *value,
+                                        mh_ctx *ctx)
+{
+    *value = NAN;
+    if (r < 0 || r >= MH_ENSEMBLE_MAX)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "replicate %d is not in [0, %d)", r, MH_ENSEMBLE_MAX);
+    unsigned long base = 0;
+    mh_status st = mh_targets_base_seed(t, i, extra_sets, &base, ctx);
+    return st == MH_OK ? evaluate_replicate(t, i, extra_sets, base, r, value, ctx) : st;
+}
+
+mh_status mh_targets_evaluate_ensemble(mh_targets *t, int i, const char *const *extra_sets, int nrep, double *values,
+                                       mh_ensemble_stats *st, mh_ctx *ctx)
+{
+    *st = (mh_ensemble_stats){nrep, NAN, NAN, NAN, NAN};
+    if (nrep < 1 || nrep > MH_ENSEMBLE_MAX)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "replicates: %d is not in [1, %d]", nrep, MH_ENSEMBLE_MAX);
+    for (int r = 0; r < nrep; r++)
+        values[r] = NAN;
+    unsigned long base = 0;
+    mh_status s = mh_targets_base_seed(t, i, extra_sets, &base, ctx);
+    for (int r = 0; s == MH_OK && r < nrep; r++)
+        s = evaluate_replicate(t, i, extra_sets, base, r, &values[r], ctx);
+    if (s == MH_OK)
+        *st = mh_ensemble_stats_of(values, 1, nrep);
+    return s;
 }
 
 mh_status mh_targets_run(mh_targets *t, int i, const char *const *extra_sets, const mh_series **series,
@@ -813,7 +885,7 @@ mh_status mh_targets_run(mh_targets *t, int i, const char *const *extra_sets, co
     if (i < 0 || i >= t->n)
         return MH_ERROR(ctx, MH_ERR_INPUT, "%s: no target number %d", t->path, i);
     const run_entry *r = NULL;
-    mh_status st = evaluate_part(t, i, extra_sets, 0, NULL, &r, ctx);
+    mh_status st = evaluate_part(t, i, extra_sets, NULL, 0, NULL, &r, ctx);
     if (st == MH_OK) {
         *series = &r->series;
         *summary = &r->summary;

@@ -44,6 +44,7 @@
 #define MH_TARGETS_H
 
 #include "mh_config.h"
+#include "mh_ensemble.h"
 #include "mh_sim.h"
 
 #include <stdbool.h>
@@ -103,6 +104,32 @@ mh_status mh_targets_config(const mh_targets *t, int i, const char *const *extra
  * or a ratio's denominator is 0. Errors: MH_ERR_INPUT (bad extra setting, session or day beyond the
  * run; a contraindication too), MH_ERR_NUMERIC (the simulation failed), MH_ERR_NOMEM. */
 mh_status mh_targets_evaluate(mh_targets *t, int i, const char *const *extra_sets, double *model_value, mh_ctx *ctx);
+
+/* Ensembles (papers/calibration.md, "Ensembles"). The base seed of target i is the seed key of its scenario
+ * as configured (the file's config and settings, then extra_sets: "--set seed=1" changes it). Replicate r
+ * runs the scenario with "seed=<mh_ensemble_seed(base, r)>" applied last, after ratio_set too: both parts
+ * of a ratio run with the same seed (common random numbers), and replicate 0 is the plain run (the
+ * resolved configuration is the same, so mh_targets_evaluate and replicate 0 share one cached run).
+ * Replicates of scenarios that targets share are shared like any run; the cache holds MH_TARGETS_CACHE
+ * runs, so a caller that evaluates many targets at many replicates goes replicate by replicate (every
+ * target at replicate 0, then at 1, ...) to run each scenario once (microheal validate does). */
+
+/* The base seed of target i's scenario into *seed. Errors: those of mh_targets_config. */
+mh_status mh_targets_base_seed(const mh_targets *t, int i, const char *const *extra_sets, unsigned long *seed,
+                               mh_ctx *ctx);
+
+/* Model value of replicate r (0 <= r < MH_ENSEMBLE_MAX) of target i into *value, as mh_targets_evaluate:
+ * NaN with MH_OK when not reached; the same errors (a message of the seed's assignment names "replicate
+ * R"), and MH_ERR_INPUT for r out of range. */
+mh_status mh_targets_evaluate_replicate(mh_targets *t, int i, const char *const *extra_sets, int r, double *value,
+                                        mh_ctx *ctx);
+
+/* Replicates 0 .. nrep - 1 (1 <= nrep <= MH_ENSEMBLE_MAX) of target i, one after another: their values into
+ * values[0 .. nrep) (the caller's array) and their statistics (mh_ensemble_stats_of: NaN when a replicate's
+ * value is NaN) into *st. Errors: those of mh_targets_evaluate_replicate, MH_ERR_INPUT for nrep out of
+ * range; then the replicates not evaluated are NaN and *st is NaN. */
+mh_status mh_targets_evaluate_ensemble(mh_targets *t, int i, const char *const *extra_sets, int nrep, double *values,
+                                       mh_ensemble_stats *st, mh_ctx *ctx);
 
 /* Time series and summary of target i's (numerator) run, for plots; the pointers stay valid until the
  * next call on t. */
