@@ -264,8 +264,9 @@ Test(compare_cli, one_and_two_processes_give_the_same_bytes, .timeout = 240)
     char *d = fresh_dir(), a[512], b[512], *err = NULL;
     snprintf(a, sizeof a, "%s/j1", d);
     snprintf(b, sizeof b, "%s/j2", d);
+    /* two replicates each: the ensembles in compare.h5 are covered too */
     const char *cmd = MH_BIN " compare --vary device.needle_length_mm=0.5,1.0,1.5 configs/default.ini " TINY
-                             " -o %s -q --no-plots %s";
+                             " --replicates 2 -o %s -q --no-plots %s";
     cr_assert_eq(run(&err, cmd, a, "-j 1 --threads 2"), 0, "%s", err);
     free(err);
     cr_assert_eq(run(&err, cmd, b, "-j 2 --threads 1"), 0, "%s", err);
@@ -388,6 +389,31 @@ Test(compare_cli, replicates_give_each_variant_a_mean_and_a_95_percent_interval,
     mh_test_sh_fails(MH_BIN " compare --vary device.needle_length_mm=0.5,1.0 configs/default.ini --replicates x -o "
                             "/tmp/never",
                      2, "--replicates");
+    free(d);
+}
+
+/* A replicate that fails fails its variant (status failed, its message), the other variant stays ok, and
+ * the failed variant's statistics are nan: a mean over the replicates that did run is not a mean over N. */
+Test(compare_cli, a_failed_replicate_fails_its_variant, .timeout = 240)
+{
+    char *d = fresh_dir(), out[512], cmd[2048], *err = NULL;
+    snprintf(out, sizeof out, "%s/out", d);
+    /* a folder where run 1's output (variant 0, replicate 1) should go: its rename fails */
+    snprintf(cmd, sizeof cmd, "mkdir -p %s/points/p000001.h5/x", out);
+    cr_assert_eq(system(cmd), 0);
+    cr_assert_eq(run(&err,
+                     MH_BIN " compare --vary device.needle_length_mm=0.5,1.0 configs/default.ini " TINY
+                            " --replicates 2 -o %s --no-plots%s",
+                     out, ""),
+                 1, "%s", err);
+    free(err);
+    csv_row rows[3];
+    cr_assert_eq(read_rows(out, rows, 3), 2);
+    cr_assert_str_eq(rows[0].field[5], "failed");
+    cr_assert_str_eq(rows[1].field[5], "ok");
+    cr_assert(isnan(metric(&rows[0], MH_MET_BLEEDING)) && !isnan(metric(&rows[1], MH_MET_BLEEDING)));
+    cr_assert(strstr(rows[0].field[NFIELDS - 1], "p000001.h5") != NULL, "the message names the run: %s",
+              rows[0].field[NFIELDS - 1]);
     free(d);
 }
 
