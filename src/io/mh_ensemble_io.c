@@ -113,6 +113,12 @@ static char *units_of(hid_t f, const char *file, const char *path)
     return units;
 }
 
+/* Every replicate's series times: t[r] of n[r] rows. */
+typedef struct {
+    double **t;
+    size_t *n;
+} series_times;
+
 /* What the group is built from. */
 typedef struct {
     hid_t *file; /* n open outputs */
@@ -146,8 +152,8 @@ static mh_status write_metrics(const ensemble_src *e, const double *metrics)
 
 /* Reads dataset root/rel of every replicate into x (n x len, len from replicate 0, malloc'ed in *x); with
  * times (series): replicate r >= 1 resampled from its own t onto t0. */
-static mh_status read_all(const ensemble_src *e, const char *root, const char *rel, double **times, double **x,
-                          size_t *len)
+static mh_status read_all(const ensemble_src *e, const char *root, const char *rel, const series_times *times,
+                          double **x, size_t *len)
 {
     char path[2 * PATH_LEN];
     snprintf(path, sizeof path, "%s/%s", root, rel);
@@ -165,11 +171,10 @@ static mh_status read_all(const ensemble_src *e, const char *root, const char *r
         if (st == MH_OK && times == NULL && m != *len)
             st = MH_ERROR(e->ctx, MH_ERR_IO, "%s: %s has %zu values, replicate 0's (%s) %zu: not one configuration",
                           e->paths[r], path, m, e->paths[0], *len);
-        if (st == MH_OK && times != NULL && r > 0 && m != (size_t)times[r][-1])
-            st = MH_ERROR(e->ctx, MH_ERR_IO, "%s: %s has %zu rows, its t_days %zu", e->paths[r], path, m,
-                          (size_t)times[r][-1]);
+        if (st == MH_OK && times != NULL && r > 0 && m != times->n[r])
+            st = MH_ERROR(e->ctx, MH_ERR_IO, "%s: %s has %zu rows, its t_days %zu", e->paths[r], path, m, times->n[r]);
         if (st == MH_OK && times != NULL && r > 0)
-            mh_ensemble_resample(times[r], v, m, times[0], *len, *x + (size_t)r * *len);
+            mh_ensemble_resample(times->t[r], v, m, times->t[0], *len, *x + (size_t)r * *len);
         else if (st == MH_OK)
             memcpy(*x + (size_t)r * *len, v, m * sizeof *v);
         free(v);
@@ -182,7 +187,7 @@ static mh_status read_all(const ensemble_src *e, const char *root, const char *r
 }
 
 /* GROUP/summary or GROUP/series (root "/summary" or "/series") from every replicate. */
-static mh_status write_part(const ensemble_src *e, const char *root, double **times)
+static mh_status write_part(const ensemble_src *e, const char *root, const series_times *times)
 {
     char(*list)[PATH_LEN] = NULL;
     int cap = 0;
@@ -212,28 +217,15 @@ static mh_status write_part(const ensemble_src *e, const char *root, double **ti
     return st;
 }
 
-/* Every replicate's /series/t_days, each with its length in the slot before it (times[r][-1]). */
-static mh_status read_times(const ensemble_src *e, double **times)
+/* Every replicate's /series/t_days into times (non-decreasing, else MH_ERR_IO naming the file and row). */
+static mh_status read_times(const ensemble_src *e, series_times *times)
 {
     mh_status st = MH_OK;
     for (int r = 0; st == MH_OK && r < e->n; r++) {
-        double *v = NULL;
-        size_t m = 0;
-        st = mh_h5_get_vector(e->file[r], e->paths[r], "/series/t_days", &v, &m, e->ctx);
-        double *t = st == MH_OK ? malloc((m + 1) * sizeof *t) : NULL;
-        if (st == MH_OK && t == NULL)
-            st = MH_ERROR(e->ctx, MH_ERR_NOMEM, "out of memory");
-        for (size_t i = 1; st == MH_OK && i < m; i++)
-            if (!(v[i] >= v[i - 1]))
+        st = mh_h5_get_vector(e->file[r], e->paths[r], "/series/t_days", &times->t[r], &times->n[r], e->ctx);
+        for (size_t i = 1; st == MH_OK && i < times->n[r]; i++)
+            if (!(times->t[r][i] >= times->t[r][i - 1]))
                 st = MH_ERROR(e->ctx, MH_ERR_IO, "%s: /series/t_days decreases at row %zu", e->paths[r], i);
-        if (st == MH_OK) {
-            t[0] = (double)m;
-            memcpy(t + 1, v, m * sizeof *v);
-            times[r] = t + 1;
-        } else {
-            free(t);
-        }
-        free(v);
     }
     return st;
 }
@@ -245,9 +237,11 @@ mh_status mh_ensemble_io_write(hid_t loc, const char *name, const char *const *p
     if (n < 1)
         return MH_ERROR(ctx, MH_ERR_INPUT, "an ensemble needs a replicate");
     hid_t *file = malloc((size_t)n * sizeof *file);
-    double **times = calloc((size_t)n, sizeof *times);
+    series_times times = {calloc((size_t)n, sizeof(double *)), calloc((size_t)n, sizeof(size_t))};
     long long *iv = malloc((size_t)n * sizeof *iv);
-    mh_status st = file == NULL || times == NULL || iv == NULL ? MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory") : MH_OK;
+    mh_status st = file == NULL || times.t == NULL || times.n == NULL || iv == NULL
+                       ? MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory")
+                       : MH_OK;
     int opened = 0;
     for (; st == MH_OK && opened < n; opened++)
         if ((file[opened] = mh_h5_open_output(paths[opened], ctx)) < 0)
@@ -273,21 +267,20 @@ mh_status mh_ensemble_io_write(hid_t loc, const char *name, const char *const *p
     if (st == MH_OK)
         st = write_part(&e, "/summary", NULL);
     if (st == MH_OK)
-        st = read_times(&e, times);
+        st = read_times(&e, &times);
     if (st == MH_OK)
-        st = write_part(&e, "/series", times);
-    if (st == MH_OK &&
-        mh_h5_write_vector(g, "series/t_days", H5T_NATIVE_DOUBLE, times[0], (size_t)times[0][-1], "d") < 0)
+        st = write_part(&e, "/series", &times);
+    if (st == MH_OK && mh_h5_write_vector(g, "series/t_days", H5T_NATIVE_DOUBLE, times.t[0], times.n[0], "d") < 0)
         st = MH_ERROR(ctx, MH_ERR_IO, "cannot write the ensemble's series (disk full?)");
     if (g >= 0)
         H5Gclose(g);
     for (int r = 0; r < opened; r++)
         if (file[r] >= 0)
             H5Fclose(file[r]);
-    for (int r = 0; times != NULL && r < n; r++)
-        if (times[r] != NULL)
-            free(times[r] - 1);
-    free(times);
+    for (int r = 0; times.t != NULL && r < n; r++)
+        free(times.t[r]);
+    free(times.t);
+    free(times.n);
     free(file);
     free(iv);
     return st;
