@@ -456,7 +456,8 @@ static void reading_fails(const char *path)
                                  " export %s --summary",
                                  " export %s --punctures",
                                  " export %s --sessions",
-                                 " export %s --field damage --day 1"};
+                                 " export %s --field damage --day 1",
+                                 " export %s --radial damage --day 1"};
     for (size_t k = 0; k < sizeof what / sizeof what[0]; k++) {
         char cmd[512], fmt[64], *err = NULL;
         snprintf(fmt, sizeof fmt, "%s%s >/dev/null", MH_BIN, what[k]);
@@ -615,6 +616,13 @@ Test(checkpoint, damaged_outputs_are_read_or_refused_without_a_crash, .timeout =
                 free(fv);
             else if (strstr(ctx.msg, bad) == NULL) {
                 fprintf(stderr, "damage %d, field: %s\n", k, ctx.msg);
+                _exit(2);
+            }
+            const mh_export_radial_opts radial = {.layer = "papillary_dermis", .near_um = 50.0, .far_um = 400.0};
+            mh_ctx_init(&ctx);
+            if (mh_export_radial(bad, "damage", 1.0, &radial, sink, NULL, &ctx) != MH_OK &&
+                strstr(ctx.msg, bad) == NULL) {
+                fprintf(stderr, "damage %d, radial: %s\n", k, ctx.msg);
                 _exit(2);
             }
         }

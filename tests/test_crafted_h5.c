@@ -71,7 +71,8 @@ static const char *const readers[] = {"info {}",
                                       "export {} --summary",
                                       "export {} --field blood --day 0.5",
                                       "export {} --profile blood --day 0.5",
-                                      "export {} --xdmf -o {}.xmf"};
+                                      "export {} --xdmf -o {}.xmf",
+                                      "export {} --radial blood --day 0.5"};
 #define NREADERS ((int)(sizeof readers / sizeof readers[0]))
 
 /* readers[k] with the file's path for {}. */
@@ -107,6 +108,7 @@ static void readers_refuse(const char *path, unsigned mask, const char *dataset)
 #define R_FIELD (1u << 5)
 #define R_PROFILE (1u << 6)
 #define R_XDMF (1u << 7)
+#define R_RADIAL (1u << 8)
 
 /* A fresh folder with a tiny run's output (TINY_2D or TINY_3D) at DIR/out.h5; its path in out. */
 static char *tiny_output(const char *run, char out[512])
@@ -222,12 +224,18 @@ Test(crafted_h5, puncture_columns_of_different_lengths_are_refused, .timeout = 1
     char *dir = tiny_output(TINY_2D, out);
     cr_assert_geq(length_of(out, "/punctures/x_mm"), 2, "the run made too few punctures to test with");
     const char *const cols[] = {"/punctures/y_mm", "/punctures/radius_mm", "/punctures/session"};
-    longer_and_shorter_refused(out, cols, 3, R_INFO | R_PUNCTURES);
+    longer_and_shorter_refused(out, cols, 3, R_INFO | R_PUNCTURES | R_RADIAL);
     /* a session that is no session number (printed as an int) */
     lengthened(out, "/punctures/session", 0, NAN, bad);
-    readers_refuse(bad, R_INFO | R_PUNCTURES, "/punctures/session");
+    readers_refuse(bad, R_INFO | R_PUNCTURES | R_RADIAL, "/punctures/session");
     lengthened(out, "/punctures/session", 0, 1e300, bad);
-    readers_refuse(bad, R_INFO | R_PUNCTURES, "/punctures/session");
+    readers_refuse(bad, R_INFO | R_PUNCTURES | R_RADIAL, "/punctures/session");
+    /* a session number beyond the run's one session (--radial looks its day up) */
+    lengthened(out, "/punctures/session", 0, 2.0, bad);
+    readers_refuse(bad, R_RADIAL, "/punctures/session");
+    /* a track that is nowhere (--radial measures distances from it) */
+    lengthened(out, "/punctures/x_mm", 0, NAN, bad);
+    readers_refuse(bad, R_RADIAL, "/punctures/x_mm");
     free(dir);
 }
 
@@ -268,14 +276,14 @@ Test(crafted_h5, vectors_that_declare_more_than_the_file_holds_are_refused, .tim
     } cases[] = {
         {"/series/t_days", R_INFO | R_SERIES},
         {"/series/bleeding", R_INFO | R_SERIES},
-        {"/punctures/x_mm", R_INFO | R_PUNCTURES},
-        {"/punctures/session", R_INFO | R_PUNCTURES},
-        {"/summary/session_days", R_INFO | R_SESSIONS | R_SUMMARY},
+        {"/punctures/x_mm", R_INFO | R_PUNCTURES | R_RADIAL},
+        {"/punctures/session", R_INFO | R_PUNCTURES | R_RADIAL},
+        {"/summary/session_days", R_INFO | R_SESSIONS | R_SUMMARY | R_RADIAL},
         {"/summary/gain_days", R_INFO | R_SUMMARY},
-        {"/grid/x_mm", R_INFO | R_FIELD | R_XDMF},
+        {"/grid/x_mm", R_INFO | R_FIELD | R_XDMF | R_RADIAL},
         {"/grid/z_mm", ALL_READERS & ~(R_SERIES | R_SESSIONS | R_PUNCTURES | R_SUMMARY)},
-        {"/grid/layer", R_PROFILE},
-        {"/fields/t_days", R_INFO | R_FIELD | R_PROFILE | R_XDMF},
+        {"/grid/layer", R_PROFILE | R_RADIAL},
+        {"/fields/t_days", R_INFO | R_FIELD | R_PROFILE | R_XDMF | R_RADIAL},
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         copy(out, bad);
@@ -298,7 +306,7 @@ Test(crafted_h5, vectors_that_store_less_than_they_declare_are_refused, .timeout
     snprintf(bad, sizeof bad, "%s/bad.h5", dir);
     copy(out, bad);
     put_vector(bad, "/summary/session_days", 10000, false, 0.0);
-    readers_refuse(bad, R_INFO | R_SESSIONS | R_SUMMARY, "/summary/session_days");
+    readers_refuse(bad, R_INFO | R_SESSIONS | R_SUMMARY | R_RADIAL, "/summary/session_days");
     free(dir);
 }
 
@@ -354,7 +362,7 @@ Test(crafted_h5, fields_that_disagree_with_the_grid_are_refused, .timeout = 240)
     hsize_t dims[4];
     const int rank = shape_of(out, "/fields/blood", dims);
     cr_assert_eq(rank, 3);
-    const unsigned field_readers = R_INFO | R_FIELD | R_PROFILE | R_XDMF;
+    const unsigned field_readers = R_INFO | R_FIELD | R_PROFILE | R_XDMF | R_RADIAL;
     for (int axis = 0; axis < 3; axis++) { /* one more snapshot, depth cell or lateral cell */
         hsize_t d[4] = {dims[0], dims[1], dims[2]};
         d[axis] += 1;
@@ -371,21 +379,21 @@ Test(crafted_h5, fields_that_disagree_with_the_grid_are_refused, .timeout = 240)
     hsize_t wide[3] = {dims[0], dims[1], (hsize_t)1 << 24};
     copy(out, bad);
     put_field(bad, "/fields/blood", 3, wide, false);
-    readers_refuse(bad, R_FIELD | R_XDMF | R_INFO, "/fields/blood");
+    readers_refuse(bad, R_FIELD | R_XDMF | R_INFO | R_RADIAL, "/fields/blood");
     /* /grid/layer holding what is no layer id (printed as an int by --profile) */
     copy(out, bad);
     hid_t f = open_without(bad, "/grid/layer");
     hsize_t nz = dims[1];
     create(f, "/grid/layer", H5T_NATIVE_DOUBLE, 1, &nz, NULL, true, NAN);
     H5Fclose(f);
-    readers_refuse(bad, R_PROFILE, "/grid/layer");
+    readers_refuse(bad, R_PROFILE | R_RADIAL, "/grid/layer");
     free(dir);
 
     /* 3-D: /grid/y_mm of another length than the fields' y extent */
     dir = tiny_output(TINY_3D, out);
     snprintf(bad, sizeof bad, "%s/bad.h5", dir);
     lengthened(out, "/grid/y_mm", 1, 0.1, bad);
-    readers_refuse(bad, R_INFO | R_FIELD, "/grid/y_mm");
+    readers_refuse(bad, R_INFO | R_FIELD | R_RADIAL, "/grid/y_mm");
     char args[1200];
     snprintf(args, sizeof args, "export %s --field blood --day 0 --y-mm 0.2", bad); /* the plane y = 0.2 mm */
     refused(args, 1, bad, "/grid/y_mm");

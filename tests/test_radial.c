@@ -1,11 +1,13 @@
 /* test_radial: a field against the distance from the nearest needle track (src/engine/mh_radial.c) on hand-made
  * grids whose profiles are worked out by hand below (2-D with one and two tracks, the minimum image of periodic
- * grids against zero-flux ones, 3-D), and its arguments. */
+ * grids against zero-flux ones, 3-D), its arguments, and `microheal export --radial` end to end on tiny runs:
+ * its CSV against a profile computed here from the run's own --field table and punctures, and bad input. */
 #include "helpers.h"
 
 #include "mh_radial.h"
 
 #include <math.h>
+#include <stdarg.h>
 
 /* A bare uniform grid (all rows papillary dermis) and a zeroed field on it. */
 static mh_grid *bare_grid(int dims, int nx, int ny, int nz, double dx_mm, bool periodic, double **field)
@@ -233,4 +235,333 @@ Test(radial, bad_arguments_are_refused)
     unsigned mask = 0;
     cr_assert_eq(mh_radial_layers("papillary", &mask, &ctx), MH_ERR_INPUT);
     cr_assert(strstr(ctx.msg, "unknown layer 'papillary'") != NULL, "%s", ctx.msg);
+}
+
+/* ---- microheal export --radial ---- */
+
+/* Runs the shell command that fmt makes; its exit status, its stderr in *err (malloc'ed) unless NULL. */
+__attribute__((format(printf, 2, 3))) static int shf(char **err, const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    const int n = vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    cr_assert(n > 0 && (size_t)n < sizeof cmd, "command too long");
+    return mh_test_sh(cmd, err);
+}
+
+/* A 2-D run of a 2 mm section at 40 um (periodic, as configs/default.ini), one session, snapshots at days 0
+ * and 0.5, into DIR/run.h5. */
+#define TINY_RUN                                                                                                       \
+    MH_BIN " run configs/default.ini -q --set grid.dx_um=40 --set simulation.days=0.5 --set schedule.sessions=1 "      \
+           "--set output.snapshot_days=0,0.5 "
+
+/* One row of the CSV. */
+typedef struct {
+    double lo, hi, mean;
+    size_t cells;
+} csv_row;
+
+/* The CSV of export --radial at path: its rows (at most max) into rows, their count returned; its '#' lines
+ * checked to come before the column names but for the last, the near/far ratio, into *ratio. */
+static int read_csv(const char *path, csv_row *rows, int max, double *ratio, char *header, size_t header_len)
+{
+    char *text = mh_test_read_file(path);
+    cr_assert_not_null(text, "%s missing", path);
+    header[0] = '\0';
+    int n = 0, stage = 0; /* 0: '#' lines, 1: rows, 2: the last '#' line */
+    for (char *line = strtok(text, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+        if (stage == 0 && line[0] == '#') {
+            strncat(header, line, header_len - strlen(header) - 2);
+            strcat(header, "\n");
+        } else if (stage == 0) {
+            cr_assert_str_eq(line, "distance_um_lo,distance_um_hi,mean,cells");
+            stage = 1;
+        } else if (stage == 1 && line[0] != '#') {
+            cr_assert_lt(n, max);
+            char tail = 0;
+            cr_assert_eq(
+                sscanf(line, "%lf,%lf,%lf,%zu%c", &rows[n].lo, &rows[n].hi, &rows[n].mean, &rows[n].cells, &tail), 4,
+                "%s: not a row: %s", path, line);
+            n++;
+        } else {
+            cr_assert_eq(stage, 1, "%s: a line after the ratio: %s", path, line);
+            char num[32] = "";
+            cr_assert_eq(sscanf(line, "# near_far_ratio %31s (mean within", num), 1, "%s", line);
+            cr_assert(strstr(num, "nan") == NULL || strcmp(num, "nan") == 0, "NaN is written nan, not %s", num);
+            *ratio = strcmp(num, "nan") == 0 ? NAN : strtod(num, NULL);
+            stage = 2;
+        }
+    }
+    cr_assert_eq(stage, 2, "%s: no near/far ratio at its end", path);
+    free(text);
+    return n;
+}
+
+/* The profile that export --radial must give, computed here from the run's --field table (x_mm depth_mm
+ * value, 7 digits), the layer of each depth row (--profile) and the punctures (read from the HDF5 file): the
+ * cells of the papillary dermis (layer 2) by distance from the nearest track, the minimum image over the
+ * periodic 2 mm section; sums and counts per bin of bin_um, and near (<= 50 um) and far (> 400 um) sums. */
+typedef struct {
+    double sum[200], near, far;
+    size_t cells[200], nnear, nfar;
+} expected;
+
+static void expect(const char *dir, const char *field, double bin_um, expected *e)
+{
+    memset(e, 0, sizeof *e);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/run.h5", dir);
+    size_t nt = 0;
+    double *tx = mh_test_read_doubles(path, "/punctures/x_mm", &nt);
+    cr_assert_geq(nt, 1);
+    cr_assert_eq(shf(NULL, MH_BIN " export %s --profile %s --day 0.5 > %s/p.txt", path, field, dir), 0);
+    cr_assert_eq(shf(NULL, MH_BIN " export %s --field %s --day 0.5 > %s/f.txt", path, field, dir), 0);
+    snprintf(path, sizeof path, "%s/p.txt", dir);
+    FILE *p = fopen(path, "r");
+    snprintf(path, sizeof path, "%s/f.txt", dir);
+    FILE *f = fopen(path, "r");
+    cr_assert(p != NULL && f != NULL);
+    double papillary[400];
+    int nrow = 0, layer = 0;
+    char line[512];
+    while (fgets(line, sizeof line, p) != NULL)
+        if (line[0] != '#') {
+            double depth = 0.0, mean = 0.0;
+            cr_assert_eq(sscanf(line, "%lf %d %lf", &depth, &layer, &mean), 3);
+            cr_assert_lt(nrow, 400);
+            papillary[nrow++] = layer == 2 ? depth : -1.0;
+        }
+    double x, z, v;
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (line[0] == '#' || sscanf(line, "%lf %lf %lf", &x, &z, &v) != 3)
+            continue;
+        bool in = false;
+        for (int k = 0; k < nrow; k++)
+            in = in || fabs(papillary[k] - z) < 1e-6;
+        if (!in)
+            continue;
+        double d = INFINITY;
+        for (size_t t = 0; t < nt; t++) {
+            const double dd = fabs(x - tx[t]);
+            d = fmin(d, fmin(dd, 2.0 - dd) * 1e3); /* the periodic image across the 2 mm section */
+        }
+        const int b = (int)floor(d / bin_um);
+        cr_assert(b >= 0 && b < 200);
+        e->sum[b] += v;
+        e->cells[b]++;
+        if (d <= 50.0) {
+            e->near += v;
+            e->nnear++;
+        }
+        if (d > 400.0) {
+            e->far += v;
+            e->nfar++;
+        }
+    }
+    fclose(p);
+    fclose(f);
+    free(tx);
+}
+
+/* export --radial of a tiny run: the CSV parses, its header says what was counted, and its bins, counts,
+ * means and near/far ratio are those computed here from the run's own cross-section and punctures. */
+Test(radial, export_matches_the_cross_section_and_the_punctures, .timeout = 120)
+{
+    char *dir = mh_test_temp_dir("radial"), path[1024], header[4096];
+    char *err = NULL;
+    cr_assert_eq(shf(&err, TINY_RUN "-o %s/run.h5", dir), 0, "%s", err);
+    free(err);
+    /* the default bin (dx), one that is not a multiple of it, and one so fine that some bins hold no cell */
+    const double bins[3] = {40.0, 25.0, 7.0};
+    /* damage (0 far from the tracks: a ratio of inf) and fibroblasts (a finite ratio) */
+    const char *const fields[3] = {"damage", "fibroblasts", "damage"};
+    for (int c = 0; c < 3; c++) {
+        if (c == 0)
+            cr_assert_eq(shf(&err, MH_BIN " export %s/run.h5 --radial damage --day 0.4 -o %s/r.csv", dir, dir), 0, "%s",
+                         err);
+        else
+            cr_assert_eq(shf(&err,
+                             MH_BIN " export %s/run.h5 --radial=%s --day=0.4 --bin-um %g "
+                                    "--layer papillary_dermis -o %s/r.csv",
+                             dir, fields[c], bins[c], dir),
+                         0, "%s", err);
+        free(err);
+        expected e;
+        expect(dir, fields[c], bins[c], &e);
+        snprintf(path, sizeof path, "%s/r.csv", dir);
+        csv_row rows[200];
+        double ratio = 0.0;
+        const int n = read_csv(path, rows, 200, &ratio, header, sizeof header);
+        char want[160];
+        snprintf(want, sizeof want, "# field %s at the snapshot of day 0.5 (requested 0.4)\n", fields[c]);
+        cr_assert(strstr(header, want) != NULL, "%s", header);
+        cr_assert(strstr(header, "# band: layer papillary_dermis: ") != NULL, "%s", header);
+        size_t nt = 0;
+        snprintf(path, sizeof path, "%s/run.h5", dir);
+        free(mh_test_read_doubles(path, "/punctures/x_mm", &nt));
+        snprintf(want, sizeof want, "# tracks: %zu, the punctures of the 1 session(s) on or before day 0.5", nt);
+        cr_assert(strstr(header, want) != NULL, "%s", header);
+        cr_assert(strstr(header, path) != NULL, "the header names the file: %s", header);
+        int got = 0, nonzero = 0, empty = 0, last = 0;
+        for (int b = 0; b < 200; b++)
+            last = e.cells[b] > 0 ? b : last;
+        for (int b = 0; b < 200; b++) {
+            empty += e.cells[b] == 0 && b < last;
+            if (e.cells[b] == 0)
+                continue; /* empty bins are omitted */
+            cr_assert_lt(got, n, "bin %d is missing", b);
+            cr_assert_float_eq(rows[got].lo, b * bins[c], 1e-9);
+            cr_assert_float_eq(rows[got].hi, (b + 1) * bins[c], 1e-9);
+            cr_assert_eq(rows[got].cells, e.cells[b], "bin %d: %zu cells, not %zu", b, rows[got].cells, e.cells[b]);
+            /* the cross-section holds 7 digits */
+            const double m = e.sum[b] / (double)e.cells[b];
+            cr_assert_float_eq(rows[got].mean, m, 1e-6 * fabs(m) + 1e-12, "bin %d: %g, not %g", b, rows[got].mean, m);
+            nonzero += m > 0.0;
+            got++;
+        }
+        cr_assert_eq(got, n, "%d rows, %d bins hold cells", n, got);
+        cr_assert_gt(nonzero, 0, "%s is zero everywhere: nothing tested", fields[c]);
+        cr_assert(c < 2 || empty > 0, "bins of %g um: none is empty, their omission is not tested", bins[c]);
+        cr_assert(e.nnear > 0 && e.nfar > 0);
+        const double r = (e.near / (double)e.nnear) / (e.far / (double)e.nfar);
+        cr_assert(c != 1 ? isinf(r) && ratio == r : isfinite(r) && fabs(ratio - r) <= 1e-5 * r, "%s: ratio %g, not %g",
+                  fields[c], ratio, r);
+    }
+    /* collagen_total, the other layers and a depth band are accepted; the band names itself */
+    const char *const more[] = {"--radial collagen_total --day 0.5", "--radial collagen_total --layer dermis",
+                                "--radial fibroblasts --layer epidermis --near-um 10 --far-um 1000",
+                                "--radial blood --depth-mm 0.1,0.3 --bin-um 100",
+                                "--radial elastin --layer hypodermis"};
+    for (size_t m = 0; m < sizeof more / sizeof more[0]; m++) {
+        cr_assert_eq(shf(&err, MH_BIN " export %s/run.h5 %s -o %s/m.csv", dir, more[m], dir), 0, "%s: %s", more[m],
+                     err);
+        free(err);
+        csv_row rows[200];
+        double ratio = 0.0;
+        snprintf(path, sizeof path, "%s/m.csv", dir);
+        cr_assert_gt(read_csv(path, rows, 200, &ratio, header, sizeof header), 0, "%s", more[m]);
+        /* no cell beyond 1000 um of a track in a 2 mm section with two or more tracks; no elastin in fat: 0 / 0 */
+        if (m == 2 || m == 4)
+            cr_assert(isnan(ratio), "%s: %g", more[m], ratio);
+        if (m == 3)
+            cr_assert(strstr(header, "# band: depth [0.1, 0.3) mm: 5 depth rows") != NULL, "%s", header);
+    }
+    cr_assert_eq(shf(NULL, "rm -rf '%s'", dir), 0);
+    free(dir);
+}
+
+/* A 3-D run: distances in the plane (hypot of x and y), every cell of the band in one bin or another. */
+Test(radial, export_of_a_3d_run, .timeout = 120)
+{
+    char *dir = mh_test_temp_dir("radial3"), path[1024], header[4096], *err = NULL;
+    cr_assert_eq(shf(&err,
+                     MH_BIN " run configs/default.ini -q --set simulation.dims=3 --set grid.dx_um=100 "
+                            "--set grid.width_mm=0.6 --set grid.length_mm=0.6 --set simulation.days=0.25 "
+                            "--set schedule.sessions=1 --set output.snapshot_days=0 --set device.density_per_cm2=278 "
+                            "-o %s/run.h5",
+                     dir),
+                 0, "%s", err);
+    free(err);
+    cr_assert_eq(shf(&err, MH_BIN " export %s/run.h5 --radial damage --layer dermis -o %s/r.csv", dir, dir), 0, "%s",
+                 err);
+    free(err);
+    snprintf(path, sizeof path, "%s/r.csv", dir);
+    csv_row rows[200];
+    double ratio = 0.0;
+    const int n = read_csv(path, rows, 200, &ratio, header, sizeof header);
+    cr_assert(strstr(header, "lateral (hypot of x and y)") != NULL, "%s", header);
+    unsigned dermis_rows = 0;
+    cr_assert_eq(sscanf(strstr(header, "# band: layer dermis: "), "# band: layer dermis: %u depth rows", &dermis_rows),
+                 1, "%s", header);
+    size_t cells = 0;
+    for (int r = 0; r < n; r++) {
+        cells += rows[r].cells;
+        /* no cell of a 0.6 mm patch lies farther than hypot(0.3, 0.3) mm = 424 um from a track (minimum image) */
+        cr_assert_lt(rows[r].lo, 425.0);
+    }
+    cr_assert_eq(cells, 36 * dermis_rows, "%zu cells, not 6 x 6 x %u", cells, dermis_rows);
+    cr_assert_eq(shf(NULL, "rm -rf '%s'", dir), 0);
+    free(dir);
+}
+
+/* Bad input: a clear message and a non-zero exit, nothing written at -o and an older file there untouched. */
+Test(radial, export_refuses_bad_input, .timeout = 120)
+{
+    char *dir = mh_test_temp_dir("radial_bad"), *err = NULL, old[1024];
+    cr_assert_eq(shf(&err, TINY_RUN "-o %s/run.h5", dir), 0, "%s", err);
+    free(err);
+    /* no snapshot: the only snapshot day lies beyond the run */
+    cr_assert_eq(shf(&err,
+                     MH_BIN " run configs/default.ini -q --set grid.dx_um=40 --set simulation.days=0.5 "
+                            "--set schedule.sessions=1 --set output.snapshot_days=1 -o %s/nosnap.h5",
+                     dir),
+                 0, "%s", err);
+    free(err);
+    /* the first session on day 0.25: no track by the snapshot of day 0 */
+    cr_assert_eq(shf(&err,
+                     MH_BIN " run configs/default.ini -q --set grid.dx_um=40 --set simulation.days=0.5 "
+                            "--set schedule.days=0.25 --set output.snapshot_days=0,0.5 -o %s/late.h5",
+                     dir),
+                 0, "%s", err);
+    free(err);
+    snprintf(old, sizeof old, "%s/old.csv", dir);
+    FILE *o = fopen(old, "w");
+    fputs("older\n", o);
+    fclose(o);
+    char folder[1100];
+    snprintf(folder, sizeof folder, "%s/folder", dir);
+    cr_assert_eq(mkdir(folder, 0700), 0);
+    const struct {
+        const char *file, *opts, *out; /* out: NULL for DIR/old.csv, else a name in DIR or an absolute path */
+        int rc;
+        const char *want;
+    } cases[] = {
+        {"run.h5", "--radial bogus", NULL, 2, "no field 'bogus'"},
+        {"nosnap.h5", "--radial damage --day 1", NULL, 2, "no snapshots stored"},
+        {"late.h5", "--radial damage --day 0", NULL, 2, "no needle track by day 0"},
+        {"run.h5", "--radial damage --bin-um 0", NULL, 2, "--bin-um 0: a bin width must be positive"},
+        {"run.h5", "--radial damage --bin-um -10", NULL, 2, "--bin-um -10: a bin width must be positive"},
+        {"run.h5", "--radial damage --bin-um x", NULL, 2, "not a number: x"},
+        {"run.h5", "--radial damage --depth-mm 0.3,0.1", NULL, 2, "--depth-mm 0.3,0.1: the band [A, B) needs A < B"},
+        {"run.h5", "--radial damage --depth-mm 0.2,0.2", NULL, 2, "needs A < B"},
+        {"run.h5", "--radial damage --depth-mm 0.2", NULL, 2, "--depth-mm: '0.2' is not two numbers A,B"},
+        {"run.h5", "--radial damage --depth-mm 50,60", NULL, 2,
+         "no cell centre of its grid lies at a depth in [50, 60)"},
+        {"run.h5", "--radial damage --layer papillary", NULL, 2, "unknown layer 'papillary'"},
+        {"run.h5", "--radial damage --layer dermis --depth-mm 0,1", NULL, 2, "give --layer or --depth-mm, not both"},
+        {"run.h5", "--radial damage --near-um -1", NULL, 2, "--near-um -1: a radius must not be negative"},
+        {"run.h5", "--field damage --layer dermis", NULL, 2, "--layer goes with --radial"},
+        {"run.h5", "--radial damage --profile damage", NULL, 2, "give one of"},
+        {"missing.h5", "--radial damage", NULL, 1, "missing.h5"},
+        {"run.h5", "--radial damage", "folder", 2, "exists and is a directory"},
+        {"run.h5", "--radial damage", "/dev/null", 2, "an output may replace only a regular file"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char out[1100];
+        if (cases[c].out == NULL || cases[c].out[0] != '/')
+            snprintf(out, sizeof out, "%s/%s", dir, cases[c].out != NULL ? cases[c].out : "old.csv");
+        else
+            snprintf(out, sizeof out, "%s", cases[c].out);
+        const int rc =
+            shf(&err, MH_BIN " export %s/%s %s -o %s > %s/stdout.txt", dir, cases[c].file, cases[c].opts, out, dir);
+        cr_assert_eq(rc, cases[c].rc, "%s %s: exit %d, not %d: %s", cases[c].file, cases[c].opts, rc, cases[c].rc, err);
+        cr_assert(strstr(err, cases[c].want) != NULL, "%s %s: stderr lacks '%s': %s", cases[c].file, cases[c].opts,
+                  cases[c].want, err);
+        free(err);
+        char *text = mh_test_read_file(old);
+        cr_assert(text != NULL && strcmp(text, "older\n") == 0, "%s %s: %s was changed", cases[c].file, cases[c].opts,
+                  old);
+        free(text);
+        cr_assert_eq(mh_test_count_files(dir, ".tmp"), 0, "%s %s left a temporary file", cases[c].file, cases[c].opts);
+    }
+    /* a success replaces the older file, through a temporary one */
+    cr_assert_eq(shf(&err, MH_BIN " export %s/run.h5 --radial damage -o %s", dir, old), 0, "%s", err);
+    free(err);
+    char *text = mh_test_read_file(old);
+    cr_assert(text != NULL && strncmp(text, "# microheal radial profile of ", 30) == 0, "%s", text);
+    free(text);
+    cr_assert_eq(shf(NULL, "rm -rf '%s'", dir), 0);
+    free(dir);
 }

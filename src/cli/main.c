@@ -49,6 +49,15 @@ static const char *usage_export =
     "  --field NAME [--day D] [--y-mm Y]  cross-section of a field at the snapshot nearest D\n"
     "                                (3-D: the plane y = Y, default the middle)\n"
     "  --profile NAME [--day D]      lateral mean of a field against depth at the snapshot nearest D\n"
+    "  --radial NAME [--day D] [--layer LAYER | --depth-mm A,B] [--bin-um W] [--near-um R] [--far-um R]\n"
+    "                                CSV of a field's mean against the lateral distance from the nearest\n"
+    "                                needle track (the punctures of the sessions up to the snapshot nearest\n"
+    "                                D; minimum image on periodic grids) in bins of W um (default: the grid\n"
+    "                                spacing), over LAYER (papillary_dermis, the default; reticular_dermis,\n"
+    "                                dermis, epidermis, or any layer's name) or the cells centred at depths\n"
+    "                                in [A, B) mm; ends with the near/far ratio: the mean within R um of\n"
+    "                                a track (--near-um, default 50) over the mean beyond R um (--far-um,\n"
+    "                                default 400), nan when either holds no cell\n"
     "  --xdmf                        the XDMF file for ParaView and VisIt (run writes it beside\n"
     "                                every output: OUT.xmf); FILE names the HDF5 file relatively\n"
     "Writes to FILE or standard output (--xdmf: FILE, default OUT.xmf beside OUT.h5).\n";
@@ -78,8 +87,14 @@ enum {
     EXPORT_XDMF,
     EXPORT_FIELD,
     EXPORT_PROFILE,
+    EXPORT_RADIAL,
     EXPORT_DAY,
-    EXPORT_Y_MM
+    EXPORT_Y_MM,
+    EXPORT_LAYER, /* the options of --radial, EXPORT_LAYER ... EXPORT_FAR_UM */
+    EXPORT_DEPTH_MM,
+    EXPORT_BIN_UM,
+    EXPORT_NEAR_UM,
+    EXPORT_FAR_UM
 };
 static const struct option export_options[] = {{"series", no_argument, NULL, EXPORT_SERIES},
                                                {"sessions", no_argument, NULL, EXPORT_SESSIONS},
@@ -90,15 +105,71 @@ static const struct option export_options[] = {{"series", no_argument, NULL, EXP
                                                {"profile", required_argument, NULL, EXPORT_PROFILE},
                                                {"day", required_argument, NULL, EXPORT_DAY},
                                                {"y-mm", required_argument, NULL, EXPORT_Y_MM},
+                                               {"radial", required_argument, NULL, EXPORT_RADIAL},
+                                               {"layer", required_argument, NULL, EXPORT_LAYER},
+                                               {"depth-mm", required_argument, NULL, EXPORT_DEPTH_MM},
+                                               {"bin-um", required_argument, NULL, EXPORT_BIN_UM},
+                                               {"near-um", required_argument, NULL, EXPORT_NEAR_UM},
+                                               {"far-um", required_argument, NULL, EXPORT_FAR_UM},
                                                {NULL, 0, NULL, 0}};
 
 typedef struct {
-    int what;          /* EXPORT_SERIES ... EXPORT_PROFILE; 0: none given */
-    const char *field; /* --field's or --profile's NAME */
-    double day, y_mm;  /* --day (default 0), --y-mm (default -1: the middle) */
+    int what;                     /* EXPORT_SERIES ... EXPORT_RADIAL; 0: none given */
+    const char *field;            /* --field's, --profile's or --radial's NAME */
+    double day, y_mm;             /* --day (default 0), --y-mm (default -1: the middle) */
+    mh_export_radial_opts radial; /* --layer (default papillary_dermis) or --depth-mm, --bin-um, ... */
+    const char *radial_option;    /* the last option of --radial given, NULL when none */
+    bool layer_given, depth_given;
 } export_args;
 
-#define ONE_WHAT "give one of --series, --sessions, --punctures, --summary, --field, --profile, --xdmf"
+#define ONE_WHAT "give one of --series, --sessions, --punctures, --summary, --field, --profile, --radial, --xdmf"
+
+/* --depth-mm A,B (text arg, split in place) into e: 0, or the usage error (2). */
+static int depth_band(export_args *e, char *arg)
+{
+    char given[128];
+    snprintf(given, sizeof given, "%s", arg); /* for the messages: split_list cuts arg */
+    const char *ab[2];
+    if (mh_cli_split_list(arg, ab, 2) != 2 || !mh_cli_parse_double(ab[0], &e->radial.depth_lo_mm) ||
+        !mh_cli_parse_double(ab[1], &e->radial.depth_hi_mm))
+        return mh_cli_usage_error(usage_export, "--depth-mm: '%s' is not two numbers A,B", given);
+    if (!(e->radial.depth_lo_mm < e->radial.depth_hi_mm))
+        return mh_cli_usage_error(usage_export, "--depth-mm %s: the band [A, B) needs A < B", given);
+    e->radial.layer = NULL;
+    e->depth_given = true;
+    return 0;
+}
+
+/* One of the options of --radial (val EXPORT_LAYER ... EXPORT_FAR_UM, text arg) into e: 0, or the usage
+ * error (2). */
+static int radial_option(export_args *e, int val, char *arg)
+{
+    static const char *const names[] = {"--layer", "--depth-mm", "--bin-um", "--near-um", "--far-um"};
+    e->radial_option = names[val - EXPORT_LAYER];
+    if (val == EXPORT_LAYER) {
+        unsigned mask = 0;
+        mh_ctx ctx;
+        mh_ctx_init(&ctx);
+        if (mh_radial_layers(arg, &mask, &ctx) != MH_OK)
+            return mh_cli_usage_error(usage_export, "--layer: %s", ctx.msg);
+        e->radial.layer = arg;
+        e->layer_given = true;
+        return 0;
+    }
+    if (val == EXPORT_DEPTH_MM)
+        return depth_band(e, arg);
+    double v = 0.0;
+    char msg[192];
+    if (!mh_cli_parse_double(arg, &v))
+        return mh_cli_usage_error(usage_export, "not a number: %s", arg);
+    if (val == EXPORT_BIN_UM && !(v > 0.0))
+        return mh_cli_usage_error(usage_export, "--bin-um %s: a bin width must be positive", arg);
+    snprintf(msg, sizeof msg, "%s %.80s: a radius must not be negative", e->radial_option, arg);
+    if (v < 0.0)
+        return mh_cli_usage_error(usage_export, "%s", msg);
+    *(val == EXPORT_BIN_UM ? &e->radial.bin_um : val == EXPORT_NEAR_UM ? &e->radial.near_um : &e->radial.far_um) = v;
+    return 0;
+}
 
 static int on_export_option(mh_args *args, int val, char *arg)
 {
@@ -107,10 +178,12 @@ static int on_export_option(mh_args *args, int val, char *arg)
         return mh_cli_parse_double(arg, val == EXPORT_DAY ? &e->day : &e->y_mm)
                    ? 0
                    : mh_cli_usage_error(usage_export, "not a number: %s", arg);
+    if (val >= EXPORT_LAYER)
+        return radial_option(e, val, arg);
     if (e->what != 0)
         return mh_cli_usage_error(usage_export, "%s", ONE_WHAT);
     e->what = val;
-    e->field = arg; /* NULL but for --field and --profile */
+    e->field = arg; /* NULL but for --field, --profile and --radial */
     return 0;
 }
 
@@ -128,6 +201,8 @@ static mh_status export_table(const char *file, const export_args *e, FILE *out,
         return mh_export_summary(file, out, ctx);
     case EXPORT_PROFILE:
         return mh_export_profile(file, e->field, e->day, out, ctx);
+    case EXPORT_RADIAL:
+        return mh_export_radial(file, e->field, e->day, &e->radial, out, NULL, ctx);
     default:
         return mh_export_field(file, e->field, e->day, e->y_mm, out, ctx);
     }
@@ -157,7 +232,8 @@ static int export_to(const char *file, const export_args *e, const char *outp)
 
 static int cmd_export(int argc, char **argv)
 {
-    export_args e = {0, NULL, 0.0, -1.0};
+    export_args e = {.y_mm = -1.0,
+                     .radial = {.layer = "papillary_dermis", .near_um = MH_RADIAL_NEAR_UM, .far_um = MH_RADIAL_FAR_UM}};
     const mh_args_spec spec = {.usage = usage_export,
                                .common = MH_ARGS_OUTPUT,
                                .own = export_options,
@@ -168,6 +244,10 @@ static int cmd_export(int argc, char **argv)
     int rc = mh_args_parse(&spec, argc, argv, &a);
     if (rc == MH_ARGS_GO_ON && (a.npos == 0 || e.what == 0))
         rc = mh_cli_usage_error(usage_export, "%s", a.npos == 0 ? "missing OUT.h5" : "missing WHAT");
+    if (rc == MH_ARGS_GO_ON && e.radial_option != NULL && e.what != EXPORT_RADIAL)
+        rc = mh_cli_usage_error(usage_export, "%s goes with --radial", e.radial_option);
+    if (rc == MH_ARGS_GO_ON && e.layer_given && e.depth_given)
+        rc = mh_cli_usage_error(usage_export, "%s", "give --layer or --depth-mm, not both");
     if (rc == MH_ARGS_GO_ON && (rc = mh_cli_check_output(usage_export, "-o", a.output, true)) == 0) {
         mh_ctx ctx;
         mh_ctx_init(&ctx);

@@ -288,6 +288,23 @@ mh_status mh_export_field(const char *path, const char *name, double day, double
     return MH_OK;
 }
 
+/* /grid/layer of an open output: nz layer ids (whole numbers 0 to MH_LAYER_COUNT - 1), malloc'ed into *layer
+ * (NULL on failure). */
+static mh_status read_layers(hid_t file, const char *path, int nz, double **layer, mh_ctx *ctx)
+{
+    size_t nl = 0;
+    mh_status st = mh_h5_get_vector(file, path, "/grid/layer", layer, &nl, ctx);
+    if (st == MH_OK && ((int)nl != nz || !whole_in(*layer, nl, 0, MH_LAYER_COUNT - 1))) {
+        free(*layer);
+        *layer = NULL;
+        st = MH_ERROR(ctx, MH_ERR_IO,
+                      "%s: /grid/layer holds %zu values, not the %d layer ids (0 to %d) of the grid's depth rows "
+                      "(damaged or crafted?)",
+                      path, nl, nz, MH_LAYER_COUNT - 1);
+    }
+    return st;
+}
+
 mh_status mh_export_profile(const char *path, const char *name, double day, FILE *out, mh_ctx *ctx)
 {
     hid_t file = mh_h5_open_output(path, ctx);
@@ -296,15 +313,13 @@ mh_status mh_export_profile(const char *path, const char *name, double day, FILE
     float *f = NULL;
     int shape[3];
     double t = 0, *x = NULL, *z = NULL, *layer = NULL, *top = NULL;
-    size_t nl = 0, ntop = 0;
+    size_t ntop = 0;
     mh_status st = read_section(file, path, name, day, &f, shape, &t, &x, &z, ctx);
-    if (st == MH_OK && (st = mh_h5_get_vector(file, path, "/grid/layer", &layer, &nl, ctx)) == MH_OK &&
+    if (st == MH_OK && (st = read_layers(file, path, shape[0], &layer, ctx)) == MH_OK &&
         (st = mh_h5_get_vector(file, path, "/grid/layer_top_mm", &top, &ntop, ctx)) == MH_OK &&
-        ((int)nl != shape[0] || ntop != MH_LAYER_COUNT + 1 || !whole_in(layer, nl, 0, MH_LAYER_COUNT - 1)))
-        st = MH_ERROR(ctx, MH_ERR_IO,
-                      "%s: /grid/layer (%zu layer ids from 0 to %d expected) or /grid/layer_top_mm (%d values) does "
-                      "not fit the grid (damaged or crafted?)",
-                      path, (size_t)shape[0], MH_LAYER_COUNT - 1, MH_LAYER_COUNT + 1);
+        ntop != MH_LAYER_COUNT + 1)
+        st = MH_ERROR(ctx, MH_ERR_IO, "%s: /grid/layer_top_mm has %zu values, not %d (damaged or crafted?)", path, ntop,
+                      MH_LAYER_COUNT + 1);
     H5Fclose(file);
     if (st == MH_OK) {
         fprintf(out, "# %s lateral mean at day %.6g (requested %g); columns depth_mm layer mean\n# layer_top_mm", name,
@@ -328,6 +343,237 @@ mh_status mh_export_profile(const char *path, const char *name, double day, FILE
     free(z);
     free(layer);
     free(top);
+    return st;
+}
+
+/* Whether c[0..n) are the cell centres (i + 1/2) dx, to a relative 1e-6 of a cell: far above the rounding of
+ * (i + 0.5) dx, far below any other grid. */
+static bool centres_of(const double *c, size_t n, double dx)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!(fabs(c[i] - ((double)i + 0.5) * dx) <= 1e-6 * dx))
+            return false;
+    return true;
+}
+
+/* The grid of an open output whose snapshots have shape (depth, y, x), with the axes x and z that
+ * read_section read: a uniform grid (mh_grid_create_uniform) of /grid's dx_mm and lateral_bc with the layers
+ * of /grid/layer, each axis checked to be the cell centres (i + 1/2) dx that the grid assumes. */
+static mh_status read_grid(hid_t file, const char *path, const int shape[3], const double *x, const double *z,
+                           mh_grid **g, mh_ctx *ctx)
+{
+    *g = NULL;
+    double dims = 0.0, dx = 0.0, *y = NULL, *layer = NULL;
+    char *bc = NULL;
+    size_t ny = 1;
+    hid_t grid = H5Lexists(file, "/grid", H5P_DEFAULT) > 0 ? H5Gopen2(file, "/grid", H5P_DEFAULT) : H5I_INVALID_HID;
+    mh_status st = grid < 0 ? MH_ERROR(ctx, MH_ERR_IO, "%s: no group /grid (damaged or crafted?)", path) : MH_OK;
+    if (st == MH_OK && (st = mh_h5_get_attr_double(grid, path, "dx_mm", &dx, ctx)) == MH_OK)
+        st = mh_h5_get_attr_string(grid, path, "lateral_bc", &bc, ctx);
+    if (grid >= 0)
+        H5Gclose(grid);
+    if (st == MH_OK && (st = mh_h5_get_attr_double(file, path, "dims", &dims, ctx)) == MH_OK && dims == 3.0)
+        st = mh_h5_get_vector(file, path, "/grid/y_mm", &y, &ny, ctx);
+    const bool periodic = st == MH_OK && strcmp(bc, "periodic") == 0;
+    if (st == MH_OK && !periodic && strcmp(bc, "zeroflux") != 0)
+        st = MH_ERROR(ctx, MH_ERR_IO, "%s: /grid's lateral_bc is neither periodic nor zeroflux (damaged or crafted?)",
+                      path);
+    if (st == MH_OK && (!(dx > 0.0 && isfinite(dx)) || !centres_of(x, (size_t)shape[2], dx) ||
+                        !centres_of(z, (size_t)shape[0], dx) || (y != NULL && !centres_of(y, ny, dx))))
+        st = MH_ERROR(ctx, MH_ERR_IO,
+                      "%s: /grid/x_mm, /grid/y_mm or /grid/z_mm are not the cell centres of /grid's dx_mm %g "
+                      "(damaged or crafted?)",
+                      path, dx);
+    /* what mh_grid_create_uniform requires, and every run's grid has */
+    if (st == MH_OK && (shape[0] < 3 || (periodic && (shape[2] < 3 || (dims == 3.0 && shape[1] < 3)))))
+        st =
+            MH_ERROR(ctx, MH_ERR_IO, "%s: a grid of %d x %d x %d cells (depth, y, x) is no run's (damaged or crafted?)",
+                     path, shape[0], shape[1], shape[2]);
+    if (st == MH_OK && (st = read_layers(file, path, shape[0], &layer, ctx)) == MH_OK &&
+        (st = mh_grid_create_uniform((int)dims, shape[2], shape[1], shape[0], dx, periodic, ctx, g)) == MH_OK)
+        for (int k = 0; k < shape[0]; k++)
+            (*g)->layer[k] = (unsigned char)layer[k];
+    free(y);
+    free(layer);
+    free(bc);
+    return st;
+}
+
+/* The needle tracks of an open output by day t: the x and y (mm) of the punctures of every session whose day
+ * (/summary/session_days) is t or earlier, malloc'ed into *tx and *ty (*n of them, maybe 0), and the number
+ * of those sessions in *nsess. */
+static mh_status read_tracks(hid_t file, const char *path, double t, double **tx, double **ty, size_t *n, size_t *nsess,
+                             mh_ctx *ctx)
+{
+    *tx = *ty = NULL;
+    *n = *nsess = 0;
+    double *c[NPUNCT] = {0}, *days = NULL;
+    size_t np = 0, ns = 0;
+    mh_status st = read_punctures(file, path, c, &np, ctx);
+    if (st == MH_OK)
+        st = mh_h5_get_vector(file, path, "/summary/session_days", &days, &ns, ctx);
+    if (st == MH_OK && !whole_in(c[4], np, 1, (double)ns))
+        st = MH_ERROR(ctx, MH_ERR_IO,
+                      "%s: /punctures/session names a session beyond the %zu of /summary/session_days (damaged or "
+                      "crafted?)",
+                      path, ns);
+    for (size_t q = 0; q < np && st == MH_OK; q++)
+        if (!isfinite(c[0][q]) || !isfinite(c[1][q]))
+            st = MH_ERROR(ctx, MH_ERR_IO,
+                          "%s: /punctures/x_mm or /punctures/y_mm holds a value that is not finite (damaged or "
+                          "crafted?)",
+                          path);
+    if (st == MH_OK) {
+        for (size_t k = 0; k < ns; k++)
+            *nsess += days[k] <= t;
+        for (size_t q = 0; q < np; q++)
+            if (days[(size_t)c[4][q] - 1] <= t) {
+                c[0][*n] = c[0][q];
+                c[1][*n] = c[1][q];
+                (*n)++;
+            }
+        *tx = c[0];
+        *ty = c[1];
+        c[0] = c[1] = NULL;
+    }
+    free(days);
+    free_columns(c, NPUNCT);
+    return st;
+}
+
+/* s in a '#' line: a control character (a newline would end the comment) as '?'. */
+static void put_comment_text(FILE *out, const char *s)
+{
+    for (; *s != '\0'; s++)
+        fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
+}
+
+/* v as %.9g, "nan" for any NaN (printf may write "-nan"). */
+static void put_number(FILE *out, double v)
+{
+    if (isnan(v))
+        fputs("nan", out);
+    else
+        fprintf(out, "%.9g", v);
+}
+
+/* The depth rows of the band of o into rows[k] (nz flags, z the rows' centres, layer their layers): MH_ERR_INPUT
+ * when the band holds none; the count in *nrows. */
+static mh_status band_rows(const mh_export_radial_opts *o, unsigned mask, const mh_grid *g, const double *z,
+                           const char *path, bool *rows, int *nrows, mh_ctx *ctx)
+{
+    *nrows = 0;
+    for (int k = 0; k < g->nz; k++) {
+        rows[k] = o->layer != NULL ? (mask & 1u << g->layer[k]) != 0 : z[k] >= o->depth_lo_mm && z[k] < o->depth_hi_mm;
+        *nrows += rows[k];
+    }
+    if (*nrows > 0)
+        return MH_OK;
+    if (o->layer != NULL)
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s: no depth row of its grid lies in the %s", path, o->layer);
+    return MH_ERROR(ctx, MH_ERR_INPUT, "%s: no cell centre of its grid lies at a depth in [%g, %g) mm", path,
+                    o->depth_lo_mm, o->depth_hi_mm);
+}
+
+/* The CSV of a radial profile r (see mh_export_radial). */
+static void put_radial(FILE *out, const char *path, const char *name, double t, double day,
+                       const mh_export_radial_opts *o, const mh_grid *g, const bool *rows, int nrows, const double *z,
+                       size_t ntracks, size_t nsess, const mh_radial *r)
+{
+    fputs("# microheal radial profile of ", out);
+    put_comment_text(out, path);
+    fputs("\n# field ", out);
+    put_comment_text(out, name);
+    fprintf(out, " at the snapshot of day %.6g (requested %g)\n# band: ", t, day);
+    if (o->layer != NULL) {
+        fputs("layer ", out);
+        put_comment_text(out, o->layer);
+    } else {
+        fprintf(out, "depth [%g, %g) mm", o->depth_lo_mm, o->depth_hi_mm);
+    }
+    int k0 = 0, k1 = g->nz - 1; /* the band holds a row (band_rows) */
+    while (!rows[k0])
+        k0++;
+    while (!rows[k1])
+        k1--;
+    fprintf(out, ": %d depth rows, cell centres %.6g to %.6g mm deep, %zu cells\n", nrows, z[k0], z[k1], r->ncells);
+    fprintf(out,
+            "# tracks: %zu, the punctures of the %zu session(s) on or before day %.6g; distance: lateral (%s) to the "
+            "nearest track's axis%s\n",
+            ntracks, nsess, t, g->dims == 3 ? "hypot of x and y" : "along x", g->periodic ? ", minimum image" : "");
+    fprintf(out, "# bin %.9g um; empty bins omitted\ndistance_um_lo,distance_um_hi,mean,cells\n", r->bin_um);
+    for (size_t b = 0; b < r->nbins; b++)
+        if (r->cells[b] > 0) {
+            fprintf(out, "%.9g,%.9g,", (double)b * r->bin_um, (double)(b + 1) * r->bin_um);
+            put_number(out, r->mean[b]);
+            fprintf(out, ",%zu\n", r->cells[b]);
+        }
+    fputs("# near_far_ratio ", out);
+    put_number(out, r->near_far);
+    fprintf(out, " (mean within %g um of a track ", o->near_um);
+    put_number(out, r->near_mean);
+    fprintf(out, " over %zu cells / mean beyond %g um ", r->near_cells, o->far_um);
+    put_number(out, r->far_mean);
+    fprintf(out, " over %zu cells)\n", r->far_cells);
+}
+
+mh_status mh_export_radial(const char *path, const char *name, double day, const mh_export_radial_opts *o, FILE *out,
+                           double *near_far, mh_ctx *ctx)
+{
+    if (near_far != NULL)
+        *near_far = NAN;
+    unsigned mask = 0;
+    if (o->layer != NULL && mh_radial_layers(o->layer, &mask, ctx) != MH_OK)
+        return ctx->status;
+    if (o->layer == NULL && !(o->depth_lo_mm < o->depth_hi_mm))
+        return MH_ERROR(ctx, MH_ERR_INPUT, "the depth band [%g, %g) mm is empty (give A < B)", o->depth_lo_mm,
+                        o->depth_hi_mm);
+    if (!(o->bin_um >= 0.0 && isfinite(o->bin_um)))
+        return MH_ERROR(ctx, MH_ERR_INPUT, "a bin of %g um is not positive and finite", o->bin_um);
+    hid_t file = mh_h5_open_output(path, ctx);
+    if (file < 0)
+        return ctx->status;
+    float *f = NULL;
+    int shape[3], nrows = 0;
+    double t = 0, *x = NULL, *z = NULL, *tx = NULL, *ty = NULL, *field = NULL;
+    size_t ntracks = 0, nsess = 0;
+    mh_grid *g = NULL;
+    bool *rows = NULL;
+    mh_radial r = {0};
+    mh_status st = read_section(file, path, name, day, &f, shape, &t, &x, &z, ctx);
+    if (st == MH_OK)
+        st = read_grid(file, path, shape, x, z, &g, ctx);
+    if (st == MH_OK)
+        st = read_tracks(file, path, t, &tx, &ty, &ntracks, &nsess, ctx);
+    H5Fclose(file);
+    if (st == MH_OK && ntracks == 0)
+        st = MH_ERROR(ctx, MH_ERR_INPUT, "%s: no needle track by day %g (the snapshot nearest day %g)", path, t, day);
+    if (st == MH_OK &&
+        ((rows = malloc((size_t)g->nz * sizeof *rows)) == NULL || (field = malloc(g->ncell * sizeof *field)) == NULL))
+        st = MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (radial profile of %s)", path);
+    if (st == MH_OK)
+        st = band_rows(o, mask, g, z, path, rows, &nrows, ctx);
+    if (st == MH_OK) {
+        for (size_t c = 0; c < g->ncell; c++)
+            field[c] = f[c];
+        const mh_radial_params p = {o->bin_um > 0.0 ? o->bin_um : g->dx_mm * 1e3, o->near_um, o->far_um};
+        if ((st = mh_radial_profile(g, field, rows, tx, ty, ntracks, &p, &r, ctx)) != MH_OK)
+            mh_ctx_prefix(ctx, "%s: ", path); /* a bin too fine for the grid */
+    }
+    if (st == MH_OK) {
+        put_radial(out, path, name, t, day, o, g, rows, nrows, z, ntracks, nsess, &r);
+        if (near_far != NULL)
+            *near_far = r.near_far;
+    }
+    mh_radial_clear(&r);
+    mh_grid_destroy(&g);
+    free(f);
+    free(x);
+    free(z);
+    free(tx);
+    free(ty);
+    free(field);
+    free(rows);
     return st;
 }
 

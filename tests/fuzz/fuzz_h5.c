@@ -23,7 +23,7 @@
  *     Missing bytes are 0: an empty recipe is a complete, valid output of a 3 x 1 x 4 grid.
  *
  * Each input is written to in.h5 in a folder of this process ($TMPDIR, else /dev/shm, else /tmp), then
- * read by mh_export_info, mh_export_series, _sessions, _punctures, _summary, _field and _profile (into a
+ * read by mh_export_info, mh_export_series, _sessions, _punctures, _summary, _field, _profile and _radial (into a
  * stream that counts what it is given), mh_xdmf_write (to out.xmf beside it), mh_checkpoint_info and,
  * for a checkpoint recipe (or a raw input whose first byte says so), mh_checkpoint_resume into a fresh
  * run of a tiny configuration (the defaults with grid.dx_um=100, grid.width_mm=0.5, simulation.days=0.2,
@@ -865,6 +865,9 @@ static void read_all(const bytes *r, bool must_pass, int dims, bool resume)
     const bool field_passes = must_pass && fb < 128 && (dims == 2 || y < 0.0 || (y >= 0.0 && y <= 0.05));
     READ("export --field", mh_export_field(env.in, field, day, y, sink, &ctx), field_passes);
     READ("export --profile", mh_export_profile(env.in, field, day, sink, &ctx), must_pass && fb < 128);
+    /* a valid output may have no track by the snapshot, or no papillary dermis: not required to pass */
+    const mh_export_radial_opts radial = {.layer = "papillary_dermis", .near_um = 50.0, .far_um = 400.0};
+    READ("export --radial", mh_export_radial(env.in, field, day, &radial, sink, NULL, &ctx), false);
     READ("checkpoint info", mh_checkpoint_info(env.in, sink, &ctx), false);
     mh_ctx_init(&ctx);
     unlink(env.xmf);
