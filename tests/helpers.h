@@ -197,6 +197,49 @@ static inline char *mh_test_read_file(const char *path)
     return t;
 }
 
+/* Splits the CSV record at *p in place into fields[0 .. max) (RFC 4180: a field in double quotes may hold commas,
+ * newlines and doubled quotes, which become one) and moves *p past the record's newline. Returns the number of
+ * fields (those beyond max are counted, not stored), 0 at the end of the text, -1 for text after a closing quote. */
+static inline int mh_test_csv_record(char **p, char **fields, int max)
+{
+    char *s = *p;
+    if (*s == '\0')
+        return 0;
+    int n = 0;
+    for (;;) {
+        char *start = s, *w = s;
+        if (*s == '"') {
+            for (s++; *s != '\0'; s++) {
+                if (*s == '"' && s[1] != '"')
+                    break;
+                *w++ = *s;
+                s += *s == '"'; /* a doubled quote: one */
+            }
+            s += *s == '"';
+        } else {
+            while (*s != ',' && *s != '\n' && *s != '\0')
+                s++;
+            w = s;
+        }
+        const char end = *s;
+        if (end != ',' && end != '\n' && end != '\0')
+            return -1;
+        *w = '\0';
+        if (n < max)
+            fields[n] = start;
+        n++;
+        if (end == '\0') {
+            *p = s;
+            return n;
+        }
+        s++;
+        if (end == '\n') {
+            *p = s;
+            return n;
+        }
+    }
+}
+
 /* The 1-D dataset name of the HDF5 file path as doubles (malloc'ed, its length in *n), read with HDF5's own
  * calls (any HDF5 file: an ensemble or a comparison too, which microheal's output reader refuses); the test
  * fails when it does not read. */

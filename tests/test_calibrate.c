@@ -1,29 +1,42 @@
 /* test_calibrate: synthetic recovery (targets made by the model itself at known parameter values are fitted
- * from perturbed starts) and the errors of mh_calibrate_fit. */
+ * from perturbed starts), the errors of mh_calibrate_fit, and the validation set held out of every fit. */
 #include "helpers.h"
 
 #include "mh_calibrate.h"
 
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
+
+/* A targets file: "[defaults]" and its config line (the repository's default.ini), then the text that fmt
+ * and its arguments make, from line 3. Returns its malloc'ed path. */
+__attribute__((format(printf, 1, 2))) static char *targets_file(const char *fmt, ...)
+{
+    char cwd[PATH_MAX], text[PATH_MAX + 4096];
+    cr_assert(getcwd(cwd, sizeof cwd) != NULL);
+    const int n = snprintf(text, sizeof text, "[defaults]\nconfig = %s/configs/default.ini\n", cwd);
+    cr_assert(n > 0 && (size_t)n < sizeof text);
+    va_list ap;
+    va_start(ap, fmt);
+    const int m = vsnprintf(text + n, sizeof text - (size_t)n, fmt, ap);
+    va_end(ap);
+    cr_assert(m > 0 && (size_t)m < sizeof text - (size_t)n, "the targets file is too long for its buffer");
+    return mh_test_write_ini(text);
+}
 
 /* Closure hours of 0.37 and 0.77 mm roller needles (Kalluri-like), 25 um cells, 3 days: the two lengths
  * weigh model.tau0_close_h and model.v_close_um_h differently, so both are determined. */
 static char *closure_targets(double v370, double v770, double sigma)
 {
-    char cwd[PATH_MAX], text[4096];
-    cr_assert(getcwd(cwd, sizeof cwd) != NULL);
-    int n = snprintf(text, sizeof text,
-                     "[defaults]\nconfig = %s/configs/default.ini\n"
-                     "set = grid.dx_um=25; schedule.sessions=1; simulation.days=3; device.type=roller\n"
-                     "set = device.penetration_fraction=0.198\n"
-                     "[target.short]\nsource = model at known values\nset = device.needle_length_mm=0.37\n"
-                     "observable = closure_hours\nvalue = %.17g\nsigma = %.17g\nband = -inf, inf\n"
-                     "[target.long]\nsource = model at known values\nset = device.needle_length_mm=0.77\n"
-                     "observable = closure_hours\nvalue = %.17g\nsigma = %.17g\nband = -inf, inf\n",
-                     cwd, v370, sigma, v770, sigma);
-    cr_assert(n > 0 && (size_t)n < sizeof text);
-    return mh_test_write_ini(text);
+    return targets_file("set = grid.dx_um=25; schedule.sessions=1; simulation.days=3; device.type=roller\n"
+                        "set = device.penetration_fraction=0.198\n"
+                        "[target.short]\nsource = model at known values\nrole = calibration\n"
+                        "set = device.needle_length_mm=0.37\n"
+                        "observable = closure_hours\nvalue = %.17g\nsigma = %.17g\nband = -inf, inf\n"
+                        "[target.long]\nsource = model at known values\nrole = calibration\n"
+                        "set = device.needle_length_mm=0.77\n"
+                        "observable = closure_hours\nvalue = %.17g\nsigma = %.17g\nband = -inf, inf\n",
+                        v370, sigma, v770, sigma);
 }
 
 Test(calibrate, recovers_known_parameters_from_perturbed_starts, .timeout = 240)
@@ -142,15 +155,10 @@ Test(calibrate, bad_parameters_and_targets_are_input_errors)
  * base seed's value. */
 Test(calibrate, fits_the_means_of_replicates_with_the_same_seeds, .timeout = 240)
 {
-    char cwd[PATH_MAX], text[2048];
-    cr_assert(getcwd(cwd, sizeof cwd) != NULL);
-    int n = snprintf(text, sizeof text,
-                     "[target.red]\nsource = test\nconfig = %s/configs/default.ini\n"
+    char *path =
+        targets_file("[target.red]\nsource = test\nrole = calibration\n"
                      "set = grid.dx_um=25; schedule.sessions=1; simulation.days=0.2; device.needle_length_mm=1.0\n"
-                     "observable = value:erythema@day=0.2\nvalue = 0.02\nsigma = 0.001\nband = -inf, inf\n",
-                     cwd);
-    cr_assert(n > 0 && (size_t)n < sizeof text);
-    char *path = mh_test_write_ini(text);
+                     "observable = value:erythema@day=0.2\nvalue = 0.02\nsigma = 0.001\nband = -inf, inf\n");
     mh_targets *t = mh_test_targets(path);
     mh_ctx ctx;
     mh_ctx_init(&ctx);
@@ -177,6 +185,92 @@ Test(calibrate, fits_the_means_of_replicates_with_the_same_seeds, .timeout = 240
     mh_calibration_destroy(&c);
     o.replicates = -1;
     cr_assert_eq(mh_calibrate_fit(t, &o, &ctx, &c), MH_ERR_INPUT);
+    mh_targets_destroy(&t);
+    unlink(path);
+    free(path);
+}
+
+/* A targets file of the redness at day 0.2 after a 1.0 mm pen (25 um cells, about 1 s a run): a validation
+ * target "held" with the given value, sigma and band (and role, to show what it would do in the calibration
+ * set), then the calibration target "red" (0.02 +- 0.001). */
+static char *held_out_targets(const char *held_role, double value, double sigma, const char *band)
+{
+    return targets_file("set = grid.dx_um=25; schedule.sessions=1; simulation.days=0.2; device.needle_length_mm=1.0\n"
+                        "[target.held]\nsource = test\nrole = %s\nobservable = value:erythema@day=0.2\n"
+                        "value = %.17g\nsigma = %.17g\nband = %s\n"
+                        "[target.red]\nsource = test\nrole = calibration\nobservable = value:erythema@day=0.2\n"
+                        "value = 0.02\nsigma = 0.001\nband = -inf, inf\n",
+                        held_role, value, sigma, band);
+}
+
+/* Fits model.s_H (2 iterations at most: the cheapest fit that moves) to the targets of path. */
+static mh_calibration *fit_s_H(const char *path)
+{
+    mh_targets *t = mh_test_targets(path);
+    mh_calibrate_options o;
+    mh_calibrate_options_default(&o);
+    o.params = (const char *const[]){"model.s_H"};
+    o.nparams = 1;
+    o.max_iter = 2;
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_calibration *c = NULL;
+    cr_assert_eq(mh_calibrate_fit(t, &o, &ctx, &c), MH_OK, "%s: %s", path, ctx.msg);
+    mh_targets_destroy(&t);
+    return c;
+}
+
+/* A validation target never influences a fitted value: changing its datum, sigma and band leaves every
+ * number of the fit bit-identical, and only the calibration target is fitted. (The same target in the
+ * calibration set does move the fit: the comparison is not vacuous.) */
+Test(calibrate, validation_targets_never_influence_the_fit, .timeout = 120)
+{
+    char *a = held_out_targets("validation", 0.05, 0.001, "0, 1");
+    char *b = held_out_targets("validation", 0.005, 0.0005, "0.004, 0.006");
+    char *in = held_out_targets("calibration", 0.05, 0.001, "0, 1");
+    mh_calibration *ca = fit_s_H(a), *cb = fit_s_H(b), *cin = fit_s_H(in);
+    cr_assert(ca->ntargets == 1 && ca->target[0] == 1, "fitted %d targets, the first %d", ca->ntargets, ca->target[0]);
+    cr_assert(cb->ntargets == 1 && cb->target[0] == 1);
+    cr_assert(ca->value[0] != ca->start[0], "the fit did not move (s_H = %g): the test shows nothing", ca->value[0]);
+    cr_assert(memcmp(&ca->value[0], &cb->value[0], sizeof(double)) == 0, "s_H %.17g and %.17g", ca->value[0],
+              cb->value[0]);
+    cr_assert(memcmp(&ca->sigma[0], &cb->sigma[0], sizeof(double)) == 0);
+    cr_assert(memcmp(&ca->chi2, &cb->chi2, sizeof(double)) == 0, "chi^2 %.17g and %.17g", ca->chi2, cb->chi2);
+    cr_assert(memcmp(&ca->model_fit[0], &cb->model_fit[0], sizeof(double)) == 0);
+    cr_assert_eq(ca->iterations, cb->iterations);
+    cr_assert_eq(ca->runs, cb->runs);
+    cr_assert_eq(cin->ntargets, 2, "as a calibration target it is fitted");
+    cr_assert(cin->value[0] != ca->value[0], "the held target in the calibration set leaves s_H at %.17g",
+              cin->value[0]);
+    mh_calibration_destroy(&ca);
+    mh_calibration_destroy(&cb);
+    mh_calibration_destroy(&cin);
+    /* asked for by name, it is refused; with no calibration target to fit, nothing is fitted */
+    mh_targets *t = mh_test_targets(a);
+    char where[PATH_MAX + 64];
+    snprintf(where, sizeof where, "role = validation at %s:4", a);
+    expect_fit_error(t, (const char *const[]){"model.s_H"}, 1, (const char *const[]){"held"}, 1,
+                     "--only: held:", where);
+    expect_fit_error(t, (const char *const[]){"model.s_H"}, 1, (const char *const[]){"red", "held"}, 2,
+                     "--only: held:", "held out, never fitted");
+    mh_targets_destroy(&t);
+    for (char **p = (char *[]){a, b, in, NULL}; *p != NULL; p++) {
+        unlink(*p);
+        free(*p);
+    }
+}
+
+/* Only validation targets have a sigma: nothing to fit. */
+Test(calibrate, no_calibration_target_with_a_sigma_is_an_error)
+{
+    char *path = targets_file("set = grid.dx_um=25; schedule.sessions=1; simulation.days=0.2\n"
+                              "[target.held]\nsource = test\nrole = validation\nobservable = value:erythema@day=0.2\n"
+                              "value = 0.02\nsigma = 0.001\nband = -inf, inf\n"
+                              "[target.bound]\nsource = test\nrole = calibration\nobservable = value:erythema@day=0.2\n"
+                              "band = -inf, inf\n");
+    mh_targets *t = mh_test_targets(path);
+    expect_fit_error(t, (const char *const[]){"model.s_H"}, 1, NULL, 0, path,
+                     "no calibration target (role = calibration) has a sigma");
     mh_targets_destroy(&t);
     unlink(path);
     free(path);

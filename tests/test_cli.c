@@ -178,19 +178,37 @@ Test(cli, contraindication_refused_then_overridden)
                  0);
 }
 
-/* A targets file of one cheap target (bleeding right after a 1.0 mm pen, 25 um cells) with the given band
- * and extra lines. */
+/* The scenario of the cheap targets below: bleeding right after a 1.0 mm pen, 25 um cells (about 1 s a run). */
+#define BLEEDING_SET "set = grid.dx_um=25; schedule.sessions=1; simulation.days=0.2; device.needle_length_mm=1.0\n"
+
+/* A targets file of one cheap calibration target (bleeding right after a 1.0 mm pen) with the given band and
+ * extra lines. */
 static char *bleeding_targets(const char *band, const char *extra)
 {
-    char cwd[PATH_MAX], text[PATH_MAX + 512];
+    char cwd[PATH_MAX], text[4 * PATH_MAX + 1024];
     cr_assert(getcwd(cwd, sizeof cwd) != NULL);
-    int n = snprintf(text, sizeof text,
-                     "[target.bleeds]\nitem = 5\nsource = test\nconfig = %s/configs/default.ini\n"
-                     "set = grid.dx_um=25; schedule.sessions=1; simulation.days=0.2; device.needle_length_mm=1.0\n"
-                     "observable = bleeding\nsigma = 0.1\nband = %s\n%s",
-                     cwd, band, extra);
+    int n = snprintf(
+        text, sizeof text,
+        "[target.bleeds]\nitem = 5\nsource = test\nrole = calibration\nconfig = %s/configs/default.ini\n" BLEEDING_SET
+        "observable = bleeding\nsigma = 0.1\nband = %s\n%s",
+        cwd, band, extra);
     cr_assert(n > 0 && (size_t)n < sizeof text);
     return mh_test_write_ini(text);
+}
+
+/* Appends to extra (len bytes) a validation target NAME of the same scenario as bleeding_targets' with the
+ * given band and extra lines. */
+static void add_held_target(char *extra, size_t len, const char *name, const char *band, const char *more)
+{
+    char cwd[PATH_MAX];
+    cr_assert(getcwd(cwd, sizeof cwd) != NULL);
+    const size_t u = strlen(extra);
+    int n = snprintf(
+        extra + u, len - u,
+        "[target.%s]\nitem = 5\nsource = test\nrole = validation\nconfig = %s/configs/default.ini\n" BLEEDING_SET
+        "observable = bleeding\nband = %s\n%s",
+        name, cwd, band, more);
+    cr_assert(n > 0 && (size_t)n < len - u);
 }
 
 Test(cli, calibrate_and_validate_input_errors_exit_2)
@@ -209,6 +227,16 @@ Test(cli, calibrate_and_validate_input_errors_exit_2)
     free(err);
     snprintf(cmd, sizeof cmd, MH_BIN " calibrate %s", path);
     cr_assert_eq(sh(cmd, NULL), 2, "--fit is required");
+    unlink(path);
+    free(path);
+    /* --only naming a target of the validation set: refused before any run */
+    char held[PATH_MAX + 512] = "";
+    add_held_target(held, sizeof held, "held", "(0, inf)", "sigma = 0.1\n");
+    path = bleeding_targets("(0, inf)", held);
+    snprintf(cmd, sizeof cmd, MH_BIN " calibrate %s --fit model.b_bleed --only bleeds,held", path);
+    cr_assert_eq(sh(cmd, &err), 2);
+    cr_assert(strstr(err, "--only: held: target of the validation set (role = validation at ") != NULL, "%s", err);
+    free(err);
     unlink(path);
     free(path);
     path = mh_test_write_ini("[target.x]\nsource = test\nshade = 3\n");
@@ -236,7 +264,8 @@ Test(cli, validate_writes_tables_and_exits_1_outside_the_band, .timeout = 120)
     cr_assert_eq(
         shf("grep -q '| 5 | bleeds | `bleeding` | test | (0, inf) | (0, inf) | .* | yes |' %s/validation.md", dir), 0);
     /* 8 replicates by default, base seed the configuration's (42) */
-    cr_assert_eq(shf("grep -q '^5,bleeds,bleeding,test,.*,1,1,8,42,.*,yes,[a-z]*$' %s/validation.csv", dir), 0);
+    cr_assert_eq(shf("grep -q '^5,bleeds,calibration,bleeding,test,.*,1,1,8,42,.*,yes,[a-z]*$' %s/validation.csv", dir),
+                 0);
     cr_assert_eq(shf("test -s %s/validation.png", dir), 0);
     unlink(path);
     free(path);
@@ -260,11 +289,9 @@ Test(cli, validate_replicates_writes_ensemble_columns, .timeout = 120)
     /* the same scenario three times: a band that holds any interval (whole), one far above it (none), and
      * the redness at day 0.2, which depends a little on where the punctures are */
     snprintf(extra, sizeof extra,
-             "[target.far]\nitem = 5\nsource = test\nconfig = %s/configs/default.ini\n"
-             "set = grid.dx_um=25; schedule.sessions=1; simulation.days=0.2; device.needle_length_mm=1.0\n"
+             "[target.far]\nitem = 5\nsource = test\nrole = calibration\nconfig = %s/configs/default.ini\n" BLEEDING_SET
              "observable = bleeding\nband = 1000, 2000\n"
-             "[target.red]\nitem = 4\nsource = test\nconfig = %s/configs/default.ini\n"
-             "set = grid.dx_um=25; schedule.sessions=1; simulation.days=0.2; device.needle_length_mm=1.0\n"
+             "[target.red]\nitem = 4\nsource = test\nrole = calibration\nconfig = %s/configs/default.ini\n" BLEEDING_SET
              "observable = value:erythema@day=0.2\nband = -inf, inf\n",
              cwd, cwd);
     char *path = bleeding_targets("-inf, inf", extra), cmd[PATH_MAX + 128], *err = NULL;
@@ -273,15 +300,16 @@ Test(cli, validate_replicates_writes_ensemble_columns, .timeout = 120)
     cr_assert(strstr(err, "2 simulations (4 shared)") != NULL, "one run per replicate, shared: %s", err);
     cr_assert(strstr(err, "CI in band: none") != NULL, "%s", err);
     free(err);
-    cr_assert_eq(shf("head -1 %s/validation.csv | grep -qx 'item,target,observable,source,value,sigma,band_lo,"
+    cr_assert_eq(shf("head -1 %s/validation.csv | grep -qx 'item,target,role,observable,source,value,sigma,band_lo,"
                      "band_hi,lo_open,hi_open,replicates,base_seed,mean,sd,ci_lo,ci_hi,within_band,coverage'",
                      dir),
                  0);
-    cr_assert_eq(shf("grep -q '^5,bleeds,bleeding,test,.*,2,42,[-0-9.e]*,[0-9.e]*,[-0-9.e]*,[-0-9.e]*,yes,whole$' "
+    cr_assert_eq(shf("grep -q '^5,bleeds,calibration,bleeding,test,.*,2,42,[-0-9.e]*,[0-9.e]*,[-0-9.e]*,[-0-9.e]*,yes,"
+                     "whole$' "
                      "%s/validation.csv",
                      dir),
                  0);
-    cr_assert_eq(shf("grep -q '^5,far,bleeding,test,.*,2,42,.*,no,none$' %s/validation.csv", dir), 0);
+    cr_assert_eq(shf("grep -q '^5,far,calibration,bleeding,test,.*,2,42,.*,no,none$' %s/validation.csv", dir), 0);
     /* the mean and sd are those of the replicates' values (mh_targets_evaluate_ensemble), not replicate 0's */
     mh_targets *t = mh_test_targets(path);
     mh_ctx ctx;
@@ -292,7 +320,7 @@ Test(cli, validate_replicates_writes_ensemble_columns, .timeout = 120)
     cr_assert(v[0] != v[1], "replicates 0 and 1 alike: %g", v[0]);
     st = mh_ensemble_stats_of(v, 1, 2);
     mh_targets_destroy(&t);
-    cr_assert_eq(shf("grep -q '^4,red,value:erythema@day=0.2,test,.*,2,42,%.10g,%.10g,.*,yes,whole$' "
+    cr_assert_eq(shf("grep -q '^4,red,calibration,value:erythema@day=0.2,test,.*,2,42,%.10g,%.10g,.*,yes,whole$' "
                      "%s/validation.csv",
                      st.mean, st.sd, dir),
                  0, "mean %.10g, sd %.10g", st.mean, st.sd);
@@ -305,7 +333,9 @@ Test(cli, validate_replicates_writes_ensemble_columns, .timeout = 120)
     snprintf(cmd, sizeof cmd, MH_BIN " validate %s -o %s --replicates 1 --set seed=7 -q", path, dir);
     cr_assert_eq(sh(cmd, NULL), 1);
     cr_assert_eq(
-        shf("grep -q '^5,bleeds,bleeding,test,.*,1,7,[-0-9.e]*,nan,nan,nan,yes,whole$' %s/validation.csv", dir), 0);
+        shf("grep -q '^5,bleeds,calibration,bleeding,test,.*,1,7,[-0-9.e]*,nan,nan,nan,yes,whole$' %s/validation.csv",
+            dir),
+        0);
     const char *bad[] = {"0", "abc", "10001"};
     for (int k = 0; k < 3; k++) {
         snprintf(cmd, sizeof cmd, MH_BIN " validate %s -o %s --replicates %s", path, dir, bad[k]);
@@ -321,8 +351,86 @@ Test(cli, validate_replicates_writes_ensemble_columns, .timeout = 120)
     free(dir);
 }
 
+/* validate reports the calibration set and the validation set apart: a table and a count line each in
+ * validation.md, a role column in validation.csv, the count lines on standard error; its exit status is 1
+ * when a calibration target misses, 0 when only validation targets do, and 1 then too with --strict.
+ * Bleeding right after a 1.0 mm pen is > 0 (item 5: the channels reach the capillary loops below the
+ * epidermis; the other tests of this file show it too), so it lies in the band (0, inf) and outside
+ * [-inf, 0]. */
+Test(cli, validate_reports_the_two_sets_apart_and_strict_fails_on_any_miss, .timeout = 120)
+{
+    char *dir = mh_test_temp_dir("cli_validation_sets"), extra[2 * PATH_MAX + 1024] = "", cmd[PATH_MAX + 160];
+    char *err = NULL, path_md[PATH_MAX + 32];
+    add_held_target(extra, sizeof extra, "held_out", "-inf, 0", "");
+    add_held_target(extra, sizeof extra, "held_in", "(0, inf)", "");
+    char *path = bleeding_targets("(0, inf)", extra);
+    /* one calibration target within, one of two validation targets within */
+    snprintf(cmd, sizeof cmd, MH_BIN " validate %s -o %s --replicates 2", path, dir);
+    cr_assert_eq(sh(cmd, &err), 0, "only a validation target misses: %s", err);
+    cr_assert(strstr(err, "\ncalibration: 1 of 1 within band\nvalidation: 1 of 2 within band (50.0 %)\n") != NULL, "%s",
+              err);
+    cr_assert(strstr(err, "1 of the validation set outside its band: reported, not a failure") != NULL, "%s", err);
+    free(err);
+    snprintf(path_md, sizeof path_md, "%s/validation.md", dir);
+    char *md = mh_test_read_file(path_md);
+    cr_assert_not_null(md);
+    const char *cal = strstr(md, "\n## Calibration set (parameters were fitted to these)\n\ncalibration: 1 of 1 within "
+                                 "band\n"),
+               *val = strstr(md, "\n## Validation set (held out)\n\nvalidation: 1 of 2 within band (50.0 %)\n"),
+               *bleeds = strstr(md, "| 5 | bleeds |"), *out = strstr(md, "| 5 | held_out |"),
+               *in = strstr(md, "| 5 | held_in |");
+    cr_assert(cal && val && bleeds && out && in, "%s", md);
+    cr_assert(cal < bleeds && bleeds < val && val < out && val < in, "each target in its set's table:\n%s", md);
+    free(md);
+    cr_assert_eq(shf("grep -q '^5,bleeds,calibration,bleeding,.*,yes,whole$' %s/validation.csv", dir), 0);
+    cr_assert_eq(shf("grep -q '^5,held_out,validation,bleeding,.*,no,none$' %s/validation.csv", dir), 0);
+    cr_assert_eq(shf("grep -q '^5,held_in,validation,bleeding,.*,yes,whole$' %s/validation.csv", dir), 0);
+    /* --strict: the validation set's miss fails too */
+    snprintf(cmd, sizeof cmd, MH_BIN " validate %s -o %s --replicates 2 --strict", path, dir);
+    cr_assert_eq(sh(cmd, &err), 1, "--strict: %s", err);
+    cr_assert(strstr(err, "1 of the validation set outside its band: a failure (--strict)") != NULL, "%s", err);
+    free(err);
+    unlink(path);
+    free(path);
+    /* the calibration target misses, the validation set does not: exit 1 with or without --strict */
+    extra[0] = '\0';
+    add_held_target(extra, sizeof extra, "held_in", "(0, inf)", "");
+    path = bleeding_targets("-inf, 0", extra);
+    for (int strict = 0; strict < 2; strict++) {
+        snprintf(cmd, sizeof cmd, MH_BIN " validate %s -o %s --replicates 2%s", path, dir, strict ? " --strict" : "");
+        cr_assert_eq(sh(cmd, &err), 1, "the calibration target misses: %s", err);
+        cr_assert(strstr(err, "\ncalibration: 0 of 1 within band\nvalidation: 1 of 1 within band (100.0 %)\n") != NULL,
+                  "%s", err);
+        free(err);
+    }
+    unlink(path);
+    free(path);
+    /* nothing misses: --strict exits 0 */
+    path = bleeding_targets("(0, inf)", extra);
+    snprintf(cmd, sizeof cmd, MH_BIN " validate %s -o %s --replicates 2 --strict -q", path, dir);
+    cr_assert_eq(sh(cmd, &err), 0, "%s", err);
+    free(err);
+    unlink(path);
+    free(path);
+    /* a validation target whose simulation fails (a step floor above every step, as in test_sim.c) is no
+     * score: exit 1 without --strict */
+    add_held_target(extra, sizeof extra, "held_fails", "(0, inf)",
+                    "set = solver.tol=0.00001; solver.dt_min_s=29; solver.dt_initial_s=30\n");
+    path = bleeding_targets("(0, inf)", extra);
+    snprintf(cmd, sizeof cmd, MH_BIN " validate %s -o %s --replicates 2", path, dir);
+    cr_assert_eq(sh(cmd, &err), 1, "a failed simulation: %s", err);
+    cr_assert(strstr(err, "solver.dt_min_s") != NULL, "%s", err);
+    cr_assert(strstr(err, "\nvalidation: 1 of 2 within band (50.0 %)\n") != NULL, "%s", err);
+    free(err);
+    unlink(path);
+    free(path);
+    cr_assert_eq(shf("rm -rf '%s'", dir), 0);
+    free(dir);
+}
+
 /* calibrate writes its report: one parameter (model.b_bleed, the blood filling a channel cell) fitted to
- * one bleeding datum 1.5 times the default model's */
+ * one bleeding datum 1.5 times the default model's; a validation target with a datum 3 times the model's
+ * is held out and does not pull the fit */
 Test(cli, calibrate_writes_a_report, .timeout = 120)
 {
     char *path = bleeding_targets("(0, inf)", ""), cmd[PATH_MAX + 160], *err = NULL;
@@ -334,8 +442,10 @@ Test(cli, calibrate_writes_a_report, .timeout = 120)
     mh_targets_destroy(&t);
     unlink(path);
     free(path);
-    char value[64];
+    char value[PATH_MAX + 1024], held[64];
     snprintf(value, sizeof value, "value = %.17g\n", 1.5 * b0);
+    snprintf(held, sizeof held, "value = %.17g\nsigma = 0.1\n", 3 * b0);
+    add_held_target(value, sizeof value, "held", "(0, inf)", held);
     path = bleeding_targets("(0, inf)", value);
     char *dir = mh_test_temp_dir("cli"), report[256];
     snprintf(report, sizeof report, "%s/report.md", dir);
@@ -350,6 +460,9 @@ Test(cli, calibrate_writes_a_report, .timeout = 120)
     cr_assert_eq(sh(cmd, NULL), 0, "fitted model.b_bleed is not 1.5");
     cr_assert_eq(shf("grep -q 'NOT scaled by chi^2/dof' %s", report), 0);
     cr_assert_eq(shf("grep -q '| bleeds | 5 | `bleeding` |' %s", report), 0);
+    cr_assert_eq(shf("grep -q '^- Targets file: .*; 1 calibration targets fitted, 1 parameters' %s", report), 0);
+    cr_assert_eq(shf("grep -q '^- Validation set: 1 target (role = validation) held out' %s", report), 0);
+    cr_assert_eq(shf("grep -q '| held |' %s", report), 1, "the held-out target is not in the report's table");
     unlink(report);
     rmdir(dir);
     free(dir);

@@ -322,14 +322,15 @@ Test(inject, validate_into_a_hostile_folder_with_scripts_from_another, .timeout 
     join(path, sizeof path, dir, "targets.ini");
     FILE *f = fopen(path, "w");
     cr_assert(f != NULL);
-    fprintf(f,
-            "[defaults]\nconfig = %s/configs/default.ini\nset = grid.dx_um=40\n"
-            "[target.gain]\nitem = 6\nsource = test\n"
-            "set = schedule.sessions=1; simulation.days=2\nobservable = gain:dermis/collagen_total@day=2\n"
-            "value = 0.01\nsigma = 0.005\nband = -10, 10\n"
-            "[target.closure]\nitem = 2\nsource = test\nset = schedule.sessions=1; simulation.days=2\n"
-            "observable = closure_hours\nvalue = 12\nsigma = 2\nband = 0, 1000\n",
-            cwd);
+    fprintf(
+        f,
+        "[defaults]\nconfig = %s/configs/default.ini\nset = grid.dx_um=40\n"
+        "[target.gain]\nitem = 6\nsource = test\nrole = calibration\n"
+        "set = schedule.sessions=1; simulation.days=2\nobservable = gain:dermis/collagen_total@day=2\n"
+        "value = 0.01\nsigma = 0.005\nband = -10, 10\n"
+        "[target.closure]\nitem = 2\nsource = test\nrole = validation\nset = schedule.sessions=1; simulation.days=2\n"
+        "observable = closure_hours\nvalue = 12\nsigma = 2\nband = 0, 1000\n",
+        cwd);
     fclose(f);
     shq(q, sizeof q, hostile[1]);
     int rc =

@@ -137,7 +137,8 @@ Test(inputs, special_files_are_refused_by_every_reader_of_a_configuration, .time
     /* a targets file's configuration and a sweep's base go through the same reader */
     char targets[PATH_MAX], sweep[PATH_MAX], text[PATH_MAX + 256];
     path_in(targets, d, "targets.ini");
-    snprintf(text, sizeof text, "[target.t]\nconfig = %s\nsource = test\nobservable = closure_hours\nband = 0, 99\n",
+    snprintf(text, sizeof text,
+             "[target.t]\nconfig = %s\nsource = test\nrole = calibration\nobservable = closure_hours\nband = 0, 99\n",
              fifo);
     write_text(targets, text);
     fails(2, fifo, "is a FIFO", "timeout 20 " MH_BIN " validate %s -o %s/val", targets, d);
@@ -429,7 +430,8 @@ Test(inputs, text_reports_refuse_a_fifo_and_do_not_follow_planted_links, .timeou
     char targets[PATH_MAX], val[PATH_MAX];
     path_in(targets, d, "targets.ini");
     snprintf(text, sizeof text,
-             "[target.t]\nconfig = %s\nset = simulation.days=2\nsource = test\nobservable = closure_hours\n"
+             "[target.t]\nconfig = %s\nset = simulation.days=2\nsource = test\nrole = calibration\nobservable = "
+             "closure_hours\n"
              "band = 0, 99\n",
              cfg);
     write_text(targets, text);

@@ -33,7 +33,7 @@ static void expect_load_error(const char *body, int line, const char *key, const
     free(path);
 }
 
-#define HEAD "[target.a]\nsource = test\n" /* lines 4 and 5 of the file */
+#define HEAD "[target.a]\nsource = test\nrole = calibration\n" /* lines 4 to 6 of the file */
 
 Test(targets, missing_file_names_the_file)
 {
@@ -46,26 +46,26 @@ Test(targets, missing_file_names_the_file)
 
 Test(targets, format_errors_name_file_line_and_key)
 {
-    expect_load_error(HEAD "colour = red\n", 6, "colour", "unknown key");
-    expect_load_error(HEAD "observable = closure_hours\nband = 5, 1\n", 7, "band", "empty");
-    expect_load_error(HEAD "observable = closure_hours\nband = 1\n", 7, "band", "two numbers");
-    expect_load_error(HEAD "observable = closure_minutes\nband = 1, 2\n", 6, "observable", "unknown observable");
-    expect_load_error(HEAD "observable = gain:erythema@day=1\nband = 1, 2\n", 6, "observable", "per-layer");
-    expect_load_error(HEAD "observable = gain:dermis/collagen_I\nband = 1, 2\n", 6, "observable", "@day=");
-    expect_load_error(HEAD "observable = closure_hours\nsigma = -1\nband = 1, 2\n", 7, "sigma", "positive");
-    expect_load_error(HEAD "observable = closure_hours\nvalue = 3\nband = 1, 2\n", 7, "value", "outside the band");
-    expect_load_error(HEAD "observable = closure_hours\nobservable = bleeding\nband = 1, 2\n", 7, "observable",
+    expect_load_error(HEAD "colour = red\n", 7, "colour", "unknown key");
+    expect_load_error(HEAD "observable = closure_hours\nband = 5, 1\n", 8, "band", "empty");
+    expect_load_error(HEAD "observable = closure_hours\nband = 1\n", 8, "band", "two numbers");
+    expect_load_error(HEAD "observable = closure_minutes\nband = 1, 2\n", 7, "observable", "unknown observable");
+    expect_load_error(HEAD "observable = gain:erythema@day=1\nband = 1, 2\n", 7, "observable", "per-layer");
+    expect_load_error(HEAD "observable = gain:dermis/collagen_I\nband = 1, 2\n", 7, "observable", "@day=");
+    expect_load_error(HEAD "observable = closure_hours\nsigma = -1\nband = 1, 2\n", 8, "sigma", "positive");
+    expect_load_error(HEAD "observable = closure_hours\nvalue = 3\nband = 1, 2\n", 8, "value", "outside the band");
+    expect_load_error(HEAD "observable = closure_hours\nobservable = bleeding\nband = 1, 2\n", 8, "observable",
                       "given twice");
     /* settings go through the configuration's validator, with this file's line */
-    expect_load_error(HEAD "set = simulation.days=2; device.colour=red\nobservable = closure_hours\nband = 1, 2\n", 6,
+    expect_load_error(HEAD "set = simulation.days=2; device.colour=red\nobservable = closure_hours\nband = 1, 2\n", 7,
                       "device.colour", "unknown key");
-    expect_load_error(HEAD "set = simulation.days=-2\nobservable = closure_hours\nband = 1, 2\n", 6, "simulation.days",
+    expect_load_error(HEAD "set = simulation.days=-2\nobservable = closure_hours\nband = 1, 2\n", 7, "simulation.days",
                       "out of range");
     /* the scenario must reach the observable's day and session */
     expect_load_error(
         HEAD "set = schedule.sessions=1; simulation.days=5\nobservable = gain:dermis/collagen_I@day=42\nband = 1, 2\n",
-        7, "observable", "after simulation.days");
-    expect_load_error(HEAD "set = schedule.sessions=1\nobservable = closure_hours\nsession = 2\nband = 1, 2\n", 8,
+        8, "observable", "after simulation.days");
+    expect_load_error(HEAD "set = schedule.sessions=1\nobservable = closure_hours\nsession = 2\nband = 1, 2\n", 9,
                       "session", "1 session");
     expect_load_error("[sample.a]\nx = 1\n", 4, "[sample.a]", "unknown section");
 }
@@ -84,12 +84,54 @@ Test(targets, missing_keys_name_the_section)
     free(path);
 }
 
+/* role: required in every target, calibration or validation (as written), and not in [defaults]. */
+Test(targets, role_is_required_and_is_calibration_or_validation)
+{
+    char *path = write_targets("[target.a]\nsource = test\nobservable = closure_hours\nband = 1, 2\n");
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_targets *t = NULL;
+    cr_assert_eq(mh_targets_load(path, &ctx, &t), MH_ERR_INPUT, "a target without a role was accepted");
+    char want[PATH_MAX + 64];
+    snprintf(want, sizeof want, "%s:4: [target.a]: missing key 'role'", path);
+    cr_assert_str_eq(ctx.msg, want);
+    unlink(path);
+    free(path);
+#define NO_ROLE "[target.a]\nsource = test\n"
+    const char *const bad[] = {"training", "Calibration", "validation set", "calibration, validation", ""};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        char body[256], why[128];
+        snprintf(body, sizeof body, NO_ROLE "role = %s\nobservable = closure_hours\nband = 1, 2\n", bad[k]);
+        snprintf(why, sizeof why, "'%s': expected calibration or validation", bad[k]);
+        expect_load_error(body, 6, "role", why);
+    }
+    expect_load_error(NO_ROLE "role = calibration\nrole = validation\nobservable = closure_hours\nband = 1, 2\n", 7,
+                      "role", "given twice");
+#undef NO_ROLE
+    /* [defaults] may not give it: each target states its own set */
+    char cwd[PATH_MAX], text[PATH_MAX + 256];
+    cr_assert(getcwd(cwd, sizeof cwd) != NULL);
+    snprintf(text, sizeof text,
+             "[defaults]\nconfig = %s/configs/default.ini\nrole = calibration\n"
+             "[target.a]\nsource = test\nobservable = closure_hours\nband = 1, 2\n",
+             cwd);
+    path = mh_test_write_ini(text);
+    mh_ctx_init(&ctx); /* a fresh context: the first error's message is kept */
+    cr_assert_eq(mh_targets_load(path, &ctx, &t), MH_ERR_INPUT, "role in [defaults] was accepted");
+    cr_assert_null(t);
+    snprintf(want, sizeof want, "%s:3: role: not allowed in [defaults]", path);
+    cr_assert(strncmp(ctx.msg, want, strlen(want)) == 0, "'%s' does not start with '%s'", ctx.msg, want);
+    unlink(path);
+    free(path);
+}
+
 /* Bands: inclusive ends, open ends marked by parentheses, infinite ends; residuals of data and bounds. */
 Test(targets, bands_and_residuals)
 {
-    char *path = write_targets(HEAD "observable = closure_hours\nvalue = 12\nsigma = 2\nband = 9, 15\n"
-                                    "[target.b]\nsource = t\nobservable = bleeding\nsigma = 0.5\nband = (0, 5]\n"
-                                    "[target.c]\nsource = t\nobservable = bleeding\nband = -inf, 5)\n");
+    char *path = write_targets(
+        HEAD "observable = closure_hours\nvalue = 12\nsigma = 2\nband = 9, 15\n"
+             "[target.b]\nsource = t\nrole = calibration\nobservable = bleeding\nsigma = 0.5\nband = (0, 5]\n"
+             "[target.c]\nsource = t\nrole = validation\nobservable = bleeding\nband = -inf, 5)\n");
     mh_targets *t = mh_test_targets(path);
     mh_ctx ctx;
     mh_ctx_init(&ctx);
@@ -100,6 +142,9 @@ Test(targets, bands_and_residuals)
     cr_assert(!mh_target_in_band(b, 0.0) && mh_target_in_band(b, 1e-9) && mh_target_in_band(b, 5.0));
     cr_assert(mh_target_in_band(c, -1e300) && !mh_target_in_band(c, 5.0));
     cr_assert(isinf(c->band_lo) && c->band_lo < 0);
+    cr_assert(a->role == MH_TARGET_CALIBRATION && b->role == MH_TARGET_CALIBRATION && c->role == MH_TARGET_VALIDATION);
+    cr_assert_str_eq(mh_target_role_name(a->role), "calibration");
+    cr_assert_str_eq(mh_target_role_name(c->role), "validation");
     cr_assert_float_eq(mh_target_residual(a, 16.0), 2.0, 1e-15);
     cr_assert_float_eq(mh_target_residual(b, 2.0), 0.0, 0.0); /* inside a bound: no residual */
     cr_assert_float_eq(mh_target_residual(b, 6.0), 2.0, 1e-15);
@@ -119,15 +164,17 @@ Test(targets, bands_and_residuals)
 Test(targets, observables_ratios_and_shared_runs, .timeout = 120)
 {
     char *path = write_targets(
-        "[target.gain]\nsource = t\nset = schedule.sessions=1; simulation.days=43\n"
+        "[target.gain]\nsource = t\nrole = calibration\nset = schedule.sessions=1; simulation.days=43\n"
         "observable = gain:dermis/collagen_total@day=42\nband = -inf, inf\n"
-        "[target.inc]\nsource = t\nset = schedule.sessions=1\nset = simulation.days=43\n"
+        "[target.inc]\nsource = t\nrole = calibration\nset = schedule.sessions=1\nset = simulation.days=43\n"
         "observable = increment:dermis/collagen_total@day=42\nband = -inf, inf\n"
-        "[target.ery]\nsource = t\nset = schedule.sessions=1; simulation.days=43\nobservable = erythema_days\n"
+        "[target.ery]\nsource = t\nrole = calibration\nset = schedule.sessions=1; simulation.days=43\nobservable = "
+        "erythema_days\n"
         "band = -inf, inf\n"
-        "[target.peak]\nsource = t\nset = schedule.sessions=1; simulation.days=43\n"
+        "[target.peak]\nsource = t\nrole = calibration\nset = schedule.sessions=1; simulation.days=43\n"
         "observable = peak_day:papillary_dermis/collagen_III\nband = -inf, inf\n"
-        "[target.deeper]\nsource = t\nset = schedule.sessions=1; simulation.days=43; device.needle_length_mm=2.0\n"
+        "[target.deeper]\nsource = t\nrole = calibration\nset = schedule.sessions=1; simulation.days=43; "
+        "device.needle_length_mm=2.0\n"
         "ratio_set = device.needle_length_mm=1.5\nobservable = increment:dermis/collagen_total@day=42\n"
         "band = -inf, inf\n");
     mh_targets *t = mh_test_targets(path);
@@ -184,11 +231,12 @@ Test(targets, observables_ratios_and_shared_runs, .timeout = 120)
  * are mh_ensemble_stats_of of the replicates' values. */
 Test(targets, ensembles_of_replicate_seeds, .timeout = 120)
 {
-    char *path = write_targets(
-        "[target.red]\nsource = t\nset = schedule.sessions=1; simulation.days=0.2; device.needle_length_mm=1.0\n"
-        "observable = value:erythema@day=0.2\nband = -inf, inf\n"
-        "[target.seeds]\nsource = t\nset = schedule.sessions=1; simulation.days=0.2; device.needle_length_mm=1.0\n"
-        "ratio_set = seed=99\nobservable = value:erythema@day=0.2\nband = -inf, inf\n");
+    char *path = write_targets("[target.red]\nsource = t\nrole = calibration\nset = schedule.sessions=1; "
+                               "simulation.days=0.2; device.needle_length_mm=1.0\n"
+                               "observable = value:erythema@day=0.2\nband = -inf, inf\n"
+                               "[target.seeds]\nsource = t\nrole = calibration\nset = schedule.sessions=1; "
+                               "simulation.days=0.2; device.needle_length_mm=1.0\n"
+                               "ratio_set = seed=99\nobservable = value:erythema@day=0.2\nband = -inf, inf\n");
     mh_targets *t = mh_test_targets(path);
     mh_ctx ctx;
     mh_ctx_init(&ctx);

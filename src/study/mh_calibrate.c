@@ -250,7 +250,8 @@ static mh_status check_params(mh_targets *t, const mh_calibrate_options *o, cons
     return MH_OK;
 }
 
-/* Indices of the targets to fit: o->only, or every target with a sigma. */
+/* Indices of the targets to fit: o->only, or every calibration target with a sigma. A validation target
+ * is never among them: it is refused when named, and left out otherwise. */
 static mh_status select_targets(const mh_targets *t, const mh_calibrate_options *o, int *target, int *nt, mh_ctx *ctx)
 {
     *nt = 0;
@@ -259,6 +260,11 @@ static mh_status select_targets(const mh_targets *t, const mh_calibrate_options 
             int i = mh_targets_find(t, o->only[k]);
             if (i < 0)
                 return MH_ERROR(ctx, MH_ERR_INPUT, "--only: %s: no such target in %s", o->only[k], mh_targets_path(t));
+            if (mh_targets_info(t, i)->role != MH_TARGET_CALIBRATION)
+                return MH_ERROR(ctx, MH_ERR_INPUT,
+                                "--only: %s: target of the validation set (role = validation at %s): held out, "
+                                "never fitted; only calibration targets can be",
+                                o->only[k], mh_targets_info(t, i)->where);
             if (!mh_targets_info(t, i)->has_sigma)
                 return MH_ERROR(ctx, MH_ERR_INPUT, "%s: target %s has no sigma and cannot be fitted",
                                 mh_targets_info(t, i)->where, o->only[k]);
@@ -269,10 +275,13 @@ static mh_status select_targets(const mh_targets *t, const mh_calibrate_options 
         }
     } else {
         for (int i = 0; i < mh_targets_count(t); i++)
-            if (mh_targets_info(t, i)->has_sigma)
+            if (mh_targets_info(t, i)->role == MH_TARGET_CALIBRATION && mh_targets_info(t, i)->has_sigma)
                 target[(*nt)++] = i;
         if (*nt == 0)
-            return MH_ERROR(ctx, MH_ERR_INPUT, "%s:0: no target has a sigma: nothing to fit", mh_targets_path(t));
+            return MH_ERROR(ctx, MH_ERR_INPUT,
+                            "%s:0: no calibration target (role = calibration) has a sigma: nothing "
+                            "to fit",
+                            mh_targets_path(t));
     }
     if (*nt < o->nparams)
         return MH_ERROR(ctx, MH_ERR_INPUT, "%d target%s cannot determine %d parameters", *nt, *nt == 1 ? "" : "s",

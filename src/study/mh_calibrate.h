@@ -2,6 +2,9 @@
 /* mh_calibrate: fits named real parameters to targets by weighted nonlinear least squares
  * (GSL gsl_multifit_nlinear, trust region) in log-parameters.
  *
+ * Only calibration targets are fitted (mh_targets.h, role): a validation target is held out and reaches
+ * neither the residuals, nor the start values, nor the checks of the parameters.
+ *
  * Minimises chi^2 = sum_i r_i^2 over x_j = ln(p_j / p_j,start), with r_i = mh_target_residual (model - datum)
  * / sigma, or the distance outside the band / sigma for a target that has a sigma but no datum. Working
  * in ln p keeps every parameter positive and makes a step a relative change. The Jacobian is a forward
@@ -25,7 +28,9 @@
 typedef struct {
     const char *const *params; /* keys of MH_T_REAL parameters to fit */
     int nparams;
-    const char *const *only; /* names of the targets to fit; NULL = every target with a sigma */
+    /* names of the targets to fit, each a calibration target with a sigma; NULL = every calibration target
+     * with a sigma. Validation targets (role = validation) are never fitted: naming one is an error. */
+    const char *const *only;
     int nonly;
     const char *const *extra_sets; /* NULL-terminated "key=value" applied to every scenario, or NULL */
     int max_iter;                  /* iterations (accepted steps) at most */
@@ -73,7 +78,8 @@ typedef struct {
 /* Fits o->params to the chosen targets of t. Errors (nothing is fitted): MH_ERR_INPUT for replicates
  * outside [0, MH_ENSEMBLE_MAX], an unknown, non-real or 'auto' parameter ("--fit: KEY: ..."), a parameter a
  * target sets itself or whose start value differs between targets, a start value of 0, an unknown --only name, a chosen
- * target without a sigma or fewer targets than parameters; MH_ERR_NUMERIC for a model value that is not a number at the
+ * target of the validation set or without a sigma, no calibration target with a sigma, or fewer targets than
+ * parameters; MH_ERR_NUMERIC for a model value that is not a number at the
  * start or when GSL fails; the errors of mh_targets_evaluate at the start point; MH_ERR_NOMEM. Free *out with
  * mh_calibration_destroy. */
 mh_status mh_calibrate_fit(mh_targets *t, const mh_calibrate_options *o, mh_ctx *ctx, mh_calibration **out);

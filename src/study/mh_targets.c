@@ -123,9 +123,31 @@ typedef struct {
     int n, cap;
 } setting_list;
 
-enum { K_SOURCE, K_ITEM, K_CONFIG, K_OBS, K_SESSION, K_RATIO_OBS, K_VALUE, K_SIGMA, K_BAND, K_SET, K_RATIO_SET, K_N };
-static const char *key_names[K_N] = {"source", "item",  "config", "observable", "session",  "ratio_observable",
-                                     "value",  "sigma", "band",   "set",        "ratio_set"};
+enum {
+    K_SOURCE,
+    K_ROLE,
+    K_ITEM,
+    K_CONFIG,
+    K_OBS,
+    K_SESSION,
+    K_RATIO_OBS,
+    K_VALUE,
+    K_SIGMA,
+    K_BAND,
+    K_SET,
+    K_RATIO_SET,
+    K_N
+};
+static const char *key_names[K_N] = {"source",           "role",  "item",  "config", "observable", "session",
+                                     "ratio_observable", "value", "sigma", "band",   "set",        "ratio_set"};
+
+/* The values of role, in the order of mh_target_role. */
+static const char *const role_names[MH_TARGET_ROLES] = {"calibration", "validation"};
+
+const char *mh_target_role_name(mh_target_role role)
+{
+    return (unsigned)role < MH_TARGET_ROLES ? role_names[role] : "?";
+}
 
 typedef struct {
     mh_target_info info;
@@ -372,6 +394,11 @@ static mh_status defaults_key(mh_targets *t, const char *name, const char *value
         t->default_config_line = pos->line;
         return set_text(&t->default_config, value, false, pos, ctx);
     }
+    if (strcmp(name, "role") == 0)
+        return MH_ERROR(ctx, MH_ERR_INPUT,
+                        "%s:%d: role: not allowed in [defaults]: each [target.NAME] states its own role "
+                        "(calibration or validation)",
+                        pos->path, pos->line);
     return MH_ERROR(ctx, MH_ERR_INPUT, "%s:%d: %s: unknown key in [defaults] (config, set)", pos->path, pos->line,
                     name);
 }
@@ -394,7 +421,7 @@ static mh_status targets_key(void *user, const char *section, const char *name, 
     int k = find_key(name);
     if (k < 0)
         return MH_ERROR(ctx, MH_ERR_INPUT,
-                        "%s:%d: %s: unknown key (source, item, config, set, observable, session, ratio_set, "
+                        "%s:%d: %s: unknown key (source, role, item, config, set, observable, session, ratio_set, "
                         "ratio_observable, value, sigma, band)",
                         pos->path, pos->line, name);
     bool continued = g->line[k] > 0 && (k == K_SOURCE || k == K_SET || k == K_RATIO_SET);
@@ -407,6 +434,14 @@ static mh_status targets_key(void *user, const char *section, const char *name, 
     switch (k) {
     case K_SOURCE:
         return set_text(&g->source, value, continued, pos, ctx);
+    case K_ROLE:
+        for (int r = 0; r < MH_TARGET_ROLES; r++)
+            if (strcmp(value, role_names[r]) == 0) {
+                g->info.role = (mh_target_role)r;
+                return MH_OK;
+            }
+        return MH_ERROR(ctx, MH_ERR_INPUT, "%s:%d: role: '%s': expected calibration or validation", pos->path,
+                        pos->line, value);
     case K_ITEM:
         return set_text(&g->item, value, false, pos, ctx);
     case K_CONFIG:
@@ -557,7 +592,7 @@ static mh_status check_scenario(const mh_targets *t, const target *g, const obs_
 static mh_status check_target(const mh_targets *t, int i, mh_ctx *ctx)
 {
     const target *g = &t->tg[i];
-    static const int required[] = {K_SOURCE, K_OBS, K_BAND};
+    static const int required[] = {K_SOURCE, K_ROLE, K_OBS, K_BAND};
     for (size_t r = 0; r < sizeof required / sizeof required[0]; r++)
         if (g->line[required[r]] == 0)
             return MH_ERROR(ctx, MH_ERR_INPUT, "%s: [target.%s]: missing key '%s'", g->where, g->name,

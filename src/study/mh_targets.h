@@ -1,6 +1,7 @@
 /* src/study: what runs many simulations: sweeps and their designs, targets, calibration, sensitivity. */
 /* mh_targets: calibration and validation targets read from an INI file: a scenario (a config and
- * overrides), an observable, the datum with its sigma, an acceptance band and the source of each.
+ * overrides), an observable, the datum with its sigma, an acceptance band, the source of each, and the
+ * set it belongs to (role): the calibration set, which fits may use, or the validation set, held out.
  *
  * File format (papers/calibration.md has the full description and configs/validation/targets.ini an example):
  *
@@ -10,6 +11,8 @@
  *
  *   [target.NAME]
  *   source = Kalluri et al. 2011 ...   ; required
+ *   role = calibration                 ; required: calibration (a fit may use it) or validation (held out:
+ *                                      ; never fitted, only scored); not allowed in [defaults]
  *   item = 2                           ; behaviour item of shared/science/README.md (optional)
  *   config = ...                       ; required unless given in [defaults]
  *   set = device.type=roller; schedule.sessions=1      (repeatable, after the defaults' set)
@@ -51,11 +54,21 @@
 
 typedef struct mh_targets mh_targets;
 
+/* The set a target belongs to (key role). Calibration targets are those parameters may be fitted or
+ * tuned to; validation targets are held out: mh_calibrate refuses them, and no parameter is chosen by
+ * them (papers/calibration.md, "Calibration set and validation set"). */
+typedef enum { MH_TARGET_CALIBRATION, MH_TARGET_VALIDATION } mh_target_role;
+#define MH_TARGET_ROLES 2
+
+/* "calibration" or "validation" (the key's values). */
+const char *mh_target_role_name(mh_target_role role);
+
 /* What a target says about itself; strings are owned by the targets object. */
 typedef struct {
     const char *name;  /* NAME of [target.NAME] */
     const char *where; /* "FILE:LINE" of the section header */
     const char *source;
+    mh_target_role role;
     const char *item;             /* "" if not given */
     const char *observable;       /* as written */
     const char *ratio_observable; /* NULL unless a ratio target */
@@ -71,8 +84,8 @@ typedef struct {
 
 /* Reads a targets file and checks every scenario (config loads, settings are known keys with valid
  * values, sessions and days exist). Errors: MH_ERR_INPUT with "FILE:LINE: key: reason" (missing file,
- * unknown section or key, missing required key, bad number or band, unknown observable, a setting the
- * configuration rejects); MH_ERR_NOMEM. Free *out with mh_targets_destroy. */
+ * unknown section or key, missing required key, bad number, band or role, role in [defaults], unknown
+ * observable, a setting the configuration rejects); MH_ERR_NOMEM. Free *out with mh_targets_destroy. */
 mh_status mh_targets_load(const char *path, mh_ctx *ctx, mh_targets **out);
 void mh_targets_destroy(mh_targets **t);
 
