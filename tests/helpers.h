@@ -306,7 +306,7 @@ static inline mh_sim *mh_test_run(const mh_config *cfg)
 
 /* Runs default.ini with overrides and returns the summary copied out (gains and session-1 metrics). */
 typedef struct {
-    double closure_h, erythema_days, erythema_peak_h, reepi_days, bleeding;
+    double closure_h, barrier_h, erythema_days, erythema_peak_h, reepi_days, bleeding;
     double injured_mm3_per_mm2; /* session 1: density x channel cone volume pi r^2 depth / 3 */
     double gain[MH_OL_COUNT][MH_OQ_COUNT][MH_GAIN_DAYS + 1];
 } mh_test_outcome;
@@ -318,6 +318,7 @@ static inline mh_test_outcome mh_test_outcome_of(const char *const *sets)
     const mh_summary *m = mh_sim_summary(sim);
     mh_test_outcome o;
     o.closure_h = m->closure_hours[0];
+    o.barrier_h = m->barrier_hours[0];
     o.erythema_days = m->erythema_days[0];
     o.erythema_peak_h = m->erythema_peak_hours[0];
     o.reepi_days = m->reepithelialized_days[0];

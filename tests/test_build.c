@@ -40,14 +40,39 @@ static void expect_same_model(const mh_model_params *a, const mh_model_params *b
     SAME(F_max);
     SAME(delta_F);
     SAME(kill_F);
+    SAME(s_HK);
+    SAME(k_Gb);
+    SAME(L_store);
+    SAME(k_LM);
+    SAME(lambda_L);
     SAME(s_3);
-    SAME(k_31);
+    SAME(lambda_3);
+    SAME(kappa_3);
     SAME(s_1);
-    SAME(rho_1);
+    SAME(k_mat);
+    SAME(lambda_N);
+    SAME(kappa_N);
+    SAME(lambda_1);
+    SAME(kappa_1);
+    SAME(eta_C);
     SAME(s_E);
-    SAME(rho_E);
+    SAME(lambda_E);
+    SAME(kappa_E);
+    SAME(s_MI);
+    SAME(s_MF);
+    SAME(k_M);
+    SAME(k_W);
+    SAME(k_W_occ);
+    SAME(s_A);
+    SAME(k_A);
+    SAME(D_X);
+    SAME(s_X);
+    SAME(k_X);
+    SAME(r_T);
+    SAME(delta_T);
+    SAME(eps_V);
+    SAME(H_V);
     SAME(w_3);
-    SAME(gamma);
     SAME(a_age);
     SAME(beta_B);
     SAME(beta_I);
@@ -62,6 +87,7 @@ static void expect_same_model(const mh_model_params *a, const mh_model_params *b
     SAME(a_on);
     SAME(c_film);
     SAME(hold);
+    SAME(occl);
 }
 
 static void expect_same_device(const mh_device_params *a, const mh_device_params *b)
@@ -131,6 +157,7 @@ static void expect_same_params(const mh_sim_params *a, const mh_sim_params *b)
     SAME(nsnapshots);
     for (int k = 0; k < a->nsnapshots && k < MH_MAX_DAYS; k++)
         SAME(snapshot_days[k]);
+    SAME(occlusion_days);
     SAME(summary.closure_fraction);
     SAME(summary.erythema_visible);
     SAME(summary.reepi_fraction);
@@ -172,7 +199,9 @@ Test(build, an_empty_configuration_gives_the_engine_defaults)
  * mh_build_params would keep its default, and this test would not see it: so change each kind). */
 Test(build, given_values_reach_their_members)
 {
-    static const char *const sets[] = {"model.k_31=0.05",
+    static const char *const sets[] = {"model.kappa_N=0.07",
+                                       "aftercare.occluded=true",
+                                       "aftercare.occlusion_h=36",
                                        "device.needle_length_mm=0.75",
                                        "skin.site=back",
                                        "delivery.compound=prp",
@@ -186,7 +215,9 @@ Test(build, given_values_reach_their_members)
     mh_ctx_init(&ctx);
     mh_sim_params p;
     cr_assert_eq(mh_build_params(cfg, &p, &ctx), MH_OK, "%s", ctx.msg);
-    cr_expect(same_bits(p.model.k_31, 0.05));
+    cr_expect(same_bits(p.model.kappa_N, 0.07));
+    /* the dressing for 36 h = 1.5 days after each session */
+    cr_expect(same_bits(p.occlusion_days, 1.5));
     cr_expect(same_bits(p.device[1].needle_length_mm, 0.75));
     cr_expect(same_bits(p.skin.dermis_mm, 2.4), "back: 2.4 mm of dermis (papers/model.md, site table)");
     cr_expect_eq(p.delivery.compound, MH_CMP_PRP);

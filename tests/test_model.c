@@ -102,8 +102,8 @@ Test(model, fields_stay_non_negative_under_large_steps, .timeout = 120)
         cr_assert_eq(mh_step_advance(w.st, &w.p, &w.aux, w.f, dt, &ctx), MH_OK);
         for (int s = 0; s < MH_NSPECIES; s++)
             for (size_t q = 0; q < w.g->ncell; q++)
-                cr_assert(w.f->u[s][q] >= 0.0 && isfinite(w.f->u[s][q]), "%s = %g after dt %g",
-                          mh_species_name((mh_species)s), w.f->u[s][q], dt);
+                cr_assert(w.f->u[s][q] >= 0.0 && isfinite(w.f->u[s][q]), "%s = %g after dt %g at cell %zu of %d x %d",
+                          mh_species_name((mh_species)s), w.f->u[s][q], dt, q, w.g->nx, w.g->nz);
     }
     mh_test_wounded_free(&w);
     mh_config_destroy(&cfg);
@@ -186,8 +186,9 @@ Test(model, chemotaxis_matches_reference)
 }
 
 /* The species listed in mh_model_uniform_loss have a loss rate that depends on neither the state
- * nor the depth profiles (the stepper forms their reciprocal once per call), and the others do
- * depend on something: a wrong entry either way fails. */
+ * nor the cell's closure rate and lumen weight, only on the parameters and the depth profiles of its
+ * row (the stepper forms their reciprocal once per block of a row), and the others do depend on the
+ * state or the cell: a wrong entry either way fails. Rows of random profiles, random states within. */
 Test(model, uniform_loss_list_matches_the_rates)
 {
     mh_model_fixture x = fixture(NULL, 1.0);
@@ -198,22 +199,25 @@ Test(model, uniform_loss_list_matches_the_rates)
     p.k_ex = 1440.0;
     p.k_clr = 24.0;
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    double L0[MH_NSPECIES];
     bool varies[MH_NSPECIES] = {false};
-    for (int trial = 0; trial < 200; trial++) {
-        double u[MH_NSPECIES], P[MH_NSPECIES], L[MH_NSPECIES];
-        for (int s = 0; s < MH_NSPECIES; s++)
-            u[s] = 3.0 * gsl_rng_uniform(rng);
-        mh_model_rates(&p, gsl_rng_uniform(rng), gsl_rng_uniform(rng), gsl_rng_uniform(rng),
-                       100.0 * gsl_rng_uniform(rng), 10.0 * gsl_rng_uniform(rng), gsl_rng_uniform(rng), u, P, L);
-        for (int s = 0; s < MH_NSPECIES; s++) {
-            if (trial == 0)
-                L0[s] = L[s];
-            varies[s] |= L[s] != L0[s];
+    for (int row = 0; row < 5; row++) {
+        const double m = gsl_rng_uniform(rng), e = gsl_rng_uniform(rng), v = gsl_rng_uniform(rng);
+        const double s_top = 100.0 * gsl_rng_uniform(rng);
+        double L0[MH_NSPECIES];
+        for (int trial = 0; trial < 40; trial++) {
+            double u[MH_NSPECIES], P[MH_NSPECIES], L[MH_NSPECIES];
+            for (int s = 0; s < MH_NSPECIES; s++)
+                u[s] = 3.0 * gsl_rng_uniform(rng);
+            mh_model_rates(&p, m, e, v, s_top, 10.0 * gsl_rng_uniform(rng), gsl_rng_uniform(rng), u, P, L);
+            for (int s = 0; s < MH_NSPECIES; s++) {
+                if (trial == 0)
+                    L0[s] = L[s];
+                varies[s] |= L[s] != L0[s];
+            }
         }
     }
     for (int s = 0; s < MH_NSPECIES; s++)
-        cr_assert_eq(varies[s], !mh_model_uniform_loss[s], "%s: loss rate %s but listed as %s",
+        cr_assert_eq(varies[s], !mh_model_uniform_loss[s], "%s: loss rate %s within a row but listed as %s",
                      mh_species_name((mh_species)s), varies[s] ? "varies" : "is uniform",
                      mh_model_uniform_loss[s] ? "uniform" : "varying");
     gsl_rng_free(rng);

@@ -43,30 +43,42 @@ typedef struct {
     const double *u;
 } hand_state;
 
-/* The states list the species in the order of mh_species: D, O, K, B, H, I, G, F, C3, C1, E, Q. */
+/* The states list the species in the order of mh_species:
+ * D, O, K, B, H, I, G, F, C3, C1, E, N, M, L, W, A, X, T, Q. */
 _Static_assert(MH_S_D == 0 && MH_S_O == 1 && MH_S_K == 2 && MH_S_B == 3 && MH_S_H == 4 && MH_S_I == 5 && MH_S_G == 6 &&
-                   MH_S_F == 7 && MH_S_C3 == 8 && MH_S_C1 == 9 && MH_S_E == 10 && MH_S_Q == 11 && MH_NSPECIES == 12,
+                   MH_S_F == 7 && MH_S_C3 == 8 && MH_S_C1 == 9 && MH_S_E == 10 && MH_S_N == 11 && MH_S_M == 12 &&
+                   MH_S_L == 13 && MH_S_W == 14 && MH_S_A == 15 && MH_S_X == 16 && MH_S_T == 17 && MH_S_Q == 18 &&
+                   MH_NSPECIES == 19,
                "the states of test_rates.c list the species in this order");
 
-/* pd_channel: papillary dermis, a channel cell a day after needling: phi(1) = 0.5, m < F = 2 < F_max, C3 > m. */
-static const double u_pd[MH_NSPECIES] = {0.4, 0.5, 0.5, 0.4, 0.5, 0.25, 1.0, 2.0, 1.5, 1.2, 1.1, 0.1};
+/* pd_channel: papillary dermis, a channel cell a day after needling: phi(1) = 0.5, m < F = 2 < F_max, C3 > m;
+ * collagen C = (1 - 0.2)(1.2 + 0.3) + 0.2*1.5 = 1.2 + 0.3 = 1.5, psi = 1/(1 + 2*(1.5 - 1)) = 0.5. */
+static const double u_pd[MH_NSPECIES] = {0.4, 0.5, 0.5, 0.4, 0.5, 0.25, 1.0, 2.0, 1.5, 1.2,
+                                         1.1, 0.3, 0.4, 0.8, 0.6, 0.1,  1.0, 0.0, 0.1};
 static const hand_state pd_channel = {"pd_channel", 1.0, 0.0, 1.0, 0.0, 4.0, 0.5, u_pd};
-/* rd_depleted: reticular dermis, fibroblasts below baseline and no growth factor: phi(0) = 0, F < m, C3 > m. */
-static const double u_rd[MH_NSPECIES] = {0.2, 1.0, 0.0, 0.1, 2.0, 1.5, 0.0, 0.5, 1.25, 0.9, 0.95, 0.4};
+/* rd_depleted: reticular dermis, fibroblasts below baseline and no growth factor: phi(0) = 0, F < m, C3 > m;
+ * C = 0.8*(0.7 + 0.1) + 0.2*1.25 = 0.64 + 0.25 = 0.89 < m: psi = 1 (no feedback below the set point). */
+static const double u_rd[MH_NSPECIES] = {0.2,  1.0, 0.0, 0.1, 2.0, 1.5, 0.0, 0.5, 1.25, 0.7,
+                                         0.95, 0.1, 0.2, 1.0, 0.0, 0.2, 0.5, 0.0, 0.4};
 static const hand_state rd_depleted = {"rd_depleted", 1.0, 0.0, 0.3, 0.0, 2.0, 0.125, u_rd};
-/* fibro_peak: dermis at the fibroblast peak, outside the channels: phi(4) = 0.8, F = 5 > F_max, C3 < m. */
-static const double u_peak[MH_NSPECIES] = {0.1, 0.0, 0.0, 0.2, 0.25, 2.0, 4.0, 5.0, 0.75, 1.5, 1.25, 0.05};
+/* fibro_peak: dermis at the fibroblast peak, outside the channels: phi(4) = 0.8, F = 5 > F_max, C3 < m;
+ * C = 0.8*(1.5 + 0.5) + 0.2*0.75 = 1.6 + 0.15 = 1.75, psi = 1/(1 + 2*0.75) = 0.4. */
+static const double u_peak[MH_NSPECIES] = {0.1,  0.0, 0.0, 0.2, 0.25, 2.0, 4.0, 5.0, 0.75, 1.5,
+                                           1.25, 0.5, 0.1, 0.5, 0.0,  0.4, 3.0, 0.0, 0.05};
 static const hand_state fibro_peak = {"fibro_peak", 1.0, 0.0, 0.5, 0.0, 0.0, 0.0, u_peak};
-/* sc_channel: stratum corneum, a channel cell of the top row: m = 0, e = 1, v = 0, phi(1) = 0.5, F > m = 0. */
-static const double u_scc[MH_NSPECIES] = {1.0, 1.0, 0.25, 0.0, 1.0, 0.1, 1.0, 0.2, 0.1, 0.05, 0.02, 0.2};
+/* sc_channel: stratum corneum, a channel cell of the top row: m = 0, e = 1, v = 0, phi(1) = 0.5, F > m = 0;
+ * C = 0.8*(0.05 + 0.075) + 0.2*0.125 = 0.1 + 0.025 = 0.125, psi = 1/(1 + 2*0.125) = 0.8; X/(1 + X) = 0.5. */
+static const double u_scc[MH_NSPECIES] = {1.0,  1.0,   0.25, 0.0, 1.0, 0.1, 1.0, 0.2, 0.125, 0.05,
+                                          0.02, 0.075, 0.2,  0.1, 0.8, 0.0, 1.0, 0.9, 0.2};
 static const hand_state sc_channel = {"sc_channel", 0.0, 1.0, 0.0, 2.0, 5.0, 1.0, u_scc};
-/* sc_intact: top row between the channels (intact stratum corneum, no lumen): phi(0.25) = 0.2. */
-static const double u_sci[MH_NSPECIES] = {0.0, 0.0, 0.5, 0.0, 0.5, 0.0, 0.25, 0.0, 0.0, 0.0, 0.0, 0.3};
+/* sc_intact: top row between the channels (intact stratum corneum, no lumen): phi(0.25) = 0.2, X/(1 + X) = 0.2. */
+static const double u_sci[MH_NSPECIES] = {0.0, 0.0, 0.5, 0.0, 0.5, 0.0, 0.25, 0.0, 0.0, 0.0,
+                                          0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.25, 1.2, 0.3};
 static const hand_state sc_intact = {"sc_intact", 0.0, 1.0, 0.0, 2.0, 0.0, 0.0, u_sci};
 
 /* The parameters of every test here: round numbers, no two alike (the diffusion ones stay 0). The compound
  * is PRP (g_prp > 0), its film is on (a = 1) at three quarters of the applied concentration (c = 0.75), the
- * needles are out (h = 0). gamma = w_3 / (1 - w_3) = 0.2 / 0.8 = 0.25. */
+ * needles are out (h = 0), the site is not occluded (occl = 0). */
 static mh_model_params hand_params(void)
 {
     mh_model_params p;
@@ -86,14 +98,38 @@ static mh_model_params hand_params(void)
     p.F_max = 4.0;
     p.delta_F = 0.05;
     p.a_age = 0.8;
+    p.s_HK = 4.0;
+    p.k_Gb = 20.0;
+    p.L_store = 5.0;
+    p.k_LM = 2.0;
+    p.lambda_L = 0.1;
     p.s_3 = 0.6;
-    p.k_31 = 0.1;
+    p.lambda_3 = 0.05;
+    p.kappa_3 = 0.3;
     p.s_1 = 0.2;
+    p.k_mat = 0.02;
+    p.lambda_N = 0.01;
+    p.kappa_N = 0.5;
+    p.lambda_1 = 0.001;
+    p.kappa_1 = 0.04;
+    p.eta_C = 2.0;
     p.w_3 = 0.2;
-    p.gamma = 0.25;
-    p.rho_1 = 0.01;
     p.s_E = 0.04;
-    p.rho_E = 0.02;
+    p.lambda_E = 0.002;
+    p.kappa_E = 0.06;
+    p.s_MI = 1.2;
+    p.s_MF = 0.7;
+    p.k_M = 1.5;
+    p.k_W = 30.0;
+    p.k_W_occ = 3.0;
+    p.s_A = 0.08;
+    p.k_A = 0.25;
+    p.s_X = 2.5;
+    p.k_X = 8.0;
+    p.r_T = 0.15;
+    p.delta_T = 0.03;
+    p.eps_V = 1.5;
+    p.H_V = 0.25;
     p.compound = true;
     p.k_ex = 60.0;
     p.k_clr = 2.5;
@@ -102,6 +138,7 @@ static mh_model_params hand_params(void)
     p.a_on = 1.0;
     p.c_film = 0.75;
     p.hold = 0.0;
+    p.occl = 0.0;
     return p;
 }
 
@@ -172,16 +209,20 @@ Test(rates, blood)
     expect_rates(&p, &fibro_peak, MH_S_B, 0.0, 1.5, -0.3);
 }
 
-/* 5. H' = s_H D - k_H H (+ diffusion) */
+/* 5. H' = s_H D + s_HK e (1 - K) - k_H H (+ diffusion) */
 Test(rates, mediator)
 {
     mh_model_params p = hand_params();
-    /* P = s_H D = 20*0.4 = 8, L = k_H = 6; H' = 8 - 6*0.5 = 5 */
+    /* dermis (e = 0): P = s_H D = 20*0.4 = 8, L = k_H = 6; H' = 8 - 6*0.5 = 5 */
     expect_rates(&p, &pd_channel, MH_S_H, 8.0, 6.0, 5.0);
     /* P = 20*0.2 = 4; H' = 4 - 6*2 = -8 */
     expect_rates(&p, &rd_depleted, MH_S_H, 4.0, 6.0, -8.0);
     /* P = 20*0.1 = 2; H' = 2 - 6*0.25 = 0.5 */
     expect_rates(&p, &fibro_peak, MH_S_H, 2.0, 6.0, 0.5);
+    /* wounded epidermis: P = 20*1 + 4*1*(1 - 0.25) = 20 + 3 = 23; H' = 23 - 6*1 = 17 */
+    expect_rates(&p, &sc_channel, MH_S_H, 23.0, 6.0, 17.0);
+    /* intact row, half the keratinocytes: P = 20*0 + 4*1*(1 - 0.5) = 2; H' = 2 - 6*0.5 = -1 */
+    expect_rates(&p, &sc_intact, MH_S_H, 2.0, 6.0, -1.0);
 }
 
 /* 6. I' = r_I v H - k_I I (+ diffusion) */
@@ -196,17 +237,47 @@ Test(rates, inflammatory_cells)
     expect_rates(&p, &sc_channel, MH_S_I, 0.0, 0.4, -0.04);
 }
 
-/* 7. G' = s_GB B + s_GI I + g_PRP Q - k_G G (+ diffusion) */
+/* 7. G' = s_GB B + s_GI I + g_PRP Q + L_store k_LM M L - (k_G + k_Gb m) G (+ diffusion) */
 Test(rates, growth_factor)
 {
     mh_model_params p = hand_params();
-    /* P = s_GB B + s_GI I + g_PRP Q = 5*0.4 + 3*0.25 + 30*0.1 = 2 + 0.75 + 3 = 5.75, L = k_G = 9;
-     * G' = 5.75 - 9*1 = -3.25 */
-    expect_rates(&p, &pd_channel, MH_S_G, 5.75, 9.0, -3.25);
-    /* P = 5*0.1 + 3*1.5 + 30*0.4 = 0.5 + 4.5 + 12 = 17; G' = 17 - 9*0 = 17 */
-    expect_rates(&p, &rd_depleted, MH_S_G, 17.0, 9.0, 17.0);
-    /* P = 5*0.2 + 3*2 + 30*0.05 = 1 + 6 + 1.5 = 8.5; G' = 8.5 - 9*4 = -27.5 */
-    expect_rates(&p, &fibro_peak, MH_S_G, 8.5, 9.0, -27.5);
+    /* P = 5*0.4 + 3*0.25 + 30*0.1 + 5*2*0.4*0.8 = 2 + 0.75 + 3 + 3.2 = 8.95, L = 9 + 20*1 = 29;
+     * G' = 8.95 - 29*1 = -20.05 */
+    expect_rates(&p, &pd_channel, MH_S_G, 8.95, 29.0, -20.05);
+    /* P = 5*0.1 + 3*1.5 + 30*0.4 + 5*2*0.2*1 = 0.5 + 4.5 + 12 + 2 = 19; G' = 19 - 29*0 = 19 */
+    expect_rates(&p, &rd_depleted, MH_S_G, 19.0, 29.0, 19.0);
+    /* P = 5*0.2 + 3*2 + 30*0.05 + 5*2*0.1*0.5 = 1 + 6 + 1.5 + 0.5 = 9; G' = 9 - 29*4 = -107 */
+    expect_rates(&p, &fibro_peak, MH_S_G, 9.0, 29.0, -107.0);
+    /* no matrix (m = 0), no binding: P = 5*0 + 3*0.1 + 30*0.2 + 5*2*0.2*0.1 = 0.3 + 6 + 0.2 = 6.5, L = 9 + 0 = 9;
+     * G' = 6.5 - 9*1 = -2.5 */
+    expect_rates(&p, &sc_channel, MH_S_G, 6.5, 9.0, -2.5);
+}
+
+/* 7b. L' = lambda_L (m - L) + (k_Gb / L_store) m G - k_LM M L: P = (lambda_L + (k_Gb / L_store) G) m,
+ *     L = lambda_L + k_LM M; k_Gb / L_store = 20/5 = 4 */
+Test(rates, latent_growth_factor)
+{
+    mh_model_params p = hand_params();
+    /* P = (0.1 + 4*1)*1 = 4.1, L = 0.1 + 2*0.4 = 0.9; L' = 4.1 - 0.9*0.8 = 3.38 */
+    expect_rates(&p, &pd_channel, MH_S_L, 4.1, 0.9, 3.38);
+    /* G = 0: P = 0.1, L = 0.1 + 2*0.2 = 0.5; L' = 0.1 - 0.5*1 = -0.4 */
+    expect_rates(&p, &rd_depleted, MH_S_L, 0.1, 0.5, -0.4);
+    /* P = (0.1 + 4*4)*1 = 16.1, L = 0.1 + 2*0.1 = 0.3; L' = 16.1 - 0.3*0.5 = 15.95 */
+    expect_rates(&p, &fibro_peak, MH_S_L, 16.1, 0.3, 15.95);
+    /* m = 0: no store and no binding: P = 0, L = 0.1 + 2*0.2 = 0.5; L' = -0.5*0.1 = -0.05 */
+    expect_rates(&p, &sc_channel, MH_S_L, 0.0, 0.5, -0.05);
+}
+
+/* 7c. M' = s_MI I + s_MF (F - m)+ - k_M M */
+Test(rates, mmp)
+{
+    mh_model_params p = hand_params();
+    /* P = 1.2*0.25 + 0.7*(2 - 1) = 0.3 + 0.7 = 1, L = 1.5; M' = 1 - 1.5*0.4 = 0.4 */
+    expect_rates(&p, &pd_channel, MH_S_M, 1.0, 1.5, 0.4);
+    /* F < m: P = 1.2*1.5 + 0 = 1.8; M' = 1.8 - 1.5*0.2 = 1.5 */
+    expect_rates(&p, &rd_depleted, MH_S_M, 1.8, 1.5, 1.5);
+    /* P = 1.2*2 + 0.7*(5 - 1) = 2.4 + 2.8 = 5.2; M' = 5.2 - 1.5*0.1 = 5.05 */
+    expect_rates(&p, &fibro_peak, MH_S_M, 5.2, 1.5, 5.05);
 }
 
 /* 8. F' = r_F phi F (1 - F/F_max) - delta_F (F - m) (+ diffusion, chemotaxis):
@@ -227,48 +298,132 @@ Test(rates, fibroblasts)
     expect_rates(&p, &sc_channel, MH_S_F, 0.05, 0.0625, 0.0375);
 }
 
-/* 9. C3' = a s_3 phi F - k_31 (C3 - m): P = a s_3 phi F + k_31 m, L = k_31 */
+/* 9. C3' = (lambda_3 + a s_3 phi) F psi - (lambda_3 + kappa_3 M) C3: P = (lambda_3 + a s_3 phi) F psi,
+ *    L = lambda_3 + kappa_3 M; a s_3 = 0.8*0.6 = 0.48 */
 Test(rates, collagen_III)
 {
     mh_model_params p = hand_params();
-    /* P = 0.8*0.6*0.5*2 + 0.1*1 = 0.48 + 0.1 = 0.58, L = 0.1; C3' = 0.48 - 0.1*(1.5 - 1) = 0.43 */
-    expect_rates(&p, &pd_channel, MH_S_C3, 0.58, 0.1, 0.43);
-    /* phi = 0: P = 0 + 0.1*1 = 0.1; C3' = -0.1*(1.25 - 1) = -0.025 */
-    expect_rates(&p, &rd_depleted, MH_S_C3, 0.1, 0.1, -0.025);
-    /* P = 0.8*0.6*0.8*5 + 0.1*1 = 1.92 + 0.1 = 2.02; C3' = 1.92 - 0.1*(0.75 - 1) = 1.945 */
-    expect_rates(&p, &fibro_peak, MH_S_C3, 2.02, 0.1, 1.945);
-    /* m = 0: P = 0.8*0.6*0.5*0.2 + 0.1*0 = 0.048; C3' = 0.048 - 0.1*0.1 = 0.038 */
-    expect_rates(&p, &sc_channel, MH_S_C3, 0.048, 0.1, 0.038);
+    /* P = (0.05 + 0.48*0.5)*2*0.5 = 0.29*1 = 0.29, L = 0.05 + 0.3*0.4 = 0.17; C3' = 0.29 - 0.17*1.5 = 0.035 */
+    expect_rates(&p, &pd_channel, MH_S_C3, 0.29, 0.17, 0.035);
+    /* phi = 0, psi = 1: P = 0.05*0.5*1 = 0.025, L = 0.05 + 0.3*0.2 = 0.11; C3' = 0.025 - 0.11*1.25 = -0.1125 */
+    expect_rates(&p, &rd_depleted, MH_S_C3, 0.025, 0.11, -0.1125);
+    /* P = (0.05 + 0.48*0.8)*5*0.4 = 0.434*2 = 0.868, L = 0.05 + 0.3*0.1 = 0.08; C3' = 0.868 - 0.08*0.75 = 0.808 */
+    expect_rates(&p, &fibro_peak, MH_S_C3, 0.868, 0.08, 0.808);
+    /* m = 0: P = (0.05 + 0.48*0.5)*0.2*0.8 = 0.29*0.16 = 0.0464, L = 0.05 + 0.3*0.2 = 0.11;
+     * C3' = 0.0464 - 0.11*0.125 = 0.03265 */
+    expect_rates(&p, &sc_channel, MH_S_C3, 0.0464, 0.11, 0.03265);
 }
 
-/* 10. C1' = a s_1 (F - m)+ + gamma k_31 (C3 - m)+ - rho_1 (C1 - m):
- *     P = a s_1 (F - m)+ + gamma k_31 (C3 - m)+ + rho_1 m, L = rho_1 */
-Test(rates, collagen_I)
+/* 10. N' = a s_1 phi F psi - (k_mat + lambda_N + kappa_N M) N (new collagen I); a s_1 = 0.8*0.2 = 0.16 */
+Test(rates, collagen_I_new)
 {
     mh_model_params p = hand_params();
-    /* both excesses > 0: P = 0.8*0.2*(2 - 1) + 0.25*0.1*(1.5 - 1) + 0.01*1 = 0.16 + 0.0125 + 0.01 = 0.1825,
-     * L = 0.01; C1' = 0.1725 - 0.01*(1.2 - 1) = 0.1705 */
-    expect_rates(&p, &pd_channel, MH_S_C1, 0.1825, 0.01, 0.1705);
-    /* F < m: (0.5 - 1)+ = 0; P = 0 + 0.25*0.1*(1.25 - 1) + 0.01 = 0.00625 + 0.01 = 0.01625;
-     * C1' = 0.00625 - 0.01*(0.9 - 1) = 0.00725 */
-    expect_rates(&p, &rd_depleted, MH_S_C1, 0.01625, 0.01, 0.00725);
-    /* C3 < m: (0.75 - 1)+ = 0; P = 0.8*0.2*(5 - 1) + 0 + 0.01 = 0.64 + 0.01 = 0.65;
-     * C1' = 0.64 - 0.01*(1.5 - 1) = 0.635 */
-    expect_rates(&p, &fibro_peak, MH_S_C1, 0.65, 0.01, 0.635);
-    /* m = 0: P = 0.8*0.2*0.2 + 0.25*0.1*0.1 + 0.01*0 = 0.032 + 0.0025 = 0.0345; C1' = 0.0345 - 0.01*0.05 = 0.034 */
-    expect_rates(&p, &sc_channel, MH_S_C1, 0.0345, 0.01, 0.034);
+    /* P = 0.16*0.5*2*0.5 = 0.08, L = 0.02 + 0.01 + 0.5*0.4 = 0.23; N' = 0.08 - 0.23*0.3 = 0.011 */
+    expect_rates(&p, &pd_channel, MH_S_N, 0.08, 0.23, 0.011);
+    /* phi = 0: P = 0, L = 0.03 + 0.5*0.2 = 0.13; N' = -0.13*0.1 = -0.013 */
+    expect_rates(&p, &rd_depleted, MH_S_N, 0.0, 0.13, -0.013);
+    /* P = 0.16*0.8*5*0.4 = 0.256, L = 0.03 + 0.5*0.1 = 0.08; N' = 0.256 - 0.08*0.5 = 0.216 */
+    expect_rates(&p, &fibro_peak, MH_S_N, 0.256, 0.08, 0.216);
+    /* m = 0: P = 0.16*0.5*0.2*0.8 = 0.0128, L = 0.03 + 0.5*0.2 = 0.13; N' = 0.0128 - 0.13*0.075 = 0.00305 */
+    expect_rates(&p, &sc_channel, MH_S_N, 0.0128, 0.13, 0.00305);
 }
 
-/* 11. E' = a s_E (F - m)+ - rho_E (E - m): P = a s_E (F - m)+ + rho_E m, L = rho_E */
+/* 10b. C1' = lambda_1 F psi + k_mat N - (lambda_1 + kappa_1 M) C1 (mature collagen I) */
+Test(rates, collagen_I_mature)
+{
+    mh_model_params p = hand_params();
+    /* P = 0.001*2*0.5 + 0.02*0.3 = 0.001 + 0.006 = 0.007, L = 0.001 + 0.04*0.4 = 0.017;
+     * C1' = 0.007 - 0.017*1.2 = -0.0134 */
+    expect_rates(&p, &pd_channel, MH_S_C1, 0.007, 0.017, -0.0134);
+    /* psi = 1: P = 0.001*0.5*1 + 0.02*0.1 = 0.0005 + 0.002 = 0.0025, L = 0.001 + 0.04*0.2 = 0.009;
+     * C1' = 0.0025 - 0.009*0.7 = -0.0038 */
+    expect_rates(&p, &rd_depleted, MH_S_C1, 0.0025, 0.009, -0.0038);
+    /* P = 0.001*5*0.4 + 0.02*0.5 = 0.002 + 0.01 = 0.012, L = 0.001 + 0.04*0.1 = 0.005;
+     * C1' = 0.012 - 0.005*1.5 = 0.0045 */
+    expect_rates(&p, &fibro_peak, MH_S_C1, 0.012, 0.005, 0.0045);
+}
+
+/* 11. E' = (lambda_E + a s_E phi) F - (lambda_E + kappa_E M) E; a s_E = 0.8*0.04 = 0.032 */
 Test(rates, elastin)
 {
     mh_model_params p = hand_params();
-    /* P = 0.8*0.04*(2 - 1) + 0.02*1 = 0.032 + 0.02 = 0.052, L = 0.02; E' = 0.032 - 0.02*(1.1 - 1) = 0.03 */
-    expect_rates(&p, &pd_channel, MH_S_E, 0.052, 0.02, 0.03);
-    /* F < m: P = 0 + 0.02*1 = 0.02; E' = -0.02*(0.95 - 1) = 0.001 */
-    expect_rates(&p, &rd_depleted, MH_S_E, 0.02, 0.02, 0.001);
-    /* m = 0: P = 0.8*0.04*0.2 + 0.02*0 = 0.0064; E' = 0.0064 - 0.02*0.02 = 0.006 */
-    expect_rates(&p, &sc_channel, MH_S_E, 0.0064, 0.02, 0.006);
+    /* P = (0.002 + 0.032*0.5)*2 = 0.018*2 = 0.036, L = 0.002 + 0.06*0.4 = 0.026; E' = 0.036 - 0.026*1.1 = 0.0074 */
+    expect_rates(&p, &pd_channel, MH_S_E, 0.036, 0.026, 0.0074);
+    /* phi = 0: P = 0.002*0.5 = 0.001, L = 0.002 + 0.06*0.2 = 0.014; E' = 0.001 - 0.014*0.95 = -0.0123 */
+    expect_rates(&p, &rd_depleted, MH_S_E, 0.001, 0.014, -0.0123);
+    /* P = (0.002 + 0.032*0.8)*5 = 0.0276*5 = 0.138, L = 0.002 + 0.06*0.1 = 0.008; E' = 0.138 - 0.008*1.25 = 0.128 */
+    expect_rates(&p, &fibro_peak, MH_S_E, 0.138, 0.008, 0.128);
+}
+
+/* 11b. W' = -(1 - h) k_W W, k_W_occ in place of k_W while occluded (the barrier) */
+Test(rates, barrier)
+{
+    mh_model_params p = hand_params();
+    /* L = (1 - 0)*30 = 30; W' = -30*0.6 = -18 */
+    expect_rates(&p, &pd_channel, MH_S_W, 0.0, 30.0, -18.0);
+    /* W' = -30*0.8 = -24 */
+    expect_rates(&p, &sc_channel, MH_S_W, 0.0, 30.0, -24.0);
+    /* occluded: L = 3; W' = -3*0.8 = -2.4 */
+    p.occl = 1.0;
+    expect_rates(&p, &sc_channel, MH_S_W, 0.0, 3.0, -2.4);
+    /* the needles in (h = 1): L = 0; W' = 0 */
+    p.hold = 1.0;
+    expect_rates(&p, &sc_channel, MH_S_W, 0.0, 0.0, 0.0);
+}
+
+/* 11c. A' = s_A v I - k_A A (new vessels) */
+Test(rates, new_vessels)
+{
+    mh_model_params p = hand_params();
+    /* P = 0.08*1*0.25 = 0.02, L = 0.25; A' = 0.02 - 0.25*0.1 = -0.005 */
+    expect_rates(&p, &pd_channel, MH_S_A, 0.02, 0.25, -0.005);
+    /* P = 0.08*0.3*1.5 = 0.036; A' = 0.036 - 0.25*0.2 = -0.014 */
+    expect_rates(&p, &rd_depleted, MH_S_A, 0.036, 0.25, -0.014);
+    /* P = 0.08*0.5*2 = 0.08; A' = 0.08 - 0.25*0.4 = -0.02 */
+    expect_rates(&p, &fibro_peak, MH_S_A, 0.08, 0.25, -0.02);
+    /* no vessels (v = 0): P = 0; A' = 0 */
+    expect_rates(&p, &sc_channel, MH_S_A, 0.0, 0.25, 0.0);
+}
+
+/* 11d. X' = s_X (F - m)+ - k_X X (+ diffusion; KGF) */
+Test(rates, kgf)
+{
+    mh_model_params p = hand_params();
+    /* P = 2.5*(2 - 1) = 2.5, L = 8; X' = 2.5 - 8*1 = -5.5 */
+    expect_rates(&p, &pd_channel, MH_S_X, 2.5, 8.0, -5.5);
+    /* F < m: P = 0; X' = -8*0.5 = -4 */
+    expect_rates(&p, &rd_depleted, MH_S_X, 0.0, 8.0, -4.0);
+    /* P = 2.5*(5 - 1) = 10; X' = 10 - 8*3 = -14 */
+    expect_rates(&p, &fibro_peak, MH_S_X, 10.0, 8.0, -14.0);
+}
+
+/* 11e. T' = e (delta_T + r_T X / (1 + X)) - delta_T T (epidermal thickness) */
+Test(rates, epidermal_thickness)
+{
+    mh_model_params p = hand_params();
+    /* X/(1 + X) = 0.5: P = 1*(0.03 + 0.15*0.5) = 0.105, L = 0.03; T' = 0.105 - 0.03*0.9 = 0.078 */
+    expect_rates(&p, &sc_channel, MH_S_T, 0.105, 0.03, 0.078);
+    /* X/(1 + X) = 0.2: P = 0.03 + 0.15*0.2 = 0.06; T' = 0.06 - 0.03*1.2 = 0.024 */
+    expect_rates(&p, &sc_intact, MH_S_T, 0.06, 0.03, 0.024);
+    /* dermis (e = 0): P = 0 although X = 1; T' = -0.03*0 = 0 */
+    expect_rates(&p, &pd_channel, MH_S_T, 0.0, 0.03, 0.0);
+}
+
+/* psi = 1 / (1 + eta_C (C - m)+), C = (1 - w_3)(C1 + N) + w_3 C3 (the states' comments), and the
+ * vasodilation V(H) = eps_V H / (H_V + H) of the erythema and perfusion observables. */
+Test(rates, homeostasis_and_vasodilation)
+{
+    mh_model_params p = hand_params();
+    cr_expect(near(mh_model_psi(&p, 1.0, 1.5, 1.2, 0.3), 0.5, 1.0));
+    cr_expect(near(mh_model_psi(&p, 1.0, 1.25, 0.7, 0.1), 1.0, 1.0));
+    cr_expect(near(mh_model_psi(&p, 1.0, 0.75, 1.5, 0.5), 0.4, 1.0));
+    cr_expect(near(mh_model_psi(&p, 0.0, 0.125, 0.05, 0.075), 0.8, 1.0));
+    /* untreated dermis: C = 0.8*1 + 0.2*1 = 1 = m: psi = 1 exactly */
+    cr_expect_eq(mh_model_psi(&p, 1.0, 1.0, 1.0, 0.0), 1.0);
+    /* V = 1.5*0.25/(0.25 + 0.25) = 0.75; V(1) = 1.5/1.25 = 1.2; V(0) = 0 */
+    cr_expect(near(mh_model_vasodilation(&p, 0.25), 0.75, 1.0));
+    cr_expect(near(mh_model_vasodilation(&p, 1.0), 1.2, 1.2));
+    cr_expect_eq(mh_model_vasodilation(&p, 0.0), 0.0);
 }
 
 /* 12. Q' = a (k_ex w O + s_top) (c - Q) - (k_clr v + k_deg) Q (+ diffusion; papers/model.md eq. 12):
@@ -296,13 +451,13 @@ Test(rates, compound)
     expect_rates(&p, &pd_channel, MH_S_Q, 0.0, 3.2, -0.32);
 }
 
-/* Without the compound's release (g_PRP = 0) G loses exactly that term: at pd_channel, P = 5.75 - 30*0.1 = 2.75. */
+/* Without the compound's release (g_PRP = 0) G loses exactly that term: at pd_channel, P = 8.95 - 30*0.1 = 5.95. */
 Test(rates, growth_factor_without_prp)
 {
     mh_model_params p = hand_params();
     p.g_prp = 0.0;
-    /* P = 5*0.4 + 3*0.25 + 0*0.1 = 2.75; G' = 2.75 - 9*1 = -6.25 */
-    expect_rates(&p, &pd_channel, MH_S_G, 2.75, 9.0, -6.25);
+    /* P = 5*0.4 + 3*0.25 + 0*0.1 + 3.2 = 5.95; G' = 5.95 - 29*1 = -23.05 */
+    expect_rates(&p, &pd_channel, MH_S_G, 5.95, 29.0, -23.05);
 }
 
 /* a(A) = 1 for A <= A_y, a_r for A >= A_o, 1 + (a_r - 1)(A - A_y)/(A_o - A_y) between (papers/model.md
@@ -322,31 +477,60 @@ Test(rates, age_factor)
 }
 
 /* The patient modifiers and units applied when the parameters are read (papers/model.md sections 3 and 7):
- * gamma = w_3 / (1 - w_3), a_age, keloid s -> s (1 + kappa_s p), rho -> rho / (1 + kappa_r p), k_31 unscaled,
- * f_bleed = f_anticoag with anticoagulants, tau0_close from hours and v_close from um/h to day and mm/day. */
+ * a_age, keloid s -> s (1 + kappa_s p), the MMP susceptibilities and the turnover of new collagen
+ * -> / (1 + kappa_r p), the basal turnovers unscaled, f_bleed = f_anticoag with anticoagulants,
+ * tau0_close from hours and v_close from um/h to day and mm/day, the barrier's rates from its time constants. */
 Test(rates, parameters_built_from_a_configuration)
 {
-    mh_config *cfg = mh_test_config((const char *const[]){
-        "model.w_3=0.2", "patient.age_years=50", "model.age_young_years=20", "model.age_old_years=80",
-        "model.age_synthesis_ratio=0.7", "patient.keloid_propensity=0.5", "model.kappa_s=2", "model.kappa_r=3",
-        "model.s_3=0.3", "model.s_1=0.2", "model.s_E=0.04", "model.rho_1=0.01", "model.rho_E=0.02", "model.k_31=0.1",
-        "patient.anticoagulants=true", "model.f_anticoag=3", "model.tau0_close_h=3", "model.v_close_um_h=5", NULL});
+    mh_config *cfg = mh_test_config((const char *const[]){"model.w_3=0.2",
+                                                          "patient.age_years=50",
+                                                          "model.age_young_years=20",
+                                                          "model.age_old_years=80",
+                                                          "model.age_synthesis_ratio=0.7",
+                                                          "patient.keloid_propensity=0.5",
+                                                          "model.kappa_s=2",
+                                                          "model.kappa_r=3",
+                                                          "model.s_3=0.3",
+                                                          "model.s_1=0.2",
+                                                          "model.s_E=0.04",
+                                                          "model.kappa_3=0.5",
+                                                          "model.kappa_N=0.25",
+                                                          "model.kappa_1=0.05",
+                                                          "model.kappa_E=0.1",
+                                                          "model.lambda_N=0.01",
+                                                          "model.lambda_3=0.03",
+                                                          "model.lambda_1=0.002",
+                                                          "model.lambda_E=0.0004",
+                                                          "patient.anticoagulants=true",
+                                                          "model.f_anticoag=3",
+                                                          "model.tau0_close_h=3",
+                                                          "model.v_close_um_h=5",
+                                                          "model.tau_barrier_h=2",
+                                                          "model.tau_barrier_occluded_h=6",
+                                                          NULL});
     mh_ctx ctx;
     mh_ctx_init(&ctx);
     mh_model_params p;
     mh_build_model(cfg, &p);
-    /* gamma = 0.2/(1 - 0.2) = 0.25 */
-    cr_expect(near(p.gamma, 0.25, 1.0), "gamma = %.17g", p.gamma);
     /* a_age = 1 + (0.7 - 1)*(50 - 20)/(80 - 20) = 0.85 */
     cr_expect(near(p.a_age, 0.85, 1.0), "a_age = %.17g", p.a_age);
     /* synthesis x (1 + 2*0.5) = x 2: s_3 = 0.6, s_1 = 0.4, s_E = 0.08 */
     cr_expect(near(p.s_3, 0.6, 0.6), "s_3 = %.17g", p.s_3);
     cr_expect(near(p.s_1, 0.4, 0.4), "s_1 = %.17g", p.s_1);
     cr_expect(near(p.s_E, 0.08, 0.08), "s_E = %.17g", p.s_E);
-    /* remodelling / (1 + 3*0.5) = / 2.5: rho_1 = 0.004, rho_E = 0.008; k_31 = 0.1 unscaled */
-    cr_expect(near(p.rho_1, 0.004, 0.004), "rho_1 = %.17g", p.rho_1);
-    cr_expect(near(p.rho_E, 0.008, 0.008), "rho_E = %.17g", p.rho_E);
-    cr_expect(near(p.k_31, 0.1, 0.1), "k_31 = %.17g", p.k_31);
+    /* remodelling / (1 + 3*0.5) = / 2.5: kappa_3 = 0.2, kappa_N = 0.1, kappa_1 = 0.02, kappa_E = 0.04,
+     * lambda_N = 0.004; the basal turnovers lambda_3 = 0.03, lambda_1 = 0.002, lambda_E = 0.0004 unscaled */
+    cr_expect(near(p.kappa_3, 0.2, 0.2), "kappa_3 = %.17g", p.kappa_3);
+    cr_expect(near(p.kappa_N, 0.1, 0.1), "kappa_N = %.17g", p.kappa_N);
+    cr_expect(near(p.kappa_1, 0.02, 0.02), "kappa_1 = %.17g", p.kappa_1);
+    cr_expect(near(p.kappa_E, 0.04, 0.04), "kappa_E = %.17g", p.kappa_E);
+    cr_expect(near(p.lambda_N, 0.004, 0.004), "lambda_N = %.17g", p.lambda_N);
+    cr_expect(near(p.lambda_3, 0.03, 0.03), "lambda_3 = %.17g", p.lambda_3);
+    cr_expect(near(p.lambda_1, 0.002, 0.002), "lambda_1 = %.17g", p.lambda_1);
+    cr_expect(near(p.lambda_E, 0.0004, 0.0004), "lambda_E = %.17g", p.lambda_E);
+    /* the barrier: k_W = 24/2 = 12 per day, occluded 24/6 = 4 per day */
+    cr_expect(near(p.k_W, 12.0, 12.0), "k_W = %.17g", p.k_W);
+    cr_expect(near(p.k_W_occ, 4.0, 4.0), "k_W_occ = %.17g", p.k_W_occ);
     /* f_bleed = f_anticoag = 3 */
     cr_expect(near(p.f_bleed, 3.0, 3.0), "f_bleed = %.17g", p.f_bleed);
     /* tau0 = 3 h = 3/24 day = 0.125 day; v_close = 5 um/h = 5e-3*24 mm/day = 0.12 mm/day */

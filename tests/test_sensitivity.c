@@ -105,13 +105,13 @@ Test(sensitivity, oat_early_response_zeros_and_signs, .timeout = 120)
 
 Test(sensitivity, oat_collagen_gain_zeros_and_signs, .timeout = 180)
 {
-    /* C1' = a s_1 (F - m)+ + gamma k_31 (C3 - m)+ - rho_1 (C1 - m): s_1 raises the gain, rho_1
-     * remodels it away. Elastin (s_E, rho_E) and the erythema weight beta_B appear in no collagen
-     * equation. beta_B is exact by construction (observation only). rho_E changes E, which the
+    /* N' = a s_1 phi F psi - (k_mat + lambda_N + kappa_N M) N: s_1 raises the gain, kappa_N (the MMP
+     * degradation of new collagen) removes it. Elastin (s_E) and the erythema weight beta_B appear in no
+     * collagen equation. beta_B is exact by construction (observation only). s_E changes E, which the
      * step controller sees; its index is exactly 0 because E never sets the step (its relative
      * change stays below the fast species'); should that change, the screening reports the step
      * noise, and this assertion says so. */
-    const char *keys[] = {"model.s_1", "model.rho_1", "model.rho_E", "model.beta_B"};
+    const char *keys[] = {"model.s_1", "model.kappa_N", "model.s_E", "model.beta_B"};
     const mh_sensitivity_obs obs[] = {MH_SENS_GAIN42, MH_SENS_GAIN180, MH_SENS_ERYTHEMA};
     mh_config *cfg = mh_test_config(late);
     mh_sensitivity *s = screen_keys(cfg, MH_SENS_OAT, keys, 4, obs, 3);
@@ -119,11 +119,11 @@ Test(sensitivity, oat_collagen_gain_zeros_and_signs, .timeout = 180)
     for (int d = 0; d < 2; d++) {
         mh_sensitivity_obs o = d ? MH_SENS_GAIN180 : MH_SENS_GAIN42;
         cr_assert_gt(S(s, 0, o), 0.03, "s_1 should raise %s: S = %g", mh_sensitivity_obs_name(o), S(s, 0, o));
-        cr_assert_lt(S(s, 1, o), -0.03, "rho_1 should lower %s: S = %g", mh_sensitivity_obs_name(o), S(s, 1, o));
-        cr_assert_eq(S(s, 2, o), 0.0, "rho_E changed %s: S = %g", mh_sensitivity_obs_name(o), S(s, 2, o));
+        cr_assert_lt(S(s, 1, o), -0.03, "kappa_N should lower %s: S = %g", mh_sensitivity_obs_name(o), S(s, 1, o));
+        cr_assert_eq(S(s, 2, o), 0.0, "s_E changed %s: S = %g", mh_sensitivity_obs_name(o), S(s, 2, o));
         cr_assert_eq(S(s, 3, o), 0.0, "beta_B changed %s: S = %g", mh_sensitivity_obs_name(o), S(s, 3, o));
     }
-    /* remodelling acts over months: its effect at day 180 exceeds that at day 42 */
+    /* what MMPs degrade of the new collagen is not made up later: the effect at day 180 exceeds that at day 42 */
     cr_assert_lt(S(s, 1, MH_SENS_GAIN180), S(s, 1, MH_SENS_GAIN42));
     cr_assert_eq(S(s, 0, MH_SENS_ERYTHEMA), 0.0, "collagen synthesis cannot change erythema");
     mh_sensitivity_destroy(&s);

@@ -197,6 +197,7 @@ void mh_build_model(const mh_config *c, mh_model_params *p)
     p->D_H = mh_config_real(c, MH_P_M_D_H);
     p->k_H = mh_config_real(c, MH_P_M_K_H);
     p->s_H = mh_config_real(c, MH_P_M_S_H);
+    p->s_HK = mh_config_real(c, MH_P_M_S_HK);
     p->D_I = mh_config_real(c, MH_P_M_D_I);
     p->r_I = mh_config_real(c, MH_P_M_R_I);
     p->k_I = mh_config_real(c, MH_P_M_K_I);
@@ -204,20 +205,47 @@ void mh_build_model(const mh_config *c, mh_model_params *p)
     p->k_G = mh_config_real(c, MH_P_M_K_G);
     p->s_GB = mh_config_real(c, MH_P_M_S_GB);
     p->s_GI = mh_config_real(c, MH_P_M_S_GI);
+    p->k_Gb = mh_config_real(c, MH_P_M_K_GB);
+    p->L_store = mh_config_real(c, MH_P_M_L_STORE);
+    p->k_LM = mh_config_real(c, MH_P_M_K_LM);
+    p->lambda_L = mh_config_real(c, MH_P_M_LAMBDA_L);
     p->D_F = mh_config_real(c, MH_P_M_D_F);
     p->kill_F = mh_config_real(c, MH_P_M_KILL_F);
     p->chi = mh_config_real(c, MH_P_M_CHI);
     p->r_F = mh_config_real(c, MH_P_M_R_F);
     p->F_max = mh_config_real(c, MH_P_M_F_MAX);
     p->delta_F = mh_config_real(c, MH_P_M_DELTA_F);
+    /* keloid propensity: synthesis x (1 + kappa_s p); MMP degradation and the turnover of new
+     * collagen / (1 + kappa_r p); the basal turnover of untreated matrix is not scaled (it balances
+     * basal synthesis, so untreated skin stays a steady state) */
     p->s_3 = mh_config_real(c, MH_P_M_S_3) * syn;
-    p->k_31 = mh_config_real(c, MH_P_M_K_31);
+    p->lambda_3 = mh_config_real(c, MH_P_M_LAMBDA_3);
+    p->kappa_3 = mh_config_real(c, MH_P_M_KAPPA_3) * rem;
     p->s_1 = mh_config_real(c, MH_P_M_S_1) * syn;
-    p->rho_1 = mh_config_real(c, MH_P_M_RHO_1) * rem;
+    p->k_mat = mh_config_real(c, MH_P_M_K_MAT);
+    p->lambda_N = mh_config_real(c, MH_P_M_LAMBDA_N) * rem;
+    p->kappa_N = mh_config_real(c, MH_P_M_KAPPA_N) * rem;
+    p->lambda_1 = mh_config_real(c, MH_P_M_LAMBDA_1);
+    p->kappa_1 = mh_config_real(c, MH_P_M_KAPPA_1) * rem;
+    p->eta_C = mh_config_real(c, MH_P_M_ETA_C);
     p->s_E = mh_config_real(c, MH_P_M_S_E) * syn;
-    p->rho_E = mh_config_real(c, MH_P_M_RHO_E) * rem;
+    p->lambda_E = mh_config_real(c, MH_P_M_LAMBDA_E);
+    p->kappa_E = mh_config_real(c, MH_P_M_KAPPA_E) * rem;
+    p->s_MI = mh_config_real(c, MH_P_M_S_MI);
+    p->s_MF = mh_config_real(c, MH_P_M_S_MF);
+    p->k_M = mh_config_real(c, MH_P_M_K_M);
+    p->k_W = MH_HOURS_PER_DAY / mh_config_real(c, MH_P_M_TAU_W);
+    p->k_W_occ = MH_HOURS_PER_DAY / mh_config_real(c, MH_P_M_TAU_W_OCC);
+    p->s_A = mh_config_real(c, MH_P_M_S_A);
+    p->k_A = mh_config_real(c, MH_P_M_K_A);
+    p->D_X = mh_config_real(c, MH_P_M_D_X);
+    p->s_X = mh_config_real(c, MH_P_M_S_X);
+    p->k_X = mh_config_real(c, MH_P_M_K_X);
+    p->r_T = mh_config_real(c, MH_P_M_R_T);
+    p->delta_T = mh_config_real(c, MH_P_M_DELTA_T);
+    p->eps_V = mh_config_real(c, MH_P_M_EPS_V);
+    p->H_V = mh_config_real(c, MH_P_M_H_V);
     p->w_3 = mh_config_real(c, MH_P_M_W_3);
-    p->gamma = p->w_3 / (1.0 - p->w_3);
     p->a_age = mh_model_age_factor(mh_config_real(c, MH_P_PAT_AGE), mh_config_real(c, MH_P_M_AGE_LO),
                                    mh_config_real(c, MH_P_M_AGE_HI), mh_config_real(c, MH_P_M_AGE_RATIO));
     p->beta_B = mh_config_real(c, MH_P_M_BETA_B);
@@ -284,6 +312,8 @@ static void solver_and_output_params(const mh_config *cfg, mh_sim_params *p)
     m->pih_weight = w[mh_config_int(cfg, MH_P_PAT_FITZ) - 1];
     m->n_water = list_into(cfg, MH_P_AFT_WATER, m->water_days);
     m->water_hours = mh_config_real(cfg, MH_P_AFT_WATER_H);
+    p->occlusion_days =
+        mh_config_bool(cfg, MH_P_AFT_OCCLUDED) ? mh_config_real(cfg, MH_P_AFT_OCCLUSION_H) / MH_HOURS_PER_DAY : 0.0;
 }
 
 /* Every channel ends inside the simulated column (the engine's rule, with the key to change). */

@@ -39,9 +39,11 @@ void mh_fields_copy(mh_fields *dst, const mh_fields *src)
         memcpy(dst->u[s], src->u[s], src->n * sizeof(double));
 }
 
-static const char *names[MH_NSPECIES] = {"damage",       "open_channel",       "epidermis",     "blood",
-                                         "mediator",     "inflammatory_cells", "growth_factor", "fibroblasts",
-                                         "collagen_III", "collagen_I",         "elastin",       "compound"};
+static const char *names[MH_NSPECIES] = {"damage",       "open_channel",        "epidermis",     "blood",
+                                         "mediator",     "inflammatory_cells",  "growth_factor", "fibroblasts",
+                                         "collagen_III", "collagen_I_mature",   "elastin",       "collagen_I_new",
+                                         "mmp",          "latent_tgf",          "barrier_loss",  "new_vessels",
+                                         "kgf",          "epidermal_thickness", "compound"};
 static const char *units[MH_NSPECIES] = {"1 (0 = intact, 1 = destroyed)",
                                          "1 (open lumen fraction of the cell)",
                                          "1 (1 = intact epidermis)",
@@ -51,9 +53,40 @@ static const char *units[MH_NSPECIES] = {"1 (0 = intact, 1 = destroyed)",
                                          "1 (units of half-saturation K_G)",
                                          "1 (relative to untreated dermis)",
                                          "1 (relative to untreated dermis)",
+                                         "1 (relative to untreated dermal collagen I)",
                                          "1 (relative to untreated dermis)",
-                                         "1 (relative to untreated dermis)",
+                                         "1 (relative to untreated dermal collagen I)",
+                                         "1 (degradation rate per unit susceptibility, 0 = untreated)",
+                                         "1 (relative to the untreated store)",
+                                         "1 (0 = intact barrier, 1 = open)",
+                                         "1 (relative to the untreated vascular density)",
+                                         "1 (units of its half-saturation)",
+                                         "1 (relative to untreated, 1 = untreated)",
                                          "1 (relative to the applied concentration)"};
 
 const char *mh_species_name(mh_species s) { return (s >= 0 && s < MH_NSPECIES) ? names[s] : "unknown"; }
 const char *mh_species_unit(mh_species s) { return (s >= 0 && s < MH_NSPECIES) ? units[s] : "?"; }
+
+const char *mh_outfield_name(int f)
+{
+    if (f >= 0 && f < MH_NSPECIES)
+        return names[f];
+    return f == MH_NSPECIES ? "collagen_I" : f == MH_NSPECIES + 1 ? "collagen_total" : "unknown";
+}
+
+const char *mh_outfield_unit(int f)
+{
+    if (f >= 0 && f < MH_NSPECIES)
+        return units[f];
+    return f == MH_NSPECIES       ? "1 (new + mature, relative to untreated dermal collagen I)"
+           : f == MH_NSPECIES + 1 ? "1 ((1 - w_3) collagen_I + w_3 collagen_III, relative to untreated dermis)"
+                                  : "?";
+}
+
+double mh_outfield_value(int f, double w_3, const mh_fields *u, size_t q)
+{
+    if (f < MH_NSPECIES)
+        return u->u[f][q];
+    const double c1 = u->u[MH_S_C1][q] + u->u[MH_S_N][q];
+    return f == MH_NSPECIES ? c1 : (1.0 - w_3) * c1 + w_3 * u->u[MH_S_C3][q];
+}

@@ -18,8 +18,15 @@ typedef enum {
     MH_S_G,     /* growth factor */
     MH_S_F,     /* fibroblasts */
     MH_S_C3,    /* collagen III */
-    MH_S_C1,    /* collagen I */
+    MH_S_C1,    /* mature (cross-linked) collagen I */
     MH_S_E,     /* elastin */
+    MH_S_N,     /* new (immature) collagen I */
+    MH_S_M,     /* active matrix metalloproteinase (net of TIMP) */
+    MH_S_L,     /* matrix-bound (latent) TGF-beta store */
+    MH_S_W,     /* barrier loss (transepidermal water loss relative to an open channel) */
+    MH_S_A,     /* new superficial vessels (angiogenesis), relative vascular density */
+    MH_S_X,     /* keratinocyte growth factor (KGF, FGF-7) */
+    MH_S_T,     /* epidermal thickness relative to untreated */
     MH_S_Q,     /* a compound applied after needling (mh_delivery) */
     MH_NSPECIES
 } mh_species;
@@ -38,5 +45,13 @@ void mh_fields_copy(mh_fields *dst, const mh_fields *src);
 /* Dataset name ("damage", ..., "elastin") and unit of a species. */
 const char *mh_species_name(mh_species s);
 const char *mh_species_unit(mh_species s);
+
+/* The fields of an output's snapshots: the species, then the derived collagen_I (new + mature) and
+ * collagen_total ((1 - w_3) collagen_I + w_3 collagen_III). */
+#define MH_NOUTFIELDS (MH_NSPECIES + 2)
+const char *mh_outfield_name(int f);
+const char *mh_outfield_unit(int f);
+/* Value of output field f in cell q; w_3 is the collagen III mass fraction of baseline collagen. */
+double mh_outfield_value(int f, double w_3, const mh_fields *u, size_t q);
 
 #endif

@@ -2,21 +2,29 @@
 /* mh_model: reaction terms, baseline and wounding of the microneedling healing model.
  *
  * Equations (papers/model.md, section "Equations"); m = dermal mask, e = epidermal mask,
- * v = vascular density, phi(G) = G / (1 + G), (x)+ = max(x, 0):
+ * v = vascular density, phi(G) = G / (1 + G), (x)+ = max(x, 0), psi = 1 / (1 + eta_C (C - m)+) with
+ * C = (1 - w_3)(C1 + N) + w_3 C3 the cell's total collagen (homeostatic set point):
  *   D'  = -(k_D + k_DI I) D
- *   O'  = -O / tau,  tau = tau0_close + r_s / v_close            (per channel cell)
+ *   O'  = -(1 - h) O / tau,  tau = tau0_close + r_s / v_close     (per channel cell: the lumen)
+ *   W'  = -(1 - h) k_W W  (k_W_occ while occluded)               (per channel cell: the barrier)
  *   K'  = div(D_K e grad K) + r_K K (1 - K)                       (Fisher-KPP)
  *   B'  = -k_B B
- *   H'  = D_H lap H + s_H D - k_H H
+ *   H'  = D_H lap H + s_H D + s_HK e (1 - K)+ - k_H H
  *   I'  = D_I lap I + r_I v H - k_I I
- *   G'  = D_G lap G + s_GB B + s_GI I - k_G G
+ *   G'  = D_G lap G + s_GB B + s_GI I + L_store k_LM M L - (k_G + k_Gb m) G
+ *   L'  = lambda_L (m - L) + (k_Gb / L_store) m G - k_LM M L       (matrix-bound, latent TGF-beta)
+ *   M'  = s_MI I + s_MF (F - m)+ - k_M M                          (active MMP, net of TIMP)
  *   F'  = div(D_F m grad F) - div(chi F grad G) + r_F phi F (1 - F/F_max) - delta_F (F - m)
- *   C3' = a s_3 phi F - k_31 (C3 - m)
- *   C1' = a s_1 (F - m)+ + gamma k_31 (C3 - m)+ - rho_1 (C1 - m)
- *   E'  = a s_E (F - m)+ - rho_E (E - m)
+ *   C3' = (lambda_3 + a s_3 phi) F psi - (lambda_3 + kappa_3 M) C3
+ *   N'  = a s_1 phi F psi - (k_mat + lambda_N + kappa_N M) N        (new collagen I)
+ *   C1' = lambda_1 F psi + k_mat N - (lambda_1 + kappa_1 M) C1      (mature collagen I)
+ *   E'  = (lambda_E + a s_E phi) F - (lambda_E + kappa_E M) E
+ *   A'  = s_A v I - k_A A                                          (new vessels)
+ *   X'  = D_X lap X + s_X (F - m)+ - k_X X                          (KGF)
+ *   T'  = e (delta_T + r_T X / (1 + X)) - delta_T T                 (epidermal thickness)
  *   Q'  = div(D_Q grad Q) + a(t) (k_ex w O + s_top) (c(t) - Q) - (k_clr v + k_deg) Q   (applied compound;
  *         w the lumen's section weight, c(t) the film's concentration)
- * with G' gaining g_prp Q when the compound is PRP and O' = 0 while the needles stay in (a patch).
+ * with G' gaining g_prp Q when the compound is PRP and h = 1 while the needles stay in (a patch).
  * Reactions are integrated by the Patankar (production-destruction) Euler step
  * u_new = (u + dt P) / (1 + dt L) with P, L >= 0 from the old state: first order, and
  * unconditionally positive (Patankar 1980; Burchard, Deleersnijder & Meister 2003).
@@ -52,6 +60,8 @@ double mh_model_diffusivity(const mh_model_params *p, mh_species s, mh_layer l)
         return epi ? 0.0 : p->D_I; /* leukocytes in the vascularised tissue */
     case MH_S_F:
         return derm ? p->D_F : 0.0; /* dermal fibroblasts */
+    case MH_S_X:
+        return l == MH_LAYER_SC ? 0.0 : p->D_X; /* a secreted protein: no transport in the cornified layer */
     case MH_S_Q:
         return l == MH_LAYER_SC ? p->D_Q_sc : p->D_Q; /* the stratum corneum as a membrane */
     default:
@@ -68,6 +78,8 @@ void mh_model_baseline(const mh_grid *g, mh_fields *f)
             for (int s = 0; s < MH_NSPECIES; s++)
                 f->u[s][q] = 0.0;
             f->u[MH_S_K][q] = e;
+            f->u[MH_S_T][q] = e;
+            f->u[MH_S_L][q] = m;
             f->u[MH_S_F][q] = m;
             f->u[MH_S_C3][q] = m;
             f->u[MH_S_C1][q] = m;
@@ -150,8 +162,10 @@ void mh_model_wound(const mh_grid *g, const mh_model_params *p, const mh_punctur
                     f->u[MH_S_O][c] = 1.0; /* the channel, open down to its tip */
                     aux->w_open[c] = fmax(aux->w_open[c], w);
                     aux->k_close[c] = 1.0 / tau;
-                    if (g->epidermal[k] > 0.0)
+                    if (g->epidermal[k] > 0.0) {
                         f->u[MH_S_K][c] = 0.0;
+                        f->u[MH_S_W][c] = 1.0; /* the barrier breached through the epidermis */
+                    }
                     f->u[MH_S_B][c] = fmax(f->u[MH_S_B][c], w * p->b_bleed * p->f_bleed * g->vascular[k]);
                     f->u[MH_S_F][c] *= 1.0 - w * p->kill_F; /* cells in the needle path die; matrix is displaced */
                 }

@@ -14,13 +14,26 @@ typedef struct {
     double D_K, r_K;
     double b_bleed, f_bleed; /* f_bleed = f_anticoag if the patient takes anticoagulants, else 1 */
     double k_B;
-    double D_H, k_H, s_H;
+    double D_H, k_H, s_H, s_HK; /* s_HK: mediator released by wounded epidermis, per unit deficit e (1 - K)+ */
     double D_I, r_I, k_I;
     double D_G, k_G, s_GB, s_GI;
+    double k_Gb, L_store, k_LM, lambda_L; /* binding of active TGF-beta to the matrix; latent store, its
+                                           * release per unit MMP activity and its replenishment */
     double D_F, chi, r_F, F_max, delta_F, kill_F;
-    double s_3, k_31, s_1, rho_1, s_E, rho_E;
-    double w_3, gamma; /* gamma = w_3 / (1 - w_3) */
-    double a_age;      /* synthesis factor of the patient's age */
+    /* matrix: stimulated synthesis s_*, basal turnover lambda_*, MMP susceptibility kappa_*; new
+     * collagen I matures at k_mat; eta_C: homeostatic feedback of collagen on its own synthesis */
+    double s_3, lambda_3, kappa_3;
+    double s_1, k_mat, lambda_N, kappa_N, lambda_1, kappa_1;
+    double s_E, lambda_E, kappa_E;
+    double eta_C;
+    double s_MI, s_MF, k_M; /* MMP activity: release by inflammatory cells and activated fibroblasts; loss */
+    double k_W, k_W_occ;    /* barrier recovery rate, open and occluded */
+    double s_A, k_A;        /* angiogenesis per inflammatory cell (x v), vessel regression */
+    double D_X, s_X, k_X;   /* KGF: diffusivity, release by activated fibroblasts, loss */
+    double r_T, delta_T;    /* epidermal thickening at saturating KGF; return to untreated */
+    double eps_V, H_V;      /* vasodilation: maximal perfusion gain, half-saturating mediator */
+    double w_3;             /* collagen III mass fraction of baseline collagen */
+    double a_age;           /* synthesis factor of the patient's age */
     double beta_B, beta_I;
     /* the applied compound (mh_delivery; all 0 without one). compound: true when the run applies one;
      * false: Q = 0 throughout, and the reaction kernel neither reads nor writes Q (nor w_open) */
@@ -31,8 +44,9 @@ typedef struct {
     double g_prp;              /* 1/day: growth factor released per unit Q (PRP) */
     /* set by the time loop for each step: 1 while the compound is on the skin (a), the film's
      * concentration relative to the applied one (c, 0 when it is off), 1 while the needles stay in
-     * the skin and hold the channels open (h); else 0 */
-    double a_on, c_film, hold;
+     * the skin and hold the channels open (h), 1 while the site is occluded (a dressing, or a patch
+     * while it is worn: occl); else 0 */
+    double a_on, c_film, hold, occl;
 } mh_model_params;
 
 /* Age factor a(age): 1 below age_lo, ratio above age_hi, linear between (Varani 2006). */
@@ -77,13 +91,25 @@ void mh_model_chemotaxis_reference(const mh_grid *g, const mh_model_params *p, d
                                    const double *G, double *F_out);
 double mh_model_chemotaxis_dt_limit_reference(const mh_grid *g, const mh_model_params *p, const mh_fields *f);
 
-/* Species whose loss rate L[s] in mh_model_rates is a parameter alone, the same in every cell and
- * state (B, H, I, G, C3, C1, E), so that a step's Patankar-Euler divisor 1 + dt L[s] is one number
- * per step (mh_step.c divides by it once). tests/test_model.c holds this list to mh_model_rates. */
+/* Species whose loss rate L[s] in mh_model_rates depends on the parameters and the cell's depth
+ * profiles alone, not on the state (B, H, I, G, M, W, A, X, T), so that a step's Patankar-Euler divisor
+ * 1 + dt L[s] is one number per depth row (mh_step.c divides by it once per block of a row).
+ * tests/test_model.c holds this list to mh_model_rates. */
 static const bool mh_model_uniform_loss[MH_NSPECIES] = {
-    [MH_S_B] = true,  [MH_S_H] = true,  [MH_S_I] = true, [MH_S_G] = true,
-    [MH_S_C3] = true, [MH_S_C1] = true, [MH_S_E] = true,
+    [MH_S_B] = true, [MH_S_H] = true, [MH_S_I] = true, [MH_S_G] = true, [MH_S_M] = true,
+    [MH_S_W] = true, [MH_S_A] = true, [MH_S_X] = true, [MH_S_T] = true,
 };
+
+/* Homeostatic factor of collagen synthesis, psi = 1 / (1 + eta_C (C - m)+), C = (1 - w_3)(C1 + N) +
+ * w_3 C3 the cell's total collagen: 1 at and below the untreated density, less above it. */
+static inline double mh_model_psi(const mh_model_params *p, double m, double C3, double C1, double N)
+{
+    const double C = (1.0 - p->w_3) * (C1 + N) + p->w_3 * C3;
+    return 1.0 / (1.0 + p->eta_C * (C > m ? C - m : 0.0));
+}
+
+/* Perfusion gain of vasodilation, eps_V H / (H_V + H) (0 without mediator). */
+static inline double mh_model_vasodilation(const mh_model_params *p, double H) { return p->eps_V * H / (p->H_V + H); }
 
 /* Local reaction rates of one cell in production-destruction form, du_s/dt = P[s] - L[s] u[s]
  * with P, L >= 0 for u >= 0. m, e, v: dermal, epidermal and vascular profile values of the
@@ -94,9 +120,11 @@ static inline void mh_model_rates(const mh_model_params *p, double m, double e, 
                                   double w_open, const double *restrict u, double *restrict P, double *restrict L)
 {
     const double D = u[MH_S_D], K = u[MH_S_K], B = u[MH_S_B], H = u[MH_S_H], I = u[MH_S_I];
-    const double G = u[MH_S_G], F = u[MH_S_F], C3 = u[MH_S_C3], O = u[MH_S_O], Q = u[MH_S_Q];
+    const double G = u[MH_S_G], F = u[MH_S_F], O = u[MH_S_O], Q = u[MH_S_Q];
+    const double M = u[MH_S_M], Lt = u[MH_S_L], N = u[MH_S_N], X = u[MH_S_X];
     const double phi = G / (1.0 + G);
-    const double Fex = F > m ? F - m : 0.0, C3ex = C3 > m ? C3 - m : 0.0;
+    const double Fex = F > m ? F - m : 0.0;
+    const double psi = mh_model_psi(p, m, u[MH_S_C3], u[MH_S_C1], N);
     const double a = p->a_age;
     P[MH_S_D] = 0.0;
     L[MH_S_D] = p->k_D + p->k_DI * I;
@@ -106,23 +134,74 @@ static inline void mh_model_rates(const mh_model_params *p, double m, double e, 
     L[MH_S_K] = e * p->r_K * K;
     P[MH_S_B] = 0.0;
     L[MH_S_B] = p->k_B;
-    P[MH_S_H] = p->s_H * D;
+    P[MH_S_H] = p->s_H * D + p->s_HK * e * (K < 1.0 ? 1.0 - K : 0.0); /* (1 - K)+: K may round above 1 */
     L[MH_S_H] = p->k_H;
     P[MH_S_I] = p->r_I * v * H;
     L[MH_S_I] = p->k_I;
-    P[MH_S_G] = p->s_GB * B + p->s_GI * I + p->g_prp * Q;
-    L[MH_S_G] = p->k_G;
+    P[MH_S_G] = p->s_GB * B + p->s_GI * I + p->g_prp * Q + p->L_store * p->k_LM * M * Lt;
+    L[MH_S_G] = p->k_G + p->k_Gb * m;
     P[MH_S_F] = p->r_F * phi * F + p->delta_F * m;
     L[MH_S_F] = p->r_F * phi * F / p->F_max + p->delta_F;
-    P[MH_S_C3] = a * p->s_3 * phi * F + p->k_31 * m;
-    L[MH_S_C3] = p->k_31;
-    P[MH_S_C1] = a * p->s_1 * Fex + p->gamma * p->k_31 * C3ex + p->rho_1 * m;
-    L[MH_S_C1] = p->rho_1;
-    P[MH_S_E] = a * p->s_E * Fex + p->rho_E * m;
-    L[MH_S_E] = p->rho_E;
+    P[MH_S_C3] = (p->lambda_3 + a * p->s_3 * phi) * F * psi;
+    L[MH_S_C3] = p->lambda_3 + p->kappa_3 * M;
+    P[MH_S_N] = a * p->s_1 * phi * F * psi;
+    L[MH_S_N] = p->k_mat + p->lambda_N + p->kappa_N * M;
+    P[MH_S_C1] = p->lambda_1 * F * psi + p->k_mat * N;
+    L[MH_S_C1] = p->lambda_1 + p->kappa_1 * M;
+    P[MH_S_E] = (p->lambda_E + a * p->s_E * phi) * F;
+    L[MH_S_E] = p->lambda_E + p->kappa_E * M;
+    P[MH_S_M] = p->s_MI * I + p->s_MF * Fex;
+    L[MH_S_M] = p->k_M;
+    P[MH_S_L] = (p->lambda_L + (p->L_store > 0.0 ? p->k_Gb / p->L_store : 0.0) * G) * m;
+    L[MH_S_L] = p->lambda_L + p->k_LM * M;
+    P[MH_S_W] = 0.0;
+    L[MH_S_W] = (1.0 - p->hold) * (p->occl > 0.0 ? p->k_W_occ : p->k_W);
+    P[MH_S_A] = p->s_A * v * I;
+    L[MH_S_A] = p->k_A;
+    P[MH_S_X] = p->s_X * Fex;
+    L[MH_S_X] = p->k_X;
+    P[MH_S_T] = e * (p->delta_T + p->r_T * X / (1.0 + X));
+    L[MH_S_T] = p->delta_T;
     const double in = p->a_on * (p->k_ex * w_open * O + s_top); /* exchange with the film */
     P[MH_S_Q] = in * p->c_film;
     L[MH_S_Q] = in + p->k_clr * v + p->k_deg;
+}
+
+/* The exchange of the active growth factor G with its matrix-bound store L over a step dt, solved
+ * implicitly as the linear pair it is (backward Euler, with M at the end of the step, M_new, and the
+ * other sources from the old state):
+ *   a G' - b L' = G + dt P_G,o,   -c G' + d L' = L + dt lambda_L m,
+ *   a = 1 + dt (k_G + k_Gb m), b = dt L_store k_LM M, c = dt (k_Gb / L_store) m, d = 1 + dt (lambda_L + k_LM M),
+ * P_G,o the production of G without the release from L. The Patankar step of each species on its own would
+ * hand L the binding of the old G while G loses (nearly) all of it in a long step, and back: a transfer
+ * that is not conserved and that depends on the step (papers/model.md section 6). det = a d - b c > 0 and
+ * the inverse is non-negative, so G' and L' stay non-negative; G + L_store L changes only by the sources
+ * and sinks. */
+static inline void mh_model_bound_exchange(const mh_model_params *p, double m, double M, double M_new, double dt,
+                                           double G, double Lt, double P_G, double *restrict G_new,
+                                           double *restrict L_new)
+{
+    /* P_G holds the release at the old M; the pair is solved with the release at the new M (the MMP
+     * activity of the end of the step, already known: M does not depend on G or L) */
+    const double other = P_G - p->L_store * p->k_LM * M * Lt;
+    M = M_new;
+    const double release = p->L_store * p->k_LM * M;
+    const double a = 1.0 + dt * (p->k_G + p->k_Gb * m), b = dt * release;
+    const double c = p->L_store > 0.0 ? dt * p->k_Gb / p->L_store * m : 0.0, d = 1.0 + dt * (p->lambda_L + p->k_LM * M);
+    const double rg = G + dt * (other > 0.0 ? other : 0.0), rl = Lt + dt * p->lambda_L * m;
+    const double det = a * d - b * c;
+    *G_new = (d * rg + b * rl) / det;
+    *L_new = (a * rl + c * rg) / det;
+}
+
+/* Mature collagen I after a step: (C1 + dt (P_C1 - k_mat N + k_mat N_new)) / (1 + dt L_C1), the maturation
+ * k_mat N taken at the new N (P_C1 holds it at the old N; inv_d = 1 / (1 + dt L_C1)), so that what matures is
+ * what new collagen lost to maturation in the step, whatever the step (a conserved transfer). */
+static inline double mh_model_matured(const mh_model_params *p, double dt, double C1, double P_C1, double N,
+                                      double N_new, double inv_d)
+{
+    const double P = P_C1 - p->k_mat * N + p->k_mat * N_new;
+    return (C1 + dt * (P > 0.0 ? P : 0.0)) * inv_d;
 }
 
 /* Depth profiles of the diffusion coefficients on grid g: D[s] is a new array of nz values

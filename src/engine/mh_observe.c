@@ -1,14 +1,19 @@
 /* src/engine: the numerical engine, on plain parameter structs; no configuration, no HDF5, no printing. */
 /* mh_observe: observables and run summaries (papers/model.md, "Observables").
  *
- *   erythema       = sum v (H + beta_I I + beta_B B) dV / sum v dV          (vascular-weighted mean)
+ *   erythema       = sum_PD v (V(H) + A + beta_I I + beta_B B) / sum_PD v   (superficial plexus: the
+ *                    papillary dermis only; V(H) = eps_V H / (H_V + H) the vasodilation)
+ *   perfusion      = sum_PD v (1 + V(H) + A) / sum_PD v
  *   open_channels  = sum_{surface cells} O / (surface channel cells of the latest session)
+ *   barrier_loss   = sum_{surface cells} W / (surface channel cells of the latest session)
+ *   epidermis/thickness = sum e T / sum e
+ *   mmp            = mean of M over the dermis
  *   open_area      = mean of w O over the surface row (w: the cell's lumen weight, mh_model_aux)
  *   compound_*     = c0 sum Q dV / area (ug/cm^2); influx a (k_ex w O + s_top) (c - Q), loss (k_clr v + k_deg) Q
  *   reepithelialized = 1 - sum e (1 - K) / (deficit right after the latest session)
  *   bleeding       = sum B dV / area, in uL/cm^2 (B = blood volume fraction)
  *   <layer>/<q>    = mean of q over the cells of the layer (1.0 = untreated)
- *   collagen_total = (1 - w_3) C1 + w_3 C3 */
+ *   collagen_I     = C1 + N (mature + new), collagen_total = (1 - w_3) collagen_I + w_3 C3 */
 #include "mh_observe.h"
 
 #include "mh_units.h"
@@ -35,6 +40,10 @@ static const char *obs_names[MH_OBS_COUNT] = {"t_days",
                                               "compound_loss",
                                               "compound_delivered",
                                               "compound_removed",
+                                              "barrier_loss",
+                                              "perfusion",
+                                              "epidermis/thickness",
+                                              "mmp",
                                               "papillary_dermis/collagen_I",
                                               "papillary_dermis/collagen_III",
                                               "papillary_dermis/collagen_total",
@@ -52,7 +61,7 @@ static const char *obs_names[MH_OBS_COUNT] = {"t_days",
                                               "dermis/fibroblasts"};
 static const char *base_units[MH_OBS_LAYER0] = {"day",
                                                 "day",
-                                                "1 (vascular-weighted mean of H + beta_I I + beta_B B)",
+                                                "1 (papillary-dermis mean of V(H) + A + beta_I I + beta_B B)",
                                                 "1 (fraction of the latest session's channels)",
                                                 "1 (fraction of the epidermal deficit restored)",
                                                 "uL/cm^2",
@@ -66,7 +75,11 @@ static const char *base_units[MH_OBS_LAYER0] = {"day",
                                                 "ug/cm^2/day",
                                                 "ug/cm^2/day",
                                                 "ug/cm^2 (time integral of compound_influx)",
-                                                "ug/cm^2 (time integral of compound_loss)"};
+                                                "ug/cm^2 (time integral of compound_loss)",
+                                                "1 (0 = intact, 1 = every channel of the latest session open)",
+                                                "1 (papillary dermis, 1 = untreated)",
+                                                "1 (relative to untreated, 1 = untreated)",
+                                                "1 (mean over the dermis, 0 = untreated)"};
 const char *mh_observe_name(int col) { return (col >= 0 && col < MH_OBS_COUNT) ? obs_names[col] : "unknown"; }
 
 const char *mh_observe_unit(int col)
@@ -94,7 +107,12 @@ double mh_observe_deficit(const mh_grid *g, const mh_fields *f)
 enum {
     R_ERY,
     R_VOL_V,
+    R_PERF,
     R_OPEN,
+    R_BAR,
+    R_EPI_T,
+    R_EPI_N,
+    R_M,
     R_AREA,
     R_DEF,
     R_BLOOD,
@@ -133,25 +151,35 @@ static void row_sums(const mh_grid *g, const mh_model_params *p, const mh_model_
         for (int c = 0; c < R_N; c++)
             r[c] = 0.0;
         const double v = g->vascular[k], s_top = k == 0 ? p->s_top : 0.0, loss = p->k_clr * v + p->k_deg;
+        const bool pd = g->layer[k] == MH_LAYER_PD; /* the superficial plexus */
         for (size_t q = rowlen * (size_t)k; q < rowlen * (size_t)(k + 1); q++) {
             const double Q = f->u[MH_S_Q][q];
             r[R_Q] += Q;
             const double wO = aux->w_open[q] * f->u[MH_S_O][q];
             r[R_QIN] += p->a_on * (p->k_ex * wO + s_top) * (p->c_film - Q);
             r[R_QOUT] += loss * Q;
-            r[R_ERY] += v * (f->u[MH_S_H][q] + p->beta_I * f->u[MH_S_I][q] + p->beta_B * f->u[MH_S_B][q]);
-            r[R_VOL_V] += v;
+            if (pd) {
+                const double vd = mh_model_vasodilation(p, f->u[MH_S_H][q]) + f->u[MH_S_A][q];
+                r[R_ERY] += v * (vd + p->beta_I * f->u[MH_S_I][q] + p->beta_B * f->u[MH_S_B][q]);
+                r[R_PERF] += v * (1.0 + vd);
+                r[R_VOL_V] += v;
+            }
             if (k == 0) {
                 r[R_OPEN] += f->u[MH_S_O][q];
+                r[R_BAR] += f->u[MH_S_W][q];
                 r[R_AREA] += wO;
             }
-            if (g->epidermal[k] > 0.0)
+            if (g->epidermal[k] > 0.0) {
                 r[R_DEF] += 1.0 - f->u[MH_S_K][q];
+                r[R_EPI_T] += g->epidermal[k] * f->u[MH_S_T][q];
+                r[R_EPI_N] += g->epidermal[k];
+            }
+            r[R_M] += f->u[MH_S_M][q];
             r[R_BLOOD] += f->u[MH_S_B][q];
             r[R_DAMAGE] += f->u[MH_S_D][q];
             r[R_I] += f->u[MH_S_I][q];
             r[R_G] += f->u[MH_S_G][q];
-            r[R_C1] += f->u[MH_S_C1][q];
+            r[R_C1] += f->u[MH_S_C1][q] + f->u[MH_S_N][q];
             r[R_C3] += f->u[MH_S_C3][q];
             r[R_E] += f->u[MH_S_E][q];
             r[R_F] += f->u[MH_S_F][q];
@@ -225,7 +253,11 @@ void mh_observe(const mh_grid *g, const mh_model_params *p, const mh_model_aux *
     const double area_mm2 = g->width_mm * (g->dims == 3 ? g->length_mm : 1.0);
     const double ndermis = sum.ncell[MH_OL_DERMIS];
     row[MH_OBS_ERYTHEMA] = tot[R_VOL_V] > 0 ? tot[R_ERY] / tot[R_VOL_V] : 0.0;
+    row[MH_OBS_PERFUSION] = tot[R_VOL_V] > 0 ? tot[R_PERF] / tot[R_VOL_V] : 1.0;
     row[MH_OBS_OPEN] = ref->surface_cells > 0 ? tot[R_OPEN] / (double)ref->surface_cells : 0.0;
+    row[MH_OBS_BARRIER] = ref->surface_cells > 0 ? tot[R_BAR] / (double)ref->surface_cells : 0.0;
+    row[MH_OBS_EPI_THICK] = tot[R_EPI_N] > 0 ? tot[R_EPI_T] / tot[R_EPI_N] : 1.0;
+    row[MH_OBS_MMP] = ndermis > 0 ? dermis[R_M] / ndermis : 0.0;
     row[MH_OBS_OPEN_AREA] = tot[R_AREA] / (double)rowlen;
     const double amount = cell_mm3 / area_mm2 * c0_mg_ml * MH_MM2_PER_CM2; /* ug/mm^3 x mm^3/mm^2 -> ug/cm^2 */
     row[MH_OBS_Q_SKIN] = tot[R_Q] * amount;
@@ -303,6 +335,7 @@ static double first_crossing(const mh_series *s, size_t r0, size_t r1, int col, 
 static const mh_summary_field summary_fields[] = {
     {"session_days", "day", offsetof(mh_summary, session_days)}, /* first: not an outcome (mh_targets) */
     {"closure_hours", "h", offsetof(mh_summary, closure_hours)},
+    {"barrier_hours", "h", offsetof(mh_summary, barrier_hours)},
     {"erythema_days", "day", offsetof(mh_summary, erythema_days)},
     {"erythema_peak", "1", offsetof(mh_summary, erythema_peak)},
     {"erythema_peak_hours", "h", offsetof(mh_summary, erythema_peak_hours)},
@@ -333,13 +366,14 @@ double *mh_summary_array(const mh_summary *m, int i)
 double **mh_summary_slot(mh_summary *m, int i) { return (double **)((char *)m + summary_fields[i].offset); }
 
 /* Post-inflammatory hyperpigmentation index of session k (papers/delivery.md, "Aftercare"): the
- * sum over its sun exposures of dose x erythema / visible threshold, times the type's weight. */
+ * sum over its sun exposures on visibly red skin of dose x erythema / visible threshold, times the
+ * type's weight. */
 static double pih_index(const mh_series *s, double t0, double t1, const mh_summary_settings *set)
 {
     double sum = 0.0;
     for (int j = 0; j < set->n_sun; j++) {
         const double t = t0 + set->sun_days[j], e = t < t1 ? mh_series_at(s, MH_OBS_ERYTHEMA, t) : NAN;
-        if (!isnan(e))
+        if (!isnan(e) && e >= set->erythema_visible) /* visible redness only */
             sum += set->sun_dose_med * e / set->erythema_visible;
     }
     return set->pih_weight * sum;
@@ -387,6 +421,8 @@ mh_status mh_summary_compute(const mh_series *s, const double *sd, int ns, const
         out->session_days[k] = t0;
         out->closure_hours[k] =
             (first_crossing(s, r0, r1, MH_OBS_OPEN, closure_fraction, true) - t0) * MH_HOURS_PER_DAY;
+        out->barrier_hours[k] =
+            (first_crossing(s, r0, r1, MH_OBS_BARRIER, closure_fraction, true) - t0) * MH_HOURS_PER_DAY;
         out->reepithelialized_days[k] = first_crossing(s, r0, r1, MH_OBS_REEPI, set->reepi_fraction, false) - t0;
         out->bleeding[k] = r0 < s->nt ? at(s, r0, MH_OBS_BLEEDING) : NAN;
         double peak = -1.0, tpeak = NAN, last = NAN;

@@ -24,6 +24,10 @@ typedef enum {
     MH_OBS_Q_LOSS,      /* rate at which vessels and breakdown remove it, ug/cm^2/day */
     MH_OBS_Q_DELIVERED, /* entered so far (time integral of the influx), ug/cm^2 */
     MH_OBS_Q_REMOVED,   /* removed so far (time integral of the loss), ug/cm^2 */
+    MH_OBS_BARRIER,     /* barrier loss of the latest session's channels, 0 intact .. 1 open */
+    MH_OBS_PERFUSION,   /* superficial-plexus (papillary dermis) perfusion, 1 = untreated */
+    MH_OBS_EPI_THICK,   /* epidermal thickness relative to untreated */
+    MH_OBS_MMP,         /* MMP activity, mean over the dermis */
     MH_OBS_LAYER0,      /* 3 layers x 5 quantities follow */
     MH_OBS_COUNT = MH_OBS_LAYER0 + 15
 } mh_obs;
@@ -76,6 +80,7 @@ typedef struct {
     int nsessions;
     double *session_days;
     double *closure_hours;          /* time until open_channels <= closure fraction */
+    double *barrier_hours;          /* time until barrier_loss <= closure fraction */
     double *erythema_days;          /* last time the erythema index is visible, after the session */
     double *erythema_peak;          /* peak index after the session */
     double *erythema_peak_hours;    /* time of that peak */
@@ -92,7 +97,7 @@ typedef struct {
 
 /* The per-session arrays of mh_summary as a table (name as in the output's /summary group, unit),
  * in output order; *n gets the count, MH_SUMMARY_NFIELDS. */
-#define MH_SUMMARY_NFIELDS 12
+#define MH_SUMMARY_NFIELDS 13
 typedef struct {
     const char *name, *unit;
     size_t offset; /* of the double * member of mh_summary */

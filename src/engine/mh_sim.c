@@ -87,9 +87,13 @@ static void set_step_flags(mh_sim *s, double t0, double t1)
             s->par.c_film = isnan(in) ? 1.0 : fmax(0.0, 1.0 - in / s->del.dose_ug_cm2);
         }
     s->par.hold = 0.0;
-    for (int k = 0; k < s->nsessions; k++)
+    s->par.occl = 0.0;
+    for (int k = 0; k < s->nsessions; k++) {
         if (s->session_days[k] <= mid && mid < s->session_days[k] + s->dev[k].wear_time_days)
-            s->par.hold = 1.0;
+            s->par.hold = s->par.occl = 1.0; /* a patch occludes while it is worn */
+        if (s->session_days[k] <= mid && mid < s->session_days[k] + s->p.occlusion_days)
+            s->par.occl = 1.0;
+    }
 }
 
 /* The first time after t at which set_step_flags changes its answer (INFINITY if none). */
@@ -100,6 +104,9 @@ static double next_flag_change(const mh_sim *s, double t)
         const double end = s->session_days[k] + s->dev[k].wear_time_days;
         if (s->dev[k].wear_time_days > 0.0 && end > t && end < next)
             next = end;
+        const double off = s->session_days[k] + s->p.occlusion_days;
+        if (s->p.occlusion_days > 0.0 && off > t && off < next)
+            next = off;
     }
     return next;
 }
@@ -123,6 +130,8 @@ static const char *bad_params(const mh_sim_params *p)
     if (!(v->tol > 0.0 && v->atol > 0.0 && v->dt_min_s > 0.0 && v->dt_initial_s >= v->dt_min_s &&
           v->dt_max_h * MH_SECONDS_PER_HOUR >= v->dt_initial_s && isfinite(v->tol + v->atol + v->dt_max_h)))
         return "solver: not 0 < dt_min_s <= dt_initial_s <= dt_max_h, with tol and atol positive";
+    if (!(p->occlusion_days >= 0.0 && isfinite(p->occlusion_days)))
+        return "occlusion_days: not finite and non-negative";
     const mh_summary_params *m = &p->summary;
     if (m->n_sun < 0 || m->n_sun > MH_MAX_DAYS || m->n_water < 0 || m->n_water > MH_MAX_DAYS)
         return "summary: n_sun or n_water not 0 to MH_MAX_DAYS";

@@ -80,6 +80,7 @@ typedef struct {
     int nsnapshots;
     double snapshot_days[MH_MAX_DAYS]; /* days of the snapshots given to mh_sink.snapshot, increasing */
     mh_summary_params summary;
+    double occlusion_days; /* an occlusive dressing stays on this long after each session (0: none) */
 } mh_sim_params;
 
 /* The documented defaults (those of src/config/mh_params.def: tests/test_build.c holds them equal):

@@ -176,6 +176,12 @@ static inline __attribute__((always_inline)) void react_block(const mh_grid *g, 
             out[sp][i] = (x[sp] + dt * P[sp]) * (mh_model_uniform_loss[sp] ? inv[sp] : ic[sp]);
         if (with_q)
             out[MH_S_Q][i] = (x[MH_S_Q] + dt * P[MH_S_Q]) / (1.0 + dt * L[MH_S_Q]);
+        /* G and its store: the linear pair solved together (mh_model_bound_exchange), in place of the
+         * two Patankar values above */
+        mh_model_bound_exchange(&pl, m, x[MH_S_M], out[MH_S_M][i], dt, x[MH_S_G], x[MH_S_L], P[MH_S_G], &out[MH_S_G][i],
+                                &out[MH_S_L][i]);
+        /* maturation hands C1 what N loses in the step: C1's production with the new N */
+        out[MH_S_C1][i] = mh_model_matured(&pl, dt, x[MH_S_C1], P[MH_S_C1], x[MH_S_N], out[MH_S_N][i], ic[MH_S_C1]);
     }
 }
 

@@ -577,9 +577,9 @@ mh_status mh_export_radial(const char *path, const char *name, double day, const
     return st;
 }
 
-/* The fields an output holds: the species and collagen_total. */
-#define NFIELDS (MH_NSPECIES + 1)
-static const char *info_field(int f) { return f < MH_NSPECIES ? mh_species_name((mh_species)f) : "collagen_total"; }
+/* The fields an output holds: the species and the derived collagen_I and collagen_total. */
+#define NFIELDS MH_NOUTFIELDS
+static const char *info_field(int f) { return mh_outfield_name(f); }
 
 /* What info prints of an open output, all checked against each other first: the grid (against the
  * root attribute dims and the shapes of the field snapshots), the punctures, the series and the

@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MH_NFIELDS (MH_NSPECIES + 1) /* species + derived collagen_total */
+#define MH_NFIELDS MH_NOUTFIELDS /* species + derived collagen_I, collagen_total */
 
 struct mh_h5_writer {
     hid_t file;
@@ -34,7 +34,7 @@ struct mh_h5_writer {
     size_t bufn;
 };
 
-static const char *field_name(int f) { return f < MH_NSPECIES ? mh_species_name((mh_species)f) : "collagen_total"; }
+static const char *field_name(int f) { return mh_outfield_name(f); }
 
 void mh_h5_quiet(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
 
@@ -256,9 +256,7 @@ static herr_t create_field_sets(hid_t file, const mh_grid *g, hid_t field[MH_NFI
         if (field[f] < 0)
             rc = -1;
         else
-            rc = mh_h5_attr_string(field[f], "units",
-                                   f < MH_NSPECIES ? mh_species_unit((mh_species)f)
-                                                   : "1 (relative to untreated dermis)");
+            rc = mh_h5_attr_string(field[f], "units", mh_outfield_unit(f));
     }
     H5Pclose(dcpl);
     H5Sclose(sp);
@@ -321,12 +319,8 @@ mh_status mh_h5_snapshot(void *user, double t, const mh_grid *g, const mh_model_
     if (!ensure_buf(w, g->ncell))
         return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (snapshot buffer)");
     for (int k = 0; k < MH_NFIELDS; k++) {
-        if (k < MH_NSPECIES)
-            for (size_t q = 0; q < g->ncell; q++)
-                w->buf[q] = (float)f->u[k][q];
-        else
-            for (size_t q = 0; q < g->ncell; q++)
-                w->buf[q] = (float)((1.0 - p->w_3) * f->u[MH_S_C1][q] + p->w_3 * f->u[MH_S_C3][q]);
+        for (size_t q = 0; q < g->ncell; q++)
+            w->buf[q] = (float)mh_outfield_value(k, p->w_3, f, q);
         if (append(w->field[k], w->nsnap, H5T_NATIVE_FLOAT, w->buf) < 0)
             return MH_ERROR(ctx, MH_ERR_IO, "%s: cannot write field %s at day %g (disk full?)", w->tmp, field_name(k),
                             t);

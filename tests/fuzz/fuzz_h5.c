@@ -294,9 +294,8 @@ static void build_schema(schema *s)
         r->unlimited = true;
     }
     if (s->kind != K_FAULT) { /* the snapshots: [nsnap, nz, (ny,) nx] float32, shuffle + deflate 4 */
-        for (int f = 0; f <= MH_NSPECIES; f++) {
-            ds *d = add(s, R_FIELD, T_FLOAT, grank + 1, "/fields/%s",
-                        f < MH_NSPECIES ? mh_species_name((mh_species)f) : "collagen_total");
+        for (int f = 0; f < MH_NOUTFIELDS; f++) {
+            ds *d = add(s, R_FIELD, T_FLOAT, grank + 1, "/fields/%s", mh_outfield_name(f));
             d->dims[0] = (hsize_t)s->nsnap;
             memcpy(d->dims + 1, g, sizeof g);
             d->chunk[0] = 1;

@@ -92,7 +92,7 @@ cp tests/install/consumer.c "$work/"
 cat >"$work/expected.txt" <<OUT
 microheal $version
 grid: 2-D, 12 x 1 x 5 cells of 0.01 mm, ncell 60
-fields: collagen_I[40] = 2.5
+fields: collagen_I_mature[40] = 2.5
 a grid of 0 cells: bad input
 config: grid.dx_um (um) holds its default
 sha256(abc) = ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad
