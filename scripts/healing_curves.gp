@@ -1,5 +1,6 @@
 # healing_curves.gp: collagen I, collagen III, total collagen and elastin relative to untreated skin,
-# papillary dermis (top panel) and whole dermis (bottom panel), with the sessions marked.
+# papillary dermis (top panel, with the epidermal thickness above it) and whole dermis (bottom panel),
+# with the sessions marked.
 #
 # Usage: gnuplot -c scripts/healing_curves.gp SERIES SESSIONS [OUT [SUBTITLE [DATA]]]
 #   SERIES    table from `microheal export OUT.h5 --series`; columns are looked up by name in its
@@ -34,6 +35,8 @@ quantities = "collagen_I collagen_III collagen_total elastin"
 quantity_titles = "'collagen I' 'collagen III' 'total collagen' 'elastin'"
 c_t = col("t_days")
 if (c_t == 0) { print "healing_curves.gp: no t_days column in " . series; exit status 1 }
+c_epi = col("epidermis/thickness")
+if (c_epi == 0) { print "healing_curves.gp: no column epidermis/thickness in " . series; exit status 1 }
 do for [layer in layers] {
     do for [q in quantities] {
         if (col(layer . "/" . q) == 0) {
@@ -59,6 +62,9 @@ do for [layer in layers] {
         ymax = (STATS_max > ymax) ? STATS_max : ymax
     }
 }
+stats series using (column(c_epi)) nooutput
+ymin = (STATS_min < ymin) ? STATS_min : ymin
+ymax = (STATS_max > ymax) ? STATS_max : ymax
 if (has_data) {
     stats data using ($3 - $4) nooutput
     ymin = (STATS_min < ymin) ? STATS_min : ymin
@@ -83,6 +89,7 @@ set style line 1 lc rgb "#1b5e9e" lw 2 dt 1  # collagen I
 set style line 2 lc rgb "#d95f02" lw 2 dt 1  # collagen III
 set style line 3 lc rgb "#000000" lw 2.5 dt 1 # total collagen
 set style line 4 lc rgb "#1b9e77" lw 2 dt 1  # elastin
+set style line 5 lc rgb "#e7298a" lw 2 dt 4  # epidermal thickness (top panel)
 set style line 9 lc rgb "gray50" lw 1.5 dt 2 # untreated
 
 plot_title = "Dermal matrix after microneedling (relative to untreated skin)" . (strlen(subtitle) > 0 ? "\n" . subtitle : "")
@@ -120,6 +127,8 @@ do for [p = 1:2] {
              for [i = 1:words(quantities)] series \
                  using (column(c_t) - t0):(column(col(layer . "/" . word(quantities, i)))) \
                  with lines ls i title word(quantity_titles, i), \
+             series using (column(c_t) - t0):(p == 1 ? column(c_epi) : NaN) with lines ls 5 \
+                 title "epidermal thickness", \
              NaN with lines lc rgb "#b2182b" lw 1.2 dt 3 title "session", \
              data using ($1 == p ? $2 - t0 : NaN):3:4 with yerrorbars pt 7 ps 1.6 lc rgb '#6a3d9a' lw 2 \
                  title 'data {/Symbol \261} sigma'
@@ -128,6 +137,8 @@ do for [p = 1:2] {
              for [i = 1:words(quantities)] series \
                  using (column(c_t) - t0):(column(col(layer . "/" . word(quantities, i)))) \
                  with lines ls i title word(quantity_titles, i), \
+             series using (column(c_t) - t0):(p == 1 ? column(c_epi) : NaN) with lines ls 5 \
+                 title "epidermal thickness", \
              NaN with lines lc rgb "#b2182b" lw 1.2 dt 3 title "session"
     }
 }
