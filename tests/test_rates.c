@@ -209,7 +209,7 @@ Test(rates, blood)
     expect_rates(&p, &fibro_peak, MH_S_B, 0.0, 1.5, -0.3);
 }
 
-/* 5. H' = s_H D + s_HK e (1 - K) - k_H H (+ diffusion) */
+/* 5. H' = s_H D + s_HK e w (1 - K)+ - k_H H (+ diffusion; w the cell's section weight, w_open) */
 Test(rates, mediator)
 {
     mh_model_params p = hand_params();
@@ -219,10 +219,15 @@ Test(rates, mediator)
     expect_rates(&p, &rd_depleted, MH_S_H, 4.0, 6.0, -8.0);
     /* P = 20*0.1 = 2; H' = 2 - 6*0.25 = 0.5 */
     expect_rates(&p, &fibro_peak, MH_S_H, 2.0, 6.0, 0.5);
-    /* wounded epidermis: P = 20*1 + 4*1*(1 - 0.25) = 20 + 3 = 23; H' = 23 - 6*1 = 17 */
+    /* wounded epidermis, weight 1: P = 20*1 + 4*1*1*(1 - 0.25) = 20 + 3 = 23; H' = 23 - 6*1 = 17 */
     expect_rates(&p, &sc_channel, MH_S_H, 23.0, 6.0, 17.0);
-    /* intact row, half the keratinocytes: P = 20*0 + 4*1*(1 - 0.5) = 2; H' = 2 - 6*0.5 = -1 */
-    expect_rates(&p, &sc_intact, MH_S_H, 2.0, 6.0, -1.0);
+    /* a cell outside the channels (w = 0) releases none for its deficit: P = 20*0 + 4*1*0*(1 - 0.5) = 0;
+     * H' = 0 - 6*0.5 = -3 */
+    expect_rates(&p, &sc_intact, MH_S_H, 0.0, 6.0, -3.0);
+    /* a 2-D channel cell of weight 0.4: P = 20*1 + 4*1*0.4*0.75 = 20 + 1.2 = 21.2; H' = 21.2 - 6 = 15.2 */
+    hand_state w04 = sc_channel;
+    w04.w_open = 0.4;
+    expect_rates(&p, &w04, MH_S_H, 21.2, 6.0, 15.2);
 }
 
 /* 6. I' = r_I v H - k_I I (+ diffusion) */

@@ -9,7 +9,7 @@
  *   W'  = -(1 - h) k_W W  (k_W_occ while occluded)               (per channel cell: the barrier)
  *   K'  = div(D_K e grad K) + r_K K (1 - K)                       (Fisher-KPP)
  *   B'  = -k_B B
- *   H'  = D_H lap H + s_H D + s_HK e (1 - K)+ - k_H H
+ *   H'  = D_H lap H + s_H D + s_HK e w (1 - K)+ - k_H H   (w: the cell's section weight, w_open)
  *   I'  = D_I lap I + r_I v H - k_I I
  *   G'  = D_G lap G + s_GB B + s_GI I + L_store k_LM M L - (k_G + k_Gb m) G
  *   L'  = lambda_L (m - L) + (k_Gb / L_store) m G - k_LM M L       (matrix-bound, latent TGF-beta)

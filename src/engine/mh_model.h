@@ -134,7 +134,9 @@ static inline void mh_model_rates(const mh_model_params *p, double m, double e, 
     L[MH_S_K] = e * p->r_K * K;
     P[MH_S_B] = 0.0;
     L[MH_S_B] = p->k_B;
-    P[MH_S_H] = p->s_H * D + p->s_HK * e * (K < 1.0 ? 1.0 - K : 0.0); /* (1 - K)+: K may round above 1 */
+    /* wounded epidermis: (1 - K)+ (K may round above 1), weighted like every injured amount by the
+     * cell's section weight w_open (1 in 3-D; K itself is kept per channel for re-epithelialisation) */
+    P[MH_S_H] = p->s_H * D + p->s_HK * e * w_open * (K < 1.0 ? 1.0 - K : 0.0);
     L[MH_S_H] = p->k_H;
     P[MH_S_I] = p->r_I * v * H;
     L[MH_S_I] = p->k_I;

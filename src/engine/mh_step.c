@@ -122,9 +122,9 @@ _Static_assert(MH_S_Q == MH_NSPECIES - 1, "the compound is the last species (rea
  * multiplies by reciprocals: 1 / (1 + dt L) of the species with a uniform loss rate
  * (mh_model_uniform_loss) is formed once per call, those of the others but Q by one division per
  * cell. The compound Q, the last species, has a division of its own, so that with_q (a compound in
- * the run) leaves the other species' bits as they are: without one, Q (and w_open) is neither read
- * nor written and out[MH_S_Q] is left as it was. Each reciprocal is within a few ulps of the
- * quotient it replaces. Inlined into its two callers, once for each value of with_q. */
+ * the run) leaves the other species' bits as they are: without one, Q is neither read nor written
+ * and out[MH_S_Q] is left as it was (w_open is read either way: it weights the epidermal mediator). Each reciprocal is
+ * within a few ulps of the quotient it replaces. Inlined into its two callers, once for each value of with_q. */
 static inline __attribute__((always_inline)) void react_block(const mh_grid *g, const mh_model_params *p,
                                                               const mh_model_aux *aux, const mh_fields *u,
                                                               const double *Fc, int k, size_t q0, int n, double dt,
@@ -154,7 +154,7 @@ static inline __attribute__((always_inline)) void react_block(const mh_grid *g, 
         for (int sp = 0; sp < NS; sp++)
             x[sp] = in[sp][i];
         x[MH_S_Q] = with_q ? in[MH_S_Q][i] : 0.0;
-        mh_model_rates(&pl, m, e, v, st, kc[i], with_q ? wo[i] : 0.0, x, P, L);
+        mh_model_rates(&pl, m, e, v, st, kc[i], wo[i], x, P, L);
         /* the other divisors by one division (batch inversion): prefix products, the reciprocal
          * of the whole product, then 1/d_s = (1/(d_0 .. d_s)) (d_0 .. d_{s-1}) from the last down;
          * d_s = 1 (exact, folded away) for the uniform-loss species; every d_s >= 1 */
