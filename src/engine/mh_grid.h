@@ -5,6 +5,7 @@
 
 #include "mh_skin.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -62,6 +63,18 @@ void mh_grid_destroy(mh_grid **g);
 static inline size_t mh_idx(const mh_grid *g, int i, int j, int k)
 {
     return (size_t)i + (size_t)g->nx * ((size_t)j + (size_t)g->ny * (size_t)k);
+}
+
+/* Distance along one axis between a and b (mm), with the minimum image on a periodic axis of extent mm. */
+static inline double mh_grid_axis_distance(double a, double b, double extent, bool periodic)
+{
+    double d = fabs(a - b);
+    if (periodic) {
+        d = fmod(d, extent); /* exact; a track outside [0, extent) is an image of one inside */
+        if (d > 0.5 * extent)
+            d = extent - d;
+    }
+    return d;
 }
 
 #endif

@@ -88,15 +88,6 @@ void mh_model_baseline(const mh_grid *g, mh_fields *f)
     }
 }
 
-/* Lateral distance along one axis, with the minimum image on periodic domains. */
-static double lateral(double a, double b, double extent, bool periodic)
-{
-    double d = fabs(a - b);
-    if (periodic && d > 0.5 * extent)
-        d = extent - d;
-    return d;
-}
-
 /* Index along an axis of n cells for the unwrapped index ii: wrapped on periodic domains, -1 outside
  * a zero-flux one. */
 static inline int lateral_index(int ii, int n, bool periodic)
@@ -136,7 +127,7 @@ void mh_model_wound(const mh_grid *g, const mh_model_params *p, const mh_punctur
                 int cells = 0;
                 for (int ii = ic - reach; ii <= ic + reach; ii++) {
                     int i = lateral_index(ii, g->nx, g->periodic);
-                    if (i >= 0 && lateral((i + 0.5) * dx, pu->x_mm, g->width_mm, g->periodic) <= r_in)
+                    if (i >= 0 && mh_grid_axis_distance((i + 0.5) * dx, pu->x_mm, g->width_mm, g->periodic) <= r_in)
                         cells++;
                 }
                 const double strip = pu->section_mm > 0.0 ? pu->section_mm : g->length_mm;
@@ -147,12 +138,13 @@ void mh_model_wound(const mh_grid *g, const mh_model_params *p, const mh_punctur
                 int j = g->dims == 3 ? lateral_index(jj, g->ny, g->periodic) : 0;
                 if (j < 0)
                     continue;
-                double dy = g->dims == 3 ? lateral((j + 0.5) * dx, pu->y_mm, g->length_mm, g->periodic) : 0.0;
+                double dy =
+                    g->dims == 3 ? mh_grid_axis_distance((j + 0.5) * dx, pu->y_mm, g->length_mm, g->periodic) : 0.0;
                 for (int ii = ic - reach; ii <= ic + reach; ii++) {
                     int i = lateral_index(ii, g->nx, g->periodic);
                     if (i < 0)
                         continue;
-                    double ddx = lateral((i + 0.5) * dx, pu->x_mm, g->width_mm, g->periodic);
+                    double ddx = mh_grid_axis_distance((i + 0.5) * dx, pu->x_mm, g->width_mm, g->periodic);
                     if (ddx * ddx + dy * dy > r_in * r_in)
                         continue;
                     size_t c = mh_idx(g, i, j, k);

@@ -2,21 +2,11 @@
 /* mh_radial: a field binned by lateral distance from the nearest needle track (equations in mh_radial.h). */
 #include "mh_radial.h"
 
+#include "mh_units.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Distance along one axis between a and b (mm), with the minimum image on a periodic axis of extent mm. */
-static double axis_distance(double a, double b, double extent, bool periodic)
-{
-    double d = fabs(a - b);
-    if (periodic) {
-        d = fmod(d, extent); /* exact; a track outside [0, extent) is an image of one inside */
-        if (d > 0.5 * extent)
-            d = extent - d;
-    }
-    return d;
-}
 
 /* The distance (um) of every column (i, j) of g from the nearest track, into d[i + nx j]. */
 static void column_distances(const mh_grid *g, const double *tx, const double *ty, size_t nt, double *d)
@@ -26,12 +16,13 @@ static void column_distances(const mh_grid *g, const double *tx, const double *t
             const double x = (i + 0.5) * g->dx_mm, y = (j + 0.5) * g->dx_mm;
             double best = INFINITY;
             for (size_t t = 0; t < nt; t++) {
-                const double ddx = axis_distance(x, tx[t], g->width_mm, g->periodic);
-                const double r = g->dims == 3 ? hypot(ddx, axis_distance(y, ty[t], g->length_mm, g->periodic)) : ddx;
+                const double ddx = mh_grid_axis_distance(x, tx[t], g->width_mm, g->periodic);
+                const double r =
+                    g->dims == 3 ? hypot(ddx, mh_grid_axis_distance(y, ty[t], g->length_mm, g->periodic)) : ddx;
                 if (r < best)
                     best = r;
             }
-            d[(size_t)i + (size_t)g->nx * (size_t)j] = best * 1e3;
+            d[(size_t)i + (size_t)g->nx * (size_t)j] = best * MH_UM_PER_MM;
         }
 }
 
