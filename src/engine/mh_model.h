@@ -100,12 +100,23 @@ static const bool mh_model_uniform_loss[MH_NSPECIES] = {
     [MH_S_W] = true, [MH_S_A] = true, [MH_S_X] = true, [MH_S_T] = true,
 };
 
+/* x+ = max(x, 0) (0 for NaN) of a value computed unconditionally: a conditional subtraction (c > m ?
+ * c - m : 0) could trap, which stops GCC from if-converting, and so from vectorising, the reaction loop. */
+static inline double mh_model_pos(double x) { return x > 0.0 ? x : 0.0; }
+
+/* Binding rate of active TGF-beta per unit of store capacity, k_Gb / L_store (1/day; 0 without a store).
+ * Branch-free (a division by +inf gives 0), so that the reaction loop still vectorises. */
+static inline double mh_model_bind_per_store(const mh_model_params *p)
+{
+    return p->k_Gb / (p->L_store > 0.0 ? p->L_store : INFINITY);
+}
+
 /* Homeostatic factor of collagen synthesis, psi = 1 / (1 + eta_C (C - m)+), C = (1 - w_3)(C1 + N) +
  * w_3 C3 the cell's total collagen: 1 at and below the untreated density, less above it. */
 static inline double mh_model_psi(const mh_model_params *p, double m, double C3, double C1, double N)
 {
     const double C = (1.0 - p->w_3) * (C1 + N) + p->w_3 * C3;
-    return 1.0 / (1.0 + p->eta_C * (C > m ? C - m : 0.0));
+    return 1.0 / (1.0 + p->eta_C * mh_model_pos(C - m));
 }
 
 /* Perfusion gain of vasodilation, eps_V H / (H_V + H) (0 without mediator). */
@@ -123,7 +134,7 @@ static inline void mh_model_rates(const mh_model_params *p, double m, double e, 
     const double G = u[MH_S_G], F = u[MH_S_F], O = u[MH_S_O], Q = u[MH_S_Q];
     const double M = u[MH_S_M], Lt = u[MH_S_L], N = u[MH_S_N], X = u[MH_S_X];
     const double phi = G / (1.0 + G);
-    const double Fex = F > m ? F - m : 0.0;
+    const double Fex = mh_model_pos(F - m);
     const double psi = mh_model_psi(p, m, u[MH_S_C3], u[MH_S_C1], N);
     const double a = p->a_age;
     P[MH_S_D] = 0.0;
@@ -136,7 +147,7 @@ static inline void mh_model_rates(const mh_model_params *p, double m, double e, 
     L[MH_S_B] = p->k_B;
     /* wounded epidermis: (1 - K)+ (K may round above 1), weighted like every injured amount by the
      * cell's section weight w_open (1 in 3-D; K itself is kept per channel for re-epithelialisation) */
-    P[MH_S_H] = p->s_H * D + p->s_HK * e * w_open * (K < 1.0 ? 1.0 - K : 0.0);
+    P[MH_S_H] = p->s_H * D + p->s_HK * e * w_open * mh_model_pos(1.0 - K);
     L[MH_S_H] = p->k_H;
     P[MH_S_I] = p->r_I * v * H;
     L[MH_S_I] = p->k_I;
@@ -154,7 +165,7 @@ static inline void mh_model_rates(const mh_model_params *p, double m, double e, 
     L[MH_S_E] = p->lambda_E + p->kappa_E * M;
     P[MH_S_M] = p->s_MI * I + p->s_MF * Fex;
     L[MH_S_M] = p->k_M;
-    P[MH_S_L] = (p->lambda_L + (p->L_store > 0.0 ? p->k_Gb / p->L_store : 0.0) * G) * m;
+    P[MH_S_L] = (p->lambda_L + mh_model_bind_per_store(p) * G) * m;
     L[MH_S_L] = p->lambda_L + p->k_LM * M;
     P[MH_S_W] = 0.0;
     L[MH_S_W] = (1.0 - p->hold) * (p->occl > 0.0 ? p->k_W_occ : p->k_W);
@@ -189,8 +200,8 @@ static inline void mh_model_bound_exchange(const mh_model_params *p, double m, d
     M = M_new;
     const double release = p->L_store * p->k_LM * M;
     const double a = 1.0 + dt * (p->k_G + p->k_Gb * m), b = dt * release;
-    const double c = p->L_store > 0.0 ? dt * p->k_Gb / p->L_store * m : 0.0, d = 1.0 + dt * (p->lambda_L + p->k_LM * M);
-    const double rg = G + dt * (other > 0.0 ? other : 0.0), rl = Lt + dt * p->lambda_L * m;
+    const double c = dt * mh_model_bind_per_store(p) * m, d = 1.0 + dt * (p->lambda_L + p->k_LM * M);
+    const double rg = G + mh_model_pos(dt * other), rl = Lt + dt * p->lambda_L * m;
     const double det = a * d - b * c;
     *G_new = (d * rg + b * rl) / det;
     *L_new = (a * rl + c * rg) / det;
@@ -203,7 +214,7 @@ static inline double mh_model_matured(const mh_model_params *p, double dt, doubl
                                       double N_new, double inv_d)
 {
     const double P = P_C1 - p->k_mat * N + p->k_mat * N_new;
-    return (C1 + dt * (P > 0.0 ? P : 0.0)) * inv_d;
+    return (C1 + mh_model_pos(dt * P)) * inv_d;
 }
 
 /* Depth profiles of the diffusion coefficients on grid g: D[s] is a new array of nz values

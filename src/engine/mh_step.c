@@ -16,7 +16,7 @@ struct mh_stepper {
     int nd;                    /* diffusing species */
     int dsp[MH_NSPECIES];      /* their ids, in species order */
     double *D[MH_NSPECIES];    /* copied profiles; NULL for a species that does not diffuse */
-    double *next[MH_NSPECIES]; /* trial values of the diffusing species */
+    double *next[MH_NSPECIES]; /* trial values of every species (Q's only with a compound) */
     double *Fc;                /* F after chemotaxis */
     double *rowmax;            /* nz x MH_NSPECIES per-row maxima of the change */
     const mh_fields *tried;    /* state of the last successful try (NULL: none) */
@@ -36,11 +36,13 @@ mh_status mh_step_create(const mh_grid *g, const double *const D[MH_NSPECIES], m
     if (st != MH_OK)
         goto fail;
     for (int sp = 0; sp < MH_NSPECIES; sp++) {
+        s->next[sp] = mh_alloc_doubles(g->ncell);
+        if (s->next[sp] == NULL)
+            goto nomem;
         if (D[sp] == NULL)
             continue;
         s->D[sp] = mh_alloc_doubles((size_t)g->nz);
-        s->next[sp] = mh_alloc_doubles(g->ncell);
-        if (s->D[sp] == NULL || s->next[sp] == NULL)
+        if (s->D[sp] == NULL)
             goto nomem;
         memcpy(s->D[sp], D[sp], (size_t)g->nz * sizeof(double));
         s->dsp[s->nd++] = sp;
@@ -79,7 +81,8 @@ size_t mh_step_cell_bytes(const mh_grid *g, const double *const D[MH_NSPECIES])
     size_t nd = 0;
     for (int sp = 0; sp < MH_NSPECIES; sp++)
         nd += D[sp] != NULL;
-    return (nd + 1) * g->ncell * sizeof(double);
+    /* the trial values of every species, F after chemotaxis, and nd depth profiles per cell row */
+    return (MH_NSPECIES + 1) * g->ncell * sizeof(double) + nd * (size_t)g->nz * sizeof(double);
 }
 
 /* Relative change of one value, |new - old| / (|old| + atol); INFINITY where new is not finite
@@ -117,9 +120,8 @@ _Static_assert(MH_S_Q == MH_NSPECIES - 1, "the compound is the last species (rea
 
 /* Reaction update (Patankar-Euler, u <- (u + dt P) / (1 + dt L)) of the n <= MH_CHUNK cells from q0
  * on, all in depth row k, from the old state u with F after chemotaxis (Fc): species s's new values
- * go to out[s][0 .. n). An out[s] may be u's own array at q0 (in place: each cell is read before it
- * is written). Divisions bound this loop (one per species and the one in mh_model_rates), so it
- * multiplies by reciprocals: 1 / (1 + dt L) of the species with a uniform loss rate
+ * go to out[s][0 .. n) (arrays other than u's). Divisions bound this loop (one per species and the one in
+ * mh_model_rates), so it multiplies by reciprocals: 1 / (1 + dt L) of the species with a uniform loss rate
  * (mh_model_uniform_loss) is formed once per call, those of the others but Q by one division per
  * cell. The compound Q, the last species, has a division of its own, so that with_q (a compound in
  * the run) leaves the other species' bits as they are: without one, Q is neither read nor written
@@ -150,7 +152,7 @@ static inline __attribute__((always_inline)) void react_block(const mh_grid *g, 
 #pragma GCC ivdep
     for (int i = 0; i < n; i++) {
         double x[MH_NSPECIES], P[MH_NSPECIES], L[MH_NSPECIES];
-#pragma GCC unroll 16
+#pragma GCC unroll 32
         for (int sp = 0; sp < NS; sp++)
             x[sp] = in[sp][i];
         x[MH_S_Q] = with_q ? in[MH_S_Q][i] : 0.0;
@@ -159,19 +161,19 @@ static inline __attribute__((always_inline)) void react_block(const mh_grid *g, 
          * of the whole product, then 1/d_s = (1/(d_0 .. d_s)) (d_0 .. d_{s-1}) from the last down;
          * d_s = 1 (exact, folded away) for the uniform-loss species; every d_s >= 1 */
         double d[NS], pre[NS], ic[NS], prod = 1.0;
-#pragma GCC unroll 16
+#pragma GCC unroll 32
         for (int sp = 0; sp < NS; sp++) {
             d[sp] = mh_model_uniform_loss[sp] ? 1.0 : 1.0 + dt * L[sp];
             pre[sp] = prod;
             prod *= d[sp];
         }
         double r = 1.0 / prod;
-#pragma GCC unroll 16
+#pragma GCC unroll 32
         for (int sp = NS - 1; sp >= 0; sp--) {
             ic[sp] = r * pre[sp];
             r *= d[sp];
         }
-#pragma GCC unroll 16
+#pragma GCC unroll 32
         for (int sp = 0; sp < NS; sp++)
             out[sp][i] = (x[sp] + dt * P[sp]) * (mh_model_uniform_loss[sp] ? inv[sp] : ic[sp]);
         if (with_q)
@@ -217,19 +219,18 @@ mh_status mh_step_try(mh_stepper *s, const mh_model_params *p, const mh_model_au
         return MH_ERROR(ctx, MH_ERR_STATE, "the compound diffuses (D_Q > 0) in a run without one");
     const int ns = p->compound ? MH_NSPECIES : MH_S_Q; /* the species stepped: Q only with a compound */
     mh_model_chemotaxis(g, p, dt, u->u[MH_S_F], u->u[MH_S_G], s->Fc);
-    /* reactions: trial values of diffusing species; change of the others (their values are
-     * recomputed on acceptance) */
+    /* reactions: the trial values of every species (those that do not diffuse are final; the
+     * diffusing ones are diffused below); the change of those that do not diffuse */
 #pragma omp parallel for schedule(static)
     for (int k = 0; k < g->nz; k++) {
         double *cmax = s->rowmax + (size_t)k * MH_NSPECIES;
         for (int sp = 0; sp < MH_NSPECIES; sp++)
             cmax[sp] = 0.0;
-        double buf[MH_NSPECIES * MH_CHUNK];
         for (size_t q0 = row * (size_t)k; q0 < row * (size_t)(k + 1); q0 += MH_CHUNK) {
             const int n = block_len(q0, row * (size_t)(k + 1));
             double *out[MH_NSPECIES];
             for (int sp = 0; sp < MH_NSPECIES; sp++)
-                out[sp] = s->D[sp] != NULL ? s->next[sp] + q0 : buf + sp * MH_CHUNK;
+                out[sp] = s->next[sp] + q0;
             react_cells(g, p, aux, u, s->Fc, k, q0, n, dt, out);
             for (int sp = 0; sp < ns; sp++)
                 if (s->D[sp] == NULL)
@@ -266,12 +267,7 @@ mh_status mh_step_try(mh_stepper *s, const mh_model_params *p, const mh_model_au
     /* the cell: the first of its row with that change (the row's new values once more; one row) */
     for (size_t q0 = row * (size_t)best_k; best_k >= 0 && q0 < row * (size_t)(best_k + 1); q0 += MH_CHUNK) {
         const int n = block_len(q0, row * (size_t)(best_k + 1)), sp = best.species;
-        double buf[MH_NSPECIES * MH_CHUNK], *out[MH_NSPECIES];
-        for (int r = 0; r < MH_NSPECIES; r++)
-            out[r] = buf + r * MH_CHUNK;
-        if (s->D[sp] == NULL)
-            react_cells(g, p, aux, u, s->Fc, best_k, q0, n, dt, out);
-        const int i = find_change(u->u[sp] + q0, s->D[sp] != NULL ? s->next[sp] + q0 : out[sp], n, atol, best.value);
+        const int i = find_change(u->u[sp] + q0, s->next[sp] + q0, n, atol, best.value);
         if (i >= 0) {
             best.cell = q0 + (size_t)i;
             break;
@@ -289,26 +285,9 @@ mh_status mh_step_accept(mh_stepper *s, mh_fields *u, mh_ctx *ctx)
 {
     if (s->tried != u)
         return MH_ERROR(ctx, MH_ERR_STATE, "mh_step_accept without a successful mh_step_try on this state");
-    const mh_grid *g = s->g;
-    const size_t row = (size_t)g->nx * (size_t)g->ny;
-    const double dt = s->dt;
-    const mh_model_params *p = s->p;
-    const mh_model_aux *aux = s->aux;
-    if (s->nd < MH_NSPECIES) {
-#pragma omp parallel for schedule(static)
-        for (int k = 0; k < g->nz; k++) {
-            double buf[MH_NSPECIES * MH_CHUNK];
-            for (size_t q0 = row * (size_t)k; q0 < row * (size_t)(k + 1); q0 += MH_CHUNK) {
-                const int n = block_len(q0, row * (size_t)(k + 1));
-                double *out[MH_NSPECIES]; /* in place for the species that do not diffuse */
-                for (int sp = 0; sp < MH_NSPECIES; sp++)
-                    out[sp] = s->D[sp] != NULL ? buf + sp * MH_CHUNK : u->u[sp] + q0;
-                react_cells(g, p, aux, u, s->Fc, k, q0, n, dt, out);
-            }
-        }
-    }
-    for (int d = 0; d < s->nd; d++) {
-        const int sp = s->dsp[d];
+    /* the trial values become the state: every species the try stepped (Q only with a compound) */
+    const int ns = s->p->compound ? MH_NSPECIES : MH_S_Q;
+    for (int sp = 0; sp < ns; sp++) {
         double *t = u->u[sp];
         u->u[sp] = s->next[sp];
         s->next[sp] = t;

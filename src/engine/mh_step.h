@@ -12,11 +12,11 @@
  * mh_model_chemotaxis_dt_limit (papers/model.md, "Numerics").
  *
  * A step is tried without touching the state, then accepted or dropped (all or nothing):
- * mh_step_try computes the new values of the diffusing species into the stepper's buffers and
- * the step's largest relative change; mh_step_accept writes the new state into u, the diffusing
- * species by swapping buffers, the others by recomputing their (cell-local) reaction update, which
- * gives the same bits as in the trial. So the state is stored once, plus one buffer per diffusing
- * species and one for F after chemotaxis: (11 + nd + 1) x 8 bytes per cell (papers/performance.md). */
+ * mh_step_try computes the new values of every species into the stepper's buffers (reactions, then
+ * diffusion of the diffusing ones) and the step's largest relative change; mh_step_accept makes them
+ * the state by swapping buffers, so the reactions are evaluated once per try. The state is stored
+ * once, plus one buffer per species and one for F after chemotaxis: (2 x 19 + 1) x 8 bytes per cell
+ * (mh_step_cell_bytes; papers/performance.md). */
 typedef struct mh_stepper mh_stepper;
 
 /* Largest relative change of a step, max over species and cells of |new - old| / (|old| + atol),
