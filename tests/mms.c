@@ -6,18 +6,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Amplitudes, in species order (D, O, K, B, H, I, G, F, C3, C1, E, N, M, L, W, A, X, T, Q): F and the
+/* Amplitudes, in species order (D, O, K, B, H, I, G, F, C3, C1, E, N, M, L, W, A, X, T, Y, Q): F and the
  * total collagen stay above their baseline (m = 1) so (F - m)+ and psi's (C - m)+ are smooth. */
 static const double A[MH_NSPECIES] = {0.5, 0.5, 0.6, 0.4, 0.3, 0.5, 0.8, 2.0, 2.0, 1.5,
-                                      1.5, 0.5, 0.4, 1.0, 0.5, 0.3, 0.5, 1.5, 0.5};
+                                      1.5, 0.5, 0.4, 1.0, 0.5, 0.3, 0.5, 1.5, 0.4, 0.5};
 static const double a_amp[MH_NSPECIES] = {0.4, 0.3, 0.3, 0.4, 0.3, 0.4, 0.4, 0.3, 0.3, 0.2,
-                                          0.2, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.2, 0.3};
+                                          0.2, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.2, 0.3, 0.3};
 #define MMS_OMEGA (2.0 * M_PI) /* 1/day */
 #define MMS_L 1.0              /* mm: Lx = Ly = Lz */
 
 /* Diffusivities (mm^2/day) and chemotaxis coefficient of the test: each operator contributes an
  * error of similar size; the calibrated values are far smaller for K, I, F and chi. */
-static const double D_mms[MH_NSPECIES] = {0, 0, 0.02, 0, 0.05, 0.01, 0.05, 0.01, 0, 0, 0, 0, 0, 0, 0, 0, 0.04, 0, 0.03};
+static const double D_mms[MH_NSPECIES] = {0, 0, 0.02, 0, 0.05, 0.01, 0.05, 0.01, 0, 0,
+                                          0, 0, 0,    0, 0,    0,    0.04, 0,    0, 0.03};
 #define MMS_CHI 0.05
 #define MMS_W_OPEN 0.7 /* lumen weight of every cell (the compound's exchange) */
 
@@ -79,7 +80,7 @@ static void params(mh_model_params *p)
     p->s_3 = 0.3, p->lambda_3 = 0.05, p->kappa_3 = 0.2, p->s_1 = 0.2, p->k_mat = 0.02, p->lambda_N = 0.01;
     p->kappa_N = 0.3, p->lambda_1 = 0.001, p->kappa_1 = 0.05, p->eta_C = 1.0, p->s_E = 0.05, p->lambda_E = 0.002;
     p->kappa_E = 0.05, p->s_MI = 1.0, p->s_MF = 0.5, p->k_M = 1.5, p->k_W = 3.0, p->k_W_occ = 0.5, p->s_A = 0.1;
-    p->k_A = 0.3, p->s_X = 2.0, p->k_X = 4.0, p->r_T = 0.3, p->delta_T = 0.1;
+    p->k_A = 0.3, p->s_X = 2.0, p->k_X = 4.0, p->r_T = 0.3, p->delta_T = 0.1, p->k_Y = 2.5;
     p->w_3 = 0.1, p->a_age = 1.0, p->beta_B = 0.2;
     /* a compound on the skin, PRP-like (every term of Q and its growth-factor release active; the
      * top row's exchange s_top is 0 here: this test's rows are alike) */

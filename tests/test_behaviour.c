@@ -48,7 +48,8 @@ Test(behaviour, item4_erythema_peaks_in_hours_and_fades_in_days, .timeout = 180)
             cr_assert(o.erythema_peak_h >= 0 && o.erythema_peak_h <= 24.0, "%g mm: peak at %g h", len[i],
                       o.erythema_peak_h);
     }
-    cr_assert_lt(days[0], 1.0, "0.5 mm: %g days (hours expected)", days[0]);
+    /* hours: from an hour to a day (clinical reports: hours after 0.25-0.5 mm; issue 20) */
+    cr_assert(days[0] >= 1.0 / 24.0 && days[0] < 1.0, "0.5 mm: %g days (hours expected)", days[0]);
     cr_assert(days[1] >= 1.5 && days[1] <= 4.0, "1.5 mm: %g days (2-3 typical)", days[1]);
     cr_assert(days[2] > days[1] && days[2] <= 5.0, "2.5 mm: %g days (up to 5)", days[2]);
 }

@@ -72,6 +72,9 @@ static void expect_same_model(const mh_model_params *a, const mh_model_params *b
     SAME(delta_T);
     SAME(eps_V);
     SAME(H_V);
+    SAME(y_F);
+    SAME(sigma_Y);
+    SAME(k_Y);
     SAME(w_3);
     SAME(a_age);
     SAME(beta_B);

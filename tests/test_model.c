@@ -306,3 +306,104 @@ Test(model, a_run_without_a_compound_leaves_q_out_and_changes_no_other_bit, .tim
     mh_test_wounded_free(&on);
     mh_config_destroy(&cfg);
 }
+
+/* The flare of hand-placed punctures (mh_model_flare; papers/model.md, "Neurogenic flare") on a grid of cfg's
+ * settings sets; returns the grid and the fields (caller frees both). */
+static void flare_of(const char *const *sets, const mh_puncture *pu, size_t n, double y_F, double sigma, mh_grid **g,
+                     mh_fields **f)
+{
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    mh_config *cfg = mh_test_config(sets);
+    mh_skin skin;
+    cr_assert_eq(mh_build_skin(cfg, &skin, &ctx), MH_OK);
+    cr_assert_eq(mh_build_grid(cfg, &skin, 0.5, &ctx, g), MH_OK);
+    mh_model_params p;
+    mh_build_model(cfg, &p);
+    p.y_F = y_F;
+    p.sigma_Y = sigma;
+    cr_assert_eq(mh_fields_create((*g)->ncell, &ctx, f), MH_OK);
+    mh_model_flare(*g, &p, pu, n, *f);
+    mh_config_destroy(&cfg);
+}
+
+/* Mean of Y over depth row k, and whether Y is 0 in every row of another layer than the papillary dermis. */
+static double flare_row_mean(const mh_grid *g, const mh_fields *f, int k)
+{
+    const size_t row = (size_t)g->nx * (size_t)g->ny;
+    double s = 0.0;
+    for (size_t q = row * (size_t)k; q < row * (size_t)(k + 1); q++)
+        s += f->u[MH_S_Y][q];
+    return s / (double)row;
+}
+
+static bool flare_only_in_the_papillary_dermis(const mh_grid *g, const mh_fields *f)
+{
+    const size_t row = (size_t)g->nx * (size_t)g->ny;
+    bool any_pd = false;
+    for (int k = 0; k < g->nz; k++) {
+        const bool pd = g->layer[k] == MH_LAYER_PD;
+        any_pd = any_pd || pd;
+        for (size_t q = row * (size_t)k; q < row * (size_t)(k + 1) && !pd; q++)
+            if (f->u[MH_S_Y][q] != 0.0)
+                return false;
+    }
+    return any_pd;
+}
+
+/* 3-D: a puncture adds y_F exp(-d^2 / (2 sigma^2)) at lateral distance d (hand values at two cells), in the
+ * papillary dermis only; each row's mean is y_F 2 pi sigma^2 / (W L) per puncture (the Gaussian's integral;
+ * sampled at h = 0.4 sigma the sum equals it to exp(-2 pi^2 sigma^2 / h^2), and the cut at 5 sigma loses
+ * exp(-12.5) = 4e-6), also where sigma is wider than the domain and the periodic images carry it. */
+Test(model, flare_of_a_puncture_in_3d)
+{
+    const char *sets[] = {"simulation.dims=3",        "grid.dx_um=40",
+                          "grid.width_mm=1.6",        "grid.length_mm=1.6",
+                          "grid.lateral_bc=periodic", NULL};
+    const mh_puncture pu = {.x_mm = 0.8, .y_mm = 0.8, .depth_mm = 0.3, .radius_mm = 0.05, .session = 1};
+    mh_grid *g;
+    mh_fields *f;
+    flare_of(sets, &pu, 1, 0.3, 0.1, &g, &f);
+    cr_assert(flare_only_in_the_papillary_dermis(g, f));
+    int kpd = 0;
+    while (g->layer[kpd] != MH_LAYER_PD)
+        kpd++;
+    /* cell (20, 19): centre (0.82, 0.78) mm, d^2 = 2 x 0.02^2 = 8e-4: 0.3 exp(-8e-4 / 0.02) = 0.3 exp(-0.04) */
+    cr_expect_float_eq(f->u[MH_S_Y][mh_idx(g, 20, 19, kpd)], 0.3 * exp(-0.04), 1e-14);
+    /* cell (25, 20): centre (1.02, 0.82), d^2 = 0.22^2 + 0.02^2 = 0.0488: 0.3 exp(-2.44) */
+    cr_expect_float_eq(f->u[MH_S_Y][mh_idx(g, 25, 20, kpd)], 0.3 * exp(-2.44), 1e-14);
+    const double want = 0.3 * 2.0 * M_PI * 0.01 / (1.6 * 1.6);
+    cr_expect_float_eq(flare_row_mean(g, f, kpd), want, 1e-5 * want);
+    mh_fields_destroy(&f);
+    mh_grid_destroy(&g);
+    /* sigma 0.5 mm: the 5 sigma reach spans the 1.6 mm period 3 times; the images keep the mean */
+    flare_of(sets, &pu, 1, 0.3, 0.5, &g, &f);
+    const double wide = 0.3 * 2.0 * M_PI * 0.25 / (1.6 * 1.6);
+    cr_expect_float_eq(flare_row_mean(g, f, kpd), wide, 1e-5 * wide);
+    mh_fields_destroy(&f);
+    mh_grid_destroy(&g);
+}
+
+/* 2-D: a section puncture standing for a strip s = 0.5 mm adds y_F sqrt(2 pi) sigma / s exp(-d^2 / (2 sigma^2))
+ * (the mean over y of the 3-D field), so the row's mean is the 3-D patch's, y_F 2 pi sigma^2 / (W s); a
+ * zero-flux domain mirrors what crosses its walls back (the same mean for a puncture near the wall). */
+Test(model, flare_of_a_section_puncture_in_2d)
+{
+    const char *sets[] = {"simulation.dims=2", "grid.dx_um=20", "grid.width_mm=2", "grid.lateral_bc=zeroflux", NULL};
+    const mh_puncture pu = {.x_mm = 0.15, .depth_mm = 0.3, .radius_mm = 0.05, .session = 1, .section_mm = 0.5};
+    mh_grid *g;
+    mh_fields *f;
+    flare_of(sets, &pu, 1, 0.2, 0.3, &g, &f);
+    cr_assert(flare_only_in_the_papillary_dermis(g, f));
+    int kpd = 0;
+    while (g->layer[kpd] != MH_LAYER_PD)
+        kpd++;
+    /* cell 27: centre 0.55 mm, d = 0.4 from the puncture and 0.7 from its mirror image at -0.15 mm:
+     * 0.2 sqrt(2 pi) 0.3 / 0.5 (exp(-0.16 / 0.18) + exp(-0.49 / 0.18)) */
+    cr_expect_float_eq(f->u[MH_S_Y][mh_idx(g, 27, 0, kpd)],
+                       0.2 * sqrt(2.0 * M_PI) * 0.6 * (exp(-0.16 / 0.18) + exp(-0.49 / 0.18)), 1e-14);
+    const double want = 0.2 * 2.0 * M_PI * 0.09 / (2.0 * 0.5);
+    cr_expect_float_eq(flare_row_mean(g, f, kpd), want, 1e-5 * want);
+    mh_fields_destroy(&f);
+    mh_grid_destroy(&g);
+}

@@ -44,36 +44,36 @@ typedef struct {
 } hand_state;
 
 /* The states list the species in the order of mh_species:
- * D, O, K, B, H, I, G, F, C3, C1, E, N, M, L, W, A, X, T, Q. */
+ * D, O, K, B, H, I, G, F, C3, C1, E, N, M, L, W, A, X, T, Y, Q. */
 _Static_assert(MH_S_D == 0 && MH_S_O == 1 && MH_S_K == 2 && MH_S_B == 3 && MH_S_H == 4 && MH_S_I == 5 && MH_S_G == 6 &&
                    MH_S_F == 7 && MH_S_C3 == 8 && MH_S_C1 == 9 && MH_S_E == 10 && MH_S_N == 11 && MH_S_M == 12 &&
-                   MH_S_L == 13 && MH_S_W == 14 && MH_S_A == 15 && MH_S_X == 16 && MH_S_T == 17 && MH_S_Q == 18 &&
-                   MH_NSPECIES == 19,
+                   MH_S_L == 13 && MH_S_W == 14 && MH_S_A == 15 && MH_S_X == 16 && MH_S_T == 17 && MH_S_Y == 18 &&
+                   MH_S_Q == 19 && MH_NSPECIES == 20,
                "the states of test_rates.c list the species in this order");
 
 /* pd_channel: papillary dermis, a channel cell a day after needling: phi(1) = 0.5, m < F = 2 < F_max, C3 > m;
  * collagen C = (1 - 0.2)(1.2 + 0.3) + 0.2*1.5 = 1.2 + 0.3 = 1.5, psi = 1/(1 + 2*(1.5 - 1)) = 0.5. */
 static const double u_pd[MH_NSPECIES] = {0.4, 0.5, 0.5, 0.4, 0.5, 0.25, 1.0, 2.0, 1.5, 1.2,
-                                         1.1, 0.3, 0.4, 0.8, 0.6, 0.1,  1.0, 0.0, 0.1};
+                                         1.1, 0.3, 0.4, 0.8, 0.6, 0.1,  1.0, 0.0, 0.2, 0.1};
 static const hand_state pd_channel = {"pd_channel", 1.0, 0.0, 1.0, 0.0, 4.0, 0.5, u_pd};
 /* rd_depleted: reticular dermis, fibroblasts below baseline and no growth factor: phi(0) = 0, F < m, C3 > m;
  * C = 0.8*(0.7 + 0.1) + 0.2*1.25 = 0.64 + 0.25 = 0.89 < m: psi = 1 (no feedback below the set point). */
 static const double u_rd[MH_NSPECIES] = {0.2,  1.0, 0.0, 0.1, 2.0, 1.5, 0.0, 0.5, 1.25, 0.7,
-                                         0.95, 0.1, 0.2, 1.0, 0.0, 0.2, 0.5, 0.0, 0.4};
+                                         0.95, 0.1, 0.2, 1.0, 0.0, 0.2, 0.5, 0.0, 0.0,  0.4};
 static const hand_state rd_depleted = {"rd_depleted", 1.0, 0.0, 0.3, 0.0, 2.0, 0.125, u_rd};
 /* fibro_peak: dermis at the fibroblast peak, outside the channels: phi(4) = 0.8, F = 5 > F_max, C3 < m;
  * C = 0.8*(1.5 + 0.5) + 0.2*0.75 = 1.6 + 0.15 = 1.75, psi = 1/(1 + 2*0.75) = 0.4. */
 static const double u_peak[MH_NSPECIES] = {0.1,  0.0, 0.0, 0.2, 0.25, 2.0, 4.0, 5.0, 0.75, 1.5,
-                                           1.25, 0.5, 0.1, 0.5, 0.0,  0.4, 3.0, 0.0, 0.05};
+                                           1.25, 0.5, 0.1, 0.5, 0.0,  0.4, 3.0, 0.0, 0.1,  0.05};
 static const hand_state fibro_peak = {"fibro_peak", 1.0, 0.0, 0.5, 0.0, 0.0, 0.0, u_peak};
 /* sc_channel: stratum corneum, a channel cell of the top row: m = 0, e = 1, v = 0, phi(1) = 0.5, F > m = 0;
  * C = 0.8*(0.05 + 0.075) + 0.2*0.125 = 0.1 + 0.025 = 0.125, psi = 1/(1 + 2*0.125) = 0.8; X/(1 + X) = 0.5. */
 static const double u_scc[MH_NSPECIES] = {1.0,  1.0,   0.25, 0.0, 1.0, 0.1, 1.0, 0.2, 0.125, 0.05,
-                                          0.02, 0.075, 0.2,  0.1, 0.8, 0.0, 1.0, 0.9, 0.2};
+                                          0.02, 0.075, 0.2,  0.1, 0.8, 0.0, 1.0, 0.9, 0.0,   0.2};
 static const hand_state sc_channel = {"sc_channel", 0.0, 1.0, 0.0, 2.0, 5.0, 1.0, u_scc};
 /* sc_intact: top row between the channels (intact stratum corneum, no lumen): phi(0.25) = 0.2, X/(1 + X) = 0.2. */
 static const double u_sci[MH_NSPECIES] = {0.0, 0.0, 0.5, 0.0, 0.5, 0.0, 0.25, 0.0, 0.0, 0.0,
-                                          0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.25, 1.2, 0.3};
+                                          0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.25, 1.2, 0.0, 0.3};
 static const hand_state sc_intact = {"sc_intact", 0.0, 1.0, 0.0, 2.0, 0.0, 0.0, u_sci};
 
 /* The parameters of every test here: round numbers, no two alike (the diffusion ones stay 0). The compound
@@ -130,6 +130,7 @@ static mh_model_params hand_params(void)
     p.delta_T = 0.03;
     p.eps_V = 1.5;
     p.H_V = 0.25;
+    p.k_Y = 7.0;
     p.compound = true;
     p.k_ex = 60.0;
     p.k_clr = 2.5;
@@ -414,8 +415,19 @@ Test(rates, epidermal_thickness)
     expect_rates(&p, &pd_channel, MH_S_T, 0.0, 0.03, 0.0);
 }
 
+/* 11f. Y' = -k_Y Y (the neurogenic flare: deposited by the punctures, mh_model_flare, then it fades) */
+Test(rates, flare)
+{
+    mh_model_params p = hand_params();
+    /* P = 0, L = 7; Y' = -7*0.2 = -1.4 */
+    expect_rates(&p, &pd_channel, MH_S_Y, 0.0, 7.0, -1.4);
+    /* Y' = -7*0.1 = -0.7 */
+    expect_rates(&p, &fibro_peak, MH_S_Y, 0.0, 7.0, -0.7);
+    expect_rates(&p, &sc_intact, MH_S_Y, 0.0, 7.0, 0.0);
+}
+
 /* psi = 1 / (1 + eta_C (C - m)+), C = (1 - w_3)(C1 + N) + w_3 C3 (the states' comments), and the
- * vasodilation V(H) = eps_V H / (H_V + H) of the erythema and perfusion observables. */
+ * vasodilation V(H, Y) = eps_V (H + Y) / (H_V + H + Y) of the erythema and perfusion observables. */
 Test(rates, homeostasis_and_vasodilation)
 {
     mh_model_params p = hand_params();
@@ -425,10 +437,13 @@ Test(rates, homeostasis_and_vasodilation)
     cr_expect(near(mh_model_psi(&p, 0.0, 0.125, 0.05, 0.075), 0.8, 1.0));
     /* untreated dermis: C = 0.8*1 + 0.2*1 = 1 = m: psi = 1 exactly */
     cr_expect_eq(mh_model_psi(&p, 1.0, 1.0, 1.0, 0.0), 1.0);
-    /* V = 1.5*0.25/(0.25 + 0.25) = 0.75; V(1) = 1.5/1.25 = 1.2; V(0) = 0 */
-    cr_expect(near(mh_model_vasodilation(&p, 0.25), 0.75, 1.0));
-    cr_expect(near(mh_model_vasodilation(&p, 1.0), 1.2, 1.2));
-    cr_expect_eq(mh_model_vasodilation(&p, 0.0), 0.0);
+    /* V = 1.5*0.25/(0.25 + 0.25) = 0.75; V(1) = 1.5/1.25 = 1.2; V(0) = 0; the flare adds to the mediator:
+     * V(0.15, 0.1) = V(0.25) and V(0, 1) = V(1) */
+    cr_expect(near(mh_model_vasodilation(&p, 0.25, 0.0), 0.75, 1.0));
+    cr_expect(near(mh_model_vasodilation(&p, 1.0, 0.0), 1.2, 1.2));
+    cr_expect(near(mh_model_vasodilation(&p, 0.15, 0.1), 0.75, 1.0));
+    cr_expect(near(mh_model_vasodilation(&p, 0.0, 1.0), 1.2, 1.2));
+    cr_expect_eq(mh_model_vasodilation(&p, 0.0, 0.0), 0.0);
 }
 
 /* 12. Q' = a (k_ex w O + s_top) (c - Q) - (k_clr v + k_deg) Q (+ diffusion; papers/model.md eq. 12):

@@ -245,6 +245,9 @@ void mh_build_model(const mh_config *c, mh_model_params *p)
     p->delta_T = mh_config_real(c, MH_P_M_DELTA_T);
     p->eps_V = mh_config_real(c, MH_P_M_EPS_V);
     p->H_V = mh_config_real(c, MH_P_M_H_V);
+    p->y_F = mh_config_real(c, MH_P_M_Y_F);
+    p->sigma_Y = mh_config_real(c, MH_P_M_SIGMA_Y);
+    p->k_Y = MH_HOURS_PER_DAY / mh_config_real(c, MH_P_M_TAU_Y);
     p->w_3 = mh_config_real(c, MH_P_M_W_3);
     p->a_age = mh_model_age_factor(mh_config_real(c, MH_P_PAT_AGE), mh_config_real(c, MH_P_M_AGE_LO),
                                    mh_config_real(c, MH_P_M_AGE_HI), mh_config_real(c, MH_P_M_AGE_RATIO));

@@ -43,7 +43,7 @@ static const char *names[MH_NSPECIES] = {"damage",       "open_channel",        
                                          "mediator",     "inflammatory_cells",  "growth_factor", "fibroblasts",
                                          "collagen_III", "collagen_I_mature",   "elastin",       "collagen_I_new",
                                          "mmp",          "latent_tgf",          "barrier_loss",  "new_vessels",
-                                         "kgf",          "epidermal_thickness", "compound"};
+                                         "kgf",          "epidermal_thickness", "flare",         "compound"};
 static const char *units[MH_NSPECIES] = {"1 (0 = intact, 1 = destroyed)",
                                          "1 (open lumen fraction of the cell)",
                                          "1 (1 = intact epidermis)",
@@ -62,6 +62,7 @@ static const char *units[MH_NSPECIES] = {"1 (0 = intact, 1 = destroyed)",
                                          "1 (relative to the untreated vascular density)",
                                          "1 (units of its half-saturation)",
                                          "1 (relative to untreated, 1 = untreated)",
+                                         "1 (mediator-equivalent: units of the mediator H in the vasodilation)",
                                          "1 (relative to the applied concentration)"};
 
 const char *mh_species_name(mh_species s) { return (s >= 0 && s < MH_NSPECIES) ? names[s] : "unknown"; }

@@ -27,6 +27,7 @@ typedef enum {
     MH_S_A,     /* new superficial vessels (angiogenesis), relative vascular density */
     MH_S_X,     /* keratinocyte growth factor (KGF, FGF-7) */
     MH_S_T,     /* epidermal thickness relative to untreated */
+    MH_S_Y,     /* neurogenic flare: axon-reflex vasodilator (CGRP-, substance P-like), mediator-equivalent */
     MH_S_Q,     /* a compound applied after needling (mh_delivery) */
     MH_NSPECIES
 } mh_species;

@@ -22,6 +22,7 @@
  *   A'  = s_A v I - k_A A                                          (new vessels)
  *   X'  = D_X lap X + s_X (F - m)+ - k_X X                          (KGF)
  *   T'  = e (delta_T + r_T X / (1 + X)) - delta_T T                 (epidermal thickness)
+ *   Y'  = -k_Y Y   (neurogenic flare; each puncture adds y_F g(d) in the papillary dermis, mh_model_flare)
  *   Q'  = div(D_Q grad Q) + a(t) (k_ex w O + s_top) (c(t) - Q) - (k_clr v + k_deg) Q   (applied compound;
  *         w the lumen's section weight, c(t) the film's concentration)
  * with G' gaining g_prp Q when the compound is PRP and h = 1 while the needles stay in (a patch).
@@ -165,6 +166,55 @@ void mh_model_wound(const mh_grid *g, const mh_model_params *p, const mh_punctur
         }
     }
     *surface_cells = surf;
+    mh_model_flare(g, p, punct, n, f);
+}
+
+/* Cell index of lateral index ii on an axis of n cells, for a sum over the images of an infinite tiling:
+ * periodic, or mirrored at the walls of a zero-flux domain (reflection, period 2n). */
+static inline int image_index(int ii, int n, bool periodic)
+{
+    if (periodic)
+        return ((ii % n) + n) % n;
+    const int m = ((ii % (2 * n)) + 2 * n) % (2 * n);
+    return m < n ? m : 2 * n - 1 - m;
+}
+
+/* exp(-d^2 / (2 sigma^2)) of the centre of the cell with lateral index ii (cells dx wide) at distance d
+ * from position x (mm), without the minimum image: every image of the tiling is its own index; 0 beyond
+ * the reach, so that the periodic and the mirrored tilings of a mirror-symmetric pattern sum the same
+ * terms. */
+static inline double flare_weight(int ii, double dx, double x, double sigma, double reach)
+{
+    const double d = (ii + 0.5) * dx - x;
+    return fabs(d) <= reach ? exp(-0.5 * d * d / (sigma * sigma)) : 0.0;
+}
+
+void mh_model_flare(const mh_grid *g, const mh_model_params *p, const mh_puncture *punct, size_t n, mh_fields *f)
+{
+    if (p->y_F <= 0.0 || p->sigma_Y <= 0.0)
+        return;
+    const double dx = g->dx_mm, reach = MH_FLARE_REACH * p->sigma_Y;
+    const int len = 2 * (int)ceil(reach / dx) + 2;
+    for (size_t q = 0; q < n; q++) {
+        const mh_puncture *pu = &punct[q];
+        const int i0 = (int)floor((pu->x_mm - reach) / dx), j0 = (int)floor((pu->y_mm - reach) / dx);
+        /* 2-D: the section through the channels of a strip s wide stands for the mean over y of the 3-D
+         * field, in which a channel at y_p adds exp(-(y - y_p)^2 / (2 sigma^2)); over y_p spread evenly
+         * across the strip that mean is sqrt(2 pi) sigma / s (papers/model.md, "Neurogenic flare") */
+        const double strip = pu->section_mm > 0.0 ? pu->section_mm : g->length_mm;
+        const double w2 = sqrt(2.0 * M_PI) * p->sigma_Y / strip;
+        for (int tj = 0; tj < (g->dims == 3 ? len : 1); tj++) {
+            const int j = g->dims == 3 ? image_index(j0 + tj, g->ny, g->periodic) : 0;
+            const double wy = g->dims == 3 ? flare_weight(j0 + tj, dx, pu->y_mm, p->sigma_Y, reach) : w2;
+            for (int ti = 0; ti < len; ti++) {
+                const int i = image_index(i0 + ti, g->nx, g->periodic);
+                const double a = p->y_F * wy * flare_weight(i0 + ti, dx, pu->x_mm, p->sigma_Y, reach);
+                for (int k = 0; k < g->nz; k++)
+                    if (g->layer[k] == MH_LAYER_PD)
+                        f->u[MH_S_Y][mh_idx(g, i, j, k)] += a;
+            }
+        }
+    }
 }
 
 /* Chemotaxis, vectorised along x rows (the reference is mh_model_ref.c, which tests hold this to,

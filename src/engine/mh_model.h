@@ -26,14 +26,15 @@ typedef struct {
     double s_1, k_mat, lambda_N, kappa_N, lambda_1, kappa_1;
     double s_E, lambda_E, kappa_E;
     double eta_C;
-    double s_MI, s_MF, k_M; /* MMP activity: release by inflammatory cells and activated fibroblasts; loss */
-    double k_W, k_W_occ;    /* barrier recovery rate, open and occluded */
-    double s_A, k_A;        /* angiogenesis per inflammatory cell (x v), vessel regression */
-    double D_X, s_X, k_X;   /* KGF: diffusivity, release by activated fibroblasts, loss */
-    double r_T, delta_T;    /* epidermal thickening at saturating KGF; return to untreated */
-    double eps_V, H_V;      /* vasodilation: maximal perfusion gain, half-saturating mediator */
-    double w_3;             /* collagen III mass fraction of baseline collagen */
-    double a_age;           /* synthesis factor of the patient's age */
+    double s_MI, s_MF, k_M;   /* MMP activity: release by inflammatory cells and activated fibroblasts; loss */
+    double k_W, k_W_occ;      /* barrier recovery rate, open and occluded */
+    double s_A, k_A;          /* angiogenesis per inflammatory cell (x v), vessel regression */
+    double D_X, s_X, k_X;     /* KGF: diffusivity, release by activated fibroblasts, loss */
+    double r_T, delta_T;      /* epidermal thickening at saturating KGF; return to untreated */
+    double eps_V, H_V;        /* vasodilation: maximal perfusion gain, half-saturating mediator */
+    double y_F, sigma_Y, k_Y; /* neurogenic flare per puncture: amplitude, radius (mm), decay (1/day) */
+    double w_3;               /* collagen III mass fraction of baseline collagen */
+    double a_age;             /* synthesis factor of the patient's age */
     double beta_B, beta_I;
     /* the applied compound (mh_delivery; all 0 without one). compound: true when the run applies one;
      * false: Q = 0 throughout, and the reaction kernel neither reads nor writes Q (nor w_open) */
@@ -56,6 +57,9 @@ double mh_model_age_factor(double age, double age_lo, double age_hi, double rati
  * fields keep to rounding (under 1e-12 relative over a year of half-day steps; tests/test_model.c). */
 void mh_model_baseline(const mh_grid *g, mh_fields *f);
 
+/* The lateral reach of a puncture's flare, in units of its radius sigma_Y (exp(-12.5) = 4e-6 beyond). */
+#define MH_FLARE_REACH 5.0
+
 /* Per-cell closure rate 1/tau (1/day) of open channel cells; caller owns arrays. */
 typedef struct {
     double *k_close; /* ncell */
@@ -73,6 +77,16 @@ typedef struct {
  * of channel cells at the surface (k = 0) in *surface_cells. */
 void mh_model_wound(const mh_grid *g, const mh_model_params *p, const mh_puncture *punct, size_t n, mh_fields *f,
                     mh_model_aux *aux, size_t *surface_cells);
+
+/* The neurogenic flare of punctures p[0..n) (called by mh_model_wound): each puncture that pierces the
+ * skin stimulates the nociceptors of the epidermis, whose axon reflex dilates the superficial plexus
+ * over millimetres (Lewis's flare). Adds y_F exp(-d^2 / (2 sigma_Y^2)) to Y in every papillary-dermis
+ * cell, d its lateral distance from the puncture, summed over the images of the periodic tiling or the
+ * mirror images of a zero-flux domain, and cut at MH_FLARE_REACH sigma_Y. In 2-D each section puncture
+ * adds the mean over the strip, y_F sqrt(2 pi) sigma_Y / s exp(-d^2 / (2 sigma_Y^2)) (s as above), so
+ * the mean over the section equals the 3-D patch's, y_F 2 pi sigma_Y^2 per puncture and area. Nothing
+ * when y_F or sigma_Y is 0. */
+void mh_model_flare(const mh_grid *g, const mh_model_params *p, const mh_puncture *punct, size_t n, mh_fields *f);
 
 /* One explicit chemotaxis step of fibroblasts up the growth-factor gradient
  * (conservative, zero flux outside the dermis): F_out = F + dt (-div(chi F grad G)); F_out = F when chi = 0.
@@ -97,7 +111,7 @@ double mh_model_chemotaxis_dt_limit_reference(const mh_grid *g, const mh_model_p
  * tests/test_model.c holds this list to mh_model_rates. */
 static const bool mh_model_uniform_loss[MH_NSPECIES] = {
     [MH_S_B] = true, [MH_S_H] = true, [MH_S_I] = true, [MH_S_G] = true, [MH_S_M] = true,
-    [MH_S_W] = true, [MH_S_A] = true, [MH_S_X] = true, [MH_S_T] = true,
+    [MH_S_W] = true, [MH_S_A] = true, [MH_S_X] = true, [MH_S_T] = true, [MH_S_Y] = true,
 };
 
 /* x+ = max(x, 0) (0 for NaN) of a value computed unconditionally: a conditional subtraction (c > m ?
@@ -119,8 +133,12 @@ static inline double mh_model_psi(const mh_model_params *p, double m, double C3,
     return 1.0 / (1.0 + p->eta_C * mh_model_pos(C - m));
 }
 
-/* Perfusion gain of vasodilation, eps_V H / (H_V + H) (0 without mediator). */
-static inline double mh_model_vasodilation(const mh_model_params *p, double H) { return p->eps_V * H / (p->H_V + H); }
+/* Perfusion gain of vasodilation by the mediator H and the neurogenic flare Y (mediator-equivalent),
+ * eps_V (H + Y) / (H_V + H + Y) (0 without either). */
+static inline double mh_model_vasodilation(const mh_model_params *p, double H, double Y)
+{
+    return p->eps_V * (H + Y) / (p->H_V + H + Y);
+}
 
 /* Local reaction rates of one cell in production-destruction form, du_s/dt = P[s] - L[s] u[s]
  * with P, L >= 0 for u >= 0. m, e, v: dermal, epidermal and vascular profile values of the
@@ -175,6 +193,8 @@ static inline void mh_model_rates(const mh_model_params *p, double m, double e, 
     L[MH_S_X] = p->k_X;
     P[MH_S_T] = e * (p->delta_T + p->r_T * X / (1.0 + X));
     L[MH_S_T] = p->delta_T;
+    P[MH_S_Y] = 0.0; /* deposited at each puncture (mh_model_flare), then it fades */
+    L[MH_S_Y] = p->k_Y;
     const double in = p->a_on * (p->k_ex * w_open * O + s_top); /* exchange with the film */
     P[MH_S_Q] = in * p->c_film;
     L[MH_S_Q] = in + p->k_clr * v + p->k_deg;

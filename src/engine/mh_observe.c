@@ -159,7 +159,7 @@ static void row_sums(const mh_grid *g, const mh_model_params *p, const mh_model_
             r[R_QIN] += p->a_on * (p->k_ex * wO + s_top) * (p->c_film - Q);
             r[R_QOUT] += loss * Q;
             if (pd) {
-                const double vd = mh_model_vasodilation(p, f->u[MH_S_H][q]) + f->u[MH_S_A][q];
+                const double vd = mh_model_vasodilation(p, f->u[MH_S_H][q], f->u[MH_S_Y][q]) + f->u[MH_S_A][q];
                 r[R_ERY] += v * (vd + p->beta_I * f->u[MH_S_I][q] + p->beta_B * f->u[MH_S_B][q]);
                 r[R_PERF] += v * (1.0 + vd);
                 r[R_VOL_V] += v;
