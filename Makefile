@@ -351,13 +351,15 @@ golden: deps
 # shared/science/README.md), scored on the mean of 8 replicates (136 runs, about 3.5 minutes on one
 # core) -> results/validation/ (validation.md, .csv, PNGs; the calibration and validation sets apart);
 # exits non-zero if a calibration target's mean is outside its band (validation-set misses are
-# reported; `./microheal validate --strict` fails on them too); then the parameter screening (make
-# sensitivity). One OpenMP thread per run unless
+# reported; `./microheal validate --strict` fails on them too); then the same ensembles at base seeds
+# 42, 1 and 2, which must give every target the same verdict (tests/test_validation.c; make check runs
+# seed 42's alone); then the parameter screening (make sensitivity). One OpenMP thread per run unless
 # OMP_NUM_THREADS says otherwise.
 validate: deps
-	$(MAKE) microheal
+	$(MAKE) microheal build/tests/run_tests
 	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} OMP_WAIT_POLICY=$${OMP_WAIT_POLICY:-passive} \
 		./microheal validate configs/validation/targets.ini -o results/validation
+	MH_VALIDATION_SEEDS=all bash tests/run.sh --filter 'ensemble_validation/*'
 	$(MAKE) sensitivity
 
 # The gallery of results/default.h5 (make demo writes it) into results/: microheal plot (README, "Plots").

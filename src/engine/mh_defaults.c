@@ -75,7 +75,7 @@ static void model_default(mh_model_params *p)
     p->H_V = 0.1;
     p->y_F = 0.02;
     p->sigma_Y = 1.0;
-    p->k_Y = MH_HOURS_PER_DAY / 2.0;
+    p->k_Y = MH_HOURS_PER_DAY / 2.5;
     p->w_3 = 0.10;
     p->a_age = mh_model_age_factor(40.0, 23.5, 85.0, 0.68); /* a 40-year-old patient */
     p->beta_B = 0.2;
