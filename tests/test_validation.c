@@ -8,14 +8,15 @@
  * 42, 1 and 2 give every target the same verdict (issue 19). Bands come from the literature, stated in the
  * file; item 1 is in test_model.c. Scenarios run at grid.dx_um = 20 (the file's [defaults]).
  *
- * One test per base seed runs validate once (136 runs: 17 scenarios x 8 replicates, about 2-4 minutes on one
+ * One test per base seed runs validate once (208 runs: 26 scenarios x 8 replicates, about 9 minutes on one
  * core) and checks each item's targets. Each test writes its verdicts to a file of this suite run's own
  * (VERDICTS_DIR) and compares them with the verdicts of the seeds already written there: Criterion runs each
  * test in a process of its own, and whichever seed finishes last sees the other two, so the comparison is
  * complete when all three have run, and no ensemble is computed twice. Under AddressSanitizer (make
  * check-asan, about 3 times slower; it is there for memory errors) only seed 42 runs.
  *
- * The three seeds' tests are the suite's longest (about 3 minutes each on one core) and form a suite of
+ * The three seeds' tests are the suite's longest (about 9 minutes each on one core; timeout 3600 s, room for
+ * the 3 times slower AddressSanitizer build and a loaded machine) and form a suite of
  * their own, ensemble_validation: Criterion starts suites in the order of their names, and this name
  * starts them a third of the way through the suite, where they overlap the other tests, instead of at
  * its end (as "validation" did), where the last of them ran alone on one core. */
@@ -279,13 +280,13 @@ static void skip_under_asan(void)
 
 /* Each: every calibration target's mean within its band, the validation set's count as recounted, and the
  * same verdicts as the other seeds' (see above). */
-Test(ensemble_validation, base_seed_42, .timeout = 1800) { check_seed(42); }
-Test(ensemble_validation, base_seed_1, .timeout = 1800)
+Test(ensemble_validation, base_seed_42, .timeout = 3600) { check_seed(42); }
+Test(ensemble_validation, base_seed_1, .timeout = 3600)
 {
     skip_under_asan();
     check_seed(1);
 }
-Test(ensemble_validation, base_seed_2, .timeout = 1800)
+Test(ensemble_validation, base_seed_2, .timeout = 3600)
 {
     skip_under_asan();
     check_seed(2);
