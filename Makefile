@@ -348,7 +348,7 @@ golden: deps
 	done
 
 # Model against the literature: every target of configs/validation/targets.ini (behaviour items of
-# shared/science/README.md), scored on the mean of 8 replicates (136 runs, about 3.5 minutes on one
+# shared/science/README.md), scored on the mean of 8 replicates (208 runs, about 9 minutes on one
 # core) -> results/validation/ (validation.md, .csv, PNGs; the calibration and validation sets apart);
 # exits non-zero if a calibration target's mean is outside its band (validation-set misses are
 # reported; `./microheal validate --strict` fails on them too); then the same ensembles at base seeds

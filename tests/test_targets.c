@@ -225,6 +225,73 @@ Test(targets, observables_ratios_and_shared_runs, .timeout = 120)
     free(path);
 }
 
+/* The barrier's observables (issue 20): barrier_hours is the first time after the wound at which the series'
+ * barrier_loss falls to observables.closure_fraction (0.1 by default), interpolated linearly between the two
+ * rows around the crossing; it is not the lumen's closure_hours. value:barrier_loss@day=D reads the column,
+ * peak_day:barrier_loss is the day of its largest value after the session. Expected values are worked out
+ * here from the run's series, not taken from mh_summary. */
+Test(targets, barrier_observables_read_the_barrier_loss_column, .timeout = 120)
+{
+    char *path = write_targets(
+        "[target.barrier]\nsource = t\nrole = calibration\nset = schedule.sessions=1; simulation.days=0.3\n"
+        "observable = barrier_hours\nband = -inf, inf\n"
+        "[target.lumen]\nsource = t\nrole = validation\nset = schedule.sessions=1; simulation.days=0.3\n"
+        "observable = closure_hours\nband = -inf, inf\n"
+        "[target.at]\nsource = t\nrole = validation\nset = schedule.sessions=1; simulation.days=0.3\n"
+        "observable = value:barrier_loss@day=0.05\nband = -inf, inf\n"
+        "[target.peak]\nsource = t\nrole = validation\nset = schedule.sessions=1; simulation.days=0.3\n"
+        "observable = peak_day:barrier_loss\nband = -inf, inf\n");
+    mh_targets *t = mh_test_targets(path);
+    mh_ctx ctx;
+    mh_ctx_init(&ctx);
+    double v[4];
+    for (int i = 0; i < 4; i++)
+        cr_assert_eq(mh_targets_evaluate(t, i, NULL, &v[i], &ctx), MH_OK, "%s", ctx.msg);
+    long runs = 0, hits = 0;
+    mh_targets_stats(t, &runs, &hits);
+    cr_assert_eq(runs, 1, "one scenario: %ld runs", runs);
+    const mh_series *s = NULL;
+    const mh_summary *m = NULL;
+    cr_assert_eq(mh_targets_run(t, 0, NULL, &s, &m, &ctx), MH_OK, "%s", ctx.msg);
+    /* the wound row: the last row at day 0 (the session is at day 0; rows before it hold the intact skin) */
+    size_t r0 = 0;
+    while (r0 + 1 < s->nt && s->data[(r0 + 1) * MH_OBS_COUNT + MH_OBS_T] <= 0.0)
+        r0++;
+    const double level = 0.1; /* observables.closure_fraction of configs/default.ini (the table's default) */
+    double cross = NAN, best = -1.0, tbest = NAN;
+    for (size_t r = r0; r < s->nt; r++) {
+        const double *x = s->data + r * MH_OBS_COUNT, w = x[MH_OBS_BARRIER];
+        if (w > best) {
+            best = w;
+            tbest = x[MH_OBS_T];
+        }
+        if (isnan(cross) && w <= level && r > r0) {
+            const double *p = x - MH_OBS_COUNT; /* the row before: above the level */
+            cross = p[MH_OBS_T] + (p[MH_OBS_BARRIER] - level) / (p[MH_OBS_BARRIER] - w) * (x[MH_OBS_T] - p[MH_OBS_T]);
+        }
+    }
+    cr_assert(s->data[r0 * MH_OBS_COUNT + MH_OBS_BARRIER] > level, "the wound opens the barrier");
+    cr_assert(!isnan(cross), "the barrier recovers within the run: the test shows nothing otherwise");
+    /* hours from days: the same product in the same order, so 1 ulp at most */
+    cr_assert_float_eq(v[0], cross * 24.0, 1e-12, "barrier_hours %g against %g h from the series", v[0], cross * 24.0);
+    /* the lumen (closure_hours) is another column: still open at the end of this run (NaN) or closing later */
+    cr_assert(isnan(v[1]) || fabs(v[0] - v[1]) > 0.1, "barrier_hours (%g) read the lumen's closure_hours (%g)", v[0],
+              v[1]);
+    /* value: linear interpolation between the rows around day 0.05 */
+    size_t k = r0;
+    while (k + 1 < s->nt && s->data[(k + 1) * MH_OBS_COUNT + MH_OBS_T] < 0.05)
+        k++;
+    const double *a = s->data + k * MH_OBS_COUNT, *b = a + MH_OBS_COUNT;
+    const double want = a[MH_OBS_BARRIER] +
+                        (0.05 - a[MH_OBS_T]) / (b[MH_OBS_T] - a[MH_OBS_T]) * (b[MH_OBS_BARRIER] - a[MH_OBS_BARRIER]);
+    cr_assert_float_eq(v[2], want, 1e-12, "value:barrier_loss@day=0.05 %g against %g", v[2], want);
+    cr_assert_float_eq(v[3], tbest, 0.0, "peak_day:barrier_loss %g against the row of the largest loss %g", v[3],
+                       tbest);
+    mh_targets_destroy(&t);
+    unlink(path);
+    free(path);
+}
+
 /* Ensembles: replicate r runs the scenario with seed mh_ensemble_seed(base, r) applied last, base the
  * scenario's seed (after the caller's settings); replicate 0 is the plain run and shares its cached run;
  * both parts of a ratio run with the replicate's seed, even when ratio_set sets another; the statistics

@@ -26,9 +26,11 @@
  *                                      ; "(0, inf)" or "[0, 1)" mark open ends; -inf and inf allowed
  *
  * Observables:
- *   closure_hours, erythema_days, erythema_peak, erythema_peak_hours, reepithelialized_days, bleeding
+ *   closure_hours, barrier_hours, erythema_days, erythema_peak, erythema_peak_hours, reepithelialized_days,
+ *   bleeding (and every other per-session field of mh_summary_fields but session_days)
  *                        mh_summary's metric of session N (NaN = not reached within simulation.days)
- *   value:COLUMN@day=D   series column (mh_observe_name, e.g. "erythema") at day D after the first session
+ *   value:COLUMN@day=D   series column (mh_observe_name, e.g. "erythema", "barrier_loss", "epidermis/thickness")
+ *                        at day D after the first session
  *   gain:COLUMN@day=D    per-layer column ("dermis/collagen_total") at day D relative to untreated skin:
  *                        the column itself (per-layer columns are 1.0 in untreated skin, the day-0 value),
  *                        the same quantity as mh_summary's gains
