@@ -27,7 +27,7 @@ static void model_default(mh_model_params *p)
     p->k_B = 1.0;
     p->D_H = 4.3;
     p->k_H = 8.3;
-    p->s_H = 106.0;
+    p->s_H = 98.1;
     p->s_HK = 50.0;
     p->D_I = 1e-3;
     p->r_I = 10.0;
@@ -49,7 +49,7 @@ static void model_default(mh_model_params *p)
     p->s_3 = 1.0; /* keloid propensity 0: no synthesis or remodelling factor */
     p->lambda_3 = 0.06;
     p->kappa_3 = 0.1;
-    p->s_1 = 0.16;
+    p->s_1 = 0.131;
     p->k_mat = 0.05;
     p->lambda_N = 0.002;
     p->kappa_N = 0.3;
@@ -73,7 +73,7 @@ static void model_default(mh_model_params *p)
     p->delta_T = 0.025;
     p->eps_V = 1.0;
     p->H_V = 0.1;
-    p->y_F = 0.02;
+    p->y_F = 0.0099;
     p->sigma_Y = 1.0;
     p->k_Y = MH_HOURS_PER_DAY / 2.5;
     p->w_3 = 0.10;
