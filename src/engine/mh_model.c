@@ -195,6 +195,11 @@ void mh_model_flare(const mh_grid *g, const mh_model_params *p, const mh_punctur
         return;
     const double dx = g->dx_mm, reach = MH_FLARE_REACH * p->sigma_Y;
     const int len = 2 * (int)ceil(reach / dx) + 2;
+    int k0 = 0, k1 = 0; /* the papillary-dermis rows, [k0, k1) (the layers are contiguous in depth) */
+    while (k0 < g->nz && g->layer[k0] != MH_LAYER_PD)
+        k0++;
+    for (k1 = k0; k1 < g->nz && g->layer[k1] == MH_LAYER_PD; k1++)
+        ;
     for (size_t q = 0; q < n; q++) {
         const mh_puncture *pu = &punct[q];
         const int i0 = (int)floor((pu->x_mm - reach) / dx), j0 = (int)floor((pu->y_mm - reach) / dx);
@@ -209,9 +214,8 @@ void mh_model_flare(const mh_grid *g, const mh_model_params *p, const mh_punctur
             for (int ti = 0; ti < len; ti++) {
                 const int i = image_index(i0 + ti, g->nx, g->periodic);
                 const double a = p->y_F * wy * flare_weight(i0 + ti, dx, pu->x_mm, p->sigma_Y, reach);
-                for (int k = 0; k < g->nz; k++)
-                    if (g->layer[k] == MH_LAYER_PD)
-                        f->u[MH_S_Y][mh_idx(g, i, j, k)] += a;
+                for (int k = k0; k < k1 && a > 0.0; k++)
+                    f->u[MH_S_Y][mh_idx(g, i, j, k)] += a;
             }
         }
     }
