@@ -41,7 +41,8 @@ set ytics nomirror out font ",10"
 set border 2
 set grid ytics lc rgb "gray85" lw 0.5
 set multiplot layout nrows, ncols title "microheal validation: model against data (green: acceptance band)" \
-    font ",14" margins 0.05, 0.98, 0.02, 1.0 - 100.0 / (300 * nrows + 90) spacing 0.05, 0.08
+    font ",14" margins 0.05, 0.98, 20.0 / (300 * nrows + 90), 1.0 - 100.0 / (300 * nrows + 90) \
+    spacing 0.05, 90.0 / (300 * nrows + 90)
 do for [i = 1:n] {
     # row i: its texts and numbers, read as data
     stats data every ::(i - 1)::(i - 1) using (name = strcol(2), item = strcol(3), blo = $4, bhi = $5, ymin = $9, \

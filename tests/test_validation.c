@@ -26,6 +26,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <sys/stat.h>
 
 #define TARGETS_FILE "configs/validation/targets.ini"
 #define REPLICATES 8
@@ -157,6 +158,51 @@ static const char *const column_names[NC] = {"target",     "role", "band_lo", "b
 
 #define MAX_FIELDS 64
 
+/* The time course of Kenkel 2021's scenario (timecourse_kenkel_epidermal_density_3_months.dat and .png): one
+ * row per target of that scenario read at a day from a series column (the four below; the ratio target
+ * kenkel_dermis_no_decay_1_to_3_months is no such target), each with the target's day and band (1e30 for an
+ * end at infinity) and the ensemble mean that validation.csv reports (mean[i], target i). */
+static void check_timecourse(const char *dir, const mh_targets *t, const double *mean)
+{
+    static const char *const want[] = {"kenkel_epidermal_density_3_months", "kenkel_dermal_density_up_3_months",
+                                       "kenkel_perfusion_below_baseline_3_months", "kenkel_elastin_unchanged_3_months"};
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/timecourse_kenkel_epidermal_density_3_months.png", dir);
+    struct stat sb;
+    cr_expect(stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0, "no time-course figure %s", path);
+    snprintf(path, sizeof path, "%s/timecourse_kenkel_epidermal_density_3_months.dat", dir);
+    FILE *f = fopen(path, "r");
+    cr_assert(f != NULL, "no time-course table %s", path);
+    char line[1024], column[256], name[256];
+    int rows = 0, found = 0, panel, within;
+    double day, lo, hi, datum, sigma, m, cl, ch;
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (line[0] == '#')
+            continue;
+        rows++;
+        cr_assert_eq(sscanf(line, "%d \"%255[^\"]\" %lf %lf %lf %lf %lf %lf %lf %lf %d \"%255[^\"]\"", &panel, column,
+                            &day, &lo, &hi, &datum, &sigma, &m, &cl, &ch, &within, name),
+                     12, "%s: row %d: %s", path, rows, line);
+        for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+            if (strcmp(name, want[k]) != 0)
+                continue;
+            found++;
+            const int i = mh_targets_find(t, name);
+            const mh_target_info *ti = mh_targets_info(t, i);
+            cr_expect_eq(day, 180.0, "%s: %s at day %g, not 180", path, name, day);
+            cr_expect_eq(lo, isfinite(ti->band_lo) ? ti->band_lo : -1e30, "%s: %s band_lo %g", path, name, lo);
+            cr_expect_eq(hi, isfinite(ti->band_hi) ? ti->band_hi : 1e30, "%s: %s band_hi %g", path, name, hi);
+            cr_expect_lt(fabs(m - mean[i]), 1e-8 * fmax(1.0, fabs(mean[i])), "%s: %s mean %.10g, csv %.10g", path, name,
+                         m, mean[i]);
+            cr_expect(strstr(ti->observable, column) != NULL, "%s: %s panel of column %s, observable %s", path, name,
+                      column, ti->observable);
+        }
+    }
+    fclose(f);
+    cr_expect_eq(rows, 4, "%s: %d rows, not 4", path, rows);
+    cr_expect_eq(found, 4, "%s: %d of the 4 Kenkel targets", path, found);
+}
+
 /* Runs microheal validate on the targets file with base seed seed; checks every calibration target within
  * its band and the reported counts against a recount from validation.csv, says which are within, and
  * compares the verdicts with the other seeds'. */
@@ -259,6 +305,7 @@ static void check_seed(unsigned long seed)
     verdicts_dir(vdir, sizeof vdir);
     write_verdicts(vdir, seed, t, in, mean);
     compare_verdicts(vdir, seed, t, in, mean);
+    check_timecourse(dir, t, mean);
     free(in);
     free(seen);
     free(mean);
@@ -324,8 +371,8 @@ Test(validation, every_target_belongs_to_a_tested_item)
 
 /* The calibration set is exactly the targets papers/validation.md lists under "Targets the parameters were
  * set against" (Fit 2's five, the closure targets of model.tau0_close_h and model.v_close_um_h, the
- * keratinocyte targets of model.D_K and model.r_K, Gupta's unoccluded barrier bound of model.tau_barrier_h);
- * every other target is held out. */
+ * keratinocyte targets of model.D_K and model.r_K (Schmitt's two and Wessollek's), Gupta's unoccluded barrier
+ * bound of model.tau_barrier_h, Lotfi's epidermis of model.r_T); every other target is held out. */
 Test(validation, calibration_set_is_the_targets_the_parameters_were_set_against)
 {
     static const char *const calibration[] = {"kalluri_370um",
@@ -337,7 +384,9 @@ Test(validation, calibration_set_is_the_targets_the_parameters_were_set_against)
                                               "erythema_days_2.5mm",
                                               "lotfi_papillary_collagen",
                                               "varani_age_ratio",
-                                              "gupta_barrier_unoccluded"};
+                                              "gupta_barrier_unoccluded",
+                                              "wessollek_reepithelialised",
+                                              "lotfi_epidermis"};
     const int ncal = (int)(sizeof calibration / sizeof calibration[0]);
     mh_targets *t = mh_test_targets(TARGETS_FILE);
     for (int k = 0; k < ncal; k++)

@@ -53,7 +53,9 @@ static const char *usage_validate =
     "source, datum, band, replicates, base seed, mean, sd, interval, within band, coverage; a target whose\n"
     "simulation fails counts as outside), DIR/validation.png (model mean and interval against data, one\n"
     "panel per target) and, for the first target of each item that observes the dermal matrix,\n"
-    "DIR/item<N>_healing_curves.png of replicate 0 (gnuplot; the scripts are taken from --scripts DIR, default the "
+    "DIR/item<N>_healing_curves.png of replicate 0, and for every scenario that two or more targets read\n"
+    "from a series at a day, DIR/timecourse_NAME.png (its curves, the targets' bands, data and ensemble\n"
+    "means; NAME: its first target) (gnuplot; the scripts are taken from --scripts DIR, default the "
     "scripts/ folder beside the\n"
     "microheal executable). DIR defaults to results/validation. --set applies to every scenario (after the\n"
     "targets' own settings).\n"
@@ -656,6 +658,158 @@ static bool plot_curves(const char *dir, const char *scripts, mh_targets *t, con
     return ok;
 }
 
+/* Whether an observable reads a series column at a day (value:, gain: or increment: ...@day=D): the column
+ * into col (len bytes), D into *day, and into *offset what turns the target's numbers into the column's
+ * own (1 for an increment, else 0). */
+static bool day_observable(const char *obs, char *col, size_t len, double *day, double *offset)
+{
+    static const char *kinds[] = {"value:", "gain:", "increment:"};
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        const size_t n = strlen(kinds[k]);
+        const char *at = strncmp(obs, kinds[k], n) == 0 ? strstr(obs + n, "@day=") : NULL;
+        if (at == NULL)
+            continue;
+        const size_t w = (size_t)(at - (obs + n));
+        char *end = NULL;
+        *day = strtod(at + 5, &end);
+        if (w == 0 || w >= len || end == at + 5 || *end != '\0' || !isfinite(*day))
+            return false;
+        memcpy(col, obs + n, w);
+        col[w] = '\0';
+        *offset = k == 2 ? 1.0 : 0.0;
+        return true;
+    }
+    return false;
+}
+
+/* The resolved configuration text of target i's scenario (malloc'ed), NULL unless the target reads a
+ * series column at a day and is no ratio. */
+static char *timecourse_key(mh_targets *t, int i, const char *const *sets, mh_ctx *ctx)
+{
+    const mh_target_info *ti = mh_targets_info(t, i);
+    char col[256];
+    double day, offset;
+    if (ti->ratio_observable != NULL || !day_observable(ti->observable, col, sizeof col, &day, &offset))
+        return NULL;
+    mh_config *cfg = NULL;
+    if (mh_targets_config(t, i, sets, false, &cfg, ctx) != MH_OK)
+        return NULL;
+    char *key = strdup(mh_config_text(cfg));
+    mh_config_destroy(&cfg);
+    return key;
+}
+
+/* One study's time course: the targets of study (n of them, indices into t, one scenario) into
+ * DIR/timecourse_NAME.dat, the scenario's replicate-0 series into DIR/timecourse_NAME_series.txt, and
+ * scripts/timecourse.gp draws DIR/timecourse_NAME.png. NAME is the first target's name, with any character
+ * other than a letter, digit, '_', '-' or '.' replaced by '_'. */
+static bool plot_study(const char *dir, const char *scripts, mh_targets *t, const char *const *sets, const ensembles *e,
+                       const int *study, int n, mh_ctx *ctx)
+{
+    const mh_target_info *t0 = mh_targets_info(t, study[0]);
+    char stem[160];
+    snprintf(stem, sizeof stem, "timecourse_%.140s", t0->name);
+    for (char *c = stem; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_' ||
+              *c == '-' || *c == '.'))
+            *c = '_';
+    const mh_series *s = NULL;
+    const mh_summary *m = NULL;
+    if (mh_targets_run(t, study[0], sets, &s, &m, ctx) != MH_OK) {
+        mh_cli_fail(ctx);
+        return false;
+    }
+    char name[256], spath[4096], dpath[4096], png[4096], script[4096], subtitle[512];
+    char *tmp = NULL;
+    int rc = 0;
+    snprintf(name, sizeof name, "%s_series.txt", stem);
+    FILE *f = open_out(dir, name, spath, sizeof spath, &tmp, &rc);
+    if (f == NULL)
+        return false;
+    mh_export_series_table(s, t0->name, f);
+    if (mh_cli_text_close(f, tmp, spath) != 0)
+        return false;
+    snprintf(name, sizeof name, "%s.dat", stem);
+    if ((f = open_out(dir, name, dpath, sizeof dpath, &tmp, &rc)) == NULL)
+        return false;
+    fprintf(f, "# panel \"column\" day band_lo band_hi datum sigma mean ci_lo ci_hi within \"target\"\n");
+    char cols[8][256];
+    int ncols = 0;
+    for (int k = 0; k < n; k++) {
+        const mh_target_info *ti = mh_targets_info(t, study[k]);
+        const mh_ensemble_stats *st = &e->st[study[k]];
+        char col[256];
+        double day = 0, off = 0;
+        day_observable(ti->observable, col, sizeof col, &day, &off);
+        int panel = 0;
+        while (panel < ncols && strcmp(cols[panel], col) != 0)
+            panel++;
+        if (panel == ncols) {
+            if (ncols == 8)
+                continue; /* a ninth column of one study: not drawn */
+            snprintf(cols[ncols++], sizeof cols[0], "%s", col);
+        }
+        fprintf(f, "%d ", panel + 1);
+        mh_gp_put_data_text(f, col);
+        fprintf(f, " %.10g %.10g %.10g %.10g %.10g %.10g %.10g %.10g %d ", day,
+                isfinite(ti->band_lo) ? ti->band_lo + off : -1e30, isfinite(ti->band_hi) ? ti->band_hi + off : 1e30,
+                ti->has_value ? ti->value + off : NAN, ti->has_value && ti->has_sigma ? ti->sigma : 0.0, st->mean + off,
+                st->ci_lo + off, st->ci_hi + off, mean_within(t, e, study[k]) ? 1 : 0);
+        mh_gp_put_data_text(f, ti->name);
+        fputc('\n', f);
+    }
+    if (mh_cli_text_close(f, tmp, dpath) != 0)
+        return false;
+    mh_gp v;
+    if (!mh_cli_fmt(script, sizeof script, "%s/timecourse.gp", scripts) ||
+        !mh_cli_fmt(png, sizeof png, "%s/%s.png", dir, stem) || !mh_gp_init(&v))
+        return false;
+    snprintf(subtitle, sizeof subtitle, "%.200s and %d more targets of its scenario (replicate 0 of %d, seed %lu)",
+             t0->name, n - 1, e->nrep, e->base_seed[study[0]]);
+    char *png_tmp = mh_gp_out_open(png);
+    v.failed = v.failed || png_tmp == NULL;
+    if (png_tmp != NULL) {
+        mh_gp_path(&v, spath);
+        mh_gp_path(&v, dpath);
+        mh_gp_path(&v, png_tmp);
+        mh_gp_text(&v, subtitle);
+    }
+    return mh_gp_out_close(png_tmp, png, mh_gp_run(&v, script));
+}
+
+/* Time courses: every scenario that two or more targets read at a day from a series column (value:, gain:,
+ * increment:; no ratios) gets one figure of those targets against the scenario's curves (plot_study). */
+static bool plot_timecourses(const char *dir, const char *scripts, mh_targets *t, const char *const *sets,
+                             const ensembles *e, mh_ctx *ctx)
+{
+    const int n = mh_targets_count(t);
+    char **key = calloc((size_t)n, sizeof *key);
+    int *study = malloc((size_t)n * sizeof *study);
+    bool ok = key != NULL && study != NULL;
+    for (int i = 0; ok && i < n; i++)
+        key[i] = timecourse_key(t, i, sets, ctx);
+    for (int i = 0; ok && i < n; i++) {
+        if (key[i] == NULL)
+            continue;
+        bool first = true;
+        for (int k = 0; k < i && first; k++)
+            first = key[k] == NULL || strcmp(key[k], key[i]) != 0;
+        int ns = 0;
+        for (int k = i; first && k < n; k++)
+            if (key[k] != NULL && strcmp(key[k], key[i]) == 0)
+                study[ns++] = k;
+        if (first && ns >= 2)
+            ok = plot_study(dir, scripts, t, sets, e, study, ns, ctx);
+    }
+    if (key == NULL || study == NULL)
+        fprintf(stderr, "microheal: out of memory (time courses)\n");
+    for (int i = 0; key != NULL && i < n; i++)
+        free(key[i]);
+    free(key);
+    free(study);
+    return ok;
+}
+
 /* Frees what ensembles_alloc allocated; accepts a zeroed e. */
 static void ensembles_clear(ensembles *e)
 {
@@ -784,7 +938,8 @@ int mh_cmd_validate(int argc, char **argv)
         bool plotted = mh_cli_fmt(script, sizeof script, "%s/validation.gp", scripts) &&
                        mh_cli_fmt(dat, sizeof dat, "%s/validation_plot.dat", dir) &&
                        mh_cli_fmt(png, sizeof png, "%s/validation.png", dir) && mh_gp_init(&v) &&
-                       mh_gp_draw(&v, script, dat, png) && plot_curves(dir, scripts, t, a.sets, &e, &ctx);
+                       mh_gp_draw(&v, script, dat, png) && plot_curves(dir, scripts, t, a.sets, &e, &ctx) &&
+                       plot_timecourses(dir, scripts, t, a.sets, &e, &ctx);
         long runs = 0, hits = 0;
         mh_targets_stats(t, &runs, &hits);
         if (!a.quiet)
