@@ -110,6 +110,34 @@ static void expect_same_device(const mh_device_params *a, const mh_device_params
     SAME(pen_glide_speed_cm_s);
     SAME(pen_cartridge_width_mm);
     SAME(stamp_area_cm2);
+    SAME(tip_radius_um);
+    SAME(needle_spacing_mm);
+    SAME(roller_load_n);
+    SAME(roller_radius_mm);
+    SAME(roller_width_mm);
+    SAME(press_force_n);
+    SAME(insertion_speed_mm_s);
+    SAME(length_sd_um);
+    SAME(surface_sd_um);
+    SAME(puncture_sd);
+    for (int l = 0; l < MH_MECH_LAYERS; l++) {
+        SAME(mech.thickness_mm[l]);
+        SAME(mech.modulus_mpa[l]);
+    }
+    SAME(mech.substrate_mpa);
+    SAME(mech.poisson);
+    SAME(mech.toughness_j_m2);
+    SAME(mech.sc_ref_um);
+    SAME(mech.sc_exponent);
+    SAME(mech.tenting_gain);
+    SAME(mech.instant_ratio);
+    SAME(mech.relaxation_s);
+    SAME(mech.tension_kpa);
+    SAME(mech.membrane_mpa);
+    SAME(mech.prestretch);
+    SAME(mech.zone_factor);
+    SAME(mech.friction_kpa);
+    SAME(mech.cut_ratio);
 }
 
 static void expect_same_params(const mh_sim_params *a, const mh_sim_params *b)

@@ -19,17 +19,23 @@ static mh_device resolve(const char *const *sets, int session)
 
 Test(device, effective_depth_is_fraction_times_length)
 {
-    mh_device pen = resolve(NULL, 1);
-    cr_assert_float_eq(pen.penetration_fraction, mh_device_default_penetration(MH_DEV_PEN), 0.0);
-    cr_assert_float_eq(pen.depth_mm, 1.5 * pen.penetration_fraction, 1e-15);
-    mh_device roller = resolve((const char *const[]){"device.type=roller", "device.needle_length_mm=0.77", NULL}, 1);
-    cr_assert_float_eq(roller.depth_mm, 0.77 * 0.25, 1e-15);
+    /* a given fraction: every puncture at fraction x length */
     mh_device set =
         resolve((const char *const[]){"device.penetration_fraction=0.198", "device.needle_length_mm=0.77", NULL}, 1);
+    cr_assert(!set.inserted);
     cr_assert_float_eq(set.depth_mm, 0.152460, 1e-12); /* Kalluri 2011: 152 um channels of 770 um needles */
+    cr_assert_float_eq(set.depth_max_mm, set.depth_mm, 0.0);
     /* conical channel: surface radius = depth tan(13 deg) up to the needle radius */
     cr_assert_float_eq(set.surface_radius_mm, 0.15246 * tan(13.0 * M_PI / 180.0), 1e-9);
-    cr_assert_float_eq(pen.surface_radius_mm, fmin(0.125, pen.depth_mm * tan(13.0 * M_PI / 180.0)), 1e-12);
+    mh_device deep =
+        resolve((const char *const[]){"device.penetration_fraction=0.9", "device.needle_length_mm=1.5", NULL}, 1);
+    cr_assert_float_eq(deep.surface_radius_mm, 0.125, 0.0); /* capped by the needle's radius */
+    /* auto: the insertion model (tests/test_insert.c), its mean depth and fraction agreeing */
+    mh_device pen = resolve(NULL, 1);
+    cr_assert(pen.inserted);
+    cr_assert_float_eq(pen.depth_mm, pen.ins.depth_mean_mm, 0.0);
+    cr_assert_float_eq(pen.penetration_fraction, pen.depth_mm / 1.5, 1e-12);
+    cr_assert(pen.depth_max_mm >= pen.depth_mm && pen.depth_mm > 0.0 && pen.depth_mm < 1.5);
 }
 
 Test(device, session_override_changes_only_that_session)

@@ -73,7 +73,43 @@ mh_status mh_build_skin(const mh_config *cfg, mh_skin *skin, mh_ctx *ctx)
     return st != MH_OK ? st : skin_column(cfg, &sp, skin, ctx);
 }
 
-static void device_params(const mh_config *cfg, int s, mh_device_params *dp)
+/* The skin's insertion mechanics (papers/insertion.md): layer thicknesses of the column of sp (the dermis
+ * after thinning), the fat of the site, moduli with the dermis's stiffening by age (Agache et al. 1980). */
+static void mech_params(const mh_config *cfg, const mh_skin_params *sp, mh_insert_skin *m)
+{
+    memset(m, 0, sizeof *m);
+    double fat = 0.0;
+    if (mh_config_is_auto(cfg, MH_P_MECH_FAT))
+        mh_skin_site_fat(mh_config_choice(cfg, MH_P_SKIN_SITE), &fat); /* (the site was validated) */
+    else
+        fat = mh_config_real(cfg, MH_P_MECH_FAT);
+    const double decades = (sp->age_years - sp->reference_age_years) / 10.0;
+    m->thickness_mm[MH_MECH_SC] = sp->sc_um * 1e-3;
+    m->thickness_mm[MH_MECH_VE] = sp->ve_um * 1e-3;
+    m->thickness_mm[MH_MECH_DERMIS] = mh_skin_dermis_mm(sp);
+    m->thickness_mm[MH_MECH_FAT] = fat;
+    m->modulus_mpa[MH_MECH_SC] = mh_config_real(cfg, MH_P_MECH_E_SC);
+    m->modulus_mpa[MH_MECH_VE] = mh_config_real(cfg, MH_P_MECH_E_VE);
+    m->modulus_mpa[MH_MECH_DERMIS] =
+        mh_config_real(cfg, MH_P_MECH_E_D) * fmax(0.2, 1.0 + mh_config_real(cfg, MH_P_MECH_AGE) * decades);
+    m->modulus_mpa[MH_MECH_FAT] = mh_config_real(cfg, MH_P_MECH_E_FAT) * 1e-3;
+    m->substrate_mpa = mh_config_real(cfg, MH_P_MECH_E_SUB) * 1e-3;
+    m->poisson = mh_config_real(cfg, MH_P_MECH_NU);
+    m->toughness_j_m2 = mh_config_real(cfg, MH_P_MECH_J);
+    m->sc_ref_um = mh_config_real(cfg, MH_P_MECH_SC_REF);
+    m->sc_exponent = mh_config_real(cfg, MH_P_MECH_SC_EXP);
+    m->tenting_gain = mh_config_real(cfg, MH_P_MECH_GAIN);
+    m->instant_ratio = mh_config_real(cfg, MH_P_MECH_RATIO);
+    m->relaxation_s = mh_config_real(cfg, MH_P_MECH_TAU);
+    m->tension_kpa = mh_config_real(cfg, MH_P_MECH_T0);
+    m->membrane_mpa = mh_config_real(cfg, MH_P_MECH_EM);
+    m->prestretch = mh_config_real(cfg, MH_P_MECH_STRETCH);
+    m->zone_factor = mh_config_real(cfg, MH_P_MECH_ZONE);
+    m->friction_kpa = mh_config_real(cfg, MH_P_MECH_FRIC);
+    m->cut_ratio = mh_config_real(cfg, MH_P_MECH_CUT);
+}
+
+static void device_params(const mh_config *cfg, int s, const mh_skin_params *sp, mh_device_params *dp)
 {
     memset(dp, 0, sizeof *dp);
     dp->type = MH_DEV_PEN;
@@ -94,6 +130,17 @@ static void device_params(const mh_config *cfg, int s, mh_device_params *dp)
     dp->pen_glide_speed_cm_s = mh_config_real_s(cfg, MH_P_DEV_PEN_SPEED, s);
     dp->pen_cartridge_width_mm = mh_config_real_s(cfg, MH_P_DEV_PEN_WIDTH, s);
     dp->stamp_area_cm2 = mh_config_real_s(cfg, MH_P_DEV_STAMP_AREA, s);
+    dp->tip_radius_um = mh_config_real_s(cfg, MH_P_DEV_TIP_R, s);
+    dp->needle_spacing_mm = real_or_auto(cfg, MH_P_DEV_SPACING, s);
+    dp->roller_load_n = mh_config_real_s(cfg, MH_P_DEV_ROLLER_LOAD, s);
+    dp->roller_radius_mm = mh_config_real_s(cfg, MH_P_DEV_ROLLER_R, s);
+    dp->roller_width_mm = mh_config_real_s(cfg, MH_P_DEV_ROLLER_W, s);
+    dp->press_force_n = real_or_auto(cfg, MH_P_DEV_PRESS, s);
+    dp->insertion_speed_mm_s = real_or_auto(cfg, MH_P_DEV_SPEED, s);
+    dp->length_sd_um = mh_config_real_s(cfg, MH_P_DEV_LEN_SD, s);
+    dp->surface_sd_um = mh_config_real(cfg, MH_P_MECH_SURF);
+    dp->puncture_sd = mh_config_real(cfg, MH_P_MECH_PSD);
+    mech_params(cfg, sp, &dp->mech);
 }
 
 /* The device of dp in session s, or the key to change when its settings give too many punctures. */
@@ -101,6 +148,17 @@ static mh_status device_resolve(const mh_config *cfg, int s, const mh_device_par
 {
     mh_ctx own;
     mh_ctx_init(&own);
+    if (isnan(dp->penetration_fraction) && dp->type != MH_DEV_NONE) {
+        /* the insertion model's ranges beyond those of single keys (a tip wider than its shaft) */
+        mh_insert_array arr;
+        mh_device_insert_array(dp, &arr);
+        if (mh_insert_check(&dp->mech, &arr, &own) != MH_OK) {
+            static const mh_param_id ins[] = {MH_P_DEV_TIP_R, MH_P_DEV_DIAM, MH_P_DEV_SPACING, MH_P_DEV_LENGTH};
+            mh_param_id c = mh_config_culprit(cfg, s, ins, 4);
+            return MH_ERROR(ctx, MH_ERR_INPUT, "%s: %s: session %d: %s", mh_config_origin_s(cfg, c, s),
+                            mh_param_table()[c].key, s, own.msg);
+        }
+    }
     if (mh_device_resolve(dp, dev, &own) == MH_OK)
         return MH_OK;
     /* the message points at the first setting given of those that made the density */
@@ -119,10 +177,31 @@ static mh_status device_resolve(const mh_config *cfg, int s, const mh_device_par
                     MH_MAX_DENSITY_PER_CM2);
 }
 
+mh_status mh_build_device_check(const mh_config *cfg, int s, const mh_device_params *dp, mh_ctx *ctx)
+{
+    mh_device dev;
+    return device_resolve(cfg, s, dp, &dev, ctx);
+}
+
+mh_status mh_build_device_params(const mh_config *cfg, int s, mh_device_params *dp, mh_ctx *ctx)
+{
+    mh_skin_params sp;
+    mh_status st = mh_config_validate(cfg, ctx);
+    if (st == MH_OK)
+        st = skin_params(cfg, &sp, ctx);
+    if (st == MH_OK)
+        device_params(cfg, s, &sp, dp);
+    return st;
+}
+
 mh_status mh_build_device(const mh_config *cfg, int s, mh_device *dev, mh_ctx *ctx)
 {
+    mh_skin_params sp;
+    mh_status st = skin_params(cfg, &sp, ctx);
+    if (st != MH_OK)
+        return st;
     mh_device_params dp;
-    device_params(cfg, s, &dp);
+    device_params(cfg, s, &sp, &dp);
     return device_resolve(cfg, s, &dp, dev, ctx);
 }
 
@@ -323,16 +402,17 @@ static void solver_and_output_params(const mh_config *cfg, mh_sim_params *p)
 static mh_status depth_check(const mh_config *cfg, const mh_device *dev, int n, const mh_skin *skin, mh_ctx *ctx)
 {
     for (int k = 0; k < n; k++)
-        if (dev[k].depth_mm >= skin->top_mm[MH_LAYER_COUNT]) {
+        if (dev[k].depth_max_mm >= skin->top_mm[MH_LAYER_COUNT]) {
             /* the message points at the first setting given of those that set the two depths */
             mh_param_id rule[3 + MH_NDEPTH_KEYS] = {MH_P_DEV_LENGTH, MH_P_DEV_PENFRAC, MH_P_DEV_TYPE};
             for (int i = 0; i < MH_NDEPTH_KEYS; i++)
                 rule[3 + i] = depth_keys[i];
             mh_param_id c = mh_config_culprit(cfg, k + 1, rule, 3 + MH_NDEPTH_KEYS);
             return MH_ERROR(ctx, MH_ERR_INPUT,
-                            "%s: %s: session %d reaches %.3f mm (device.needle_length_mm x penetration fraction), "
-                            "below the simulated skin (%.3f mm); increase grid.hypodermis_mm",
-                            mh_config_origin_s(cfg, c, k + 1), mh_param_table()[c].key, k + 1, dev[k].depth_mm,
+                            "%s: %s: session %d reaches %.3f mm (its deepest needle: device.needle_length_mm and "
+                            "the penetration fraction or the insertion model), below the simulated skin (%.3f mm); "
+                            "increase grid.hypodermis_mm",
+                            mh_config_origin_s(cfg, c, k + 1), mh_param_table()[c].key, k + 1, dev[k].depth_max_mm,
                             skin->top_mm[MH_LAYER_COUNT]);
         }
     return MH_OK;
@@ -368,15 +448,16 @@ mh_status mh_build_params(const mh_config *cfg, mh_sim_params *p, mh_ctx *ctx)
     p->days = mh_config_real(cfg, MH_P_SIM_DAYS);
     p->seed = (unsigned long)mh_config_int(cfg, MH_P_SEED);
     schedule_params(cfg, p);
+    mh_skin skin;
+    if ((st = skin_params(cfg, &p->skin, ctx)) != MH_OK || (st = skin_column(cfg, &p->skin, &skin, ctx)) != MH_OK)
+        return st;
     mh_device dev[MH_MAX_SESSIONS];
     for (int k = 0; k < p->nsessions; k++) {
-        device_params(cfg, k + 1, &p->device[k]);
+        device_params(cfg, k + 1, &p->skin, &p->device[k]);
         if ((st = device_resolve(cfg, k + 1, &p->device[k], &dev[k], ctx)) != MH_OK)
             return st;
     }
-    mh_skin skin;
-    if ((st = skin_params(cfg, &p->skin, ctx)) != MH_OK || (st = skin_column(cfg, &p->skin, &skin, ctx)) != MH_OK ||
-        (st = depth_check(cfg, dev, p->nsessions, &skin, ctx)) != MH_OK)
+    if ((st = depth_check(cfg, dev, p->nsessions, &skin, ctx)) != MH_OK)
         return st;
     grid_params(cfg, &p->grid);
     if ((st = grid_check(cfg, &p->grid, &skin, ctx)) != MH_OK ||

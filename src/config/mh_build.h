@@ -29,6 +29,12 @@ mh_status mh_build_probe(const mh_config *cfg, mh_sim *sim, mh_ctx *ctx);
  * with the patient's modifiers (the compound's members 0). Errors as mh_build_params. */
 mh_status mh_build_skin(const mh_config *cfg, mh_skin *skin, mh_ctx *ctx);
 mh_status mh_build_device(const mh_config *cfg, int session, mh_device *dev, mh_ctx *ctx);
+/* The settings of session's device as given (with the skin's insertion mechanics), after validating cfg
+ * (mh_config_validate); for a caller that varies them before mh_device_resolve (microheal insert). */
+mh_status mh_build_device_params(const mh_config *cfg, int session, mh_device_params *dp, mh_ctx *ctx);
+/* Resolves dp (settings of cfg's session, perhaps varied) as mh_build_device does: MH_OK, or the error with
+ * the file, line and key of the setting to change. */
+mh_status mh_build_device_check(const mh_config *cfg, int session, const mh_device_params *dp, mh_ctx *ctx);
 mh_status mh_build_grid(const mh_config *cfg, const mh_skin *skin, double strip_mm, mh_ctx *ctx, mh_grid **out);
 void mh_build_model(const mh_config *cfg, mh_model_params *p);
 

@@ -82,6 +82,34 @@ static void model_default(mh_model_params *p)
     p->beta_I = 0.0;
 }
 
+/* The insertion mechanics of the default skin (face, 40 years; papers/insertion.md). */
+static void mech_default(mh_insert_skin *m)
+{
+    memset(m, 0, sizeof *m);
+    m->thickness_mm[MH_MECH_SC] = 0.015;
+    m->thickness_mm[MH_MECH_VE] = 0.060;
+    m->thickness_mm[MH_MECH_DERMIS] = 1.0;
+    m->thickness_mm[MH_MECH_FAT] = 4.0;
+    m->modulus_mpa[MH_MECH_SC] = 1.5;
+    m->modulus_mpa[MH_MECH_VE] = 1.5;
+    m->modulus_mpa[MH_MECH_DERMIS] = 0.13;
+    m->modulus_mpa[MH_MECH_FAT] = 2.26e-3;
+    m->substrate_mpa = 3e-3;
+    m->poisson = 0.49;
+    m->toughness_j_m2 = 1434.0;
+    m->sc_ref_um = 15.0;
+    m->sc_exponent = 1.0;
+    m->tenting_gain = 1.0;
+    m->instant_ratio = 3.57;
+    m->relaxation_s = 0.19;
+    m->tension_kpa = 13.5;
+    m->membrane_mpa = 1.18;
+    m->prestretch = 0.0;
+    m->zone_factor = 1.0;
+    m->friction_kpa = 3.2;
+    m->cut_ratio = 0.49;
+}
+
 static void device_default(mh_device_params *d)
 {
     memset(d, 0, sizeof *d);
@@ -100,6 +128,17 @@ static void device_default(mh_device_params *d)
     d->pen_glide_speed_cm_s = 2.0;
     d->pen_cartridge_width_mm = 6.0;
     d->stamp_area_cm2 = 1.0;
+    d->tip_radius_um = 4.0;
+    d->needle_spacing_mm = NAN;
+    d->roller_load_n = 10.0;
+    d->roller_radius_mm = 10.0;
+    d->roller_width_mm = 20.0;
+    d->press_force_n = NAN;
+    d->insertion_speed_mm_s = NAN;
+    d->length_sd_um = 10.0;
+    d->surface_sd_um = 20.0;
+    d->puncture_sd = 0.2;
+    mech_default(&d->mech);
 }
 
 void mh_sim_params_default(mh_sim_params *p)

@@ -1,8 +1,9 @@
 /* src/engine: the numerical engine, on plain parameter structs; no configuration, no HDF5, no printing. */
 /* mh_device: resolving device settings per session and generating puncture patterns (GSL RNG).
  *
- * Effective depth d = f L (penetration fraction f of needle length L); the channel is a cone
- * of surface radius r_s = min(needle radius, d tan(alpha)). Density is given, or derived:
+ * Effective depth: from the insertion model (mh_insert) of the device's needles, drive and the skin's
+ * mechanics, a depth per puncture; or d = f L for a given penetration fraction f of needle length L. The
+ * channel is a cone of surface radius r_s = min(needle radius, d tan(alpha)). Density is given, or derived:
  *   roller: passes x density per pass;  pen: passes x rate x needles / (glide speed x width);
  *   stamp/patch: presses x needles / area.
  * Patterns: grid (square lattice), hex (triangular lattice), random (Poisson number,
@@ -21,23 +22,6 @@
 /* The largest density (20000 / cm^2) over the largest patch (50 x 50 mm = 25 cm^2) gives 5e5
  * punctures; anything far beyond is a unit mistake, refused before allocating for it. */
 #define MH_MAX_PUNCTURES 5000000
-
-double mh_device_default_penetration(mh_device_type t)
-{
-    switch (t) {
-    case MH_DEV_ROLLER:
-        return 0.25; /* Kalluri 2011 (~20%, rat) and Lam 2008 (<50%, pig) */
-    case MH_DEV_PEN:
-        return 0.30; /* ASSUMPTION: perpendicular motorised stamping, above a roller */
-    case MH_DEV_STAMP:
-        return 0.30; /* ASSUMPTION: as the pen */
-    case MH_DEV_PATCH:
-        return 0.77; /* Donnelly et al. 2010: 600 um -> ~460 um in human skin in vivo */
-    case MH_DEV_NONE:
-        return 0.0; /* no needles */
-    }
-    return 0.3;
-}
 
 bool mh_device_type_from_name(const char *s, mh_device_type *out)
 {
@@ -81,6 +65,56 @@ static double derived_density(const mh_device_params *p)
     return p->passes * p->needles / p->stamp_area_cm2;
 }
 
+void mh_device_insert_array(const mh_device_params *p, mh_insert_array *arr)
+{
+    memset(arr, 0, sizeof *arr);
+    arr->length_mm = p->needle_length_mm;
+    arr->shaft_diameter_mm = p->needle_diameter_mm;
+    arr->tip_radius_um = p->tip_radius_um;
+    arr->tip_half_angle_deg = p->tip_half_angle_deg;
+    arr->length_sd_um = p->length_sd_um;
+    arr->surface_sd_um = p->surface_sd_um;
+    arr->puncture_sd = p->puncture_sd;
+    arr->needles = p->needles > 0 ? p->needles : 1;
+    arr->drive = MH_DRIVE_STROKE;
+    double v = p->insertion_speed_mm_s, spacing = p->needle_spacing_mm;
+    switch (p->type) {
+    case MH_DEV_ROLLER: {
+        /* the needles of the drum's arc whose tips reach the skin: half-angle acos(R / (R + L)) each side */
+        double R = p->roller_radius_mm, half = acos(R / (R + p->needle_length_mm));
+        int engaged = (int)lround(p->needles * half / M_PI);
+        arr->needles = engaged < 1 ? 1 : engaged;
+        arr->drive = MH_DRIVE_FORCE;
+        arr->force_n = p->roller_load_n;
+        if (isnan(spacing)) /* the drum's needles spread evenly over its surface */
+            spacing = sqrt(2.0 * M_PI * R * p->roller_width_mm / (p->needles > 0 ? p->needles : 1));
+        if (isnan(v)) /* ASSUMPTION (papers/insertion.md): the tip enters at 10 mm/s */
+            v = 10.0;
+        break;
+    }
+    case MH_DEV_PEN:
+        if (isnan(spacing)) /* the cartridge's needles on a square lattice across its width */
+            spacing = p->pen_cartridge_width_mm / ceil(sqrt((double)arr->needles));
+        if (isnan(v)) /* the peak speed of a sinusoidal stroke of the needle's length at the stamping rate */
+            v = M_PI * p->needle_length_mm * p->pen_rate_hz;
+        break;
+    case MH_DEV_STAMP:
+    case MH_DEV_PATCH:
+    case MH_DEV_NONE:
+        if (isnan(spacing)) /* the array's needles spread evenly over its area */
+            spacing = sqrt(p->stamp_area_cm2 * 100.0 / arr->needles);
+        if (!isnan(p->press_force_n)) {
+            arr->drive = MH_DRIVE_FORCE;
+            arr->force_n = p->press_force_n;
+        }
+        if (isnan(v)) /* ASSUMPTION (papers/insertion.md): pressed by hand at 1 mm/s */
+            v = 1.0;
+        break;
+    }
+    arr->spacing_mm = spacing;
+    arr->speed_mm_s = v;
+}
+
 mh_status mh_device_resolve(const mh_device_params *p, mh_device *dev, mh_ctx *ctx)
 {
     memset(dev, 0, sizeof *dev);
@@ -90,10 +124,22 @@ mh_status mh_device_resolve(const mh_device_params *p, mh_device *dev, mh_ctx *c
     dev->needle_diameter_mm = p->needle_diameter_mm;
     dev->needles = p->needles;
     dev->passes = p->passes;
-    dev->penetration_fraction =
-        isnan(p->penetration_fraction) ? mh_device_default_penetration(dev->type) : p->penetration_fraction;
-    dev->depth_mm = dev->penetration_fraction * dev->needle_length_mm;
     double tan_a = tan(p->tip_half_angle_deg * M_PI / 180.0);
+    if (isnan(p->penetration_fraction) && dev->type != MH_DEV_NONE) {
+        dev->inserted = true;
+        dev->mech = p->mech;
+        mh_device_insert_array(p, &dev->arr);
+        mh_status st = mh_insert_solve(&dev->mech, &dev->arr, &dev->ins, ctx);
+        if (st != MH_OK)
+            return st;
+        dev->depth_mm = dev->ins.depth_mean_mm;
+        dev->penetration_fraction = dev->ins.fraction;
+        dev->depth_max_mm = dev->ins.depth_max_mm;
+    } else {
+        dev->penetration_fraction = dev->type == MH_DEV_NONE ? 0.0 : p->penetration_fraction;
+        dev->depth_mm = dev->penetration_fraction * dev->needle_length_mm;
+        dev->depth_max_mm = dev->depth_mm;
+    }
     dev->surface_radius_mm = fmin(0.5 * dev->needle_diameter_mm, dev->depth_mm * tan_a);
     /* a patch is worn 20 min (Rouphael et al. 2017); the other devices are withdrawn at once */
     dev->wear_time_days =
@@ -185,6 +231,47 @@ double mh_device_realised_density(const mh_device *dev, int dims, double width_m
     return (double)mh_device_patch_count(dev, width_mm, length_mm) / (width_mm * length_mm) * MH_MM2_PER_CM2;
 }
 
+/* The depths and radii of the m punctures p of a session: dev's for every one, or, from the insertion model,
+ * one needle drawn per puncture from a stream of its own (seeded from seed and session, apart from the
+ * positions' stream, which stays as it was); a needle that failed to break the skin leaves no puncture (p
+ * is compacted, *m its new count). */
+static mh_status assign_depths(const mh_device *dev, unsigned long seed, int session, mh_ctx *ctx, mh_puncture *p,
+                               size_t *m)
+{
+    if (!dev->inserted) {
+        for (size_t q = 0; q < *m; q++) {
+            p[q].depth_mm = dev->depth_mm;
+            p[q].radius_mm = dev->surface_radius_mm;
+        }
+        return MH_OK;
+    }
+    mh_insert_sampler *smp = NULL;
+    mh_status st = mh_insert_sampler_create(&dev->mech, &dev->arr, ctx, &smp);
+    if (st != MH_OK)
+        return st;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (rng == NULL) {
+        mh_insert_sampler_destroy(&smp);
+        return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (random number generator)");
+    }
+    gsl_rng_set(rng, (seed * 1000003UL + (unsigned long)session) ^ 0x9E3779B97F4A7C15UL);
+    size_t k = 0;
+    for (size_t q = 0; q < *m; q++) {
+        mh_insert_needle nd;
+        mh_insert_sampler_draw(smp, rng, &nd);
+        if (!nd.punctured)
+            continue;
+        p[k] = p[q];
+        p[k].depth_mm = nd.depth_mm;
+        p[k].radius_mm = nd.radius_mm;
+        k++;
+    }
+    *m = k;
+    gsl_rng_free(rng);
+    mh_insert_sampler_destroy(&smp);
+    return MH_OK;
+}
+
 mh_status mh_device_punctures(const mh_device *dev, double width_mm, double length_mm, unsigned long seed, int session,
                               mh_ctx *ctx, mh_puncture **out, size_t *n)
 {
@@ -237,11 +324,15 @@ mh_status mh_device_punctures(const mh_device *dev, double width_mm, double leng
             }
     }
     for (size_t q = 0; q < m; q++) {
-        p[q].depth_mm = dev->depth_mm;
-        p[q].radius_mm = dev->surface_radius_mm;
         p[q].session = session;
+        p[q].section_mm = 0.0; /* a 3-D patch: no strip (it was left unset before issue 21) */
     }
     gsl_rng_free(rng);
+    mh_status st = assign_depths(dev, seed, session, ctx, p, &m);
+    if (st != MH_OK) {
+        free(p);
+        return st;
+    }
     *out = p;
     *n = m;
     return MH_OK;
@@ -281,8 +372,14 @@ mh_status mh_device_section_punctures(const mh_device *dev, double width_mm, uns
                              .section_mm = strip};
     }
     gsl_rng_free(rng);
+    size_t m = count;
+    mh_status st = assign_depths(dev, seed, session, ctx, p, &m);
+    if (st != MH_OK) {
+        free(p);
+        return st;
+    }
     *out = p;
-    *n = count;
+    *n = m;
     return MH_OK;
 }
 

@@ -4,6 +4,7 @@
 #define MH_DEVICE_H
 
 #include "mh_grid.h"
+#include "mh_insert.h"
 
 /* Most sessions of one run. */
 #define MH_MAX_SESSIONS 50
@@ -19,11 +20,16 @@ typedef struct {
     mh_device_type type;
     mh_pattern pattern;
     double needle_length_mm, needle_diameter_mm;
-    double penetration_fraction; /* resolved: device default or config */
-    double depth_mm;             /* effective channel depth = fraction x length */
+    double penetration_fraction; /* resolved: the insertion model's depth_mean / length, or as given */
+    double depth_mm;             /* effective channel depth: the mean over the needles, or fraction x length */
     double surface_radius_mm;    /* min(needle radius, depth tan(half-angle)) */
-    double density_per_cm2;      /* requested (given or derived from the device) */
-    double wear_time_days;       /* the needles stay in the skin this long (a patch), channels held open */
+    bool inserted;               /* true: the depths come from the insertion model (mech, arr, ins) */
+    mh_insert_skin mech;         /* the skin's mechanics and the array as the model saw them */
+    mh_insert_array arr;
+    mh_insert_result ins;   /* depth spread, forces, failed needles (0 when not inserted) */
+    double depth_max_mm;    /* the deepest any puncture of the session reaches */
+    double density_per_cm2; /* requested (given or derived from the device) */
+    double wear_time_days;  /* the needles stay in the skin this long (a patch), channels held open */
     int needles, passes;
 } mh_device;
 
@@ -36,9 +42,6 @@ typedef struct {
     double section_mm;
 } mh_puncture;
 
-/* Default penetration fraction of a device type (sources in papers/model.md). */
-double mh_device_default_penetration(mh_device_type t);
-
 /* A device's settings for one session, as given. NAN in a member marked "auto" asks for its automatic
  * value (mh_device_resolve). Units as named; sources of the defaults: papers/model.md, "Devices". */
 typedef struct {
@@ -46,7 +49,16 @@ typedef struct {
     mh_pattern pattern;
     double needle_length_mm, needle_diameter_mm;
     double tip_half_angle_deg;   /* the cone of the tip */
-    double penetration_fraction; /* auto: mh_device_default_penetration of the type */
+    double penetration_fraction; /* auto: the insertion model (mh_insert), with mech below */
+    double tip_radius_um;        /* radius of the needle's blunt tip */
+    double needle_spacing_mm;    /* auto: the device's (mh_device_spacing_mm) */
+    double roller_load_n, roller_radius_mm, roller_width_mm; /* a roller's drum and the hand's load */
+    double press_force_n;        /* stamp, patch: auto (NAN) pressed home; a force drives them */
+    double insertion_speed_mm_s; /* auto: pen pi L f, roller and stamp/patch mh_device_speed_mm_s */
+    double length_sd_um;         /* standard deviation of the needles' lengths */
+    double surface_sd_um;        /* standard deviation of the skin's height under the array */
+    double puncture_sd;          /* standard deviation of ln F_p between needles */
+    mh_insert_skin mech;         /* the skin's mechanics (mh_insert_skin; mh_build from the config) */
     double density_per_cm2;      /* auto: derived from the settings below */
     double wear_time_min;        /* auto: 20 min for a patch, else 0 */
     int needles, passes;
@@ -55,7 +67,14 @@ typedef struct {
     double stamp_area_cm2;                                            /* a stamp's or a patch's needle area */
 } mh_device_params;
 
-/* Resolves the settings p of a session into *dev (effective depth, surface radius, density, wear time).
+/* The insertion model's array for the settings p: the needles that meet the skin at once (a roller: those
+ * of the drum's arc within a needle's length of the skin), their spacing and their drive
+ * (papers/insertion.md, "Devices"). */
+void mh_device_insert_array(const mh_device_params *p, mh_insert_array *arr);
+
+/* Resolves the settings p of a session into *dev (effective depth, surface radius, density, wear time):
+ * with penetration_fraction auto, by the insertion model (mh_insert_solve; a session whose needles all fail
+ * to break the skin has depth 0 and no punctures); else depth = fraction x length for every puncture.
  * MH_ERR_INPUT when the derived density exceeds MH_MAX_DENSITY_PER_CM2 (dev is filled all the same). */
 mh_status mh_device_resolve(const mh_device_params *p, mh_device *dev, mh_ctx *ctx);
 

@@ -14,17 +14,18 @@
 typedef struct {
     const char *site;
     double sc_um, ve_um, dermis_mm;
+    double fat_mm; /* subcutaneous fat, for the insertion mechanics (papers/insertion.md, sites) */
 } mh_site_row;
 
 /* Sources per row in papers/model.md (site table). */
 static const mh_site_row sites[] = {
-    {"face", 15.0, 60.0, 1.0},     /* cheek: Iyengar 2018; Meng 2022 (zygoma 0.87-1.14 mm) */
-    {"forehead", 15.0, 65.0, 1.0}, /* Meng 2022: 0.86-1.17 mm */
-    {"neck", 15.0, 70.0, 1.0},     /* Meng 2022: 0.98-0.99 mm (histology 1.3-1.6, Lee & Hwang 2002) */
-    {"scalp", 15.0, 65.0, 1.6},    /* Sung: 1.71 mm whole skin (ultrasound); Oltulu: epidermis 66 um */
-    {"abdomen", 15.0, 75.0, 1.8},  /* Laurent 2007: 1.91 mm epidermis + dermis at the waist */
-    {"thigh", 15.0, 70.0, 1.5},    /* Laurent 2007: 1.55 mm */
-    {"back", 11.0, 70.0, 2.4},     /* Laurent 2007: 2.54 mm suprascapular; Sandby-Moller 2003 (shoulder) */
+    {"face", 15.0, 60.0, 1.0, 4.0},     /* cheek: Iyengar 2018; Meng 2022 (zygoma 0.87-1.14 mm) */
+    {"forehead", 15.0, 65.0, 1.0, 2.0}, /* Meng 2022: 0.86-1.17 mm; fat ~2 mm (Iyengar 2018) */
+    {"neck", 15.0, 70.0, 1.0, 3.0},     /* Meng 2022: 0.98-0.99 mm (histology 1.3-1.6, Lee & Hwang 2002) */
+    {"scalp", 15.0, 65.0, 1.6, 3.0},    /* Sung: 1.71 mm whole skin (ultrasound); Oltulu: epidermis 66 um */
+    {"abdomen", 15.0, 75.0, 1.8, 15.0}, /* Laurent 2007: 1.91 mm epidermis + dermis at the waist */
+    {"thigh", 15.0, 70.0, 1.5, 10.0},   /* Laurent 2007: 1.55 mm */
+    {"back", 11.0, 70.0, 2.4, 10.0},    /* Laurent 2007: 2.54 mm suprascapular; Sandby-Moller 2003 (shoulder) */
 };
 
 mh_status mh_skin_site_preset(const char *site, double *sc_um, double *ve_um, double *dermis_mm)
@@ -34,6 +35,16 @@ mh_status mh_skin_site_preset(const char *site, double *sc_um, double *ve_um, do
             *sc_um = sites[i].sc_um;
             *ve_um = sites[i].ve_um;
             *dermis_mm = sites[i].dermis_mm;
+            return MH_OK;
+        }
+    return MH_ERR_INPUT;
+}
+
+mh_status mh_skin_site_fat(const char *site, double *fat_mm)
+{
+    for (size_t i = 0; i < sizeof sites / sizeof sites[0]; i++)
+        if (strcmp(sites[i].site, site) == 0) {
+            *fat_mm = sites[i].fat_mm;
             return MH_OK;
         }
     return MH_ERR_INPUT;

@@ -48,5 +48,8 @@ const char *mh_layer_name(mh_layer l);
 /* Preset thicknesses of a site: stratum corneum (um), viable epidermis (um), dermis (mm).
  * Returns MH_ERR_INPUT for an unknown site. */
 mh_status mh_skin_site_preset(const char *site, double *sc_um, double *ve_um, double *dermis_mm);
+/* Preset thickness (mm) of a site's subcutaneous fat, for the insertion mechanics (not simulated: the grid
+ * holds grid.hypodermis_mm of it). MH_ERR_INPUT for an unknown site. */
+mh_status mh_skin_site_fat(const char *site, double *fat_mm);
 
 #endif
