@@ -126,6 +126,8 @@ static void print_setup(const mh_sim *sim, FILE *out)
                 mh_device_realised_density(&dev[k], g->dims, g->width_mm, g->length_mm),
                 g->dims == 2 ? mh_device_section_count(dev[k].density_per_cm2, g->width_mm)
                              : mh_device_patch_count(&dev[k], g->width_mm, g->length_mm));
+        if (dev[k].inserted)
+            mh_cli_print_insertion(out, &dev[k], "  ");
     }
 }
 

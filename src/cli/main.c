@@ -25,6 +25,7 @@ static const char *usage_main =
     "commands:\n"
     "  run CONFIG [-o OUT.h5] [--set ...] [--resume]          simulate, write HDF5 (checkpoints)\n"
     "  check CONFIG [--set section.key=value ...]             validate a configuration only\n"
+    "  insert CONFIG... [-o DIR]                              how deep the needles go: depth, force\n"
     "  info OUT.h5                                            describe an output file\n"
     "  export OUT.h5 WHAT [-o FILE]                           tables for gnuplot, XDMF\n"
     "  plot OUT.h5 [-o DIR]                                   the gallery: PNGs and a GIF "
@@ -279,6 +280,8 @@ static int dispatch(int argc, char **argv)
         return mh_cmd_run(argc - 2, argv + 2);
     if (strcmp(cmd, "check") == 0)
         return mh_cmd_check(argc - 2, argv + 2);
+    if (strcmp(cmd, "insert") == 0)
+        return mh_cmd_insert(argc - 2, argv + 2);
     if (strcmp(cmd, "info") == 0)
         return cmd_info(argc - 2, argv + 2);
     if (strcmp(cmd, "export") == 0)

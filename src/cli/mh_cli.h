@@ -8,6 +8,8 @@
  * writing a checkpoint. */
 int mh_cmd_run(int argc, char **argv);
 int mh_cmd_check(int argc, char **argv);
+/* microheal insert (cmd_insert.c): the insertion model for device designers. */
+int mh_cmd_insert(int argc, char **argv);
 
 /* `microheal sensitivity CONFIG [options]` with argv after the command name; returns the exit
  * status (0 ok, 2 bad input, 1 other failure). */

@@ -5,6 +5,7 @@
 #define MH_CLI_UTIL_H
 
 #include "mh_ctx.h"
+#include "mh_device.h"
 #include "mh_file.h"
 #include "mh_sweep.h"
 
@@ -116,6 +117,11 @@ bool mh_gp_draw(mh_gp *g, const char *script, const char *dat, const char *png);
  * xticlabels): a double quote becomes a single one and a control character (a newline: the end of a
  * row) a blank, the only changes; the text stays data, never a command. */
 void mh_gp_put_data_text(FILE *f, const char *text);
+
+/* The insertion model's result of a session's device (mh_device.inserted) on out, two lines, each after
+ * indent: depth mean and spread, the deepest, forces per needle and for the needles that meet the skin at
+ * once, the needles that fail to puncture, tenting and hub travel, and the drive. */
+void mh_cli_print_insertion(FILE *out, const mh_device *d, const char *indent);
 
 /* Writes the table at path through a temporary file (fill(f, user) writes it); false after a message. */
 bool mh_cli_write_table(const char *path, void (*fill)(FILE *, const void *), const void *user);

@@ -420,6 +420,21 @@ static herr_t write_densities(hid_t root, const mh_sim *sim)
         return -1;
     herr_t rc = mh_h5_attr_doubles(grp, "density_requested_per_cm2", want, (size_t)ns);
     rc |= mh_h5_attr_doubles(grp, "density_realised_per_cm2", got, (size_t)ns);
+    /* the insertion model's summary of each session (papers/insertion.md); NaN where a fraction was given */
+    double v[5][MH_MAX_SESSIONS];
+    static const char *const names[5] = {"insertion_depth_mean_mm", "insertion_depth_sd_mm", "insertion_fail_fraction",
+                                         "insertion_puncture_force_n", "insertion_array_force_n"};
+    for (int k = 0; k < ns && k < MH_MAX_SESSIONS; k++) {
+        const mh_insert_result *r = &dev[k].ins;
+        const bool on = dev[k].inserted;
+        v[0][k] = on ? r->depth_mean_mm : NAN;
+        v[1][k] = on ? r->depth_sd_mm : NAN;
+        v[2][k] = on ? r->fail_fraction : NAN;
+        v[3][k] = on ? r->puncture_force_n : NAN;
+        v[4][k] = on ? r->array_force_n : NAN;
+    }
+    for (int a = 0; a < 5; a++)
+        rc |= mh_h5_attr_doubles(grp, names[a], v[a], (size_t)ns);
     H5Gclose(grp);
     return rc;
 }
