@@ -29,7 +29,8 @@ Test(behaviour, item3_reepithelialised_by_day_5, .timeout = 120)
     mh_test_outcome d = mh_test_outcome_of((const char *const[]){"simulation.days=7", "schedule.sessions=1", NULL});
     cr_assert(d.reepi_days > 0.5 && d.reepi_days <= 5.0, "default: %g days", d.reepi_days);
     mh_test_outcome deep = mh_test_outcome_of(
-        (const char *const[]){"simulation.days=7", "schedule.sessions=1", "device.needle_length_mm=2.5", NULL});
+        (const char *const[]){"simulation.days=7", "schedule.sessions=1", "device.needle_length_mm=2.5",
+                              "grid.hypodermis_mm=1.2", NULL}); /* its deepest needles go 2 mm deep */
     cr_assert(deep.reepi_days <= 5.0, "2.5 mm: %g days", deep.reepi_days);
 }
 
@@ -37,12 +38,13 @@ Test(behaviour, item3_reepithelialised_by_day_5, .timeout = 120)
  * up to 5 days (deep). */
 Test(behaviour, item4_erythema_peaks_in_hours_and_fades_in_days, .timeout = 180)
 {
-    const char *base[] = {"simulation.days=10", "schedule.sessions=1", NULL};
+    /* a deeper column for all three: the deepest needles of 2.5 mm go 2 mm deep */
+    const char *base[] = {"simulation.days=10", "schedule.sessions=1", "grid.hypodermis_mm=1.2"};
     double len[] = {0.5, 1.5, 2.5}, days[3];
     for (int i = 0; i < 3; i++) {
         char set[64];
         snprintf(set, sizeof set, "device.needle_length_mm=%g", len[i]);
-        mh_test_outcome o = mh_test_outcome_of((const char *const[]){base[0], base[1], set, NULL});
+        mh_test_outcome o = mh_test_outcome_of((const char *const[]){base[0], base[1], base[2], set, NULL});
         days[i] = o.erythema_days;
         if (o.erythema_days > 0)
             cr_assert(o.erythema_peak_h >= 0 && o.erythema_peak_h <= 24.0, "%g mm: peak at %g h", len[i],
@@ -58,9 +60,11 @@ Test(behaviour, item4_erythema_peaks_in_hours_and_fades_in_days, .timeout = 180)
  * pinpoint bleeding at clinical depths (>= 1.0 mm); more with anticoagulants. */
 Test(behaviour, item5_bleeding_only_below_the_epidermis, .timeout = 120)
 {
-    mh_test_outcome cosmetic = mh_test_outcome_of((const char *const[]){
-        "simulation.days=0.5", "schedule.sessions=1", "device.type=roller", "device.needle_length_mm=0.25", NULL});
-    cr_assert_eq(cosmetic.bleeding, 0.0, "0.25 mm roller bleeds: %g uL/cm^2", cosmetic.bleeding);
+    /* channels that all end in the epidermis (75 um on the face: 0.25 mm x 0.2 = 50 um) do not bleed */
+    mh_test_outcome shallow = mh_test_outcome_of(
+        (const char *const[]){"simulation.days=0.5", "schedule.sessions=1", "device.type=roller", "device.needles=192",
+                              "device.needle_length_mm=0.25", "device.penetration_fraction=0.2", NULL});
+    cr_assert_eq(shallow.bleeding, 0.0, "channels in the epidermis bleed: %g uL/cm^2", shallow.bleeding);
     mh_test_outcome clin = mh_test_outcome_of(
         (const char *const[]){"simulation.days=0.5", "schedule.sessions=1", "device.needle_length_mm=1.0", NULL});
     cr_assert_gt(clin.bleeding, 0.0);
@@ -68,6 +72,13 @@ Test(behaviour, item5_bleeding_only_below_the_epidermis, .timeout = 120)
         mh_test_outcome_of((const char *const[]){"simulation.days=0.5", "schedule.sessions=1",
                                                  "device.needle_length_mm=1.0", "patient.anticoagulants=true", NULL});
     cr_assert_gt(anti.bleeding, clin.bleeding);
+    /* the insertion model scatters the depths of a 0.25 mm roller's channels (56 +- 12 um): the few that pass
+     * the epidermis bleed, far from pinpoint bleeding (papers/insertion.md) */
+    mh_test_outcome cosmetic =
+        mh_test_outcome_of((const char *const[]){"simulation.days=0.5", "schedule.sessions=1", "device.type=roller",
+                                                 "device.needles=192", "device.needle_length_mm=0.25", NULL});
+    cr_assert_lt(cosmetic.bleeding, 1e-3 * clin.bleeding, "0.25 mm roller bleeds %g uL/cm^2, 1.0 mm pen %g",
+                 cosmetic.bleeding, clin.bleeding);
 }
 
 /* Item 6: collagen III first (peak 1-3 weeks), collagen I later; total dermal collagen clearly up
@@ -110,12 +121,12 @@ Test(behaviour, item6_collagen_III_then_I_then_elastin, .timeout = 180)
  * with depth and density (saturation over sessions is left to the calibration issue). */
 Test(behaviour, item8_dose_response_with_saturation, .timeout = 300)
 {
-    const char *base[] = {"simulation.days=43", "schedule.sessions=1", "grid.dx_um=20"};
+    const char *base[] = {"simulation.days=43", "schedule.sessions=1", "grid.dx_um=20", "grid.hypodermis_mm=1.2"};
     double L[] = {0.5, 1.0, 1.5, 2.5}, g[4], e[4], v[4];
     for (int i = 0; i < 4; i++) {
         char set[64];
         snprintf(set, sizeof set, "device.needle_length_mm=%g", L[i]);
-        mh_test_outcome o = mh_test_outcome_of((const char *const[]){base[0], base[1], base[2], set, NULL});
+        mh_test_outcome o = mh_test_outcome_of((const char *const[]){base[0], base[1], base[2], base[3], set, NULL});
         g[i] = o.gain[MH_OL_DERMIS][MH_OQ_CT][0] - 1.0;
         e[i] = o.erythema_days;
         v[i] = o.injured_mm3_per_mm2;

@@ -20,9 +20,10 @@
  * can flip on rounding differences, which would compare two step sequences, not two boundaries. */
 static mh_test_wounded fixed_steps(const char *dims, const char *dx, const char *bc, int nsteps, double dt)
 {
-    mh_config *cfg =
-        mh_test_config((const char *const[]){dims, dx, bc, "grid.width_mm=1.6", "grid.length_mm=0.8",
-                                             "device.pattern=grid", "device.density_per_cm2=156.25", NULL});
+    mh_config *cfg = mh_test_config((const char *const[]){
+        dims, dx, bc, "grid.width_mm=1.6", "grid.length_mm=0.8", "device.pattern=grid", "device.density_per_cm2=156.25",
+        /* one depth for every channel: the geometry, not the insertion */
+        "device.penetration_fraction=0.3", NULL});
     mh_test_wounded w = mh_test_wound(cfg, 0.8, 1);
     cr_assert_eq(w.npunct, 2);
     w.p.chi *= 50.0; /* make chemotaxis, and its boundary stencils, matter */
@@ -80,6 +81,7 @@ static double rel(double a, double b) { return fabs(a - b) / fabs(b); }
 Test(section, weighted_2d_section_matches_the_3d_unit_cell, .timeout = 600)
 {
     const char *sets[] = {"device.pattern=grid",
+                          "device.penetration_fraction=0.3", /* one depth: the geometry, not the insertion */
                           "device.density_per_cm2=156.25",
                           "grid.width_mm=0.8",
                           "grid.length_mm=0.8",
@@ -88,9 +90,9 @@ Test(section, weighted_2d_section_matches_the_3d_unit_cell, .timeout = 600)
                           "simulation.days=14",
                           NULL,
                           NULL};
-    sets[7] = "simulation.dims=2";
+    sets[8] = "simulation.dims=2";
     mh_config *c2 = mh_test_config(sets);
-    sets[7] = "simulation.dims=3";
+    sets[8] = "simulation.dims=3";
     mh_config *c3 = mh_test_config(sets);
     mh_sim *s2 = mh_test_run(c2), *s3 = mh_test_run(c3);
     const mh_summary *a = mh_sim_summary(s2), *b = mh_sim_summary(s3);
@@ -135,8 +137,16 @@ Test(section, weighted_2d_section_matches_the_3d_unit_cell, .timeout = 600)
  * n pi r_s^2 d / 3 = 1.5 x pi x 0.10389^2 x 0.45 / 3 = 0.007629 mm^3/mm^2 (r_s = 0.45 tan 13 deg). */
 Test(section, a_section_and_a_patch_get_the_same_dose, .timeout = 120)
 {
-    const char *sets[] = {"device.pattern=hex",   "grid.length_mm=2",       "grid.dx_um=40",     "schedule.sessions=1",
-                          "simulation.days=0.01", "output.snapshot_days=0", "simulation.dims=2", NULL};
+    /* one depth for every channel (a given fraction): the dose of the geometry, not of the insertion */
+    const char *sets[] = {"device.pattern=hex",
+                          "grid.length_mm=2",
+                          "grid.dx_um=40",
+                          "schedule.sessions=1",
+                          "simulation.days=0.01",
+                          "output.snapshot_days=0",
+                          "simulation.dims=2",
+                          "device.penetration_fraction=0.3",
+                          NULL};
     double injured[2], blood[2];
     for (int d = 0; d < 2; d++) {
         sets[6] = d == 0 ? "simulation.dims=2" : "simulation.dims=3";

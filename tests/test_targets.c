@@ -164,16 +164,22 @@ Test(targets, bands_and_residuals)
 Test(targets, observables_ratios_and_shared_runs, .timeout = 120)
 {
     char *path = write_targets(
-        "[target.gain]\nsource = t\nrole = calibration\nset = schedule.sessions=1; simulation.days=43\n"
+        /* every scenario with a column that holds the deepest needles of 2 mm (papers/insertion.md) */
+        "[target.gain]\nsource = t\nrole = calibration\nset = grid.hypodermis_mm=0.6; schedule.sessions=1; "
+        "simulation.days=43\n"
         "observable = gain:dermis/collagen_total@day=42\nband = -inf, inf\n"
-        "[target.inc]\nsource = t\nrole = calibration\nset = schedule.sessions=1\nset = simulation.days=43\n"
+        "[target.inc]\nsource = t\nrole = calibration\nset = grid.hypodermis_mm=0.6; schedule.sessions=1\nset = "
+        "simulation.days=43\n"
         "observable = increment:dermis/collagen_total@day=42\nband = -inf, inf\n"
-        "[target.ery]\nsource = t\nrole = calibration\nset = schedule.sessions=1; simulation.days=43\nobservable = "
+        "[target.ery]\nsource = t\nrole = calibration\nset = grid.hypodermis_mm=0.6; schedule.sessions=1; "
+        "simulation.days=43\nobservable = "
         "erythema_days\n"
         "band = -inf, inf\n"
-        "[target.peak]\nsource = t\nrole = calibration\nset = schedule.sessions=1; simulation.days=43\n"
+        "[target.peak]\nsource = t\nrole = calibration\nset = grid.hypodermis_mm=0.6; schedule.sessions=1; "
+        "simulation.days=43\n"
         "observable = peak_day:papillary_dermis/collagen_III\nband = -inf, inf\n"
-        "[target.deeper]\nsource = t\nrole = calibration\nset = schedule.sessions=1; simulation.days=43; "
+        "[target.deeper]\nsource = t\nrole = calibration\nset = grid.hypodermis_mm=0.6; schedule.sessions=1; "
+        "simulation.days=43; "
         "device.needle_length_mm=2.0\n"
         "ratio_set = device.needle_length_mm=1.5\nobservable = increment:dermis/collagen_total@day=42\n"
         "band = -inf, inf\n");
