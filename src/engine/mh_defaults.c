@@ -107,7 +107,7 @@ static void mech_default(mh_insert_skin *m)
     m->prestretch = 0.0;
     m->zone_factor = 1.0;
     m->friction_kpa = 3.2;
-    m->cut_ratio = 0.49;
+    m->cut_ratio = 0.485;
 }
 
 static void device_default(mh_device_params *d)
@@ -135,9 +135,9 @@ static void device_default(mh_device_params *d)
     d->roller_width_mm = 20.0;
     d->press_force_n = NAN;
     d->insertion_speed_mm_s = NAN;
-    d->length_sd_um = 10.0;
-    d->surface_sd_um = 20.0;
-    d->puncture_sd = 0.2;
+    d->length_sd_um = 3.6;
+    d->surface_sd_um = 7.2;
+    d->puncture_sd = 0.072;
     mech_default(&d->mech);
 }
 

@@ -21,7 +21,7 @@
  *   unless the hub seats first (then as the stroke). s = L + dL + h (length and surface scatter). */
 #include "mh_insert.h"
 
-#include <gsl/gsl_errno.h>
+#include <gsl/gsl_errno.h> /* GSL_SUCCESS; the handler is off (mh_ctx_init) */
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -281,9 +281,7 @@ void mh_insert_needle_solve(const mh_insert_skin *skin, const mh_insert_array *a
 {
     needle_ctx c;
     needle_setup(skin, arr, &c);
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     solve_needle(&c, arr, z, zone_overlap(&c, arr, ix, iy), out);
-    gsl_set_error_handler(old);
 }
 
 #define CHECK(cond, what)                                                                                              \
@@ -389,9 +387,7 @@ void mh_insert_sampler_draw(mh_insert_sampler *s, gsl_rng *rng, mh_insert_needle
     double z[3];
     for (int k = 0; k < 3; k++)
         z[k] = gsl_ran_gaussian(rng, 1.0);
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     solve_needle(&s->c, &s->arr, z, sampler_O(s, j), out);
-    gsl_set_error_handler(old);
 }
 
 mh_status mh_insert_solve(const mh_insert_skin *skin, const mh_insert_array *arr, mh_insert_result *res, mh_ctx *ctx)
@@ -406,7 +402,6 @@ mh_status mh_insert_solve(const mh_insert_skin *skin, const mh_insert_array *arr
         mh_insert_sampler_destroy(&s);
         return MH_ERROR(ctx, MH_ERR_NOMEM, "out of memory (random number generator)");
     }
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     const int n = arr->needles, centre = centre_needle(s);
     mh_insert_needle nom, deep;
     solve_needle(&s->c, arr, NULL, sampler_O(s, centre), &nom);
@@ -420,7 +415,6 @@ mh_status mh_insert_solve(const mh_insert_skin *skin, const mh_insert_array *arr
     const double zmax[3] = {MH_INSERT_TRUNC, MH_INSERT_TRUNC, -MH_INSERT_TRUNC};
     solve_needle(&s->c, arr, zmax, sampler_O(s, 0), &deep);
     res->depth_max_mm = fmax(deep.depth_mm, nom.depth_mm);
-    gsl_set_error_handler(old);
 
     gsl_rng_set(rng, MH_INSERT_SUMMARY_SEED);
     double sum = 0.0, sum2 = 0.0, rsum = 0.0;
