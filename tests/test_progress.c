@@ -26,6 +26,20 @@ Test(progress, hms_is_hours_minutes_seconds)
     }
 }
 
+/* The time left is the rate so far, shown only once it means something (issue 22: "left 28463:54:09" in the
+ * first seconds, from the short steps after a session). */
+Test(progress, time_left_waits_for_a_meaningful_rate)
+{
+    cr_assert_eq(mh_progress_left_s(0.0, 180.0, 10.0), -1.0, "nothing done");
+    cr_assert_eq(mh_progress_left_s(0.01, 180.0, 5.0), -1.0, "0.006 % done: no estimate");
+    cr_assert_eq(mh_progress_left_s(8.9, 180.0, 60.0), -1.0, "below 5 %");
+    cr_assert_eq(mh_progress_left_s(90.0, 180.0, 1.5), -1.0, "under 2 s elapsed");
+    cr_assert_float_eq(mh_progress_left_s(9.0, 180.0, 60.0), 60.0 * 171.0 / 9.0, 1e-9, "5 %: 19 x the time so far");
+    cr_assert_float_eq(mh_progress_left_s(45.0, 180.0, 3723.0), 3.0 * 3723.0, 1e-9);
+    cr_assert_float_eq(mh_progress_left_s(180.0, 180.0, 10.0), 0.0, 0.0, "done");
+    cr_assert_eq(mh_progress_left_s(1.0, 0.0, 10.0), -1.0, "no span");
+}
+
 Test(progress, bar_text_fits_the_terminal)
 {
     char out[512];

@@ -41,7 +41,7 @@ Test(targets, missing_file_names_the_file)
     mh_ctx_init(&ctx);
     mh_targets *t = NULL;
     cr_assert_eq(mh_targets_load("/nonexistent/targets.ini", &ctx, &t), MH_ERR_INPUT);
-    cr_assert(strncmp(ctx.msg, "/nonexistent/targets.ini:0: cannot open", 39) == 0, "%s", ctx.msg);
+    cr_assert(strncmp(ctx.msg, "/nonexistent/targets.ini: cannot open: No such file", 50) == 0, "%s", ctx.msg);
 }
 
 Test(targets, format_errors_name_file_line_and_key)

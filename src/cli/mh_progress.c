@@ -19,6 +19,13 @@ void mh_progress_hms(double s, char *out, size_t len)
     snprintf(out, len, "%02ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
 }
 
+double mh_progress_left_s(double done, double span, double elapsed_s)
+{
+    if (!(span > 0.0) || !(done >= MH_PROGRESS_MIN_FRACTION * span) || !(elapsed_s >= MH_PROGRESS_MIN_S))
+        return -1.0;
+    return elapsed_s * (span - fmin(done, span)) / done;
+}
+
 size_t mh_progress_format(char *out, size_t len, int width, const char *label, double frac, double elapsed_s,
                           double remaining_s)
 {
@@ -72,8 +79,7 @@ static void draw(mh_progress *p, double at)
 {
     const double now = mh_cli_now_s(), elapsed = now - p->start_s, span = p->to - p->from;
     const double done = at - p->from, frac = span > 0.0 ? done / span : 1.0;
-    /* the rate so far; unknown until there is some of both */
-    const double left = done > 0.0 && elapsed >= 1.0 ? elapsed * (p->to - at) / done : -1.0;
+    const double left = mh_progress_left_s(done, span, elapsed);
     char label[96], line[512];
     if (strcmp(p->unit, "day") == 0)
         snprintf(label, sizeof label, "day %.1f / %g", at, p->to);

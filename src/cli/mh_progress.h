@@ -34,6 +34,12 @@ void mh_progress_finish(mh_progress *p);
 
 /* Wall time as HH:MM:SS (hours grow past 99 as needed); "--:--:--" when s is negative or not finite. */
 void mh_progress_hms(double s, char *out, size_t len);
+/* The time left (s) at done of span after elapsed_s, from the rate so far; -1 (shown "--:--:--") until that
+ * rate means something: at least MH_PROGRESS_MIN_FRACTION of the span done and MH_PROGRESS_MIN_S elapsed (a
+ * run's first steps after a session are short in simulated time: a rate from them is far too slow). */
+#define MH_PROGRESS_MIN_FRACTION 0.05
+#define MH_PROGRESS_MIN_S 2.0
+double mh_progress_left_s(double done, double span, double elapsed_s);
 /* The bar's text, at most width - 1 characters (a terminal wraps a line that fills its last column):
  * "LABEL [#####.....]  25.0%  elapsed HH:MM:SS  left HH:MM:SS". frac is clamped to [0, 1]; remaining_s
  * negative or not finite shows as --:--:--. The bar is as wide as fits (at most 40 cells); with less room

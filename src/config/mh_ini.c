@@ -112,15 +112,8 @@ mh_status mh_ini_parse(const char *path, const char *what, mh_ini_handler handle
 {
     /* a regular file of at most MH_FILE_MAX_CONFIG_BYTES: a FIFO, /dev/zero or a huge file would hang */
     FILE *f = mh_file_open_input(path, what, MH_FILE_MAX_CONFIG_BYTES, ctx);
-    if (f == NULL) { /* "FILE: why" as "FILE:0: why", as the reader's other messages name a line */
-        const size_t n = strlen(path);
-        if (strncmp(ctx->msg, path, n) == 0 && ctx->msg[n] == ':' && n + 2 < sizeof ctx->msg) {
-            char why[MH_MSG_LEN];
-            snprintf(why, sizeof why, "%s", ctx->msg + n + 1);
-            snprintf(ctx->msg + n, sizeof ctx->msg - n, ":0:%.*s", (int)(sizeof ctx->msg - n - 4), why);
-        }
+    if (f == NULL) /* "FILE: why": the file as a whole, no line (issue 22: "FILE:0:" read as a line) */
         return ctx->status;
-    }
     ini_state st = {f, {path, 0, 0, 0}, true, false, 0, 0, 0, handler, user, ctx, MH_OK};
     int rc = ini_parse_stream(counting_reader, &st, key_handler, &st);
     bool read_error = ferror(f) != 0;

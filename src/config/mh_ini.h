@@ -27,9 +27,9 @@ typedef mh_status (*mh_ini_handler)(void *user, const char *section, const char 
 /* Parses path with libinih (';' or '#' start a comment line; " ;" starts an inline comment; lines are at
  * most 197 characters). path must be a regular file of at most MH_FILE_MAX_CONFIG_BYTES (mh_file.h;
  * checked on the opened file, before anything is read): what names the file's role in that message
- * ("configuration", "sweep file"). Fails with "FILE:0: cannot open: ..." (MH_ERR_INPUT when missing,
- * MH_ERR_IO when unreadable), MH_ERR_INPUT and "FILE:0: the WHAT is a FIFO (named pipe), not a regular
- * file" (a directory, a device, ...), "FILE:0: the WHAT has N bytes, more than ...", "FILE:LINE: line is
+ * ("configuration", "sweep file"). Fails with "FILE: cannot open: No such file or directory" (MH_ERR_INPUT
+ * when missing, MH_ERR_IO when unreadable), MH_ERR_INPUT and "FILE: the WHAT is a FIFO (named pipe), not a
+ * regular file" (a directory, a device, ...), "FILE: the WHAT has N bytes, more than ...", "FILE:LINE: line is
  * too long", "FILE:LINE: NUL byte ...", "FILE:LINE: read error" or "FILE:LINE: syntax error ...";
  * MH_ERR_NOMEM when inih runs out of memory; or the handler's status (its message already in ctx). */
 mh_status mh_ini_parse(const char *path, const char *what, mh_ini_handler handler, void *user, mh_ctx *ctx);
