@@ -89,6 +89,31 @@ Test(config, bad_values_rejected_not_clamped)
     expect_error("[device]\nneedle_length_mm = nan\n", 2, "device.needle_length_mm", "not a number");
 }
 
+/* "12 # twelve": '#' after a value is part of it; the message says how a comment is written (issue 22) */
+Test(config, hash_after_a_value_says_how_comments_are_written)
+{
+    const char *hint = "a comment after a value starts with ' ;'";
+    expect_error("[device]\nneedles = 12 # twelve\n", 2, "device.needles", hint);
+    expect_error("[device]\ntype = roller # a drum\n", 2, "device.type", hint);
+    expect_error("[schedule]\ndays = 0, 30 # monthly\n", 2, "schedule.days", hint);
+    expect_error("[patient]\nanticoagulants = yes # on warfarin\n", 2, "patient.anticoagulants", hint);
+    /* no '#': no hint */
+    mh_ctx ctx;
+    mh_config *cfg = NULL;
+    char *path = NULL;
+    cr_assert_neq(load_text("[device]\nneedles = twelve\n", &ctx, &cfg, &path), MH_OK);
+    cr_assert(strstr(ctx.msg, "comment") == NULL, "%s", ctx.msg);
+    unlink(path);
+    free(path);
+    mh_config_destroy(&cfg);
+    /* the inline comment that works */
+    cr_assert_eq(load_text("[device]\nneedles = 12 ; twelve\n", &ctx, &cfg, &path), MH_OK, "%s", ctx.msg);
+    cr_assert_eq(mh_config_int(cfg, MH_P_DEV_NEEDLES), 12);
+    unlink(path);
+    free(path);
+    mh_config_destroy(&cfg);
+}
+
 /* A value left out of a list is refused, not skipped ("0,,14" was read as 0, 14); one comma may end a
  * list. */
 Test(config, list_with_an_empty_item_rejected)

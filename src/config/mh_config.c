@@ -213,19 +213,33 @@ static bool parse_value(const mh_param_info *info, const char *text, mh_value *v
         v->nlist = 0;
         return true;
     }
+    const bool hash = strchr(buf, '#') != NULL; /* before parse_list cuts buf at its commas */
+    bool ok = false;
     switch (info->type) {
     case MH_T_REAL:
     case MH_T_INT:
-        return parse_number(info, buf, v, why, wlen);
+        ok = parse_number(info, buf, v, why, wlen);
+        break;
     case MH_T_BOOL:
-        return parse_bool(buf, v, why, wlen);
+        ok = parse_bool(buf, v, why, wlen);
+        break;
     case MH_T_CHOICE:
-        return parse_choice(info, buf, v, why, wlen);
+        ok = parse_choice(info, buf, v, why, wlen);
+        break;
     case MH_T_LIST:
-        return parse_list(info, buf, v, why, wlen);
+        ok = parse_list(info, buf, v, why, wlen);
+        break;
+    default:
+        snprintf(why, wlen, "internal: unknown type");
+        break;
     }
-    snprintf(why, wlen, "internal: unknown type");
-    return false;
+    /* "12 # twelve": '#' starts a comment only at the start of a line; after a value it is part of it */
+    if (!ok && hash) {
+        size_t n = strlen(why);
+        if (n + 1 < wlen)
+            snprintf(why + n, wlen - n, "; a comment after a value starts with ' ;' ('#' only at the start of a line)");
+    }
+    return ok;
 }
 
 /* ---------- create / destroy ---------- */
