@@ -480,17 +480,11 @@ void mh_cli_print_insertion(FILE *out, const mh_device *d, const char *indent)
             "puncture\n",
             indent, r->depth_mean_mm * 1e3, r->depth_sd_mm * 1e3, r->fraction, r->depth_max_mm * 1e3,
             100.0 * r->fail_fraction);
-    if (d->arr.drive == MH_DRIVE_FORCE)
-        fprintf(out,
-                "%s  force: %.3f N per needle to puncture, %.2f N for the %d needles that meet the skin; %.3f N "
-                "applied per needle; tenting %.0f um, hub travel %.0f um at puncture; %.0f mm/s, pitch %.2f mm\n",
-                indent, r->puncture_force_n, r->array_force_n, d->arr.needles, r->applied_force_n, r->tent_mm * 1e3,
-                r->hub_travel_mm * 1e3, d->arr.speed_mm_s, d->arr.spacing_mm);
-    else
-        fprintf(out,
-                "%s  stroke: %.3f N per needle to puncture, %.2f N for the %d needles that meet the skin; %.3f N "
-                "per needle at full depth; tenting %.0f um, hub travel %.0f um at puncture; %.0f mm/s, pitch %.2f "
-                "mm\n",
-                indent, r->puncture_force_n, r->array_force_n, d->arr.needles, r->applied_force_n, r->tent_mm * 1e3,
-                r->hub_travel_mm * 1e3, d->arr.speed_mm_s, d->arr.spacing_mm);
+    const bool force = d->arr.drive == MH_DRIVE_FORCE;
+    fprintf(out,
+            "%s  %s: %.3f N per needle to puncture, %.2f N for the %d needles that meet the skin; %.3f N %s; "
+            "tenting %.0f um, hub travel %.0f um at puncture; %.0f mm/s, pitch %.2f mm\n",
+            indent, force ? "force" : "stroke", r->puncture_force_n, r->array_force_n, d->arr.needles,
+            r->applied_force_n, force ? "applied per needle" : "per needle at full depth", r->tent_mm * 1e3,
+            r->hub_travel_mm * 1e3, d->arr.speed_mm_s, d->arr.spacing_mm);
 }

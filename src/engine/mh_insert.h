@@ -103,8 +103,8 @@ void mh_insert_needle_solve(const mh_insert_skin *skin, const mh_insert_array *a
 /* The array's result. MH_ERR_INPUT (mh_insert_check) on bad input; MH_ERR_NOMEM. */
 mh_status mh_insert_solve(const mh_insert_skin *skin, const mh_insert_array *arr, mh_insert_result *res, mh_ctx *ctx);
 
-/* Draws of needles of one array: the per-puncture depths of a run. The neighbour compliance of each
- * needle is computed when it is first drawn and kept. */
+/* Draws of needles of one array: the per-puncture depths of a run. The zone overlap O_i of each needle is
+ * computed when it is first drawn and kept. */
 typedef struct mh_insert_sampler mh_insert_sampler;
 /* MH_ERR_INPUT (mh_insert_check); MH_ERR_NOMEM. skin and arr are copied. */
 mh_status mh_insert_sampler_create(const mh_insert_skin *skin, const mh_insert_array *arr, mh_ctx *ctx,
